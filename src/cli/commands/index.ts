@@ -1,0 +1,7 @@
+/** Every registered command, in the order `--help` lists them. */
+import type { Command } from 'commander';
+import type { ActionRunner } from '../program.js';
+
+export type CommandRegistrar = (program: Command, run: ActionRunner) => void;
+
+export const COMMANDS: readonly CommandRegistrar[] = [];

@@ -1,0 +1,71 @@
+/**
+ * What every command receives: the injected streams and the resolved global options.
+ */
+import path from 'node:path';
+import { UsageError } from '../shared/errors.js';
+import type { Io } from '../ui/io.js';
+
+export interface GlobalOptions {
+  /** Mesos master address as given (`host:port`, URL, `zk://...`, `local`), if any. */
+  readonly master: string | undefined;
+  /** Directory holding `alluxio-site.properties` (absolute). */
+  readonly confDir: string;
+  readonly json: boolean;
+  readonly color: boolean;
+  readonly verbose: boolean;
+  readonly yes: boolean;
+  readonly timeoutMs: number;
+}
+
+export interface CommandContext {
+  readonly io: Io;
+  readonly globals: GlobalOptions;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Raw global option values as commander hands them over. */
+export interface RawGlobalOptions {
+  master?: string;
+  confDir?: string;
+  json?: boolean;
+  color?: boolean;
+  verbose?: boolean;
+  yes?: boolean;
+  timeout?: string;
+}
+
+export function resolveGlobals(raw: RawGlobalOptions, io: Io): GlobalOptions {
+  const alluxioHome = io.env.ALLUXIO_HOME;
+  const confDir =
+    raw.confDir !== undefined
+      ? path.resolve(io.cwd, raw.confDir)
+      : alluxioHome !== undefined && alluxioHome !== ''
+        ? path.resolve(io.cwd, alluxioHome, 'conf')
+        : path.resolve(io.cwd, 'conf');
+  return {
+    master: raw.master === '' ? undefined : raw.master,
+    confDir,
+    json: raw.json === true,
+    color: raw.color !== false,
+    verbose: raw.verbose === true,
+    yes: raw.yes === true,
+    timeoutMs: parseTimeout(raw.timeout),
+  };
+}
+
+export function parseTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  if (!/^\d+$/.test(value.trim())) {
+    throw new UsageError(`--timeout "${value}" is not a number of milliseconds`, {
+      hint: 'pass a whole number, e.g. --timeout 30000',
+    });
+  }
+  const ms = Number(value.trim());
+  if (ms <= 0 || ms > 24 * 3600 * 1000) {
+    throw new UsageError(`--timeout ${value} is out of range`, {
+      hint: 'pass between 1 and 86400000 milliseconds',
+    });
+  }
+  return ms;
+}

@@ -1,0 +1,70 @@
+/**
+ * The command tree. Command modules under `./commands/` only declare flags and help text; their
+ * implementations are imported when the command runs, so `--help` and `--version` load nothing
+ * heavy.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import type { Io } from '../ui/io.js';
+import { EXIT_CODES_HELP } from './exit-codes-help.js';
+import { resolveGlobals, type CommandContext, type RawGlobalOptions } from './context.js';
+import { COMMANDS } from './commands/index.js';
+import { ExitCode } from '../shared/errors.js';
+import { VERSION } from '../version.js';
+
+/** Runs one command implementation with its context; returns its exit code. */
+export type ActionRunner = (
+  command: Command,
+  action: (ctx: CommandContext) => Promise<number | void>,
+) => Promise<void>;
+
+export interface ProgramResult {
+  exitCode: number;
+  /** Resolved globals of the command that ran, when it got that far (for error reporting). */
+  verbose: boolean;
+  json: boolean;
+}
+
+export function buildProgram(io: Io, result: ProgramResult): Command {
+  const program = new Command('alluxio-mesos');
+  program
+    .description('Deploy and operate Alluxio on an Apache Mesos cluster.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .addOption(
+      new Option('--master <address>', 'Mesos master: host:port, http(s)://host:port[/prefix], zk://h1:2181,h2:2181/mesos, or local').env(
+        'MESOS_MASTER',
+      ),
+    )
+    .option('--conf-dir <dir>', 'directory of alluxio-site.properties (default: $ALLUXIO_HOME/conf, else ./conf)')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .option('--verbose', 'more detail, and stack traces on errors')
+    .option('-y, --yes', 'never prompt: take defaults and confirm')
+    .option('--timeout <ms>', 'how long to wait for Mesos/ZooKeeper, in milliseconds (default: 30000)')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `
+Examples:
+  $ npx alluxio-mesos init
+  $ alluxio-mesos check-ports --master mesos-master.example.com:5050
+${EXIT_CODES_HELP}`)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  const run: ActionRunner = async (command, action) => {
+    const raw = command.optsWithGlobals() as RawGlobalOptions;
+    result.verbose = raw.verbose === true;
+    result.json = raw.json === true;
+    const globals = resolveGlobals(raw, io);
+    const code = await action({ io, globals });
+    result.exitCode = typeof code === 'number' ? code : ExitCode.OK;
+  };
+
+  for (const register of COMMANDS) register(program, run);
+  return program;
+}
+
+export function isCommanderError(error: unknown): error is CommanderError {
+  return error instanceof CommanderError;
+}

@@ -1,0 +1,48 @@
+/**
+ * Entry point: runs the command tree and maps every outcome to an exit code. This is the one place
+ * that prints errors.
+ */
+import { buildProgram, isCommanderError, type ProgramResult } from './cli/program.js';
+import { ExitCode, isAlluxioMesosError, SilentError } from './shared/errors.js';
+import { systemIo, type Io } from './ui/io.js';
+
+export async function main(argv: readonly string[], io: Io = systemIo()): Promise<number> {
+  const result: ProgramResult = {
+    exitCode: ExitCode.OK,
+    verbose: argv.includes('--verbose'),
+    json: argv.includes('--json'),
+  };
+  try {
+    const program = buildProgram(io, result);
+    await program.parseAsync([...argv], { from: 'user' });
+    return result.exitCode;
+  } catch (error) {
+    return reportError(error, io, result);
+  }
+}
+
+export function reportError(error: unknown, io: Io, result: Pick<ProgramResult, 'verbose' | 'json'>): number {
+  if (isCommanderError(error)) {
+    // Commander already printed help, the version, or its usage message.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return ExitCode.OK;
+    }
+    return ExitCode.USAGE;
+  }
+  if (error instanceof SilentError) return error.exitCode;
+  const known = isAlluxioMesosError(error);
+  const exitCode = known ? error.exitCode : ExitCode.FAILED;
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = known ? error.hint : undefined;
+  if (result.json) {
+    io.stdout.write(`${JSON.stringify({ error: { message, hint: hint ?? null, exitCode } })}\n`);
+  }
+  const line = hint === undefined ? message : `${message}; ${hint}`;
+  io.stderr.write(`error: ${known ? line : `unexpected: ${line}`}\n`);
+  if (result.verbose && error instanceof Error && error.stack !== undefined) {
+    io.stderr.write(`${error.stack}\n`);
+  } else if (!known) {
+    io.stderr.write('(run with --verbose for the stack trace)\n');
+  }
+  return exitCode;
+}
