@@ -1,7 +1,8 @@
 /** Every registered command, in the order `--help` lists them. */
 import type { Command } from 'commander';
 import type { ActionRunner } from '../program.js';
+import { registerInit } from './init.js';
 
 export type CommandRegistrar = (program: Command, run: ActionRunner) => void;
 
-export const COMMANDS: readonly CommandRegistrar[] = [];
+export const COMMANDS: readonly CommandRegistrar[] = [registerInit];

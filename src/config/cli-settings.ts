@@ -1,0 +1,84 @@
+/**
+ * Settings of this CLI that are not Alluxio properties (the Mesos master address chosen in `init`,
+ * a pinned master host, the secret file's path, a worker limit). They live beside
+ * alluxio-site.properties in `alluxio-mesos.json`, so later commands work without flags and Alluxio
+ * never receives keys it does not know.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../shared/errors.js';
+import { writeFileAtomic } from './store.js';
+
+export const CLI_SETTINGS_FILE = 'alluxio-mesos.json';
+
+export interface CliSettings {
+  master?: string;
+  alluxioMaster?: string;
+  secretFile?: string;
+  maxWorkers?: number;
+}
+
+const KNOWN_KEYS: ReadonlySet<string> = new Set(['master', 'alluxioMaster', 'secretFile', 'maxWorkers']);
+
+export function cliSettingsPath(confDir: string): string {
+  return path.join(confDir, CLI_SETTINGS_FILE);
+}
+
+export async function readCliSettings(confDir: string): Promise<CliSettings> {
+  const file = cliSettingsPath(confDir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  return parseCliSettings(text, file);
+}
+
+export function parseCliSettings(text: string, file: string): CliSettings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid JSON (${(error as Error).message})`, { file }, {
+      hint: `fix or delete it and run alluxio-mesos init again`,
+    });
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`${file} must hold a JSON object`, { file }, { hint: 'run alluxio-mesos init again' });
+  }
+  const settings: CliSettings = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!KNOWN_KEYS.has(key)) continue; // written by a newer version: keep going, never fail on it
+    if (key === 'maxWorkers') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+        throw new ConfigError(`${file}: "maxWorkers" must be a whole number of at least 1`, { file, key }, {
+          hint: 'run alluxio-mesos init --max-workers N',
+        });
+      }
+      settings.maxWorkers = value;
+    } else {
+      if (typeof value !== 'string') {
+        throw new ConfigError(`${file}: "${key}" must be a string`, { file, key }, { hint: 'run alluxio-mesos init again' });
+      }
+      if (value !== '') settings[key as 'master' | 'alluxioMaster' | 'secretFile'] = value;
+    }
+  }
+  return settings;
+}
+
+export function renderCliSettings(settings: CliSettings): string {
+  const ordered: Record<string, string | number> = {};
+  if (settings.master !== undefined) ordered.master = settings.master;
+  if (settings.alluxioMaster !== undefined) ordered.alluxioMaster = settings.alluxioMaster;
+  if (settings.secretFile !== undefined) ordered.secretFile = settings.secretFile;
+  if (settings.maxWorkers !== undefined) ordered.maxWorkers = settings.maxWorkers;
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+export async function writeCliSettings(confDir: string, settings: CliSettings): Promise<string> {
+  const file = cliSettingsPath(confDir);
+  await writeFileAtomic(file, renderCliSettings(settings));
+  return file;
+}

@@ -1,0 +1,174 @@
+/**
+ * Pure functions between flags, existing values and answers, and from answers to the new
+ * properties document and CLI settings. No I/O, no prompts.
+ */
+import type { CliSettings } from '../config/cli-settings.js';
+import type { PropertiesDocument } from '../config/properties.js';
+import type { InitFlags } from '../cli/commands/init.js';
+import { propertyKeyOf, STEPS, type Answers, type PortSpelling, type Step, type StepId } from './steps.js';
+
+const PORT_STEPS: readonly StepId[] = ['masterPort', 'masterWebPort', 'workerPort', 'workerDataPort', 'workerWebPort'];
+
+/** Keys whose other spelling must go when one is written, so a file never holds both. */
+const OTHER_SPELLING: Readonly<Record<string, string>> = {
+  'alluxio.master.port': 'alluxio.master.rpc.port',
+  'alluxio.master.rpc.port': 'alluxio.master.port',
+  'alluxio.worker.port': 'alluxio.worker.rpc.port',
+  'alluxio.worker.rpc.port': 'alluxio.worker.port',
+  'alluxio.underfs.address': 'alluxio.master.mount.table.root.ufs',
+  'alluxio.master.mount.table.root.ufs': 'alluxio.underfs.address',
+};
+
+export const isLocalKeyword = (value: string): boolean => value.trim().toUpperCase() === 'LOCAL';
+
+/** Answers given on the command line. `master` comes from the global `--master`. */
+export function answersFromFlags(flags: InitFlags, master: string | undefined): Answers {
+  const answers: Answers = {};
+  if (master !== undefined) answers.master = master;
+  if (flags.jarUrl !== undefined) {
+    if (isLocalKeyword(flags.jarUrl)) {
+      answers.distribution = 'local';
+    } else {
+      answers.distribution = 'tarball';
+      answers.jarUrl = flags.jarUrl;
+    }
+  }
+  if (flags.jdkUrl !== undefined) {
+    if (isLocalKeyword(flags.jdkUrl)) {
+      answers.java = 'local';
+    } else {
+      answers.java = 'jdk';
+      answers.jdkUrl = flags.jdkUrl;
+    }
+  }
+  const direct: Array<[StepId, string | undefined]> = [
+    ['alluxioHome', flags.alluxioHome],
+    ['jdkPath', flags.jdkPath],
+    ['masterCount', flags.masters],
+    ['alluxioMaster', flags.alluxioMaster],
+    ['masterCpus', flags.masterCpus],
+    ['masterMem', flags.masterMem],
+    ['workerCpus', flags.workerCpus],
+    ['workerMem', flags.workerMem],
+    ['workerMemorySize', flags.workerMemorySize],
+    ['masterPort', flags.masterPort],
+    ['masterWebPort', flags.masterWebPort],
+    ['workerPort', flags.workerPort],
+    ['workerDataPort', flags.workerDataPort],
+    ['workerWebPort', flags.workerWebPort],
+    ['role', flags.role],
+    ['principal', flags.principal],
+    ['secretFile', flags.secretFile],
+    ['user', flags.user],
+    ['underfsAddress', flags.underfsAddress],
+    ['maxWorkers', flags.maxWorkers],
+  ];
+  for (const [id, value] of direct) if (value !== undefined) answers[id] = value;
+  if (PORT_STEPS.some((id) => answers[id] !== undefined)) answers.customPorts = 'yes';
+  return answers;
+}
+
+/**
+ * The value a step starts from on a re-run: what the file or the settings hold now, else the
+ * catalog default. Derived steps are read back from the properties they decide.
+ */
+export function currentValue(
+  step: Step,
+  doc: PropertiesDocument | undefined,
+  settings: CliSettings,
+  spelling: PortSpelling,
+  catalogDefault: (key: string) => string | undefined,
+): string | undefined {
+  const read = (key: string): string | undefined => {
+    const own = doc?.get(key);
+    if (own !== undefined) return own;
+    const other = OTHER_SPELLING[key];
+    const viaOther = other === undefined ? undefined : doc?.get(other);
+    return viaOther ?? catalogDefault(key);
+  };
+  switch (step.target.kind) {
+    case 'setting': {
+      const value = settings[step.target.key];
+      return value === undefined ? undefined : String(value);
+    }
+    case 'property':
+      return read(propertyKeyOf(step, spelling) ?? '');
+    case 'derived':
+      break;
+  }
+  if (step.id === 'distribution') {
+    const jar = doc?.get('alluxio.integration.mesos.alluxio.jar.url');
+    if (jar === undefined) return undefined;
+    return isLocalKeyword(jar) ? 'local' : 'tarball';
+  }
+  if (step.id === 'java') {
+    const jdk = read('alluxio.integration.mesos.jdk.url');
+    return jdk === undefined || isLocalKeyword(jdk) ? 'local' : 'jdk';
+  }
+  if (step.id === 'customPorts') {
+    const custom = PORT_STEPS.some((id) => {
+      const portStep = STEPS.find((s) => s.id === id);
+      if (portStep === undefined) return false;
+      const key = propertyKeyOf(portStep, spelling);
+      if (key === undefined) return false;
+      const value = doc?.get(key) ?? (OTHER_SPELLING[key] === undefined ? undefined : doc?.get(OTHER_SPELLING[key]));
+      return value !== undefined && value !== catalogDefault(key);
+    });
+    return custom ? 'yes' : 'no';
+  }
+  return undefined;
+}
+
+export interface AppliedAnswers {
+  doc: PropertiesDocument;
+  settings: CliSettings;
+}
+
+/** Writes the answers into a copy of `base` and the settings; the caller decides what to save. */
+export function applyAnswers(
+  base: PropertiesDocument,
+  settingsBefore: CliSettings,
+  answers: Answers,
+  spelling: PortSpelling,
+  applicable: (step: Step) => boolean,
+): AppliedAnswers {
+  const doc = base.clone();
+  const settings: CliSettings = { ...settingsBefore };
+  for (const step of STEPS) {
+    if (!applicable(step)) continue;
+    const answer = answers[step.id];
+    if (answer === undefined) continue;
+    const value = answer.trim();
+    if (step.target.kind === 'setting') {
+      const key = step.target.key;
+      if (value === '') {
+        delete settings[key];
+      } else if (key === 'maxWorkers') {
+        settings.maxWorkers = Number(value);
+      } else {
+        settings[key] = value;
+      }
+      continue;
+    }
+    if (step.target.kind === 'property') {
+      const key = propertyKeyOf(step, spelling) ?? '';
+      const other = OTHER_SPELLING[key];
+      if (other !== undefined) doc.delete(other);
+      if (value === '') doc.delete(key);
+      else doc.set(key, value);
+    }
+  }
+  if (answers.distribution === 'local') doc.set('alluxio.integration.mesos.alluxio.jar.url', 'LOCAL');
+  if (answers.java === 'local') doc.set('alluxio.integration.mesos.jdk.url', 'LOCAL');
+  if (answers.customPorts === 'no') {
+    for (const id of PORT_STEPS) {
+      const step = STEPS.find((s) => s.id === id);
+      const key = step === undefined ? undefined : propertyKeyOf(step, spelling);
+      if (key === undefined) continue;
+      doc.delete(key);
+      const other = OTHER_SPELLING[key];
+      if (other !== undefined) doc.delete(other);
+    }
+  }
+  return { doc, settings };
+}
