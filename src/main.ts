@@ -2,9 +2,10 @@
  * Entry point: runs the command tree and maps every outcome to an exit code. This is the one place
  * that prints errors.
  */
-import { buildProgram, isCommanderError, type ProgramResult } from './cli/program.js';
+import type { ProgramResult } from './cli/program.js';
 import { ExitCode, isAlluxioMesosError, SilentError } from './shared/errors.js';
 import { systemIo, type Io } from './ui/io.js';
+import { VERSION } from './version.js';
 
 export async function main(argv: readonly string[], io: Io = systemIo()): Promise<number> {
   const result: ProgramResult = {
@@ -12,7 +13,13 @@ export async function main(argv: readonly string[], io: Io = systemIo()): Promis
     verbose: argv.includes('--verbose'),
     json: argv.includes('--json'),
   };
+  // `--version` is what scripts and package managers call most; answer it without loading commander.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`${VERSION}\n`);
+    return ExitCode.OK;
+  }
   try {
+    const { buildProgram } = await import('./cli/program.js');
     const program = buildProgram(io, result);
     await program.parseAsync([...argv], { from: 'user' });
     return result.exitCode;
@@ -21,9 +28,13 @@ export async function main(argv: readonly string[], io: Io = systemIo()): Promis
   }
 }
 
+/** Commander's own errors: it already printed help, the version, or its usage message. */
+function isCommanderError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && error.name === 'CommanderError';
+}
+
 export function reportError(error: unknown, io: Io, result: Pick<ProgramResult, 'verbose' | 'json'>): number {
   if (isCommanderError(error)) {
-    // Commander already printed help, the version, or its usage message.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
       return ExitCode.OK;
     }

@@ -3,7 +3,7 @@
  * implementations are imported when the command runs, so `--help` and `--version` load nothing
  * heavy.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { Io } from '../ui/io.js';
 import { EXIT_CODES_HELP } from './exit-codes-help.js';
 import { resolveGlobals, type CommandContext, type RawGlobalOptions } from './context.js';
@@ -65,6 +65,3 @@ ${EXIT_CODES_HELP}`)
   return program;
 }
 
-export function isCommanderError(error: unknown): error is CommanderError {
-  return error instanceof CommanderError;
-}

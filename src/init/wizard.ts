@@ -18,13 +18,13 @@ import { redactSecrets } from '../config/site-config.js';
 import { parseMasterAddress } from '../mesos/client/address.js';
 import { ExitCode, UsageError, ConfigError, isAlluxioMesosError } from '../shared/errors.js';
 import { templatePath } from '../shared/package-root.js';
+import { SITE_PROPERTIES_FILE } from '../config/site-file.js';
 import { canPrompt, colorEnabled } from '../ui/io.js';
 import { inquirerPrompter, type Prompter } from '../ui/prompts.js';
 import { renderSummary, renderDiff } from './render.js';
 import { answersFromFlags, applyAnswers, currentValue } from './answers.js';
 import { STEPS, propertyKeyOf, type Answers, type PortSpelling, type Step } from './steps.js';
 
-export const SITE_PROPERTIES_FILE = 'alluxio-site.properties';
 
 /**
  * Answers are read the way a person means them: `1.5 GB` is taken as `1.5GB`, because Alluxio's

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { ActionRunner } from '../program.js';
 import { registerInit } from './init.js';
+import { registerCheckPorts } from './check-ports.js';
 
 export type CommandRegistrar = (program: Command, run: ActionRunner) => void;
 
-export const COMMANDS: readonly CommandRegistrar[] = [registerInit];
+export const COMMANDS: readonly CommandRegistrar[] = [registerInit, registerCheckPorts];

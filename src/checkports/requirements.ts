@@ -1,0 +1,132 @@
+/**
+ * What `check-ports` checks agents against: the Alluxio ports and task sizes, the framework's role
+ * and the number of masters. Deliberately its own small type, so the analysis does not depend on
+ * the exact shape of the site configuration; the command maps one onto the other.
+ */
+
+/** The five ports Alluxio may need on an agent. 2.x has no worker data port. */
+export type AlluxioPortName = 'masterRpc' | 'masterWeb' | 'workerRpc' | 'workerData' | 'workerWeb';
+
+/** Which generation of `alluxio-site.properties` key names to write. */
+export type PortKeySpelling = '1.x' | '2.x';
+
+export interface NamedPort {
+  readonly name: AlluxioPortName;
+  readonly port: number;
+}
+
+export interface CheckPortsRequirements {
+  /** The framework's role; `*` means none (only unreserved resources are usable). */
+  readonly role: string;
+  /** How many Alluxio masters must be placed, on distinct agents. */
+  readonly masterCount: number;
+  readonly master: {
+    /** masterRpc and masterWeb. */
+    readonly ports: readonly NamedPort[];
+    readonly cpus: number;
+    readonly memMb: number;
+  };
+  readonly worker: {
+    /** workerRpc, workerWeb, and workerData for 1.x. */
+    readonly ports: readonly NamedPort[];
+    readonly cpus: number;
+    /** The worker JVM's own memory (`alluxio.integration.worker.resource.mem`). */
+    readonly overheadMemMb: number;
+    /** The ramdisk (`alluxio.worker.memory.size`), which the worker task must also hold. */
+    readonly ramdiskMb: number;
+  };
+  /** Spelling of the port keys in the site file, for suggested properties. */
+  readonly spelling: PortKeySpelling;
+}
+
+/**
+ * Mesos' command executor runs beside every command task and is accounted on the agent: a task of
+ * cpus 0.1 / mem 32 shows up as executor resources cpus 0.2 / mem 64 (see the recorded transcripts).
+ */
+export const COMMAND_EXECUTOR_OVERHEAD = { cpus: 0.1, memMb: 32 } as const;
+
+export const DEFAULT_PORTS: Readonly<Record<AlluxioPortName, number>> = {
+  masterRpc: 19998,
+  masterWeb: 19999,
+  workerRpc: 29998,
+  workerData: 29999,
+  workerWeb: 30000,
+};
+
+export const PORT_LABELS: Readonly<Record<AlluxioPortName, string>> = {
+  masterRpc: 'master rpc',
+  masterWeb: 'master web',
+  workerRpc: 'worker rpc',
+  workerData: 'worker data',
+  workerWeb: 'worker web',
+};
+
+export const PORT_PROPERTY_KEYS: Readonly<Record<PortKeySpelling, Readonly<Record<AlluxioPortName, string>>>> = {
+  '1.x': {
+    masterRpc: 'alluxio.master.port',
+    masterWeb: 'alluxio.master.web.port',
+    workerRpc: 'alluxio.worker.port',
+    workerData: 'alluxio.worker.data.port',
+    workerWeb: 'alluxio.worker.web.port',
+  },
+  '2.x': {
+    masterRpc: 'alluxio.master.rpc.port',
+    masterWeb: 'alluxio.master.web.port',
+    workerRpc: 'alluxio.worker.rpc.port',
+    // Same name in both generations; 2.x workers only need it when the site file sets it.
+    workerData: 'alluxio.worker.data.port',
+    workerWeb: 'alluxio.worker.web.port',
+  },
+};
+
+export const MASTER_PORT_NAMES: readonly AlluxioPortName[] = ['masterRpc', 'masterWeb'];
+
+/** The worker ports each generation's scheduler requested (2.x dropped the data port). */
+export function workerPortNames(spelling: PortKeySpelling): readonly AlluxioPortName[] {
+  return spelling === '1.x' ? ['workerRpc', 'workerData', 'workerWeb'] : ['workerRpc', 'workerWeb'];
+}
+
+/** Alluxio's own defaults (1 cpu and 1024 MB each, a 1 GB ramdisk, one master, no role). */
+export function defaultCheckPortsRequirements(spelling: PortKeySpelling = '1.x'): CheckPortsRequirements {
+  return {
+    role: '*',
+    masterCount: 1,
+    master: {
+      ports: MASTER_PORT_NAMES.map((name) => ({ name, port: DEFAULT_PORTS[name] })),
+      cpus: 1,
+      memMb: 1024,
+    },
+    worker: {
+      ports: workerPortNames(spelling).map((name) => ({ name, port: DEFAULT_PORTS[name] })),
+      cpus: 1,
+      overheadMemMb: 1024,
+      ramdiskMb: 1024,
+    },
+    spelling,
+  };
+}
+
+/** What one task really takes from an agent: its own size plus the command executor's. */
+export interface TaskFootprint {
+  readonly cpus: number;
+  readonly memMb: number;
+}
+
+export function masterFootprint(req: CheckPortsRequirements): TaskFootprint {
+  return {
+    cpus: req.master.cpus + COMMAND_EXECUTOR_OVERHEAD.cpus,
+    memMb: req.master.memMb + COMMAND_EXECUTOR_OVERHEAD.memMb,
+  };
+}
+
+export function workerFootprint(req: CheckPortsRequirements): TaskFootprint {
+  return {
+    cpus: req.worker.cpus + COMMAND_EXECUTOR_OVERHEAD.cpus,
+    memMb: req.worker.ramdiskMb + req.worker.overheadMemMb + COMMAND_EXECUTOR_OVERHEAD.memMb,
+  };
+}
+
+/** Names a port for messages: `19998 (master rpc)`. */
+export function describePort(port: NamedPort): string {
+  return `${port.port} (${PORT_LABELS[port.name]})`;
+}

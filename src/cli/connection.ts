@@ -1,0 +1,73 @@
+/**
+ * Connection flags shared by every command that talks to Mesos, and the one function that turns
+ * them (plus the saved settings and site properties) into a connected master client.
+ */
+import type { Command } from 'commander';
+import { connectToMaster, type ConnectOptions, type MasterConnection } from '../mesos/client/connect.js';
+import { loadCredentials, type Credentials } from '../mesos/client/credentials.js';
+import { UsageError } from '../shared/errors.js';
+import type { CommandContext } from './context.js';
+import type { LoadedSite } from './site.js';
+
+export interface ConnectionFlags {
+  principal?: string;
+  secretFile?: string;
+  caFile?: string;
+  insecure?: boolean;
+}
+
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .option('--principal <principal>', 'Mesos principal for HTTP authentication (default: alluxio.integration.mesos.principal)')
+    .option('--secret-file <file>', 'file holding the Mesos secret (or set ALLUXIO_MESOS_SECRET)')
+    .option('--ca-file <file>', 'CA certificate(s) to trust for an https:// master')
+    .option('--insecure', 'do not verify the https:// master certificate');
+}
+
+/** `--master`/MESOS_MASTER, else the address saved by `init`. */
+export function masterAddress(ctx: CommandContext, site: LoadedSite): string {
+  const master = ctx.globals.master ?? site.settings.master;
+  if (master === undefined) {
+    throw new UsageError('no Mesos master given', {
+      hint: 'pass --master host:5050 (or zk://.../mesos), set MESOS_MASTER, or save one with alluxio-mesos init',
+    });
+  }
+  return master;
+}
+
+/**
+ * Credentials are sent only when a secret is available, as the original framework did: a principal
+ * alone (Alluxio's default is "alluxio") names the framework but authenticates nothing.
+ */
+export async function resolveCredentials(ctx: CommandContext, flags: ConnectionFlags, site: LoadedSite): Promise<Credentials | undefined> {
+  const secretFile = flags.secretFile ?? site.settings.secretFile;
+  const principal = flags.principal ?? site.config.mesos.principal;
+  const envSecret = ctx.io.env.ALLUXIO_MESOS_SECRET;
+  const propertySecret = site.config.mesos.secret;
+  if (secretFile === undefined && (envSecret === undefined || envSecret === '')) {
+    if (propertySecret === undefined || principal === undefined) {
+      if (flags.principal !== undefined) {
+        throw new UsageError(`--principal ${flags.principal} was given without a secret`, { hint: 'pass --secret-file <file> or set ALLUXIO_MESOS_SECRET' });
+      }
+      return undefined;
+    }
+    return { principal, secret: propertySecret, secretSource: `${site.file} (alluxio.integration.mesos.secret)` };
+  }
+  return loadCredentials({ principal: principal ?? '', secretFile, env: ctx.io.env, cwd: ctx.io.cwd });
+}
+
+export async function openMaster(
+  ctx: CommandContext,
+  flags: ConnectionFlags,
+  site: LoadedSite,
+  extra: Pick<ConnectOptions, 'resolveLocal' | 'signal'> = {},
+): Promise<MasterConnection> {
+  return connectToMaster({
+    master: masterAddress(ctx, site),
+    timeoutMs: ctx.globals.timeoutMs,
+    credentials: await resolveCredentials(ctx, flags, site),
+    caFile: flags.caFile,
+    insecure: flags.insecure,
+    ...extra,
+  });
+}

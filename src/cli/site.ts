@@ -1,0 +1,39 @@
+/**
+ * Loads what the commands need from the configuration directory: alluxio-site.properties (checked,
+ * then resolved to typed values) and the CLI settings beside it. A missing properties file means
+ * Alluxio's defaults, as for Alluxio itself.
+ */
+import path from 'node:path';
+import { readCliSettings, type CliSettings } from '../config/cli-settings.js';
+import { PropertiesDocument } from '../config/properties.js';
+import { resolveSiteConfig, type AlluxioSiteConfig } from '../config/site-config.js';
+import { readPropertiesFile, type LoadedProperties } from '../config/store.js';
+import { validateSiteProperties } from '../config/validate.js';
+import { ConfigError } from '../shared/errors.js';
+import { SITE_PROPERTIES_FILE } from '../config/site-file.js';
+
+export interface LoadedSite {
+  file: string;
+  /** Undefined when the file does not exist (Alluxio defaults apply). */
+  loaded: LoadedProperties | undefined;
+  doc: PropertiesDocument;
+  config: AlluxioSiteConfig;
+  settings: CliSettings;
+  warnings: string[];
+}
+
+export async function loadSite(confDir: string): Promise<LoadedSite> {
+  const file = path.join(confDir, SITE_PROPERTIES_FILE);
+  const [loaded, settings] = await Promise.all([readPropertiesFile(file), readCliSettings(confDir)]);
+  const doc = loaded?.doc ?? PropertiesDocument.empty();
+  const { errors, warnings } = validateSiteProperties(doc, file);
+  const [first] = errors;
+  if (first !== undefined) {
+    if (errors.length === 1) throw first;
+    throw new ConfigError(`${errors.length} problems in ${file}: ${errors.map((error) => error.message).join(' | ')}`, { file }, {
+      hint: 'fix them (or run alluxio-mesos init) and try again',
+    });
+  }
+  if (loaded === undefined) warnings.push(`${file} does not exist; using Alluxio's defaults (run alluxio-mesos init to write one)`);
+  return { file, loaded, doc, config: resolveSiteConfig(doc, file), settings, warnings };
+}
