@@ -2,27 +2,14 @@
  * Connection flags shared by every command that talks to Mesos, and the one function that turns
  * them (plus the saved settings and site properties) into a connected master client.
  */
-import type { Command } from 'commander';
 import { connectToMaster, type ConnectOptions, type MasterConnection } from '../mesos/client/connect.js';
 import { loadCredentials, type Credentials } from '../mesos/client/credentials.js';
 import { UsageError } from '../shared/errors.js';
 import type { CommandContext } from './context.js';
 import type { LoadedSite } from './site.js';
+import type { ConnectionFlags } from './connection-options.js';
 
-export interface ConnectionFlags {
-  principal?: string;
-  secretFile?: string;
-  caFile?: string;
-  insecure?: boolean;
-}
-
-export function addConnectionOptions(command: Command): Command {
-  return command
-    .option('--principal <principal>', 'Mesos principal for HTTP authentication (default: alluxio.integration.mesos.principal)')
-    .option('--secret-file <file>', 'file holding the Mesos secret (or set ALLUXIO_MESOS_SECRET)')
-    .option('--ca-file <file>', 'CA certificate(s) to trust for an https:// master')
-    .option('--insecure', 'do not verify the https:// master certificate');
-}
+export type { ConnectionFlags } from './connection-options.js';
 
 /** `--master`/MESOS_MASTER, else the address saved by `init`. */
 export function masterAddress(ctx: CommandContext, site: LoadedSite): string {

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { ActionRunner } from '../program.js';
 import { EXIT_CODES_HELP } from '../exit-codes-help.js';
-import { addConnectionOptions } from '../connection.js';
+import { addConnectionOptions } from '../connection-options.js';
 import type { CheckPortsFlags } from '../../checkports/command.js';
 
 export function registerCheckPorts(program: Command, run: ActionRunner): void {
