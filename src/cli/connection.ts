@@ -7,6 +7,7 @@ import { loadCredentials, type Credentials } from '../mesos/client/credentials.j
 import { UsageError } from '../shared/errors.js';
 import type { CommandContext } from './context.js';
 import type { LoadedSite } from './site.js';
+import type { InProcessCluster } from '../local/in-process.js';
 import type { ConnectionFlags } from './connection-options.js';
 
 export type { ConnectionFlags } from './connection-options.js';
@@ -43,18 +44,35 @@ export async function resolveCredentials(ctx: CommandContext, flags: ConnectionF
   return loadCredentials({ principal: principal ?? '', secretFile, env: ctx.io.env, cwd: ctx.io.cwd });
 }
 
+/**
+ * Connects to the master named by the flags or settings. `--master local` starts the embedded
+ * cluster inside this process; closing the connection stops it.
+ */
 export async function openMaster(
   ctx: CommandContext,
   flags: ConnectionFlags,
   site: LoadedSite,
-  extra: Pick<ConnectOptions, 'resolveLocal' | 'signal'> = {},
+  extra: Pick<ConnectOptions, 'signal'> = {},
 ): Promise<MasterConnection> {
-  return connectToMaster({
+  let local: InProcessCluster | undefined;
+  const connection = await connectToMaster({
     master: masterAddress(ctx, site),
     timeoutMs: ctx.globals.timeoutMs,
     credentials: await resolveCredentials(ctx, flags, site),
     caFile: flags.caFile,
     insecure: flags.insecure,
+    resolveLocal: async () => {
+      const { startInProcessCluster } = await import('../local/in-process.js');
+      local = await startInProcessCluster();
+      return { baseUrl: local.baseUrl };
+    },
     ...extra,
   });
+  return {
+    ...connection,
+    close: () => {
+      connection.close();
+      void local?.stop();
+    },
+  };
 }

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { ActionRunner } from '../program.js';
 import { registerInit } from './init.js';
 import { registerCheckPorts } from './check-ports.js';
+import { registerLocalCluster } from './local-cluster.js';
 
 export type CommandRegistrar = (program: Command, run: ActionRunner) => void;
 
-export const COMMANDS: readonly CommandRegistrar[] = [registerInit, registerCheckPorts];
+export const COMMANDS: readonly CommandRegistrar[] = [registerInit, registerCheckPorts, registerLocalCluster];

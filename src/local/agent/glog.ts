@@ -1,0 +1,31 @@
+/**
+ * glog-formatted lines (`I1124 19:23:38.156534 21561 exec.cpp:164] Version: 1.12.0`), the format of
+ * everything Mesos writes to a sandbox's stderr and to its own log. Tools and people grep for these.
+ */
+
+/** Milliseconds since the epoch, with sub-millisecond precision when the clock has it. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+};
+
+/** Float seconds with microsecond precision, as in TaskStatus.timestamp. */
+export function epochSeconds(clock: Clock): number {
+  return Math.round(clock.now() * 1000) / 1e6;
+}
+
+const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+
+export type GlogLevel = 'I' | 'W' | 'E';
+
+export function glogLine(level: GlogLevel, source: string, message: string, nowMs: number, threadId = process.pid): string {
+  const date = new Date(Math.floor(nowMs));
+  const micros = Math.floor(nowMs * 1000) % 1_000_000;
+  const stamp =
+    `${pad(date.getMonth() + 1)}${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(micros, 6)}`;
+  return `${level}${stamp} ${threadId} ${source}] ${message}\n`;
+}

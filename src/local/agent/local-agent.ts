@@ -1,0 +1,476 @@
+/**
+ * One agent of the embedded local Mesos cluster: a stand-in for a Mesos 1.x agent, bound to its own
+ * loopback address (127.0.0.N) so tasks on different agents can bind the same ports, as on separate
+ * machines.
+ *
+ * It registers with whichever master `masterLocator()` names, runs command tasks as real processes in
+ * Mesos-shaped sandboxes, reports status updates through a status update manager, and serves
+ * `/state`, `/health`, `/version` and the sandbox file API.
+ *
+ * Completed executors, tasks and their sandboxes stay (in `/state` and `/files/*`) until the agent is
+ * stopped; the local cluster needs no sandbox garbage collection.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import { ConfigError, OperationError } from '../../shared/errors.js';
+import type { FrameworkID, Resource, TaskStatus } from '../../mesos/protocol/types.js';
+import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
+import { AGENT_INTERNAL, MASTER_INTERNAL, type AgentTaskReport, type RegisterAgentRequest } from '../internal-protocol.js';
+import { createAgentRequestListener, InternalError } from './agent-http.js';
+import { parseAttributesFlag, type AgentAttribute } from './attributes-flag.js';
+import { CommandExecutor, DEFAULT_KILL_GRACE_MS, commandExecutorName } from './command-executor.js';
+import { ExecutorBook, type ExecutorEntry } from './executor-book.js';
+import { FilesApi, FilesRegistry } from './files-api.js';
+import { epochSeconds, glogLine, systemClock, type Clock, type GlogLevel } from './glog.js';
+import { parseAcknowledge, parseKill, parseLaunch, parsePing, parseShutdownFramework } from './internal-requests.js';
+import { MasterLink } from './master-link.js';
+import { toMesosJson } from './mesos-json.js';
+import { parseResourcesFlag, withDefaultResources } from './resources-flag.js';
+import { createSandbox, executorRunsDir, virtualLatestPath } from './sandbox.js';
+import { agentStateJson, localBuildInfo, taskRole, versionJson, type BuildInfo } from './state-json.js';
+import { StatusUpdateManager } from './status-update-manager.js';
+
+export interface LocalAgentOptions {
+  /** The agent's own loopback address, `127.0.0.N`; also its hostname. */
+  hostname: string;
+  /** 0 picks a free port. */
+  port: number;
+  workDir: string;
+  /** Mesos `--resources` syntax; cpus/mem/disk/ports missing from it get Mesos' defaults. */
+  resources: string;
+  /** Mesos `--attributes` syntax (`rack:r1;zone:a`) or name/value pairs. */
+  attributes?: string | ReadonlyArray<AgentAttribute>;
+  /** Reported by `/version` and `/state`. Default 1.12.0. */
+  version?: string;
+  /** Base URL of the current leading master, or undefined when there is none. */
+  masterLocator: () => Promise<string | undefined>;
+  /** First re-send of an unacknowledged status update (Mesos: 10 s); doubles up to the max. */
+  statusRetryIntervalMs?: number;
+  statusRetryMaxIntervalMs?: number;
+  /** Registration retry backoff while no master answers (doubling, jittered, capped). */
+  registrationBackoffMs?: number;
+  registrationBackoffMaxMs?: number;
+  /** How often the agent re-asks masterLocator() whether the leader changed. */
+  masterCheckIntervalMs?: number;
+  /** Timeout of each request to the master. */
+  masterRequestTimeoutMs?: number;
+  /** Kill grace period when neither the kill request nor the task's KillPolicy gives one (3 s). */
+  killGracePeriodMs?: number;
+  /** Where the agent log (`/slave/log`) goes; default `<workDir>/logs`. */
+  logDir?: string;
+  clock?: Clock;
+}
+
+/** What Mesos' command executor adds on top of each task's resources. */
+const COMMAND_EXECUTOR_CPUS = 0.1;
+const COMMAND_EXECUTOR_MEM = 32;
+
+type Lifecycle = 'new' | 'running' | 'stopping' | 'stopped' | 'crashed';
+
+/**
+ * Task processes run in their own process groups, so they would outlive a CLI that exits without
+ * stopping its agents; one process 'exit' listener SIGKILLs the tasks of every live agent.
+ */
+const liveAgents = new Set<{ killAllNow(): void }>();
+const killAllOnExit = (): void => {
+  for (const agent of liveAgents) agent.killAllNow();
+};
+
+function isLoopbackV4(host: string): boolean {
+  return /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(host) && host.split('.').every((part) => Number(part) <= 255);
+}
+
+export class LocalAgent {
+  readonly hostname: string;
+  private readonly options: LocalAgentOptions;
+  private readonly clock: Clock;
+  private readonly version: string;
+  private readonly build: BuildInfo;
+  private readonly logDir: string;
+  private readonly killGraceMs: number;
+  private lifecycle: Lifecycle = 'new';
+  private agentId: string | undefined;
+  private boundPort: number | undefined;
+  private startTime = 0;
+  private totalResources: Resource[] = [];
+  private attributes: AgentAttribute[] = [];
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private logStream: WriteStream | undefined;
+  private readonly registry = new FilesRegistry();
+  private readonly book = new ExecutorBook();
+  private readonly statusUpdates: StatusUpdateManager;
+  private readonly link: MasterLink;
+  private readonly exitGuard = { killAllNow: (): void => this.killAllNow() };
+
+  constructor(options: LocalAgentOptions) {
+    if (!isLoopbackV4(options.hostname)) {
+      throw new ConfigError(`Agent hostname '${options.hostname}' is not a 127.x.x.x address.`, { key: 'hostname' }, {
+        hint: 'Local agents bind loopback addresses only (127.0.0.2, 127.0.0.3, ...).',
+      });
+    }
+    this.options = options;
+    this.hostname = options.hostname;
+    this.clock = options.clock ?? systemClock;
+    this.version = options.version ?? '1.12.0';
+    this.build = localBuildInfo(this.version);
+    this.logDir = options.logDir ?? join(options.workDir, 'logs');
+    this.killGraceMs = options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_MS;
+    this.statusUpdates = new StatusUpdateManager({
+      forward: (frameworkId, status) => this.forwardStatus(frameworkId, status),
+      retryMinMs: options.statusRetryIntervalMs ?? 10_000,
+      retryMaxMs: options.statusRetryMaxIntervalMs ?? 600_000,
+      onTerminalAcknowledged: (frameworkId, taskId) => this.book.complete(frameworkId, taskId),
+    });
+    this.link = new MasterLink({
+      locate: options.masterLocator,
+      registration: () => this.registration(),
+      onRegistered: (response, masterUrl) => {
+        if (this.agentId !== undefined && response.agent_id.value !== this.agentId) {
+          this.log('W', `Master ${masterUrl} assigned a new agent id ${response.agent_id.value} (was ${this.agentId})`);
+        }
+        this.agentId = response.agent_id.value;
+        this.log('I', `Registered with master ${response.master_id} at ${masterUrl}; given agent ID ${this.agentId}`);
+        this.statusUpdates.flush();
+      },
+      backoffMs: options.registrationBackoffMs ?? 1_000,
+      backoffMaxMs: options.registrationBackoffMaxMs ?? 10_000,
+      checkIntervalMs: options.masterCheckIntervalMs ?? 1_000,
+      requestTimeoutMs: options.masterRequestTimeoutMs ?? 5_000,
+      log: (message) => this.log('I', message),
+    });
+  }
+
+  /** The id the master gave this agent (undefined until the first registration). */
+  get id(): string | undefined {
+    return this.agentId;
+  }
+
+  get port(): number {
+    if (this.boundPort === undefined) throw new OperationError('The agent has not been started.');
+    return this.boundPort;
+  }
+
+  /** `http://127.0.0.N:PORT`. */
+  get endpoint(): string {
+    return `http://${this.hostname}:${this.port}`;
+  }
+
+  get registered(): boolean {
+    return this.link.registered;
+  }
+
+  get workDir(): string {
+    return this.options.workDir;
+  }
+
+  /** Binds `hostname:port` and starts registering. Throws ConfigError for bad flags, OperationError if it cannot listen. */
+  async start(): Promise<void> {
+    if (this.lifecycle !== 'new') throw new OperationError(`The agent on ${this.hostname} cannot be started twice.`);
+    this.totalResources = withDefaultResources(parseResourcesFlag(this.options.resources));
+    this.attributes = parseAttributesFlag(this.options.attributes);
+    this.startTime = epochSeconds(this.clock);
+    this.lifecycle = 'stopped'; // until it is up; a failed start cannot be retried on this instance
+    try {
+      await this.listen();
+    } catch (error) {
+      await this.closeLog();
+      throw error;
+    }
+    this.lifecycle = 'running';
+    if (liveAgents.size === 0) process.on('exit', killAllOnExit);
+    liveAgents.add(this.exitGuard);
+    this.log('I', `Agent started on ${this.hostname}:${this.boundPort} with resources ${this.options.resources}`);
+    this.link.start();
+  }
+
+  private async listen(): Promise<void> {
+    await mkdir(this.options.workDir, { recursive: true });
+    await mkdir(this.logDir, { recursive: true });
+    const logFile = join(this.logDir, `mesos-agent.${this.hostname}.log.INFO`);
+    this.logStream = createWriteStream(logFile, { flags: 'a' });
+    await new Promise<void>((resolveOpen, rejectOpen) => {
+      this.logStream!.once('open', () => resolveOpen());
+      this.logStream!.once('error', rejectOpen);
+    });
+    await this.registry.attach(logFile, '/slave/log');
+
+    const server = createServer(
+      createAgentRequestListener({
+        version: () => toMesosJson(versionJson(this.build)),
+        state: () => toMesosJson(this.stateDocument()),
+        files: new FilesApi(this.registry),
+        internal: {
+          [AGENT_INTERNAL.launch]: (body) => this.handleLaunch(body),
+          [AGENT_INTERNAL.kill]: (body) => this.handleKill(body),
+          [AGENT_INTERNAL.acknowledge]: (body) => this.handleAcknowledge(body),
+          [AGENT_INTERNAL.shutdownFramework]: (body) => this.handleShutdownFramework(body),
+          [AGENT_INTERNAL.ping]: (body) => this.handlePing(body),
+        },
+      }),
+    );
+    // No `Keep-Alive: timeout=5` header (a real agent sends none); stop() closes idle sockets itself.
+    server.keepAliveTimeout = 0;
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolveListen, rejectListen) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        rejectListen(
+          new OperationError(`Agent cannot listen on ${this.hostname}:${this.options.port}: ${error.code ?? error.message}`, {
+            cause: error,
+          }),
+        ),
+      );
+      server.listen(this.options.port, this.hostname, () => resolveListen());
+    });
+    this.server = server;
+    this.boundPort = (server.address() as AddressInfo).port;
+  }
+
+  /** Graceful stop: kills every task (SIGTERM, then SIGKILL after its grace), then shuts down. */
+  async stop(): Promise<void> {
+    if (this.lifecycle !== 'running') return;
+    this.lifecycle = 'stopping';
+    const entries = this.book.active();
+    for (const entry of entries) entry.runner.kill();
+    await Promise.all(entries.map((entry) => entry.runner.whenExited()));
+    this.statusUpdates.stop();
+    // Last word to the master: each killed task's terminal update, once, even if its stream is still
+    // waiting for an earlier acknowledgement (a duplicate is harmless; updates are idempotent).
+    await Promise.all(
+      entries.map((entry) => {
+        const last = entry.runner.latestStatus;
+        return last !== undefined && TERMINAL_TASK_STATES.has(last.state)
+          ? this.forwardStatus({ value: entry.frameworkId }, last)
+          : undefined;
+      }),
+    );
+    await this.link.stop();
+    await this.closeServer();
+    this.lifecycle = 'stopped';
+    await this.closeLog();
+  }
+
+  /**
+   * Test API: the host dies. The HTTP server vanishes mid-connection, every task process gets SIGKILL,
+   * and nobody is told; the master finds out when pings go unanswered.
+   */
+  async crash(): Promise<void> {
+    if (this.lifecycle !== 'running' && this.lifecycle !== 'stopping') return;
+    this.lifecycle = 'crashed';
+    this.killAllNow();
+    this.statusUpdates.stop();
+    for (const socket of this.sockets) socket.destroy();
+    const linkStopped = this.link.stop();
+    await this.closeServer();
+    await linkStopped;
+    await Promise.all(this.book.active().map((entry) => entry.runner.whenExited()));
+    await this.closeLog();
+  }
+
+  private killAllNow(): void {
+    for (const entry of this.book.active()) entry.runner.crash();
+  }
+
+  private async closeServer(): Promise<void> {
+    liveAgents.delete(this.exitGuard);
+    if (liveAgents.size === 0) process.off('exit', killAllOnExit);
+    const server = this.server;
+    if (server === undefined) return;
+    this.server = undefined;
+    await new Promise<void>((resolveClose) => {
+      server.close(() => resolveClose());
+      server.closeAllConnections();
+    });
+  }
+
+  private async closeLog(): Promise<void> {
+    const stream = this.logStream;
+    this.logStream = undefined;
+    if (stream !== undefined) await new Promise<void>((resolveEnd) => stream.end(() => resolveEnd()));
+  }
+
+  private log(level: GlogLevel, message: string): void {
+    this.logStream?.write(glogLine(level, 'slave.cpp:1', message, this.clock.now()));
+  }
+
+  // ---- registration and status updates -------------------------------------------------------
+
+  private registration(): RegisterAgentRequest {
+    const tasks: AgentTaskReport[] = this.book.active().map((entry) => ({
+      framework_id: { value: entry.frameworkId },
+      framework_info: this.book.framework(entry.frameworkId)!.info,
+      task: entry.task,
+      status: entry.runner.latestStatus ?? this.stagingStatus(entry),
+    }));
+    return {
+      ...(this.agentId !== undefined ? { agent_id: { value: this.agentId } } : {}),
+      hostname: this.hostname,
+      endpoint: this.endpoint,
+      port: this.port,
+      resources: this.totalResources,
+      ...(this.attributes.length > 0 ? { attributes: this.attributes } : {}),
+      version: this.version,
+      tasks,
+    };
+  }
+
+  private stagingStatus(entry: ExecutorEntry): TaskStatus {
+    return {
+      task_id: { value: entry.task.task_id.value },
+      state: 'TASK_STAGING',
+      source: 'SOURCE_AGENT',
+      agent_id: { value: this.agentId ?? '' },
+      executor_id: { value: entry.id },
+      timestamp: epochSeconds(this.clock),
+    };
+  }
+
+  private async forwardStatus(frameworkId: FrameworkID, status: TaskStatus): Promise<boolean> {
+    if (this.agentId === undefined) return false;
+    const answer = await this.link.post(MASTER_INTERNAL.statusUpdate, {
+      agent_id: { value: this.agentId },
+      framework_id: frameworkId,
+      status,
+    });
+    if (answer.status === 404) this.link.reregister('the master does not know this agent');
+    return answer.status === 200;
+  }
+
+  // ---- internal endpoints ----------------------------------------------------------------------
+
+  private async handleLaunch(body: unknown): Promise<unknown> {
+    if (this.lifecycle !== 'running') throw new InternalError(503, 'The agent is shutting down');
+    const { frameworkId, frameworkInfo, task, taskId } = parseLaunch(body);
+    if (this.agentId === undefined) throw new InternalError(409, 'The agent is not registered with a master');
+    if (this.book.find(frameworkId, taskId) !== undefined) {
+      throw new InternalError(409, `Task '${taskId}' of framework ${frameworkId} already exists on this agent`);
+    }
+    const framework = this.book.activate(frameworkId, frameworkInfo);
+
+    const containerId = randomUUID();
+    const ids = { agentId: this.agentId, frameworkId, executorId: taskId, containerId };
+    const directory = await createSandbox(this.options.workDir, ids);
+    await this.registry.attach(directory, directory);
+    await this.registry.attach(directory, join(executorRunsDir(this.options.workDir, ids), 'latest'));
+    await this.registry.attach(directory, virtualLatestPath(frameworkId, taskId));
+
+    const role = taskRole(task);
+    const allocation = task.resources[0]?.allocation_info;
+    const allowance: Resource[] = [
+      { name: 'cpus', type: 'SCALAR', scalar: { value: COMMAND_EXECUTOR_CPUS }, role, ...(allocation ? { allocation_info: allocation } : {}) },
+      { name: 'mem', type: 'SCALAR', scalar: { value: COMMAND_EXECUTOR_MEM }, role, ...(allocation ? { allocation_info: allocation } : {}) },
+    ];
+    const runner: CommandExecutor = new CommandExecutor({
+      agentId: this.agentId,
+      hostname: this.hostname,
+      agentEndpoint: `${this.hostname}:${this.port}`,
+      agentPid: `slave(1)@${this.hostname}:${this.port}`,
+      frameworkId,
+      frameworkInfo,
+      task,
+      containerId,
+      directory,
+      version: this.version,
+      clock: this.clock,
+      emit: (status) => this.statusUpdates.update({ value: frameworkId }, status),
+      onTerminated: () => {
+        if (!framework.shuttingDown) return;
+        // The framework is gone: its terminal update goes out once and is not retried.
+        this.statusUpdates.forget(frameworkId, taskId);
+        this.book.complete(frameworkId, taskId);
+      },
+      log: (level, message) => this.log(level, message),
+      defaultKillGraceMs: this.killGraceMs,
+    });
+    framework.executors.set(taskId, { id: taskId, frameworkId, containerId, directory, name: commandExecutorName(task), task, allowance, runner });
+    this.log('I', `Launching task '${taskId}' for framework ${frameworkId} in ${directory}`);
+    void runner.launch().catch((error: unknown) => this.log('E', `Launch of task '${taskId}' failed: ${(error as Error).message}`));
+    return { container_id: { value: containerId }, directory };
+  }
+
+  private handleKill(body: unknown): unknown {
+    const { frameworkId, taskId, gracePeriodMs } = parseKill(body);
+    const entry = this.book.find(frameworkId, taskId);
+    if (entry === undefined) throw new InternalError(404, `Unknown task '${taskId}' of framework ${frameworkId}`);
+    this.log('I', `Asked to kill task '${taskId}' of framework ${frameworkId}`);
+    entry.runner.kill(gracePeriodMs);
+    return {};
+  }
+
+  private handleAcknowledge(body: unknown): unknown {
+    const { frameworkId, taskId, uuid } = parseAcknowledge(body);
+    const result = this.statusUpdates.acknowledge(frameworkId, taskId, uuid);
+    if (!result.ok && result.reason === 'unknown-stream') {
+      throw new InternalError(404, `No pending status update for task '${taskId}' of framework ${frameworkId}`);
+    }
+    if (!result.ok) {
+      throw new InternalError(409, `Unexpected status update acknowledgement (received ${uuid}, expecting ${result.expected}) for task '${taskId}'`);
+    }
+    return {};
+  }
+
+  private handleShutdownFramework(body: unknown): unknown {
+    const { frameworkId } = parseShutdownFramework(body);
+    const framework = this.book.framework(frameworkId);
+    if (framework === undefined) return {};
+    this.log('I', `Asked to shut down framework ${frameworkId}`);
+    framework.shuttingDown = true;
+    for (const entry of [...framework.executors.values()]) {
+      if (entry.runner.terminated) {
+        this.statusUpdates.forget(frameworkId, entry.id);
+        this.book.complete(frameworkId, entry.id);
+      } else {
+        entry.runner.kill();
+      }
+    }
+    return {};
+  }
+
+  /**
+   * A master id other than the one this agent registered with (a restarted or newly elected master),
+   * or an agent id not ours, makes the agent re-register.
+   */
+  private handlePing(body: unknown): unknown {
+    const { masterId, agentId } = parsePing(body);
+    if (masterId !== undefined && this.link.registered && masterId !== this.link.masterId) {
+      this.link.reregister(`pinged by master ${masterId}, registered with ${this.link.masterId}`);
+    } else if (agentId !== undefined && this.link.registered && agentId !== this.agentId) {
+      this.link.reregister(`pinged as agent ${agentId}, registered as ${this.agentId}`);
+    }
+    return {
+      ...(this.agentId !== undefined ? { agent_id: { value: this.agentId } } : {}),
+      registered: this.link.registered,
+    };
+  }
+
+  // ---- /state ---------------------------------------------------------------------------------
+
+  private stateDocument(): ReturnType<typeof agentStateJson> {
+    const masterUrl = this.link.masterUrl;
+    const master = masterUrl !== undefined ? new URL(masterUrl) : undefined;
+    return agentStateJson({
+      build: this.build,
+      startTime: this.startTime,
+      agentId: this.agentId,
+      pid: `slave(1)@${this.hostname}:${this.port}`,
+      hostname: this.hostname,
+      port: this.port,
+      resources: this.totalResources,
+      allocated: this.book.allocated(),
+      attributes: this.attributes,
+      resourcesFlag: this.options.resources,
+      workDir: this.options.workDir,
+      logDir: this.logDir,
+      masterHostname: master?.hostname,
+      masterAddress: master?.host,
+      ...this.book.views(this.agentId ?? ''),
+    });
+  }
+}

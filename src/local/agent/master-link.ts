@@ -1,0 +1,196 @@
+/**
+ * The agent's side of the master connection: registration, re-registration and JSON POSTs to the
+ * leading master (`MASTER_INTERNAL`).
+ *
+ * How an agent notices it must re-register (the agent id is kept every time):
+ *   1. every `checkIntervalMs` it asks `masterLocator()` for the leader; a different URL (failover)
+ *      or none at all (no leader) drops the registration;
+ *   2. a ping from a master whose `master_id` is not the one it registered with (a restarted master);
+ *   3. a master answering 404 to a status update ("I don't know this agent").
+ * While unregistered it retries with a jittered, doubling backoff until a master answers.
+ */
+import { request } from 'node:http';
+import type { RegisterAgentRequest, RegisterAgentResponse } from '../internal-protocol.js';
+import { MASTER_INTERNAL } from '../internal-protocol.js';
+
+export interface PostResult {
+  /** HTTP status; 0 when no answer came (refused, reset, timed out). */
+  status: number;
+  body: unknown;
+}
+
+/**
+ * POSTs JSON and parses a JSON answer. One connection per request (`Connection: close`), so nothing
+ * lingers in a keep-alive pool after the agent stops.
+ */
+export function postJson(url: string, body: unknown, timeoutMs: number): Promise<PostResult> {
+  return new Promise((resolvePost) => {
+    const payload = Buffer.from(JSON.stringify(body), 'utf8');
+    let settled = false;
+    const settle = (result: PostResult): void => {
+      if (!settled) {
+        settled = true;
+        resolvePost(result);
+      }
+    };
+    let req;
+    try {
+      req = request(url, {
+        method: 'POST',
+        agent: false,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': payload.length, Connection: 'close' },
+        timeout: timeoutMs,
+      });
+    } catch {
+      settle({ status: 0, body: undefined });
+      return;
+    }
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          // Not JSON: hand back the text.
+        }
+        settle({ status: res.statusCode ?? 0, body: parsed });
+      });
+      res.on('error', () => settle({ status: 0, body: undefined }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => settle({ status: 0, body: undefined }));
+    req.end(payload);
+  });
+}
+
+export interface MasterLinkOptions {
+  /** Base URL of the leading master (`http://127.0.0.1:5050`), or undefined when there is none. */
+  locate: () => Promise<string | undefined>;
+  /** The registration message, built fresh for every attempt (tasks change, the id is learnt). */
+  registration: () => RegisterAgentRequest;
+  onRegistered: (response: RegisterAgentResponse, masterUrl: string) => void;
+  backoffMs: number;
+  backoffMaxMs: number;
+  checkIntervalMs: number;
+  requestTimeoutMs: number;
+  log: (message: string) => void;
+}
+
+function isRegisterResponse(body: unknown): body is RegisterAgentResponse {
+  const candidate = body as Partial<RegisterAgentResponse> | undefined;
+  return typeof candidate?.agent_id?.value === 'string' && typeof candidate.master_id === 'string';
+}
+
+export class MasterLink {
+  private running = false;
+  private registeredWith: { url: string; masterId: string } | undefined;
+  private wake: (() => void) | undefined;
+  private sleepTimer: NodeJS.Timeout | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: MasterLinkOptions) {}
+
+  get masterUrl(): string | undefined {
+    return this.registeredWith?.url;
+  }
+
+  get masterId(): string | undefined {
+    return this.registeredWith?.masterId;
+  }
+
+  get registered(): boolean {
+    return this.registeredWith !== undefined;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.registeredWith = undefined;
+    this.interruptSleep();
+    await this.loop;
+  }
+
+  /** Drops the current registration and registers again as soon as possible. */
+  reregister(reason: string): void {
+    if (!this.running || this.registeredWith === undefined) return;
+    this.options.log(`Re-registering with the master: ${reason}`);
+    this.registeredWith = undefined;
+    this.interruptSleep();
+  }
+
+  /** POSTs to the current master; `{status: 0}` when not registered or no answer. */
+  async post(path: string, body: unknown): Promise<PostResult> {
+    const url = this.registeredWith?.url;
+    if (url === undefined) return { status: 0, body: undefined };
+    return postJson(`${url}${path}`, body, this.options.requestTimeoutMs);
+  }
+
+  private async run(): Promise<void> {
+    let backoff = this.options.backoffMs;
+    while (this.running) {
+      if (this.registeredWith === undefined) {
+        if (await this.tryRegister()) {
+          backoff = this.options.backoffMs;
+          continue;
+        }
+        // Jittered like Mesos' registration backoff, so restarted agents don't stampede a master.
+        await this.sleep(backoff * (0.5 + Math.random() / 2));
+        backoff = Math.min(backoff * 2, this.options.backoffMaxMs);
+        continue;
+      }
+      await this.sleep(this.options.checkIntervalMs);
+      if (!this.running || this.registeredWith === undefined) continue;
+      const leader = await this.locate();
+      if (leader !== this.registeredWith.url) {
+        this.options.log(leader === undefined ? 'Lost the leading master' : `New master detected at ${leader}`);
+        this.registeredWith = undefined;
+        backoff = this.options.backoffMs;
+      }
+    }
+  }
+
+  private async tryRegister(): Promise<boolean> {
+    const url = await this.locate();
+    if (url === undefined || !this.running) return false;
+    const answer = await postJson(`${url}${MASTER_INTERNAL.register}`, this.options.registration(), this.options.requestTimeoutMs);
+    if (!this.running) return false;
+    if (answer.status !== 200 || !isRegisterResponse(answer.body)) {
+      if (answer.status !== 0) this.options.log(`Registration refused by ${url}: HTTP ${answer.status}`);
+      return false;
+    }
+    this.registeredWith = { url, masterId: answer.body.master_id };
+    this.options.onRegistered(answer.body, url);
+    return true;
+  }
+
+  private async locate(): Promise<string | undefined> {
+    try {
+      const url = await this.options.locate();
+      return url === undefined || url === '' ? undefined : url.replace(/\/+$/, '');
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolveSleep) => {
+      this.wake = resolveSleep;
+      this.sleepTimer = setTimeout(resolveSleep, ms);
+      this.sleepTimer.unref();
+    });
+  }
+
+  private interruptSleep(): void {
+    clearTimeout(this.sleepTimer);
+    this.wake?.();
+    this.wake = undefined;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * An embedded Mesos cluster on loopback: one `LocalMaster` on 127.0.0.1 and N `LocalAgent`s on
+ * 127.0.0.2, 127.0.0.3, ... Used in-process by `deploy --master local` and the integration tests,
+ * and as its own process by `alluxio-mesos local-cluster` (SIGUSR2 restarts its master through
+ * `LocalMaster.installRestartSignal`), so that a scheduler can be killed and restarted against a
+ * cluster that keeps running.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { LocalAgent } from './agent/local-agent.js';
+import { LocalMaster } from './master/local-master.js';
+
+export const DEFAULT_AGENT_RESOURCES = 'cpus:4;mem:8192;disk:16384;ports:[19998-19999,29998-30000,31000-32000]';
+
+export interface LocalClusterOptions {
+  /** Number of agents (default 1). */
+  agents?: number;
+  /** Master port on 127.0.0.1 (default 0: a free port). */
+  port?: number;
+  /** Agent port on each agent's own address (default 0: a free port). */
+  agentPort?: number;
+  /** Root of the master's registry and the agents' work dirs (`agents/<n>`). */
+  workDir: string;
+  /** `--resources` of every agent, or one string per agent. */
+  resources?: string | readonly string[];
+  heartbeatIntervalSeconds?: number;
+  allocationIntervalMs?: number;
+  agentPingIntervalMs?: number;
+  agentTimeoutMs?: number;
+  /** First re-send of an unacknowledged status update by the agents (Mesos: 10 s). */
+  statusRetryIntervalMs?: number;
+  /** Elect the master through this ZooKeeper (`zk://127.0.0.1:2181/mesos`). */
+  zk?: string;
+  log?: (message: string) => void;
+}
+
+export class LocalCluster {
+  readonly master: LocalMaster;
+  private readonly agentList: Array<LocalAgent | undefined> = [];
+
+  constructor(private readonly options: LocalClusterOptions) {
+    this.master = new LocalMaster({
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      heartbeatIntervalSeconds: options.heartbeatIntervalSeconds,
+      allocationIntervalMs: options.allocationIntervalMs,
+      agentPingIntervalMs: options.agentPingIntervalMs,
+      agentTimeoutMs: options.agentTimeoutMs,
+      zk: options.zk,
+      workDir: options.workDir,
+      log: options.log,
+    });
+  }
+
+  /** `http://127.0.0.1:PORT` of the master. */
+  get url(): string {
+    return this.master.url;
+  }
+
+  /** The agents by index; a killed agent's slot is undefined. */
+  get agents(): ReadonlyArray<LocalAgent | undefined> {
+    return this.agentList;
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.options.workDir, { recursive: true });
+    await this.master.start();
+    const count = this.options.agents ?? 1;
+    for (let i = 0; i < count; i++) await this.startAgent(i);
+    await this.waitForAgents(count, 30_000);
+  }
+
+  /** Starts (or starts again after `killAgent`) agent `i` on 127.0.0.(i+2). */
+  async startAgent(i: number): Promise<LocalAgent> {
+    const existing = this.agentList[i];
+    if (existing !== undefined) return existing;
+    const resources = this.options.resources;
+    const agent = new LocalAgent({
+      hostname: `127.0.0.${i + 2}`,
+      port: this.options.agentPort ?? 0,
+      workDir: path.join(this.options.workDir, 'agents', String(i)),
+      resources: (typeof resources === 'string' ? resources : resources?.[i]) ?? DEFAULT_AGENT_RESOURCES,
+      masterLocator: () => Promise.resolve(this.leaderUrl()),
+      statusRetryIntervalMs: this.options.statusRetryIntervalMs,
+    });
+    await agent.start();
+    this.agentList[i] = agent;
+    return agent;
+  }
+
+  /** The agent host dies (tasks killed, no goodbye); the master notices through missed pings. */
+  async killAgent(i: number): Promise<void> {
+    const agent = this.agentList[i];
+    this.agentList[i] = undefined;
+    await agent?.crash();
+  }
+
+  /** A master failover in place: agents re-register with their tasks, schedulers must re-subscribe. */
+  async restartMaster(): Promise<void> {
+    await this.master.restart();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.agentList.map((agent) => agent?.stop()));
+    this.agentList.length = 0;
+    await this.master.stop();
+  }
+
+  /** Waits until `count` agents are registered with the leading master. */
+  async waitForAgents(count: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.master.elected || this.master.state.agents.size < count) {
+      if (Date.now() > deadline) throw new Error(`only ${this.master.elected ? this.master.state.agents.size : 0} of ${count} agents registered within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  private leaderUrl(): string | undefined {
+    const leader = this.master.leader;
+    if (leader === undefined) return undefined;
+    return `http://${leader.address?.ip ?? leader.hostname ?? '127.0.0.1'}:${leader.port}`;
+  }
+}

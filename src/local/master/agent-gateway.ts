@@ -1,0 +1,125 @@
+/**
+ * Master -> agent messages of the local cluster (`AGENT_INTERNAL`), as JSON POSTs. Messages about
+ * one task leave in order (a KILL never overtakes the LAUNCH it refers to); like libprocess messages
+ * they are fire-and-forget: a lost message is healed by re-registration and reconciliation, and an
+ * agent that stops answering is caught by the liveness pings.
+ */
+import { Agent as HttpAgent, request } from 'node:http';
+import { AGENT_INTERNAL } from '../internal-protocol.js';
+import type {
+  AcknowledgeRequest,
+  KillTaskRequest,
+  LaunchTaskRequest,
+  ShutdownFrameworkRequest,
+} from '../internal-protocol.js';
+
+export interface PingRequest {
+  master_id: string;
+  agent_id: { value: string };
+}
+
+export interface AgentGateway {
+  launch(endpoint: string, message: LaunchTaskRequest): void;
+  kill(endpoint: string, message: KillTaskRequest): void;
+  acknowledge(endpoint: string, message: AcknowledgeRequest): void;
+  shutdownFramework(endpoint: string, message: ShutdownFrameworkRequest): void;
+  /**
+   * Resolves the HTTP status of the ping: 0 when the connection failed (refused, reset), -1 when
+   * the agent did not answer within `timeoutMs`.
+   */
+  ping(endpoint: string, message: PingRequest, timeoutMs: number): Promise<number>;
+  close(): void;
+}
+
+export interface HttpAgentGatewayOptions {
+  requestTimeoutMs?: number;
+  log?: (message: string) => void;
+}
+
+export class HttpAgentGateway implements AgentGateway {
+  private readonly pool = new HttpAgent({ keepAlive: true, maxSockets: 16 });
+  private readonly queues = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly options: HttpAgentGatewayOptions = {}) {}
+
+  launch(endpoint: string, message: LaunchTaskRequest): void {
+    this.enqueue(endpoint, `${message.framework_id.value}/${message.task.task_id.value}`, AGENT_INTERNAL.launch, message);
+  }
+
+  kill(endpoint: string, message: KillTaskRequest): void {
+    this.enqueue(endpoint, `${message.framework_id.value}/${message.task_id.value}`, AGENT_INTERNAL.kill, message);
+  }
+
+  acknowledge(endpoint: string, message: AcknowledgeRequest): void {
+    this.enqueue(endpoint, `${message.framework_id.value}/${message.task_id.value}`, AGENT_INTERNAL.acknowledge, message);
+  }
+
+  /** Goes out after everything already queued for the agent, whatever the task. */
+  shutdownFramework(endpoint: string, message: ShutdownFrameworkRequest): void {
+    this.enqueue(endpoint, undefined, AGENT_INTERNAL.shutdownFramework, message);
+  }
+
+  ping(endpoint: string, message: PingRequest, timeoutMs: number): Promise<number> {
+    return this.post(endpoint, AGENT_INTERNAL.ping, message, timeoutMs);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.pool.destroy();
+  }
+
+  /**
+   * Messages about one task keep their order (a KILL never overtakes its LAUNCH, ACKs stay in
+   * sequence); different tasks proceed in parallel. A message about no task waits for all of them.
+   */
+  private enqueue(endpoint: string, task: string | undefined, path: string, message: unknown): void {
+    if (this.closed) return;
+    const prefix = `${endpoint} `;
+    const barrier = `${prefix}*`;
+    const key = task === undefined ? barrier : `${prefix}${task}`;
+    const before =
+      task === undefined
+        ? Promise.all([...this.queues].filter(([k]) => k.startsWith(prefix)).map(([, p]) => p))
+        : Promise.all([this.queues.get(key), this.queues.get(barrier)]);
+    const next = before.then(async () => {
+      const status = await this.post(endpoint, path, message, this.options.requestTimeoutMs ?? 10_000);
+      if (status !== 200) this.options.log?.(`agent ${endpoint} answered ${status > 0 ? status : 'nothing'} to ${path}`);
+    });
+    this.queues.set(key, next);
+    void next.then(() => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    });
+  }
+
+  private post(endpoint: string, path: string, message: unknown, timeoutMs: number): Promise<number> {
+    if (this.closed) return Promise.resolve(0);
+    return new Promise((resolve) => {
+      const body = Buffer.from(JSON.stringify(message));
+      let req;
+      try {
+        req = request(`${endpoint}${path}`, {
+          method: 'POST',
+          agent: this.pool,
+          timeout: timeoutMs,
+          headers: { 'Content-Type': 'application/json', 'Content-Length': body.length },
+        });
+      } catch {
+        resolve(0);
+        return;
+      }
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      });
+      let timedOut = false;
+      req.on('timeout', () => {
+        timedOut = true;
+        req.destroy(new Error('timeout'));
+      });
+      req.on('error', () => resolve(timedOut ? -1 : 0));
+      req.end(body);
+    });
+  }
+}

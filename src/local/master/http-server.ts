@@ -1,0 +1,177 @@
+/**
+ * Request routing of the local master, on node:http. Paths are served with and without the
+ * `/master` prefix, as libprocess delegates unknown paths to the master process. A master that is
+ * not the leader redirects (307, protocol-relative `Location`) to the leader, or answers 503
+ * "No leader elected" while there is none, on every endpoint real Mesos guards that way.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MasterInfo } from '../../mesos/protocol/types.js';
+import type { RegisterAgentRequest, StatusUpdateRequest } from '../internal-protocol.js';
+import { MASTER_INTERNAL } from '../internal-protocol.js';
+import { replyEmpty, replyJson, replyMesosJson, replyText } from './http-replies.js';
+import type { MasterCore } from './master-core.js';
+import { handleOperator, type OperatorDeps } from './operator-api.js';
+import { handleScheduler, type SchedulerEndpointDeps } from './scheduler-endpoint.js';
+import { renderFrameworks, renderSlaves, renderState, renderTasks, renderVersion, type StateContext } from './state-json.js';
+
+export interface RoutingContext {
+  readonly core: () => MasterCore;
+  readonly elected: () => boolean;
+  readonly leader: () => MasterInfo | undefined;
+  readonly stateContext: () => StateContext;
+  readonly scheduler: SchedulerEndpointDeps;
+  readonly operator: OperatorDeps;
+  readonly maxBodyBytes: number;
+  readonly log?: (message: string) => void;
+}
+
+const GUARDED = new Set(['/state', '/slaves', '/frameworks', '/tasks', '/api/v1/scheduler', '/api/v1']);
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+/** Mesos `Master::Http::redirect`. */
+function redirect(req: IncomingMessage, res: ServerResponse, path: string, leader: MasterInfo | undefined): void {
+  if (leader === undefined) {
+    replyText(res, 503, 'No leader elected');
+    return;
+  }
+  const base = `//${leader.hostname ?? leader.address?.ip ?? '127.0.0.1'}:${leader.port}`;
+  if (path === '/redirect') {
+    replyEmpty(res, 307, { Location: base });
+    return;
+  }
+  replyEmpty(res, 307, { Location: `${base}${req.url ?? '/'}` });
+}
+
+export async function route(req: IncomingMessage, res: ServerResponse, ctx: RoutingContext): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://local');
+  let path = url.pathname;
+  if (path === '/master' || path.startsWith('/master/')) path = path.slice('/master'.length) || '/';
+
+  if (path === '/version') {
+    replyMesosJson(res, renderVersion());
+    return;
+  }
+  if (path === '/health') {
+    replyEmpty(res, 200);
+    return;
+  }
+  if (path === '/redirect') {
+    redirect(req, res, path, ctx.leader());
+    return;
+  }
+  if (path.startsWith('/redirect/')) {
+    replyEmpty(res, 404);
+    return;
+  }
+  if (path === '/files/debug') {
+    replyMesosJson(res, {});
+    return;
+  }
+  if (path === MASTER_INTERNAL.register || path === MASTER_INTERNAL.statusUpdate) {
+    await handleInternal(req, res, path, ctx);
+    return;
+  }
+  if (!GUARDED.has(path)) {
+    replyEmpty(res, 404);
+    return;
+  }
+  if (!ctx.elected()) {
+    redirect(req, res, path, ctx.leader());
+    return;
+  }
+  switch (path) {
+    case '/state':
+      replyMesosJson(res, renderState(ctx.stateContext()));
+      return;
+    case '/slaves':
+      replyMesosJson(res, renderSlaves(ctx.core()));
+      return;
+    case '/frameworks':
+      replyMesosJson(res, renderFrameworks(ctx.core()));
+      return;
+    case '/tasks':
+      replyMesosJson(res, renderTasks(ctx.core(), url.searchParams));
+      return;
+    case '/api/v1/scheduler': {
+      const body = await readBody(req, ctx.maxBodyBytes);
+      if (body === undefined) return void (res.headersSent || replyText(res, 413, 'Request body is too large'));
+      handleScheduler(req, res, body, ctx.scheduler);
+      return;
+    }
+    case '/api/v1': {
+      const body = await readBody(req, ctx.maxBodyBytes);
+      if (body === undefined) return void (res.headersSent || replyText(res, 413, 'Request body is too large'));
+      handleOperator(req, res, body, ctx.operator);
+      return;
+    }
+    default:
+      replyEmpty(res, 404);
+  }
+}
+
+async function handleInternal(req: IncomingMessage, res: ServerResponse, path: string, ctx: RoutingContext): Promise<void> {
+  if (req.method !== 'POST') {
+    replyJson(res, 405, { error: 'POST only' });
+    return;
+  }
+  const body = await readBody(req, ctx.maxBodyBytes);
+  if (body === undefined) return;
+  if (!ctx.elected()) {
+    replyJson(res, 503, { error: 'not the leading master' });
+    return;
+  }
+  let message: unknown;
+  try {
+    message = JSON.parse(body.toString('utf8'));
+  } catch {
+    replyJson(res, 400, { error: 'body is not JSON' });
+    return;
+  }
+  const core = ctx.core();
+  if (path === MASTER_INTERNAL.register) {
+    const reg = message as Partial<RegisterAgentRequest>;
+    if (typeof reg.endpoint !== 'string' || typeof reg.hostname !== 'string' || !Array.isArray(reg.resources)) {
+      replyJson(res, 400, { error: 'expected hostname, endpoint and resources' });
+      return;
+    }
+    try {
+      replyJson(res, 200, core.registerAgent({ tasks: [], port: 0, version: '', ...reg } as RegisterAgentRequest));
+    } catch (error) {
+      ctx.log?.(`agent registration failed: ${String(error)}`);
+      replyJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+    }
+    return;
+  }
+  const update = message as Partial<StatusUpdateRequest>;
+  if (
+    update.agent_id?.value === undefined ||
+    update.framework_id?.value === undefined ||
+    typeof update.status?.task_id?.value !== 'string' ||
+    typeof update.status.state !== 'string'
+  ) {
+    replyJson(res, 400, { error: 'expected agent_id, framework_id and status' });
+    return;
+  }
+  if (!core.statusUpdate(update as StatusUpdateRequest)) {
+    replyJson(res, 404, { error: `agent ${update.agent_id.value} is not registered with this master` });
+    return;
+  }
+  replyJson(res, 200, {});
+}
