@@ -1,0 +1,138 @@
+/**
+ * What the scheduler places, in its own small shape (the site configuration maps onto it with
+ * {@link schedulerConfigFromSite}), plus the timing policy with its defaults.
+ */
+import { userInfo } from 'node:os';
+import type { AlluxioSiteConfig } from '../../config/site-config.js';
+import type { CommandInfo } from '../../mesos/protocol/types.js';
+import type { SlotRole } from './ledger.js';
+
+export interface TaskTemplate {
+  /** Mesos task name (`alluxio.integration.mesos.{master,worker}.name`). */
+  readonly name: string;
+  readonly cpus: number;
+  readonly memMb: number;
+  /** Every port the task must hold, taken exactly. */
+  readonly ports: readonly number[];
+  /** Checked by the TCP health check. */
+  readonly rpcPort: number;
+}
+
+export interface SchedulerTiming {
+  /** DECLINE filter for offers that cannot be used (nothing needed, or they do not fit). */
+  readonly declineRefuseSeconds: number;
+  /** DECLINE filter while waiting for something soon (the master to be ready, a relaunch backoff). */
+  readonly waitRefuseSeconds: number;
+  readonly relaunchInitialMs: number;
+  readonly relaunchMaxMs: number;
+  /** This many failures of one alias within the window stop its relaunches. */
+  readonly crashLoopLimit: number;
+  readonly crashLoopWindowMs: number;
+  /** A task not RUNNING this long after launch is reconciled, then killed and relaunched. */
+  readonly launchTimeoutMs: number;
+  /** How long the reconciliation of a stuck task may take before the KILL. */
+  readonly stuckReconcileMs: number;
+  /** KILL is re-sent at this interval until a terminal update arrives. */
+  readonly killRetryMs: number;
+  readonly explicitReconcileInitialMs: number;
+  readonly explicitReconcileMaxMs: number;
+  readonly implicitReconcileMs: number;
+  /** With an open worker count, how often to REVIVE to pick up new agents. */
+  readonly reviveIntervalMs: number;
+}
+
+export const DEFAULT_TIMING: SchedulerTiming = {
+  declineRefuseSeconds: 120,
+  waitRefuseSeconds: 10,
+  relaunchInitialMs: 5_000,
+  relaunchMaxMs: 300_000,
+  crashLoopLimit: 5,
+  crashLoopWindowMs: 900_000,
+  launchTimeoutMs: 600_000,
+  stuckReconcileMs: 30_000,
+  killRetryMs: 30_000,
+  explicitReconcileInitialMs: 5_000,
+  explicitReconcileMaxMs: 60_000,
+  implicitReconcileMs: 600_000,
+  reviveIntervalMs: 300_000,
+};
+
+export interface HealthCheckPolicy {
+  readonly delaySeconds: number;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly consecutiveFailures: number;
+  readonly gracePeriodSeconds: number;
+}
+
+/** Alluxio needs a while to format and start; Marathon's grace/failure defaults, shorter interval. */
+export const DEFAULT_HEALTH_CHECK: HealthCheckPolicy = {
+  delaySeconds: 15,
+  intervalSeconds: 10,
+  timeoutSeconds: 10,
+  consecutiveFailures: 3,
+  gracePeriodSeconds: 300,
+};
+
+export interface SchedulerConfig {
+  /** The framework's role; `*` for none. */
+  readonly role: string;
+  readonly master: TaskTemplate & {
+    readonly count: number;
+    readonly webPort: number;
+    /** `--alluxio-master HOST`: masters only on this agent hostname. */
+    readonly pinnedHost: string | undefined;
+  };
+  readonly worker: TaskTemplate & {
+    /** Undefined: one worker on every agent that fits. */
+    readonly max: number | undefined;
+  };
+  /** Undefined: no Mesos health checks; a RUNNING master is then ready. */
+  readonly healthCheck: HealthCheckPolicy | undefined;
+  /** Task ids are `<prefix>-<alias>.<uuid>`. */
+  readonly taskIdPrefix: string;
+  /** The task's command (see buildLaunchCommand); `masterHostname` is the master's agent. */
+  readonly command: (role: SlotRole, masterHostname: string) => CommandInfo;
+  readonly timing: SchedulerTiming;
+}
+
+export interface SiteSchedulerOptions {
+  readonly command: SchedulerConfig['command'];
+  readonly pinnedMasterHost?: string;
+  readonly maxWorkers?: number;
+  readonly healthChecks?: boolean;
+  readonly timing?: Partial<SchedulerTiming>;
+}
+
+export function schedulerConfigFromSite(site: AlluxioSiteConfig, options: SiteSchedulerOptions): SchedulerConfig {
+  return {
+    role: site.mesos.role,
+    master: {
+      name: site.master.taskName,
+      cpus: site.master.cpus,
+      memMb: site.master.memMb,
+      ports: site.master.requiredPorts,
+      rpcPort: site.master.rpcPort,
+      webPort: site.master.webPort,
+      count: site.master.nodeCount,
+      pinnedHost: options.pinnedMasterHost,
+    },
+    worker: {
+      name: site.worker.taskName,
+      cpus: site.worker.cpus,
+      memMb: site.worker.taskMemMb,
+      ports: site.worker.requiredPorts,
+      rpcPort: site.worker.rpcPort,
+      max: options.maxWorkers,
+    },
+    healthCheck: options.healthChecks === false ? undefined : DEFAULT_HEALTH_CHECK,
+    taskIdPrefix: 'alluxio',
+    command: options.command,
+    timing: { ...DEFAULT_TIMING, ...options.timing },
+  };
+}
+
+/** `alluxio.integration.mesos.user`, else the user running `deploy`. */
+export function frameworkUser(site: Pick<AlluxioSiteConfig, 'mesos'>, currentUser: () => string = () => userInfo().username): string {
+  return site.mesos.user ?? currentUser();
+}

@@ -1,0 +1,237 @@
+/**
+ * The control loop: subscribe, feed every event and a periodic tick through the reducer, carry out
+ * its actions (ledger first, then calls), and resubscribe with jittered backoff whenever the stream
+ * ends, fails, sends ERROR or goes quiet for too many heartbeats. The clock, the transport and the
+ * ledger store are injected, so tests drive it with fakes and no sockets.
+ *
+ * Aborting the signal (Ctrl-C) just disconnects: the framework is not torn down, its tasks keep
+ * running and a later `deploy` adopts them within the failover timeout.
+ */
+import { randomUUID } from 'node:crypto';
+import * as calls from '../../mesos/protocol/calls.js';
+import type { Call, Event, FrameworkInfo } from '../../mesos/protocol/types.js';
+import { isAlluxioMesosError } from '../../shared/errors.js';
+import { refuseNewFramework, startLedger } from './adoption.js';
+import { jitteredDelay } from './backoff.js';
+import type { SchedulerConfig } from './config.js';
+import type { Ledger, LedgerStore } from './ledger.js';
+import { createSchedulerState, step, type SchedulerAction, type SchedulerInput, type SchedulerReport, type SchedulerState } from './state-machine.js';
+
+/** The events of one subscription; `close` drops the connection (the HTTP adapter aborts its request). */
+export interface EventStream extends AsyncIterable<Event> {
+  close?(): void;
+}
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    }),
+};
+
+export type ControllerReport =
+  | SchedulerReport
+  | { type: 'connecting'; attempt: number }
+  | { type: 'disconnected'; reason: string; retryInMs: number }
+  | { type: 'call-failed'; call: Call['type']; message: string }
+  | { type: 'abandoned'; aliases: string[] };
+
+export interface ControllerOptions {
+  readonly config: SchedulerConfig;
+  readonly store: LedgerStore;
+  /** FrameworkInfo without id (see buildFrameworkInfo); called per subscribe with the current ledger (webui_url). */
+  readonly frameworkInfo: (ledger: Ledger) => FrameworkInfo;
+  /**
+   * Sends SUBSCRIBE and returns its event stream; rejects when the connection fails (retriable
+   * AlluxioMesosErrors and plain errors are retried, other AlluxioMesosErrors end the run).
+   * `signal` aborts on Ctrl-C.
+   */
+  readonly subscribe: (call: Call, signal: AbortSignal) => Promise<EventStream>;
+  /** Sends one call on the current connection (framework_id already stamped). */
+  readonly call: (call: Call) => Promise<void>;
+  /** Defaults: the system clock, Math.random and random UUIDs. */
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly newId?: () => string;
+  readonly onReport: (report: ControllerReport) => void;
+  readonly signal: AbortSignal;
+  /** `--new-framework`: register a new framework even if the ledger shows live tasks. */
+  readonly newFramework?: boolean;
+  readonly tickMs?: number;
+  /** Reconnect after this many heartbeat intervals without any event (default 5). */
+  readonly missedHeartbeats?: number;
+}
+
+type SessionEnd = { kind: 'reconnect'; reason: string; subscribed: boolean } | { kind: 'aborted' };
+
+/** Runs until `signal` aborts; rejects on what retrying cannot fix (credentials, a failed ledger write). */
+export async function runController(options: ControllerOptions): Promise<SchedulerState> {
+  const { signal, onReport } = options;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const started = startLedger(await options.store.load(), { newFramework: options.newFramework === true });
+  if (started.abandoned.length > 0) onReport({ type: 'abandoned', aliases: started.abandoned.map((task) => task.alias) });
+  if (options.newFramework === true) await options.store.save(started.ledger);
+  const state = createSchedulerState(options.config, started.ledger, options.newId ?? randomUUID);
+
+  let failures = 0;
+  let reason = '';
+  while (!signal.aborted) {
+    if (failures > 0) {
+      const delay = jitteredDelay(failures, random);
+      onReport({ type: 'disconnected', reason, retryInMs: delay });
+      await clock.sleep(delay, signal);
+      if (signal.aborted) break;
+    }
+    onReport({ type: 'connecting', attempt: failures + 1 });
+    let stream: EventStream;
+    try {
+      const id = state.ledger.frameworkId;
+      const info = options.frameworkInfo(state.ledger);
+      stream = await options.subscribe(id === undefined ? calls.subscribe(info) : calls.subscribe(info, { value: id }), signal);
+    } catch (error) {
+      if (isAlluxioMesosError(error) && !error.retriable) throw error;
+      failures += 1;
+      reason = `subscribe failed: ${messageOf(error)}`;
+      continue;
+    }
+    const end = await runSession(options, clock, state, stream);
+    await apply(options, state, step(state, { type: 'disconnected' }, clock.now()).actions);
+    if (end.kind === 'aborted') break;
+    // A session that got as far as SUBSCRIBED resets the backoff.
+    failures = end.subscribed ? 1 : failures + 1;
+    reason = end.reason;
+  }
+  return state;
+}
+
+async function runSession(options: ControllerOptions, clock: Clock, state: SchedulerState, stream: EventStream): Promise<SessionEnd> {
+  const { signal } = options;
+  const tickMs = options.tickMs ?? 1000;
+  const missed = options.missedHeartbeats ?? 5;
+  const iterator = stream[Symbol.asyncIterator]();
+  type Next = { kind: 'event'; result: IteratorResult<Event> } | { kind: 'error'; error: unknown } | { kind: 'tick' };
+  let next: Promise<Next> = pull();
+  let lastEventAt = clock.now();
+  let subscribed = false;
+
+  function pull(): Promise<Next> {
+    return iterator.next().then(
+      (result): Next => ({ kind: 'event', result }),
+      (error: unknown): Next => ({ kind: 'error', error }),
+    );
+  }
+  const close = (): void => {
+    stream.close?.();
+    // Not awaited: a generator blocked in next() settles its return only after that next.
+    iterator.return?.().catch(() => undefined);
+  };
+
+  // One listener per session rather than AbortSignal.any per tick, which would pile up on `signal`.
+  let timer = new AbortController();
+  const stopTimer = (): void => timer.abort();
+  signal.addEventListener('abort', stopTimer, { once: true });
+  try {
+    for (;;) {
+      timer = new AbortController();
+      if (signal.aborted) timer.abort();
+      const tick = clock.sleep(tickMs, timer.signal).then((): Next => ({ kind: 'tick' }));
+      const got = await Promise.race([next, tick]);
+      timer.abort();
+      if (signal.aborted) {
+        close();
+        return { kind: 'aborted' };
+      }
+      if (got.kind === 'error') {
+        close();
+        return { kind: 'reconnect', reason: `event stream failed: ${messageOf(got.error)}`, subscribed };
+      }
+      const now = clock.now();
+      let input: SchedulerInput;
+      if (got.kind === 'tick') {
+        if (now - lastEventAt > missed * state.heartbeatIntervalSeconds * 1000) {
+          close();
+          return { kind: 'reconnect', reason: `no event for ${missed} heartbeat intervals`, subscribed };
+        }
+        input = { type: 'tick' };
+      } else {
+        if (got.result.done === true) return { kind: 'reconnect', reason: 'event stream ended', subscribed };
+        lastEventAt = now;
+        next = pull();
+        const event = got.result.value;
+        if (event.type === 'SUBSCRIBED') subscribed = true;
+        if (event.type === 'ERROR' && /has been removed/i.test(event.error?.message ?? '')) {
+          // Resubscribing with this id can never succeed again.
+          refuseNewFramework(state.ledger, `Mesos removed framework ${state.ledger.frameworkId ?? ''} (${event.error?.message ?? ''})`);
+          state.ledger.frameworkId = undefined;
+          await options.store.save(state.ledger);
+        }
+        input = { type: 'event', event };
+      }
+      const outcome = await apply(options, state, step(state, input, now).actions);
+      if (outcome !== undefined) {
+        close();
+        return { kind: 'reconnect', reason: outcome, subscribed };
+      }
+    }
+  } catch (error) {
+    close();
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', stopTimer);
+  }
+}
+
+/**
+ * Carries out actions in order; returns a reason when the connection must be dropped. After a call
+ * fails for a connection reason the remaining calls are skipped (their offers die with the
+ * connection; launches recorded but never sent come back as TASK_LOST from reconciliation and are
+ * relaunched) but reports still go out.
+ */
+async function apply(options: ControllerOptions, state: SchedulerState, actions: readonly SchedulerAction[]): Promise<string | undefined> {
+  let dropped: string | undefined;
+  for (const action of actions) {
+    switch (action.kind) {
+      case 'persist':
+        // A failed write must stop the launch: rethrown, so no ACCEPT after it goes out.
+        await options.store.save(action.ledger);
+        break;
+      case 'report':
+        options.onReport(action.report);
+        break;
+      case 'resubscribe':
+        dropped ??= action.reason;
+        break;
+      case 'call': {
+        if (dropped !== undefined) break;
+        const id = state.ledger.frameworkId;
+        try {
+          await options.call(id === undefined ? action.call : calls.withFrameworkId(action.call, { value: id }));
+        } catch (error) {
+          options.onReport({ type: 'call-failed', call: action.call.type, message: messageOf(error) });
+          if (!isAlluxioMesosError(error) || error.retriable) dropped = `${action.call.type} failed: ${messageOf(error)}`;
+        }
+        break;
+      }
+    }
+  }
+  return dropped;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

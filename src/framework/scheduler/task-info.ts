@@ -1,0 +1,52 @@
+/** The TaskInfo of one placement. */
+import type { CommandInfo, HealthCheck, Resource, TaskInfo } from '../../mesos/protocol/types.js';
+import type { HealthCheckPolicy } from './config.js';
+
+/** Label carrying the stable alias, so `status` and `logs` can map Mesos tasks back to `worker-3`. */
+export const ALIAS_LABEL = 'alluxio-mesos.alias';
+
+export function taskIdFor(prefix: string, alias: string, unique: string): string {
+  return `${prefix}-${alias}.${unique}`;
+}
+
+export function tcpHealthCheck(port: number, policy: HealthCheckPolicy): HealthCheck {
+  return {
+    type: 'TCP',
+    tcp: { port },
+    delay_seconds: policy.delaySeconds,
+    interval_seconds: policy.intervalSeconds,
+    timeout_seconds: policy.timeoutSeconds,
+    consecutive_failures: policy.consecutiveFailures,
+    grace_period_seconds: policy.gracePeriodSeconds,
+  };
+}
+
+export interface TaskInfoParts {
+  readonly name: string;
+  readonly taskId: string;
+  readonly alias: string;
+  readonly agentId: string;
+  readonly resources: Resource[];
+  readonly command: CommandInfo;
+  readonly healthCheck: HealthCheck | undefined;
+}
+
+export function buildTaskInfo(parts: TaskInfoParts): TaskInfo {
+  const task: TaskInfo = {
+    name: parts.name,
+    task_id: { value: parts.taskId },
+    agent_id: { value: parts.agentId },
+    resources: parts.resources,
+    command: parts.command,
+    labels: { labels: [{ key: ALIAS_LABEL, value: parts.alias }] },
+  };
+  if (parts.healthCheck !== undefined) task.health_check = parts.healthCheck;
+  return task;
+}
+
+/** The alias inside a task id (`alluxio-worker-3.<uuid>` → `worker-3`), for `logs` and `status`. */
+export function aliasOfTaskId(taskId: string, prefix = 'alluxio'): string | undefined {
+  if (!taskId.startsWith(`${prefix}-`)) return undefined;
+  const match = /^((?:master|worker)-\d+)\.[^.]+$/.exec(taskId.slice(prefix.length + 1));
+  return match?.[1];
+}
