@@ -20,6 +20,7 @@ export async function startProgress(io: Io, message: string, options: { enabled:
   return {
     text: (next) => {
       spinner.text = next;
+      if (!spinner.isSpinning) spinner.start();
     },
     succeed: (final) => {
       spinner.succeed(final);

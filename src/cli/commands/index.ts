@@ -4,7 +4,9 @@ import type { ActionRunner } from '../program.js';
 import { registerInit } from './init.js';
 import { registerCheckPorts } from './check-ports.js';
 import { registerLocalCluster } from './local-cluster.js';
+import { registerDeploy } from './deploy.js';
+import { registerTeardown } from './teardown.js';
 
 export type CommandRegistrar = (program: Command, run: ActionRunner) => void;
 
-export const COMMANDS: readonly CommandRegistrar[] = [registerInit, registerCheckPorts, registerLocalCluster];
+export const COMMANDS: readonly CommandRegistrar[] = [registerInit, registerCheckPorts, registerDeploy, registerTeardown, registerLocalCluster];

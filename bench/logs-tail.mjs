@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+/**
+ * `logs` benchmark. A child process serves a sandbox with the local cluster agent's files API
+ * (Mesos 1.12 semantics: 64 KiB /files/read cap, /files/download) on 127.0.0.1, and this process
+ * uses the logs engine from dist/ against it:
+ *
+ * 1. the last 100 lines of a 1 GiB file (sparse except for its last 2 MiB of text): time and bytes
+ *    read (goal: under 200 ms, without reading the file);
+ * 2. a whole 256 MiB file as `logs --file stdout --lines all` reads it (streamed /files/download,
+ *    decoded into lines and rendered), the same through sequential 64 KiB /files/read calls, and
+ *    `curl` on /files/download of the same file (goal: at least 60% of curl's throughput).
+ *
+ * Usage: npm run bench:logs [-- --runs 5 --mib 256]   (LOGS_BENCH_DIST=<dir> to use another build)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync, ftruncateSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.resolve(process.env.LOGS_BENCH_DIST ?? path.join(root, 'dist'));
+const load = (module) => import(pathToFileURL(path.join(dist, module)).href);
+const VIRTUAL = '/frameworks/bench-fw/executors/worker-1/runs/latest';
+
+
+async function serve(dir) {
+  const { FilesApi, FilesRegistry } = await load('local/agent/files-api.js');
+  const { notFound, sendReply } = await load('local/agent/http-replies.js');
+  const registry = new FilesRegistry();
+  await registry.attach(dir, VIRTUAL);
+  const api = new FilesApi(registry);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://agent');
+    api.handle(url.pathname, url.searchParams).then((reply) => sendReply(res, reply ?? notFound()), () => res.destroy());
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+function arg(name, fallback) {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+
+/** Lines of ~100 bytes with some multi-byte text, `bytes` long in total. */
+function textBlock(bytes, seed) {
+  const parts = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const line = `I1124 20:${String((seed + i) % 60).padStart(2, '0')}:00.000 worker.cpp:${i % 997}] block ${seed}-${i} stored ✓ 日本 ${'x'.repeat(i % 40)}\n`;
+    parts.push(line);
+    size += Buffer.byteLength(line);
+  }
+  return Buffer.from(parts.join('')).subarray(0, bytes);
+}
+
+function makeFiles(dir, mib) {
+  mkdirSync(path.join(dir, 'logs'));
+  const tailText = textBlock(2 * 1024 * 1024, 1);
+  const big = openSync(path.join(dir, 'logs', 'huge.log'), 'w');
+  const gib = 1024 * 1024 * 1024;
+  ftruncateSync(big, gib - tailText.length);
+  writeSync(big, tailText, 0, tailText.length, gib - tailText.length);
+  closeSync(big);
+  const block = textBlock(8 * 1024 * 1024, 2);
+  const stdout = openSync(path.join(dir, 'stdout'), 'w');
+  for (let written = 0; written < mib * 1024 * 1024; written += block.length) writeSync(stdout, block);
+  closeSync(stdout);
+}
+
+async function startServer(dir) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve', dir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (data) => resolve(Number(String(data).trim())));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mbps = (bytes, ms) => bytes / 1024 / 1024 / (ms / 1000);
+
+async function main() {
+  const runs = arg('--runs', 5);
+  const mib = arg('--mib', 256);
+  const { AgentFilesClient, tailLines, printTails, readRange, Utf8LineDecoder, TextLogWriter, NdjsonLogWriter, MAX_READ_BYTES } = await load('logs/index.js');
+  const { HttpTransport } = await load('mesos/client/http.js');
+  const { endpointNames, parseMesosVersion } = await load('mesos/client/version.js');
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'logs-bench-'));
+  let server;
+  try {
+    process.stdout.write(`generating a 1 GiB sparse log and a ${mib} MiB stdout in ${dir} ...\n`);
+    makeFiles(dir, mib);
+    server = await startServer(dir);
+    const baseUrl = `http://127.0.0.1:${server.port}`;
+    const transport = new HttpTransport({ baseUrl, timeoutMs: 60_000 });
+    const client = new AgentFilesClient({ transport, endpoints: endpointNames(parseMesosVersion('1.12.0')).agent });
+
+    // 1. Tail of a 1 GiB file.
+    const tailTimes = [];
+    let tail;
+    for (let i = 0; i < runs + 1; i++) {
+      const start = performance.now();
+      tail = await tailLines(client, `${VIRTUAL}/logs/huge.log`, 100);
+      if (i > 0) tailTimes.push(performance.now() - start); // the first run warms up the JIT
+    }
+    process.stdout.write(
+      `tail -n 100 of a ${(tail.size / 1024 / 1024 / 1024).toFixed(2)} GiB file: median ${median(tailTimes).toFixed(1)} ms, best ${Math.min(...tailTimes).toFixed(1)} ms ` +
+        `over ${runs} runs; ${tail.lines.length} lines, ${tail.bytesRead} bytes read (${(tail.bytesRead / tail.size * 100).toFixed(4)}% of the file) — goal < 200 ms\n`,
+    );
+
+    // 2. Throughput of a whole file.
+    const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    const path256 = `${VIRTUAL}/stdout`;
+    const size = await client.size(path256);
+
+    // Exactly what `logs worker-1 --file stdout --lines all` runs once the sandbox is found.
+    const version = parseMesosVersion('1.12.0');
+    const opened = {
+      task: { taskId: 'worker-1', name: 'Alluxio Worker', state: 'TASK_RUNNING', frameworkId: 'bench-fw', agentId: 'S0', executorId: undefined, agentHost: '127.0.0.1', startedAt: undefined, alias: 'worker-1' },
+      label: 'worker-1',
+      files: client,
+      location: { path: VIRTUAL, virtual: true, agentVersion: version, endpoints: endpointNames(version).agent },
+    };
+    // Interleaved with curl so that both see the same load on a shared machine.
+    const hasCurl = spawnSync('curl', ['--version']).status === 0;
+    const downloadTimes = [];
+    const curlTimes = [];
+    for (let i = 0; i < Math.max(3, runs); i++) {
+      const start = performance.now();
+      await printTails([opened], { file: ['stdout'] }, { lines: Number.POSITIVE_INFINITY, writer: new TextLogWriter(sink, false) });
+      downloadTimes.push(performance.now() - start);
+      if (hasCurl) {
+        const curlStart = performance.now();
+        const result = spawnSync('curl', ['-sS', '-o', '/dev/null', `${baseUrl}/files/download?path=${encodeURIComponent(path256)}`]);
+        if (result.status !== 0) throw new Error(`curl failed: ${result.stderr}`);
+        curlTimes.push(performance.now() - curlStart);
+      }
+    }
+    const ndjsonStart = performance.now();
+    await printTails([opened], { file: ['stdout'] }, { lines: Number.POSITIVE_INFINITY, writer: new NdjsonLogWriter(sink) });
+    const ndjsonMs = performance.now() - ndjsonStart;
+
+    const readStart = performance.now();
+    const decoder = new Utf8LineDecoder();
+    const readWriter = new TextLogWriter(sink, false);
+    const step = 4 * MAX_READ_BYTES;
+    for (let offset = 0; offset < size; offset += step) {
+      readWriter.write('worker-1', 'stdout', decoder.push(await readRange(client, path256, offset, Math.min(step, size - offset))));
+    }
+    const readMs = performance.now() - readStart;
+
+    const curlMs = hasCurl ? median(curlTimes) : undefined;
+    const downloadMs = median(downloadTimes);
+    process.stdout.write(`whole ${(size / 1024 / 1024).toFixed(0)} MiB file (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores):\n`);
+    process.stdout.write(`  logs (--lines all, /files/download): ${downloadMs.toFixed(0)} ms = ${mbps(size, downloadMs).toFixed(0)} MiB/s\n`);
+    process.stdout.write(`  logs --json (same, one NDJSON record per line): ${ndjsonMs.toFixed(0)} ms = ${mbps(size, ndjsonMs).toFixed(0)} MiB/s\n`);
+    process.stdout.write(`  /files/read loop (64 KiB JSON reads): ${readMs.toFixed(0)} ms = ${mbps(size, readMs).toFixed(0)} MiB/s\n`);
+    if (curlMs === undefined) {
+      process.stdout.write('  curl: not installed, no comparison\n');
+    } else {
+      process.stdout.write(`  curl /files/download -o /dev/null:    ${curlMs.toFixed(0)} ms = ${mbps(size, curlMs).toFixed(0)} MiB/s\n`);
+      process.stdout.write(`  logs reaches ${((curlMs / downloadMs) * 100).toFixed(0)}% of curl's throughput (medians of ${downloadTimes.length} interleaved runs) — goal >= 60%\n`);
+    }
+    transport.close();
+  } finally {
+    server?.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--serve') {
+  await serve(process.argv[3]);
+} else {
+  await main();
+}

@@ -1,0 +1,103 @@
+/**
+ * From the site configuration and the deploy flags to what the scheduler runs: the distribution,
+ * the properties propagated to the tasks (non-default keys, never the secret), the launch command
+ * per role and the scheduler configuration. Pure; `run-deploy.ts` does the I/O.
+ */
+import os from 'node:os';
+import { PropertiesDocument } from '../../config/properties.js';
+import { nonDefaultProperties, type AlluxioSiteConfig } from '../../config/site-config.js';
+import { formatByteSizeExact } from '../../config/sizes.js';
+import { UsageError } from '../../shared/errors.js';
+import { buildLaunchCommand, type AlluxioDistribution } from '../launch-command.js';
+import { buildFrameworkInfo } from '../scheduler/framework-info.js';
+import { frameworkUser, schedulerConfigFromSite, DEFAULT_HEALTH_CHECK, type SchedulerConfig, type HealthCheckPolicy } from '../scheduler/config.js';
+import type { FrameworkInfo } from '../../mesos/protocol/types.js';
+
+export interface DeployOptions {
+  jarUrl?: string;
+  alluxioHome?: string;
+  alluxioMaster?: string;
+  maxWorkers?: number;
+  name: string;
+  failoverTimeoutSeconds: number;
+  principal?: string;
+  healthChecks: boolean;
+  healthCheck?: Partial<HealthCheckPolicy>;
+}
+
+export interface DeployPlan {
+  distribution: AlluxioDistribution;
+  siteProperties: string;
+  scheduler: SchedulerConfig;
+  frameworkInfo: (webuiUrl: string | undefined) => FrameworkInfo;
+}
+
+export function resolveDistribution(site: AlluxioSiteConfig, options: Pick<DeployOptions, 'jarUrl' | 'alluxioHome'>): AlluxioDistribution {
+  const jar = options.jarUrl?.trim();
+  const home = options.alluxioHome ?? site.alluxioHome;
+  if (jar !== undefined && jar !== '') {
+    if (jar.toUpperCase() === 'LOCAL') return { kind: 'local', home };
+    if (!/^(https?|file|hdfs):\/\//i.test(jar)) {
+      throw new UsageError(`--jar-url "${jar}" is neither LOCAL nor an http(s)://, file:// or hdfs:// URL`, {
+        hint: 'pass --jar-url LOCAL (Alluxio installed at alluxio.home on every agent) or the tarball URL',
+      });
+    }
+    return { kind: 'tarball', url: jar };
+  }
+  if (site.alluxioJar.kind === 'local') return { kind: 'local', home };
+  if (site.alluxioJar.isDefault) {
+    throw new UsageError('no Alluxio distribution configured', {
+      hint: 'pass --jar-url LOCAL (with alluxio.home or --alluxio-home) or --jar-url <tarball URL>, or run alluxio-mesos init',
+    });
+  }
+  return { kind: 'tarball', url: site.alluxioJar.url };
+}
+
+/** The properties the tasks get: every key whose value differs from Alluxio's default, no secret. */
+export function taskSiteProperties(doc: PropertiesDocument): string {
+  const out = PropertiesDocument.empty();
+  out.appendComment('# Written by alluxio-mesos deploy: the non-default keys of alluxio-site.properties (secrets removed).');
+  for (const { key, value } of nonDefaultProperties(doc)) out.set(key, value);
+  return out.toString();
+}
+
+export function buildDeployPlan(site: AlluxioSiteConfig, doc: PropertiesDocument, options: DeployOptions): DeployPlan {
+  const distribution = resolveDistribution(site, options);
+  const siteProperties = taskSiteProperties(doc);
+  const jdk = site.jdk.kind === 'url' ? { url: site.jdk.url, path: site.jdkPath } : undefined;
+  const workerMemory = formatByteSizeExact(site.worker.ramdiskBytes);
+  const scheduler = schedulerConfigFromSite(site, {
+    command: (role, masterHostname) =>
+      buildLaunchCommand({
+        role,
+        distribution,
+        siteProperties,
+        masterHostname,
+        ...(jdk === undefined ? {} : { jdk }),
+        ...(role === 'worker' ? { workerMemory } : {}),
+      }),
+    ...(options.alluxioMaster === undefined ? {} : { pinnedMasterHost: options.alluxioMaster }),
+    ...(options.maxWorkers === undefined ? {} : { maxWorkers: options.maxWorkers }),
+    healthChecks: options.healthChecks,
+  });
+  const withHealth: SchedulerConfig =
+    scheduler.healthCheck === undefined || options.healthCheck === undefined
+      ? scheduler
+      : { ...scheduler, healthCheck: { ...DEFAULT_HEALTH_CHECK, ...options.healthCheck } };
+  const user = frameworkUser(site);
+  return {
+    distribution,
+    siteProperties,
+    scheduler: withHealth,
+    frameworkInfo: (webuiUrl) =>
+      buildFrameworkInfo({
+        user,
+        name: options.name,
+        role: site.mesos.role,
+        failoverTimeoutSeconds: options.failoverTimeoutSeconds,
+        hostname: os.hostname(),
+        ...(options.principal === undefined ? {} : { principal: options.principal }),
+        ...(webuiUrl === undefined ? {} : { webuiUrl }),
+      }),
+  };
+}

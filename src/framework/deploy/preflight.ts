@@ -1,0 +1,126 @@
+/**
+ * Checks what can be checked before anything is launched, so a broken distribution fails in the
+ * terminal with a clear message instead of as a crash loop on every agent: the tarball URL answers
+ * (HEAD), and a tarball that can be read from here (file:// or loopback) holds an Alluxio layout.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { list } from 'tar';
+import { UsageError } from '../../shared/errors.js';
+import type { AlluxioDistribution } from '../launch-command.js';
+
+const CONFIG_SCRIPT = 'libexec/alluxio-config.sh';
+
+export interface PreflightResult {
+  checked: string[];
+  warnings: string[];
+}
+
+export async function preflightDistribution(distribution: AlluxioDistribution, options: { masterIsLocal: boolean; timeoutMs: number }): Promise<PreflightResult> {
+  const checked: string[] = [];
+  const warnings: string[] = [];
+  if (distribution.kind === 'local') {
+    // The agents' file systems are only ours when the cluster runs on this machine.
+    if (options.masterIsLocal) {
+      const script = path.join(distribution.home, CONFIG_SCRIPT);
+      if (!(await exists(script))) {
+        throw new UsageError(`${distribution.home} is not an Alluxio installation (no ${CONFIG_SCRIPT})`, {
+          hint: 'pass --alluxio-home with the directory Alluxio is installed in on every agent',
+        });
+      }
+      checked.push(`${script} exists`);
+    } else {
+      warnings.push(`cannot check ${distribution.home} on the agents from here; it must hold Alluxio on every agent`);
+    }
+    return { checked, warnings };
+  }
+  const url = new URL(distribution.url);
+  if (url.protocol === 'file:') {
+    const file = fileURLToPath(url);
+    if (!(await exists(file))) throw new UsageError(`the Alluxio tarball ${file} does not exist`, { hint: 'fix --jar-url' });
+    await checkTarballLayout(() => createReadStream(file), distribution.url);
+    checked.push(`${file} holds an Alluxio distribution`);
+    if (!options.masterIsLocal) warnings.push(`${distribution.url} must be readable at the same path on every agent`);
+    return { checked, warnings };
+  }
+  if (url.protocol === 'http:' || url.protocol === 'https:') {
+    const status = await head(url, options.timeoutMs);
+    if (status < 200 || status >= 400) {
+      throw new UsageError(`the Alluxio tarball URL answered ${status}: ${distribution.url}`, { hint: 'fix --jar-url (the agents fetch this URL)' });
+    }
+    checked.push(`${distribution.url} answers ${status}`);
+    if (isLoopback(url.hostname)) {
+      await checkTarballLayout(() => get(url), distribution.url);
+      checked.push(`${distribution.url} holds an Alluxio distribution`);
+    }
+    return { checked, warnings };
+  }
+  warnings.push(`${url.protocol}// URLs are fetched by the agents; not checked from here`);
+  return { checked, warnings };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
+}
+
+/** The top directory must be `alluxio` or `alluxio-<version>` and contain the config script. */
+async function checkTarballLayout(open: () => NodeJS.ReadableStream | Promise<NodeJS.ReadableStream>, label: string): Promise<void> {
+  const entries: string[] = [];
+  try {
+    const source = await open();
+    await new Promise<void>((resolve, reject) => {
+      const parser = list({ onReadEntry: (entry) => entries.push(entry.path) });
+      source.on('error', reject);
+      parser.on('error', reject);
+      parser.on('end', resolve);
+      (parser as unknown as NodeJS.EventEmitter).on('close', resolve);
+      source.pipe(parser as unknown as NodeJS.WritableStream);
+    });
+  } catch (error) {
+    throw new UsageError(`${label} is not a readable tar archive (${(error as Error).message})`, { hint: 'point --jar-url at an Alluxio -bin.tar.gz' });
+  }
+  const tops = new Set(entries.map((entry) => entry.replace(/^\.\//, '').split('/')[0]).filter((top) => top !== undefined && top !== ''));
+  const home = [...tops].find((top) => /^alluxio(-.+)?$/.test(top ?? '') && entries.some((entry) => entry.replace(/^\.\//, '') === `${top}/${CONFIG_SCRIPT}`));
+  if (home === undefined) {
+    throw new UsageError(`${label} does not hold an Alluxio distribution (no alluxio*/${CONFIG_SCRIPT}; top directories: ${[...tops].join(', ') || 'none'})`, {
+      hint: 'use an Alluxio -bin.tar.gz whose top directory is alluxio or alluxio-<version>',
+    });
+  }
+}
+
+function head(url: URL, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const request = client.request(url, { method: 'HEAD', timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', (error) => reject(new UsageError(`the Alluxio tarball URL does not answer: ${distribution(url)} (${error.message})`, { hint: 'fix --jar-url' })));
+    request.end();
+  });
+}
+
+function get(url: URL): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    client.get(url, (response) => resolve(response)).on('error', reject);
+  });
+}
+
+function distribution(url: URL): string {
+  return url.toString();
+}

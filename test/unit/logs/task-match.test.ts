@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { chooseTask } from '../../../src/logs/choose-task.js';
+import { assignAliases, matchTask, type TaskCandidate } from '../../../src/logs/task-match.js';
+import { OperationError, UsageError } from '../../../src/shared/errors.js';
+
+function task(taskId: string, fields: Partial<TaskCandidate> = {}): TaskCandidate {
+  return { taskId, name: taskId, state: 'TASK_RUNNING', frameworkId: 'fw', agentId: 'S0', executorId: undefined, agentHost: 'host-1', startedAt: 1_700_000_000, alias: undefined, ...fields };
+}
+
+const tasks = assignAliases([
+  task('alluxio-master-1-aaaa', { name: 'Alluxio Master' }),
+  task('alluxio-worker-1-bbbb', { name: 'Alluxio Worker', agentHost: 'host-2' }),
+  task('alluxio-worker-2-cccc', { name: 'Alluxio Worker', agentHost: 'host-3' }),
+  task('alluxio-worker-12-dddd', { name: 'Alluxio Worker' }),
+  task('alluxio-worker-3-eeee', { name: 'Alluxio Worker', state: 'TASK_FAILED', startedAt: 1_600_000_000 }),
+]);
+
+describe('assignAliases', () => {
+  it('takes the number from the id, else ranks numeric ids', () => {
+    expect(tasks.map((t) => t.alias)).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-12', 'worker-3']);
+    const numbered = assignAliases([task('2', { name: 'Alluxio Worker' }), task('0', { name: 'Alluxio Master' }), task('1', { name: 'Alluxio Worker' })]);
+    expect(numbered.map((t) => t.alias)).toEqual(['worker-2', 'master-1', 'worker-1']);
+  });
+});
+
+describe('matchTask', () => {
+  it('prefers an exact alias over prefixes of others', () => {
+    const outcome = matchTask('worker-1', tasks);
+    expect(outcome).toMatchObject({ kind: 'one', task: { taskId: 'alluxio-worker-1-bbbb' } });
+  });
+
+  it('matches a full id, a unique prefix and a unique substring', () => {
+    expect(matchTask('alluxio-worker-2-cccc', tasks)).toMatchObject({ kind: 'one', task: { alias: 'worker-2' } });
+    expect(matchTask('alluxio-m', tasks)).toMatchObject({ kind: 'one', task: { alias: 'master-1' } });
+    expect(matchTask('dddd', tasks)).toMatchObject({ kind: 'one', task: { alias: 'worker-12' } });
+  });
+
+  it('reports several matches, running ones only', () => {
+    const outcome = matchTask('worker', tasks);
+    expect(outcome.kind).toBe('ambiguous');
+    if (outcome.kind === 'ambiguous') expect(outcome.matches.map((t) => t.alias).sort()).toEqual(['worker-1', 'worker-12', 'worker-2']);
+  });
+
+  it('says when only completed tasks match, and takes them with --completed', () => {
+    expect(matchTask('worker-3', tasks)).toMatchObject({ kind: 'only-completed', matches: [{ alias: 'worker-3' }] });
+    expect(matchTask('worker-3', tasks, { includeCompleted: true })).toMatchObject({ kind: 'one', task: { alias: 'worker-3' } });
+    expect(matchTask('nothing-like-it', tasks)).toEqual({ kind: 'none' });
+  });
+
+  it('supports globs but refuses one that matches every task, and empty names', () => {
+    expect(matchTask('*master*', tasks)).toMatchObject({ kind: 'one', task: { alias: 'master-1' } });
+    expect(() => matchTask('alluxio-*', tasks)).toThrow(UsageError);
+    for (const bad of ['', '   ', '*', '**', '.*', '?']) expect(() => matchTask(bad, tasks)).toThrow(UsageError);
+  });
+});
+
+describe('chooseTask', () => {
+  it('lists ambiguous matches with state, host and start time (exit 2)', () => {
+    let error: unknown;
+    try {
+      chooseTask('worker', tasks);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    const message = (error as Error).message;
+    expect(message).toContain('matches 3 tasks');
+    expect(message).toMatch(/worker-2\s+alluxio-worker-2-cccc\s+RUNNING\s+host-3\s+started 2023-11-14T22:13:20Z/);
+  });
+
+  it('cuts long lists unless --all-matches', () => {
+    const many = assignAliases(Array.from({ length: 15 }, (_, i) => task(`w-${i}`, { name: 'Alluxio Worker' })));
+    expect(() => chooseTask('w-', many)).toThrow(/and 5 more \(--all-matches/);
+    expect(() => chooseTask('w-', many, { allMatches: true })).toThrow(/w-14/);
+  });
+
+  it('points at --completed when only completed tasks match (exit 1)', () => {
+    expect(() => chooseTask('worker-3', tasks)).toThrow(OperationError);
+    try {
+      chooseTask('worker-3', tasks);
+    } catch (error) {
+      expect((error as OperationError).hint).toContain('--completed');
+      expect((error as OperationError).exitCode).toBe(1);
+    }
+  });
+});
