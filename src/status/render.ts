@@ -1,0 +1,45 @@
+/** The `status` table, as text (pure). */
+import { Chalk } from 'chalk';
+import type { StatusReport } from './collect.js';
+
+export function renderStatus(report: StatusReport, options: { color: boolean; now?: Date }): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const { framework } = report;
+  const stateText =
+    framework.state === 'disconnected'
+      ? chalk.yellow(`disconnected (Mesos keeps its tasks for the failover timeout, ${formatDuration(framework.failoverTimeoutSeconds)}; run deploy to reattach)`)
+      : framework.state === 'active'
+        ? chalk.green('active')
+        : chalk.red(framework.state);
+  const lines = [`Framework ${framework.name ?? '(unknown)'} ${framework.id}: ${stateText}`];
+  if (report.webuiUrl !== null) lines.push(`Alluxio master web UI: ${report.webuiUrl}`);
+  lines.push('');
+  const header = ['ALIAS', 'STATE', 'HEALTH', 'HOST', 'PORTS', 'STARTED', 'RELAUNCHES'];
+  const rows = report.tasks.map((task) => [
+    task.alias,
+    task.state.replace(/^TASK_/, ''),
+    task.healthy === null ? '-' : task.healthy ? 'healthy' : 'unhealthy',
+    task.host ?? '-',
+    task.ports.join(',') || '-',
+    task.startedAt === null ? '-' : task.startedAt.replace('T', ' ').slice(0, 19),
+    String(task.relaunches),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const format = (row: readonly string[]): string => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  lines.push(chalk.bold(format(header)));
+  for (const row of rows) {
+    const text = format(row);
+    lines.push(row[1] === 'RUNNING' && row[2] !== 'unhealthy' ? text : chalk.red(text));
+  }
+  if (rows.length === 0) lines.push('(no tasks)');
+  lines.push('');
+  lines.push(report.ok ? chalk.green('OK: every Alluxio task is running') : chalk.red(`NOT OK: ${report.problems.join('; ')}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function formatDuration(seconds: number | null): string {
+  if (seconds === null) return 'unknown';
+  if (seconds >= 86_400) return `${(seconds / 86_400).toFixed(seconds % 86_400 === 0 ? 0 : 1)} d`;
+  if (seconds >= 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${seconds} s`;
+}
