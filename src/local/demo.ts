@@ -29,6 +29,16 @@ function availableCommands(): Set<string> {
   return new Set([...section.matchAll(/^\s{2}([a-z-]+)/gm)].map((match) => match[1] ?? ''));
 }
 
+/** Polls `status --json` (exit 0 means every task is RUNNING and healthy), for at most a minute. */
+async function waitHealthy(cwd: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const status = spawnSync(process.execPath, [BIN, 'status', '--conf-dir', 'conf', '--json'], { cwd, encoding: 'utf8' });
+    if (status.status === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  process.stdout.write('(not every task became healthy within a minute)\n');
+}
+
 async function main(): Promise<number> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-demo-'));
   const commands = availableCommands();
@@ -65,8 +75,9 @@ async function main(): Promise<number> {
       say(`Not in this build yet: ${missing.join(', ')}`);
       process.stdout.write('The demo stops here; the cluster above is what `deploy --master local` runs on.\n');
     } else {
-      say('Deploying Alluxio (in the background) and waiting for it to be healthy');
-      failed ||= cli(['deploy', '--conf-dir', 'conf', '--detach', '--wait-healthy'], dir);
+      say('Deploying Alluxio (the framework runs in the background) and waiting until every task is healthy');
+      failed ||= cli(['deploy', '--conf-dir', 'conf', '--detach', '--health-check-delay', '1', '--health-check-interval', '1'], dir);
+      await waitHealthy(dir);
       say('Status');
       failed ||= cli(['status', '--conf-dir', 'conf'], dir);
       say('The Alluxio master’s log');

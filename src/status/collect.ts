@@ -104,6 +104,8 @@ export function buildStatus(input: {
     else if (task.healthy === false) problems.push(`${task.alias} is unhealthy`);
   }
   if (tasks.length === 0) problems.push('no Alluxio task is running');
+  else if (!tasks.some((task) => task.role === 'worker' && task.state === 'TASK_RUNNING')) problems.push('no Alluxio worker is running');
+  else if (!tasks.some((task) => task.role === 'master' && task.state === 'TASK_RUNNING')) problems.push('no Alluxio master is running');
   const state = frameworkState(framework);
   if (state === 'unknown' || state === 'completed') problems.unshift(`Mesos does not run framework ${frameworkId}`);
   return {
