@@ -7,6 +7,7 @@
  * normalisation, arithmetic, the flattened `/state` form (`"ports":"[19998-19999, 29998-30000]"`) and
  * the reverse, a flag string.
  */
+import { normalizeRanges } from '../../mesos/client/resources.js';
 import { ConfigError } from '../../shared/errors.js';
 import type { Range, Resource } from '../../mesos/protocol/types.js';
 import { double, type JsonValue } from './mesos-json.js';
@@ -29,20 +30,8 @@ function flagError(message: string): ConfigError {
   });
 }
 
-/** Sorted, with overlapping and adjacent ranges merged (`[1-2, 3-5]` -> `[1-5]`). */
-export function normalizeRanges(ranges: readonly Range[]): Range[] {
-  const sorted = [...ranges].sort((a, b) => a.begin - b.begin || a.end - b.end);
-  const merged: Range[] = [];
-  for (const range of sorted) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && range.begin <= last.end + 1) {
-      last.end = Math.max(last.end, range.end);
-    } else {
-      merged.push({ begin: range.begin, end: range.end });
-    }
-  }
-  return merged;
-}
+/** Sorted, with overlapping and adjacent ranges merged (`[1-2, 3-5]` -> `[1-5]`): the client's rule. */
+export { normalizeRanges } from '../../mesos/client/resources.js';
 
 /** `[19998-19999, 29998-30000]`, as Mesos stringifies `Value::Ranges`. */
 export function formatRanges(ranges: readonly Range[]): string {
