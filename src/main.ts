@@ -48,7 +48,8 @@ export function reportError(error: unknown, io: Io, result: Pick<ProgramResult, 
   if (result.json) {
     io.stdout.write(`${JSON.stringify({ error: { message, hint: hint ?? null, exitCode } })}\n`);
   }
-  const line = hint === undefined ? message : `${message}; ${hint}`;
+  // A message that lists things (ambiguous task names) keeps its list; the hint goes on its own line.
+  const line = hint === undefined ? message : message.includes('\n') ? `${message}\n${hint}` : `${message}; ${hint}`;
   io.stderr.write(`error: ${known ? line : `unexpected: ${line}`}\n`);
   if (result.verbose && error instanceof Error && error.stack !== undefined) {
     io.stderr.write(`${error.stack}\n`);

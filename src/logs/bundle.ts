@@ -7,11 +7,11 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, copyFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { create as createTar } from 'tar';
-import { OperationError } from '../shared/errors.js';
+import { OperationError, UsageError } from '../shared/errors.js';
 import { listRecursive } from './file-selection.js';
 import { SandboxFileMissingError, sandboxChild, type SandboxFiles } from './files-client.js';
 
@@ -51,6 +51,7 @@ export interface BundleResult {
 }
 
 export async function writeBundle(options: BundleOptions): Promise<BundleResult> {
+  await checkOutputDirectory(options.output);
   const staging = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'alluxio-mesos-bundle-'));
   try {
     const members: string[] = [];
@@ -119,6 +120,18 @@ export async function writeBundle(options: BundleOptions): Promise<BundleResult>
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** Before any download: the archive is written last, and a typo in its path should not cost the wait. */
+async function checkOutputDirectory(output: string): Promise<void> {
+  const directory = dirname(resolve(output));
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(directory)).isDirectory();
+  } catch {
+    isDirectory = false;
+  }
+  if (!isDirectory) throw new UsageError(`cannot write ${output}: ${directory} is not a directory`, { hint: 'create it first, or give --bundle a path in an existing directory' });
 }
 
 /** `[#####-----] 52% 13.1 MiB / 25.0 MiB worker-3/logs/worker.log`, for a TTY. */

@@ -20,8 +20,8 @@ import type { MesosMasterClient } from '../mesos/client/master-client.js';
 import { MesosHttpError, parseJsonBody } from '../mesos/client/responses.js';
 import type { Clock } from '../mesos/client/retry.js';
 import type { TaskRecord } from '../mesos/client/tasks.js';
-import { selectFiles, listRecursive, type FileFlags } from './file-selection.js';
-import { AgentFilesClient } from './files-client.js';
+import { requestedNames, selectFiles, listRecursive, type FileFlags, type SelectedFile } from './file-selection.js';
+import { AgentFilesClient, SandboxFileMissingError } from './files-client.js';
 import { follow, type FollowEnd, type FollowEvent, type FollowSource } from './follow.js';
 import type { ListedFile, LogWriter } from './render.js';
 import { agentBaseUrl, agentGoneError, browseSandbox, locateSandbox, type SandboxLocation } from './sandbox.js';
@@ -46,6 +46,8 @@ export interface FrameworkChoice {
   frameworkName?: string | undefined;
   /** The id saved by the last deployment. */
   savedFrameworkId?: string | undefined;
+  /** What the caller wants a framework for, in the error when there is none (status shares this). */
+  purpose?: string | undefined;
 }
 
 /** `--framework-id`, else `--framework-name` (the running one first), else the saved id. */
@@ -68,7 +70,7 @@ export function resolveFrameworkId(frameworks: readonly FrameworkRecord[], choic
     return pick[0]!.frameworkId;
   }
   if (choice.savedFrameworkId !== undefined && choice.savedFrameworkId !== '') return choice.savedFrameworkId;
-  throw new UsageError('no framework to read logs of', { hint: 'deploy one first, or pass --framework-id or --framework-name' });
+  throw new UsageError(`no framework to ${choice.purpose ?? 'read logs of'}`, { hint: 'deploy one first, or pass --framework-id or --framework-name' });
 }
 
 /** The framework's tasks (completed ones too) with their agent host, start time and alias. */
@@ -166,32 +168,44 @@ export async function printTails(opened: readonly OpenedSandbox[], flags: FileFl
   for (const sandbox of opened) {
     const selected = await selectFiles(sandbox.files, sandbox.location.path, flags, options.signal);
     for (const file of selected) {
-      if (options.lines === Number.POSITIVE_INFINITY) {
-        // The whole file: one streamed download beats 64 KiB JSON reads by far.
-        const writer = options.writer;
-        const readOptions = { holdPartialLine: options.forFollow, signal: options.signal };
-        writer.write(sandbox.label, file.name, []);
-        const whole =
-          writer.writeBytes === undefined
-            ? await streamWholeFile(
-                sandbox.files,
-                file.path,
-                (lines) => {
-                  writer.write(sandbox.label, file.name, lines);
-                  return writer.drained?.();
-                },
-                readOptions,
-              )
-            : await streamWholeFileBytes(sandbox.files, file.path, (bytes) => writer.writeBytes!(sandbox.label, file.name, bytes), readOptions);
-        sources.push({ task: sandbox.label, file: file.name, files: sandbox.files, path: file.path, offset: whole.end });
-        continue;
+      try {
+        sources.push(await printTail(sandbox, file, options));
+      } catch (error) {
+        // The sandbox was just browsed, so a file named on the command line is simply not there:
+        // say so rather than suggest the sandbox was garbage collected.
+        if (error instanceof SandboxFileMissingError && requestedNames(flags) !== undefined) {
+          throw new OperationError(`${sandbox.label} has no file ${file.name} in its sandbox (${sandbox.files.label})`, { hint: 'run with --list to see its files' });
+        }
+        throw error;
       }
-      const tail = await tailLines(sandbox.files, file.path, options.lines, { holdPartialLine: options.forFollow, signal: options.signal });
-      options.writer.write(sandbox.label, file.name, tail.lines);
-      sources.push({ task: sandbox.label, file: file.name, files: sandbox.files, path: file.path, offset: options.forFollow === true ? tail.end : tail.size });
     }
   }
   return sources;
+}
+
+async function printTail(sandbox: OpenedSandbox, file: SelectedFile, options: TailPrintOptions): Promise<FollowSource> {
+  if (options.lines === Number.POSITIVE_INFINITY) {
+    // The whole file: one streamed download beats 64 KiB JSON reads by far.
+    const writer = options.writer;
+    const readOptions = { holdPartialLine: options.forFollow, signal: options.signal };
+    writer.write(sandbox.label, file.name, []);
+    const whole =
+      writer.writeBytes === undefined
+        ? await streamWholeFile(
+            sandbox.files,
+            file.path,
+            (lines) => {
+              writer.write(sandbox.label, file.name, lines);
+              return writer.drained?.();
+            },
+            readOptions,
+          )
+        : await streamWholeFileBytes(sandbox.files, file.path, (bytes) => writer.writeBytes!(sandbox.label, file.name, bytes), readOptions);
+    return { task: sandbox.label, file: file.name, files: sandbox.files, path: file.path, offset: whole.end };
+  }
+  const tail = await tailLines(sandbox.files, file.path, options.lines, { holdPartialLine: options.forFollow, signal: options.signal });
+  options.writer.write(sandbox.label, file.name, tail.lines);
+  return { task: sandbox.label, file: file.name, files: sandbox.files, path: file.path, offset: options.forFollow === true ? tail.end : tail.size };
 }
 
 export interface FollowRunOptions {

@@ -72,7 +72,8 @@ export function buildStatus(input: {
       taskId: task.taskId,
       role: entry?.role ?? (alias.startsWith('master-') ? 'master' : alias.startsWith('worker-') ? 'worker' : 'unknown'),
       state: task.state,
-      healthy: healthStatus?.healthy ?? null,
+      // A health check result describes a running task; after it ended the last one is stale.
+      healthy: task.state === 'TASK_RUNNING' ? (healthStatus?.healthy ?? null) : null,
       host: input.hostnames.get(task.agentId) ?? entry?.hostname ?? null,
       ports: entry?.ports ?? portsOf(task),
       startedAt: started === undefined ? null : new Date(started * 1000).toISOString(),
@@ -89,7 +90,7 @@ export function buildStatus(input: {
         taskId: entry.taskId,
         role: entry.role,
         state: entry.state,
-        healthy: entry.healthy ?? null,
+        healthy: entry.state === 'TASK_RUNNING' ? (entry.healthy ?? null) : null,
         host: entry.hostname,
         ports: entry.ports,
         startedAt: new Date(entry.launchedAt).toISOString(),

@@ -33,6 +33,7 @@ export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promis
       frameworkId: flags.frameworkId,
       frameworkName: flags.frameworkName,
       savedFrameworkId: ledger?.frameworkId,
+      purpose: 'show the status of',
     });
     const once = async (): Promise<boolean> => {
       const latestLedger = flags.watch === true ? await fileLedgerStore(ledgerPath(globals.confDir)).load() : ledger;

@@ -55,6 +55,8 @@ export async function teardownFramework(ctx: CommandContext, flags: ConnectionFl
     connection.close();
   }
   if (flags.frameworkId === undefined || flags.frameworkId === ledger?.frameworkId) {
+    // A detached scheduler of a framework Mesos has forgotten is local state too (and its pid file).
+    if (!result.knownToMesos) result.stoppedScheduler = await stopDetachedScheduler(globals.confDir);
     await rm(ledgerFile, { force: true });
     result.ledgerCleared = true;
   }
@@ -84,10 +86,15 @@ async function stopDetachedScheduler(confDir: string): Promise<number | null> {
   } catch {
     return null;
   }
-  if (!Number.isInteger(pid) || pid <= 0) return null;
+  if (!Number.isInteger(pid) || pid <= 0) {
+    await rm(pidFilePath(confDir), { force: true });
+    return null;
+  }
   try {
     process.kill(pid, 'SIGTERM');
   } catch {
+    // Long gone: the pid file is stale.
+    await rm(pidFilePath(confDir), { force: true });
     return null;
   }
   for (let i = 0; i < 50; i++) {
