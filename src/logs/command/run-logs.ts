@@ -18,6 +18,8 @@ import { DEFAULT_LINES, followSources, listSandbox, loadCandidates, openSandboxe
 import { formatListing, NdjsonLogWriter, TextLogWriter } from '../render.js';
 import { isTerminalState, type TaskCandidate } from '../task-match.js';
 
+const AGENT_TIMEOUT_MS = 5_000;
+
 export interface LogsFlags extends ConnectionFlags {
   file?: string[];
   stdout?: boolean;
@@ -50,7 +52,8 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
   const deps: EngineDeps = {
     master: connection.client,
     agentTransport: (baseUrl) => {
-      const transport = new HttpTransport({ baseUrl, timeoutMs: globals.timeoutMs, credentials, caFile: flags.caFile, insecure: flags.insecure });
+      // An agent that refuses connections is usually gone; do not spend the master's whole timeout on it.
+      const transport = new HttpTransport({ baseUrl, timeoutMs: Math.min(globals.timeoutMs, AGENT_TIMEOUT_MS), credentials, caFile: flags.caFile, insecure: flags.insecure });
       transports.push(transport);
       return transport;
     },
