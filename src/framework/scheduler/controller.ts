@@ -127,6 +127,9 @@ async function runSession(options: ControllerOptions, clock: Clock, state: Sched
   type Next = { kind: 'event'; result: IteratorResult<Event> } | { kind: 'error'; error: unknown } | { kind: 'tick' };
   let next: Promise<Next> = pull();
   let lastEventAt = clock.now();
+  // Ticks keep their own schedule: restarting a full tickMs wait after every event would starve
+  // the timers (reconcile retries, launch timeouts) whenever events arrive more often than tickMs.
+  let nextTickAt = lastEventAt + tickMs;
   let subscribed = false;
 
   function pull(): Promise<Next> {
@@ -149,7 +152,7 @@ async function runSession(options: ControllerOptions, clock: Clock, state: Sched
     for (;;) {
       timer = new AbortController();
       if (signal.aborted) timer.abort();
-      const tick = clock.sleep(tickMs, timer.signal).then((): Next => ({ kind: 'tick' }));
+      const tick = clock.sleep(Math.max(0, nextTickAt - clock.now()), timer.signal).then((): Next => ({ kind: 'tick' }));
       const got = await Promise.race([next, tick]);
       timer.abort();
       if (signal.aborted) {
@@ -167,6 +170,7 @@ async function runSession(options: ControllerOptions, clock: Clock, state: Sched
           close();
           return { kind: 'reconnect', reason: `no event for ${missed} heartbeat intervals`, subscribed };
         }
+        nextTickAt = now + tickMs;
         input = { type: 'tick' };
       } else {
         if (got.result.done === true) return { kind: 'reconnect', reason: 'event stream ended', subscribed };

@@ -222,6 +222,9 @@ function reconcileCall(tasks: Map<string, string>): Call {
   return calls.reconcile([...tasks].map(([taskId, agentId]) => ({ task_id: { value: taskId }, agent_id: { value: agentId } })));
 }
 
+/** Status reasons Mesos gives the tasks of an agent it removed or can no longer reach. */
+const AGENT_GONE_REASONS: ReadonlySet<string> = new Set(['REASON_AGENT_REMOVED', 'REASON_AGENT_DISCONNECTED', 'REASON_AGENT_UNKNOWN', 'REASON_AGENT_REMOVED_BY_OPERATOR', 'REASON_AGENT_RESTARTED']);
+
 function onFailure(state: SchedulerState, failure: NonNullable<Event['failure']>, out: Output): void {
   const agentId = failure.agent_id?.value;
   if (agentId === undefined) return;
@@ -231,7 +234,12 @@ function onFailure(state: SchedulerState, failure: NonNullable<Event['failure']>
     return;
   }
   const onAgent = state.ledger.tasks.filter((task) => task.agentId === agentId && !isGone(task.state));
-  out.report({ type: 'agent-lost', agentId, aliases: onAgent.map((task) => task.alias) });
+  // Mesos sends the tasks' LOST/UNREACHABLE updates before this event, so the affected aliases are
+  // mostly those whose task just ended because the agent went away, not only the live ones.
+  const affected = state.ledger.tasks.filter(
+    (task) => task.agentId === agentId && (!isGone(task.state) || (task.lastFailure !== undefined && AGENT_GONE_REASONS.has(task.lastFailure.reason ?? ''))),
+  );
+  out.report({ type: 'agent-lost', agentId, aliases: affected.map((task) => task.alias) });
   // Mesos decides whether they are LOST or come back; ask now instead of waiting for the timer.
   if (onAgent.length > 0) out.call(reconcileCall(new Map(onAgent.map((task) => [task.taskId, task.agentId]))));
 }
