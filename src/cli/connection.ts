@@ -5,6 +5,7 @@
 import { connectToMaster, type ConnectOptions, type MasterConnection } from '../mesos/client/connect.js';
 import { loadCredentials, type Credentials } from '../mesos/client/credentials.js';
 import { UsageError } from '../shared/errors.js';
+import { SECRET_ENV } from '../config/secret.js';
 import type { CommandContext } from './context.js';
 import type { LoadedSite } from './site.js';
 import type { InProcessCluster } from '../local/in-process.js';
@@ -30,7 +31,7 @@ export function masterAddress(ctx: CommandContext, site: LoadedSite): string {
 export async function resolveCredentials(ctx: CommandContext, flags: ConnectionFlags, site: LoadedSite): Promise<Credentials | undefined> {
   const secretFile = flags.secretFile ?? site.settings.secretFile;
   const principal = flags.principal ?? site.config.mesos.principal;
-  const envSecret = ctx.io.env.ALLUXIO_MESOS_SECRET;
+  const envSecret = ctx.io.env[SECRET_ENV];
   const propertySecret = site.config.mesos.secret;
   if (secretFile === undefined && (envSecret === undefined || envSecret === '')) {
     if (propertySecret === undefined || principal === undefined) {

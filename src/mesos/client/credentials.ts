@@ -5,9 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SECRET_ENV } from '../../config/secret.js';
 import { UsageError } from '../../shared/errors.js';
 
-export const SECRET_ENV = 'ALLUXIO_MESOS_SECRET';
+export { SECRET_ENV };
 
 export interface Credentials {
   principal: string;
