@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../../cli/context.js';
-import { openMaster, type ConnectionFlags } from '../../cli/connection.js';
+import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } from '../../cli/connection.js';
 import { loadSite } from '../../cli/site.js';
 import { HttpSchedulerClient } from '../../mesos/scheduler/http-scheduler.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
@@ -106,8 +106,13 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const connection = await openMaster(ctx, flags, site, { signal: abort.signal });
-  const scheduler = new HttpSchedulerClient(connection.client.transport, `application/${encoding === 'json' ? 'json' : 'x-protobuf'}` as MediaType);
+  const media = `application/${encoding === 'json' ? 'json' : 'x-protobuf'}` as MediaType;
+  let connection = await openMaster(ctx, flags, site, { signal: abort.signal });
+  let scheduler = new HttpSchedulerClient(connection.client.transport, media);
+  // With zk:// the leader is looked up again before every re-subscription: the old leader may be
+  // gone for good, and only ZooKeeper knows the new one (a standby's 307 covers the other case).
+  const followLeader = /^zk:\/\//i.test(masterAddressOf(ctx, site));
+  let subscriptions = 0;
   let streamId: string | undefined;
   try {
     view.line(`Mesos master ${connection.client.baseUrl}; ledger ${ledgerPath(globals.confDir)}`);
@@ -117,6 +122,14 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       store: fileLedgerStore(ledgerPath(globals.confDir)),
       frameworkInfo: (ledger) => plan.frameworkInfo(ledger.webuiUrl),
       subscribe: async (call, signal): Promise<EventStream> => {
+        subscriptions += 1;
+        if (followLeader && subscriptions > 1) {
+          const next = await openMaster(ctx, flags, site, { signal });
+          if (next.client.baseUrl !== connection.client.baseUrl) view.line(`the leading Mesos master is now ${next.client.baseUrl}`);
+          connection.close();
+          connection = next;
+          scheduler = new HttpSchedulerClient(connection.client.transport, media);
+        }
         const subscription = await scheduler.subscribe(call, signal);
         streamId = subscription.streamId;
         return { [Symbol.asyncIterator]: () => subscription.events[Symbol.asyncIterator](), close: subscription.close };
