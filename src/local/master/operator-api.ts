@@ -20,9 +20,10 @@ import type {
   TimeInfo,
   VersionInfo,
 } from '../../mesos/protocol/types.js';
-import { replyBytes, replyEmpty, replyMethodNotAllowed, replyText } from './http-replies.js';
+import { replyBytes, replyEmpty, replyText } from './http-replies.js';
 import type { MasterCore } from './master-core.js';
-import { negotiateEventMediaType, requestMediaType, type MesosMediaType } from './media.js';
+import { negotiateEventMediaType, type MesosMediaType } from './media.js';
+import { decodePostedCall, requestHeader } from './posted-call.js';
 import { isTerminal, type AgentRecord, type FrameworkRecord, type TaskRecord } from './model.js';
 import { AGENT_CAPABILITIES, BUILD_INFO, MESOS_VERSION } from './state-json.js';
 import { executorIdOf } from './tasks.js';
@@ -41,33 +42,11 @@ export interface OperatorDeps {
   readonly electedTime: () => number | undefined;
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 export function handleOperator(req: IncomingMessage, res: ServerResponse, body: Buffer, deps: OperatorDeps): void {
-  if (req.method !== 'POST') {
-    replyMethodNotAllowed(res, ['POST'], req.method ?? '');
-    return;
-  }
-  const media = requestMediaType(header(req, 'content-type'));
-  if (media === 'missing') {
-    replyText(res, 400, "Expecting 'Content-Type' to be present");
-    return;
-  }
-  if (media === 'unsupported') {
-    replyText(res, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
-    return;
-  }
-  let call: OperatorCall;
-  try {
-    call = deps.codec.decodeOperatorCall(body, media);
-  } catch (error) {
-    replyText(res, 400, error instanceof Error ? error.message : String(error));
-    return;
-  }
-  const accept = negotiateEventMediaType(header(req, 'accept'));
+  const decoded = decodePostedCall(req, res, body, (bytes, media) => deps.codec.decodeOperatorCall(bytes, media));
+  if (decoded === undefined) return;
+  const { call } = decoded;
+  const accept = negotiateEventMediaType(requestHeader(req, 'accept'));
   if (accept === undefined) {
     replyText(res, 406, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
     return;

@@ -8,10 +8,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Call, Event } from '../../mesos/protocol/types.js';
 import type { Clock } from './clock.js';
 import { HttpEventStream } from './event-stream.js';
-import { replyEmpty, replyMethodNotAllowed, replyText } from './http-replies.js';
+import { replyEmpty, replyText } from './http-replies.js';
 import { newStreamId } from './ids.js';
 import type { MasterCore } from './master-core.js';
-import { negotiateEventMediaType, requestMediaType, type MesosMediaType } from './media.js';
+import { negotiateEventMediaType, type MesosMediaType } from './media.js';
+import { decodePostedCall, requestHeader } from './posted-call.js';
 
 /** The scheduler protocol codec (JSON and protobuf), with Mesos' exact error texts. */
 export interface SchedulerCodec {
@@ -32,32 +33,10 @@ export interface SchedulerEndpointDeps {
   readonly log?: (message: string) => void;
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 export function handleScheduler(req: IncomingMessage, res: ServerResponse, body: Buffer, deps: SchedulerEndpointDeps): void {
-  if (req.method !== 'POST') {
-    replyMethodNotAllowed(res, ['POST'], req.method ?? '');
-    return;
-  }
-  const media = requestMediaType(header(req, 'content-type'));
-  if (media === 'missing') {
-    replyText(res, 400, "Expecting 'Content-Type' to be present");
-    return;
-  }
-  if (media === 'unsupported') {
-    replyText(res, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
-    return;
-  }
-  let call: Call;
-  try {
-    call = deps.codec.decodeCall(body, media);
-  } catch (error) {
-    replyText(res, 400, error instanceof Error ? error.message : String(error));
-    return;
-  }
+  const decoded = decodePostedCall(req, res, body, (bytes, media) => deps.codec.decodeCall(bytes, media));
+  if (decoded === undefined) return;
+  const { call } = decoded;
   const invalid = deps.codec.validateCall(call);
   if (invalid !== undefined) {
     replyText(res, 400, `Failed to validate scheduler::Call: ${invalid}`);
@@ -66,12 +45,12 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
 
   const core = deps.core();
   if (call.type === 'SUBSCRIBE') {
-    const eventMedia = negotiateEventMediaType(header(req, 'accept'));
+    const eventMedia = negotiateEventMediaType(requestHeader(req, 'accept'));
     if (eventMedia === undefined) {
       replyText(res, 406, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
       return;
     }
-    if (header(req, 'mesos-stream-id') !== undefined) {
+    if (requestHeader(req, 'mesos-stream-id') !== undefined) {
       replyText(res, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       return;
     }
@@ -108,7 +87,7 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
     replyText(res, 403, 'Framework is not subscribed');
     return;
   }
-  const streamId = header(req, 'mesos-stream-id');
+  const streamId = requestHeader(req, 'mesos-stream-id');
   if (streamId === undefined) {
     replyText(res, 400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
     return;
@@ -158,7 +137,7 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
       // accepts these calls all the same.
       break;
     default:
-      // UPDATE_FRAMEWORK and RECONCILE_OPERATIONS are not implemented by the local master.
+      // UPDATE_FRAMEWORK and RECONCILE_OPERATIONS are outside what the local master emulates: 501.
       replyEmpty(res, 501);
       return;
   }

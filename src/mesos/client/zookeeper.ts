@@ -5,7 +5,7 @@
  * master is registered yet we wait for one, up to the deadline. The client is always closed.
  */
 import { createClient, Event, Exception, State, type Client } from 'node-zookeeper-client';
-import { CredentialsError, OperationError, UnreachableError, UsageError, isAlluxioMesosError } from '../../shared/errors.js';
+import { CredentialsError, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { describeMasterAddress, type ZooKeeperMasterAddress } from './address.js';
 import { decodeMasterInfo, pickLeader, type MasterLocation } from './master-info.js';
 import { abortReason, backoffDelay, systemClock, type BackoffPolicy, type Clock } from './retry.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateAgent } from '../../../src/checkports/evaluate-agent.js';
 import { defaultCheckPortsRequirements, type CheckPortsRequirements } from '../../../src/checkports/requirements.js';
 import { resourcesFromFlattened } from '../../../src/mesos/client/resources.js';
-import { ALLUXIO_AND_DEFAULT, agent, cpus, disk, mem, ports, portsString } from './builders.js';
+import { ALLUXIO_AND_DEFAULT, agent, cpus, mem, ports, portsString } from './builders.js';
 
 const req = defaultCheckPortsRequirements('1.x');
 const withRole = (role: string): CheckPortsRequirements => ({ ...req, role });
