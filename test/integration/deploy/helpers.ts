@@ -4,11 +4,10 @@
  * NDJSON reports parsed as they arrive, and the stand-in processes found through `ps` (their command
  * lines hold the test's unique temp dir) so each test can kill one and check none is left behind.
  */
-import { execFile } from 'node:child_process';
+import { standinOf, standins, waitUntil, type StandinProcess } from '../../helpers/standins.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { ResultPromise } from 'execa';
 import { LocalCluster, type LocalClusterOptions } from '../../../src/local/cluster.js';
@@ -16,7 +15,6 @@ import { isTerminal } from '../../../src/local/master/model.js';
 import { writeDemoDistribution, type DemoDistribution } from '../../../src/local/demo-dist/generate.js';
 import { runCli, startCli, cleanEnv } from '../../helpers/cli.js';
 
-const execFileAsync = promisify(execFile);
 
 /** One NDJSON record of `deploy --json`. */
 export interface DeployEvent {
@@ -232,42 +230,6 @@ export function masterTasks(cluster: LocalCluster): Map<string, { state: string;
   return tasks;
 }
 
-export interface StandinProcess {
-  readonly pid: number;
-  readonly role: 'master' | 'worker';
-  readonly args: string;
-}
-
-/** The stand-in master/worker processes whose command line mentions `marker` (a test's temp root). */
-export async function standins(marker: string): Promise<StandinProcess[]> {
-  const { stdout } = await execFileAsync('ps', ['-eo', 'pid=,args=', '-ww']);
-  const found: StandinProcess[] = [];
-  for (const line of stdout.split('\n')) {
-    const match = /^\s*(\d+)\s+(.*)$/.exec(line);
-    if (match === null) continue;
-    const args = match[2] as string;
-    if (!args.includes(marker) || !args.includes('standin/java.mjs')) continue;
-    if (args.includes('alluxio.master.AlluxioMaster')) found.push({ pid: Number(match[1]), role: 'master', args });
-    else if (args.includes('alluxio.worker.AlluxioWorker')) found.push({ pid: Number(match[1]), role: 'worker', args });
-  }
-  return found;
-}
-
-/** The stand-in process of Mesos task `taskId` (its `-Dalluxio.conf.dir` lies in the task's sandbox). */
-export async function standinOf(marker: string, taskId: string): Promise<StandinProcess | undefined> {
-  return (await standins(marker)).find((p) => p.args.includes(`/executors/${taskId}/`));
-}
-
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /**
  * Stops everything a test started, in order: deploy (SIGTERM), teardown when asked, the cluster,
  * then checks no stand-in is left (killing any that is, so one failure does not leak) and removes
@@ -347,3 +309,5 @@ export async function startProxy(target: string): Promise<FreezableProxy> {
       }),
   };
 }
+
+export { standinOf, standins, waitUntil, type StandinProcess };

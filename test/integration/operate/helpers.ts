@@ -8,18 +8,16 @@
  * The stand-in processes are found through `ps`: their command lines hold the sandbox path, which
  * lies under the unique temp root.
  */
-import { execFile } from 'node:child_process';
+import { sleep, standins, waitUntil, type StandinProcess } from '../../helpers/standins.js';
 import { createServer } from 'node:net';
 import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { ResultPromise } from 'execa';
 import { LocalCluster } from '../../../src/local/cluster.js';
 import { writeDemoDistribution } from '../../../src/local/demo-dist/generate.js';
 import { cleanEnv, runCli, startCli, type CliResult } from '../../helpers/cli.js';
 
-const execFileAsync = promisify(execFile);
 
 export interface DeployEvent {
   readonly type: string;
@@ -205,29 +203,6 @@ function isFree(host: string, port: number): Promise<boolean> {
   });
 }
 
-export interface StandinProcess {
-  readonly pid: number;
-  readonly role: 'master' | 'worker';
-  /** The Mesos task (the executor directory of its sandbox, in its command line). */
-  readonly taskId: string | undefined;
-}
-
-/** The stand-in master and worker processes whose command line mentions `marker`. */
-export async function standins(marker: string): Promise<StandinProcess[]> {
-  const { stdout } = await execFileAsync('ps', ['-eo', 'pid=,args=', '-ww']);
-  const found: StandinProcess[] = [];
-  for (const line of stdout.split('\n')) {
-    const match = /^\s*(\d+)\s+(.*)$/.exec(line);
-    if (match === null) continue;
-    const args = match[2]!;
-    if (!args.includes(marker)) continue;
-    const role = args.includes('alluxio.master.AlluxioMaster') ? 'master' : args.includes('alluxio.worker.AlluxioWorker') ? 'worker' : undefined;
-    if (role === undefined || !/\bnode\b/.test(args)) continue;
-    found.push({ pid: Number(match[1]), role, taskId: /\/executors\/([^/\s]+)\/runs\//.exec(args)?.[1] });
-  }
-  return found;
-}
-
 async function killStandins(marker: string): Promise<void> {
   for (const standin of await standins(marker).catch(() => [])) {
     try {
@@ -267,16 +242,4 @@ export function taskIdOf(env: OperateEnv, alias: string): string {
   return state.taskId as string;
 }
 
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep, standins, waitUntil, type StandinProcess };
