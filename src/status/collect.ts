@@ -26,6 +26,8 @@ export interface StatusReport {
     name: string | null;
     state: 'active' | 'disconnected' | 'inactive' | 'completed' | 'unknown';
     failoverTimeoutSeconds: number | null;
+    /** Disconnected only: seconds until Mesos kills the tasks, when deploy recorded its disconnection. */
+    failoverSecondsLeft: number | null;
   };
   webuiUrl: string | null;
   tasks: StatusTask[];
@@ -53,6 +55,8 @@ function portsOf(task: TaskRecord): number[] {
 }
 
 export function buildStatus(input: {
+  /** Epoch ms, for the failover time left. */
+  now?: number;
   frameworkId: string;
   framework: FrameworkRecord | undefined;
   tasks: readonly TaskRecord[];
@@ -110,12 +114,23 @@ export function buildStatus(input: {
   const state = frameworkState(framework);
   if (state === 'unknown' || state === 'completed') problems.unshift(`Mesos does not run framework ${frameworkId}`);
   return {
-    framework: { id: frameworkId, name: framework?.name ?? null, state, failoverTimeoutSeconds: framework?.failoverTimeoutSeconds ?? null },
+    framework: {
+      id: frameworkId,
+      name: framework?.name ?? null,
+      state,
+      failoverTimeoutSeconds: framework?.failoverTimeoutSeconds ?? null,
+      failoverSecondsLeft: failoverLeft(state, framework?.failoverTimeoutSeconds, ledger?.disconnectedAt, input.now ?? Date.now()),
+    },
     webuiUrl: ledger?.webuiUrl ?? framework?.webuiUrl ?? null,
     tasks,
     ok: problems.length === 0,
     problems,
   };
+}
+
+function failoverLeft(state: StatusReport['framework']['state'], timeoutSeconds: number | undefined, disconnectedAt: number | undefined, now: number): number | null {
+  if (state !== 'disconnected' || timeoutSeconds === undefined || disconnectedAt === undefined) return null;
+  return Math.max(0, Math.round(timeoutSeconds - (now - disconnectedAt) / 1000));
 }
 
 export async function collectStatus(client: MesosMasterClient, frameworkId: string, ledger: Ledger | undefined): Promise<StatusReport> {

@@ -7,7 +7,11 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
   const { framework } = report;
   const stateText =
     framework.state === 'disconnected'
-      ? chalk.yellow(`disconnected (Mesos keeps its tasks for the failover timeout, ${formatDuration(framework.failoverTimeoutSeconds)}; run deploy to reattach)`)
+      ? chalk.yellow(
+          framework.failoverSecondsLeft === null
+            ? `disconnected (Mesos keeps its tasks for the failover timeout, ${formatDuration(framework.failoverTimeoutSeconds)}; run deploy to reattach)`
+            : `disconnected: Mesos kills its tasks in ${formatDuration(framework.failoverSecondsLeft)} unless deploy reattaches`,
+        )
       : framework.state === 'active'
         ? chalk.green('active')
         : chalk.red(framework.state);

@@ -15,7 +15,7 @@ import { ExitCode, OperationError, UsageError } from '../../shared/errors.js';
 import { colorEnabled } from '../../ui/io.js';
 import { startProgress } from '../../ui/spinner.js';
 import { runController, type EventStream } from '../scheduler/controller.js';
-import { fileLedgerStore } from '../scheduler/ledger.js';
+import { fileLedgerStore, type LedgerStore } from '../scheduler/ledger.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from './plan.js';
 import { preflightDistribution } from './preflight.js';
@@ -106,6 +106,9 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  // A reattaching deploy makes any recorded disconnection stale; a new one is recorded on exit.
+  const store = fileLedgerStore(ledgerPath(globals.confDir));
+  await markDisconnected(store, undefined);
   const media = `application/${encoding === 'json' ? 'json' : 'x-protobuf'}` as MediaType;
   let connection = await openMaster(ctx, flags, site, { signal: abort.signal });
   let scheduler = new HttpSchedulerClient(connection.client.transport, media);
@@ -119,7 +122,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     for (const line of preflight.checked) view.line(`checked: ${line}`);
     await runController({
       config: plan.scheduler,
-      store: fileLedgerStore(ledgerPath(globals.confDir)),
+      store,
       frameworkInfo: (ledger) => plan.frameworkInfo(ledger.webuiUrl),
       subscribe: async (call, signal): Promise<EventStream> => {
         subscriptions += 1;
@@ -148,12 +151,21 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     view.close();
     connection.close();
   }
+  await markDisconnected(store, Date.now());
   const hours = Math.round(options.failoverTimeoutSeconds / 3600);
   view.line(
     `Disconnected from Mesos. The Alluxio tasks keep running for the failover timeout (${hours >= 1 ? `${hours} h` : `${options.failoverTimeoutSeconds} s`}); ` +
       'run `alluxio-mesos deploy` again to reattach, or `alluxio-mesos teardown` to remove them.',
   );
   return signalled === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.OK;
+}
+
+async function markDisconnected(store: LedgerStore, at: number | undefined): Promise<void> {
+  const ledger = await store.load();
+  if (ledger === undefined || ledger.disconnectedAt === at) return;
+  if (at === undefined) delete ledger.disconnectedAt;
+  else ledger.disconnectedAt = at;
+  await store.save(ledger);
 }
 
 /** `--detach`: the same command in the background, logging NDJSON to logs/framework.out. */

@@ -54,6 +54,11 @@ export interface Ledger {
   frameworkId: string | undefined;
   /** The Alluxio master's web UI, for FrameworkInfo.webui_url on the next subscribe. */
   webuiUrl: string | undefined;
+  /**
+   * Epoch ms when `deploy` last disconnected on purpose (Ctrl-C, SIGTERM): Mesos does not say when a
+   * framework lost its scheduler, and `status` needs it to tell how much failover time is left.
+   */
+  disconnectedAt?: number;
   nextAlias: { master: number; worker: number };
   tasks: LedgerTask[];
 }
@@ -79,6 +84,7 @@ export function serializeLedger(ledger: Ledger): string {
       version: ledger.version,
       frameworkId: ledger.frameworkId ?? null,
       webuiUrl: ledger.webuiUrl ?? null,
+      ...(ledger.disconnectedAt === undefined ? {} : { disconnectedAt: ledger.disconnectedAt }),
       nextAlias: ledger.nextAlias,
       tasks: ledger.tasks.map((task) => ({
         ...task,
@@ -168,7 +174,15 @@ export function parseLedger(text: string, file?: string): Ledger {
       crashLooped: t.crashLooped === true,
     };
   });
-  return { version: LEDGER_VERSION, frameworkId, webuiUrl: optionalString(root.webuiUrl), nextAlias: { master: nextMaster, worker: nextWorker }, tasks };
+  const disconnectedAt = positiveInt(root.disconnectedAt);
+  return {
+    version: LEDGER_VERSION,
+    frameworkId,
+    webuiUrl: optionalString(root.webuiUrl),
+    nextAlias: { master: nextMaster, worker: nextWorker },
+    tasks,
+    ...(disconnectedAt === undefined ? {} : { disconnectedAt }),
+  };
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

@@ -77,7 +77,12 @@ describe('buildStatus', () => {
 
   it('reports a disconnected framework, and one Mesos does not know', () => {
     const running = [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_RUNNING', true)];
-    expect(buildStatus({ frameworkId: 'F-0001', framework: fw({ connected: false, active: false }), tasks: running, hostnames, ledger: undefined }).framework.state).toBe('disconnected');
+    const ledger = { ...ledgerWith(0), disconnectedAt: 1_000_000 };
+    const disconnected = buildStatus({ now: 1_100_000, frameworkId: 'F-0001', framework: fw({ connected: false, active: false }), tasks: running, hostnames, ledger });
+    expect(disconnected.framework.state).toBe('disconnected');
+    expect(disconnected.framework.failoverSecondsLeft).toBe(604_800 - 100);
+    // Active again: a stale disconnection time says nothing.
+    expect(buildStatus({ now: 1_100_000, frameworkId: 'F-0001', framework: fw(), tasks: running, hostnames, ledger }).framework.failoverSecondsLeft).toBeNull();
     const unknown = buildStatus({ frameworkId: 'F-0001', framework: undefined, tasks: [], hostnames, ledger: undefined });
     expect(unknown.framework.state).toBe('unknown');
     expect(unknown.problems[0]).toMatch(/does not run framework F-0001/);
