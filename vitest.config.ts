@@ -9,6 +9,6 @@ export default defineConfig({
     // 127.0.0.2... and Alluxio's fixed ports): one file at a time, so two files never contend for
     // the same loopback ports.
     fileParallelism: false,
-    reporters: ['default'],
+    reporters: ['default', './test/reporters/summary-line.ts'],
   },
 });
