@@ -4,6 +4,7 @@
  * (`src/master/readonly_handler.cpp`, `src/common/http.cpp`): resources flattened to
  * `{"disk","mem","gpus","cpus",...,"ports":"[a-b, c-d]"}`, times and scalars as doubles.
  */
+import { AGENT_CAPABILITIES } from '../agent/state-json.js';
 import type { MasterInfo, Resource, TaskStatus } from '../../mesos/protocol/types.js';
 import { dbl, type MesosJson } from './mesos-json.js';
 import { isTerminal, rolesOf, hasCapability, type AgentRecord, type FrameworkRecord, type OfferRecord, type TaskRecord } from './model.js';
@@ -22,16 +23,8 @@ export const BUILD_INFO = {
 } as const;
 
 export const MASTER_CAPABILITIES = ['AGENT_UPDATE', 'AGENT_DRAINING', 'QUOTA_V2'] as const;
-export const AGENT_CAPABILITIES = [
-  'MULTI_ROLE',
-  'HIERARCHICAL_ROLE',
-  'RESERVATION_REFINEMENT',
-  'RESOURCE_PROVIDER',
-  'RESIZE_VOLUME',
-  'AGENT_OPERATION_FEEDBACK',
-  'AGENT_DRAINING',
-  'TASK_RESOURCE_LIMITS',
-] as const;
+/** What an agent advertises is the agent's to say; the master reports it as is. */
+export { AGENT_CAPABILITIES };
 
 export interface StateContext {
   readonly core: MasterCore;
