@@ -28,7 +28,7 @@ import {
   parseReadQuery,
   readWindow,
 } from './files-query.js';
-import { JsonBytes, double, toMesosJson, type JsonValue } from './mesos-json.js';
+import { JsonBytes, double, toMesosJson, type JsonValue } from '../mesos-json.js';
 
 /** Virtual path -> canonical real path, like Mesos' FilesProcess. */
 export class FilesRegistry {

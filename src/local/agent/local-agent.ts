@@ -28,7 +28,7 @@ import { FilesApi, FilesRegistry } from './files-api.js';
 import { epochSeconds, glogLine, systemClock, type Clock, type GlogLevel } from './glog.js';
 import { parseAcknowledge, parseKill, parseLaunch, parsePing, parseShutdownFramework } from './internal-requests.js';
 import { MasterLink } from './master-link.js';
-import { toMesosJson } from './mesos-json.js';
+import { toMesosJson } from '../mesos-json.js';
 import { parseResourcesFlag, withDefaultResources } from './resources-flag.js';
 import { createSandbox, executorRunsDir, virtualLatestPath } from './sandbox.js';
 import { agentStateJson, localBuildInfo, taskRole, versionJson, type BuildInfo } from './state-json.js';

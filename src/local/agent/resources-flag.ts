@@ -10,7 +10,7 @@
 import { normalizeRanges } from '../../mesos/client/resources.js';
 import { ConfigError } from '../../shared/errors.js';
 import type { Range, Resource } from '../../mesos/protocol/types.js';
-import { double, type JsonValue } from './mesos-json.js';
+import { double, type JsonValue } from '../mesos-json.js';
 
 export const DEFAULT_ROLE = '*';
 

@@ -4,7 +4,7 @@
  * `60_agent_GET_state_after_task`), filled with the local agent's own values.
  */
 import type { FrameworkInfo, Resource, TaskInfo, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
-import { double, type JsonValue } from './mesos-json.js';
+import { double, type JsonValue } from '../mesos-json.js';
 import { DEFAULT_ROLE, flattenResources, isReserved, resourceRole, resourceToStateJson } from './resources-flag.js';
 
 type JsonObject = { [key: string]: JsonValue };

@@ -4,7 +4,7 @@
  * `Content-Length: 0`. Node adds `Date` itself.
  */
 import type { ServerResponse } from 'node:http';
-import { stringifyMesosJson, type MesosJson } from './mesos-json.js';
+import { stringifyMesosJson, type JsonValue } from '../mesos-json.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 
@@ -24,7 +24,7 @@ export function replyBytes(res: ServerResponse, status: number, body: Uint8Array
   res.end(body);
 }
 
-export function replyMesosJson(res: ServerResponse, value: MesosJson, status = 200): void {
+export function replyMesosJson(res: ServerResponse, value: JsonValue, status = 200): void {
   replyBytes(res, status, Buffer.from(stringifyMesosJson(value), 'utf8'), 'application/json');
 }
 

@@ -6,7 +6,7 @@
  */
 import { AGENT_CAPABILITIES } from '../agent/state-json.js';
 import type { MasterInfo, Resource, TaskStatus } from '../../mesos/protocol/types.js';
-import { dbl, type MesosJson } from './mesos-json.js';
+import { double, type JsonValue } from '../mesos-json.js';
 import { isTerminal, rolesOf, hasCapability, type AgentRecord, type FrameworkRecord, type OfferRecord, type TaskRecord } from './model.js';
 import type { MasterCore } from './master-core.js';
 import { rangesToString, Resources } from './resources.js';
@@ -36,10 +36,10 @@ export interface StateContext {
   readonly logDir: string;
 }
 
-export function renderVersion(): MesosJson {
+export function renderVersion(): JsonValue {
   return {
     build_date: BUILD_INFO.build_date,
-    build_time: dbl(BUILD_INFO.build_time),
+    build_time: double(BUILD_INFO.build_time),
     build_user: BUILD_INFO.build_user,
     git_branch: BUILD_INFO.git_branch,
     git_sha: BUILD_INFO.git_sha,
@@ -48,7 +48,7 @@ export function renderVersion(): MesosJson {
 }
 
 /** `json(Resources)`: cpus/gpus/mem/disk always present, ranges and sets only when non-empty. */
-export function flattenResources(resources: Resources): { [key: string]: MesosJson } {
+export function flattenResources(resources: Resources): { [key: string]: JsonValue } {
   const scalars = new Map<string, number>([
     ['disk', 0],
     ['mem', 0],
@@ -62,20 +62,20 @@ export function flattenResources(resources: Resources): { [key: string]: MesosJs
     if (e.kind === 'RANGES') ranges.set(e.name, (ranges.get(e.name) ?? Resources.EMPTY).plus(Resources.of([{ ...e, role: '*' }])));
     if (e.kind === 'SET') sets.set(e.name, new Set([...(sets.get(e.name) ?? []), ...e.items]));
   }
-  const out: { [key: string]: MesosJson } = {};
-  for (const [name, milli] of scalars) out[name] = dbl(milli / 1000);
+  const out: { [key: string]: JsonValue } = {};
+  for (const [name, milli] of scalars) out[name] = double(milli / 1000);
   for (const [name, r] of ranges) out[name] = rangesToString(r.entries[0]?.ranges ?? []);
   for (const [name, items] of sets) out[name] = `{${[...items].join(', ')}}`;
   return out;
 }
 
-function statusJson(status: TaskStatus): MesosJson {
-  const out: { [key: string]: MesosJson } = { state: status.state, timestamp: dbl(status.timestamp ?? 0) };
+function statusJson(status: TaskStatus): JsonValue {
+  const out: { [key: string]: JsonValue } = { state: status.state, timestamp: double(status.timestamp ?? 0) };
   const labels = (status as TaskStatus & { labels?: { labels: Array<{ key: string; value?: string }> } }).labels;
   if (labels !== undefined) out.labels = labels.labels.map((l) => ({ key: l.key, ...(l.value === undefined ? {} : { value: l.value }) }));
   const cs = status.container_status;
   if (cs !== undefined) {
-    const c: { [key: string]: MesosJson } = {};
+    const c: { [key: string]: JsonValue } = {};
     if (cs.container_id !== undefined) c.container_id = containerIdJson(cs.container_id);
     if (cs.network_infos !== undefined && cs.network_infos.length > 0) {
       c.network_infos = cs.network_infos.map((n) => ({
@@ -90,12 +90,12 @@ function statusJson(status: TaskStatus): MesosJson {
   return out;
 }
 
-function containerIdJson(id: { value: string; parent?: { value: string } }): MesosJson {
+function containerIdJson(id: { value: string; parent?: { value: string } }): JsonValue {
   return id.parent === undefined ? { value: id.value } : { value: id.value, parent: containerIdJson(id.parent) };
 }
 
-export function taskJson(task: TaskRecord): MesosJson {
-  const out: { [key: string]: MesosJson } = {
+export function taskJson(task: TaskRecord): JsonValue {
+  const out: { [key: string]: JsonValue } = {
     id: task.taskId,
     name: task.name,
     framework_id: task.frameworkId,
@@ -107,12 +107,12 @@ export function taskJson(task: TaskRecord): MesosJson {
     statuses: task.statuses.map(statusJson),
   };
   if (task.info.labels !== undefined) out.labels = task.info.labels.labels.map((l) => ({ ...l }));
-  if (task.info.discovery !== undefined) out.discovery = task.info.discovery as unknown as MesosJson;
-  if (task.info.health_check !== undefined) out.health_check = task.info.health_check as unknown as MesosJson;
+  if (task.info.discovery !== undefined) out.discovery = task.info.discovery as unknown as JsonValue;
+  if (task.info.health_check !== undefined) out.health_check = task.info.health_check as unknown as JsonValue;
   return out;
 }
 
-function offerJson(offer: OfferRecord): MesosJson {
+function offerJson(offer: OfferRecord): JsonValue {
   return {
     id: offer.id,
     framework_id: offer.frameworkId,
@@ -136,10 +136,10 @@ function frameworkOffered(core: MasterCore, fw: FrameworkRecord): Resources {
   return sumResources([...fw.offers].map((id) => core.offers.get(id)?.resources ?? Resources.EMPTY));
 }
 
-export function frameworkJson(core: MasterCore, fw: FrameworkRecord): MesosJson {
+export function frameworkJson(core: MasterCore, fw: FrameworkRecord): JsonValue {
   const used = frameworkUsed(fw);
   const offered = frameworkOffered(core, fw);
-  const out: { [key: string]: MesosJson } = {
+  const out: { [key: string]: JsonValue } = {
     id: fw.id,
     name: fw.info.name,
     used_resources: flattenResources(used),
@@ -151,14 +151,14 @@ export function frameworkJson(core: MasterCore, fw: FrameworkRecord): MesosJson 
     connected: fw.connection !== undefined,
     recovered: fw.recovered,
     user: fw.info.user,
-    failover_timeout: dbl(fw.info.failover_timeout ?? 0),
+    failover_timeout: double(fw.info.failover_timeout ?? 0),
     checkpoint: fw.info.checkpoint ?? false,
-    registered_time: dbl(fw.registeredTime / 1000),
-    unregistered_time: dbl(fw.unregisteredTime / 1000),
+    registered_time: double(fw.registeredTime / 1000),
+    unregistered_time: double(fw.unregisteredTime / 1000),
   };
   if (fw.info.principal !== undefined) out.principal = fw.info.principal;
   out.resources = flattenResources(used.plus(offered));
-  if (fw.registeredTime !== fw.reregisteredTime) out.reregistered_time = dbl(fw.reregisteredTime / 1000);
+  if (fw.registeredTime !== fw.reregisteredTime) out.reregistered_time = double(fw.reregisteredTime / 1000);
   if (hasCapability(fw.info, 'MULTI_ROLE')) out.roles = [...rolesOf(fw.info)];
   else out.role = fw.info.role ?? '*';
   out.tasks = [...fw.tasks.values()].map(taskJson);
@@ -174,11 +174,11 @@ export function frameworkJson(core: MasterCore, fw: FrameworkRecord): MesosJson 
   return out;
 }
 
-function attributesJson(agent: AgentRecord): MesosJson {
-  const out: { [key: string]: MesosJson } = {};
+function attributesJson(agent: AgentRecord): JsonValue {
+  const out: { [key: string]: JsonValue } = {};
   for (const a of agent.attributes) {
     const n = Number(a.value);
-    out[a.name] = a.value.trim() !== '' && Number.isFinite(n) ? dbl(n) : a.value;
+    out[a.name] = a.value.trim() !== '' && Number.isFinite(n) ? double(n) : a.value;
   }
   return out;
 }
@@ -191,17 +191,17 @@ function agentOffered(core: MasterCore, agent: AgentRecord): Resources {
   return sumResources([...agent.offers].map((id) => core.offers.get(id)?.resources ?? Resources.EMPTY));
 }
 
-function agentJson(core: MasterCore, agent: AgentRecord): { [key: string]: MesosJson } {
-  const out: { [key: string]: MesosJson } = {
+function agentJson(core: MasterCore, agent: AgentRecord): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {
     id: agent.id,
     hostname: agent.hostname,
     port: agent.port,
     attributes: attributesJson(agent),
     pid: `slave(1)@${agent.ip}:${agent.port}`,
-    registered_time: dbl(agent.registeredTime / 1000),
+    registered_time: double(agent.registeredTime / 1000),
   };
-  if (agent.reregisteredTime !== undefined) out.reregistered_time = dbl(agent.reregisteredTime / 1000);
-  const reserved: { [key: string]: MesosJson } = {};
+  if (agent.reregisteredTime !== undefined) out.reregistered_time = double(agent.reregisteredTime / 1000);
+  const reserved: { [key: string]: JsonValue } = {};
   for (const [role, r] of agent.total.reservations()) reserved[role] = flattenResources(r);
   out.resources = flattenResources(agent.total);
   out.used_resources = flattenResources(agentUsed(agent));
@@ -216,10 +216,10 @@ function agentJson(core: MasterCore, agent: AgentRecord): { [key: string]: Mesos
 }
 
 /** Resources as full protobuf JSON (the `*_full` fields of `/master/slaves`), scalars as doubles. */
-function fullJson(list: Resource[]): MesosJson {
+function fullJson(list: Resource[]): JsonValue {
   return list.map((r) => {
-    const out: { [key: string]: MesosJson } = { name: r.name, type: r.type };
-    if (r.scalar !== undefined) out.scalar = { value: dbl(r.scalar.value) };
+    const out: { [key: string]: JsonValue } = { name: r.name, type: r.type };
+    if (r.scalar !== undefined) out.scalar = { value: double(r.scalar.value) };
     if (r.ranges !== undefined) out.ranges = { range: r.ranges.range.map((x) => ({ begin: x.begin, end: x.end })) };
     if (r.set !== undefined) out.set = { item: [...r.set.item] };
     if (r.role !== undefined) out.role = r.role;
@@ -239,10 +239,10 @@ function offeredByRole(core: MasterCore, agent: AgentRecord): Resource[] {
   });
 }
 
-export function renderSlaves(core: MasterCore): MesosJson {
+export function renderSlaves(core: MasterCore): JsonValue {
   return {
     slaves: [...core.agents.values()].map((agent) => {
-      const reservedFull: { [key: string]: MesosJson } = {};
+      const reservedFull: { [key: string]: JsonValue } = {};
       for (const [role, r] of agent.total.reservations()) reservedFull[role] = fullJson(r.toProto());
       return {
         ...agentJson(core, agent),
@@ -256,11 +256,11 @@ export function renderSlaves(core: MasterCore): MesosJson {
   };
 }
 
-function recoveredSlaves(core: MasterCore): MesosJson {
+function recoveredSlaves(core: MasterCore): JsonValue {
   return [...core.recoveredAgents.values()].map((a) => ({ id: a.id, hostname: a.hostname, port: a.port, attributes: {} }));
 }
 
-export function renderFrameworks(core: MasterCore): MesosJson {
+export function renderFrameworks(core: MasterCore): JsonValue {
   return {
     frameworks: [...core.frameworks.values()].map((fw) => frameworkJson(core, fw)),
     completed_frameworks: [...core.completedFrameworks.values()].map((fw) => frameworkJson(core, fw)),
@@ -269,7 +269,7 @@ export function renderFrameworks(core: MasterCore): MesosJson {
 }
 
 /** `/master/tasks`: running, unreachable and completed tasks, newest first unless `order=asc`. */
-export function renderTasks(core: MasterCore, query: URLSearchParams): MesosJson {
+export function renderTasks(core: MasterCore, query: URLSearchParams): JsonValue {
   const limit = parseIntOr(query.get('limit'), 100);
   const offset = parseIntOr(query.get('offset'), 0);
   const ascending = query.get('order') === 'asc';
@@ -292,27 +292,27 @@ function parseIntOr(value: string | null, fallback: number): number {
   return Math.max(0, Number(value));
 }
 
-export function renderState(ctx: StateContext): MesosJson {
+export function renderState(ctx: StateContext): JsonValue {
   const { core, self, leader } = ctx;
   const agents = [...core.agents.values()];
-  const out: { [key: string]: MesosJson } = {
+  const out: { [key: string]: JsonValue } = {
     version: MESOS_VERSION,
     git_sha: BUILD_INFO.git_sha,
     git_branch: BUILD_INFO.git_branch,
     build_date: BUILD_INFO.build_date,
-    build_time: dbl(BUILD_INFO.build_time),
+    build_time: double(BUILD_INFO.build_time),
     build_user: BUILD_INFO.build_user,
-    start_time: dbl(core.startTime / 1000),
+    start_time: double(core.startTime / 1000),
   };
-  if (ctx.electedTime !== undefined) out.elected_time = dbl(ctx.electedTime / 1000);
+  if (ctx.electedTime !== undefined) out.elected_time = double(ctx.electedTime / 1000);
   Object.assign(out, {
     id: self.id,
     pid: self.pid ?? '',
     hostname: self.hostname ?? '',
     capabilities: [...MASTER_CAPABILITIES],
-    activated_slaves: dbl(agents.filter((a) => a.active).length),
-    deactivated_slaves: dbl(agents.filter((a) => !a.active).length),
-    unreachable_slaves: dbl(core.unreachableAgents.size),
+    activated_slaves: double(agents.filter((a) => a.active).length),
+    deactivated_slaves: double(agents.filter((a) => !a.active).length),
+    unreachable_slaves: double(core.unreachableAgents.size),
   });
   if (leader !== undefined) {
     out.leader = leader.pid ?? '';
@@ -322,7 +322,7 @@ export function renderState(ctx: StateContext): MesosJson {
   out.flags = { ...ctx.flags };
   out.slaves = agents.map((a) => agentJson(core, a));
   out.recovered_slaves = recoveredSlaves(core);
-  const frameworks = renderFrameworks(core) as { frameworks: MesosJson; completed_frameworks: MesosJson };
+  const frameworks = renderFrameworks(core) as { frameworks: JsonValue; completed_frameworks: JsonValue };
   out.frameworks = frameworks.frameworks;
   out.completed_frameworks = frameworks.completed_frameworks;
   out.orphan_tasks = [];

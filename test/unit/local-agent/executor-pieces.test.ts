@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commandExecutorName, describeExit, gatedCommand } from '../../../src/local/agent/command-executor.js';
 import { FetchError, archiveKind, classifyUri, destinationName } from '../../../src/local/agent/fetcher.js';
 import { epochSeconds, glogLine } from '../../../src/local/agent/glog.js';
-import { JsonBytes, double, formatDouble, jsonStringFromBytes, toMesosJson } from '../../../src/local/agent/mesos-json.js';
+import { JsonBytes, double, formatDouble, jsonStringFromBytes, toMesosJson } from '../../../src/local/mesos-json.js';
 import { validatePathId, virtualLatestPath } from '../../../src/local/agent/sandbox.js';
 import type { TaskInfo } from '../../../src/mesos/protocol/types.js';
 

@@ -10,7 +10,7 @@ import {
   resourceRole,
   withDefaultResources,
 } from '../../../src/local/agent/resources-flag.js';
-import { toMesosJson } from '../../../src/local/agent/mesos-json.js';
+import { toMesosJson } from '../../../src/local/mesos-json.js';
 import { ConfigError } from '../../../src/shared/errors.js';
 
 describe('parseResourcesFlag', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptsMediaType, negotiateEventMediaType, requestMediaType } from '../../../src/local/master/media.js';
-import { dbl, formatDouble, stringifyMesosJson } from '../../../src/local/master/mesos-json.js';
+import { double as dbl, formatDouble, stringifyMesosJson } from '../../../src/local/mesos-json.js';
 import { validateId } from '../../../src/local/master/offer-validation.js';
 import { Resources } from '../../../src/local/master/resources.js';
 import { flattenResources } from '../../../src/local/master/state-json.js';

@@ -1,6 +1,6 @@
 /**
- * JSON the way Mesos' own writer prints it, so the agent's endpoints match recordings of a real
- * agent byte for byte: `double` fields always carry a decimal point (`2.0`, `1795548218.0`), integers
+ * JSON the way Mesos' own writer (rapidjson) prints it, so the local master's and agents' endpoints
+ * match recordings of real ones byte for byte: compact, keys in insertion order, `double` fields always carry a decimal point (`2.0`, `1795548218.0`), integers
  * never do, and file contents are escaped byte by byte (a 64 KiB read may cut a UTF-8 sequence in
  * two; the byte count, which clients use as the next offset, must survive).
  *
@@ -30,11 +30,11 @@ export function double(value: number): JsonDouble {
   return new JsonDouble(value);
 }
 
-/** `2` -> `2.0`, `0.2` -> `0.2`; shortest round-trip digits otherwise (what Mesos 1.12 prints). */
+/** `2` -> `2.0`, `0.2` -> `0.2`, `1e21` (no `+`); shortest round-trip digits otherwise (Mesos 1.12). */
 export function formatDouble(value: number): string {
   if (!Number.isFinite(value)) return '0.0';
   const text = String(value);
-  return /[.eE]/.test(text) ? text : `${text}.0`;
+  return /[.eE]/.test(text) ? text.replace('e+', 'e') : `${text}.0`;
 }
 
 function escapeString(text: string): string {
@@ -103,6 +103,11 @@ function write(value: JsonValue, out: Array<string | Buffer>): void {
     }
     out.push('}');
   }
+}
+
+/** Serialises to text (for values without `JsonBytes`). */
+export function stringifyMesosJson(value: JsonValue): string {
+  return toMesosJson(value).toString('utf8');
 }
 
 /** Serialises to a Buffer (the only form that can carry `JsonBytes` exactly). */
