@@ -7,7 +7,7 @@ export { evaluateAgent, type AgentAnalysis, type CheckPortsAgent } from './evalu
 export { agentCapacity, type AgentCapacity, type AgentResources } from './agent-capacity.js';
 export { fromAgentRecord } from './from-agent-record.js';
 export { placeAlluxio, type PlacementOutcome } from './placement.js';
-export { agentBinary, buildResourcesValue, resourcesFlagFixes, shellQuote } from './resources-flag.js';
+export { agentBinary, buildResourcesValue, resourcesFlagFixes } from './resources-flag.js';
 export {
   bestAdjacentBlock,
   suggestPorts,

@@ -7,6 +7,7 @@
  * would take resources away from other frameworks. Dynamic reservations are undone (they are made
  * through the operator API, not the flag) so their amounts return to the pool they came from.
  */
+import { shellQuote } from '../shared/shell-quote.js';
 import type { Range, Resource } from '../mesos/protocol/types.js';
 import { formatRanges, normalizeRanges } from '../mesos/client/resources.js';
 import { resourceRanges } from './agent-capacity.js';
@@ -119,10 +120,6 @@ export function buildResourcesValue(
 }
 
 /** Single-quotes for a POSIX shell. */
-export function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
 export function agentBinary(version: string | undefined): 'mesos-agent' | 'mesos-slave' {
   return isOlderThan(version, AGENT_BINARY_RENAME) ? 'mesos-slave' : 'mesos-agent';
 }

@@ -23,7 +23,7 @@ import { ConfigError } from '../shared/errors.js';
 import type { CommandInfo, CommandURI, Environment } from '../mesos/protocol/types.js';
 import { parse as parseProperties } from '../config/properties.js';
 import { isSecretEnvName, isSecretPropertyKey } from './secret-keys.js';
-import { heredocWrite, shellQuote } from './shell-quote.js';
+import { heredocWrite, shellQuote } from '../shared/shell-quote.js';
 
 export type AlluxioRole = 'master' | 'worker';
 

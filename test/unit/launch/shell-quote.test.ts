@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heredocDelimiter, heredocWrite, shellQuote } from '../../../src/framework/shell-quote.js';
+import { heredocDelimiter, heredocWrite, shellQuote } from '../../../src/shared/shell-quote.js';
 
 /** What a POSIX shell does with one single-quoted word: the inverse of shellQuote. */
 function unquoteSingleQuotedWord(word: string): string {
