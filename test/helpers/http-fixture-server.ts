@@ -6,10 +6,10 @@
  * answers: each request takes the next one and the last one repeats, so "503 twice, then 200"
  * is `route('GET', '/x', a503, a503, ok)`. Every request is recorded.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
+import { hasTranscripts, transcriptsDir } from './transcripts.js';
 
 export interface RecordedRequest {
   method: string;
@@ -195,11 +195,9 @@ export function text(status: number, body: string, headers: Record<string, strin
 }
 
 /** `../shared/mesos-transcripts/` next to the repository (override with MESOS_TRANSCRIPTS_DIR). */
-export const TRANSCRIPTS_DIR = process.env.MESOS_TRANSCRIPTS_DIR ?? fileURLToPath(new URL('../../../shared/mesos-transcripts/', import.meta.url));
+export const TRANSCRIPTS_DIR = transcriptsDir();
 
-export function transcriptsAvailable(): boolean {
-  return existsSync(`${TRANSCRIPTS_DIR}/01_master_GET_version.response.raw`);
-}
+export const transcriptsAvailable = hasTranscripts;
 
 /** The recorded answer of exchange `stem`, byte for byte. */
 export function transcript(stem: string): FixtureResponse {
