@@ -53,13 +53,15 @@ export async function openMaster(
   ctx: CommandContext,
   flags: ConnectionFlags,
   site: LoadedSite,
-  extra: Pick<ConnectOptions, 'signal'> = {},
+  extra: Pick<ConnectOptions, 'signal' | 'credentials'> = {},
 ): Promise<MasterConnection> {
   let local: InProcessCluster | undefined;
+  const { credentials, ...rest } = extra;
   const connection = await connectToMaster({
     master: masterAddress(ctx, site),
     timeoutMs: ctx.globals.timeoutMs,
-    credentials: await resolveCredentials(ctx, flags, site),
+    // Callers that also talk to agents resolve the credentials once and pass them in.
+    credentials: 'credentials' in extra ? credentials : await resolveCredentials(ctx, flags, site),
     caFile: flags.caFile,
     insecure: flags.insecure,
     resolveLocal: async () => {
@@ -67,7 +69,7 @@ export async function openMaster(
       local = await startInProcessCluster();
       return { baseUrl: local.baseUrl };
     },
-    ...extra,
+    ...rest,
   });
   return {
     ...connection,

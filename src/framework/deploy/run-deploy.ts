@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../../cli/context.js';
-import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } from '../../cli/connection.js';
+import { masterAddress as masterAddressOf, openMaster, resolveCredentials, type ConnectionFlags } from '../../cli/connection.js';
 import { loadSite } from '../../cli/site.js';
 import { HttpSchedulerClient } from '../../mesos/scheduler/http-scheduler.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
@@ -110,7 +110,8 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   const store = fileLedgerStore(ledgerPath(globals.confDir));
   await markDisconnected(store, undefined);
   const media = `application/${encoding === 'json' ? 'json' : 'x-protobuf'}` as MediaType;
-  let connection = await openMaster(ctx, flags, site, { signal: abort.signal });
+  const credentials = await resolveCredentials(ctx, flags, site);
+  let connection = await openMaster(ctx, flags, site, { signal: abort.signal, credentials });
   let scheduler = new HttpSchedulerClient(connection.client.transport, media);
   // With zk:// the leader is looked up again before every re-subscription: the old leader may be
   // gone for good, and only ZooKeeper knows the new one (a standby's 307 covers the other case).
@@ -127,7 +128,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       subscribe: async (call, signal): Promise<EventStream> => {
         subscriptions += 1;
         if (followLeader && subscriptions > 1) {
-          const next = await openMaster(ctx, flags, site, { signal });
+          const next = await openMaster(ctx, flags, site, { signal, credentials });
           if (next.client.baseUrl !== connection.client.baseUrl) view.line(`the leading Mesos master is now ${next.client.baseUrl}`);
           connection.close();
           connection = next;

@@ -44,7 +44,7 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
   const site = await loadSite(globals.confDir);
   const ledger = await fileLedgerStore(ledgerPath(globals.confDir)).load();
   const credentials = await resolveCredentials(ctx, flags, site);
-  const connection = await openMaster(ctx, flags, site);
+  const connection = await openMaster(ctx, flags, site, { credentials });
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
