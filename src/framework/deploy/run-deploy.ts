@@ -9,6 +9,7 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../../cli/context.js';
 import { masterAddress as masterAddressOf, openMaster, resolveCredentials, type ConnectionFlags } from '../../cli/connection.js';
 import { loadSite } from '../../cli/site.js';
+import { parseMasterAddress } from '../../mesos/client/address.js';
 import { HttpSchedulerClient } from '../../mesos/scheduler/http-scheduler.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UsageError } from '../../shared/errors.js';
@@ -18,7 +19,7 @@ import { runController, type EventStream } from '../scheduler/controller.js';
 import { fileLedgerStore, type LedgerStore } from '../scheduler/ledger.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from './plan.js';
-import { preflightDistribution } from './preflight.js';
+import { isLoopback, preflightDistribution } from './preflight.js';
 import { frameworkLogPath, ledgerPath, logsDir, pidFilePath } from './state-files.js';
 import { createDeployView } from './view.js';
 import { teardownFramework } from './teardown.js';
@@ -87,8 +88,9 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   }
 
   for (const warning of site.warnings) io.stderr.write(`warning: ${warning}\n`);
-  const master = globals.master ?? site.settings.master;
-  const masterIsLocal = master === 'local' || /^(https?:\/\/)?(127\.|localhost)/.test(master ?? '');
+  const address = parseMasterAddress(masterAddressOf(ctx, site));
+  // The agents' file systems are this machine's only when the cluster runs here.
+  const masterIsLocal = address.kind === 'local' || (address.kind === 'http' && isLoopback(address.host));
   const preflight = await preflightDistribution(plan.distribution, { masterIsLocal, timeoutMs: globals.timeoutMs });
   for (const warning of preflight.warnings) io.stderr.write(`warning: ${warning}\n`);
 
@@ -115,7 +117,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   let scheduler = new HttpSchedulerClient(connection.client.transport, media);
   // With zk:// the leader is looked up again before every re-subscription: the old leader may be
   // gone for good, and only ZooKeeper knows the new one (a standby's 307 covers the other case).
-  const followLeader = /^zk:\/\//i.test(masterAddressOf(ctx, site));
+  const followLeader = address.kind === 'zk';
   let subscriptions = 0;
   let streamId: string | undefined;
   try {
