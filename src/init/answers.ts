@@ -4,20 +4,13 @@
  */
 import type { CliSettings } from '../config/cli-settings.js';
 import type { PropertiesDocument } from '../config/properties.js';
+import { spellingsOf } from '../config/catalog.js';
+import { setProperty } from '../config/lookup.js';
+import { writeSiteProperty } from '../config/site-config.js';
 import type { InitFlags } from '../cli/commands/init.js';
 import { propertyKeyOf, STEPS, type Answers, type PortSpelling, type Step, type StepId } from './steps.js';
 
 const PORT_STEPS: readonly StepId[] = ['masterPort', 'masterWebPort', 'workerPort', 'workerDataPort', 'workerWebPort'];
-
-/** Keys whose other spelling must go when one is written, so a file never holds both. */
-const OTHER_SPELLING: Readonly<Record<string, string>> = {
-  'alluxio.master.port': 'alluxio.master.rpc.port',
-  'alluxio.master.rpc.port': 'alluxio.master.port',
-  'alluxio.worker.port': 'alluxio.worker.rpc.port',
-  'alluxio.worker.rpc.port': 'alluxio.worker.port',
-  'alluxio.underfs.address': 'alluxio.master.mount.table.root.ufs',
-  'alluxio.master.mount.table.root.ufs': 'alluxio.underfs.address',
-};
 
 export const isLocalKeyword = (value: string): boolean => value.trim().toUpperCase() === 'LOCAL';
 
@@ -79,13 +72,8 @@ export function currentValue(
   spelling: PortSpelling,
   catalogDefault: (key: string) => string | undefined,
 ): string | undefined {
-  const read = (key: string): string | undefined => {
-    const own = doc?.get(key);
-    if (own !== undefined) return own;
-    const other = OTHER_SPELLING[key];
-    const viaOther = other === undefined ? undefined : doc?.get(other);
-    return viaOther ?? catalogDefault(key);
-  };
+  // Whatever spelling (1.x or 2.x) the file uses for the property.
+  const read = (key: string): string | undefined => (doc === undefined ? undefined : setProperty(doc, key)?.value) ?? catalogDefault(key);
   switch (step.target.kind) {
     case 'setting': {
       const value = settings[step.target.key];
@@ -110,8 +98,8 @@ export function currentValue(
       const portStep = STEPS.find((s) => s.id === id);
       if (portStep === undefined) return false;
       const key = propertyKeyOf(portStep, spelling);
-      if (key === undefined) return false;
-      const value = doc?.get(key) ?? (OTHER_SPELLING[key] === undefined ? undefined : doc?.get(OTHER_SPELLING[key]));
+      if (key === undefined || doc === undefined) return false;
+      const value = setProperty(doc, key)?.value;
       return value !== undefined && value !== catalogDefault(key);
     });
     return custom ? 'yes' : 'no';
@@ -152,10 +140,8 @@ export function applyAnswers(
     }
     if (step.target.kind === 'property') {
       const key = propertyKeyOf(step, spelling) ?? '';
-      const other = OTHER_SPELLING[key];
-      if (other !== undefined) doc.delete(other);
-      if (value === '') doc.delete(key);
-      else doc.set(key, value);
+      if (value === '') deleteEverySpelling(doc, key);
+      else writeSiteProperty(doc, key, value, { spelling });
     }
   }
   if (answers.distribution === 'local') doc.set('alluxio.integration.mesos.alluxio.jar.url', 'LOCAL');
@@ -164,11 +150,12 @@ export function applyAnswers(
     for (const id of PORT_STEPS) {
       const step = STEPS.find((s) => s.id === id);
       const key = step === undefined ? undefined : propertyKeyOf(step, spelling);
-      if (key === undefined) continue;
-      doc.delete(key);
-      const other = OTHER_SPELLING[key];
-      if (other !== undefined) doc.delete(other);
+      if (key !== undefined) deleteEverySpelling(doc, key);
     }
   }
   return { doc, settings };
+}
+
+function deleteEverySpelling(doc: PropertiesDocument, key: string): void {
+  for (const name of spellingsOf(key)) doc.delete(name);
 }
