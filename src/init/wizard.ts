@@ -14,7 +14,7 @@ import { readSecret, SECRET_PROPERTY } from '../config/secret.js';
 import { readPropertiesFile, writePropertiesFile } from '../config/store.js';
 import { unifiedDiff } from '../config/diff.js';
 import { validateSiteProperties } from '../config/validate.js';
-import { redactSecrets } from '../config/site-config.js';
+import { DEFAULT_PORT_SPELLING, portSpelling, redactSecrets } from '../config/site-config.js';
 import { parseMasterAddress } from '../mesos/client/address.js';
 import { ExitCode, UsageError, ConfigError, isAlluxioMesosError } from '../shared/errors.js';
 import { templatePath } from '../shared/package-root.js';
@@ -83,7 +83,7 @@ export async function runInit(ctx: CommandContext, flags: InitFlags, injectedPro
   const loaded = await readPropertiesFile(file);
   const existing = loaded?.doc;
   const settingsBefore = await readCliSettings(globals.confDir);
-  const spelling: PortSpelling = (flags.portKeys as PortSpelling | undefined) ?? (existing === undefined ? '1.x' : spellingOf(existing));
+  const spelling: PortSpelling = (flags.portKeys as PortSpelling | undefined) ?? (existing === undefined ? DEFAULT_PORT_SPELLING : portSpelling(existing));
   const interactive = injectedPrompter !== undefined || canPrompt(io, globals.yes);
   const prompter = injectedPrompter ?? (interactive ? await inquirerPrompter(io) : undefined);
 
@@ -228,11 +228,6 @@ async function ask(prompter: Prompter, step: Step, current: string | undefined, 
     validate: (value) => checkAnswer(step, value, spelling),
   });
   return normalizeAnswer(step, answer, spelling);
-}
-
-function spellingOf(doc: PropertiesDocument): PortSpelling {
-  const uses2x = ['alluxio.master.rpc.port', 'alluxio.worker.rpc.port', 'alluxio.master.mount.table.root.ufs'].some((key) => doc.has(key));
-  return uses2x ? '2.x' : '1.x';
 }
 
 function redactSecret(doc: PropertiesDocument): string {
