@@ -3,6 +3,7 @@
  * and the number of masters. Deliberately its own small type, so the analysis does not depend on
  * the exact shape of the site configuration; the command maps one onto the other.
  */
+import { portKey, type PortName } from '../config/site-config.js';
 
 /** The five ports Alluxio may need on an agent. 2.x has no worker data port. */
 export type AlluxioPortName = 'masterRpc' | 'masterWeb' | 'workerRpc' | 'workerData' | 'workerWeb';
@@ -61,22 +62,23 @@ export const PORT_LABELS: Readonly<Record<AlluxioPortName, string>> = {
   workerWeb: 'worker web',
 };
 
+const CONFIG_PORT_NAME: Readonly<Record<AlluxioPortName, PortName>> = {
+  masterRpc: 'master.rpc',
+  masterWeb: 'master.web',
+  workerRpc: 'worker.rpc',
+  workerData: 'worker.data',
+  workerWeb: 'worker.web',
+};
+
+function keysFor(spelling: PortKeySpelling): Readonly<Record<AlluxioPortName, string>> {
+  const entries = Object.entries(CONFIG_PORT_NAME).map(([name, configName]) => [name, portKey(configName, spelling)]);
+  return Object.fromEntries(entries) as Record<AlluxioPortName, string>;
+}
+
+/** The property name of each port per generation, as the configuration catalog spells it. */
 export const PORT_PROPERTY_KEYS: Readonly<Record<PortKeySpelling, Readonly<Record<AlluxioPortName, string>>>> = {
-  '1.x': {
-    masterRpc: 'alluxio.master.port',
-    masterWeb: 'alluxio.master.web.port',
-    workerRpc: 'alluxio.worker.port',
-    workerData: 'alluxio.worker.data.port',
-    workerWeb: 'alluxio.worker.web.port',
-  },
-  '2.x': {
-    masterRpc: 'alluxio.master.rpc.port',
-    masterWeb: 'alluxio.master.web.port',
-    workerRpc: 'alluxio.worker.rpc.port',
-    // Same name in both generations; 2.x workers only need it when the site file sets it.
-    workerData: 'alluxio.worker.data.port',
-    workerWeb: 'alluxio.worker.web.port',
-  },
+  '1.x': keysFor('1.x'),
+  '2.x': keysFor('2.x'),
 };
 
 export const MASTER_PORT_NAMES: readonly AlluxioPortName[] = ['masterRpc', 'masterWeb'];
