@@ -109,7 +109,7 @@ function head(url: URL, timeoutMs: number): Promise<number> {
       resolve(response.statusCode ?? 0);
     });
     request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('error', (error) => reject(new UsageError(`the Alluxio tarball URL does not answer: ${distribution(url)} (${error.message})`, { hint: 'fix --jar-url' })));
+    request.on('error', (error) => reject(new UsageError(`the Alluxio tarball URL does not answer: ${url.toString()} (${error.message})`, { hint: 'fix --jar-url' })));
     request.end();
   });
 }
@@ -119,8 +119,4 @@ function get(url: URL): Promise<NodeJS.ReadableStream> {
     const client = url.protocol === 'https:' ? https : http;
     client.get(url, (response) => resolve(response)).on('error', reject);
   });
-}
-
-function distribution(url: URL): string {
-  return url.toString();
 }
