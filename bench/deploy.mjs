@@ -16,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/alluxio-mesos.js');
-const { LocalCluster } = await import(path.join(root, 'dist/local/cluster.js'));
-const { writeDemoDistribution } = await import(path.join(root, 'dist/local/demo-dist/generate.js'));
+const { LocalCluster } = await import(path.join(root, 'dist/emulator/cluster.js'));
+const { writeDemoDistribution } = await import(path.join(root, 'dist/emulator/standin-alluxio/generate.js'));
 const index = process.argv.indexOf('--agents');
 const agents = index > 0 ? Number(process.argv[index + 1]) : 20;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Benchmark of the local Mesos master (src/local/master) with 20 agents:
+ * Benchmark of the local Mesos master (src/emulator/master) with 20 agents:
  *
  *  1. time from SUBSCRIBE to the first OFFERS event (one offer per agent);
  *  2. status updates per second from the agents, through the master, onto the scheduler's
@@ -23,8 +23,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = process.env.LOCAL_MASTER_DIST ?? path.join(root, 'dist');
 const dist = (p) => pathToFileURL(path.join(distDir, p)).href;
-if (!existsSync(path.join(distDir, 'local/master/local-master.js'))) {
-  console.error(`bench: ${distDir}/local/master/local-master.js is missing; run \`npm run build\` first`);
+if (!existsSync(path.join(distDir, 'emulator/master/local-master.js'))) {
+  console.error(`bench: ${distDir}/emulator/master/local-master.js is missing; run \`npm run build\` first`);
   process.exit(2);
 }
 const { RecordIODecoder } = await import(dist('mesos/protocol/recordio.js'));
@@ -48,7 +48,7 @@ const child = spawn(
   [
     '--input-type=module',
     '-e',
-    `const { LocalMaster } = await import(${JSON.stringify(dist('local/master/local-master.js'))});
+    `const { LocalMaster } = await import(${JSON.stringify(dist('emulator/master/local-master.js'))});
      const m = new LocalMaster({ host: '127.0.0.1', port: 0, allocationIntervalMs: 1000 });
      await m.start();
      process.stdout.write(m.url + '\\n');
@@ -65,7 +65,6 @@ const masterUrl = await new Promise((resolve, reject) => {
   });
   child.once('exit', (code) => reject(new Error(`master exited with ${code}`)));
 });
-const master = new URL(masterUrl);
 
 function peakRssMb(pid) {
   try {

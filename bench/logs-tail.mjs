@@ -28,8 +28,8 @@ const VIRTUAL = '/frameworks/bench-fw/executors/worker-1/runs/latest';
 
 
 async function serve(dir) {
-  const { FilesApi, FilesRegistry } = await load('local/agent/files-api.js');
-  const { notFound, sendReply } = await load('local/agent/http-replies.js');
+  const { FilesApi, FilesRegistry } = await load('emulator/agent/files-api.js');
+  const { notFound, sendReply } = await load('emulator/agent/http-replies.js');
   const registry = new FilesRegistry();
   await registry.attach(dir, VIRTUAL);
   const api = new FilesApi(registry);
@@ -87,7 +87,11 @@ const mbps = (bytes, ms) => bytes / 1024 / 1024 / (ms / 1000);
 async function main() {
   const runs = arg('--runs', 5);
   const mib = arg('--mib', 256);
-  const { AgentFilesClient, tailLines, printTails, readRange, Utf8LineDecoder, TextLogWriter, NdjsonLogWriter, MAX_READ_BYTES } = await load('logs/index.js');
+  const { AgentFilesClient, readRange, MAX_READ_BYTES } = await load('logs/files-client.js');
+  const { tailLines } = await load('logs/tail.js');
+  const { printTails } = await load('logs/engine.js');
+  const { Utf8LineDecoder } = await load('logs/utf8-lines.js');
+  const { TextLogWriter, NdjsonLogWriter } = await load('logs/render.js');
   const { HttpTransport } = await load('mesos/client/http.js');
   const { endpointNames, parseMesosVersion } = await load('mesos/client/version.js');
 

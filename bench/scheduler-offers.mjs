@@ -11,8 +11,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const load = (file) => import(pathToFileURL(path.join(root, 'dist', ...file.split('/'))).href);
 const { encodeEvent, decodeEvent, encodeCall, MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF } = await load('mesos/protocol/codec.js');
-const scheduler = await load('framework/scheduler/index.js');
-const { createSchedulerState, step, emptyLedger, DEFAULT_TIMING, DEFAULT_HEALTH_CHECK } = scheduler;
+const { createSchedulerState, step } = await load('framework/scheduler/state-machine.js');
+const { DEFAULT_TIMING, DEFAULT_HEALTH_CHECK } = await load('framework/scheduler/config.js');
+const { emptyLedger } = await load('state/ledger.js');
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);

@@ -5,7 +5,7 @@
 import type { ProgramResult } from './cli/program.js';
 import { ExitCode, isAlluxioMesosError, SilentError } from './shared/errors.js';
 import { systemIo, type Io } from './ui/io.js';
-import { VERSION } from './version.js';
+import { VERSION } from './shared/version.js';
 
 export async function main(argv: readonly string[], io: Io = systemIo()): Promise<number> {
   const result: ProgramResult = {

@@ -9,7 +9,7 @@
  * cluster. They are only reported as a note.
  */
 import type { Range, Resource } from '../mesos/protocol/types.js';
-import { normalizeRanges, parseRangesString, subtractRanges } from '../mesos/client/resources.js';
+import { normalizeRanges, parseRangesString, subtractRanges } from '../mesos/resources/ranges.js';
 import { reservedRole, usableByRole } from './reservations.js';
 
 /** The resources of one agent, in v1 shape. */

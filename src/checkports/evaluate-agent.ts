@@ -2,7 +2,7 @@
  * One agent's verdict: can it host the Alluxio master, a worker, both at once, and if not, why.
  */
 import type { Resource } from '../mesos/protocol/types.js';
-import { formatRanges } from '../mesos/client/resources.js';
+import { formatRanges } from '../mesos/resources/ranges.js';
 import { agentCapacity, type AgentCapacity, type AgentResources } from './agent-capacity.js';
 import { formatCpus, formatMb } from './format.js';
 import { holdsPort } from './normalized-ranges.js';

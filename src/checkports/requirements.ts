@@ -4,6 +4,7 @@
  * the exact shape of the site configuration; the command maps one onto the other.
  */
 import { portKey, type PortName } from '../config/site-config.js';
+import { COMMAND_EXECUTOR_OVERHEAD } from '../mesos/resources/executor-overhead.js';
 
 /** The five ports Alluxio may need on an agent. 2.x has no worker data port. */
 export type AlluxioPortName = 'masterRpc' | 'masterWeb' | 'workerRpc' | 'workerData' | 'workerWeb';
@@ -39,12 +40,6 @@ export interface CheckPortsRequirements {
   /** Spelling of the port keys in the site file, for suggested properties. */
   readonly spelling: PortKeySpelling;
 }
-
-/**
- * Mesos' command executor runs beside every command task and is accounted on the agent: a task of
- * cpus 0.1 / mem 32 shows up as executor resources cpus 0.2 / mem 64 (see the recorded transcripts).
- */
-export const COMMAND_EXECUTOR_OVERHEAD = { cpus: 0.1, memMb: 32 } as const;
 
 export const DEFAULT_PORTS: Readonly<Record<AlluxioPortName, number>> = {
   masterRpc: 19998,

@@ -5,7 +5,7 @@
  * masters send only `role`; refinement-only senders only `reservations`).
  */
 import type { Resource } from '../mesos/protocol/types.js';
-import { resourceRole } from '../mesos/client/resources.js';
+import { resourceRole } from '../mesos/resources/ranges.js';
 
 export const UNRESERVED_ROLE = '*';
 

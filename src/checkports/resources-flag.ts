@@ -9,7 +9,7 @@
  */
 import { shellQuote } from '../shared/shell-quote.js';
 import type { Range, Resource } from '../mesos/protocol/types.js';
-import { formatRanges, normalizeRanges } from '../mesos/client/resources.js';
+import { formatRanges, normalizeRanges } from '../mesos/resources/ranges.js';
 import { resourceRanges } from './agent-capacity.js';
 import type { AgentAnalysis } from './evaluate-agent.js';
 import { formatScalar, listNames } from './format.js';

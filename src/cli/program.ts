@@ -5,17 +5,13 @@
  */
 import { Command, Option } from 'commander';
 import type { Io } from '../ui/io.js';
-import { EXIT_CODES_HELP } from './exit-codes-help.js';
-import { resolveGlobals, type CommandContext, type RawGlobalOptions } from './context.js';
-import { COMMANDS } from './commands/index.js';
+import { EXIT_CODES_HELP } from '../commands/common/exit-codes-help.js';
+import { resolveGlobals, type RawGlobalOptions } from '../context/context.js';
+import type { ActionRunner } from '../commands/common/action-runner.js';
+import { COMMANDS } from './command-list.js';
 import { ExitCode } from '../shared/errors.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../shared/version.js';
 
-/** Runs one command implementation with its context; returns its exit code. */
-export type ActionRunner = (
-  command: Command,
-  action: (ctx: CommandContext) => Promise<number | void>,
-) => Promise<void>;
 
 export interface ProgramResult {
   exitCode: number;

@@ -7,7 +7,7 @@ import type { PropertiesDocument } from '../config/properties.js';
 import { spellingsOf } from '../config/catalog.js';
 import { setProperty } from '../config/lookup.js';
 import { writeSiteProperty } from '../config/site-config.js';
-import type { InitFlags } from '../cli/commands/init.js';
+import type { InitInputs } from './inputs.js';
 import { propertyKeyOf, STEPS, type Answers, type PortSpelling, type Step, type StepId } from './steps.js';
 
 const PORT_STEPS: readonly StepId[] = ['masterPort', 'masterWebPort', 'workerPort', 'workerDataPort', 'workerWebPort'];
@@ -15,7 +15,7 @@ const PORT_STEPS: readonly StepId[] = ['masterPort', 'masterWebPort', 'workerPor
 export const isLocalKeyword = (value: string): boolean => value.trim().toUpperCase() === 'LOCAL';
 
 /** Answers given on the command line. `master` comes from the global `--master`. */
-export function answersFromFlags(flags: InitFlags, master: string | undefined): Answers {
+export function answersFromFlags(flags: InitInputs, master: string | undefined): Answers {
   const answers: Answers = {};
   if (master !== undefined) answers.master = master;
   if (flags.jarUrl !== undefined) {

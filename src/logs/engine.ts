@@ -14,7 +14,6 @@
 import type { Writable } from 'node:stream';
 import { OperationError, UsageError } from '../shared/errors.js';
 import type { AgentRecord } from '../mesos/client/agents.js';
-import type { FrameworkRecord } from '../mesos/client/frameworks.js';
 import type { HttpTransport } from '../mesos/client/http.js';
 import type { MesosMasterClient } from '../mesos/client/master-client.js';
 import { MesosHttpError, parseJsonBody } from '../mesos/client/responses.js';
@@ -39,38 +38,6 @@ export function parseLinesFlag(value: string): number {
     throw new UsageError(`--lines must be a whole number of lines, not "${value}"`, { hint: 'e.g. --lines 200, or --lines all for the whole file' });
   }
   return Number(text);
-}
-
-export interface FrameworkChoice {
-  frameworkId?: string | undefined;
-  frameworkName?: string | undefined;
-  /** The id saved by the last deployment. */
-  savedFrameworkId?: string | undefined;
-  /** What the caller wants a framework for, in the error when there is none (status shares this). */
-  purpose?: string | undefined;
-}
-
-/** `--framework-id`, else `--framework-name` (the running one first), else the saved id. */
-export function resolveFrameworkId(frameworks: readonly FrameworkRecord[], choice: FrameworkChoice): string {
-  if (choice.frameworkId !== undefined && choice.frameworkId !== '') return choice.frameworkId;
-  if (choice.frameworkName !== undefined) {
-    const named = frameworks.filter((framework) => framework.name === choice.frameworkName);
-    const live = named.filter((framework) => !framework.completed);
-    const pick = live.length > 0 ? live : named;
-    if (pick.length === 0) {
-      throw new OperationError(`no framework named "${choice.frameworkName}" is known to the master`, {
-        hint: `known: ${[...new Set(frameworks.map((framework) => framework.name))].join(', ') || 'none'}`,
-      });
-    }
-    if (pick.length > 1) {
-      throw new UsageError(`${pick.length} frameworks are named "${choice.frameworkName}": ${pick.map((framework) => framework.frameworkId).join(', ')}`, {
-        hint: 'choose one with --framework-id',
-      });
-    }
-    return pick[0]!.frameworkId;
-  }
-  if (choice.savedFrameworkId !== undefined && choice.savedFrameworkId !== '') return choice.savedFrameworkId;
-  throw new UsageError(`no framework to ${choice.purpose ?? 'read logs of'}`, { hint: 'deploy one first, or pass --framework-id or --framework-name' });
 }
 
 /** The framework's tasks (completed ones too) with their agent host, start time and alias. */

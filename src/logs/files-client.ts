@@ -17,7 +17,7 @@ import { OperationError, UnreachableError, UsageError } from '../shared/errors.j
 import type { HttpResponse, HttpTransport, StreamingResponse } from '../mesos/client/http.js';
 import { basicAuthorization } from '../mesos/client/credentials.js';
 import type { AgentEndpoints } from '../mesos/client/version.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../shared/version.js';
 import { fastDownload } from './fast-download.js';
 
 /** What Mesos answers at most per `/files/read` (`FilesProcess` caps `length` at 64 KiB). */

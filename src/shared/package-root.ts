@@ -1,6 +1,6 @@
 /**
  * Finds files shipped with the package (templates/) whether the code runs from `src/` (tests) or
- * from `dist/` (the installed binary): both sit one level below the package root.
+ * from `dist/` (the installed binary): both sit below the package root.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';

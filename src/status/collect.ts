@@ -5,8 +5,8 @@
 import type { MesosMasterClient } from '../mesos/client/master-client.js';
 import type { FrameworkRecord } from '../mesos/client/frameworks.js';
 import type { TaskRecord } from '../mesos/client/tasks.js';
-import type { Ledger } from '../framework/scheduler/ledger.js';
-import { aliasOfTaskId } from '../framework/scheduler/task-info.js';
+import type { Ledger } from '../state/ledger.js';
+import { aliasOfTaskId } from '../state/task-names.js';
 
 export interface StatusTask {
   alias: string;

@@ -16,7 +16,7 @@ export interface PtySession {
   output(): string;
 }
 
-// eslint-disable-next-line no-control-regex
+ 
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Z0-9]|\u001b[=>]/g;
 
 export function startPty(command: string, options: { cwd: string; env: Record<string, string | undefined>; timeoutMs?: number }): PtySession {

@@ -1,14 +1,14 @@
 /**
  * From the site configuration and the deploy flags to what the scheduler runs: the distribution,
  * the properties propagated to the tasks (non-default keys, never the secret), the launch command
- * per role and the scheduler configuration. Pure; `run-deploy.ts` does the I/O.
+ * per role and the scheduler configuration. Pure; `commands/deploy/run.ts` does the I/O.
  */
 import os from 'node:os';
 import { PropertiesDocument } from '../../config/properties.js';
 import { nonDefaultProperties, type AlluxioSiteConfig } from '../../config/site-config.js';
 import { formatByteSizeExact } from '../../config/sizes.js';
 import { UsageError } from '../../shared/errors.js';
-import { buildLaunchCommand, type AlluxioDistribution } from '../launch-command.js';
+import { buildLaunchCommand, type AlluxioDistribution } from '../launch/launch-command.js';
 import { buildFrameworkInfo } from '../scheduler/framework-info.js';
 import { frameworkUser, schedulerConfigFromSite, DEFAULT_HEALTH_CHECK, type SchedulerConfig, type HealthCheckPolicy } from '../scheduler/config.js';
 import type { FrameworkInfo } from '../../mesos/protocol/types.js';

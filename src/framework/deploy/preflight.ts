@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { list } from 'tar';
 import { UsageError } from '../../shared/errors.js';
-import type { AlluxioDistribution } from '../launch-command.js';
+import type { AlluxioDistribution } from '../launch/launch-command.js';
 
 const CONFIG_SCRIPT = 'libexec/alluxio-config.sh';
 

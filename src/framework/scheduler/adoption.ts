@@ -3,7 +3,7 @@
  * when the ledger shows no task that may still run, unless the user says so (`--new-framework`).
  */
 import { OperationError } from '../../shared/errors.js';
-import { emptyLedger, liveTasks, type Ledger, type LedgerTask } from './ledger.js';
+import { emptyLedger, liveTasks, type Ledger, type LedgerTask } from '../../state/ledger.js';
 
 export interface StartedLedger {
   readonly ledger: Ledger;

@@ -5,7 +5,7 @@
 import { userInfo } from 'node:os';
 import type { AlluxioSiteConfig } from '../../config/site-config.js';
 import type { CommandInfo } from '../../mesos/protocol/types.js';
-import type { SlotRole } from './ledger.js';
+import type { SlotRole } from '../../state/ledger.js';
 
 export interface TaskTemplate {
   /** Mesos task name (`alluxio.integration.mesos.{master,worker}.name`). */

@@ -14,7 +14,7 @@ import { isAlluxioMesosError } from '../../shared/errors.js';
 import { refuseNewFramework, startLedger } from './adoption.js';
 import { jitteredDelay } from './backoff.js';
 import type { SchedulerConfig } from './config.js';
-import type { Ledger, LedgerStore } from './ledger.js';
+import type { Ledger, LedgerStore } from '../../state/ledger.js';
 import { createSchedulerState, step, type SchedulerAction, type SchedulerInput, type SchedulerReport, type SchedulerState } from './state-machine.js';
 
 /** The events of one subscription; `close` drops the connection (the HTTP adapter aborts its request). */

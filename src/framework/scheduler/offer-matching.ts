@@ -7,8 +7,8 @@
  * e.g. one reserved and one unreserved), and every piece taken keeps its source's role, reservation
  * and allocation_info, which Mesos requires to match on ACCEPT.
  */
-import { COMMAND_EXECUTOR_OVERHEAD } from '../../checkports/requirements.js';
-import { resourceRole } from '../../mesos/client/resources.js';
+import { COMMAND_EXECUTOR_OVERHEAD } from '../../mesos/resources/executor-overhead.js';
+import { resourceRole } from '../../mesos/resources/ranges.js';
 import type { Offer, Resource } from '../../mesos/protocol/types.js';
 
 export interface TaskSize {

@@ -13,9 +13,10 @@ import * as calls from '../../mesos/protocol/calls.js';
 import type { Call, CommandInfo, Event, HealthCheck, Offer, OfferID, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
 import { exponentialDelay } from './backoff.js';
 import type { SchedulerConfig } from './config.js';
-import { isGone, type Ledger, type LedgerFailure, type LedgerTask, type SlotRole } from './ledger.js';
+import { isGone, type Ledger, type LedgerFailure, type LedgerTask, type SlotRole } from '../../state/ledger.js';
 import { matchOffer, type DeclineCode, type DeclineReason } from './offer-matching.js';
-import { buildTaskInfo, taskIdFor, tcpHealthCheck } from './task-info.js';
+import { buildTaskInfo, tcpHealthCheck } from './task-info.js';
+import { taskIdFor } from '../../state/task-names.js';
 
 export type SchedulerInput =
   | { readonly type: 'event'; readonly event: Event }

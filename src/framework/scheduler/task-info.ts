@@ -1,13 +1,7 @@
 /** The TaskInfo of one placement. */
 import type { CommandInfo, HealthCheck, Resource, TaskInfo } from '../../mesos/protocol/types.js';
 import type { HealthCheckPolicy } from './config.js';
-
-/** Label carrying the stable alias, so `status` and `logs` can map Mesos tasks back to `worker-3`. */
-export const ALIAS_LABEL = 'alluxio-mesos.alias';
-
-export function taskIdFor(prefix: string, alias: string, unique: string): string {
-  return `${prefix}-${alias}.${unique}`;
-}
+import { ALIAS_LABEL } from '../../state/task-names.js';
 
 export function tcpHealthCheck(port: number, policy: HealthCheckPolicy): HealthCheck {
   return {
@@ -42,11 +36,4 @@ export function buildTaskInfo(parts: TaskInfoParts): TaskInfo {
   };
   if (parts.healthCheck !== undefined) task.health_check = parts.healthCheck;
   return task;
-}
-
-/** The alias inside a task id (`alluxio-worker-3.<uuid>` → `worker-3`), for `logs` and `status`. */
-export function aliasOfTaskId(taskId: string, prefix = 'alluxio'): string | undefined {
-  if (!taskId.startsWith(`${prefix}-`)) return undefined;
-  const match = /^((?:master|worker)-\d+)\.[^.]+$/.exec(taskId.slice(prefix.length + 1));
-  return match?.[1];
 }

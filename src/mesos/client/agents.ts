@@ -19,7 +19,7 @@ import {
   shapeError,
   type JsonRecord,
 } from './json-shape.js';
-import { formatRanges, resourcesByRole, resourcesFromFlattened } from './resources.js';
+import { formatRanges, resourcesByRole, resourcesFromFlattened } from '../resources/ranges.js';
 
 export interface AgentRecord {
   agentId: string;

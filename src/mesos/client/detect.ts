@@ -8,7 +8,7 @@
  * - `local`: the embedded cluster, through the resolver its owner injects; without one, a marker.
  */
 import { describeMasterAddress, formatHostPort, type MasterAddress } from './address.js';
-import type { MasterLocation } from './master-info.js';
+import type { MasterLocation } from '../protocol/master-info.js';
 import type { Clock } from './retry.js';
 import type { ZooKeeperOptions } from './zookeeper.js';
 import type { ZooKeeperMasterAddress } from './address.js';

@@ -16,7 +16,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { CredentialsError, OperationError, UnreachableError, UsageError, isAlluxioMesosError } from '../../shared/errors.js';
-import { VERSION } from '../../version.js';
+import { VERSION } from '../../shared/version.js';
 import { basicAuthorization, describeCredentials, type Credentials } from './credentials.js';
 import { abortReason, backoffDelay, DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock } from './retry.js';
 

@@ -16,7 +16,7 @@ import {
   parseResource,
   type JsonRecord,
 } from './json-shape.js';
-import { resourcesFromFlattened } from './resources.js';
+import { resourcesFromFlattened } from '../resources/ranges.js';
 
 export interface TaskStatusRecord {
   state: string;

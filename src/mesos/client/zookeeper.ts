@@ -7,7 +7,7 @@
 import { createClient, Event, Exception, State, type Client } from 'node-zookeeper-client';
 import { CredentialsError, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { describeMasterAddress, type ZooKeeperMasterAddress } from './address.js';
-import { decodeMasterInfo, pickLeader, type MasterLocation } from './master-info.js';
+import { decodeMasterInfo, pickLeader, type MasterLocation } from '../protocol/master-info.js';
 import { abortReason, backoffDelay, systemClock, type BackoffPolicy, type Clock } from './retry.js';
 
 export interface ZooKeeperOptions {

@@ -1,13 +1,13 @@
 /**
- * The local cluster agent's real files API (src/local/agent/files-api.ts, Mesos 1.12 semantics)
+ * The local cluster agent's real files API (src/emulator/agent/files-api.ts, Mesos 1.12 semantics)
  * on 127.0.0.1, serving a temporary sandbox attached under a `runs/latest` virtual path.
  */
 import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FilesApi, FilesRegistry } from '../../../src/local/agent/files-api.js';
-import { notFound, sendReply } from '../../../src/local/agent/http-replies.js';
+import { FilesApi, FilesRegistry } from '../../../src/emulator/agent/files-api.js';
+import { notFound, sendReply } from '../../../src/emulator/agent/http-replies.js';
 
 export interface FilesApiServer {
   url: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateAgent } from '../../../src/checkports/evaluate-agent.js';
 import { defaultCheckPortsRequirements, type CheckPortsRequirements } from '../../../src/checkports/requirements.js';
-import { resourcesFromFlattened } from '../../../src/mesos/client/resources.js';
+import { resourcesFromFlattened } from '../../../src/mesos/resources/ranges.js';
 import { ALLUXIO_AND_DEFAULT, agent, cpus, mem, ports, portsString } from './builders.js';
 
 const req = defaultCheckPortsRequirements('1.x');

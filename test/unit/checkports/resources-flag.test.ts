@@ -3,7 +3,7 @@ import { evaluateAgent } from '../../../src/checkports/evaluate-agent.js';
 import { defaultCheckPortsRequirements, type CheckPortsRequirements } from '../../../src/checkports/requirements.js';
 import { agentBinary, buildResourcesValue, resourcesFlagFixes } from '../../../src/checkports/resources-flag.js';
 import { shellQuote } from '../../../src/shared/shell-quote.js';
-import { parseRangesString } from '../../../src/mesos/client/resources.js';
+import { parseRangesString } from '../../../src/mesos/resources/ranges.js';
 import type { Resource } from '../../../src/mesos/protocol/types.js';
 import { ALLUXIO_AND_DEFAULT, agent, cpus, disk, mem, ports, scalar, set } from './builders.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answersFromFlags, applyAnswers } from '../../../src/init/answers.js';
-import { checkAnswer } from '../../../src/init/wizard.js';
+import { checkAnswer } from '../../../src/commands/init/run.js';
 import { STEPS, type Step, type StepId } from '../../../src/init/steps.js';
 import { PropertiesDocument } from '../../../src/config/properties.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildStatus } from '../../../src/status/collect.js';
-import { emptyLedger, type Ledger } from '../../../src/framework/scheduler/ledger.js';
+import { emptyLedger, type Ledger } from '../../../src/state/ledger.js';
 import type { TaskRecord } from '../../../src/mesos/client/tasks.js';
 import type { FrameworkRecord } from '../../../src/mesos/client/frameworks.js';
 

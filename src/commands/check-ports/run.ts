@@ -1,0 +1,124 @@
+/**
+ * `alluxio-mesos check-ports`: reads the configuration, asks the master for its version and agents,
+ * and prints the analysis with the fixes. `--write` applies suggested ports to the site file.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { CommandContext } from '../../context/context.js';
+import { openMaster, type ConnectionFlags } from '../../context/connection.js';
+import { loadSite, type LoadedSite } from '../../context/site.js';
+import { unifiedDiff } from '../../config/diff.js';
+import { redactSecrets, writeSiteProperty } from '../../config/site-config.js';
+import { writePropertiesFile } from '../../config/store.js';
+import { ExitCode, UsageError } from '../../shared/errors.js';
+import { colorEnabled } from '../../ui/io.js';
+import { startProgress } from '../../ui/spinner.js';
+import { analyzeCheckPorts } from '../../checkports/analyze.js';
+import { fromAgentRecord } from '../../checkports/from-agent-record.js';
+import type { CheckPortsAgent } from '../../checkports/evaluate-agent.js';
+import { renderCheckPortsText } from '../../checkports/render-text.js';
+import type { CheckPortsRequirements, NamedPort } from '../../checkports/requirements.js';
+import type { CheckPortsReport } from '../../checkports/report-types.js';
+
+export interface CheckPortsFlags extends ConnectionFlags {
+  strict?: boolean;
+  suggestPorts?: boolean;
+  write?: boolean;
+}
+
+export function requirementsFromSite(site: LoadedSite): CheckPortsRequirements {
+  const { config } = site;
+  const workerPorts: NamedPort[] = [{ name: 'workerRpc', port: config.worker.rpcPort }];
+  if (config.worker.requiredPorts.includes(config.worker.dataPort)) workerPorts.push({ name: 'workerData', port: config.worker.dataPort });
+  workerPorts.push({ name: 'workerWeb', port: config.worker.webPort });
+  return {
+    role: config.mesos.role,
+    masterCount: config.master.nodeCount,
+    master: {
+      ports: [
+        { name: 'masterRpc', port: config.master.rpcPort },
+        { name: 'masterWeb', port: config.master.webPort },
+      ],
+      cpus: config.master.cpus,
+      memMb: config.master.memMb,
+    },
+    worker: {
+      ports: workerPorts,
+      cpus: config.worker.cpus,
+      overheadMemMb: config.worker.overheadMemMb,
+      ramdiskMb: Math.ceil(config.worker.ramdiskBytes / (1024 * 1024)),
+    },
+    spelling: config.portSpelling,
+  };
+}
+
+export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags): Promise<number> {
+  const { io, globals } = ctx;
+  if (flags.write === true && flags.suggestPorts !== true) {
+    throw new UsageError('--write applies suggested ports', { hint: 'use it together with --suggest-ports' });
+  }
+  const site = await loadSite(globals.confDir);
+  const color = colorEnabled(io, 'stdout', !globals.color);
+  const progress = await startProgress(io, 'Finding the Mesos master', { enabled: !globals.json, color });
+  let agents: CheckPortsAgent[];
+  let masterInfo: { address: string; version: string };
+  try {
+    const connection = await openMaster(ctx, flags, site);
+    try {
+      progress.text(`Asking ${connection.client.baseUrl} for its version`);
+      const version = await connection.client.getVersion();
+      progress.text(`Reading the agents from ${connection.client.baseUrl}`);
+      agents = (await connection.client.getAgents()).map(fromAgentRecord);
+      masterInfo = { address: connection.client.baseUrl, version: version.version.raw };
+    } finally {
+      connection.close();
+    }
+    progress.stop();
+  } catch (error) {
+    progress.fail();
+    throw error;
+  }
+  const analyze = (requirements: CheckPortsRequirements): CheckPortsReport =>
+    analyzeCheckPorts({ master: masterInfo, agents, requirements, strict: flags.strict === true, suggestPorts: flags.suggestPorts === true });
+  const report = analyze(requirementsFromSite(site));
+
+  for (const warning of site.warnings) io.stderr.write(`warning: ${warning}\n`);
+  const suggestion = report.fixes.suggestedPorts;
+  if (flags.write !== true || suggestion === undefined) {
+    io.stdout.write(globals.json ? `${JSON.stringify(report)}\n` : renderCheckPortsText(report, { color }));
+    return report.verdict.ok ? ExitCode.OK : ExitCode.FAILED;
+  }
+
+  if (!suggestion.ok) {
+    if (!globals.json) io.stdout.write(renderCheckPortsText(report, { color }));
+    throw new UsageError('no ports could be suggested, so nothing was written', { hint: 'make ports available with the --resources fix shown above' });
+  }
+  const written = await writeSuggestedPorts(site, suggestion.properties);
+  // The verdict that matters now is the one for the ports just written.
+  const after = analyze(requirementsFromSite(await loadSite(globals.confDir)));
+  if (globals.json) {
+    io.stdout.write(`${JSON.stringify({ ...report, written: { file: written.file, backup: written.backup, verdict: after.verdict, summary: after.summary } })}\n`);
+  } else {
+    io.stdout.write(renderCheckPortsText(report, { color }));
+    io.stdout.write(`\n${written.diff}`);
+    io.stdout.write(`\nWrote ${written.file}${written.backup === null ? '' : ` (previous version: ${written.backup})`}\n`);
+    io.stdout.write(`With the new ports: ${after.summary.line}; ${after.verdict.ok ? 'Alluxio can be placed' : `still failing: ${after.verdict.reasons.join('; ')}`}\n`);
+  }
+  return after.verdict.ok ? ExitCode.OK : ExitCode.FAILED;
+}
+
+async function writeSuggestedPorts(site: LoadedSite, properties: readonly string[]): Promise<{ file: string; backup: string | null; diff: string }> {
+  const doc = site.doc.clone();
+  for (const line of properties) {
+    const separator = line.indexOf('=');
+    // Keys are re-spelled by writeSiteProperty to whatever generation the file already uses.
+    writeSiteProperty(doc, line.slice(0, separator), line.slice(separator + 1));
+  }
+  const before = site.doc.toString();
+  const after = doc.toString();
+  if (before === after) return { file: site.file, backup: null, diff: '' };
+  const diff = unifiedDiff(redactSecrets(site.doc).toString(), redactSecrets(doc).toString(), { fromFile: `${site.file} (current)`, toFile: `${site.file} (new)` });
+  await mkdir(path.dirname(site.file), { recursive: true });
+  const result = await writePropertiesFile(site.file, doc, site.loaded === undefined ? {} : { encoding: site.loaded.encoding });
+  return { file: result.path, backup: result.backupPath ?? null, diff };
+}

@@ -1,0 +1,138 @@
+/**
+ * `teardown` (and `deploy --teardown`): removes the framework and every task it runs with the
+ * scheduler TEARDOWN call, after the user types the framework's name (or `--yes`), then clears the
+ * saved ledger. A framework Mesos no longer knows is reported and the local state still cleaned.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import type { CommandContext } from '../../context/context.js';
+import { openMaster, type ConnectionFlags } from '../../context/connection.js';
+import type { LoadedSite } from '../../context/site.js';
+import * as calls from '../../mesos/protocol/calls.js';
+import { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
+import type { FrameworkRecord } from '../../mesos/client/frameworks.js';
+import { ExitCode, OperationError, UsageError } from '../../shared/errors.js';
+import { canPrompt } from '../../ui/io.js';
+import { inquirerPrompter } from '../../ui/prompts.js';
+import { frameworkUser } from '../../framework/scheduler/config.js';
+import { buildFrameworkInfo } from '../../framework/scheduler/framework-info.js';
+import { fileLedgerStore } from '../../state/ledger.js';
+import { ledgerPath, pidFilePath } from '../../state/files.js';
+
+export interface TeardownResult {
+  frameworkId: string | null;
+  name: string | null;
+  tornDown: boolean;
+  knownToMesos: boolean;
+  ledgerCleared: boolean;
+  stoppedScheduler: number | null;
+}
+
+export async function teardownFramework(ctx: CommandContext, flags: ConnectionFlags & { frameworkId?: string }, site: LoadedSite, options: { yes: boolean }): Promise<number> {
+  const { io, globals } = ctx;
+  const ledgerFile = ledgerPath(globals.confDir);
+  const ledger = await fileLedgerStore(ledgerFile).load();
+  const frameworkId = flags.frameworkId ?? ledger?.frameworkId;
+  if (frameworkId === undefined) {
+    throw new OperationError(`no framework to tear down: ${ledgerFile} records none`, {
+      hint: 'pass --framework-id <id> to tear down another framework',
+    });
+  }
+
+  const connection = await openMaster(ctx, flags, site);
+  const result: TeardownResult = { frameworkId, name: null, tornDown: false, knownToMesos: false, ledgerCleared: false, stoppedScheduler: null };
+  try {
+    const framework = (await connection.client.getFrameworks()).find((candidate) => candidate.frameworkId === frameworkId && !candidate.completed);
+    result.knownToMesos = framework !== undefined;
+    result.name = framework?.name ?? null;
+    if (framework !== undefined) {
+      if (!options.yes && !globals.yes) await confirmByName(ctx, framework.name, frameworkId);
+      // A scheduler still running in the background would re-register at once: stop it first.
+      result.stoppedScheduler = await stopDetachedScheduler(globals.confDir);
+      await sendTeardown(connection.client.transport, framework, site);
+      result.tornDown = true;
+    }
+  } finally {
+    connection.close();
+  }
+  if (flags.frameworkId === undefined || flags.frameworkId === ledger?.frameworkId) {
+    // A detached scheduler of a framework Mesos has forgotten is local state too (and its pid file).
+    if (!result.knownToMesos) result.stoppedScheduler = await stopDetachedScheduler(globals.confDir);
+    await rm(ledgerFile, { force: true });
+    result.ledgerCleared = true;
+  }
+  if (globals.json) {
+    io.stdout.write(`${JSON.stringify(result)}\n`);
+  } else if (result.tornDown) {
+    io.stdout.write(`Tore down framework ${result.name} (${frameworkId}): Mesos is killing its tasks.${result.ledgerCleared ? ` Cleared ${ledgerFile}.` : ''}\n`);
+  } else {
+    io.stdout.write(`Mesos no longer knows framework ${frameworkId} (already torn down, or its failover timeout expired).${result.ledgerCleared ? ` Cleared ${ledgerFile}.` : ''}\n`);
+  }
+  return ExitCode.OK;
+}
+
+async function confirmByName(ctx: CommandContext, name: string, frameworkId: string): Promise<void> {
+  if (!canPrompt(ctx.io, ctx.globals.yes)) {
+    throw new UsageError(`tearing down ${name} (${frameworkId}) kills every Alluxio task it runs`, { hint: 'pass --yes to confirm without a prompt' });
+  }
+  const prompter = await inquirerPrompter(ctx.io);
+  const typed = await prompter.input({ message: `This kills every Alluxio master and worker of ${frameworkId}. Type the framework name (${name}) to confirm` });
+  if (typed.trim() !== name) throw new UsageError(`"${typed.trim()}" is not the framework name; nothing was torn down`);
+}
+
+async function stopDetachedScheduler(confDir: string): Promise<number | null> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(pidFilePath(confDir), 'utf8')).trim());
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) {
+    await rm(pidFilePath(confDir), { force: true });
+    return null;
+  }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // Long gone: the pid file is stale.
+    await rm(pidFilePath(confDir), { force: true });
+    return null;
+  }
+  for (let i = 0; i < 50; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await rm(pidFilePath(confDir), { force: true });
+  return pid;
+}
+
+/** TEARDOWN needs a stream id, so subscribe as the framework (a failover), then tear it down. */
+async function sendTeardown(transport: ConstructorParameters<typeof HttpSchedulerClient>[0], framework: FrameworkRecord, site: LoadedSite): Promise<void> {
+  const { frameworkId } = framework;
+  const scheduler = new HttpSchedulerClient(transport, 'application/json');
+  // Mesos refuses a failover that changes the principal (or user): present the framework as registered.
+  const info = buildFrameworkInfo({
+    user: framework.user ?? frameworkUser(site.config),
+    name: framework.name,
+    role: framework.roles[0] ?? site.config.mesos.role,
+    frameworkId,
+    ...(framework.principal === undefined ? {} : { principal: framework.principal }),
+    ...(framework.failoverTimeoutSeconds === undefined ? {} : { failoverTimeoutSeconds: framework.failoverTimeoutSeconds }),
+  });
+  const subscription = await scheduler.subscribe(calls.subscribe(info, { value: frameworkId }));
+  try {
+    const events = subscription.events[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await events.next();
+      if (next.done === true) throw new OperationError(`the master closed the stream before confirming framework ${frameworkId}`, { retriable: true });
+      if (next.value.type === 'ERROR') throw new OperationError(`Mesos refused to let us act as ${frameworkId}: ${next.value.error?.message ?? 'no reason'}`);
+      if (next.value.type === 'SUBSCRIBED') break;
+    }
+    await scheduler.call(calls.withFrameworkId(calls.teardown(), { value: frameworkId }), subscription.streamId);
+  } finally {
+    subscription.close();
+  }
+}

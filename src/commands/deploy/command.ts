@@ -1,0 +1,50 @@
+/**
+ * `alluxio-mesos deploy`: flags and help only; the scheduler is loaded when the command runs.
+ */
+import { Option, type Command } from 'commander';
+import type { ActionRunner } from '../common/action-runner.js';
+import { EXIT_CODES_HELP } from '../common/exit-codes-help.js';
+import { addConnectionOptions } from '../common/connection-options.js';
+import type { DeployFlags } from './run.js';
+
+export function registerDeploy(program: Command, run: ActionRunner): void {
+  const command = program
+    .command('deploy')
+    .description('run the Alluxio framework: launch the master(s) and one worker per agent, and keep them running');
+  addConnectionOptions(command)
+    .option('--jar-url <LOCAL|url>', 'LOCAL (Alluxio at alluxio.home on every agent) or an Alluxio tarball URL (default: from alluxio-site.properties)')
+    .option('--alluxio-home <dir>', 'Alluxio install directory on the agents, with --jar-url LOCAL')
+    .option('--alluxio-master <host>', 'run the Alluxio master on this agent host only')
+    .option('--max-workers <n>', 'at most this many workers (default: one per agent)')
+    .option('--name <name>', 'framework name (default: alluxio)')
+    .option('--failover-timeout <seconds>', 'how long Mesos keeps the tasks while deploy is disconnected (default: 604800, one week)')
+    .addOption(new Option('--encoding <encoding>', 'scheduler API encoding').choices(['protobuf', 'json']).default('protobuf'))
+    .option('--new-framework', 'register a new framework even though the ledger records live tasks')
+    .option('--no-health-checks', 'no Mesos TCP health checks on the Alluxio RPC ports')
+    .option('--health-check-delay <seconds>', 'seconds before the first health check (default 15)')
+    .option('--health-check-interval <seconds>', 'seconds between health checks (default 10)')
+    .option('--detach', 'run in the background, logging to logs/framework.out (pid in logs/framework.pid)')
+    .option('--dry-run', 'print the FrameworkInfo and the task plan; launch nothing')
+    .option('--teardown', 'remove the framework and all its tasks (same as the teardown command, without the question)')
+    .addHelpText(
+      'after',
+      `
+Ctrl-C disconnects: Mesos keeps the Alluxio tasks for the failover timeout and a second deploy
+reattaches (the framework id and tasks are kept in conf/alluxio-mesos-ledger.json).
+
+Examples:
+  $ alluxio-mesos deploy --jar-url LOCAL --alluxio-home /opt/alluxio
+  $ alluxio-mesos deploy --jar-url https://repo.example.com/alluxio-1.8.2-bin.tar.gz --max-workers 10
+  $ alluxio-mesos deploy --master local --jar-url LOCAL --alluxio-home ./demo/alluxio-1.8.2
+  $ alluxio-mesos deploy --detach && alluxio-mesos status --watch
+  $ alluxio-mesos deploy --dry-run
+  $ alluxio-mesos deploy --json | jq -c 'select(.type == "task-state")'
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (flags: DeployFlags, cmd: Command) => {
+      await run(cmd, async (ctx) => {
+        const { runDeploy } = await import('./run.js');
+        return runDeploy(ctx, flags, process.argv.slice(2));
+      });
+    });
+}

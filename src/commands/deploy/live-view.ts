@@ -1,0 +1,95 @@
+/**
+ * What `deploy` shows while it runs: one line per change (task launched, state changes, decline
+ * reasons once each, relaunches), a spinner with the current totals on a terminal, or one NDJSON
+ * record per change with `--json`.
+ */
+import type { ControllerReport } from '../../framework/scheduler/controller.js';
+import type { Io } from '../../ui/io.js';
+import type { Progress } from '../../ui/spinner.js';
+
+export function describeReport(report: ControllerReport): string | undefined {
+  switch (report.type) {
+    case 'connecting':
+      return report.attempt === 1 ? 'subscribing to the Mesos master' : `subscribing again (attempt ${report.attempt})`;
+    case 'disconnected':
+      return `disconnected (${report.reason}); retrying in ${(report.retryInMs / 1000).toFixed(1)} s`;
+    case 'call-failed':
+      return `${report.call} failed: ${report.message}`;
+    case 'abandoned':
+      return `left behind by --new-framework (kill them in Mesos if they still run): ${report.aliases.join(', ')}`;
+    case 'subscribed':
+      return `subscribed as framework ${report.frameworkId}${report.adopted.length > 0 ? `; adopting ${report.adopted.join(', ')}` : ''}`;
+    case 'task-launched':
+      return `${report.alias} ${report.relaunch ? 'relaunched' : 'launched'} on ${report.hostname} (ports ${report.ports.join(', ')}) as ${report.taskId}`;
+    case 'task-state': {
+      const health = report.healthy === undefined ? '' : report.healthy ? ', healthy' : ', unhealthy';
+      return `${report.alias} ${report.state.replace(/^TASK_/, '')}${health}${report.message === undefined ? '' : `: ${report.message}`}`;
+    }
+    case 'decline-reason':
+      return `declining offers: ${report.text}`;
+    case 'master-ready':
+      return `${report.alias} is ready: Alluxio web UI at ${report.webuiUrl}`;
+    case 'master-lost':
+      return `${report.alias} is no longer running`;
+    case 'all-placed':
+      return `all placed: ${report.masters} master(s), ${report.workers} worker(s); offers suppressed`;
+    case 'relaunch-scheduled':
+      return `${report.alias} ended ${report.lastState.replace(/^TASK_/, '')}; relaunch in ${(report.inMs / 1000).toFixed(0)} s (failure ${report.failures})`;
+    case 'crash-loop':
+      return `${report.alias} failed ${report.failures} times in ${Math.round(report.windowMs / 60_000)} min: not relaunching it (last: ${report.lastFailure.message ?? report.lastFailure.state})`;
+    case 'launch-timeout':
+      return `${report.alias} did not reach RUNNING in time: ${report.action === 'reconcile' ? 'reconciling' : 'killing and relaunching'}`;
+    case 'orphan-killed':
+      return `killed task ${report.taskId} that belongs to no alias (${report.state})`;
+    case 'agent-lost':
+      return `agent ${report.agentId} lost${report.aliases.length > 0 ? `; affected: ${report.aliases.join(', ')}` : ''}`;
+    case 'executor-lost':
+      return `executor ${report.executorId} on ${report.agentId} exited${report.status === undefined ? '' : ` with ${report.status}`}`;
+    case 'reconciled':
+      return `reconciled ${report.tasks} task(s) with Mesos`;
+    case 'mesos-error':
+      return `Mesos sent an error: ${report.message}`;
+  }
+}
+
+export interface DeployView {
+  report(report: ControllerReport): void;
+  line(text: string): void;
+  close(): void;
+}
+
+export function createDeployView(io: Io, options: { json: boolean; progress: Progress; now?: () => Date }): DeployView {
+  const now = options.now ?? (() => new Date());
+  const placed = new Map<string, string>();
+  const totals = (): string => {
+    const states = [...placed.entries()];
+    const running = (prefix: string): string => {
+      const all = states.filter(([alias]) => alias.startsWith(prefix));
+      return `${all.filter(([, state]) => state === 'TASK_RUNNING').length}/${all.length}`;
+    };
+    return `masters running ${running('master-')}, workers running ${running('worker-')}`;
+  };
+  return {
+    report(report) {
+      if (report.type === 'task-launched') placed.set(report.alias, 'TASK_STAGING');
+      if (report.type === 'task-state') placed.set(report.alias, report.state);
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify({ time: now().toISOString(), ...report })}\n`);
+        return;
+      }
+      const text = describeReport(report);
+      if (text === undefined) return;
+      options.progress.stop();
+      io.stderr.write(`${now().toISOString().slice(11, 19)} ${text}\n`);
+      options.progress.text(totals());
+    },
+    line(text) {
+      if (options.json) return;
+      options.progress.stop();
+      io.stderr.write(`${text}\n`);
+    },
+    close() {
+      options.progress.stop();
+    },
+  };
+}

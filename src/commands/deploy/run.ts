@@ -1,0 +1,200 @@
+/**
+ * `alluxio-mesos deploy`: validates the configuration and distribution, then runs the framework
+ * scheduler in the foreground (or in the background with --detach) until Ctrl-C, which only
+ * disconnects: the Alluxio tasks keep running until the failover timeout and a later deploy adopts
+ * them.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, open, writeFile } from 'node:fs/promises';
+import type { CommandContext } from '../../context/context.js';
+import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } from '../../context/connection.js';
+import { resolveCredentials } from '../../context/credentials.js';
+import { loadSite } from '../../context/site.js';
+import { parseMasterAddress } from '../../mesos/client/address.js';
+import { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
+import type { MediaType } from '../../mesos/protocol/codec.js';
+import { ExitCode, OperationError, UsageError } from '../../shared/errors.js';
+import { colorEnabled } from '../../ui/io.js';
+import { startProgress } from '../../ui/spinner.js';
+import { runController, type EventStream } from '../../framework/scheduler/controller.js';
+import { fileLedgerStore, type LedgerStore } from '../../state/ledger.js';
+import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
+import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
+import { isLoopback, preflightDistribution } from '../../framework/deploy/preflight.js';
+import { frameworkLogPath, ledgerPath, logsDir, pidFilePath } from '../../state/files.js';
+import { createDeployView } from './live-view.js';
+import { teardownFramework } from '../common/teardown-framework.js';
+
+export interface DeployFlags extends ConnectionFlags {
+  jarUrl?: string;
+  alluxioHome?: string;
+  alluxioMaster?: string;
+  maxWorkers?: string;
+  name?: string;
+  failoverTimeout?: string;
+  encoding?: string;
+  newFramework?: boolean;
+  detach?: boolean;
+  dryRun?: boolean;
+  teardown?: boolean;
+  healthChecks?: boolean;
+  healthCheckDelay?: string;
+  healthCheckInterval?: string;
+}
+
+function positiveNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} "${value}" must be a positive number`);
+  return Number(value);
+}
+
+export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: readonly string[]): Promise<number> {
+  const { io, globals } = ctx;
+  const site = await loadSite(globals.confDir);
+  if (flags.teardown === true) return teardownFramework(ctx, flags, site, { yes: true });
+
+  const encoding = flags.encoding ?? 'protobuf';
+  if (encoding !== 'protobuf' && encoding !== 'json') throw new UsageError(`--encoding "${encoding}" must be protobuf or json`);
+  const maxWorkers = positiveNumber('--max-workers', flags.maxWorkers) ?? site.settings.maxWorkers;
+  if (maxWorkers !== undefined && !Number.isInteger(maxWorkers)) throw new UsageError(`--max-workers ${maxWorkers} must be a whole number`);
+  const delay = positiveNumber('--health-check-delay', flags.healthCheckDelay);
+  const interval = positiveNumber('--health-check-interval', flags.healthCheckInterval);
+  const options: DeployOptions = {
+    ...(flags.jarUrl === undefined ? {} : { jarUrl: flags.jarUrl }),
+    ...(flags.alluxioHome === undefined ? {} : { alluxioHome: flags.alluxioHome }),
+    ...((flags.alluxioMaster ?? site.settings.alluxioMaster) === undefined ? {} : { alluxioMaster: flags.alluxioMaster ?? site.settings.alluxioMaster }),
+    ...(maxWorkers === undefined ? {} : { maxWorkers }),
+    name: flags.name ?? DEFAULT_FRAMEWORK_NAME,
+    failoverTimeoutSeconds: positiveNumber('--failover-timeout', flags.failoverTimeout) ?? DEFAULT_FAILOVER_TIMEOUT_SECONDS,
+    ...((flags.principal ?? site.config.mesos.principal) === undefined ? {} : { principal: flags.principal ?? site.config.mesos.principal }),
+    healthChecks: flags.healthChecks !== false,
+    ...(delay === undefined && interval === undefined
+      ? {}
+      : { healthCheck: { ...(delay === undefined ? {} : { delaySeconds: delay }), ...(interval === undefined ? {} : { intervalSeconds: interval }) } }),
+  };
+  const plan = buildDeployPlan(site.config, site.doc, options);
+
+  if (flags.dryRun === true) {
+    const masterHost = options.alluxioMaster ?? '<master agent>';
+    const document = {
+      frameworkInfo: plan.frameworkInfo(undefined),
+      distribution: plan.distribution,
+      master: { count: plan.scheduler.master.count, cpus: plan.scheduler.master.cpus, memMb: plan.scheduler.master.memMb, ports: plan.scheduler.master.ports, pinnedHost: plan.scheduler.master.pinnedHost ?? null, command: plan.scheduler.command('master', masterHost) },
+      worker: { max: plan.scheduler.worker.max ?? null, cpus: plan.scheduler.worker.cpus, memMb: plan.scheduler.worker.memMb, ports: plan.scheduler.worker.ports, command: plan.scheduler.command('worker', masterHost) },
+      healthCheck: plan.scheduler.healthCheck ?? null,
+      ledger: ledgerPath(globals.confDir),
+    };
+    io.stdout.write(`${JSON.stringify(document, null, globals.json ? undefined : 2)}\n`);
+    return ExitCode.OK;
+  }
+
+  for (const warning of site.warnings) io.stderr.write(`warning: ${warning}\n`);
+  const address = parseMasterAddress(masterAddressOf(ctx, site));
+  // The agents' file systems are this machine's only when the cluster runs here.
+  const masterIsLocal = address.kind === 'local' || (address.kind === 'http' && isLoopback(address.host));
+  const preflight = await preflightDistribution(plan.distribution, { masterIsLocal, timeoutMs: globals.timeoutMs });
+  for (const warning of preflight.warnings) io.stderr.write(`warning: ${warning}\n`);
+
+  if (flags.detach === true) return detach(ctx, argv);
+
+  const color = colorEnabled(io, 'stderr', !globals.color);
+  const progress = await startProgress(io, 'connecting to Mesos', { enabled: !globals.json, color });
+  const view = createDeployView(io, { json: globals.json, progress });
+  const abort = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalled = signal;
+    abort.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  // A reattaching deploy makes any recorded disconnection stale; a new one is recorded on exit.
+  const store = fileLedgerStore(ledgerPath(globals.confDir));
+  await markDisconnected(store, undefined);
+  const media = `application/${encoding === 'json' ? 'json' : 'x-protobuf'}` as MediaType;
+  const credentials = await resolveCredentials(ctx, flags, site);
+  let connection = await openMaster(ctx, flags, site, { signal: abort.signal, credentials });
+  let scheduler = new HttpSchedulerClient(connection.client.transport, media);
+  // With zk:// the leader is looked up again before every re-subscription: the old leader may be
+  // gone for good, and only ZooKeeper knows the new one (a standby's 307 covers the other case).
+  const followLeader = address.kind === 'zk';
+  let subscriptions = 0;
+  let streamId: string | undefined;
+  try {
+    view.line(`Mesos master ${connection.client.baseUrl}; ledger ${ledgerPath(globals.confDir)}`);
+    for (const line of preflight.checked) view.line(`checked: ${line}`);
+    await runController({
+      config: plan.scheduler,
+      store,
+      frameworkInfo: (ledger) => plan.frameworkInfo(ledger.webuiUrl),
+      subscribe: async (call, signal): Promise<EventStream> => {
+        subscriptions += 1;
+        if (followLeader && subscriptions > 1) {
+          const next = await openMaster(ctx, flags, site, { signal, credentials });
+          if (next.client.baseUrl !== connection.client.baseUrl) view.line(`the leading Mesos master is now ${next.client.baseUrl}`);
+          connection.close();
+          connection = next;
+          scheduler = new HttpSchedulerClient(connection.client.transport, media);
+        }
+        const subscription = await scheduler.subscribe(call, signal);
+        streamId = subscription.streamId;
+        return { [Symbol.asyncIterator]: () => subscription.events[Symbol.asyncIterator](), close: subscription.close };
+      },
+      call: async (call) => {
+        if (streamId === undefined) throw new OperationError(`cannot send ${call.type}: not subscribed`, { retriable: true });
+        await scheduler.call(call, streamId);
+      },
+      onReport: (report) => view.report(report),
+      signal: abort.signal,
+      newFramework: flags.newFramework === true,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    view.close();
+    connection.close();
+  }
+  await markDisconnected(store, Date.now());
+  const hours = Math.round(options.failoverTimeoutSeconds / 3600);
+  view.line(
+    `Disconnected from Mesos. The Alluxio tasks keep running for the failover timeout (${hours >= 1 ? `${hours} h` : `${options.failoverTimeoutSeconds} s`}); ` +
+      'run `alluxio-mesos deploy` again to reattach, or `alluxio-mesos teardown` to remove them.',
+  );
+  return signalled === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.OK;
+}
+
+async function markDisconnected(store: LedgerStore, at: number | undefined): Promise<void> {
+  const ledger = await store.load();
+  if (ledger === undefined || ledger.disconnectedAt === at) return;
+  if (at === undefined) delete ledger.disconnectedAt;
+  else ledger.disconnectedAt = at;
+  await store.save(ledger);
+}
+
+/** `--detach`: the same command in the background, logging NDJSON to logs/framework.out. */
+async function detach(ctx: CommandContext, argv: readonly string[]): Promise<number> {
+  const { io, globals } = ctx;
+  const dir = logsDir(globals.confDir);
+  await mkdir(dir, { recursive: true });
+  const log = await open(frameworkLogPath(globals.confDir), 'a');
+  const args = argv.filter((arg) => arg !== '--detach');
+  if (!args.includes('--json')) args.push('--json');
+  if (!args.includes('--conf-dir')) args.push('--conf-dir', globals.confDir);
+  const child = spawn(process.execPath, [process.argv[1] ?? '', ...args], {
+    cwd: io.cwd,
+    detached: true,
+    stdio: ['ignore', log.fd, log.fd],
+    env: { ...process.env, ...io.env } as NodeJS.ProcessEnv,
+  });
+  child.unref();
+  await log.close();
+  await writeFile(pidFilePath(globals.confDir), `${child.pid ?? ''}\n`);
+  if (globals.json) {
+    io.stdout.write(`${JSON.stringify({ detached: true, pid: child.pid, log: frameworkLogPath(globals.confDir), pidFile: pidFilePath(globals.confDir) })}\n`);
+  } else {
+    io.stdout.write(`The framework runs in the background (pid ${child.pid}); log: ${frameworkLogPath(globals.confDir)}\n`);
+    io.stdout.write(`Follow it with \`alluxio-mesos status --watch\`; stop it with \`kill ${child.pid}\` (tasks keep running) or \`alluxio-mesos teardown\`.\n`);
+  }
+  return ExitCode.OK;
+}

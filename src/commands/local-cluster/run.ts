@@ -1,0 +1,99 @@
+/**
+ * `alluxio-mesos local-cluster`: runs the embedded Mesos cluster (one master on 127.0.0.1, agents on
+ * 127.0.0.2, 127.0.0.3, ...) in the foreground until Ctrl-C, or writes the stand-in Alluxio
+ * distribution and exits.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { CommandContext } from '../../context/context.js';
+import { ExitCode, UsageError } from '../../shared/errors.js';
+import { LocalCluster, DEFAULT_AGENT_RESOURCES } from '../../emulator/cluster.js';
+import { writeDemoDistribution } from '../../emulator/standin-alluxio/generate.js';
+
+export interface LocalClusterFlags {
+  agents?: string;
+  port?: string;
+  workDir?: string;
+  resources?: string[];
+  heartbeatInterval?: string;
+  zk?: string;
+  writeDemoDist?: string;
+}
+
+function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`${flag} "${value}" must be a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFlags): Promise<number> {
+  const { io, globals } = ctx;
+  if (flags.writeDemoDist !== undefined) {
+    const written = await writeDemoDistribution(path.resolve(io.cwd, flags.writeDemoDist));
+    if (globals.json) {
+      io.stdout.write(`${JSON.stringify(written)}\n`);
+    } else {
+      io.stdout.write(
+        `Wrote the stand-in Alluxio ${written.version} distribution (not real Alluxio: see STAND-IN.md)\n` +
+          `  ${written.home}\n  ${written.tarball}\n\n` +
+          `Rehearse a deploy with it:\n` +
+          `  alluxio-mesos deploy --master local --jar-url LOCAL --alluxio-home ${written.home}\n` +
+          `  alluxio-mesos deploy --master local --jar-url file://${written.tarball}\n`,
+      );
+    }
+    return ExitCode.OK;
+  }
+
+  const agents = wholeNumber('--agents', flags.agents, 3, 1, 200);
+  const port = wholeNumber('--port', flags.port, 5050, 0, 65535);
+  const heartbeat = wholeNumber('--heartbeat-interval', flags.heartbeatInterval, 15, 1, 3600);
+  const resources = flags.resources ?? [];
+  if (resources.length > 1 && resources.length !== agents) {
+    throw new UsageError(`${resources.length} --resources values for ${agents} agents`, { hint: 'give one --resources for all agents, or one per agent' });
+  }
+  const workDir = flags.workDir !== undefined ? path.resolve(io.cwd, flags.workDir) : await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-local-'));
+  const cluster = new LocalCluster({
+    agents,
+    port,
+    workDir,
+    heartbeatIntervalSeconds: heartbeat,
+    resources: resources.length === 0 ? DEFAULT_AGENT_RESOURCES : resources.length === 1 ? (resources[0] ?? DEFAULT_AGENT_RESOURCES) : resources,
+    ...(flags.zk === undefined ? {} : { zk: flags.zk }),
+    ...(globals.verbose ? { log: (line: string) => io.stderr.write(`${line}\n`) } : {}),
+  });
+  let signalled: NodeJS.Signals | undefined;
+  const stopped = new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signalled = signal;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  await cluster.start();
+  const removeRestart = cluster.master.installRestartSignal('SIGUSR2');
+  const ready = {
+    master: cluster.url,
+    agents: cluster.agents.flatMap((agent) => (agent === undefined ? [] : [{ id: agent.id ?? null, hostname: agent.hostname, endpoint: agent.endpoint }])),
+    workDir,
+    pid: process.pid,
+  };
+  if (globals.json) {
+    io.stdout.write(`${JSON.stringify({ event: 'ready', ...ready })}\n`);
+  } else {
+    io.stdout.write(`Local Mesos master at ${ready.master} (work dir ${workDir})\n`);
+    for (const agent of ready.agents) io.stdout.write(`  agent ${agent.hostname} at ${agent.endpoint}\n`);
+    io.stdout.write(`Use it with --master ${ready.master.replace(/^http:\/\//, '')}. Ctrl-C stops it; kill -USR2 ${process.pid} restarts the master.\n`);
+  }
+  await stopped;
+  removeRestart();
+  await cluster.stop();
+  if (globals.json) io.stdout.write(`${JSON.stringify({ event: 'stopped', signal: signalled ?? null })}\n`);
+  else io.stderr.write(`${signalled ?? 'stop'}: the local cluster stopped\n`);
+  return signalled === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.OK;
+}

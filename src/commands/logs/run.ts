@@ -1,0 +1,124 @@
+/**
+ * `alluxio-mesos logs <task>`: finds the task among the framework's tasks, then prints the tail of
+ * its sandbox files, follows them, lists the sandbox, or bundles everything into a tar.gz.
+ */
+import { existsSync } from 'node:fs';
+import type { CommandContext } from '../../context/context.js';
+import { openMaster, type ConnectionFlags } from '../../context/connection.js';
+import { resolveCredentials } from '../../context/credentials.js';
+import { loadSite } from '../../context/site.js';
+import { frameworkLogPath, ledgerPath } from '../../state/files.js';
+import { fileLedgerStore } from '../../state/ledger.js';
+import { aliasOfTaskId } from '../../state/task-names.js';
+import { HttpTransport } from '../../mesos/client/http.js';
+import { systemClock } from '../../mesos/client/retry.js';
+import { ExitCode, UsageError } from '../../shared/errors.js';
+import { chooseTask } from '../../logs/choose-task.js';
+import { writeBundle, progressLine } from '../../logs/bundle.js';
+import { DEFAULT_LINES, followSources, listSandbox, loadCandidates, openSandboxes, parseLinesFlag, printTails, type EngineDeps } from '../../logs/engine.js';
+import { resolveFrameworkId } from '../../state/framework-id.js';
+import { formatListing, NdjsonLogWriter, TextLogWriter } from '../../logs/render.js';
+import { isTerminalState, type TaskCandidate } from '../../logs/task-match.js';
+
+const AGENT_TIMEOUT_MS = 5_000;
+
+export interface LogsFlags extends ConnectionFlags {
+  file?: string[];
+  stdout?: boolean;
+  stderr?: boolean;
+  lines?: string;
+  follow?: boolean;
+  untilExit?: boolean;
+  list?: boolean;
+  bundle?: string;
+  allTasks?: boolean;
+  completed?: boolean;
+  allMatches?: boolean;
+  frameworkId?: string;
+  frameworkName?: string;
+}
+
+export async function runLogs(ctx: CommandContext, task: string | undefined, flags: LogsFlags): Promise<number> {
+  const { io, globals } = ctx;
+  const lines = flags.lines === undefined ? DEFAULT_LINES : parseLinesFlag(flags.lines);
+  if (task === undefined && flags.allTasks !== true) throw new UsageError('which task? give an alias (master-1, worker-3), a task id or a unique part of one', { hint: 'or --all-tasks with --bundle' });
+  if (flags.allTasks === true && flags.bundle === undefined) throw new UsageError('--all-tasks works with --bundle', { hint: 'e.g. alluxio-mesos logs --all-tasks --bundle logs.tar.gz' });
+  const site = await loadSite(globals.confDir);
+  const ledger = await fileLedgerStore(ledgerPath(globals.confDir)).load();
+  const credentials = await resolveCredentials(ctx, flags, site);
+  const connection = await openMaster(ctx, flags, site, { credentials });
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  const transports: HttpTransport[] = [];
+  const deps: EngineDeps = {
+    master: connection.client,
+    agentTransport: (baseUrl) => {
+      // An agent that refuses connections is usually gone; do not spend the master's whole timeout on it.
+      const transport = new HttpTransport({ baseUrl, timeoutMs: Math.min(globals.timeoutMs, AGENT_TIMEOUT_MS), credentials, caFile: flags.caFile, insecure: flags.insecure });
+      transports.push(transport);
+      return transport;
+    },
+    signal: abort.signal,
+  };
+  try {
+    const frameworks = flags.frameworkName === undefined ? [] : await connection.client.getFrameworks();
+    const frameworkId = resolveFrameworkId(frameworks, { frameworkId: flags.frameworkId, frameworkName: flags.frameworkName, savedFrameworkId: ledger?.frameworkId });
+    const { candidates, agents } = await loadCandidates(deps, frameworkId);
+    // The scheduler's own aliases (in the task ids) beat guessed ones.
+    const named: TaskCandidate[] = candidates.map((candidate) => ({ ...candidate, alias: aliasOfTaskId(candidate.taskId) ?? candidate.alias }));
+    const chosen =
+      flags.allTasks === true
+        ? named.filter((candidate) => flags.completed === true || !isTerminalState(candidate.state))
+        : [chooseTask(task ?? '', named, { includeCompleted: flags.completed === true, allMatches: flags.allMatches === true })];
+    const { opened, failures } = await openSandboxes(deps, chosen, agents);
+    if (opened.length === 0 && failures[0] !== undefined) throw failures[0].error;
+    for (const failure of failures) {
+      io.stderr.write(`warning: ${failure.task.alias ?? failure.task.taskId}: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}\n`);
+    }
+
+    if (flags.list === true) {
+      for (const sandbox of opened) {
+        const entries = await listSandbox(sandbox, abort.signal);
+        if (globals.json) for (const entry of entries) io.stdout.write(`${JSON.stringify({ task: sandbox.label, ...entry })}\n`);
+        else io.stdout.write(`==> ${sandbox.label} (${sandbox.location.path}) <==\n${formatListing(entries)}`);
+      }
+      return ExitCode.OK;
+    }
+
+    if (flags.bundle !== undefined) {
+      const frameworkOut = frameworkLogPath(globals.confDir);
+      const showProgress = io.stderrIsTTY && !globals.json;
+      const result = await writeBundle({
+        output: flags.bundle,
+        tasks: opened.map((sandbox) => ({ label: sandbox.label, files: sandbox.files, sandbox: sandbox.location.path })),
+        ...(existsSync(frameworkOut) ? { extraFiles: [{ name: 'framework.out', localPath: frameworkOut }] } : {}),
+        ...(showProgress ? { onProgress: (progress) => io.stderr.write(`\r${progressLine(progress)}`) } : {}),
+        signal: abort.signal,
+      });
+      if (showProgress) io.stderr.write('\n');
+      if (globals.json) io.stdout.write(`${JSON.stringify({ bundle: flags.bundle, ...result })}\n`);
+      else io.stdout.write(`Wrote ${flags.bundle}: ${result.members.length} files, ${result.bytes} bytes${result.skipped.length > 0 ? `; skipped ${result.skipped.length}` : ''}\n`);
+      return ExitCode.OK;
+    }
+
+    const fileFlags = { ...(flags.file === undefined ? {} : { file: flags.file }), ...(flags.stdout === true ? { stdout: true } : {}), ...(flags.stderr === true ? { stderr: true } : {}) };
+    const singleFile = (flags.file?.length ?? 0) + (flags.stdout === true ? 1 : 0) + (flags.stderr === true ? 1 : 0) === 1;
+    const writer = globals.json ? new NdjsonLogWriter(io.stdout) : new TextLogWriter(io.stdout, !singleFile || flags.follow === true);
+    const sources = await printTails(opened, fileFlags, { lines, writer, forFollow: flags.follow === true, signal: abort.signal });
+    if (flags.follow !== true) return ExitCode.OK;
+    const end = await followSources(sources, {
+      writer,
+      notices: io.stderr,
+      clock: systemClock,
+      signal: abort.signal,
+      ...(flags.untilExit === true ? { untilExit: { deps, taskIds: opened.map((sandbox) => sandbox.task.taskId) } } : {}),
+      rediscover: { opened, flags: fileFlags },
+    });
+    return end === 'cancelled' ? ExitCode.INTERRUPTED : ExitCode.OK;
+  } finally {
+    process.off('SIGINT', onSigint);
+    for (const transport of transports) transport.close();
+    connection.close();
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * `alluxio-mesos status`: flags and help only.
+ */
+import type { Command } from 'commander';
+import type { ActionRunner } from '../common/action-runner.js';
+import { EXIT_CODES_HELP } from '../common/exit-codes-help.js';
+import { addConnectionOptions } from '../common/connection-options.js';
+import type { StatusFlags } from './run.js';
+
+export function registerStatus(program: Command, run: ActionRunner): void {
+  const command = program.command('status').description('show the Alluxio framework and its tasks: state, health, host, ports, relaunches');
+  addConnectionOptions(command)
+    .option('--framework-id <id>', 'another framework than the one saved by deploy')
+    .option('--framework-name <name>', 'the running framework with this name')
+    .option('--watch', 'refresh until Ctrl-C')
+    .option('--interval <seconds>', 'refresh interval for --watch (default 2)')
+    .addHelpText(
+      'after',
+      `
+Exit 1 when a wanted task is not RUNNING or not healthy, so it works in monitoring scripts.
+
+Examples:
+  $ alluxio-mesos status
+  $ alluxio-mesos status --watch
+  $ alluxio-mesos status --json | jq -r '.tasks[] | "\\(.alias) \\(.state) \\(.host)"'
+  $ alluxio-mesos status --framework-name alluxio-staging
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (flags: StatusFlags, cmd: Command) => {
+      await run(cmd, async (ctx) => {
+        const { runStatus } = await import('./run.js');
+        return runStatus(ctx, flags);
+      });
+    });
+}

@@ -1,0 +1,66 @@
+/**
+ * `alluxio-mesos status`: the framework and its tasks; exit 1 when a wanted task is not running or
+ * not healthy, so monitoring scripts can use it. `--watch` redraws on a terminal until Ctrl-C.
+ */
+import type { CommandContext } from '../../context/context.js';
+import { openMaster, type ConnectionFlags } from '../../context/connection.js';
+import { loadSite } from '../../context/site.js';
+import { ledgerPath } from '../../state/files.js';
+import { fileLedgerStore } from '../../state/ledger.js';
+import { ExitCode, UsageError } from '../../shared/errors.js';
+import { colorEnabled } from '../../ui/io.js';
+import { collectStatus } from '../../status/collect.js';
+import { resolveFrameworkId } from '../../state/framework-id.js';
+import { renderStatus } from '../../status/render.js';
+
+export interface StatusFlags extends ConnectionFlags {
+  frameworkId?: string;
+  frameworkName?: string;
+  watch?: boolean;
+  interval?: string;
+}
+
+export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<number> {
+  const { io, globals } = ctx;
+  const intervalMs = flags.interval === undefined ? 2000 : Number(flags.interval) * 1000;
+  if (!Number.isFinite(intervalMs) || intervalMs < 200) throw new UsageError(`--interval "${flags.interval}" must be a number of seconds (at least 0.2)`);
+  const site = await loadSite(globals.confDir);
+  const ledger = await fileLedgerStore(ledgerPath(globals.confDir)).load();
+  const connection = await openMaster(ctx, flags, site);
+  const color = colorEnabled(io, 'stdout', !globals.color);
+  try {
+    const frameworkId = resolveFrameworkId(flags.frameworkName === undefined ? [] : await connection.client.getFrameworks(), {
+      frameworkId: flags.frameworkId,
+      frameworkName: flags.frameworkName,
+      savedFrameworkId: ledger?.frameworkId,
+      purpose: 'show the status of',
+    });
+    const once = async (): Promise<boolean> => {
+      const latestLedger = flags.watch === true ? await fileLedgerStore(ledgerPath(globals.confDir)).load() : ledger;
+      const report = await collectStatus(connection.client, frameworkId, latestLedger);
+      if (globals.json) io.stdout.write(`${JSON.stringify(report)}\n`);
+      else io.stdout.write(renderStatus(report, { color }));
+      return report.ok;
+    };
+    if (flags.watch !== true) return (await once()) ? ExitCode.OK : ExitCode.FAILED;
+
+    let stopped = false;
+    const stop = (): void => {
+      stopped = true;
+    };
+    process.once('SIGINT', stop);
+    try {
+      while (!stopped) {
+        // Redraw in place on a terminal; append otherwise (a log keeps every snapshot).
+        if (io.stdoutIsTTY && !globals.json) io.stdout.write('\u001b[H\u001b[2J');
+        await once();
+        for (let waited = 0; waited < intervalMs && !stopped; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      process.off('SIGINT', stop);
+    }
+    return ExitCode.INTERRUPTED;
+  } finally {
+    connection.close();
+  }
+}

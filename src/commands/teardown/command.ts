@@ -1,0 +1,30 @@
+/**
+ * `alluxio-mesos teardown`: flags and help only.
+ */
+import type { Command } from 'commander';
+import type { ActionRunner } from '../common/action-runner.js';
+import { EXIT_CODES_HELP } from '../common/exit-codes-help.js';
+import { addConnectionOptions } from '../common/connection-options.js';
+
+export function registerTeardown(program: Command, run: ActionRunner): void {
+  const command = program.command('teardown').description('remove the Alluxio framework and every task it runs, then clear the saved state');
+  addConnectionOptions(command)
+    .option('--framework-id <id>', 'tear down this framework instead of the one saved by deploy')
+    .addHelpText(
+      'after',
+      `
+Asks you to type the framework's name first, unless --yes.
+
+Examples:
+  $ alluxio-mesos teardown
+  $ alluxio-mesos teardown --yes --json
+  $ alluxio-mesos teardown --framework-id 9f4a...-0003 --yes
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (flags: { frameworkId?: string; principal?: string; secretFile?: string; caFile?: string; insecure?: boolean }, cmd: Command) => {
+      await run(cmd, async (ctx) => {
+        const { runTeardown } = await import('./run.js');
+        return runTeardown(ctx, flags);
+      });
+    });
+}

@@ -1,0 +1,87 @@
+/**
+ * The wire contract between the local cluster's master and its agents. Real Mesos uses libprocess
+ * messages for this; the local cluster uses small JSON POSTs on loopback instead, so that masters and
+ * agents can live in different processes (master restart, ZooKeeper leader change) exactly as they do
+ * on a real cluster. Nothing outside `src/emulator/` depends on these paths.
+ *
+ * Every request body and response body is JSON. All endpoints answer 200 with a JSON body on success,
+ * 4xx with `{"error": "..."}` otherwise.
+ */
+import type { AgentID, FrameworkID, FrameworkInfo, Resource, TaskID, TaskInfo, TaskStatus } from '../mesos/protocol/types.js';
+
+/** Agent -> master. */
+export const MASTER_INTERNAL = {
+  /** Register or re-register; the master answers with the agent id to use. */
+  register: '/internal/agent/register',
+  /** A status update from the agent's status update manager (carries a uuid unless it is informational). */
+  statusUpdate: '/internal/agent/status',
+} as const;
+
+/** Master -> agent. */
+export const AGENT_INTERNAL = {
+  launch: '/internal/master/launch',
+  kill: '/internal/master/kill',
+  acknowledge: '/internal/master/acknowledge',
+  shutdownFramework: '/internal/master/shutdown-framework',
+  /** Liveness probe from the master; an agent that stops answering is marked unreachable. */
+  ping: '/internal/master/ping',
+} as const;
+
+/** A task the agent is running (or has run and not yet had its terminal update acknowledged). */
+export interface AgentTaskReport {
+  framework_id: FrameworkID;
+  framework_info: FrameworkInfo;
+  task: TaskInfo;
+  /** Latest known state of the task. */
+  status: TaskStatus;
+}
+
+export interface RegisterAgentRequest {
+  /** Present when re-registering (after a master failover or restart). */
+  agent_id?: AgentID;
+  hostname: string;
+  /** `http://127.0.0.N:PORT`: where the master reaches the agent (internal and public endpoints). */
+  endpoint: string;
+  port: number;
+  /** Total resources, as in `--resources`. */
+  resources: Resource[];
+  attributes?: Array<{ name: string; value: string }>;
+  version: string;
+  tasks: AgentTaskReport[];
+}
+
+export interface RegisterAgentResponse {
+  agent_id: AgentID;
+  /** The master's own id (changes when a new master is elected). */
+  master_id: string;
+}
+
+export interface StatusUpdateRequest {
+  agent_id: AgentID;
+  framework_id: FrameworkID;
+  status: TaskStatus;
+}
+
+export interface LaunchTaskRequest {
+  framework_id: FrameworkID;
+  framework_info: FrameworkInfo;
+  task: TaskInfo;
+}
+
+export interface KillTaskRequest {
+  framework_id: FrameworkID;
+  task_id: TaskID;
+  /** SIGTERM, then SIGKILL after this grace period. */
+  grace_period_ms?: number;
+}
+
+export interface AcknowledgeRequest {
+  framework_id: FrameworkID;
+  task_id: TaskID;
+  /** base64, as in TaskStatus.uuid. */
+  uuid: string;
+}
+
+export interface ShutdownFrameworkRequest {
+  framework_id: FrameworkID;
+}

@@ -1,0 +1,109 @@
+/**
+ * The v1 scheduler API over HTTP: SUBSCRIBE opens a long-lived chunked response whose body is a
+ * RecordIO stream of events; every other call is a separate POST carrying the Mesos-Stream-Id that
+ * SUBSCRIBE returned. Bytes are decoded as bytes (RecordIO) and only then as messages.
+ */
+import type { HttpTransport } from './http.js';
+import { encodeCall, decodeEvent, type MediaType } from '../protocol/codec.js';
+import { RecordIODecoder } from '../protocol/recordio.js';
+import type { Call, Event } from '../protocol/types.js';
+import { AlluxioMesosError, ExitCode, OperationError } from '../../shared/errors.js';
+
+export const SCHEDULER_PATH = '/api/v1/scheduler';
+/** Far above any real event (an OFFERS event of 10,000 offers is a few MB); guards memory. */
+export const MAX_EVENT_BYTES = 64 * 1024 * 1024;
+
+/** Mesos refused a call; `subscriptionLost` means a new SUBSCRIBE is needed (403, wrong stream id). */
+export class SchedulerCallError extends AlluxioMesosError {
+  readonly status: number;
+  readonly subscriptionLost: boolean;
+
+  constructor(status: number, body: string, callType: string) {
+    const lost = status === 403 || /stream ID .* didn't match|Framework cannot be found|not subscribed/i.test(body);
+    super(`Mesos rejected ${callType} (${status}): ${body.trim() || 'no reason given'}`, ExitCode.FAILED, { retriable: lost });
+    this.status = status;
+    this.subscriptionLost = lost;
+  }
+}
+
+export interface Subscription {
+  readonly streamId: string;
+  /** The master that answered (after redirects): later calls go there. */
+  readonly events: AsyncIterable<Event>;
+  close(): void;
+}
+
+export class HttpSchedulerClient {
+  constructor(
+    private readonly transport: HttpTransport,
+    private readonly media: MediaType = 'application/x-protobuf',
+  ) {}
+
+  async subscribe(call: Call, signal?: AbortSignal): Promise<Subscription> {
+    const response = await this.transport.stream({
+      method: 'POST',
+      path: SCHEDULER_PATH,
+      headers: { 'Content-Type': this.media, Accept: this.media },
+      body: encodeCall(call, this.media),
+      retry: true,
+      passStatuses: [400, 403, 406, 415],
+      ...(signal === undefined ? {} : { signal }),
+    });
+    if (response.status !== 200) {
+      const body = await readAll(response.body);
+      response.close();
+      throw new SchedulerCallError(response.status, body.toString('utf8'), 'SUBSCRIBE');
+    }
+    const streamId = headerValue(response.headers['mesos-stream-id']);
+    if (streamId === undefined) {
+      response.close();
+      throw new OperationError('the master answered SUBSCRIBE without a Mesos-Stream-Id header', {
+        hint: 'the v1 scheduler API with stream ids needs Mesos 0.28 or later',
+      });
+    }
+    const contentType = headerValue(response.headers['content-type']) ?? this.media;
+    const eventMedia: MediaType = contentType.startsWith('application/json') ? 'application/json' : 'application/x-protobuf';
+    return {
+      streamId,
+      events: decodeEvents(response.body, eventMedia),
+      close: response.close,
+    };
+  }
+
+  /** Sends one call (not SUBSCRIBE); resolves on 202. Never retried blindly: ACCEPT must not repeat. */
+  async call(call: Call, streamId: string, signal?: AbortSignal): Promise<void> {
+    const response = await this.transport.request({
+      method: 'POST',
+      path: SCHEDULER_PATH,
+      headers: { 'Content-Type': this.media, 'Mesos-Stream-Id': streamId },
+      body: encodeCall(call, this.media),
+      retry: false,
+      passStatuses: [400, 403, 404, 406, 415, 500, 503],
+      ...(signal === undefined ? {} : { signal }),
+    });
+    if (response.status !== 202 && response.status !== 200) {
+      throw new SchedulerCallError(response.status, response.body.toString('utf8'), call.type);
+    }
+  }
+}
+
+async function* decodeEvents(body: AsyncIterable<Buffer | string>, media: MediaType): AsyncGenerator<Event> {
+  const decoder = new RecordIODecoder({ maxRecordBytes: MAX_EVENT_BYTES });
+  for await (const chunk of body) {
+    for (const record of decoder.feed(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
+      if (record.length === 0) continue;
+      yield decodeEvent(record, media);
+    }
+  }
+  decoder.end();
+}
+
+async function readAll(body: AsyncIterable<Buffer | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

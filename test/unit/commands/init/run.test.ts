@@ -1,0 +1,154 @@
+import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runInit } from '../../../../src/commands/init/run.js';
+import { resolveGlobals } from '../../../../src/context/context.js';
+import { CancelledError, ConfigError, UsageError } from '../../../../src/shared/errors.js';
+import type { Prompter } from '../../../../src/ui/prompts.js';
+import { testIo } from '../../../helpers/test-io.js';
+
+/** Answers prompts from a script keyed by the start of the question; records the defaults offered. */
+function scriptedPrompter(script: Array<[string, string | boolean]>): Prompter & { asked: Array<{ message: string; default: unknown }> } {
+  const asked: Array<{ message: string; default: unknown }> = [];
+  const next = (message: string, fallback: unknown): string | boolean => {
+    const index = script.findIndex(([prefix]) => message.startsWith(prefix));
+    if (index < 0) {
+      return (fallback ?? '') as string | boolean;
+    }
+    const [[, answer]] = script.splice(index, 1) as [[string, string | boolean]];
+    return answer;
+  };
+  return {
+    asked,
+    async input(q) {
+      asked.push({ message: q.message, default: q.default });
+      const answer = String(next(q.message, q.default));
+      const value = answer === '' && q.default !== undefined ? q.default : answer;
+      const problem = q.validate?.(value);
+      if (problem !== undefined) throw new Error(`invalid scripted answer for ${q.message}: ${problem}`);
+      return value;
+    },
+    async select(q) {
+      asked.push({ message: q.message, default: q.default });
+      return next(q.message, q.default) as never;
+    },
+    async confirm(q) {
+      asked.push({ message: q.message, default: q.default });
+      return next(q.message, q.default) as boolean;
+    },
+  };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'am-init-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ctx = (io = testIo({ cwd: dir }), raw: Record<string, unknown> = {}) => ({ io, globals: resolveGlobals({ confDir: 'conf', ...raw }, io) });
+
+describe('init wizard', () => {
+  it('asks every question and writes the answers', async () => {
+    const prompter = scriptedPrompter([
+      ['Mesos master address', 'mesos1.example.com:5050'],
+      ['How do the Mesos agents get Alluxio', 'tarball'],
+      ['URL of the Alluxio tarball', 'https://repo.example.com/alluxio-1.8.2-bin.tar.gz'],
+      ['Which Java', 'jdk'],
+      ['URL of the JDK tarball', 'https://repo.example.com/jdk-8u151.tar.gz'],
+      ['Directory the JDK', 'jdk1.8.0_151'],
+      ['Number of Alluxio masters', '1'],
+      ['Pin the Alluxio master', 'agent7.example.com'],
+      ['CPUs for the Alluxio master', '2'],
+      ['Memory for the Alluxio master', '2GB'],
+      ['CPUs for each Alluxio worker', '1'],
+      ['Worker process memory', '1024MB'],
+      ['Worker ramdisk size', '4GB'],
+      ['Alluxio ports', 'yes'],
+      ['Master RPC port', '31398'],
+      ['Master web UI port', '31399'],
+      ['Worker RPC port', '31498'],
+      ['Worker data port', '31499'],
+      ['Worker web UI port', '31500'],
+      ['Mesos role', 'alluxio'],
+      ['Mesos principal', ''],
+      ['File holding the Mesos secret', ''],
+      ['User the Alluxio tasks', ''],
+      ['Under-storage address', 'hdfs://nn:9000/alluxio'],
+      ['Maximum number of workers', '5'],
+      ['Write ', true],
+    ]);
+    const c = ctx();
+    expect(await runInit(c, {}, prompter)).toBe(0);
+    const text = await readFile(path.join(dir, 'conf/alluxio-site.properties'), 'utf8');
+    expect(text).toContain('alluxio.integration.mesos.alluxio.jar.url=https://repo.example.com/alluxio-1.8.2-bin.tar.gz');
+    expect(text).toContain('alluxio.worker.memory.size=4GB');
+    expect(text).toContain('alluxio.master.port=31398');
+    expect(text).toContain('alluxio.worker.data.port=31499');
+    expect(text).toContain('alluxio.integration.mesos.role=alluxio');
+    expect(text).toContain('alluxio.underfs.address=hdfs://nn:9000/alluxio');
+    expect(text).not.toContain('agent7');
+    const settings = JSON.parse(await readFile(path.join(dir, 'conf/alluxio-mesos.json'), 'utf8'));
+    expect(settings).toEqual({ master: 'mesos1.example.com:5050', alluxioMaster: 'agent7.example.com', maxWorkers: 5 });
+    expect(c.io.stdout).toBeDefined();
+    expect((c.io as ReturnType<typeof testIo>).stdoutText()).toContain('Next: alluxio-mesos check-ports');
+  });
+
+  it('offers the current file values as defaults on a re-run and changes only what was answered', async () => {
+    await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'm1:5050' }), { jarUrl: 'LOCAL', alluxioHome: '/srv/alluxio', workerMemorySize: '3GB' });
+    const before = await readFile(path.join(dir, 'conf/alluxio-site.properties'), 'utf8');
+    const prompter = scriptedPrompter([
+      ['Worker ramdisk size', '5GB'],
+      ['Replace ', true],
+    ]);
+    expect(await runInit(ctx(), {}, prompter)).toBe(0);
+    expect(prompter.asked.find((q) => q.message.startsWith('Mesos master'))?.default).toBe('m1:5050');
+    expect(prompter.asked.find((q) => q.message.startsWith('Where is Alluxio installed'))?.default).toBe('/srv/alluxio');
+    expect(prompter.asked.find((q) => q.message.startsWith('Worker ramdisk'))?.default).toBe('3GB');
+    const after = await readFile(path.join(dir, 'conf/alluxio-site.properties'), 'utf8');
+    expect(after).toBe(before.replace('alluxio.worker.memory.size=3GB', 'alluxio.worker.memory.size=5GB'));
+    expect(await readFile(path.join(dir, 'conf/alluxio-site.properties.bak'), 'utf8')).toBe(before);
+  });
+
+  it('writes nothing when a prompt is cancelled', async () => {
+    const prompter = scriptedPrompter([['Mesos master address', 'm:5050']]);
+    prompter.select = async () => {
+      throw new CancelledError('cancelled at a prompt: nothing was written');
+    };
+    await expect(runInit(ctx(), {}, prompter)).rejects.toBeInstanceOf(CancelledError);
+    await expect(stat(path.join(dir, 'conf/alluxio-site.properties'))).rejects.toThrow();
+  });
+
+  it('without a terminal, names every missing flag', async () => {
+    const error = await runInit(ctx(), {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toContain('--master <address>');
+    expect((error as UsageError).message).toContain('--jar-url <LOCAL|url>');
+  });
+
+  it('refuses to replace a changed file without --force when it cannot ask, leaving it untouched', async () => {
+    await writeFile(path.join(dir, 'x'), '');
+    await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'm1:5050' }), { jarUrl: 'LOCAL' });
+    const file = path.join(dir, 'conf/alluxio-site.properties');
+    const before = await readFile(file, 'utf8');
+    const error = await runInit(ctx(testIo({ cwd: dir }), { master: 'm1:5050' }), { workerMemorySize: '2GB' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).hint).toContain('--force');
+    expect(await readFile(file, 'utf8')).toBe(before);
+  });
+
+  it('rejects an invalid value in the existing file with its key and line', async () => {
+    const conf = path.join(dir, 'conf');
+    await import('node:fs/promises').then((fs) => fs.mkdir(conf));
+    const file = path.join(conf, 'alluxio-site.properties');
+    const original = '# hand edited\nalluxio.integration.mesos.alluxio.jar.url=LOCAL\nalluxio.master.web.port=99999\n';
+    await writeFile(file, original);
+    const error = await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'm:5050' }), { force: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('alluxio.master.web.port');
+    expect((error as ConfigError).line).toBe(3);
+    expect(await readFile(file, 'utf8')).toBe(original);
+  });
+});

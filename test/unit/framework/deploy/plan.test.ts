@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { buildDeployPlan, resolveDistribution, taskSiteProperties } from '../../../../src/framework/deploy/plan.js';
+import { describeReport } from '../../../../src/commands/deploy/live-view.js';
+import { PropertiesDocument } from '../../../../src/config/properties.js';
+import { resolveSiteConfig } from '../../../../src/config/site-config.js';
+import { UsageError } from '../../../../src/shared/errors.js';
+
+const site = (text: string) => {
+  const doc = PropertiesDocument.parse(text);
+  return { doc, config: resolveSiteConfig(doc) };
+};
+
+describe('resolveDistribution', () => {
+  it('takes LOCAL with alluxio.home, or --alluxio-home', () => {
+    const { config } = site('alluxio.integration.mesos.alluxio.jar.url=local\nalluxio.home=/srv/alluxio\n');
+    expect(resolveDistribution(config, {})).toEqual({ kind: 'local', home: '/srv/alluxio' });
+    expect(resolveDistribution(config, { alluxioHome: '/x' })).toEqual({ kind: 'local', home: '/x' });
+  });
+
+  it('lets --jar-url override the file, and rejects other schemes', () => {
+    const { config } = site('alluxio.integration.mesos.alluxio.jar.url=LOCAL\n');
+    expect(resolveDistribution(config, { jarUrl: 'file:///d/alluxio-1.8.2-bin.tar.gz' })).toEqual({ kind: 'tarball', url: 'file:///d/alluxio-1.8.2-bin.tar.gz' });
+    expect(() => resolveDistribution(config, { jarUrl: 'ftp://x/a.tgz' })).toThrow(UsageError);
+  });
+
+  it('refuses the unreachable default download URL and says what to pass', () => {
+    const { config } = site('');
+    expect(() => resolveDistribution(config, {})).toThrow(/no Alluxio distribution configured/);
+  });
+});
+
+describe('taskSiteProperties', () => {
+  it('propagates the non-default keys and never the secret', () => {
+    const { doc } = site('alluxio.worker.memory.size=4GB\nalluxio.master.web.port=19999\nalluxio.integration.mesos.secret=hunter2\nalluxio.integration.mesos.principal=ops\n');
+    const text = taskSiteProperties(doc);
+    expect(text).toContain('alluxio.worker.memory.size=4GB');
+    expect(text).toContain('alluxio.integration.mesos.principal=ops');
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('alluxio.master.web.port');
+  });
+});
+
+describe('buildDeployPlan', () => {
+  it('sizes the worker as ramdisk plus process memory and builds both launch commands', () => {
+    const { doc, config } = site('alluxio.integration.mesos.alluxio.jar.url=LOCAL\nalluxio.home=/opt/alluxio\nalluxio.worker.memory.size=2GB\nalluxio.integration.worker.resource.mem=512MB\n');
+    const plan = buildDeployPlan(config, doc, { name: 'alluxio', failoverTimeoutSeconds: 604800, healthChecks: true, healthCheck: { delaySeconds: 1 } });
+    expect(plan.scheduler.worker.memMb).toBe(2048 + 512);
+    expect(plan.scheduler.healthCheck?.delaySeconds).toBe(1);
+    const worker = plan.scheduler.command('worker', 'agent-7');
+    expect(worker.value).toContain('alluxio.worker.AlluxioWorker');
+    expect(JSON.stringify(worker)).toContain('agent-7');
+    const info = plan.frameworkInfo('http://agent-7:19999');
+    expect(info).toMatchObject({ name: 'alluxio', failover_timeout: 604800, checkpoint: true, webui_url: 'http://agent-7:19999', capabilities: [{ type: 'MULTI_ROLE' }] });
+  });
+});
+
+describe('describeReport', () => {
+  it('says what happened in one line', () => {
+    expect(describeReport({ type: 'task-launched', alias: 'worker-3', taskId: 't', role: 'worker', agentId: 'S', hostname: 'h3', ports: [29998], relaunch: true })).toBe('worker-3 relaunched on h3 (ports 29998) as t');
+    expect(describeReport({ type: 'task-state', alias: 'master-1', taskId: 't', state: 'TASK_RUNNING', healthy: true })).toBe('master-1 RUNNING, healthy');
+    expect(describeReport({ type: 'all-placed', masters: 1, workers: 3 })).toMatch(/1 master\(s\), 3 worker\(s\)/);
+  });
+});
