@@ -2,7 +2,10 @@
 export interface GenerateOptions {
   seed?: number;
 }
-export function generateGetAgents(count: number, options?: GenerateOptions): {
+export function generateGetAgents(
+  count: number,
+  options?: GenerateOptions,
+): {
   type: 'GET_AGENTS';
   get_agents: { agents: unknown[]; recovered_agents: unknown[] };
 };

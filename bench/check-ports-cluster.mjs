@@ -39,7 +39,10 @@ function ports(ranges, owner = UNRESERVED) {
 }
 
 const DEFAULT = [[31000, 32000]];
-const ALLUXIO = [[19998, 19999], [29998, 30000]];
+const ALLUXIO = [
+  [19998, 19999],
+  [29998, 30000],
+];
 
 /** The port layouts, with their share of the cluster (shares add up to 1). */
 const LAYOUTS = [
@@ -52,7 +55,16 @@ const LAYOUTS = [
   {
     share: 0.1,
     name: 'overlapping-unsorted',
-    ports: () => [ports([[30000, 30005], [19999, 19999], [29990, 29999], [31000, 31500], [19998, 19998], [31400, 32000]])],
+    ports: () => [
+      ports([
+        [30000, 30005],
+        [19999, 19999],
+        [29990, 29999],
+        [31000, 31500],
+        [19998, 19998],
+        [31400, 32000],
+      ]),
+    ],
   },
 ];
 
@@ -78,12 +90,7 @@ export function generateGetAgents(count, { seed = 42 } = {}) {
     const small = random() < 0.05;
     const cpus = small ? 1 : [4, 8, 16, 32][Math.floor(random() * 4)];
     const mem = small ? 1024 : cpus * 4096;
-    const total = [
-      scalar('cpus', cpus),
-      scalar('mem', mem),
-      scalar('disk', 200000),
-      ...layout.ports(),
-    ];
+    const total = [scalar('cpus', cpus), scalar('mem', mem), scalar('disk', 200000), ...layout.ports()];
     if (random() < 0.1) total.push(scalar('cpus', 2, STATIC('spark')), scalar('mem', 4096, STATIC('spark')));
 
     const allocated = [];
@@ -186,8 +193,10 @@ async function timeAnalysis(count) {
     `  heap used ${mb(memory.heapUsed)} MB (+${mb(memory.heapUsed - heapBefore)} MB), ` +
       `peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB\n`,
   );
-  process.stdout.write(`  ${report.summary.line}; verdict ${report.verdict.ok ? 'ok' : 'failed'}; ` +
-    `${report.fixes.resourcesFlags.length} distinct --resources flags; text ${mb(text.length)} MB, json ${mb(out.length)} MB\n`);
+  process.stdout.write(
+    `  ${report.summary.line}; verdict ${report.verdict.ok ? 'ok' : 'failed'}; ` +
+      `${report.fixes.resourcesFlags.length} distinct --resources flags; text ${mb(text.length)} MB, json ${mb(out.length)} MB\n`,
+  );
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;

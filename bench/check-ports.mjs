@@ -48,9 +48,13 @@ function peakRssMb(pid) {
 
 async function once() {
   const start = process.hrtime.bigint();
-  const child = spawn(process.execPath, [path.join(root, 'bin/alluxio-mesos.js'), 'check-ports', '--master', `127.0.0.1:${port}`, '--json', '--conf-dir', os.tmpdir()], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/alluxio-mesos.js'), 'check-ports', '--master', `127.0.0.1:${port}`, '--json', '--conf-dir', os.tmpdir()],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let peak = 0;
   let bytes = 0;
   child.stdout.on('data', (c) => (bytes += c.length));
@@ -65,13 +69,19 @@ async function once() {
   return { ms, peak, code, bytes };
 }
 
-console.log(`check-ports benchmark: ${agents} agents (${(body.length / 1e6).toFixed(1)} MB GET_AGENTS body), ${runs} runs, node ${process.version}, ${os.cpus().length} cores`);
+console.log(
+  `check-ports benchmark: ${agents} agents (${(body.length / 1e6).toFixed(1)} MB GET_AGENTS body), ${runs} runs, node ${process.version}, ${os.cpus().length} cores`,
+);
 const results = [];
 for (let i = 0; i < runs; i++) {
   const r = await once();
   results.push(r);
-  console.log(`run ${i + 1}: ${r.ms.toFixed(0)} ms, peak RSS ${r.peak.toFixed(0)} MB, exit ${r.code}, ${(r.bytes / 1e6).toFixed(1)} MB of JSON out`);
+  console.log(
+    `run ${i + 1}: ${r.ms.toFixed(0)} ms, peak RSS ${r.peak.toFixed(0)} MB, exit ${r.code}, ${(r.bytes / 1e6).toFixed(1)} MB of JSON out`,
+  );
 }
 const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
-console.log(`median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, max peak RSS ${Math.max(...results.map((r) => r.peak)).toFixed(0)} MB`);
+console.log(
+  `median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, max peak RSS ${Math.max(...results.map((r) => r.peak)).toFixed(0)} MB`,
+);
 server.close();

@@ -23,14 +23,49 @@ const agents = index > 0 ? Number(process.argv[index + 1]) : 20;
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'am-bench-deploy-'));
 const dist = await writeDemoDistribution(dir);
-const cluster = new LocalCluster({ agents, port: 0, workDir: path.join(dir, 'mesos'), heartbeatIntervalSeconds: 5, allocationIntervalMs: 100 });
+const cluster = new LocalCluster({
+  agents,
+  port: 0,
+  workDir: path.join(dir, 'mesos'),
+  heartbeatIntervalSeconds: 5,
+  allocationIntervalMs: 100,
+});
 await cluster.start();
 const master = cluster.url.replace('http://', '');
-spawnSync(process.execPath, [bin, 'init', '--yes', '--conf-dir', path.join(dir, 'conf'), '--master', master, '--jar-url', 'LOCAL', '--alluxio-home', dist.home,
-  '--worker-memory-size', '64MB', '--worker-mem', '64MB', '--master-mem', '128MB', '--master-cpus', '0.1', '--worker-cpus', '0.1'], { stdio: 'ignore' });
+spawnSync(
+  process.execPath,
+  [
+    bin,
+    'init',
+    '--yes',
+    '--conf-dir',
+    path.join(dir, 'conf'),
+    '--master',
+    master,
+    '--jar-url',
+    'LOCAL',
+    '--alluxio-home',
+    dist.home,
+    '--worker-memory-size',
+    '64MB',
+    '--worker-mem',
+    '64MB',
+    '--master-mem',
+    '128MB',
+    '--master-cpus',
+    '0.1',
+    '--worker-cpus',
+    '0.1',
+  ],
+  { stdio: 'ignore' },
+);
 
 const t0 = Date.now();
-const child = spawn(process.execPath, [bin, 'deploy', '--conf-dir', path.join(dir, 'conf'), '--json', '--health-check-delay', '0.5', '--health-check-interval', '0.5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(
+  process.execPath,
+  [bin, 'deploy', '--conf-dir', path.join(dir, 'conf'), '--json', '--health-check-delay', '0.5', '--health-check-interval', '0.5'],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const at = {};
 const healthy = new Set();
 const launched = new Map();
@@ -57,11 +92,19 @@ await rm(dir, { recursive: true, force: true });
 const workerLaunches = [...launched].filter(([alias]) => alias.startsWith('worker-')).map(([, t]) => t);
 const masterLaunched = launched.get('master-1');
 const lastWorkerLaunched = Math.max(...workerLaunches);
-const schedulerMs = (masterLaunched - t0) + (lastWorkerLaunched - at.masterReady);
-console.log(`deploy benchmark: ${agents} agents, 1 master + ${workerLaunches.length} workers, node ${process.version}, ${os.cpus().length} cores`);
+const schedulerMs = masterLaunched - t0 + (lastWorkerLaunched - at.masterReady);
+console.log(
+  `deploy benchmark: ${agents} agents, 1 master + ${workerLaunches.length} workers, node ${process.version}, ${os.cpus().length} cores`,
+);
 console.log(`start → all ${agents + 1} tasks RUNNING and healthy: ${at.allHealthy - t0} ms`);
-console.log(`  CLI start + subscribe + master launched:        ${masterLaunched - t0} ms (of which CLI start to SUBSCRIBED ${at.subscribed - t0} ms)`);
-console.log(`  master process start + first health check:      ${at.masterReady - masterLaunched} ms (stand-in process and health-check delay)`);
+console.log(
+  `  CLI start + subscribe + master launched:        ${masterLaunched - t0} ms (of which CLI start to SUBSCRIBED ${at.subscribed - t0} ms)`,
+);
+console.log(
+  `  master process start + first health check:      ${at.masterReady - masterLaunched} ms (stand-in process and health-check delay)`,
+);
 console.log(`  master ready → last worker launched:            ${lastWorkerLaunched - at.masterReady} ms`);
-console.log(`  last worker launched → all healthy:             ${at.allHealthy - lastWorkerLaunched} ms (stand-in processes and health checks)`);
+console.log(
+  `  last worker launched → all healthy:             ${at.allHealthy - lastWorkerLaunched} ms (stand-in processes and health checks)`,
+);
 console.log(`scheduler overhead (the two scheduler intervals): ${schedulerMs} ms (goal < 1000 ms)`);

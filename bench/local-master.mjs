@@ -179,7 +179,9 @@ class BenchAgent {
 // ---- scheduler ---------------------------------------------------------------------------------
 function subscribe() {
   return new Promise((resolve, reject) => {
-    const body = Buffer.from(JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'bench', name: 'bench', failover_timeout: 0 } } }));
+    const body = Buffer.from(
+      JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'bench', name: 'bench', failover_timeout: 0 } } }),
+    );
     const req = http.request(`${masterUrl}/api/v1/scheduler`, {
       method: 'POST',
       agent: false,
@@ -203,7 +205,12 @@ function subscribe() {
 }
 
 function call(s, type, fields) {
-  return post(masterUrl, '/api/v1/scheduler', { framework_id: { value: s.frameworkId }, type, ...fields }, { 'Mesos-Stream-Id': s.streamId });
+  return post(
+    masterUrl,
+    '/api/v1/scheduler',
+    { framework_id: { value: s.frameworkId }, type, ...fields },
+    { 'Mesos-Stream-Id': s.streamId },
+  );
 }
 
 // ---- run ---------------------------------------------------------------------------------------
@@ -243,7 +250,9 @@ for (const offer of offers) {
     ],
     command: { shell: true, value: 'true' },
   }));
-  const res = await call(sched, 'ACCEPT', { accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }] } });
+  const res = await call(sched, 'ACCEPT', {
+    accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }] },
+  });
   if (res.status !== 202) throw new Error(`ACCEPT -> ${res.status} ${res.body}`);
 }
 while (agents.some((a) => a.tasks.length < TASKS_PER_AGENT)) await sleep(10);
@@ -308,6 +317,10 @@ await new Promise((r) => child.once('exit', r));
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 console.log(`local master bench (${AGENTS} agents, ${AGENTS * TASKS_PER_AGENT} tasks)`);
 console.log(`  SUBSCRIBE -> first OFFERS:           ${firstOffers.toFixed(1)} ms (${offers.length} offers)`);
-console.log(`  status updates -> scheduler:         ${fmt(forwarded.rate)} /s (${fmt(forwarded.count)} in ${forwarded.seconds.toFixed(2)} s; goal >= 5,000/s)`);
-console.log(`  ... with every update acknowledged:  ${fmt(acked.rate)} /s (${fmt(acked.count)} in ${acked.seconds.toFixed(2)} s; ack reached the agent)`);
+console.log(
+  `  status updates -> scheduler:         ${fmt(forwarded.rate)} /s (${fmt(forwarded.count)} in ${forwarded.seconds.toFixed(2)} s; goal >= 5,000/s)`,
+);
+console.log(
+  `  ... with every update acknowledged:  ${fmt(acked.rate)} /s (${fmt(acked.count)} in ${acked.seconds.toFixed(2)} s; ack reached the agent)`,
+);
 console.log(`  master peak RSS (VmHWM):             ${peak.toFixed(1)} MB`);

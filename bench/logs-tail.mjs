@@ -26,7 +26,6 @@ const dist = path.resolve(process.env.LOGS_BENCH_DIST ?? path.join(root, 'dist')
 const load = (module) => import(pathToFileURL(path.join(dist, module)).href);
 const VIRTUAL = '/frameworks/bench-fw/executors/worker-1/runs/latest';
 
-
 async function serve(dir) {
   const { FilesApi, FilesRegistry } = await load('emulator/agent/files-api.js');
   const { notFound, sendReply } = await load('emulator/agent/http-replies.js');
@@ -35,7 +34,10 @@ async function serve(dir) {
   const api = new FilesApi(registry);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://agent');
-    api.handle(url.pathname, url.searchParams).then((reply) => sendReply(res, reply ?? notFound()), () => res.destroy());
+    api.handle(url.pathname, url.searchParams).then(
+      (reply) => sendReply(res, reply ?? notFound()),
+      () => res.destroy(),
+    );
   });
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
   process.on('SIGTERM', () => process.exit(0));
@@ -73,7 +75,10 @@ function makeFiles(dir, mib) {
 }
 
 async function startServer(dir) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve', dir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve', dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env },
+  });
   const port = await new Promise((resolve, reject) => {
     child.stdout.once('data', (data) => resolve(Number(String(data).trim())));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -115,7 +120,7 @@ async function main() {
     }
     process.stdout.write(
       `tail -n 100 of a ${(tail.size / 1024 / 1024 / 1024).toFixed(2)} GiB file: median ${median(tailTimes).toFixed(1)} ms, best ${Math.min(...tailTimes).toFixed(1)} ms ` +
-        `over ${runs} runs; ${tail.lines.length} lines, ${tail.bytesRead} bytes read (${(tail.bytesRead / tail.size * 100).toFixed(4)}% of the file) — goal < 200 ms\n`,
+        `over ${runs} runs; ${tail.lines.length} lines, ${tail.bytesRead} bytes read (${((tail.bytesRead / tail.size) * 100).toFixed(4)}% of the file) — goal < 200 ms\n`,
     );
 
     // 2. Throughput of a whole file.
@@ -126,7 +131,17 @@ async function main() {
     // Exactly what `logs worker-1 --file stdout --lines all` runs once the sandbox is found.
     const version = parseMesosVersion('1.12.0');
     const opened = {
-      task: { taskId: 'worker-1', name: 'Alluxio Worker', state: 'TASK_RUNNING', frameworkId: 'bench-fw', agentId: 'S0', executorId: undefined, agentHost: '127.0.0.1', startedAt: undefined, alias: 'worker-1' },
+      task: {
+        taskId: 'worker-1',
+        name: 'Alluxio Worker',
+        state: 'TASK_RUNNING',
+        frameworkId: 'bench-fw',
+        agentId: 'S0',
+        executorId: undefined,
+        agentHost: '127.0.0.1',
+        startedAt: undefined,
+        alias: 'worker-1',
+      },
       label: 'worker-1',
       files: client,
       location: { path: VIRTUAL, virtual: true, agentVersion: version, endpoints: endpointNames(version).agent },
@@ -161,15 +176,23 @@ async function main() {
 
     const curlMs = hasCurl ? median(curlTimes) : undefined;
     const downloadMs = median(downloadTimes);
-    process.stdout.write(`whole ${(size / 1024 / 1024).toFixed(0)} MiB file (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores):\n`);
-    process.stdout.write(`  logs (--lines all, /files/download): ${downloadMs.toFixed(0)} ms = ${mbps(size, downloadMs).toFixed(0)} MiB/s\n`);
-    process.stdout.write(`  logs --json (same, one NDJSON record per line): ${ndjsonMs.toFixed(0)} ms = ${mbps(size, ndjsonMs).toFixed(0)} MiB/s\n`);
+    process.stdout.write(
+      `whole ${(size / 1024 / 1024).toFixed(0)} MiB file (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores):\n`,
+    );
+    process.stdout.write(
+      `  logs (--lines all, /files/download): ${downloadMs.toFixed(0)} ms = ${mbps(size, downloadMs).toFixed(0)} MiB/s\n`,
+    );
+    process.stdout.write(
+      `  logs --json (same, one NDJSON record per line): ${ndjsonMs.toFixed(0)} ms = ${mbps(size, ndjsonMs).toFixed(0)} MiB/s\n`,
+    );
     process.stdout.write(`  /files/read loop (64 KiB JSON reads): ${readMs.toFixed(0)} ms = ${mbps(size, readMs).toFixed(0)} MiB/s\n`);
     if (curlMs === undefined) {
       process.stdout.write('  curl: not installed, no comparison\n');
     } else {
       process.stdout.write(`  curl /files/download -o /dev/null:    ${curlMs.toFixed(0)} ms = ${mbps(size, curlMs).toFixed(0)} MiB/s\n`);
-      process.stdout.write(`  logs reaches ${((curlMs / downloadMs) * 100).toFixed(0)}% of curl's throughput (medians of ${downloadTimes.length} interleaved runs) — goal >= 60%\n`);
+      process.stdout.write(
+        `  logs reaches ${((curlMs / downloadMs) * 100).toFixed(0)}% of curl's throughput (medians of ${downloadTimes.length} interleaved runs) — goal >= 60%\n`,
+      );
     }
     transport.close();
   } finally {

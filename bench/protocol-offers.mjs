@@ -30,7 +30,16 @@ function offer(i) {
       path: '/slave(1)',
     },
     resources: [
-      resource('ports', { type: 'RANGES', ranges: { range: [{ begin: 19998, end: 19999 }, { begin: 29998, end: 30000 }, { begin: 31000, end: 32000 }] } }),
+      resource('ports', {
+        type: 'RANGES',
+        ranges: {
+          range: [
+            { begin: 19998, end: 19999 },
+            { begin: 29998, end: 30000 },
+            { begin: 31000, end: 32000 },
+          ],
+        },
+      }),
       resource('cpus', { type: 'SCALAR', scalar: { value: 7.9 - (i % 8) / 10 } }),
       resource('mem', { type: 'SCALAR', scalar: { value: 31744 - (i % 16) * 32 } }),
       resource('disk', { type: 'SCALAR', scalar: { value: 409600 } }),

@@ -26,7 +26,16 @@ const runs = option('runs', 7);
 function config(maxWorkers) {
   return {
     role: 'alluxio',
-    master: { name: 'AlluxioMaster', cpus: 1, memMb: 1024, ports: [19998, 19999], rpcPort: 19998, webPort: 19999, count: 1, pinnedHost: undefined },
+    master: {
+      name: 'AlluxioMaster',
+      cpus: 1,
+      memMb: 1024,
+      ports: [19998, 19999],
+      rpcPort: 19998,
+      webPort: 19999,
+      count: 1,
+      pinnedHost: undefined,
+    },
     worker: { name: 'AlluxioWorker', cpus: 1, memMb: 2048, ports: [29998, 29999, 30000], rpcPort: 29998, max: maxWorkers },
     healthCheck: DEFAULT_HEALTH_CHECK,
     taskIdPrefix: 'alluxio',
@@ -46,7 +55,16 @@ function offer(i) {
     hostname: host,
     url: { scheme: 'http', address: { hostname: host, ip: host, port: 5051 }, path: '/slave(1)' },
     resources: [
-      resource('ports', { type: 'RANGES', ranges: { range: [{ begin: 19998, end: 19999 }, { begin: 29998, end: 30000 }, { begin: 31000, end: 32000 }] } }),
+      resource('ports', {
+        type: 'RANGES',
+        ranges: {
+          range: [
+            { begin: 19998, end: 19999 },
+            { begin: 29998, end: 30000 },
+            { begin: 31000, end: 32000 },
+          ],
+        },
+      }),
       resource('cpus', { type: 'SCALAR', scalar: { value: 7.9 } }),
       resource('mem', { type: 'SCALAR', scalar: { value: 31744 } }),
       resource('disk', { type: 'SCALAR', scalar: { value: 409600 } }),
@@ -62,7 +80,11 @@ const newId = () => `u${++uid}`;
 /** A subscribed scheduler whose master (on the agent of offer `masterAgent`) is running and healthy. */
 function readyScheduler(maxWorkers) {
   const state = createSchedulerState(config(maxWorkers), emptyLedger(), newId);
-  step(state, { type: 'event', event: { type: 'SUBSCRIBED', subscribed: { framework_id: { value: 'fw-bench' }, heartbeat_interval_seconds: 15 } } }, now);
+  step(
+    state,
+    { type: 'event', event: { type: 'SUBSCRIBED', subscribed: { framework_id: { value: 'fw-bench' }, heartbeat_interval_seconds: 15 } } },
+    now,
+  );
   const masterOffer = offer(1_000_000);
   const launched = step(state, { type: 'event', event: { type: 'OFFERS', offers: { offers: [masterOffer] } } }, now);
   const accept = launched.actions.find((a) => a.kind === 'call' && a.call.type === 'ACCEPT');
@@ -71,7 +93,6 @@ function readyScheduler(maxWorkers) {
   step(state, { type: 'event', event: { type: 'UPDATE', update: { status } } }, now);
   return state;
 }
-
 
 function measureOffers(label, media, makeState) {
   const body = bodies[media];
@@ -99,7 +120,9 @@ function measureOffers(label, media, makeState) {
     times.total.push(Number(t3 - t0) / 1e6);
     const types = {};
     for (const action of actions) if (action.kind === 'call') types[action.call.type] = (types[action.call.type] ?? 0) + 1;
-    answer = `${calls} calls (${Object.entries(types).map(([k, v]) => `${v} ${k}`).join(', ')}), ${(bytes / 1e6).toFixed(1)} MB`;
+    answer = `${calls} calls (${Object.entries(types)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}), ${(bytes / 1e6).toFixed(1)} MB`;
   }
   const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)].toFixed(1);
   console.log(
@@ -160,9 +183,17 @@ console.log(
 );
 
 const offersEventValue = { type: 'OFFERS', offers: { offers: Array.from({ length: offerCount }, (_, i) => offer(i)) } };
-const bodies = { [MEDIA_TYPE_JSON]: encodeEvent(offersEventValue, MEDIA_TYPE_JSON), [MEDIA_TYPE_PROTOBUF]: encodeEvent(offersEventValue, MEDIA_TYPE_PROTOBUF) };
-console.log(`OFFERS event: ${offerCount} offers (JSON ${(bodies[MEDIA_TYPE_JSON].length / 1e6).toFixed(1)} MB, protobuf ${(bodies[MEDIA_TYPE_PROTOBUF].length / 1e6).toFixed(1)} MB), median of ${runs} runs`);
-for (const [name, media] of [['protobuf', MEDIA_TYPE_PROTOBUF], ['json', MEDIA_TYPE_JSON]]) {
+const bodies = {
+  [MEDIA_TYPE_JSON]: encodeEvent(offersEventValue, MEDIA_TYPE_JSON),
+  [MEDIA_TYPE_PROTOBUF]: encodeEvent(offersEventValue, MEDIA_TYPE_PROTOBUF),
+};
+console.log(
+  `OFFERS event: ${offerCount} offers (JSON ${(bodies[MEDIA_TYPE_JSON].length / 1e6).toFixed(1)} MB, protobuf ${(bodies[MEDIA_TYPE_PROTOBUF].length / 1e6).toFixed(1)} MB), median of ${runs} runs`,
+);
+for (const [name, media] of [
+  ['protobuf', MEDIA_TYPE_PROTOBUF],
+  ['json', MEDIA_TYPE_JSON],
+]) {
   measureOffers(`${name}: every offer places a worker`, media, () => readyScheduler(undefined));
   measureOffers(`${name}: none fits (worker too big)`, media, () => {
     const state = readyScheduler(undefined);
@@ -175,4 +206,3 @@ for (const [name, media] of [['protobuf', MEDIA_TYPE_PROTOBUF], ['json', MEDIA_T
     return state;
   });
 }
-

@@ -47,9 +47,13 @@ async function main(): Promise<number> {
   process.stdout.write(`${dist.home}\n`);
 
   say('Starting a local Mesos cluster: a master on 127.0.0.1 and three agents on 127.0.0.2-4');
-  const cluster = spawn(process.execPath, [BIN, 'local-cluster', '--agents', '3', '--port', '0', '--work-dir', path.join(dir, 'mesos'), '--json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const cluster = spawn(
+    process.execPath,
+    [BIN, 'local-cluster', '--agents', '3', '--port', '0', '--work-dir', path.join(dir, 'mesos'), '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const ready = await new Promise<{ master: string }>((resolve, reject) => {
     let buffered = '';
     cluster.stdout.on('data', (chunk: Buffer) => {
@@ -65,7 +69,27 @@ async function main(): Promise<number> {
   let failed = 0;
   try {
     say('Configuring Alluxio for it (init, unattended)');
-    failed ||= cli(['init', '--yes', '--conf-dir', 'conf', '--master', master, '--jar-url', 'LOCAL', '--alluxio-home', dist.home, '--worker-memory-size', '256MB', '--worker-mem', '128MB', '--master-mem', '256MB'], dir);
+    failed ||= cli(
+      [
+        'init',
+        '--yes',
+        '--conf-dir',
+        'conf',
+        '--master',
+        master,
+        '--jar-url',
+        'LOCAL',
+        '--alluxio-home',
+        dist.home,
+        '--worker-memory-size',
+        '256MB',
+        '--worker-mem',
+        '128MB',
+        '--master-mem',
+        '256MB',
+      ],
+      dir,
+    );
 
     say('Checking the agents');
     failed ||= cli(['check-ports', '--conf-dir', 'conf'], dir);

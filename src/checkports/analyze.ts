@@ -30,7 +30,9 @@ function masterCheck(version: string | undefined): { ok: boolean; reasons: strin
     return {
       ok: true,
       reasons: [],
-      warnings: [`could not tell the Mesos master's version${version === undefined ? '' : ` from "${version}"`}; the version floor was not checked`],
+      warnings: [
+        `could not tell the Mesos master's version${version === undefined ? '' : ` from "${version}"`}; the version floor was not checked`,
+      ],
     };
   }
   if (isOlderThan(version, CHECK_PORTS_FLOOR)) {

@@ -43,10 +43,12 @@ function style(color: boolean): Style {
 }
 
 /** Left-aligned columns two spaces apart; padding is computed on the unpainted text. */
-export function renderTable(header: readonly string[], rows: readonly (readonly Cell[])[], paintHeader: (text: string) => string): string[] {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]?.text.length ?? 0)),
-  );
+export function renderTable(
+  header: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  paintHeader: (text: string) => string,
+): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.text.length ?? 0)));
   const line = (cells: readonly Cell[]): string =>
     cells
       .map((cell, column) => {
@@ -148,7 +150,11 @@ export function renderCheckPortsText(report: CheckPortsReport, options: RenderOp
     );
   }
   if (report.verdict.ok) {
-    out.push(s.ok(`${s.yes === 'yes' ? 'OK' : s.yes}: Alluxio can be placed${report.verdict.strict ? ' (strict: every active agent fits a worker)' : ''}`));
+    out.push(
+      s.ok(
+        `${s.yes === 'yes' ? 'OK' : s.yes}: Alluxio can be placed${report.verdict.strict ? ' (strict: every active agent fits a worker)' : ''}`,
+      ),
+    );
   } else {
     out.push(s.bad(`${s.no === 'no' ? 'FAILED' : s.no}: ${report.verdict.reasons.join('; ')}`));
   }

@@ -145,7 +145,10 @@ function restartNote(versions: ReadonlyArray<string | undefined>): string {
  * Both the master and the worker ports are added, so any fixed agent can host either task.
  */
 export function resourcesFlagFixes(analyses: readonly AgentAnalysis[], req: CheckPortsRequirements): ResourcesFlagResult {
-  const groups = new Map<string, { binary: ResourcesFlagFix['binary']; value: string; hosts: string[]; versions: Array<string | undefined> }>();
+  const groups = new Map<
+    string,
+    { binary: ResourcesFlagFix['binary']; value: string; hosts: string[]; versions: Array<string | undefined> }
+  >();
   const warnings: string[] = [];
   const tooSmall: string[] = [];
   for (const analysis of analyses) {
@@ -159,9 +162,7 @@ export function resourcesFlagFixes(analyses: readonly AgentAnalysis[], req: Chec
     const base = agent.startupResources ?? agent.resources.total;
     const { value, dropped } = buildResourcesValue(base, analysis.verdict.missingPorts, req.role);
     if (dropped.length > 0) {
-      warnings.push(
-        `${agent.hostname}: the flag cannot express ${dropped.join(', ')}; use the JSON form of --resources for that agent`,
-      );
+      warnings.push(`${agent.hostname}: the flag cannot express ${dropped.join(', ')}; use the JSON form of --resources for that agent`);
     }
     const binary = agentBinary(agent.version);
     const key = `${binary}\u0000${value}`;
@@ -189,7 +190,7 @@ export function resourcesFlagFixes(analyses: readonly AgentAnalysis[], req: Chec
   }
   if (fixes.length > 0) {
     warnings.unshift(
-      'Naming ports in --resources replaces Mesos\' default ports:[31000-32000]; these flags keep every range ' +
+      "Naming ports in --resources replaces Mesos' default ports:[31000-32000]; these flags keep every range " +
         'the agents advertise today, and pin cpus/mem/disk to what the agents report now.',
     );
   }

@@ -11,13 +11,7 @@
 import type { Range } from '../mesos/protocol/types.js';
 import { atOrAbove, holdsPort, withoutPort } from './normalized-ranges.js';
 import type { AgentAnalysis } from './evaluate-agent.js';
-import {
-  PORT_LABELS,
-  PORT_PROPERTY_KEYS,
-  type CheckPortsRequirements,
-  type NamedPort,
-  type PortKeySpelling,
-} from './requirements.js';
+import { PORT_LABELS, PORT_PROPERTY_KEYS, type CheckPortsRequirements, type NamedPort, type PortKeySpelling } from './requirements.js';
 import type { PortSuggestion, PortSuggestionGroup, SuggestedPortChoice } from './report-types.js';
 
 /** Privileged ports would need root on every agent; never suggest them. */
@@ -123,19 +117,16 @@ function buildGroup(
   const choice = eligible.length === 0 ? undefined : choosePorts(freeLists, wanted);
   const keys = PORT_PROPERTY_KEYS[req.spelling];
   const ports: SuggestedPortChoice[] =
-    choice === undefined
-      ? []
-      : wanted.map((port, i) => ({ name: port.name, key: keys[port.name], port: choice.ports[i]! }));
+    choice === undefined ? [] : wanted.map((port, i) => ({ name: port.name, key: keys[port.name], port: choice.ports[i]! }));
   const covered = choice?.covered ?? 0;
   const ok = choice !== undefined && covered >= needed;
   let message: string | undefined;
   if (eligible.length === 0) {
     message = `no agent has enough cpus/mem for ${task}, so no choice of ports helps`;
   } else if (choice === undefined) {
-    message =
-      `no agent offers ${wanted.length} free port${wanted.length === 1 ? '' : 's'} (${wanted
-        .map((port) => PORT_LABELS[port.name])
-        .join(', ')}) to role '${req.role}' at or above ${LOWEST_SUGGESTED_PORT}`;
+    message = `no agent offers ${wanted.length} free port${wanted.length === 1 ? '' : 's'} (${wanted
+      .map((port) => PORT_LABELS[port.name])
+      .join(', ')}) to role '${req.role}' at or above ${LOWEST_SUGGESTED_PORT}`;
   } else if (!ok) {
     message = `the best choice is free on only ${covered} agent${covered === 1 ? '' : 's'}; ${needed} needed for ${kind === 'master' ? `${needed} master${needed === 1 ? '' : 's'}` : 'a worker'}`;
   }
@@ -157,10 +148,7 @@ function buildGroup(
  * `key=value` lines for the suggested ports, master ports first. `spelling` re-keys them for a
  * site file that uses the other generation of names (`--write` keeps the file's spelling).
  */
-export function suggestedPortProperties(
-  suggestion: Pick<PortSuggestion, 'master' | 'worker'>,
-  spelling?: PortKeySpelling,
-): string[] {
+export function suggestedPortProperties(suggestion: Pick<PortSuggestion, 'master' | 'worker'>, spelling?: PortKeySpelling): string[] {
   return [...suggestion.master.ports, ...suggestion.worker.ports].map(
     (choice) => `${spelling === undefined ? choice.key : PORT_PROPERTY_KEYS[spelling][choice.name]}=${choice.port}`,
   );

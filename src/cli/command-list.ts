@@ -8,4 +8,12 @@ import { registerTeardown } from '../commands/teardown/command.js';
 import { registerStatus } from '../commands/status/command.js';
 import { registerLogs } from '../commands/logs/command.js';
 
-export const COMMANDS: readonly CommandRegistrar[] = [registerInit, registerCheckPorts, registerDeploy, registerStatus, registerLogs, registerTeardown, registerLocalCluster];
+export const COMMANDS: readonly CommandRegistrar[] = [
+  registerInit,
+  registerCheckPorts,
+  registerDeploy,
+  registerStatus,
+  registerLogs,
+  registerTeardown,
+  registerLocalCluster,
+];

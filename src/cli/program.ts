@@ -12,7 +12,6 @@ import { COMMANDS } from './command-list.js';
 import { ExitCode } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
 
-
 export interface ProgramResult {
   exitCode: number;
   /** Resolved globals of the command that ran, when it got that far (for error reporting). */
@@ -37,11 +36,14 @@ export function buildProgram(io: Io, result: ProgramResult): Command {
     .option('-y, --yes', 'never prompt: take defaults and confirm')
     .option('--timeout <ms>', 'how long to wait for Mesos/ZooKeeper, in milliseconds (default: 30000)')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ npx alluxio-mesos init
   $ alluxio-mesos check-ports --master mesos-master.example.com:5050
-${EXIT_CODES_HELP}`)
+${EXIT_CODES_HELP}`,
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -60,4 +62,3 @@ ${EXIT_CODES_HELP}`)
   for (const register of COMMANDS) register(program, run);
   return program;
 }
-

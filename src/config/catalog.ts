@@ -109,8 +109,7 @@ const FETCHABLE_SCHEMES = ['http:', 'https:', 'file:', 'hdfs:'];
 /** `LOCAL` (any case) or an http(s)://, file:// or hdfs:// URL the Mesos fetcher can download. */
 export function validateUrlOrLocal(value: string): ValueProblem | undefined {
   if (value.toUpperCase() === 'LOCAL') return undefined;
-  const fix =
-    'use LOCAL (already installed on every agent) or an http://, https://, file:// or hdfs:// URL of a .tar.gz';
+  const fix = 'use LOCAL (already installed on every agent) or an http://, https://, file:// or hdfs:// URL of a .tar.gz';
   if (/\s/.test(value)) return { problem: `"${value}" contains blanks`, fix };
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(value)?.[1]?.toLowerCase();
   if (scheme === undefined) return { problem: `"${value}" is neither LOCAL nor a URL`, fix };
@@ -325,8 +324,7 @@ export const CATALOG: readonly PropertySpec[] = [
     key: 'alluxio.integration.mesos.alluxio.jar.url',
     type: 'url-or-local',
     default: DEFAULT_ALLUXIO_JAR_URL,
-    description:
-      'Alluxio tarball the agents download, or LOCAL to use the installation at alluxio.home on every agent.',
+    description: 'Alluxio tarball the agents download, or LOCAL to use the installation at alluxio.home on every agent.',
   }),
   spec({
     key: 'alluxio.integration.mesos.jdk.url',
@@ -466,8 +464,7 @@ export const CATALOG: readonly PropertySpec[] = [
     type: 'bytes',
     min: 0,
     default: '1GB',
-    description:
-      'Ramdisk size of each worker (the MEM tier); the worker task asks for this much memory on top of its own.',
+    description: 'Ramdisk size of each worker (the MEM tier); the worker task asks for this much memory on top of its own.',
   }),
   spec({
     key: 'alluxio.worker.tieredstore.levels',

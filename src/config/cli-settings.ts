@@ -41,9 +41,13 @@ export function parseCliSettings(text: string, file: string): CliSettings {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${file} is not valid JSON (${(error as Error).message})`, { file }, {
-      hint: `fix or delete it and run alluxio-mesos init again`,
-    });
+    throw new ConfigError(
+      `${file} is not valid JSON (${(error as Error).message})`,
+      { file },
+      {
+        hint: `fix or delete it and run alluxio-mesos init again`,
+      },
+    );
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${file} must hold a JSON object`, { file }, { hint: 'run alluxio-mesos init again' });
@@ -53,9 +57,13 @@ export function parseCliSettings(text: string, file: string): CliSettings {
     if (!KNOWN_KEYS.has(key)) continue; // written by a newer version: keep going, never fail on it
     if (key === 'maxWorkers') {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-        throw new ConfigError(`${file}: "maxWorkers" must be a whole number of at least 1`, { file, key }, {
-          hint: 'run alluxio-mesos init --max-workers N',
-        });
+        throw new ConfigError(
+          `${file}: "maxWorkers" must be a whole number of at least 1`,
+          { file, key },
+          {
+            hint: 'run alluxio-mesos init --max-workers N',
+          },
+        );
       }
       settings.maxWorkers = value;
     } else {

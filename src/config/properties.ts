@@ -349,9 +349,7 @@ function parseNodes(text: string, fileName: string | undefined): Node[] {
       return line;
     };
     const key = unescape(logical, 0, keyEnd, (offset) => malformed(fileName, lineAt(offset)));
-    const value = unescape(logical, valueStart, logical.length, (offset) =>
-      malformed(fileName, lineAt(offset), key),
-    );
+    const value = unescape(logical, valueStart, logical.length, (offset) => malformed(fileName, lineAt(offset), key));
     nodes.push({
       kind: 'entry',
       raw,
@@ -412,12 +410,7 @@ function malformed(fileName: string | undefined, line: number, key?: string): Co
 
 const HEX = /^[0-9a-fA-F]{4}$/;
 
-function unescape(
-  text: string,
-  start: number,
-  end: number,
-  onMalformed: (offset: number) => Error,
-): string {
+function unescape(text: string, start: number, end: number, onMalformed: (offset: number) => Error): string {
   let out = '';
   let i = start;
   while (i < end) {
@@ -483,7 +476,7 @@ function escapeChar(text: string, i: number, style: NonAsciiStyle): { out: strin
 /** A key as Java's `store` writes it: blanks and `= : # !` escaped everywhere. */
 export function escapeKey(key: string, style: NonAsciiStyle = 'escape'): string {
   let out = '';
-  for (let i = 0; i < key.length; ) {
+  for (let i = 0; i < key.length;) {
     const c = key[i];
     if (c === ' ' || c === '=' || c === ':' || c === '#' || c === '!') {
       out += `\\${c}`;
@@ -504,7 +497,7 @@ export function escapeKey(key: string, style: NonAsciiStyle = 'escape'): string 
  */
 export function escapeValue(value: string, style: NonAsciiStyle = 'escape'): string {
   let out = '';
-  for (let i = 0; i < value.length; ) {
+  for (let i = 0; i < value.length;) {
     const c = value[i];
     if (i === 0 && (c === ' ' || c === '=' || c === ':')) {
       out += `\\${c}`;

@@ -259,12 +259,7 @@ export interface WriteSitePropertyOptions extends WriteOptions {
  * Sets a property under the name the file already uses for it (or the name for `spelling`, by
  * default the file's generation) and removes its other spellings so that no two lines disagree.
  */
-export function writeSiteProperty(
-  doc: PropertiesDocument,
-  key: string,
-  value: string,
-  options: WriteSitePropertyOptions = {},
-): void {
+export function writeSiteProperty(doc: PropertiesDocument, key: string, value: string, options: WriteSitePropertyOptions = {}): void {
   const entry = findSpec(key);
   if (entry === undefined) {
     doc.set(key, value, options);

@@ -58,9 +58,13 @@ export function parseByteSize(text: string, options: ParseByteSizeOptions = {}):
   const hint = 'write a number with an optional unit B, KB, MB, GB, TB or PB, e.g. 1GB or 512MB';
   if (match === null) {
     if (options.strict === true && LENIENT.test(text)) {
-      throw new ConfigError(`"${text}" is not a size Alluxio can read`, {}, {
-        hint: `remove the blank between the number and the unit: ${text.replace(/\s+/g, '')}`,
-      });
+      throw new ConfigError(
+        `"${text}" is not a size Alluxio can read`,
+        {},
+        {
+          hint: `remove the blank between the number and the unit: ${text.replace(/\s+/g, '')}`,
+        },
+      );
     }
     throw new ConfigError(`"${text}" is not a byte size`, {}, { hint });
   }

@@ -33,10 +33,7 @@ function errorCode(error: unknown): string | undefined {
  * Reads and parses a properties file. A missing file gives undefined; an unreadable one or a
  * malformed `\u` escape a ConfigError naming the file (and line).
  */
-export async function readPropertiesFile(
-  filePath: string,
-  fs: StoreFs = fsPromises,
-): Promise<LoadedProperties | undefined> {
+export async function readPropertiesFile(filePath: string, fs: StoreFs = fsPromises): Promise<LoadedProperties | undefined> {
   let bytes: Buffer;
   let mode: number;
   try {
@@ -44,10 +41,14 @@ export async function readPropertiesFile(
     mode = (await fs.stat(filePath)).mode & 0o7777;
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
-    throw new ConfigError(`cannot read ${filePath}: ${errorCode(error) ?? String(error)}`, { file: filePath }, {
-      hint: 'check that the path is a readable file',
-      cause: error,
-    });
+    throw new ConfigError(
+      `cannot read ${filePath}: ${errorCode(error) ?? String(error)}`,
+      { file: filePath },
+      {
+        hint: 'check that the path is a readable file',
+        cause: error,
+      },
+    );
   }
   const { text, encoding } = decode(bytes);
   return { path: filePath, doc: PropertiesDocument.parse(text, { fileName: filePath }), encoding, mode };
@@ -65,9 +66,13 @@ function decode(bytes: Uint8Array): { text: string; encoding: TextEncoding } {
 export function encodeProperties(doc: PropertiesDocument, encoding: TextEncoding = 'utf-8'): Buffer {
   const text = doc.toString();
   if (encoding === 'latin1' && /[^\x00-\xff]/.test(text)) {
-    throw new ConfigError('the file is ISO-8859-1 but now holds characters that encoding cannot store', {}, {
-      hint: 'write those characters as \\uXXXX escapes, or convert the file to UTF-8',
-    });
+    throw new ConfigError(
+      'the file is ISO-8859-1 but now holds characters that encoding cannot store',
+      {},
+      {
+        hint: 'write those characters as \\uXXXX escapes, or convert the file to UTF-8',
+      },
+    );
   }
   return Buffer.from(text, encoding === 'utf-8' ? 'utf8' : 'latin1');
 }
@@ -88,11 +93,7 @@ export interface WriteResult {
 }
 
 /** Replaces `filePath` atomically with `content`; see the module comment. */
-export async function writeFileAtomic(
-  filePath: string,
-  content: string | Uint8Array,
-  options: WriteOptions = {},
-): Promise<WriteResult> {
+export async function writeFileAtomic(filePath: string, content: string | Uint8Array, options: WriteOptions = {}): Promise<WriteResult> {
   const fs = options.fs ?? fsPromises;
   try {
     const target = await followLinks(fs, filePath);
@@ -140,9 +141,13 @@ async function regularFileMode(fs: StoreFs, filePath: string): Promise<number | 
   try {
     const stats = await fs.stat(filePath);
     if (!stats.isFile()) {
-      throw new ConfigError(`${filePath} is not a regular file`, { file: filePath }, {
-        hint: 'give the path of a file',
-      });
+      throw new ConfigError(
+        `${filePath} is not a regular file`,
+        { file: filePath },
+        {
+          hint: 'give the path of a file',
+        },
+      );
     }
     return stats.mode & 0o7777;
   } catch (error) {

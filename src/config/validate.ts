@@ -43,13 +43,7 @@ function shown(entry: PropertySpec | undefined, value: string): string {
 
 const NUMERIC_TYPES = new Set<PropertyType>(['port', 'bytes', 'bytes-list', 'cpu', 'int']);
 
-function checkValue(
-  doc: PropertiesDocument,
-  entry: PropertySpec,
-  fileName: string,
-  errors: ConfigError[],
-  warnings: string[],
-): void {
+function checkValue(doc: PropertiesDocument, entry: PropertySpec, fileName: string, errors: ConfigError[], warnings: string[]): void {
   const set = setProperty(doc, entry.key);
   if (set === undefined) return;
   if (entry.legacy !== undefined) {
@@ -81,12 +75,7 @@ function checkValue(
 }
 
 /** Two names of one property (e.g. alluxio.master.port and alluxio.master.rpc.port) disagreeing. */
-function checkSpellingsAgree(
-  doc: PropertiesDocument,
-  entry: PropertySpec,
-  fileName: string,
-  errors: ConfigError[],
-): void {
+function checkSpellingsAgree(doc: PropertiesDocument, entry: PropertySpec, fileName: string, errors: ConfigError[]): void {
   if (entry.aliases.length === 0) return;
   const present = [entry.key, ...entry.aliases]
     .map((name) => {
@@ -154,9 +143,7 @@ function checkUnknownKeys(doc: PropertiesDocument, warnings: string[]): void {
     const line = doc.entry(key)?.line;
     const renamed = RENAMED_KEYS[key];
     if (renamed !== undefined) {
-      warnings.push(
-        `"${key}" (line ${line}) is no longer read: it was replaced by "${renamed.replacement}" in ${renamed.since}`,
-      );
+      warnings.push(`"${key}" (line ${line}) is no longer read: it was replaced by "${renamed.replacement}" in ${renamed.since}`);
       continue;
     }
     const suggestion = suggestKey(key);

@@ -29,7 +29,9 @@ export async function resolveCredentials(ctx: CommandContext, flags: CredentialF
   if (secretFile === undefined && (envSecret === undefined || envSecret === '')) {
     if (propertySecret === undefined || principal === undefined) {
       if (flags.principal !== undefined) {
-        throw new UsageError(`--principal ${flags.principal} was given without a secret`, { hint: 'pass --secret-file <file> or set ALLUXIO_MESOS_SECRET' });
+        throw new UsageError(`--principal ${flags.principal} was given without a secret`, {
+          hint: 'pass --secret-file <file> or set ALLUXIO_MESOS_SECRET',
+        });
       }
       return undefined;
     }
@@ -83,4 +85,3 @@ export async function loadCredentials(input: CredentialsInput): Promise<Credenti
     hint: `pass --secret-file <file> or set ${SECRET_ENV}`,
   });
 }
-

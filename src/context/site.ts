@@ -30,9 +30,13 @@ export async function loadSite(confDir: string): Promise<LoadedSite> {
   const [first] = errors;
   if (first !== undefined) {
     if (errors.length === 1) throw first;
-    throw new ConfigError(`${errors.length} problems in ${file}: ${errors.map((error) => error.message).join(' | ')}`, { file }, {
-      hint: 'fix them (or run alluxio-mesos init) and try again',
-    });
+    throw new ConfigError(
+      `${errors.length} problems in ${file}: ${errors.map((error) => error.message).join(' | ')}`,
+      { file },
+      {
+        hint: 'fix them (or run alluxio-mesos init) and try again',
+      },
+    );
   }
   if (loaded === undefined) warnings.push(`${file} does not exist; using Alluxio's defaults (run alluxio-mesos init to write one)`);
   return { file, loaded, doc, config: resolveSiteConfig(doc, file), settings, warnings };

@@ -110,7 +110,10 @@ export class LocalCluster {
   async waitForAgents(count: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.master.elected || this.master.state.agents.size < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.master.elected ? this.master.state.agents.size : 0} of ${count} agents registered within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `only ${this.master.elected ? this.master.state.agents.size : 0} of ${count} agents registered within ${timeoutMs} ms`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }

@@ -16,7 +16,9 @@ export interface InProcessCluster {
 
 export const IN_PROCESS_AGENTS = 3;
 
-export async function startInProcessCluster(options: { agents?: number; workDir?: string; keepWorkDir?: boolean } = {}): Promise<InProcessCluster> {
+export async function startInProcessCluster(
+  options: { agents?: number; workDir?: string; keepWorkDir?: boolean } = {},
+): Promise<InProcessCluster> {
   const workDir = options.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-local-')));
   const cluster = new LocalCluster({ agents: options.agents ?? IN_PROCESS_AGENTS, port: 0, workDir });
   await cluster.start();

@@ -17,14 +17,7 @@ export class JsonBytes {
 }
 
 export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonDouble
-  | JsonBytes
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue | undefined };
+  null | boolean | number | string | JsonDouble | JsonBytes | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined };
 
 export function double(value: number): JsonDouble {
   return new JsonDouble(value);

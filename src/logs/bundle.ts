@@ -62,7 +62,8 @@ export async function writeBundle(options: BundleOptions): Promise<BundleResult>
     for (const [i, task] of options.tasks.entries()) {
       try {
         const entries = await listRecursive(task.files, task.sandbox, '', options.signal);
-        for (const entry of entries) if (!entry.directory) plans.push({ task: { ...task, label: labels[i]! }, name: entry.name, size: entry.size });
+        for (const entry of entries)
+          if (!entry.directory) plans.push({ task: { ...task, label: labels[i]! }, name: entry.name, size: entry.size });
       } catch (error) {
         if (options.signal?.aborted === true) throw error;
         skipped.push({ name: `${labels[i]!}/`, reason: describe(error) });
@@ -112,7 +113,10 @@ export async function writeBundle(options: BundleOptions): Promise<BundleResult>
       await copyFile(extra.localPath, join(staging, extra.name));
       members.push(extra.name);
     }
-    if (members.length === 0) throw new OperationError('nothing to bundle: no file could be fetched', { hint: skipped.map((s) => `${s.name}: ${s.reason}`).join('; ') });
+    if (members.length === 0)
+      throw new OperationError('nothing to bundle: no file could be fetched', {
+        hint: skipped.map((s) => `${s.name}: ${s.reason}`).join('; '),
+      });
 
     await createTar({ gzip: true, file: options.output, cwd: staging, portable: true }, members);
     const bytes = (await stat(options.output)).size;
@@ -131,7 +135,10 @@ async function checkOutputDirectory(output: string): Promise<void> {
   } catch {
     isDirectory = false;
   }
-  if (!isDirectory) throw new UsageError(`cannot write ${output}: ${directory} is not a directory`, { hint: 'create it first, or give --bundle a path in an existing directory' });
+  if (!isDirectory)
+    throw new UsageError(`cannot write ${output}: ${directory} is not a directory`, {
+      hint: 'create it first, or give --bundle a path in an existing directory',
+    });
 }
 
 /** `[#####-----] 52% 13.1 MiB / 25.0 MiB worker-3/logs/worker.log`, for a TTY. */

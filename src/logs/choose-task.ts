@@ -20,9 +20,12 @@ export function chooseTask(query: string, candidates: readonly TaskCandidate[], 
     case 'one':
       return outcome.task;
     case 'ambiguous':
-      throw new UsageError(`"${query}" matches ${outcome.matches.length} tasks:\n${formatMatches(outcome.matches, options.allMatches === true)}`, {
-        hint: 'give the alias or more of the task id',
-      });
+      throw new UsageError(
+        `"${query}" matches ${outcome.matches.length} tasks:\n${formatMatches(outcome.matches, options.allMatches === true)}`,
+        {
+          hint: 'give the alias or more of the task id',
+        },
+      );
     case 'only-completed':
       throw new OperationError(
         `no running task matches "${query}"; ${outcome.matches.length === 1 ? 'one completed task does' : `${outcome.matches.length} completed tasks do`}:\n${formatMatches(outcome.matches, options.allMatches === true)}`,
@@ -30,14 +33,23 @@ export function chooseTask(query: string, candidates: readonly TaskCandidate[], 
       );
     case 'none':
       throw new OperationError(`no task of the framework matches "${query}"`, {
-        hint: candidates.length === 0 ? 'the framework has no tasks; is it running (alluxio-mesos status)?' : `known tasks: ${describeSome(candidates)}`,
+        hint:
+          candidates.length === 0
+            ? 'the framework has no tasks; is it running (alluxio-mesos status)?'
+            : `known tasks: ${describeSome(candidates)}`,
       });
   }
 }
 
 export function formatMatches(matches: readonly TaskCandidate[], all: boolean): string {
   const shown = all ? matches : matches.slice(0, SHOWN_MATCHES);
-  const rows = shown.map((task) => [task.alias ?? '-', task.taskId, task.state.replace(/^TASK_/, ''), task.agentHost ?? task.agentId, formatStart(task.startedAt)]);
+  const rows = shown.map((task) => [
+    task.alias ?? '-',
+    task.taskId,
+    task.state.replace(/^TASK_/, ''),
+    task.agentHost ?? task.agentId,
+    formatStart(task.startedAt),
+  ]);
   const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
   const lines = rows.map((row) => `  ${row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ')}`.trimEnd());
   if (shown.length < matches.length) lines.push(`  ... and ${matches.length - shown.length} more (--all-matches shows them all)`);

@@ -35,7 +35,9 @@ export function parseLinesFlag(value: string): number {
   const text = value.trim();
   if (text === 'all') return Number.POSITIVE_INFINITY;
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--lines must be a whole number of lines, not "${value}"`, { hint: 'e.g. --lines 200, or --lines all for the whole file' });
+    throw new UsageError(`--lines must be a whole number of lines, not "${value}"`, {
+      hint: 'e.g. --lines 200, or --lines all for the whole file',
+    });
   }
   return Number(text);
 }
@@ -66,7 +68,10 @@ export interface EngineDeps {
   signal?: AbortSignal;
 }
 
-export async function loadCandidates(deps: EngineDeps, frameworkId: string): Promise<{ candidates: TaskCandidate[]; agents: AgentRecord[] }> {
+export async function loadCandidates(
+  deps: EngineDeps,
+  frameworkId: string,
+): Promise<{ candidates: TaskCandidate[]; agents: AgentRecord[] }> {
   const options = { signal: deps.signal };
   const [tasks, agents] = await Promise.all([deps.master.getTasks(options), deps.master.getAgents(options)]);
   return { candidates: taskCandidates(tasks, agents, frameworkId), agents };
@@ -92,7 +97,12 @@ export async function openSandbox(deps: EngineDeps, task: TaskCandidate, agents:
     agent,
     masterVersion: version,
     agentState: async (endpoints) => {
-      const response = await transport.request({ method: 'GET', path: endpoints.state, headers: { Accept: 'application/json' }, signal: deps.signal });
+      const response = await transport.request({
+        method: 'GET',
+        path: endpoints.state,
+        headers: { Accept: 'application/json' },
+        signal: deps.signal,
+      });
       if (response.status !== 200) throw new MesosHttpError(response);
       return parseJsonBody(response);
     },
@@ -141,7 +151,9 @@ export async function printTails(opened: readonly OpenedSandbox[], flags: FileFl
         // The sandbox was just browsed, so a file named on the command line is simply not there:
         // say so rather than suggest the sandbox was garbage collected.
         if (error instanceof SandboxFileMissingError && requestedNames(flags) !== undefined) {
-          throw new OperationError(`${sandbox.label} has no file ${file.name} in its sandbox (${sandbox.files.label})`, { hint: 'run with --list to see its files' });
+          throw new OperationError(`${sandbox.label} has no file ${file.name} in its sandbox (${sandbox.files.label})`, {
+            hint: 'run with --list to see its files',
+          });
         }
         throw error;
       }
@@ -172,7 +184,13 @@ async function printTail(sandbox: OpenedSandbox, file: SelectedFile, options: Ta
   }
   const tail = await tailLines(sandbox.files, file.path, options.lines, { holdPartialLine: options.forFollow, signal: options.signal });
   options.writer.write(sandbox.label, file.name, tail.lines);
-  return { task: sandbox.label, file: file.name, files: sandbox.files, path: file.path, offset: options.forFollow === true ? tail.end : tail.size };
+  return {
+    task: sandbox.label,
+    file: file.name,
+    files: sandbox.files,
+    path: file.path,
+    offset: options.forFollow === true ? tail.end : tail.size,
+  };
 }
 
 export interface FollowRunOptions {
@@ -249,4 +267,3 @@ export async function followSources(sources: readonly FollowSource[], options: F
 export async function listSandbox(sandbox: OpenedSandbox, signal?: AbortSignal): Promise<ListedFile[]> {
   return listRecursive(sandbox.files, sandbox.location.path, '', signal);
 }
-

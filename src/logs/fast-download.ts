@@ -117,7 +117,8 @@ export async function fastDownload(request: FastDownloadRequest): Promise<FastDo
     });
     socket.on('close', () => {
       request.signal?.removeEventListener('abort', onAbort);
-      if (body !== undefined && remaining > 0) body.destroy(new Error(`connection closed with ${remaining} bytes of the file still to come`));
+      if (body !== undefined && remaining > 0)
+        body.destroy(new Error(`connection closed with ${remaining} bytes of the file still to come`));
       settle(undefined);
     });
     const timer = setTimeout(giveUp, request.timeoutMs);

@@ -53,7 +53,13 @@ export async function listDirectory(files: SandboxFiles, sandbox: string, relati
 }
 
 /** Every entry under `relative`, depth first; a directory that vanishes meanwhile is skipped. */
-export async function listRecursive(files: SandboxFiles, sandbox: string, relative: string, signal?: AbortSignal, depth = 0): Promise<ListedFile[]> {
+export async function listRecursive(
+  files: SandboxFiles,
+  sandbox: string,
+  relative: string,
+  signal?: AbortSignal,
+  depth = 0,
+): Promise<ListedFile[]> {
   let entries: ListedFile[];
   try {
     entries = await listDirectory(files, sandbox, relative, signal);

@@ -122,7 +122,10 @@ export class AgentFilesClient implements SandboxFiles {
       const fast = await fastDownload({
         baseUrl: this.transport.baseUrl,
         path: target,
-        headers: { 'User-Agent': `alluxio-mesos/${VERSION}`, ...(credentials === undefined ? {} : { Authorization: basicAuthorization(credentials) }) },
+        headers: {
+          'User-Agent': `alluxio-mesos/${VERSION}`,
+          ...(credentials === undefined ? {} : { Authorization: basicAuthorization(credentials) }),
+        },
         timeoutMs: this.downloadTimeoutMs,
         signal,
       });
@@ -143,7 +146,16 @@ export class AgentFilesClient implements SandboxFiles {
       } finally {
         response.close();
       }
-      this.check({ status: response.status, statusText: response.statusText, headers: response.headers, body: Buffer.concat(chunks), url: response.url }, path);
+      this.check(
+        {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+          body: Buffer.concat(chunks),
+          url: response.url,
+        },
+        path,
+      );
     }
     const declared = response.headers['content-length'];
     return { body: response.body, size: declared === undefined ? undefined : Number(declared), close: response.close };
@@ -180,7 +192,9 @@ export class AgentFilesClient implements SandboxFiles {
     if (response.status === 400 && /directory/i.test(text)) {
       throw new UsageError(`${path} on agent ${this.label} is a directory`, { hint: 'name a file inside it, or use --list' });
     }
-    throw new AgentAnswerError(`agent ${this.label} answered ${response.status} ${response.statusText}${text === '' ? '' : `: ${text}`} for ${path}`.trim());
+    throw new AgentAnswerError(
+      `agent ${this.label} answered ${response.status} ${response.statusText}${text === '' ? '' : `: ${text}`} for ${path}`.trim(),
+    );
   }
 }
 
@@ -219,10 +233,13 @@ function bytesOfLatin1(data: string, body: Buffer): Buffer {
 
 function garbage(where: string, body: Buffer, cause?: unknown): AgentAnswerError {
   const start = body.toString('utf8', 0, Math.min(body.length, 60));
-  return new AgentAnswerError(`${where} answered garbage where a /files/read answer was expected (${body.length} bytes, starting ${JSON.stringify(start)})`, {
-    hint: 'is this address a Mesos agent (not a proxy error page)?',
-    cause,
-  });
+  return new AgentAnswerError(
+    `${where} answered garbage where a /files/read answer was expected (${body.length} bytes, starting ${JSON.stringify(start)})`,
+    {
+      hint: 'is this address a Mesos agent (not a proxy error page)?',
+      cause,
+    },
+  );
 }
 
 export function parseBrowseBody(body: Buffer, where: string): SandboxEntry[] {
@@ -232,10 +249,17 @@ export function parseBrowseBody(body: Buffer, where: string): SandboxEntry[] {
   } catch (error) {
     throw new AgentAnswerError(`${where} answered garbage where a /files/browse listing was expected`, { cause: error });
   }
-  if (!Array.isArray(parsed)) throw new AgentAnswerError(`${where} answered ${typeof parsed} where a /files/browse listing (an array) was expected`);
+  if (!Array.isArray(parsed))
+    throw new AgentAnswerError(`${where} answered ${typeof parsed} where a /files/browse listing (an array) was expected`);
   return parsed.map((item: unknown, i) => {
     const entry = item as { path?: unknown; size?: unknown; mtime?: unknown; mode?: unknown } | null;
-    if (entry === null || typeof entry !== 'object' || typeof entry.path !== 'string' || typeof entry.size !== 'number' || typeof entry.mode !== 'string') {
+    if (
+      entry === null ||
+      typeof entry !== 'object' ||
+      typeof entry.path !== 'string' ||
+      typeof entry.size !== 'number' ||
+      typeof entry.mode !== 'string'
+    ) {
       throw new AgentAnswerError(`${where}: entry ${i} of the listing is not a file record`);
     }
     return {
@@ -254,7 +278,14 @@ export function parseBrowseBody(body: Buffer, where: string): SandboxEntry[] {
  * (shorter result) when the file ends first, e.g. it was truncated meanwhile. A read shorter than
  * asked ends its batch: what follows is asked again from where it really stopped.
  */
-export async function readRange(files: SandboxFiles, path: string, offset: number, length: number, signal?: AbortSignal, parallel = 4): Promise<Buffer> {
+export async function readRange(
+  files: SandboxFiles,
+  path: string,
+  offset: number,
+  length: number,
+  signal?: AbortSignal,
+  parallel = 4,
+): Promise<Buffer> {
   const parts: Buffer[] = [];
   let done = 0;
   while (done < length) {
@@ -285,8 +316,11 @@ export function sandboxChild(sandbox: string, name: string): string {
   const segments = name.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (segments.length === 0) throw new UsageError(`"${name}" does not name a file in the sandbox`);
   if (segments.some((segment) => segment === '..')) {
-    throw new UsageError(`"${name}" leaves the sandbox ("..")`, { hint: 'name a file relative to the sandbox, e.g. stdout or logs/worker.log' });
+    throw new UsageError(`"${name}" leaves the sandbox ("..")`, {
+      hint: 'name a file relative to the sandbox, e.g. stdout or logs/worker.log',
+    });
   }
-  if (name.startsWith('/')) throw new UsageError(`"${name}" is absolute`, { hint: 'name a file relative to the sandbox, e.g. stdout or logs/worker.log' });
+  if (name.startsWith('/'))
+    throw new UsageError(`"${name}" is absolute`, { hint: 'name a file relative to the sandbox, e.g. stdout or logs/worker.log' });
   return `${sandbox.replace(/\/+$/, '')}/${segments.join('/')}`;
 }

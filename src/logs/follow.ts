@@ -71,7 +71,12 @@ export async function follow(sources: readonly FollowSource[], options: FollowOp
   const maxInterval = options.maxIntervalMs ?? 5000;
   const maxBytes = options.maxBytesPerPoll ?? 4 * 1024 * 1024;
   const idleMs = options.untilExit?.idleMs ?? 3000;
-  const states: SourceState[] = sources.map((source) => ({ source, cursor: source.offset, decoder: new Utf8LineDecoder(source.offset), failing: false }));
+  const states: SourceState[] = sources.map((source) => ({
+    source,
+    cursor: source.offset,
+    decoder: new Utf8LineDecoder(source.offset),
+    failing: false,
+  }));
   let interval = baseInterval;
   let lastChange = options.clock.now();
   let lastDiscovery = options.clock.now();

@@ -107,7 +107,12 @@ export interface ListedFile extends SandboxEntry {
 
 /** `--list`: mode, size, modification time (UTC), name; directories end with `/`. */
 export function formatListing(entries: readonly ListedFile[]): string {
-  const rows = entries.map((entry) => [entry.mode, formatSize(entry.size), formatTime(entry.mtime), entry.directory ? `${entry.name}/` : entry.name]);
+  const rows = entries.map((entry) => [
+    entry.mode,
+    formatSize(entry.size),
+    formatTime(entry.mtime),
+    entry.directory ? `${entry.name}/` : entry.name,
+  ]);
   const sizeWidth = Math.max(0, ...rows.map((row) => row[1]!.length));
   return rows.map((row) => `${row[0]}  ${row[1]!.padStart(sizeWidth)}  ${row[2]}  ${row[3]}`).join('\n') + (rows.length > 0 ? '\n' : '');
 }
@@ -125,5 +130,8 @@ export function formatSize(bytes: number): string {
 }
 
 function formatTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(seconds * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }

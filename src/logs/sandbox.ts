@@ -103,7 +103,12 @@ export function findExecutorDirectory(state: unknown, frameworkId: string, execu
 }
 
 /** Lists the sandbox; a sandbox that is no longer there is a clear SandboxGoneError. */
-export async function browseSandbox(files: SandboxFiles, location: Pick<SandboxLocation, 'path'>, task: TaskCandidate, subdirectory?: string): Promise<SandboxEntry[]> {
+export async function browseSandbox(
+  files: SandboxFiles,
+  location: Pick<SandboxLocation, 'path'>,
+  task: TaskCandidate,
+  subdirectory?: string,
+): Promise<SandboxEntry[]> {
   const path = subdirectory === undefined ? location.path : `${location.path}/${subdirectory}`;
   try {
     return await files.browse(path);

@@ -46,7 +46,13 @@ export async function tailLines(files: SandboxFiles, path: string, count: number
 }
 
 /** As tailLines, for a file whose size is already known. */
-export async function tailLinesOfSize(files: SandboxFiles, path: string, count: number, size: number, options: TailOptions = {}): Promise<TailResult> {
+export async function tailLinesOfSize(
+  files: SandboxFiles,
+  path: string,
+  count: number,
+  size: number,
+  options: TailOptions = {},
+): Promise<TailResult> {
   const maxWindow = options.maxWindow ?? 1024 * 1024;
   const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
   let window = Math.min(options.initialWindow ?? 64 * 1024, maxWindow);
@@ -69,7 +75,8 @@ export async function tailLinesOfSize(files: SandboxFiles, path: string, count: 
     if (chunk.length < length) {
       // The file shrank under us (truncated, rotated): start over on what it is now.
       const restarts = (options as InternalTailOptions).restarts ?? 0;
-      if (restarts >= 3) throw new OperationError(`${path} on agent ${files.label} keeps shrinking while it is read`, { hint: 'try again' });
+      if (restarts >= 3)
+        throw new OperationError(`${path} on agent ${files.label} keeps shrinking while it is read`, { hint: 'try again' });
       return tailLines(files, path, count, { ...options, restarts: restarts + 1 } as InternalTailOptions);
     }
     chunks.push(chunk);

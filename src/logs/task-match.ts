@@ -29,7 +29,16 @@ export type MatchOutcome =
   | { kind: 'only-completed'; matches: TaskCandidate[] }
   | { kind: 'none' };
 
-const TERMINAL_STATES = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR']);
+const TERMINAL_STATES = new Set([
+  'TASK_FINISHED',
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_LOST',
+  'TASK_ERROR',
+  'TASK_DROPPED',
+  'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR',
+]);
 
 export function isTerminalState(state: string): boolean {
   return TERMINAL_STATES.has(state);
@@ -43,7 +52,8 @@ type Tier = (task: TaskCandidate) => boolean;
 
 export function matchTask(query: string, candidates: readonly TaskCandidate[], options: MatchOptions = {}): MatchOutcome {
   const wanted = validateQuery(query);
-  const keys = (task: TaskCandidate): string[] => [task.alias, task.taskId, task.name].filter((key): key is string => key !== undefined && key !== '');
+  const keys = (task: TaskCandidate): string[] =>
+    [task.alias, task.taskId, task.name].filter((key): key is string => key !== undefined && key !== '');
   const tiers: Tier[] = [
     (task) => keys(task).includes(wanted),
     (task) => [task.alias, task.taskId].some((key) => key !== undefined && key.startsWith(wanted)),
@@ -57,7 +67,9 @@ export function matchTask(query: string, candidates: readonly TaskCandidate[], o
     const matches = sortTasks(candidates.filter(tier));
     if (matches.length === 0) continue;
     if (isGlob(wanted) && candidates.length > 1 && matches.length === candidates.length) {
-      throw new UsageError(`"${query}" matches every task of the framework`, { hint: 'name one task: an alias such as worker-3, or a task id' });
+      throw new UsageError(`"${query}" matches every task of the framework`, {
+        hint: 'name one task: an alias such as worker-3, or a task id',
+      });
     }
     const live = options.includeCompleted === true ? matches : matches.filter((task) => !isTerminalState(task.state));
     if (live.length === 1) return { kind: 'one', task: live[0]! };
@@ -69,9 +81,12 @@ export function matchTask(query: string, candidates: readonly TaskCandidate[], o
 
 function validateQuery(query: string): string {
   const wanted = query.trim();
-  if (wanted === '') throw new UsageError('the task name is empty', { hint: 'give an alias such as worker-3, a task id, or a unique part of one' });
+  if (wanted === '')
+    throw new UsageError('the task name is empty', { hint: 'give an alias such as worker-3, a task id, or a unique part of one' });
   if (/^[*?.%]+$/.test(wanted)) {
-    throw new UsageError(`"${query}" would match every task`, { hint: 'name one task: an alias such as worker-3, or a task id (--all-tasks with --bundle takes them all)' });
+    throw new UsageError(`"${query}" would match every task`, {
+      hint: 'name one task: an alias such as worker-3, or a task id (--all-tasks with --bundle takes them all)',
+    });
   }
   return wanted;
 }
@@ -81,7 +96,10 @@ function isGlob(text: string): boolean {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`);
 }
 
@@ -101,7 +119,9 @@ export function sortTasks(tasks: readonly TaskCandidate[]): TaskCandidate[] {
  * number is the one in the id or name (`alluxio-worker-3`), else the task's rank by numeric id
  * (the Alluxio scheduler numbers its tasks 1, 2, ...) or by start time.
  */
-export function assignAliases<T extends Omit<TaskCandidate, 'alias'> & { alias?: string | undefined }>(tasks: readonly T[]): Array<T & { alias: string | undefined }> {
+export function assignAliases<T extends Omit<TaskCandidate, 'alias'> & { alias?: string | undefined }>(
+  tasks: readonly T[],
+): Array<T & { alias: string | undefined }> {
   const roleOf = (task: T): 'master' | 'worker' | undefined => {
     const text = `${task.name} ${task.taskId}`.toLowerCase();
     return text.includes('master') ? 'master' : text.includes('worker') ? 'worker' : undefined;

@@ -51,11 +51,7 @@ export class ConfigError extends AlluxioMesosError {
   readonly file: string | undefined;
   readonly line: number | undefined;
 
-  constructor(
-    message: string,
-    location: { key?: string; file?: string; line?: number } = {},
-    details: ErrorDetails = {},
-  ) {
+  constructor(message: string, location: { key?: string; file?: string; line?: number } = {}, details: ErrorDetails = {}) {
     super(message, ExitCode.USAGE, details);
     this.key = location.key;
     this.file = location.file;

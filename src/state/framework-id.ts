@@ -24,12 +24,17 @@ export function resolveFrameworkId(frameworks: readonly FrameworkRecord[], choic
       });
     }
     if (pick.length > 1) {
-      throw new UsageError(`${pick.length} frameworks are named "${choice.frameworkName}": ${pick.map((framework) => framework.frameworkId).join(', ')}`, {
-        hint: 'choose one with --framework-id',
-      });
+      throw new UsageError(
+        `${pick.length} frameworks are named "${choice.frameworkName}": ${pick.map((framework) => framework.frameworkId).join(', ')}`,
+        {
+          hint: 'choose one with --framework-id',
+        },
+      );
     }
     return pick[0]!.frameworkId;
   }
   if (choice.savedFrameworkId !== undefined && choice.savedFrameworkId !== '') return choice.savedFrameworkId;
-  throw new UsageError(`no framework to ${choice.purpose ?? 'read logs of'}`, { hint: 'deploy one first, or pass --framework-id or --framework-name' });
+  throw new UsageError(`no framework to ${choice.purpose ?? 'read logs of'}`, {
+    hint: 'deploy one first, or pass --framework-id or --framework-name',
+  });
 }

@@ -105,8 +105,20 @@ export function cloneLedger(ledger: Ledger): Ledger {
 }
 
 const TASK_STATES = new Set<string>([
-  'TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED',
-  'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_UNREACHABLE', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN',
+  'TASK_STAGING',
+  'TASK_STARTING',
+  'TASK_RUNNING',
+  'TASK_KILLING',
+  'TASK_FINISHED',
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_ERROR',
+  'TASK_LOST',
+  'TASK_DROPPED',
+  'TASK_UNREACHABLE',
+  'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR',
+  'TASK_UNKNOWN',
 ]);
 
 /** Parses and validates ledger text; anything malformed is a ConfigError naming the file and the fix. */
@@ -150,11 +162,28 @@ export function parseLedger(text: string, file?: string): Ledger {
     const alias = str('alias');
     if (seen.has(alias)) fail(`alias ${alias} appears twice`);
     seen.add(alias);
-    const ports = Array.isArray(t.ports) && t.ports.every((p) => positiveInt(p) !== undefined) ? (t.ports as number[]) : fail(`${where}.ports must be a list of ports`);
-    const failures = Array.isArray(t.failures) && t.failures.every((f) => typeof f === 'number') ? (t.failures as number[]) : fail(`${where}.failures must be a list of times`);
-    const healthy = t.healthy === null || t.healthy === undefined ? undefined : typeof t.healthy === 'boolean' ? t.healthy : fail(`${where}.healthy must be a boolean`);
-    const lastFailure = t.lastFailure === null || t.lastFailure === undefined ? undefined : (asRecord(t.lastFailure) as unknown as LedgerFailure | undefined) ?? fail(`${where}.lastFailure must be an object`);
-    const kill = t.killRequested === null || t.killRequested === undefined ? undefined : asRecord(t.killRequested) ?? fail(`${where}.killRequested must be an object`);
+    const ports =
+      Array.isArray(t.ports) && t.ports.every((p) => positiveInt(p) !== undefined)
+        ? (t.ports as number[])
+        : fail(`${where}.ports must be a list of ports`);
+    const failures =
+      Array.isArray(t.failures) && t.failures.every((f) => typeof f === 'number')
+        ? (t.failures as number[])
+        : fail(`${where}.failures must be a list of times`);
+    const healthy =
+      t.healthy === null || t.healthy === undefined
+        ? undefined
+        : typeof t.healthy === 'boolean'
+          ? t.healthy
+          : fail(`${where}.healthy must be a boolean`);
+    const lastFailure =
+      t.lastFailure === null || t.lastFailure === undefined
+        ? undefined
+        : ((asRecord(t.lastFailure) as unknown as LedgerFailure | undefined) ?? fail(`${where}.lastFailure must be an object`));
+    const kill =
+      t.killRequested === null || t.killRequested === undefined
+        ? undefined
+        : (asRecord(t.killRequested) ?? fail(`${where}.killRequested must be an object`));
     const relaunchAt = t.relaunchAt === null || t.relaunchAt === undefined ? undefined : num('relaunchAt');
     return {
       alias,
@@ -217,7 +246,11 @@ export function fileLedgerStore(path: string): LedgerStore {
         text = await readFile(path, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw new ConfigError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: path }, { cause: error });
+        throw new ConfigError(
+          `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+          { file: path },
+          { cause: error },
+        );
       }
       return parseLedger(text, path);
     },

@@ -49,7 +49,8 @@ function portsOf(task: TaskRecord): number[] {
   const ports: number[] = [];
   for (const resource of task.resources) {
     if (resource.name !== 'ports') continue;
-    for (const range of resource.ranges?.range ?? []) for (let port = range.begin; port <= range.end && ports.length < 16; port++) ports.push(port);
+    for (const range of resource.ranges?.range ?? [])
+      for (let port = range.begin; port <= range.end && ports.length < 16; port++) ports.push(port);
   }
   return ports;
 }
@@ -128,14 +129,21 @@ export function buildStatus(input: {
   };
 }
 
-function failoverLeft(state: StatusReport['framework']['state'], timeoutSeconds: number | undefined, disconnectedAt: number | undefined, now: number): number | null {
+function failoverLeft(
+  state: StatusReport['framework']['state'],
+  timeoutSeconds: number | undefined,
+  disconnectedAt: number | undefined,
+  now: number,
+): number | null {
   if (state !== 'disconnected' || timeoutSeconds === undefined || disconnectedAt === undefined) return null;
   return Math.max(0, Math.round(timeoutSeconds - (now - disconnectedAt) / 1000));
 }
 
 export async function collectStatus(client: MesosMasterClient, frameworkId: string, ledger: Ledger | undefined): Promise<StatusReport> {
   const [frameworks, tasks, agents] = await Promise.all([client.getFrameworks(), client.getTasks(), client.getAgents()]);
-  const framework = frameworks.find((candidate) => candidate.frameworkId === frameworkId && !candidate.completed) ?? frameworks.find((candidate) => candidate.frameworkId === frameworkId);
+  const framework =
+    frameworks.find((candidate) => candidate.frameworkId === frameworkId && !candidate.completed) ??
+    frameworks.find((candidate) => candidate.frameworkId === frameworkId);
   const hostnames = new Map(agents.map((agent) => [agent.agentId, agent.hostname]));
   return buildStatus({ frameworkId, framework, tasks, hostnames, ledger });
 }

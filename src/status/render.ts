@@ -29,7 +29,11 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
     String(task.relaunches),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (row: readonly string[]): string => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const format = (row: readonly string[]): string =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   lines.push(chalk.bold(format(header)));
   for (const row of rows) {
     const text = format(row);

@@ -125,12 +125,7 @@ declare module 'node-zookeeper-client' {
   /** `error` is an Exception for ZooKeeper errors, a plain Error otherwise. */
   export type ErrorCallback = (error: Error | Exception | null) => void;
 
-  export type ClientEventName =
-    | 'connected'
-    | 'connectedReadOnly'
-    | 'disconnected'
-    | 'expired'
-    | 'authenticationFailed';
+  export type ClientEventName = 'connected' | 'connectedReadOnly' | 'disconnected' | 'expired' | 'authenticationFailed';
 
   /** An EventEmitter at runtime; only the events the client emits are declared. */
   export interface Client {
@@ -143,17 +138,8 @@ declare module 'node-zookeeper-client' {
     addAuthInfo(scheme: string, auth: Buffer): void;
 
     create(path: string, callback: (error: Error | Exception | null, path: string) => void): void;
-    create(
-      path: string,
-      data: Buffer | null,
-      callback: (error: Error | Exception | null, path: string) => void,
-    ): void;
-    create(
-      path: string,
-      data: Buffer | null,
-      mode: number,
-      callback: (error: Error | Exception | null, path: string) => void,
-    ): void;
+    create(path: string, data: Buffer | null, callback: (error: Error | Exception | null, path: string) => void): void;
+    create(path: string, data: Buffer | null, mode: number, callback: (error: Error | Exception | null, path: string) => void): void;
     create(
       path: string,
       data: Buffer | null,
@@ -167,50 +153,23 @@ declare module 'node-zookeeper-client' {
     removeRecursive(path: string, callback: ErrorCallback): void;
 
     exists(path: string, callback: (error: Error | Exception | null, stat: Stat | null) => void): void;
-    exists(
-      path: string,
-      watcher: Watcher,
-      callback: (error: Error | Exception | null, stat: Stat | null) => void,
-    ): void;
+    exists(path: string, watcher: Watcher, callback: (error: Error | Exception | null, stat: Stat | null) => void): void;
 
-    getChildren(
-      path: string,
-      callback: (error: Error | Exception | null, children: string[], stat: Stat) => void,
-    ): void;
-    getChildren(
-      path: string,
-      watcher: Watcher,
-      callback: (error: Error | Exception | null, children: string[], stat: Stat) => void,
-    ): void;
+    getChildren(path: string, callback: (error: Error | Exception | null, children: string[], stat: Stat) => void): void;
+    getChildren(path: string, watcher: Watcher, callback: (error: Error | Exception | null, children: string[], stat: Stat) => void): void;
 
-    getData(
-      path: string,
-      callback: (error: Error | Exception | null, data: Buffer | undefined, stat: Stat) => void,
-    ): void;
+    getData(path: string, callback: (error: Error | Exception | null, data: Buffer | undefined, stat: Stat) => void): void;
     getData(
       path: string,
       watcher: Watcher,
       callback: (error: Error | Exception | null, data: Buffer | undefined, stat: Stat) => void,
     ): void;
 
-    setData(
-      path: string,
-      data: Buffer | null,
-      callback: (error: Error | Exception | null, stat: Stat) => void,
-    ): void;
-    setData(
-      path: string,
-      data: Buffer | null,
-      version: number,
-      callback: (error: Error | Exception | null, stat: Stat) => void,
-    ): void;
+    setData(path: string, data: Buffer | null, callback: (error: Error | Exception | null, stat: Stat) => void): void;
+    setData(path: string, data: Buffer | null, version: number, callback: (error: Error | Exception | null, stat: Stat) => void): void;
 
     mkdirp(path: string, callback: (error: Error | Exception | null, path: string) => void): void;
-    mkdirp(
-      path: string,
-      data: Buffer | null,
-      callback: (error: Error | Exception | null, path: string) => void,
-    ): void;
+    mkdirp(path: string, data: Buffer | null, callback: (error: Error | Exception | null, path: string) => void): void;
     mkdirp(
       path: string,
       data: Buffer | null,

@@ -16,7 +16,12 @@ const SILENT: Progress = { text() {}, succeed() {}, fail() {}, stop() {} };
 export async function startProgress(io: Io, message: string, options: { enabled: boolean; color: boolean }): Promise<Progress> {
   if (!options.enabled || !io.stderrIsTTY) return SILENT;
   const { default: ora } = await import('ora');
-  const spinner = ora({ text: message, stream: io.stderr as NodeJS.WritableStream, color: options.color ? 'cyan' : false, isEnabled: true }).start();
+  const spinner = ora({
+    text: message,
+    stream: io.stderr as NodeJS.WritableStream,
+    color: options.color ? 'cyan' : false,
+    isEnabled: true,
+  }).start();
   return {
     text: (next) => {
       spinner.text = next;

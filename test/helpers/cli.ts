@@ -29,7 +29,10 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   return { ...env, ...extra };
 }
 
-export async function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export async function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   assertBuilt();
   const result = await execa('node', [BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,

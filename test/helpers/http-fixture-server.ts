@@ -121,7 +121,8 @@ export class FixtureServer {
   }
 
   private answer(socket: net.Socket, request: RecordedRequest): void {
-    const route = this.routes.get(`${request.method} ${request.path}`) ?? this.routes.get(`${request.method} ${request.path.split('?')[0] ?? ''}`);
+    const route =
+      this.routes.get(`${request.method} ${request.path}`) ?? this.routes.get(`${request.method} ${request.path.split('?')[0] ?? ''}`);
     let response: FixtureResponse = { status: 404, statusText: 'Not Found' };
     if (route !== undefined) {
       const answer = route.answers[Math.min(route.next, route.answers.length - 1)];
@@ -156,9 +157,13 @@ export class FixtureServer {
       return;
     }
     const send = (): void => {
-      const body = response.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body, 'utf8');
+      const body =
+        response.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body, 'utf8');
       const headers = { 'Content-Length': String(body.length), ...response.headers };
-      const head = [`HTTP/1.1 ${response.status} ${response.statusText ?? STATUS_TEXT[response.status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+      const head = [
+        `HTTP/1.1 ${response.status} ${response.statusText ?? STATUS_TEXT[response.status] ?? ''}`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+      ];
       socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
     };
     if (response.delayMs === undefined) send();

@@ -16,10 +16,12 @@ export interface PtySession {
   output(): string;
 }
 
- 
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Z0-9]|\u001b[=>]/g;
 
-export function startPty(command: string, options: { cwd: string; env: Record<string, string | undefined>; timeoutMs?: number }): PtySession {
+export function startPty(
+  command: string,
+  options: { cwd: string; env: Record<string, string | undefined>; timeoutMs?: number },
+): PtySession {
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: options.cwd,
     env: { ...options.env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '40' } as NodeJS.ProcessEnv,

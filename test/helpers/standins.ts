@@ -24,7 +24,11 @@ export async function standins(marker: string): Promise<StandinProcess[]> {
     if (match === null) continue;
     const args = match[2] as string;
     if (!args.includes(marker) || !/\bnode\b/.test(args)) continue;
-    const role = args.includes('alluxio.master.AlluxioMaster') ? 'master' : args.includes('alluxio.worker.AlluxioWorker') ? 'worker' : undefined;
+    const role = args.includes('alluxio.master.AlluxioMaster')
+      ? 'master'
+      : args.includes('alluxio.worker.AlluxioWorker')
+        ? 'worker'
+        : undefined;
     if (role === undefined) continue;
     found.push({ pid: Number(match[1]), role, taskId: /\/executors\/([^/\s]+)\/runs\//.exec(args)?.[1], args });
   }

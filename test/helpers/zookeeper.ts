@@ -29,12 +29,18 @@ const JAR_CANDIDATES = ['/usr/share/java/zookeeper.jar', '/usr/share/zookeeper/z
 export type Availability = { available: true; java: string; jar: string } | { available: false; reason: string };
 
 export function zookeeperAvailable(): Availability {
-  const jar = [process.env.ZOOKEEPER_JAR, ...JAR_CANDIDATES].find((candidate): candidate is string => candidate !== undefined && existsSync(candidate));
+  const jar = [process.env.ZOOKEEPER_JAR, ...JAR_CANDIDATES].find(
+    (candidate): candidate is string => candidate !== undefined && existsSync(candidate),
+  );
   if (jar === undefined) {
-    return { available: false, reason: `no ZooKeeper jar (looked for ${JAR_CANDIDATES.join(', ')}); install it with: apt-get install -y zookeeper` };
+    return {
+      available: false,
+      reason: `no ZooKeeper jar (looked for ${JAR_CANDIDATES.join(', ')}); install it with: apt-get install -y zookeeper`,
+    };
   }
   const java = findJava();
-  if (java === undefined) return { available: false, reason: 'no java on PATH or in JAVA_HOME (apt-get install -y zookeeper pulls one in)' };
+  if (java === undefined)
+    return { available: false, reason: 'no java on PATH or in JAVA_HOME (apt-get install -y zookeeper pulls one in)' };
   return { available: true, java, jar };
 }
 
@@ -98,7 +104,16 @@ async function startOnce(java: string, jar: string): Promise<ZooKeeperServer> {
   );
   const child = spawn(
     java,
-    ['-Xmx128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Dzookeeper.admin.enableServer=false', '-cp', jar, 'org.apache.zookeeper.server.ZooKeeperServerMain', config],
+    [
+      '-Xmx128m',
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      '-Dzookeeper.admin.enableServer=false',
+      '-cp',
+      jar,
+      'org.apache.zookeeper.server.ZooKeeperServerMain',
+      config,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -181,7 +196,6 @@ function findJava(): string | undefined {
 // include/mesos/mesos.proto, so that the hand-written decoder is checked against an independent
 // encoder.
 
-
 export interface FakeMasterInfo {
   id: string;
   /** IPv4 dotted quad; packed into MasterInfo.ip the way Mesos does. */
@@ -263,7 +277,9 @@ export function closeClient(client: Client): Promise<void> {
 }
 
 export function mkdirp(client: Client, path: string, acls: ACL[] = ACL.OPEN_ACL_UNSAFE): Promise<void> {
-  return new Promise((resolve, reject) => client.mkdirp(path, null, acls, CreateMode.PERSISTENT, (error) => (error === null ? resolve() : reject(error))));
+  return new Promise((resolve, reject) =>
+    client.mkdirp(path, null, acls, CreateMode.PERSISTENT, (error) => (error === null ? resolve() : reject(error))),
+  );
 }
 
 export function children(client: Client, path: string): Promise<string[]> {
@@ -287,7 +303,9 @@ export async function registerMaster(
   const data = format === 'json' ? encodeMasterInfoJson(info) : encodeMasterInfoProtobuf(info);
   const acls = auth === undefined ? ACL.OPEN_ACL_UNSAFE : [new ACL(Permission.ALL, new Id('digest', digestId(auth.user, auth.password)))];
   const created = await new Promise<string>((resolve, reject) =>
-    client.create(`${path}/${label}`, data, acls, CreateMode.EPHEMERAL_SEQUENTIAL, (error, name) => (error === null ? resolve(name) : reject(error))),
+    client.create(`${path}/${label}`, data, acls, CreateMode.EPHEMERAL_SEQUENTIAL, (error, name) =>
+      error === null ? resolve(name) : reject(error),
+    ),
   );
   let closing: Promise<void> | undefined;
   return { client, node: created.slice(created.lastIndexOf('/') + 1), close: () => (closing ??= closeClient(client)) };

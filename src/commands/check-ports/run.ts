@@ -79,7 +79,13 @@ export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags)
     throw error;
   }
   const analyze = (requirements: CheckPortsRequirements): CheckPortsReport =>
-    analyzeCheckPorts({ master: masterInfo, agents, requirements, strict: flags.strict === true, suggestPorts: flags.suggestPorts === true });
+    analyzeCheckPorts({
+      master: masterInfo,
+      agents,
+      requirements,
+      strict: flags.strict === true,
+      suggestPorts: flags.suggestPorts === true,
+    });
   const report = analyze(requirementsFromSite(site));
 
   for (const warning of site.warnings) io.stderr.write(`warning: ${warning}\n`);
@@ -91,23 +97,32 @@ export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags)
 
   if (!suggestion.ok) {
     if (!globals.json) io.stdout.write(renderCheckPortsText(report, { color }));
-    throw new UsageError('no ports could be suggested, so nothing was written', { hint: 'make ports available with the --resources fix shown above' });
+    throw new UsageError('no ports could be suggested, so nothing was written', {
+      hint: 'make ports available with the --resources fix shown above',
+    });
   }
   const written = await writeSuggestedPorts(site, suggestion.properties);
   // The verdict that matters now is the one for the ports just written.
   const after = analyze(requirementsFromSite(await loadSite(globals.confDir)));
   if (globals.json) {
-    io.stdout.write(`${JSON.stringify({ ...report, written: { file: written.file, backup: written.backup, verdict: after.verdict, summary: after.summary } })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ...report, written: { file: written.file, backup: written.backup, verdict: after.verdict, summary: after.summary } })}\n`,
+    );
   } else {
     io.stdout.write(renderCheckPortsText(report, { color }));
     io.stdout.write(`\n${written.diff}`);
     io.stdout.write(`\nWrote ${written.file}${written.backup === null ? '' : ` (previous version: ${written.backup})`}\n`);
-    io.stdout.write(`With the new ports: ${after.summary.line}; ${after.verdict.ok ? 'Alluxio can be placed' : `still failing: ${after.verdict.reasons.join('; ')}`}\n`);
+    io.stdout.write(
+      `With the new ports: ${after.summary.line}; ${after.verdict.ok ? 'Alluxio can be placed' : `still failing: ${after.verdict.reasons.join('; ')}`}\n`,
+    );
   }
   return after.verdict.ok ? ExitCode.OK : ExitCode.FAILED;
 }
 
-async function writeSuggestedPorts(site: LoadedSite, properties: readonly string[]): Promise<{ file: string; backup: string | null; diff: string }> {
+async function writeSuggestedPorts(
+  site: LoadedSite,
+  properties: readonly string[],
+): Promise<{ file: string; backup: string | null; diff: string }> {
   const doc = site.doc.clone();
   for (const line of properties) {
     const separator = line.indexOf('=');
@@ -117,7 +132,10 @@ async function writeSuggestedPorts(site: LoadedSite, properties: readonly string
   const before = site.doc.toString();
   const after = doc.toString();
   if (before === after) return { file: site.file, backup: null, diff: '' };
-  const diff = unifiedDiff(redactSecrets(site.doc).toString(), redactSecrets(doc).toString(), { fromFile: `${site.file} (current)`, toFile: `${site.file} (new)` });
+  const diff = unifiedDiff(redactSecrets(site.doc).toString(), redactSecrets(doc).toString(), {
+    fromFile: `${site.file} (current)`,
+    toFile: `${site.file} (new)`,
+  });
   await mkdir(path.dirname(site.file), { recursive: true });
   const result = await writePropertiesFile(site.file, doc, site.loaded === undefined ? {} : { encoding: site.loaded.encoding });
   return { file: result.path, backup: result.backupPath ?? null, diff };

@@ -11,4 +11,3 @@ export function addConnectionOptions(command: Command): Command {
     .option('--ca-file <file>', 'CA certificate(s) to trust for an https:// master')
     .option('--insecure', 'do not verify the https:// master certificate');
 }
-

@@ -27,7 +27,12 @@ export interface TeardownResult {
   stoppedScheduler: number | null;
 }
 
-export async function teardownFramework(ctx: CommandContext, flags: ConnectionFlags & { frameworkId?: string }, site: LoadedSite, options: { yes: boolean }): Promise<number> {
+export async function teardownFramework(
+  ctx: CommandContext,
+  flags: ConnectionFlags & { frameworkId?: string },
+  site: LoadedSite,
+  options: { yes: boolean },
+): Promise<number> {
   const { io, globals } = ctx;
   const ledgerFile = ledgerPath(globals.confDir);
   const ledger = await fileLedgerStore(ledgerFile).load();
@@ -39,9 +44,18 @@ export async function teardownFramework(ctx: CommandContext, flags: ConnectionFl
   }
 
   const connection = await openMaster(ctx, flags, site);
-  const result: TeardownResult = { frameworkId, name: null, tornDown: false, knownToMesos: false, ledgerCleared: false, stoppedScheduler: null };
+  const result: TeardownResult = {
+    frameworkId,
+    name: null,
+    tornDown: false,
+    knownToMesos: false,
+    ledgerCleared: false,
+    stoppedScheduler: null,
+  };
   try {
-    const framework = (await connection.client.getFrameworks()).find((candidate) => candidate.frameworkId === frameworkId && !candidate.completed);
+    const framework = (await connection.client.getFrameworks()).find(
+      (candidate) => candidate.frameworkId === frameworkId && !candidate.completed,
+    );
     result.knownToMesos = framework !== undefined;
     result.name = framework?.name ?? null;
     if (framework !== undefined) {
@@ -63,19 +77,27 @@ export async function teardownFramework(ctx: CommandContext, flags: ConnectionFl
   if (globals.json) {
     io.stdout.write(`${JSON.stringify(result)}\n`);
   } else if (result.tornDown) {
-    io.stdout.write(`Tore down framework ${result.name} (${frameworkId}): Mesos is killing its tasks.${result.ledgerCleared ? ` Cleared ${ledgerFile}.` : ''}\n`);
+    io.stdout.write(
+      `Tore down framework ${result.name} (${frameworkId}): Mesos is killing its tasks.${result.ledgerCleared ? ` Cleared ${ledgerFile}.` : ''}\n`,
+    );
   } else {
-    io.stdout.write(`Mesos no longer knows framework ${frameworkId} (already torn down, or its failover timeout expired).${result.ledgerCleared ? ` Cleared ${ledgerFile}.` : ''}\n`);
+    io.stdout.write(
+      `Mesos no longer knows framework ${frameworkId} (already torn down, or its failover timeout expired).${result.ledgerCleared ? ` Cleared ${ledgerFile}.` : ''}\n`,
+    );
   }
   return ExitCode.OK;
 }
 
 async function confirmByName(ctx: CommandContext, name: string, frameworkId: string): Promise<void> {
   if (!canPrompt(ctx.io, ctx.globals.yes)) {
-    throw new UsageError(`tearing down ${name} (${frameworkId}) kills every Alluxio task it runs`, { hint: 'pass --yes to confirm without a prompt' });
+    throw new UsageError(`tearing down ${name} (${frameworkId}) kills every Alluxio task it runs`, {
+      hint: 'pass --yes to confirm without a prompt',
+    });
   }
   const prompter = await inquirerPrompter(ctx.io);
-  const typed = await prompter.input({ message: `This kills every Alluxio master and worker of ${frameworkId}. Type the framework name (${name}) to confirm` });
+  const typed = await prompter.input({
+    message: `This kills every Alluxio master and worker of ${frameworkId}. Type the framework name (${name}) to confirm`,
+  });
   if (typed.trim() !== name) throw new UsageError(`"${typed.trim()}" is not the framework name; nothing was torn down`);
 }
 
@@ -110,7 +132,11 @@ async function stopDetachedScheduler(confDir: string): Promise<number | null> {
 }
 
 /** TEARDOWN needs a stream id, so subscribe as the framework (a failover), then tear it down. */
-async function sendTeardown(transport: ConstructorParameters<typeof HttpSchedulerClient>[0], framework: FrameworkRecord, site: LoadedSite): Promise<void> {
+async function sendTeardown(
+  transport: ConstructorParameters<typeof HttpSchedulerClient>[0],
+  framework: FrameworkRecord,
+  site: LoadedSite,
+): Promise<void> {
   const { frameworkId } = framework;
   const scheduler = new HttpSchedulerClient(transport, 'application/json');
   // Mesos refuses a failover that changes the principal (or user): present the framework as registered.
@@ -127,8 +153,10 @@ async function sendTeardown(transport: ConstructorParameters<typeof HttpSchedule
     const events = subscription.events[Symbol.asyncIterator]();
     for (;;) {
       const next = await events.next();
-      if (next.done === true) throw new OperationError(`the master closed the stream before confirming framework ${frameworkId}`, { retriable: true });
-      if (next.value.type === 'ERROR') throw new OperationError(`Mesos refused to let us act as ${frameworkId}: ${next.value.error?.message ?? 'no reason'}`);
+      if (next.done === true)
+        throw new OperationError(`the master closed the stream before confirming framework ${frameworkId}`, { retriable: true });
+      if (next.value.type === 'ERROR')
+        throw new OperationError(`Mesos refused to let us act as ${frameworkId}: ${next.value.error?.message ?? 'no reason'}`);
       if (next.value.type === 'SUBSCRIBED') break;
     }
     await scheduler.call(calls.withFrameworkId(calls.teardown(), { value: frameworkId }), subscription.streamId);

@@ -12,7 +12,10 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
     .command('deploy')
     .description('run the Alluxio framework: launch the master(s) and one worker per agent, and keep them running');
   addConnectionOptions(command)
-    .option('--jar-url <LOCAL|url>', 'LOCAL (Alluxio at alluxio.home on every agent) or an Alluxio tarball URL (default: from alluxio-site.properties)')
+    .option(
+      '--jar-url <LOCAL|url>',
+      'LOCAL (Alluxio at alluxio.home on every agent) or an Alluxio tarball URL (default: from alluxio-site.properties)',
+    )
     .option('--alluxio-home <dir>', 'Alluxio install directory on the agents, with --jar-url LOCAL')
     .option('--alluxio-master <host>', 'run the Alluxio master on this agent host only')
     .option('--max-workers <n>', 'at most this many workers (default: one per agent)')

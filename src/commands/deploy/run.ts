@@ -62,15 +62,24 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   const options: DeployOptions = {
     ...(flags.jarUrl === undefined ? {} : { jarUrl: flags.jarUrl }),
     ...(flags.alluxioHome === undefined ? {} : { alluxioHome: flags.alluxioHome }),
-    ...((flags.alluxioMaster ?? site.settings.alluxioMaster) === undefined ? {} : { alluxioMaster: flags.alluxioMaster ?? site.settings.alluxioMaster }),
+    ...((flags.alluxioMaster ?? site.settings.alluxioMaster) === undefined
+      ? {}
+      : { alluxioMaster: flags.alluxioMaster ?? site.settings.alluxioMaster }),
     ...(maxWorkers === undefined ? {} : { maxWorkers }),
     name: flags.name ?? DEFAULT_FRAMEWORK_NAME,
     failoverTimeoutSeconds: positiveNumber('--failover-timeout', flags.failoverTimeout) ?? DEFAULT_FAILOVER_TIMEOUT_SECONDS,
-    ...((flags.principal ?? site.config.mesos.principal) === undefined ? {} : { principal: flags.principal ?? site.config.mesos.principal }),
+    ...((flags.principal ?? site.config.mesos.principal) === undefined
+      ? {}
+      : { principal: flags.principal ?? site.config.mesos.principal }),
     healthChecks: flags.healthChecks !== false,
     ...(delay === undefined && interval === undefined
       ? {}
-      : { healthCheck: { ...(delay === undefined ? {} : { delaySeconds: delay }), ...(interval === undefined ? {} : { intervalSeconds: interval }) } }),
+      : {
+          healthCheck: {
+            ...(delay === undefined ? {} : { delaySeconds: delay }),
+            ...(interval === undefined ? {} : { intervalSeconds: interval }),
+          },
+        }),
   };
   const plan = buildDeployPlan(site.config, site.doc, options);
 
@@ -79,8 +88,21 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     const document = {
       frameworkInfo: plan.frameworkInfo(undefined),
       distribution: plan.distribution,
-      master: { count: plan.scheduler.master.count, cpus: plan.scheduler.master.cpus, memMb: plan.scheduler.master.memMb, ports: plan.scheduler.master.ports, pinnedHost: plan.scheduler.master.pinnedHost ?? null, command: plan.scheduler.command('master', masterHost) },
-      worker: { max: plan.scheduler.worker.max ?? null, cpus: plan.scheduler.worker.cpus, memMb: plan.scheduler.worker.memMb, ports: plan.scheduler.worker.ports, command: plan.scheduler.command('worker', masterHost) },
+      master: {
+        count: plan.scheduler.master.count,
+        cpus: plan.scheduler.master.cpus,
+        memMb: plan.scheduler.master.memMb,
+        ports: plan.scheduler.master.ports,
+        pinnedHost: plan.scheduler.master.pinnedHost ?? null,
+        command: plan.scheduler.command('master', masterHost),
+      },
+      worker: {
+        max: plan.scheduler.worker.max ?? null,
+        cpus: plan.scheduler.worker.cpus,
+        memMb: plan.scheduler.worker.memMb,
+        ports: plan.scheduler.worker.ports,
+        command: plan.scheduler.command('worker', masterHost),
+      },
       healthCheck: plan.scheduler.healthCheck ?? null,
       ledger: ledgerPath(globals.confDir),
     };
@@ -191,10 +213,14 @@ async function detach(ctx: CommandContext, argv: readonly string[]): Promise<num
   await log.close();
   await writeFile(pidFilePath(globals.confDir), `${child.pid ?? ''}\n`);
   if (globals.json) {
-    io.stdout.write(`${JSON.stringify({ detached: true, pid: child.pid, log: frameworkLogPath(globals.confDir), pidFile: pidFilePath(globals.confDir) })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ detached: true, pid: child.pid, log: frameworkLogPath(globals.confDir), pidFile: pidFilePath(globals.confDir) })}\n`,
+    );
   } else {
     io.stdout.write(`The framework runs in the background (pid ${child.pid}); log: ${frameworkLogPath(globals.confDir)}\n`);
-    io.stdout.write(`Follow it with \`alluxio-mesos status --watch\`; stop it with \`kill ${child.pid}\` (tasks keep running) or \`alluxio-mesos teardown\`.\n`);
+    io.stdout.write(
+      `Follow it with \`alluxio-mesos status --watch\`; stop it with \`kill ${child.pid}\` (tasks keep running) or \`alluxio-mesos teardown\`.\n`,
+    );
   }
   return ExitCode.OK;
 }

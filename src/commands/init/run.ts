@@ -25,7 +25,6 @@ import { renderSummary, renderDiff } from '../../init/render.js';
 import { answersFromFlags, applyAnswers, currentValue } from '../../init/answers.js';
 import { STEPS, propertyKeyOf, type Answers, type PortSpelling, type Step } from '../../init/steps.js';
 
-
 /**
  * Answers are read the way a person means them: `1.5 GB` is taken as `1.5GB`, because Alluxio's
  * own size parser rejects the blank and would fail at start-up on the agents.
@@ -56,7 +55,9 @@ export function checkAnswer(step: Step, value: string, spelling: PortSpelling): 
     case 'distribution':
     case 'java':
     case 'customPorts':
-      return step.choices?.some((choice) => choice.value === trimmed) === true ? undefined : `choose one of ${step.choices?.map((c) => c.value).join(', ')}`;
+      return step.choices?.some((choice) => choice.value === trimmed) === true
+        ? undefined
+        : `choose one of ${step.choices?.map((c) => c.value).join(', ')}`;
     case 'secretFile':
       return undefined; // checked by reading it, with the file's own error
     default:
@@ -83,7 +84,8 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   const loaded = await readPropertiesFile(file);
   const existing = loaded?.doc;
   const settingsBefore = await readCliSettings(globals.confDir);
-  const spelling: PortSpelling = (flags.portKeys as PortSpelling | undefined) ?? (existing === undefined ? DEFAULT_PORT_SPELLING : portSpelling(existing));
+  const spelling: PortSpelling =
+    (flags.portKeys as PortSpelling | undefined) ?? (existing === undefined ? DEFAULT_PORT_SPELLING : portSpelling(existing));
   const interactive = injectedPrompter !== undefined || canPrompt(io, globals.yes);
   const prompter = injectedPrompter ?? (interactive ? await inquirerPrompter(io) : undefined);
 
@@ -179,12 +181,25 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   out(renderSummary(summaryRows(answers, settings, spelling, applicable, doc), { color }));
 
   if (existing !== undefined && changed) {
-    out(renderDiff(unifiedDiff(hasSecret || existing.has(SECRET_PROPERTY) ? redactSecret(existing) : existing.toString(), hasSecret ? redactSecret(doc) : newText, { fromFile: `${file} (current)`, toFile: `${file} (new)` }), { color }));
+    out(
+      renderDiff(
+        unifiedDiff(
+          hasSecret || existing.has(SECRET_PROPERTY) ? redactSecret(existing) : existing.toString(),
+          hasSecret ? redactSecret(doc) : newText,
+          { fromFile: `${file} (current)`, toFile: `${file} (new)` },
+        ),
+        { color },
+      ),
+    );
     if (flags.force !== true && !globals.yes) {
       if (prompter === undefined) {
-        throw new UsageError(`${file} exists and would change (diff above)`, { hint: 'pass --force to replace it (a .bak copy is kept), or --dry-run to only look' });
+        throw new UsageError(`${file} exists and would change (diff above)`, {
+          hint: 'pass --force to replace it (a .bak copy is kept), or --dry-run to only look',
+        });
       }
-      if (!(await prompter.confirm({ message: `Replace ${file}? (the current one is kept as ${path.basename(file)}.bak)`, default: false }))) {
+      if (
+        !(await prompter.confirm({ message: `Replace ${file}? (the current one is kept as ${path.basename(file)}.bak)`, default: false }))
+      ) {
         out('Nothing written.\n');
         return ExitCode.OK;
       }
@@ -205,7 +220,9 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   if (settingsChanged || existing === undefined) await writeCliSettings(globals.confDir, settings);
 
   if (globals.json) {
-    io.stdout.write(`${JSON.stringify({ ...result(file, globals.confDir, changed, changed, backup, false), settings, next: 'alluxio-mesos check-ports' })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ...result(file, globals.confDir, changed, changed, backup, false), settings, next: 'alluxio-mesos check-ports' })}\n`,
+    );
   } else {
     out(changed ? `Wrote ${file}${backup === null ? '' : ` (previous version: ${backup})`}\n` : `${file} is already up to date.\n`);
     out(`Saved CLI settings in ${cliSettingsPath(globals.confDir)}\n`);
@@ -246,9 +263,14 @@ function summaryRows(
     if (!applicable(step) || step.target.kind === 'derived') continue;
     const where = step.target.kind === 'setting' ? 'alluxio-mesos.json' : (propertyKeyOf(step, spelling) ?? '');
     const value = step.target.kind === 'setting' ? settings[step.target.key] : doc.get(where);
-    rows.push([step.message.replace(/ \(.*$/, '').replace(/\?$/, ''), value === undefined || value === '' ? '(not set)' : String(value), where]);
+    rows.push([
+      step.message.replace(/ \(.*$/, '').replace(/\?$/, ''),
+      value === undefined || value === '' ? '(not set)' : String(value),
+      where,
+    ]);
   }
   if (doc.has(SECRET_PROPERTY)) rows.push(['Mesos secret', '******** (stored, file mode 0600)', SECRET_PROPERTY]);
-  if (answers.distribution === 'local') rows.unshift(['Alluxio distribution', 'LOCAL (installed on every agent)', 'alluxio.integration.mesos.alluxio.jar.url']);
+  if (answers.distribution === 'local')
+    rows.unshift(['Alluxio distribution', 'LOCAL (installed on every agent)', 'alluxio.integration.mesos.alluxio.jar.url']);
   return rows;
 }

@@ -15,7 +15,11 @@ export function registerLocalCluster(program: Command, run: ActionRunner): void 
     .option('--agents <n>', 'number of agents, on 127.0.0.2, 127.0.0.3, ... (default 3)')
     .option('--port <port>', 'master port on 127.0.0.1 (default 5050; 0 picks a free one)')
     .option('--work-dir <dir>', 'where sandboxes live (default: a new temporary directory)')
-    .option('--resources <resources>', 'agent --resources, once for all agents or once per agent (default cpus:4;mem:8192;disk:16384;ports:[19998-19999,29998-30000,31000-32000])', collect)
+    .option(
+      '--resources <resources>',
+      'agent --resources, once for all agents or once per agent (default cpus:4;mem:8192;disk:16384;ports:[19998-19999,29998-30000,31000-32000])',
+      collect,
+    )
     .option('--heartbeat-interval <seconds>', 'scheduler HEARTBEAT interval (default 15, as Mesos)')
     .option('--zk <url>', 'register the master in ZooKeeper for leader election, e.g. zk://127.0.0.1:2181/mesos')
     .option('--write-demo-dist <dir>', 'write the stand-in Alluxio distribution (directory and .tar.gz) into DIR and exit')

@@ -52,15 +52,19 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
   const heartbeat = wholeNumber('--heartbeat-interval', flags.heartbeatInterval, 15, 1, 3600);
   const resources = flags.resources ?? [];
   if (resources.length > 1 && resources.length !== agents) {
-    throw new UsageError(`${resources.length} --resources values for ${agents} agents`, { hint: 'give one --resources for all agents, or one per agent' });
+    throw new UsageError(`${resources.length} --resources values for ${agents} agents`, {
+      hint: 'give one --resources for all agents, or one per agent',
+    });
   }
-  const workDir = flags.workDir !== undefined ? path.resolve(io.cwd, flags.workDir) : await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-local-'));
+  const workDir =
+    flags.workDir !== undefined ? path.resolve(io.cwd, flags.workDir) : await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-local-'));
   const cluster = new LocalCluster({
     agents,
     port,
     workDir,
     heartbeatIntervalSeconds: heartbeat,
-    resources: resources.length === 0 ? DEFAULT_AGENT_RESOURCES : resources.length === 1 ? (resources[0] ?? DEFAULT_AGENT_RESOURCES) : resources,
+    resources:
+      resources.length === 0 ? DEFAULT_AGENT_RESOURCES : resources.length === 1 ? (resources[0] ?? DEFAULT_AGENT_RESOURCES) : resources,
     ...(flags.zk === undefined ? {} : { zk: flags.zk }),
     ...(globals.verbose ? { log: (line: string) => io.stderr.write(`${line}\n`) } : {}),
   });
@@ -79,7 +83,9 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
   const removeRestart = cluster.master.installRestartSignal('SIGUSR2');
   const ready = {
     master: cluster.url,
-    agents: cluster.agents.flatMap((agent) => (agent === undefined ? [] : [{ id: agent.id ?? null, hostname: agent.hostname, endpoint: agent.endpoint }])),
+    agents: cluster.agents.flatMap((agent) =>
+      agent === undefined ? [] : [{ id: agent.id ?? null, hostname: agent.hostname, endpoint: agent.endpoint }],
+    ),
     workDir,
     pid: process.pid,
   };
@@ -88,7 +94,9 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
   } else {
     io.stdout.write(`Local Mesos master at ${ready.master} (work dir ${workDir})\n`);
     for (const agent of ready.agents) io.stdout.write(`  agent ${agent.hostname} at ${agent.endpoint}\n`);
-    io.stdout.write(`Use it with --master ${ready.master.replace(/^http:\/\//, '')}. Ctrl-C stops it; kill -USR2 ${process.pid} restarts the master.\n`);
+    io.stdout.write(
+      `Use it with --master ${ready.master.replace(/^http:\/\//, '')}. Ctrl-C stops it; kill -USR2 ${process.pid} restarts the master.\n`,
+    );
   }
   await stopped;
   removeRestart();

@@ -13,7 +13,7 @@ export function registerLogs(program: Command, run: ActionRunner): void {
   const command = program
     .command('logs')
     .argument('[task]', 'alias (master-1, worker-3), task id, or a unique prefix or part of one')
-    .description("print the sandbox logs of an Alluxio task: stdout, stderr and logs/ from its Mesos agent");
+    .description('print the sandbox logs of an Alluxio task: stdout, stderr and logs/ from its Mesos agent');
   addConnectionOptions(command)
     .option('-n, --lines <n>', 'last N lines of each file, or "all" (default 50)')
     .option('--file <name>', 'a sandbox file to read (repeatable): stdout, stderr, logs/worker.log, ...', collect)
@@ -23,7 +23,7 @@ export function registerLogs(program: Command, run: ActionRunner): void {
     .option('--until-exit', 'with --follow: stop once the task has ended and its files are idle')
     .option('--list', 'list the sandbox files with sizes and times')
     .option('--bundle <file.tar.gz>', 'write every sandbox file (and framework.out) into one archive')
-    .option('--all-tasks', "with --bundle: every task of the framework")
+    .option('--all-tasks', 'with --bundle: every task of the framework')
     .option('--completed', 'also consider tasks that have ended')
     .option('--all-matches', 'when several tasks match, list them all')
     .option('--framework-id <id>', 'another framework than the one saved by deploy')

@@ -15,7 +15,16 @@ import { systemClock } from '../../mesos/client/retry.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
 import { chooseTask } from '../../logs/choose-task.js';
 import { writeBundle, progressLine } from '../../logs/bundle.js';
-import { DEFAULT_LINES, followSources, listSandbox, loadCandidates, openSandboxes, parseLinesFlag, printTails, type EngineDeps } from '../../logs/engine.js';
+import {
+  DEFAULT_LINES,
+  followSources,
+  listSandbox,
+  loadCandidates,
+  openSandboxes,
+  parseLinesFlag,
+  printTails,
+  type EngineDeps,
+} from '../../logs/engine.js';
 import { resolveFrameworkId } from '../../state/framework-id.js';
 import { formatListing, NdjsonLogWriter, TextLogWriter } from '../../logs/render.js';
 import { isTerminalState, type TaskCandidate } from '../../logs/task-match.js';
@@ -41,8 +50,12 @@ export interface LogsFlags extends ConnectionFlags {
 export async function runLogs(ctx: CommandContext, task: string | undefined, flags: LogsFlags): Promise<number> {
   const { io, globals } = ctx;
   const lines = flags.lines === undefined ? DEFAULT_LINES : parseLinesFlag(flags.lines);
-  if (task === undefined && flags.allTasks !== true) throw new UsageError('which task? give an alias (master-1, worker-3), a task id or a unique part of one', { hint: 'or --all-tasks with --bundle' });
-  if (flags.allTasks === true && flags.bundle === undefined) throw new UsageError('--all-tasks works with --bundle', { hint: 'e.g. alluxio-mesos logs --all-tasks --bundle logs.tar.gz' });
+  if (task === undefined && flags.allTasks !== true)
+    throw new UsageError('which task? give an alias (master-1, worker-3), a task id or a unique part of one', {
+      hint: 'or --all-tasks with --bundle',
+    });
+  if (flags.allTasks === true && flags.bundle === undefined)
+    throw new UsageError('--all-tasks works with --bundle', { hint: 'e.g. alluxio-mesos logs --all-tasks --bundle logs.tar.gz' });
   const site = await loadSite(globals.confDir);
   const ledger = await fileLedgerStore(ledgerPath(globals.confDir)).load();
   const credentials = await resolveCredentials(ctx, flags, site);
@@ -55,7 +68,13 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
     master: connection.client,
     agentTransport: (baseUrl) => {
       // An agent that refuses connections is usually gone; do not spend the master's whole timeout on it.
-      const transport = new HttpTransport({ baseUrl, timeoutMs: Math.min(globals.timeoutMs, AGENT_TIMEOUT_MS), credentials, caFile: flags.caFile, insecure: flags.insecure });
+      const transport = new HttpTransport({
+        baseUrl,
+        timeoutMs: Math.min(globals.timeoutMs, AGENT_TIMEOUT_MS),
+        credentials,
+        caFile: flags.caFile,
+        insecure: flags.insecure,
+      });
       transports.push(transport);
       return transport;
     },
@@ -63,10 +82,17 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
   };
   try {
     const frameworks = flags.frameworkName === undefined ? [] : await connection.client.getFrameworks();
-    const frameworkId = resolveFrameworkId(frameworks, { frameworkId: flags.frameworkId, frameworkName: flags.frameworkName, savedFrameworkId: ledger?.frameworkId });
+    const frameworkId = resolveFrameworkId(frameworks, {
+      frameworkId: flags.frameworkId,
+      frameworkName: flags.frameworkName,
+      savedFrameworkId: ledger?.frameworkId,
+    });
     const { candidates, agents } = await loadCandidates(deps, frameworkId);
     // The scheduler's own aliases (in the task ids) beat guessed ones.
-    const named: TaskCandidate[] = candidates.map((candidate) => ({ ...candidate, alias: aliasOfTaskId(candidate.taskId) ?? candidate.alias }));
+    const named: TaskCandidate[] = candidates.map((candidate) => ({
+      ...candidate,
+      alias: aliasOfTaskId(candidate.taskId) ?? candidate.alias,
+    }));
     const chosen =
       flags.allTasks === true
         ? named.filter((candidate) => flags.completed === true || !isTerminalState(candidate.state))
@@ -74,7 +100,9 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
     const { opened, failures } = await openSandboxes(deps, chosen, agents);
     if (opened.length === 0 && failures[0] !== undefined) throw failures[0].error;
     for (const failure of failures) {
-      io.stderr.write(`warning: ${failure.task.alias ?? failure.task.taskId}: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}\n`);
+      io.stderr.write(
+        `warning: ${failure.task.alias ?? failure.task.taskId}: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}\n`,
+      );
     }
 
     if (flags.list === true) {
@@ -98,11 +126,18 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
       });
       if (showProgress) io.stderr.write('\n');
       if (globals.json) io.stdout.write(`${JSON.stringify({ bundle: flags.bundle, ...result })}\n`);
-      else io.stdout.write(`Wrote ${flags.bundle}: ${result.members.length} files, ${result.bytes} bytes${result.skipped.length > 0 ? `; skipped ${result.skipped.length}` : ''}\n`);
+      else
+        io.stdout.write(
+          `Wrote ${flags.bundle}: ${result.members.length} files, ${result.bytes} bytes${result.skipped.length > 0 ? `; skipped ${result.skipped.length}` : ''}\n`,
+        );
       return ExitCode.OK;
     }
 
-    const fileFlags = { ...(flags.file === undefined ? {} : { file: flags.file }), ...(flags.stdout === true ? { stdout: true } : {}), ...(flags.stderr === true ? { stderr: true } : {}) };
+    const fileFlags = {
+      ...(flags.file === undefined ? {} : { file: flags.file }),
+      ...(flags.stdout === true ? { stdout: true } : {}),
+      ...(flags.stderr === true ? { stderr: true } : {}),
+    };
     const singleFile = (flags.file?.length ?? 0) + (flags.stdout === true ? 1 : 0) + (flags.stderr === true ? 1 : 0) === 1;
     const writer = globals.json ? new NdjsonLogWriter(io.stdout) : new TextLogWriter(io.stdout, !singleFile || flags.follow === true);
     const sources = await printTails(opened, fileFlags, { lines, writer, forFollow: flags.follow === true, signal: abort.signal });

@@ -23,7 +23,8 @@ export interface StatusFlags extends ConnectionFlags {
 export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<number> {
   const { io, globals } = ctx;
   const intervalMs = flags.interval === undefined ? 2000 : Number(flags.interval) * 1000;
-  if (!Number.isFinite(intervalMs) || intervalMs < 200) throw new UsageError(`--interval "${flags.interval}" must be a number of seconds (at least 0.2)`);
+  if (!Number.isFinite(intervalMs) || intervalMs < 200)
+    throw new UsageError(`--interval "${flags.interval}" must be a number of seconds (at least 0.2)`);
   const site = await loadSite(globals.confDir);
   const ledger = await fileLedgerStore(ledgerPath(globals.confDir)).load();
   const connection = await openMaster(ctx, flags, site);

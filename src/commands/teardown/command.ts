@@ -7,7 +7,9 @@ import { EXIT_CODES_HELP } from '../common/exit-codes-help.js';
 import { addConnectionOptions } from '../common/connection-options.js';
 
 export function registerTeardown(program: Command, run: ActionRunner): void {
-  const command = program.command('teardown').description('remove the Alluxio framework and every task it runs, then clear the saved state');
+  const command = program
+    .command('teardown')
+    .description('remove the Alluxio framework and every task it runs, then clear the saved state');
   addConnectionOptions(command)
     .option('--framework-id <id>', 'tear down this framework instead of the one saved by deploy')
     .addHelpText(
@@ -21,10 +23,15 @@ Examples:
   $ alluxio-mesos teardown --framework-id 9f4a...-0003 --yes
 ${EXIT_CODES_HELP}`,
     )
-    .action(async (flags: { frameworkId?: string; principal?: string; secretFile?: string; caFile?: string; insecure?: boolean }, cmd: Command) => {
-      await run(cmd, async (ctx) => {
-        const { runTeardown } = await import('./run.js');
-        return runTeardown(ctx, flags);
-      });
-    });
+    .action(
+      async (
+        flags: { frameworkId?: string; principal?: string; secretFile?: string; caFile?: string; insecure?: boolean },
+        cmd: Command,
+      ) => {
+        await run(cmd, async (ctx) => {
+          const { runTeardown } = await import('./run.js');
+          return runTeardown(ctx, flags);
+        });
+      },
+    );
 }

@@ -8,14 +8,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { execa, type ResultPromise } from 'execa';
-import type {
-  CommandInfo,
-  FrameworkInfo,
-  TaskInfo,
-  TaskState,
-  TaskStatus,
-  TaskStatusSource,
-} from '../../mesos/protocol/types.js';
+import type { CommandInfo, FrameworkInfo, TaskInfo, TaskState, TaskStatus, TaskStatusSource } from '../../mesos/protocol/types.js';
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
 import { fetchUris } from './fetcher.js';
 import { epochSeconds, glogLine, type Clock, type GlogLevel } from './glog.js';
@@ -231,7 +224,12 @@ export class CommandExecutor {
     const subprocess = this.subprocess;
     this.pid = subprocess.pid;
     this.exited = subprocess.then(
-      (result) => this.onExit(result.exitCode, result.signal, result.failed && result.exitCode === undefined && result.signal === undefined ? result.message : undefined),
+      (result) =>
+        this.onExit(
+          result.exitCode,
+          result.signal,
+          result.failed && result.exitCode === undefined && result.signal === undefined ? result.message : undefined,
+        ),
       (error: unknown) => this.onExit(undefined, undefined, (error as Error).message),
     );
     if (this.pid === undefined) return; // spawn failed; onExit reports it
@@ -279,7 +277,11 @@ export class CommandExecutor {
         this.send('TASK_RUNNING', { reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', healthy });
       },
       onKill: (failures) => {
-        this.stderrLine('executor.cpp:1100', `Killing task ${this.ctx.task.task_id.value} after ${failures} consecutive failed health checks`, 'W');
+        this.stderrLine(
+          'executor.cpp:1100',
+          `Killing task ${this.ctx.task.task_id.value} after ${failures} consecutive failed health checks`,
+          'W',
+        );
         this.killedByHealthCheck = true;
         this.kill();
       },
@@ -310,7 +312,10 @@ export class CommandExecutor {
   private signalKill(graceMs: number): void {
     this.healthChecker?.stop();
     this.stderrLine('executor.cpp:190', 'Received KILL event');
-    this.stderrLine('executor.cpp:806', `Received kill for task ${this.ctx.task.task_id.value} with grace period of ${formatDuration(graceMs)}`);
+    this.stderrLine(
+      'executor.cpp:806',
+      `Received kill for task ${this.ctx.task.task_id.value} with grace period of ${formatDuration(graceMs)}`,
+    );
     const capabilities = this.ctx.frameworkInfo.capabilities ?? [];
     if (capabilities.some((c) => c.type === 'TASK_KILLING_STATE')) this.send('TASK_KILLING');
     this.stderrLine('executor.cpp:900', `Sending SIGTERM to process tree at pid ${this.pid}`);
@@ -377,18 +382,17 @@ export class CommandExecutor {
     this.phase = 'terminated';
     if (!this.crashed) {
       this.send(terminal.state, terminal);
-      this.ctx.log(TERMINAL_TASK_STATES.has(terminal.state) && terminal.state !== 'TASK_FINISHED' ? 'W' : 'I',
-        `Task ${this.ctx.task.task_id.value} of framework ${this.ctx.frameworkId} is ${terminal.state}: ${terminal.message}`);
+      this.ctx.log(
+        TERMINAL_TASK_STATES.has(terminal.state) && terminal.state !== 'TASK_FINISHED' ? 'W' : 'I',
+        `Task ${this.ctx.task.task_id.value} of framework ${this.ctx.frameworkId} is ${terminal.state}: ${terminal.message}`,
+      );
     }
     if (this.subprocess === undefined) this.closeStderr();
     this.ctx.onTerminated();
   }
 
   /** Builds an update in Mesos' field order and hands it on. */
-  private send(
-    state: TaskState,
-    extra: { source?: TaskStatusSource; reason?: string; message?: string; healthy?: boolean } = {},
-  ): void {
+  private send(state: TaskState, extra: { source?: TaskStatusSource; reason?: string; message?: string; healthy?: boolean } = {}): void {
     const status: TaskStatus = {
       task_id: { value: this.ctx.task.task_id.value },
       state,

@@ -49,9 +49,7 @@ export function classifyUri(value: string): Source {
   }
   if (url.protocol === 'http:' || url.protocol === 'https:') {
     if (!isLoopbackHost(url.hostname)) {
-      throw new FetchError(
-        `Refusing to fetch '${value}': the local cluster only fetches from loopback addresses (127.x.x.x)`,
-      );
+      throw new FetchError(`Refusing to fetch '${value}': the local cluster only fetches from loopback addresses (127.x.x.x)`);
     }
     return { kind: 'http', url };
   }

@@ -11,13 +11,7 @@
 import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Stats } from 'node:fs';
-import {
-  badRequest,
-  fileDownload,
-  notFound,
-  okJson,
-  type Reply,
-} from './http-replies.js';
+import { badRequest, fileDownload, notFound, okJson, type Reply } from './http-replies.js';
 import {
   downloadContentType,
   findAttached,

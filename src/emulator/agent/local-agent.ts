@@ -109,9 +109,13 @@ export class LocalAgent {
 
   constructor(options: LocalAgentOptions) {
     if (!isLoopbackV4(options.hostname)) {
-      throw new ConfigError(`Agent hostname '${options.hostname}' is not a 127.x.x.x address.`, { key: 'hostname' }, {
-        hint: 'Local agents bind loopback addresses only (127.0.0.2, 127.0.0.3, ...).',
-      });
+      throw new ConfigError(
+        `Agent hostname '${options.hostname}' is not a 127.x.x.x address.`,
+        { key: 'hostname' },
+        {
+          hint: 'Local agents bind loopback addresses only (127.0.0.2, 127.0.0.3, ...).',
+        },
+      );
     }
     this.options = options;
     this.hostname = options.hostname;
@@ -364,8 +368,20 @@ export class LocalAgent {
     const role = taskRole(task);
     const allocation = task.resources[0]?.allocation_info;
     const allowance: Resource[] = [
-      { name: 'cpus', type: 'SCALAR', scalar: { value: COMMAND_EXECUTOR_CPUS }, role, ...(allocation ? { allocation_info: allocation } : {}) },
-      { name: 'mem', type: 'SCALAR', scalar: { value: COMMAND_EXECUTOR_MEM }, role, ...(allocation ? { allocation_info: allocation } : {}) },
+      {
+        name: 'cpus',
+        type: 'SCALAR',
+        scalar: { value: COMMAND_EXECUTOR_CPUS },
+        role,
+        ...(allocation ? { allocation_info: allocation } : {}),
+      },
+      {
+        name: 'mem',
+        type: 'SCALAR',
+        scalar: { value: COMMAND_EXECUTOR_MEM },
+        role,
+        ...(allocation ? { allocation_info: allocation } : {}),
+      },
     ];
     const runner: CommandExecutor = new CommandExecutor({
       agentId: this.agentId,
@@ -389,7 +405,16 @@ export class LocalAgent {
       log: (level, message) => this.log(level, message),
       defaultKillGraceMs: this.killGraceMs,
     });
-    framework.executors.set(taskId, { id: taskId, frameworkId, containerId, directory, name: commandExecutorName(task), task, allowance, runner });
+    framework.executors.set(taskId, {
+      id: taskId,
+      frameworkId,
+      containerId,
+      directory,
+      name: commandExecutorName(task),
+      task,
+      allowance,
+      runner,
+    });
     this.log('I', `Launching task '${taskId}' for framework ${frameworkId} in ${directory}`);
     void runner.launch().catch((error: unknown) => this.log('E', `Launch of task '${taskId}' failed: ${(error as Error).message}`));
     return { container_id: { value: containerId }, directory };
@@ -411,7 +436,10 @@ export class LocalAgent {
       throw new InternalError(404, `No pending status update for task '${taskId}' of framework ${frameworkId}`);
     }
     if (!result.ok) {
-      throw new InternalError(409, `Unexpected status update acknowledgement (received ${uuid}, expecting ${result.expected}) for task '${taskId}'`);
+      throw new InternalError(
+        409,
+        `Unexpected status update acknowledgement (received ${uuid}, expecting ${result.expected}) for task '${taskId}'`,
+      );
     }
     return {};
   }

@@ -25,9 +25,13 @@ const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const ROLE_PATTERN = /^(\*|[A-Za-z0-9_][A-Za-z0-9_.\-/]*)$/;
 
 function flagError(message: string): ConfigError {
-  return new ConfigError(message, { key: 'resources' }, {
-    hint: "Use Mesos' syntax, e.g. 'cpus:4;mem:8192;ports:[19998-19999,31000-32000]'.",
-  });
+  return new ConfigError(
+    message,
+    { key: 'resources' },
+    {
+      hint: "Use Mesos' syntax, e.g. 'cpus:4;mem:8192;ports:[19998-19999,31000-32000]'.",
+    },
+  );
 }
 
 /** Sorted, with overlapping and adjacent ranges merged (`[1-2, 3-5]` -> `[1-5]`): the client's rule. */
@@ -144,9 +148,7 @@ function parseJsonResources(flag: string): Resource[] {
 export function addResources(a: readonly Resource[], b: readonly Resource[]): Resource[] {
   const result: Resource[] = a.map(cloneResource);
   for (const resource of b) {
-    const existing = result.find(
-      (r) => r.name === resource.name && r.type === resource.type && resourceRole(r) === resourceRole(resource),
-    );
+    const existing = result.find((r) => r.name === resource.name && r.type === resource.type && resourceRole(r) === resourceRole(resource));
     if (existing === undefined) {
       result.push(cloneResource(resource));
     } else if (existing.type === 'SCALAR') {
@@ -181,9 +183,7 @@ export function parseResourcesFlag(flag: string): Resource[] {
 
 /** Adds the standard resources (cpus, mem, disk, ports) the flag left out, like a Mesos agent does. */
 export function withDefaultResources(resources: readonly Resource[]): Resource[] {
-  const missing = parseResourcesFlag(DEFAULT_AGENT_RESOURCES).filter(
-    (standard) => !resources.some((r) => r.name === standard.name),
-  );
+  const missing = parseResourcesFlag(DEFAULT_AGENT_RESOURCES).filter((standard) => !resources.some((r) => r.name === standard.name));
   return addResources(resources, missing);
 }
 

@@ -19,8 +19,7 @@ export interface StatusUpdateManagerOptions {
 }
 
 export type AcknowledgeResult =
-  | { ok: true; status: TaskStatus }
-  | { ok: false; reason: 'unknown-stream' | 'unexpected-uuid'; expected?: string };
+  { ok: true; status: TaskStatus } | { ok: false; reason: 'unknown-stream' | 'unexpected-uuid'; expected?: string };
 
 interface Stream {
   readonly frameworkId: FrameworkID;

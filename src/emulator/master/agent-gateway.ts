@@ -6,12 +6,7 @@
  */
 import { Agent as HttpAgent, request } from 'node:http';
 import { AGENT_INTERNAL } from '../internal-protocol.js';
-import type {
-  AcknowledgeRequest,
-  KillTaskRequest,
-  LaunchTaskRequest,
-  ShutdownFrameworkRequest,
-} from '../internal-protocol.js';
+import type { AcknowledgeRequest, KillTaskRequest, LaunchTaskRequest, ShutdownFrameworkRequest } from '../internal-protocol.js';
 
 export interface PingRequest {
   master_id: string;

@@ -3,13 +3,7 @@
  * and protobuf bodies with Mesos' exact 400 texts, and events/responses encoded byte for byte as
  * Mesos writes them.
  */
-import {
-  decodeCall,
-  decodeOperatorCall,
-  encodeEvent,
-  encodeOperatorResponse,
-  validateSchedulerCall,
-} from '../../mesos/protocol/codec.js';
+import { decodeCall, decodeOperatorCall, encodeEvent, encodeOperatorResponse, validateSchedulerCall } from '../../mesos/protocol/codec.js';
 import type { OperatorCodec } from './operator-api.js';
 import type { SchedulerCodec } from './scheduler-endpoint.js';
 

@@ -125,9 +125,11 @@ export class ZooKeeperLeaderElection {
   }
 
   private schedule(client: Client): void {
-    this.lookQueue = this.lookQueue.then(() => this.look(client)).catch((error: unknown) => {
-      this.options.log?.(`leader detection failed: ${String(error)}`);
-    });
+    this.lookQueue = this.lookQueue
+      .then(() => this.look(client))
+      .catch((error: unknown) => {
+        this.options.log?.(`leader detection failed: ${String(error)}`);
+      });
   }
 
   private async look(client: Client): Promise<void> {
@@ -151,9 +153,7 @@ export class ZooKeeperLeaderElection {
       this.report(leader.name, this.options.masterInfo);
       return;
     }
-    const data = await call<Buffer | undefined>((cb) => client.getData(`${this.address.path}/${leader.name}`, cb)).catch(
-      () => undefined,
-    );
+    const data = await call<Buffer | undefined>((cb) => client.getData(`${this.address.path}/${leader.name}`, cb)).catch(() => undefined);
     if (data === undefined) {
       // It vanished between listing and reading; the children watch brings us back here.
       return;

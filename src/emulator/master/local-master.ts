@@ -360,5 +360,4 @@ export class LocalMaster {
       ...(this.options.zk === undefined ? {} : { zk: this.options.zk, quorum: '1' }),
     };
   }
-
 }

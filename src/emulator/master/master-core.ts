@@ -4,15 +4,7 @@
  * update forwarding; reconciliation; agent (re-)registration and removal. No HTTP here: schedulers
  * are `SchedulerConnection`s, agents are reached through an `AgentGateway`, time is a `Clock`.
  */
-import type {
-  Call,
-  FrameworkInfo,
-  MasterInfo,
-  Offer,
-  OfferOperation,
-  TaskInfo,
-  TaskStatus,
-} from '../../mesos/protocol/types.js';
+import type { Call, FrameworkInfo, MasterInfo, Offer, OfferOperation, TaskInfo, TaskStatus } from '../../mesos/protocol/types.js';
 import type { RegisterAgentRequest, RegisterAgentResponse, StatusUpdateRequest } from '../internal-protocol.js';
 import type { AgentGateway } from './agent-gateway.js';
 import { Allocator, type Allocation } from './allocator.js';
@@ -191,9 +183,7 @@ export class MasterCore {
     for (const role of roles) {
       const error = validateRole(role);
       if (error !== undefined) {
-        return multiRole
-          ? `'FrameworkInfo.roles' contains invalid role: ${error}`
-          : `'FrameworkInfo.role' is not a valid role: ${error}`;
+        return multiRole ? `'FrameworkInfo.roles' contains invalid role: ${error}` : `'FrameworkInfo.role' is not a valid role: ${error}`;
       }
     }
     const timeout = info.failover_timeout ?? 0;
@@ -262,13 +252,16 @@ export class MasterCore {
     const reregisteredAt = fw.reregisteredTime;
     this.log(`Framework ${fw.id} disconnected; giving it ${timeoutMs / 1000} s to fail over`);
     fw.failoverTimer?.cancel();
-    fw.failoverTimer = this.o.clock.setTimeout(() => {
-      fw.failoverTimer = undefined;
-      if (this.frameworks.get(fw.id) === fw && fw.connection === undefined && fw.reregisteredTime === reregisteredAt) {
-        this.log(`Framework failover timeout, removing framework ${fw.id}`);
-        this.removeFramework(fw);
-      }
-    }, Math.min(timeoutMs, 2_147_483_647));
+    fw.failoverTimer = this.o.clock.setTimeout(
+      () => {
+        fw.failoverTimer = undefined;
+        if (this.frameworks.get(fw.id) === fw && fw.connection === undefined && fw.reregisteredTime === reregisteredAt) {
+          this.log(`Framework failover timeout, removing framework ${fw.id}`);
+          this.removeFramework(fw);
+        }
+      },
+      Math.min(timeoutMs, 2_147_483_647),
+    );
   }
 
   private deactivate(fw: FrameworkRecord, rescind: boolean): void {
@@ -342,7 +335,8 @@ export class MasterCore {
     const operations = accept.operations ?? [];
     const error = validateOffers(offerIds, this.offers, fw.id);
     if (error !== undefined) {
-      for (const id of offerIds) if (this.offers.has(id.value) && this.offers.get(id.value)?.frameworkId === fw.id) this.discardOffer(id.value);
+      for (const id of offerIds)
+        if (this.offers.has(id.value) && this.offers.get(id.value)?.frameworkId === fw.id) this.discardOffer(id.value);
       const state = hasCapability(fw.info, 'PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
       for (const op of operations) {
         for (const task of tasksOf(op)) {
@@ -498,10 +492,7 @@ export class MasterCore {
         });
       if (task !== undefined) {
         this.sendUpdate(fw, latest(task));
-      } else if (
-        (agentId !== undefined && this.recoveredAgents.has(agentId)) ||
-        (agentId === undefined && this.recoveredAgents.size > 0)
-      ) {
+      } else if ((agentId !== undefined && this.recoveredAgents.has(agentId)) || (agentId === undefined && this.recoveredAgents.size > 0)) {
         // The agent may still re-register with it: no answer yet, the scheduler retries.
       } else if (agentId !== undefined && this.agents.has(agentId)) {
         this.sendUpdate(fw, unknown('TASK_GONE', 'Reconciliation: Task is unknown to the agent', true));
@@ -893,8 +884,7 @@ export function validateRole(role: string): string | undefined {
   if (role === '.' || role === '..') return `Role '${role}' cannot be '.' or '..'`;
   if (role.startsWith('-')) return `Role '${role}' cannot start with '-'`;
   if (role.startsWith('/') || role.endsWith('/')) return `Role '${role}' cannot start or end with '/'`;
-   
+
   if (/[\x00-\x20\x7f]/.test(role)) return `Role '${role}' cannot contain whitespace or control characters`;
   return undefined;
 }
-

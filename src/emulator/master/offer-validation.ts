@@ -81,7 +81,7 @@ export function validateId(id: string): string | undefined {
   if (id === '') return 'ID must not be empty';
   if (id.length > 255) return 'ID must not be greater than 255 characters';
   if (id === '.' || id === '..') return `'${id}' is disallowed`;
-   
+
   if (/[\x00-\x1f\x7f/\\]/.test(id)) return `'${id}' contains invalid characters`;
   return undefined;
 }

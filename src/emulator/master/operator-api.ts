@@ -59,7 +59,10 @@ export function handleOperator(req: IncomingMessage, res: ServerResponse, body: 
   replyBytes(res, 200, deps.codec.encodeOperatorResponse(response, accept), accept);
 }
 
-export function operatorResponse(type: OperatorCall['type'], deps: Pick<OperatorDeps, 'core' | 'masterInfo' | 'startTime' | 'electedTime'>): OperatorResponse | undefined {
+export function operatorResponse(
+  type: OperatorCall['type'],
+  deps: Pick<OperatorDeps, 'core' | 'masterInfo' | 'startTime' | 'electedTime'>,
+): OperatorResponse | undefined {
   const core = deps.core();
   switch (type) {
     case 'GET_HEALTH':

@@ -229,9 +229,7 @@ export class Resources {
 
   /** Sum of a scalar over all roles, in natural units. */
   scalar(name: string): number {
-    return fromMilli(
-      this.entries.filter((e) => e.kind === 'SCALAR' && e.name === name).reduce((s, e) => s + e.milli, 0),
-    );
+    return fromMilli(this.entries.filter((e) => e.kind === 'SCALAR' && e.name === name).reduce((s, e) => s + e.milli, 0));
   }
 
   /**

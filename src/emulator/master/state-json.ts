@@ -80,7 +80,12 @@ function statusJson(status: TaskStatus): JsonValue {
     if (cs.network_infos !== undefined && cs.network_infos.length > 0) {
       c.network_infos = cs.network_infos.map((n) => ({
         ...(n.ip_addresses !== undefined && n.ip_addresses.length > 0
-          ? { ip_addresses: n.ip_addresses.map((a) => ({ ...(a.protocol ? { protocol: a.protocol } : {}), ...(a.ip_address ? { ip_address: a.ip_address } : {}) })) }
+          ? {
+              ip_addresses: n.ip_addresses.map((a) => ({
+                ...(a.protocol ? { protocol: a.protocol } : {}),
+                ...(a.ip_address ? { ip_address: a.ip_address } : {}),
+              })),
+            }
           : {}),
       }));
     }
@@ -223,7 +228,8 @@ function fullJson(list: Resource[]): JsonValue {
     if (r.ranges !== undefined) out.ranges = { range: r.ranges.range.map((x) => ({ begin: x.begin, end: x.end })) };
     if (r.set !== undefined) out.set = { item: [...r.set.item] };
     if (r.role !== undefined) out.role = r.role;
-    if (r.allocation_info !== undefined) out.allocation_info = { ...(r.allocation_info.role === undefined ? {} : { role: r.allocation_info.role }) };
+    if (r.allocation_info !== undefined)
+      out.allocation_info = { ...(r.allocation_info.role === undefined ? {} : { role: r.allocation_info.role }) };
     return out;
   });
 }

@@ -43,10 +43,7 @@ export interface DemoDistributionOptions {
   version?: string;
 }
 
-export async function writeDemoDistribution(
-  dir: string,
-  options: DemoDistributionOptions = {},
-): Promise<DemoDistribution> {
+export async function writeDemoDistribution(dir: string, options: DemoDistributionOptions = {}): Promise<DemoDistribution> {
   const version = options.version ?? DEFAULT_DEMO_VERSION;
   if (!/^\d+\.\d+(\.\d+)?([-.][A-Za-z0-9.]+)?$/.test(version)) {
     throw new UsageError(`invalid Alluxio version "${version}"`, { hint: 'Use a version such as 1.8.2.' });

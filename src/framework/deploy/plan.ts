@@ -10,7 +10,13 @@ import { formatByteSizeExact } from '../../config/sizes.js';
 import { UsageError } from '../../shared/errors.js';
 import { buildLaunchCommand, type AlluxioDistribution } from '../launch/launch-command.js';
 import { buildFrameworkInfo } from '../scheduler/framework-info.js';
-import { frameworkUser, schedulerConfigFromSite, DEFAULT_HEALTH_CHECK, type SchedulerConfig, type HealthCheckPolicy } from '../scheduler/config.js';
+import {
+  frameworkUser,
+  schedulerConfigFromSite,
+  DEFAULT_HEALTH_CHECK,
+  type SchedulerConfig,
+  type HealthCheckPolicy,
+} from '../scheduler/config.js';
 import type { FrameworkInfo } from '../../mesos/protocol/types.js';
 
 export interface DeployOptions {

@@ -20,7 +20,10 @@ export interface PreflightResult {
   warnings: string[];
 }
 
-export async function preflightDistribution(distribution: AlluxioDistribution, options: { masterIsLocal: boolean; timeoutMs: number }): Promise<PreflightResult> {
+export async function preflightDistribution(
+  distribution: AlluxioDistribution,
+  options: { masterIsLocal: boolean; timeoutMs: number },
+): Promise<PreflightResult> {
   const checked: string[] = [];
   const warnings: string[] = [];
   if (distribution.kind === 'local') {
@@ -50,7 +53,9 @@ export async function preflightDistribution(distribution: AlluxioDistribution, o
   if (url.protocol === 'http:' || url.protocol === 'https:') {
     const status = await head(url, options.timeoutMs);
     if (status < 200 || status >= 400) {
-      throw new UsageError(`the Alluxio tarball URL answered ${status}: ${distribution.url}`, { hint: 'fix --jar-url (the agents fetch this URL)' });
+      throw new UsageError(`the Alluxio tarball URL answered ${status}: ${distribution.url}`, {
+        hint: 'fix --jar-url (the agents fetch this URL)',
+      });
     }
     checked.push(`${distribution.url} answers ${status}`);
     if (isLoopback(url.hostname)) {
@@ -90,14 +95,21 @@ async function checkTarballLayout(open: () => NodeJS.ReadableStream | Promise<No
       source.pipe(parser as unknown as NodeJS.WritableStream);
     });
   } catch (error) {
-    throw new UsageError(`${label} is not a readable tar archive (${(error as Error).message})`, { hint: 'point --jar-url at an Alluxio -bin.tar.gz' });
+    throw new UsageError(`${label} is not a readable tar archive (${(error as Error).message})`, {
+      hint: 'point --jar-url at an Alluxio -bin.tar.gz',
+    });
   }
   const tops = new Set(entries.map((entry) => entry.replace(/^\.\//, '').split('/')[0]).filter((top) => top !== undefined && top !== ''));
-  const home = [...tops].find((top) => /^alluxio(-.+)?$/.test(top ?? '') && entries.some((entry) => entry.replace(/^\.\//, '') === `${top}/${CONFIG_SCRIPT}`));
+  const home = [...tops].find(
+    (top) => /^alluxio(-.+)?$/.test(top ?? '') && entries.some((entry) => entry.replace(/^\.\//, '') === `${top}/${CONFIG_SCRIPT}`),
+  );
   if (home === undefined) {
-    throw new UsageError(`${label} does not hold an Alluxio distribution (no alluxio*/${CONFIG_SCRIPT}; top directories: ${[...tops].join(', ') || 'none'})`, {
-      hint: 'use an Alluxio -bin.tar.gz whose top directory is alluxio or alluxio-<version>',
-    });
+    throw new UsageError(
+      `${label} does not hold an Alluxio distribution (no alluxio*/${CONFIG_SCRIPT}; top directories: ${[...tops].join(', ') || 'none'})`,
+      {
+        hint: 'use an Alluxio -bin.tar.gz whose top directory is alluxio or alluxio-<version>',
+      },
+    );
   }
 }
 
@@ -109,7 +121,9 @@ function head(url: URL, timeoutMs: number): Promise<number> {
       resolve(response.statusCode ?? 0);
     });
     request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('error', (error) => reject(new UsageError(`the Alluxio tarball URL does not answer: ${url.toString()} (${error.message})`, { hint: 'fix --jar-url' })));
+    request.on('error', (error) =>
+      reject(new UsageError(`the Alluxio tarball URL does not answer: ${url.toString()} (${error.message})`, { hint: 'fix --jar-url' })),
+    );
     request.end();
   });
 }

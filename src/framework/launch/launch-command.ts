@@ -314,7 +314,11 @@ function resolveLiteral(properties: ReadonlyMap<string, string>, key: string): s
 
 /** The value of each key as Alluxio sees it (the last occurrence wins). */
 export function propertyMap(text: string): Map<string, string> {
-  return new Map(parseProperties(text).entries().map((entry) => [entry.key, entry.value]));
+  return new Map(
+    parseProperties(text)
+      .entries()
+      .map((entry) => [entry.key, entry.value]),
+  );
 }
 
 function taskEnvironment(extraEnv: Record<string, string> | undefined): Environment | undefined {

@@ -30,8 +30,7 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
  * `fs.azure.account.key.<account>...`, `...password`, `...token`). Matching by fragment also catches
  * credentials passed as mount options (`alluxio.master.mount.table.root.option.aws.secretKey`).
  */
-const SECRET_KEY_PATTERN =
-  /(secret|password|passwd|credential|token|apikey|api\.key|access\.?key|account\.key|private\.?key)/i;
+const SECRET_KEY_PATTERN = /(secret|password|passwd|credential|token|apikey|api\.key|access\.?key|account\.key|private\.?key)/i;
 
 /** Environment variable names that carry credentials (AWS_SECRET_ACCESS_KEY, MESOS_SECRET, ...). */
 const SECRET_ENV_PATTERN = /(SECRET|PASSWORD|PASSWD|CREDENTIAL|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)/i;

@@ -15,7 +15,14 @@ import { refuseNewFramework, startLedger } from './adoption.js';
 import { jitteredDelay } from './backoff.js';
 import type { SchedulerConfig } from './config.js';
 import type { Ledger, LedgerStore } from '../../state/ledger.js';
-import { createSchedulerState, step, type SchedulerAction, type SchedulerInput, type SchedulerReport, type SchedulerState } from './state-machine.js';
+import {
+  createSchedulerState,
+  step,
+  type SchedulerAction,
+  type SchedulerInput,
+  type SchedulerReport,
+  type SchedulerState,
+} from './state-machine.js';
 
 /** The events of one subscription; `close` drops the connection (the HTTP adapter aborts its request). */
 export interface EventStream extends AsyncIterable<Event> {

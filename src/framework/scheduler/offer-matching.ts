@@ -71,7 +71,8 @@ function takeScalar(resources: readonly Resource[], role: string, name: string, 
   for (const reservedPass of [true, false]) {
     for (const resource of resources) {
       if (left <= 0) return;
-      if (resource.name !== name || resource.type !== 'SCALAR' || isReserved(resource) !== reservedPass || !usableBy(resource, role)) continue;
+      if (resource.name !== name || resource.type !== 'SCALAR' || isReserved(resource) !== reservedPass || !usableBy(resource, role))
+        continue;
       const taken = round3(Math.min(left, resource.scalar?.value ?? 0));
       if (taken <= 0) continue;
       into.push({ ...pieceOf(resource), scalar: { value: taken } });
@@ -114,11 +115,17 @@ export function matchOffer(offer: Offer, role: string, size: TaskSize, what: str
   mem = round3(mem);
   const cpusNeeded = round3(size.cpus + COMMAND_EXECUTOR_OVERHEAD.cpus);
   if (cpus < cpusNeeded) {
-    return miss('insufficient-cpus', `${offer.hostname} offers ${cpus} cpus usable by role ${role}; a ${what} needs ${cpusNeeded} (task + executor)`);
+    return miss(
+      'insufficient-cpus',
+      `${offer.hostname} offers ${cpus} cpus usable by role ${role}; a ${what} needs ${cpusNeeded} (task + executor)`,
+    );
   }
   const memNeeded = round3(size.memMb + COMMAND_EXECUTOR_OVERHEAD.memMb);
   if (mem < memNeeded) {
-    return miss('insufficient-mem', `${offer.hostname} offers ${mem} MB usable by role ${role}; a ${what} needs ${memNeeded} MB (task + executor)`);
+    return miss(
+      'insufficient-mem',
+      `${offer.hostname} offers ${mem} MB usable by role ${role}; a ${what} needs ${memNeeded} MB (task + executor)`,
+    );
   }
 
   const sources: Resource[] = [];
@@ -128,7 +135,10 @@ export function matchOffer(offer: Offer, role: string, size: TaskSize, what: str
     if (source === undefined) {
       const elsewhere = all.find((r) => r.name === 'ports' && r.type === 'RANGES' && holds(r, port));
       if (elsewhere !== undefined) {
-        return miss('port-reserved-other-role', `port ${port} on ${offer.hostname} is reserved for role ${resourceRole(elsewhere)}, not ${role}; the ${what} needs it`);
+        return miss(
+          'port-reserved-other-role',
+          `port ${port} on ${offer.hostname} is reserved for role ${resourceRole(elsewhere)}, not ${role}; the ${what} needs it`,
+        );
       }
       return miss('missing-port', `${offer.hostname} does not offer port ${port}, which the ${what} needs`);
     }

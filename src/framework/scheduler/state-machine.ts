@@ -29,7 +29,16 @@ export type SchedulerInput =
 /** Progress for the user, one NDJSON line each. */
 export type SchedulerReport =
   | { type: 'subscribed'; frameworkId: string; adopted: string[] }
-  | { type: 'task-launched'; alias: string; taskId: string; role: SlotRole; agentId: string; hostname: string; ports: number[]; relaunch: boolean }
+  | {
+      type: 'task-launched';
+      alias: string;
+      taskId: string;
+      role: SlotRole;
+      agentId: string;
+      hostname: string;
+      ports: number[];
+      relaunch: boolean;
+    }
   | { type: 'task-state'; alias: string; taskId: string; state: TaskState; healthy: boolean | undefined; message?: string; reason?: string }
   | { type: 'decline-reason'; code: DeclineCode; text: string }
   | { type: 'master-ready'; alias: string; hostname: string; webuiUrl: string }
@@ -224,7 +233,13 @@ function reconcileCall(tasks: Map<string, string>): Call {
 }
 
 /** Status reasons Mesos gives the tasks of an agent it removed or can no longer reach. */
-const AGENT_GONE_REASONS: ReadonlySet<string> = new Set(['REASON_AGENT_REMOVED', 'REASON_AGENT_DISCONNECTED', 'REASON_AGENT_UNKNOWN', 'REASON_AGENT_REMOVED_BY_OPERATOR', 'REASON_AGENT_RESTARTED']);
+const AGENT_GONE_REASONS: ReadonlySet<string> = new Set([
+  'REASON_AGENT_REMOVED',
+  'REASON_AGENT_DISCONNECTED',
+  'REASON_AGENT_UNKNOWN',
+  'REASON_AGENT_REMOVED_BY_OPERATOR',
+  'REASON_AGENT_RESTARTED',
+]);
 
 function onFailure(state: SchedulerState, failure: NonNullable<Event['failure']>, out: Output): void {
   const agentId = failure.agent_id?.value;
@@ -238,7 +253,9 @@ function onFailure(state: SchedulerState, failure: NonNullable<Event['failure']>
   // Mesos sends the tasks' LOST/UNREACHABLE updates before this event, so the affected aliases are
   // mostly those whose task just ended because the agent went away, not only the live ones.
   const affected = state.ledger.tasks.filter(
-    (task) => task.agentId === agentId && (!isGone(task.state) || (task.lastFailure !== undefined && AGENT_GONE_REASONS.has(task.lastFailure.reason ?? ''))),
+    (task) =>
+      task.agentId === agentId &&
+      (!isGone(task.state) || (task.lastFailure !== undefined && AGENT_GONE_REASONS.has(task.lastFailure.reason ?? ''))),
   );
   out.report({ type: 'agent-lost', agentId, aliases: affected.map((task) => task.alias) });
   // Mesos decides whether they are LOST or come back; ask now instead of waiting for the timer.
@@ -301,14 +318,25 @@ function onTaskEnded(state: SchedulerState, task: LedgerTask, status: TaskStatus
   if (kill !== undefined && !kill.relaunch) return;
 
   const { timing } = state.config;
-  const failure: LedgerFailure = { state: status.state, at: now, ...(status.message === undefined ? {} : { message: status.message }), ...(status.reason === undefined ? {} : { reason: status.reason }) };
+  const failure: LedgerFailure = {
+    state: status.state,
+    at: now,
+    ...(status.message === undefined ? {} : { message: status.message }),
+    ...(status.reason === undefined ? {} : { reason: status.reason }),
+  };
   task.lastFailure = failure;
   task.failures = task.failures.filter((at) => at > now - timing.crashLoopWindowMs);
   task.failures.push(now);
   if (task.failures.length >= timing.crashLoopLimit) {
     task.crashLooped = true;
     task.relaunchAt = undefined;
-    out.report({ type: 'crash-loop', alias: task.alias, failures: task.failures.length, windowMs: timing.crashLoopWindowMs, lastFailure: failure });
+    out.report({
+      type: 'crash-loop',
+      alias: task.alias,
+      failures: task.failures.length,
+      windowMs: timing.crashLoopWindowMs,
+      lastFailure: failure,
+    });
     return;
   }
   const delay = exponentialDelay(task.failures.length, timing.relaunchInitialMs, timing.relaunchMaxMs);

@@ -48,8 +48,7 @@ export interface LocalMasterAddress {
 export type MasterAddress = HttpMasterAddress | ZooKeeperMasterAddress | LocalMasterAddress;
 
 const FORMS_HINT =
-  'use host:port (e.g. mesos-master:5050), http(s)://host:port[/prefix], ' +
-  'zk://[user:pass@]host1:2181,host2:2181/mesos, or local';
+  'use host:port (e.g. mesos-master:5050), http(s)://host:port[/prefix], ' + 'zk://[user:pass@]host1:2181,host2:2181/mesos, or local';
 
 export function parseMasterAddress(input: string): MasterAddress {
   const text = input.trim();
@@ -86,7 +85,10 @@ const CREDENTIALS_HINT = 'pass the principal with --principal and the secret wit
 
 /** Replaces the password of `scheme://user:password@...` so that error messages never echo it. */
 export function redactCredentials(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/*)?([^/@:]*):[^/]*@/i, (_match, prefix: string | undefined, user: string) => `${prefix ?? ''}${user}:***@`);
+  return text.replace(
+    /^([a-z][a-z0-9+.-]*:\/*)?([^/@:]*):[^/]*@/i,
+    (_match, prefix: string | undefined, user: string) => `${prefix ?? ''}${user}:***@`,
+  );
 }
 
 /** How an address is shown to the user: never includes a ZooKeeper password. */
@@ -144,7 +146,12 @@ function parseZooKeeper(input: string, rest: string): ZooKeeperMasterAddress {
   if (path === '') {
     throw usage(`"${input}" has no znode path`, `Mesos masters register under a path: zk://${hostList}/mesos`);
   }
-  if (path.split('/').slice(1).some((segment) => segment === '' || segment === '.' || segment === '..' || /\s/.test(segment))) {
+  if (
+    path
+      .split('/')
+      .slice(1)
+      .some((segment) => segment === '' || segment === '.' || segment === '..' || /\s/.test(segment))
+  ) {
     throw usage(`"${input}" has a malformed znode path "${path}"`, 'a path looks like /mesos');
   }
   const servers = hostList.split(',').map((entry) => {

@@ -69,7 +69,9 @@ export function agentsFromGetAgents(json: unknown, where: string): AgentRecord[]
 /** From a state-JSON document holding `slaves` (`/master/slaves`, `/master/state`, `.json` forms). */
 export function agentsFromStateJson(json: unknown, where: string): AgentRecord[] {
   const root = asRecord(json, where);
-  return asArray(root.slaves, `${where}: slaves`).map((value, i) => agentFromSlave(asRecord(value, `${where}: slaves[${i}]`), `${where}: slaves[${i}]`));
+  return asArray(root.slaves, `${where}: slaves`).map((value, i) =>
+    agentFromSlave(asRecord(value, `${where}: slaves[${i}]`), `${where}: slaves[${i}]`),
+  );
 }
 
 function agentFromSlave(slave: JsonRecord, at: string): AgentRecord {
@@ -145,7 +147,8 @@ function attributesFromV1(value: unknown, where: string): Record<string, string 
     const type = asString(attribute.type, `${at}.type`);
     if (type === 'TEXT') result[name] = asString(asRecord(attribute.text, `${at}.text`).value, `${at}.text.value`);
     else if (type === 'SCALAR') result[name] = asNumber(asRecord(attribute.scalar, `${at}.scalar`).value, `${at}.scalar.value`);
-    else if (type === 'RANGES') result[name] = formatRanges(parseResource({ name, type, ranges: attribute.ranges }, at).ranges?.range ?? []);
+    else if (type === 'RANGES')
+      result[name] = formatRanges(parseResource({ name, type, ranges: attribute.ranges }, at).ranges?.range ?? []);
     else if (type === 'SET') result[name] = `{${(parseResource({ name, type, set: attribute.set }, at).set?.item ?? []).join(',')}}`;
     else throw shapeError(`${at}.type`, 'TEXT, SCALAR, RANGES or SET', type);
   });
@@ -171,4 +174,3 @@ export function portFromPid(pid: string | undefined): number | undefined {
 function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-

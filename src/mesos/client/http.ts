@@ -156,10 +156,7 @@ export class HttpTransport {
    * Runs attempts until one gives a final response: follows redirects, retries what is retriable,
    * maps auth failures. `streaming` stops the deadline timer once the head has arrived.
    */
-  private async exchange(
-    request: HttpRequest,
-    streaming = false,
-  ): Promise<{ opened: Opened; url: string }> {
+  private async exchange(request: HttpRequest, streaming = false): Promise<{ opened: Opened; url: string }> {
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const deadline = this.clock.now() + timeoutMs;
     const maxRedirects = this.options.maxRedirects ?? 5;
@@ -329,9 +326,13 @@ export class HttpTransport {
   private gaveUp(url: string, timeoutMs: number, lastFailure: string | undefined): UnreachableError {
     const noLeader = lastFailure !== undefined && /^503\b/.test(lastFailure);
     const what = noLeader ? `no leading Mesos master answered at ${url}` : `cannot reach the Mesos master at ${url}`;
-    return new UnreachableError(`${what}: timed out after ${timeoutMs} ms${lastFailure === undefined ? '' : ` (last: ${lastFailure})`}`, url, {
-      hint: UNREACHABLE_HINT,
-    });
+    return new UnreachableError(
+      `${what}: timed out after ${timeoutMs} ms${lastFailure === undefined ? '' : ` (last: ${lastFailure})`}`,
+      url,
+      {
+        hint: UNREACHABLE_HINT,
+      },
+    );
   }
 
   private bodyError(error: unknown, url: string, request: HttpRequest): Error {

@@ -77,7 +77,8 @@ export function parseResource(value: unknown, where: string): Resource {
   const type = asString(json.type, `${where}.type`);
   if (!RESOURCE_TYPES.has(type)) throw shapeError(`${where}.type`, 'SCALAR, RANGES, SET or TEXT', type);
   const resource: Resource = { name, type: type as Resource['type'] };
-  if (json.scalar !== undefined) resource.scalar = { value: asNumber(asRecord(json.scalar, `${where}.scalar`).value, `${where}.scalar.value`) };
+  if (json.scalar !== undefined)
+    resource.scalar = { value: asNumber(asRecord(json.scalar, `${where}.scalar`).value, `${where}.scalar.value`) };
   if (json.ranges !== undefined) {
     const ranges = optionalArray(asRecord(json.ranges, `${where}.ranges`).range, `${where}.ranges.range`);
     resource.ranges = { range: ranges.map((range, i) => parseRange(range, `${where}.ranges.range[${i}]`)) };
@@ -97,7 +98,9 @@ export function parseResource(value: unknown, where: string): Resource {
   if (reservation !== undefined) resource.reservation = parseReservation(reservation, `${where}.reservation`);
   const reservations = optionalArray(json.reservations, `${where}.reservations`);
   if (reservations.length > 0) {
-    resource.reservations = reservations.map((r, i) => parseReservation(asRecord(r, `${where}.reservations[${i}]`), `${where}.reservations[${i}]`));
+    resource.reservations = reservations.map((r, i) =>
+      parseReservation(asRecord(r, `${where}.reservations[${i}]`), `${where}.reservations[${i}]`),
+    );
   }
   return resource;
 }

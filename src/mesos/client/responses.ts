@@ -34,11 +34,16 @@ export function parseJsonBody(response: Pick<HttpResponse, 'url' | 'body' | 'hea
   } catch (error) {
     const truncated = looksTruncated(error instanceof Error ? error.message : '', text, response);
     const type = response.headers['content-type'];
-    const what = truncated ? 'truncated JSON' : `invalid JSON${type !== undefined && !type.includes('json') ? ` (Content-Type ${type})` : ''}`;
-    throw new OperationError(`${response.url} answered with ${what}: ${error instanceof Error ? error.message : String(error)} (${response.body.length} bytes, starting ${JSON.stringify(text.slice(0, 40))})`, {
-      hint: HINT,
-      cause: error,
-    });
+    const what = truncated
+      ? 'truncated JSON'
+      : `invalid JSON${type !== undefined && !type.includes('json') ? ` (Content-Type ${type})` : ''}`;
+    throw new OperationError(
+      `${response.url} answered with ${what}: ${error instanceof Error ? error.message : String(error)} (${response.body.length} bytes, starting ${JSON.stringify(text.slice(0, 40))})`,
+      {
+        hint: HINT,
+        cause: error,
+      },
+    );
   }
 }
 

@@ -79,7 +79,9 @@ export function tasksFromStateJson(json: unknown, where: string): TaskRecord[] {
   }
   const frameworks = [
     ...asArray(root.frameworks, `${where}: frameworks`).map((f, i) => [f, `${where}: frameworks[${i}]`] as const),
-    ...optionalArray(root.completed_frameworks, `${where}: completed_frameworks`).map((f, i) => [f, `${where}: completed_frameworks[${i}]`] as const),
+    ...optionalArray(root.completed_frameworks, `${where}: completed_frameworks`).map(
+      (f, i) => [f, `${where}: completed_frameworks[${i}]`] as const,
+    ),
   ];
   return frameworks.flatMap(([value, at]) => {
     const framework = asRecord(value, at);
@@ -89,7 +91,9 @@ export function tasksFromStateJson(json: unknown, where: string): TaskRecord[] {
       ['completed_tasks', 'completed'],
     ] as const;
     return lists.flatMap(([key, list]) =>
-      optionalArray(framework[key], `${at}.${key}`).map((task, i) => taskFromState(asRecord(task, `${at}.${key}[${i}]`), `${at}.${key}[${i}]`, list)),
+      optionalArray(framework[key], `${at}.${key}`).map((task, i) =>
+        taskFromState(asRecord(task, `${at}.${key}[${i}]`), `${at}.${key}[${i}]`, list),
+      ),
     );
   });
 }
@@ -112,7 +116,10 @@ function statuses(value: unknown, where: string): TaskStatusRecord[] {
   return optionalArray(value, where).map((item, i) => {
     const at = `${where}[${i}]`;
     const status = asRecord(item, at);
-    const container = optionalRecord(optionalRecord(status.container_status, `${at}.container_status`)?.container_id, `${at}.container_status.container_id`);
+    const container = optionalRecord(
+      optionalRecord(status.container_status, `${at}.container_status`)?.container_id,
+      `${at}.container_status.container_id`,
+    );
     return {
       state: asString(status.state, `${at}.state`),
       timestamp: optionalSeconds(status.timestamp, `${at}.timestamp`),

@@ -182,7 +182,11 @@ class ZooKeeperSession {
     }
     const connectionString = address.servers.map((server) => `${server.host}:${server.port}`).join(',');
     // A short spin delay: the whole wait is bounded by timeoutMs anyway.
-    const client = createClient(connectionString, { sessionTimeout: Math.max(4_000, Math.min(timeoutMs, 30_000)), spinDelay: 200, retries: 0 });
+    const client = createClient(connectionString, {
+      sessionTimeout: Math.max(4_000, Math.min(timeoutMs, 30_000)),
+      spinDelay: 200,
+      retries: 0,
+    });
     if (address.auth !== undefined) client.addAuthInfo('digest', Buffer.from(`${address.auth.user}:${address.auth.password}`, 'utf8'));
     const session = new ZooKeeperSession(client, address);
 
@@ -198,14 +202,22 @@ class ZooKeeperSession {
       };
       const onConnected = (): void => done();
       const onAuthFailed = (): void =>
-        done(new CredentialsError(`credentials rejected by ZooKeeper at ${describeMasterAddress(address)}: sent digest user '${address.auth?.user ?? ''}'`));
+        done(
+          new CredentialsError(
+            `credentials rejected by ZooKeeper at ${describeMasterAddress(address)}: sent digest user '${address.auth?.user ?? ''}'`,
+          ),
+        );
       const onAbort = (): void => done(abortReason(signal));
       const timer = setTimeout(
         () =>
           done(
-            new UnreachableError(`cannot reach ZooKeeper at ${describeMasterAddress(address)}: no server answered within ${timeoutMs} ms`, describeMasterAddress(address), {
-              hint: 'check the zk:// servers and ports, and that ZooKeeper is running; raise --timeout on a slow network',
-            }),
+            new UnreachableError(
+              `cannot reach ZooKeeper at ${describeMasterAddress(address)}: no server answered within ${timeoutMs} ms`,
+              describeMasterAddress(address),
+              {
+                hint: 'check the zk:// servers and ports, and that ZooKeeper is running; raise --timeout on a slow network',
+              },
+            ),
           ),
         timeoutMs,
       );
@@ -277,7 +289,10 @@ class ZooKeeperSession {
     const where = describeMasterAddress({ ...this.address, path });
     if (error instanceof Exception && error.getCode() === Exception.NO_AUTH) {
       return new CredentialsError(`ZooKeeper denied reading ${where}`, {
-        hint: this.address.auth === undefined ? 'add the digest credentials: zk://user:password@host:2181/path' : `check the digest user '${this.address.auth.user}' and its password`,
+        hint:
+          this.address.auth === undefined
+            ? 'add the digest credentials: zk://user:password@host:2181/path'
+            : `check the digest user '${this.address.auth.user}' and its password`,
       });
     }
     if (isConnectionLossError(error)) return error;

@@ -4,18 +4,7 @@
  * Apart from `subscribe()`, calls are built without a framework id; stamp it with
  * `withFrameworkId()` (typically in the code that sends calls, which knows the current id).
  */
-import type {
-  AgentID,
-  Call,
-  Filters,
-  FrameworkID,
-  FrameworkInfo,
-  KillPolicy,
-  OfferID,
-  OfferOperation,
-  TaskID,
-  TaskInfo,
-} from './types.js';
+import type { AgentID, Call, Filters, FrameworkID, FrameworkInfo, KillPolicy, OfferID, OfferOperation, TaskID, TaskInfo } from './types.js';
 
 /**
  * SUBSCRIBE. With `frameworkId` (re-subscribing after a disconnect or failover) the id goes in both

@@ -30,9 +30,7 @@ function diyFpOf(value: number): DiyFp {
   const bits = uint64View[0] as bigint;
   const biased = Number((bits >> 52n) & 0x7ffn);
   const significand = bits & SIGNIFICAND_MASK;
-  return biased !== 0
-    ? { f: significand + HIDDEN_BIT, e: biased - EXPONENT_BIAS }
-    : { f: significand, e: 1 - EXPONENT_BIAS };
+  return biased !== 0 ? { f: significand + HIDDEN_BIT, e: biased - EXPONENT_BIAS } : { f: significand, e: 1 - EXPONENT_BIAS };
 }
 
 function bitLength(f: bigint): number {
@@ -139,8 +137,7 @@ function grisuRound(digits: number[], delta: bigint, restIn: bigint, tenKappa: b
 function grisu2(value: number): { digits: number[]; k: number } {
   const v = diyFpOf(value);
   const plus = normalize({ f: (v.f << 1n) + 1n, e: v.e - 1 });
-  const minus: DiyFp =
-    v.f === HIDDEN_BIT ? { f: (v.f << 2n) - 1n, e: v.e - 2 } : { f: (v.f << 1n) - 1n, e: v.e - 1 };
+  const minus: DiyFp = v.f === HIDDEN_BIT ? { f: (v.f << 2n) - 1n, e: v.e - 2 } : { f: (v.f << 1n) - 1n, e: v.e - 1 };
   minus.f = (minus.f << BigInt(minus.e - plus.e)) & MASK64;
   minus.e = plus.e;
 

@@ -333,9 +333,7 @@ function parseEmbedded(text: string, field: FieldDescriptor, want: 'number' | 'b
   }
   const matches = want === 'number' ? typeof parsed === 'number' || typeof parsed === 'bigint' : typeof parsed === 'boolean';
   if (!matches) {
-    throw new JsonConversionError(
-      `Failed to parse '${text}' as a JSON ${want} for field '${field.name}': Unexpected JSON type parsed`,
-    );
+    throw new JsonConversionError(`Failed to parse '${text}' as a JSON ${want} for field '${field.name}': Unexpected JSON type parsed`);
   }
   return parsed;
 }

@@ -139,12 +139,7 @@ function pushCodePoint(out: number[], codePoint: number): void {
   } else if (codePoint < 0x10000) {
     out.push(0xe0 | (codePoint >> 12), 0x80 | ((codePoint >> 6) & 0x3f), 0x80 | (codePoint & 0x3f));
   } else {
-    out.push(
-      0xf0 | (codePoint >> 18),
-      0x80 | ((codePoint >> 12) & 0x3f),
-      0x80 | ((codePoint >> 6) & 0x3f),
-      0x80 | (codePoint & 0x3f),
-    );
+    out.push(0xf0 | (codePoint >> 18), 0x80 | ((codePoint >> 12) & 0x3f), 0x80 | ((codePoint >> 6) & 0x3f), 0x80 | (codePoint & 0x3f));
   }
 }
 
@@ -368,9 +363,7 @@ export function parseJson(data: Uint8Array): JsonValue {
   if (parseEnd !== lastVisible + 1) {
     // stout's substr() with a negative count runs to the end of the body.
     const trailing = parseEnd <= lastVisible ? bytes.subarray(parseEnd, lastVisible + 1) : bytes.subarray(parseEnd);
-    throw new JsonSyntaxError(
-      `Parsed JSON included non-whitespace trailing characters: ${Buffer.from(trailing).toString('utf8')}`,
-    );
+    throw new JsonSyntaxError(`Parsed JSON included non-whitespace trailing characters: ${Buffer.from(trailing).toString('utf8')}`);
   }
   return value;
 }

@@ -62,7 +62,9 @@ export function decodeMasterInfo(membership: Membership, data: Buffer, where: st
     }
   } catch (error) {
     if (error instanceof OperationError) throw error;
-    throw new OperationError(`${where} does not hold a Mesos MasterInfo: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new OperationError(`${where} does not hold a Mesos MasterInfo: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -88,7 +90,8 @@ function fromJson(data: Buffer, node: string): MasterLocation {
 
 function fromProtobuf(data: Buffer, node: string): MasterLocation {
   const fields = decodeMessage(data);
-  const address = fields.get(7)?.bytes === undefined ? new Map<number, ProtoField>() : decodeMessage(fields.get(7)?.bytes ?? Buffer.alloc(0));
+  const address =
+    fields.get(7)?.bytes === undefined ? new Map<number, ProtoField>() : decodeMessage(fields.get(7)?.bytes ?? Buffer.alloc(0));
   const port = address.get(3)?.varint ?? fields.get(3)?.varint;
   if (port === undefined) throw new Error('no port');
   const packedIp = fields.get(2)?.varint;
@@ -107,11 +110,21 @@ function fromProtobuf(data: Buffer, node: string): MasterLocation {
 function fromPid(pid: string, node: string): MasterLocation {
   const match = /^[^@\s]+@([^:\s]+):(\d+)$/.exec(pid);
   if (match === null) throw new Error(`"${pid.slice(0, 60)}" is not a libprocess pid`);
-  return checked({ hostname: undefined, ip: match[1], port: Number(match[2]), id: undefined, pid, version: undefined, node, format: 'pid' });
+  return checked({
+    hostname: undefined,
+    ip: match[1],
+    port: Number(match[2]),
+    id: undefined,
+    pid,
+    version: undefined,
+    node,
+    format: 'pid',
+  });
 }
 
 function checked(location: MasterLocation): MasterLocation {
-  if (!Number.isInteger(location.port) || location.port < 1 || location.port > 65535) throw new Error(`port ${location.port} is out of range`);
+  if (!Number.isInteger(location.port) || location.port < 1 || location.port > 65535)
+    throw new Error(`port ${location.port} is out of range`);
   if (location.hostname === undefined && location.ip === undefined) throw new Error('neither a hostname nor an IP');
   return location;
 }

@@ -142,9 +142,7 @@ export class RecordIODecoder {
       throw this.failure;
     }
     if (this.headerDigits > 0) {
-      this.failure = new RecordIOUnderrunError(
-        `RecordIO stream ended inside a length header after ${this.headerDigits} digit(s)`,
-      );
+      this.failure = new RecordIOUnderrunError(`RecordIO stream ended inside a length header after ${this.headerDigits} digit(s)`);
       throw this.failure;
     }
   }

@@ -43,4 +43,3 @@ function collect(descriptor: MessageDescriptor, shape: Shape, prefix: string, er
     }
   }
 }
-

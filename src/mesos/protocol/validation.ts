@@ -7,7 +7,6 @@
 import type { Shape } from './shape.js';
 import type { Call, OperatorCall } from './types.js';
 
-
 /** Scheduler call types whose payload field must be present (the field name is what Mesos quotes). */
 const SCHEDULER_PAYLOADS: Readonly<Record<string, string>> = {
   ACCEPT: 'accept',

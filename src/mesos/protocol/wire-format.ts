@@ -30,4 +30,3 @@ export function wireTypeOf(kind: ValueKind): number {
       return WIRE_VARINT;
   }
 }
-

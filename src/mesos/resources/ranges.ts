@@ -135,9 +135,7 @@ export function resourceRole(resource: Resource): string {
 
 /** Union of the ranges of every resource called `name` (all of them, not only the first). */
 export function rangesOf(resources: readonly Resource[], name = 'ports', include: (resource: Resource) => boolean = () => true): Range[] {
-  return mergeRanges(
-    ...resources.filter((r) => r.name === name && r.type === 'RANGES' && include(r)).map((r) => r.ranges?.range ?? []),
-  );
+  return mergeRanges(...resources.filter((r) => r.name === name && r.type === 'RANGES' && include(r)).map((r) => r.ranges?.range ?? []));
 }
 
 /** Sum of the scalar resources called `name`. */
@@ -176,7 +174,12 @@ export function resourcesFromFlattened(map: unknown, role: string | undefined, c
       if (!Number.isFinite(value)) throw new OperationError(`${context}: resource "${name}" is ${value}`);
       if (value !== 0) resources.push(withRole({ name, type: 'SCALAR', scalar: { value } }));
     } else if (typeof value === 'string' && value.trim().startsWith('{')) {
-      const items = value.trim().replace(/^\{|\}$/g, '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+      const items = value
+        .trim()
+        .replace(/^\{|\}$/g, '')
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
       if (items.length > 0) resources.push(withRole({ name, type: 'SET', set: { item: items } }));
     } else if (typeof value === 'string') {
       let ranges: Range[];

@@ -9,7 +9,8 @@ import { tailLines } from '../../../src/logs/tail.js';
 import { UnreachableError, UsageError } from '../../../src/shared/errors.js';
 import { mesosFilesAnswer } from './mesos-files-fixture.js';
 
-const SANDBOX = '/work/mesos-build/agent-work/slaves/b8564f73-9862-4214-8536-043f0ff29368-S0/frameworks/b8564f73-9862-4214-8536-043f0ff29368-0000/executors/probe-task-1/runs/c196039d-f761-49f1-91ff-e8eb8d3f656c';
+const SANDBOX =
+  '/work/mesos-build/agent-work/slaves/b8564f73-9862-4214-8536-043f0ff29368-S0/frameworks/b8564f73-9862-4214-8536-043f0ff29368-0000/executors/probe-task-1/runs/c196039d-f761-49f1-91ff-e8eb8d3f656c';
 const VIRTUAL = '/frameworks/b8564f73-9862-4214-8536-043f0ff29368-0000/executors/probe-task-1/runs/latest';
 
 /** Routes each recorded exchange at the exact request target it was recorded with. */
@@ -97,7 +98,11 @@ it('names the agent when it cannot be reached', async () => {
   const port = gone.port;
   await gone.close();
   const deadTransport = new HttpTransport({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 300 });
-  const dead = new AgentFilesClient({ transport: deadTransport, endpoints: endpointNames(parseMesosVersion('1.12.0')).agent, label: `127.0.0.1:${port}` });
+  const dead = new AgentFilesClient({
+    transport: deadTransport,
+    endpoints: endpointNames(parseMesosVersion('1.12.0')).agent,
+    label: `127.0.0.1:${port}`,
+  });
   try {
     await expect(dead.size('/s/stdout')).rejects.toThrow(new RegExp(`^cannot reach agent 127\\.0\\.0\\.1:${port}: `));
     await expect(dead.download('/s/stdout')).rejects.toBeInstanceOf(UnreachableError);

@@ -27,8 +27,14 @@ describe('writeBundle', () => {
 
   it('archives every sandbox file of every task and framework.out, byte for byte', async () => {
     const binary = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256));
-    const agentA = new FakeFiles('a:5051').set('/sa/stdout', 'hello\n').set('/sa/stderr', binary).set('/sa/logs/worker.log', '日本🚀\n'.repeat(500));
-    const agentB = new FakeFiles('b:5051').set('/sb/stdout', '').set('/sb/conf/alluxio-site.properties', 'a=b\n').set('/sb/logs/master.log', 'line\n');
+    const agentA = new FakeFiles('a:5051')
+      .set('/sa/stdout', 'hello\n')
+      .set('/sa/stderr', binary)
+      .set('/sa/logs/worker.log', '日本🚀\n'.repeat(500));
+    const agentB = new FakeFiles('b:5051')
+      .set('/sb/stdout', '')
+      .set('/sb/conf/alluxio-site.properties', 'a=b\n')
+      .set('/sb/logs/master.log', 'line\n');
     await writeFile(join(dir, 'framework.out'), 'I1124 sched.cpp:336] New master detected\n');
     const progress: BundleProgress[] = [];
     const output = join(dir, 'out.tar.gz');
@@ -48,7 +54,15 @@ describe('writeBundle', () => {
     await import('node:fs/promises').then((fs) => fs.mkdir(into));
     await extract({ file: output, cwd: into });
     expect(await listTree(into)).toEqual(
-      ['framework.out', 'master-1/conf/alluxio-site.properties', 'master-1/logs/master.log', 'master-1/stdout', 'worker-1/logs/worker.log', 'worker-1/stderr', 'worker-1/stdout'].sort(),
+      [
+        'framework.out',
+        'master-1/conf/alluxio-site.properties',
+        'master-1/logs/master.log',
+        'master-1/stdout',
+        'worker-1/logs/worker.log',
+        'worker-1/stderr',
+        'worker-1/stdout',
+      ].sort(),
     );
     expect((await readFile(join(into, 'worker-1/stderr'))).equals(binary)).toBe(true);
     expect(await readFile(join(into, 'worker-1/logs/worker.log'), 'utf8')).toBe('日本🚀\n'.repeat(500));
@@ -77,6 +91,8 @@ describe('writeBundle', () => {
     });
     expect(result.members).toEqual(['worker-1/stdout']);
     expect(result.skipped.map((s) => s.name)).toEqual(['worker-2/', 'framework.out']);
-    await expect(writeBundle({ output: join(dir, 'c.tar.gz'), tasks: [{ label: 'w', files: down, sandbox: '/s' }], tmpDir: dir })).rejects.toThrow(/no sandbox could be read/);
+    await expect(
+      writeBundle({ output: join(dir, 'c.tar.gz'), tasks: [{ label: 'w', files: down, sandbox: '/s' }], tmpDir: dir }),
+    ).rejects.toThrow(/no sandbox could be read/);
   });
 });

@@ -5,7 +5,15 @@ import { HttpTransport } from '../../../src/mesos/client/http.js';
 import { MesosMasterClient } from '../../../src/mesos/client/master-client.js';
 import { systemClock } from '../../../src/mesos/client/retry.js';
 import { chooseTask } from '../../../src/logs/choose-task.js';
-import { followSources, loadCandidates, openSandbox, openSandboxes, printTails, parseLinesFlag, type EngineDeps } from '../../../src/logs/engine.js';
+import {
+  followSources,
+  loadCandidates,
+  openSandbox,
+  openSandboxes,
+  printTails,
+  parseLinesFlag,
+  type EngineDeps,
+} from '../../../src/logs/engine.js';
 import { resolveFrameworkId } from '../../../src/state/framework-id.js';
 import { NdjsonLogWriter, TextLogWriter } from '../../../src/logs/render.js';
 import { AgentGoneError, SandboxGoneError } from '../../../src/logs/sandbox.js';
@@ -15,7 +23,15 @@ import { mesosFilesAnswer } from './mesos-files-fixture.js';
 const FW = 'fw-0000';
 
 function v1Task(id: string, name: string, state: string, agent: string, ts: number): unknown {
-  return { task_id: { value: id }, name, framework_id: { value: FW }, agent_id: { value: agent }, state, statuses: [{ task_id: { value: id }, state, timestamp: ts }], resources: [] };
+  return {
+    task_id: { value: id },
+    name,
+    framework_id: { value: FW },
+    agent_id: { value: agent },
+    state,
+    statuses: [{ task_id: { value: id }, state, timestamp: ts }],
+    resources: [],
+  };
 }
 
 function capture(): { stream: PassThrough; text: () => string } {
@@ -48,13 +64,31 @@ describe('logs engine: master -> task -> agent sandbox', () => {
         case 'GET_VERSION':
           return json({ type: 'GET_VERSION', get_version: { version_info: { version: '1.12.0' } } });
         case 'GET_AGENTS':
-          return json({ type: 'GET_AGENTS', get_agents: { agents: [{ agent_info: { id: { value: 'S0' }, hostname: 'localhost', port: server.port }, pid: `slave(1)@127.0.0.1:${server.port}`, version: '1.12.0' }] } });
+          return json({
+            type: 'GET_AGENTS',
+            get_agents: {
+              agents: [
+                {
+                  agent_info: { id: { value: 'S0' }, hostname: 'localhost', port: server.port },
+                  pid: `slave(1)@127.0.0.1:${server.port}`,
+                  version: '1.12.0',
+                },
+              ],
+            },
+          });
         case 'GET_TASKS':
           return json({
             type: 'GET_TASKS',
             get_tasks: {
-              tasks: [v1Task('alluxio-master-1-x', 'Alluxio Master', 'TASK_RUNNING', 'S0', 1_700_000_000), v1Task('alluxio-worker-1-x', 'Alluxio Worker', workerState, 'S0', 1_700_000_100), v1Task('alluxio-worker-2-x', 'Alluxio Worker', 'TASK_RUNNING', 'S-gone', 1_700_000_200)],
-              completed_tasks: [v1Task('other-fw-task', 'x', 'TASK_FINISHED', 'S0', 1)].map((t) => ({ ...(t as object), framework_id: { value: 'other' } })),
+              tasks: [
+                v1Task('alluxio-master-1-x', 'Alluxio Master', 'TASK_RUNNING', 'S0', 1_700_000_000),
+                v1Task('alluxio-worker-1-x', 'Alluxio Worker', workerState, 'S0', 1_700_000_100),
+                v1Task('alluxio-worker-2-x', 'Alluxio Worker', 'TASK_RUNNING', 'S-gone', 1_700_000_200),
+              ],
+              completed_tasks: [v1Task('other-fw-task', 'x', 'TASK_FINISHED', 'S0', 1)].map((t) => ({
+                ...(t as object),
+                framework_id: { value: 'other' },
+              })),
             },
           });
         default:
@@ -62,7 +96,8 @@ describe('logs engine: master -> task -> agent sandbox', () => {
       }
     };
     server.route('POST', '/api/v1', operator);
-    for (const endpoint of ['/files/read', '/files/browse', '/files/download']) server.route('GET', endpoint, mesosFilesAnswer(sandboxFiles));
+    for (const endpoint of ['/files/read', '/files/browse', '/files/download'])
+      server.route('GET', endpoint, mesosFilesAnswer(sandboxFiles));
     const transport = (baseUrl: string): HttpTransport => {
       const created = new HttpTransport({ baseUrl, timeoutMs: 5000 });
       transports.push(created);
@@ -82,14 +117,20 @@ describe('logs engine: master -> task -> agent sandbox', () => {
     const opened = await openSandbox(deps, chooseTask('worker-1', candidates), agents);
     const out = capture();
     await printTails([opened], {}, { lines: parseLinesFlag('1'), writer: new TextLogWriter(out.stream, true) });
-    expect(out.text()).toBe('==> worker-1:stdout <==\nw out\n\n==> worker-1:stderr <==\nw err 2\n\n==> worker-1:logs/worker.log <==\nINFO ready\n');
+    expect(out.text()).toBe(
+      '==> worker-1:stdout <==\nw out\n\n==> worker-1:stderr <==\nw err 2\n\n==> worker-1:logs/worker.log <==\nINFO ready\n',
+    );
   });
 
   it('prints whole files with --lines all, as bytes for text and as lines for NDJSON', async () => {
     const { candidates, agents } = await loadCandidates(deps, FW);
     const opened = await openSandbox(deps, chooseTask('worker-1', candidates), agents);
     const out = capture();
-    await printTails([opened], { stdout: true, stderr: true }, { lines: parseLinesFlag('all'), writer: new TextLogWriter(out.stream, true) });
+    await printTails(
+      [opened],
+      { stdout: true, stderr: true },
+      { lines: parseLinesFlag('all'), writer: new TextLogWriter(out.stream, true) },
+    );
     expect(out.text()).toBe('==> worker-1:stdout <==\nw out\n\n==> worker-1:stderr <==\nw err 1\nw err 2\n');
     const json = capture();
     await printTails([opened], { stderr: true }, { lines: Number.POSITIVE_INFINITY, writer: new NdjsonLogWriter(json.stream) });
@@ -101,7 +142,13 @@ describe('logs engine: master -> task -> agent sandbox', () => {
     const opened = await openSandbox(deps, chooseTask('worker-1', candidates), agents);
     const out = capture();
     await printTails([opened], { stderr: true }, { lines: 50, writer: new NdjsonLogWriter(out.stream) });
-    expect(out.text().trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+    expect(
+      out
+        .text()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
       { task: 'worker-1', file: 'stderr', offset: 0, line: 'w err 1' },
       { task: 'worker-1', file: 'stderr', offset: 8, line: 'w err 2' },
     ]);
@@ -120,7 +167,12 @@ describe('logs engine: master -> task -> agent sandbox', () => {
       sandboxFiles.set(key, Buffer.concat([sandboxFiles.get(key)!, Buffer.from('INFO stopping\n')]));
       workerState = 'TASK_KILLED';
     }, 50);
-    const end = await followSources(sources, { writer, notices: notices.stream, clock: systemClock, untilExit: { deps, taskIds: [task.taskId], idleMs: 100 } });
+    const end = await followSources(sources, {
+      writer,
+      notices: notices.stream,
+      clock: systemClock,
+      untilExit: { deps, taskIds: [task.taskId], idleMs: 100 },
+    });
     expect(end).toBe('exited');
     expect(out.text()).toBe('INFO stopping\n');
   });
@@ -146,7 +198,18 @@ describe('logs engine: master -> task -> agent sandbox', () => {
     const frameworks = [
       { frameworkId: 'a', name: 'alluxio', completed: true },
       { frameworkId: 'b', name: 'alluxio', completed: false },
-    ].map((f) => ({ user: undefined, roles: ['*'], principal: undefined, hostname: undefined, webuiUrl: undefined, active: true, connected: true, failoverTimeoutSeconds: undefined, registeredTime: undefined, ...f }));
+    ].map((f) => ({
+      user: undefined,
+      roles: ['*'],
+      principal: undefined,
+      hostname: undefined,
+      webuiUrl: undefined,
+      active: true,
+      connected: true,
+      failoverTimeoutSeconds: undefined,
+      registeredTime: undefined,
+      ...f,
+    }));
     expect(resolveFrameworkId(frameworks, { frameworkName: 'alluxio' })).toBe('b');
     expect(resolveFrameworkId(frameworks, { frameworkId: 'z', savedFrameworkId: 'a' })).toBe('z');
     expect(resolveFrameworkId(frameworks, { savedFrameworkId: 'a' })).toBe('a');

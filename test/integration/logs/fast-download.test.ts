@@ -30,7 +30,11 @@ describe('fastDownload', () => {
 
   beforeEach(async () => {
     server = await FixtureServer.start();
-    transport = new HttpTransport({ baseUrl: server.url, timeoutMs: 5000, credentials: { principal: 'p', secret: 's', secretSource: 'test' } });
+    transport = new HttpTransport({
+      baseUrl: server.url,
+      timeoutMs: 5000,
+      credentials: { principal: 'p', secret: 's', secretSource: 'test' },
+    });
   });
   afterEach(async () => {
     transport.close();
@@ -39,7 +43,12 @@ describe('fastDownload', () => {
 
   it('streams a Content-Length body byte for byte, also to a slow consumer', async () => {
     server.route('GET', '/files/download', { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: data });
-    const fast = await fastDownload({ baseUrl: server.url, path: '/files/download?path=%2Fx', headers: { Authorization: 'Basic abc' }, timeoutMs: 5000 });
+    const fast = await fastDownload({
+      baseUrl: server.url,
+      path: '/files/download?path=%2Fx',
+      headers: { Authorization: 'Basic abc' },
+      timeoutMs: 5000,
+    });
     expect(fast?.size).toBe(data.length);
     expect((await collect(fast!.body)).equals(data)).toBe(true);
     expect(server.requests[0]!.headers.authorization).toBe('Basic abc');
@@ -53,7 +62,9 @@ describe('fastDownload', () => {
     expect(await fastDownload({ baseUrl: server.url, path: '/files/download?path=a', headers: {}, timeoutMs: 5000 })).toBeUndefined();
     await expect(agent.download('/missing')).rejects.toBeInstanceOf(SandboxFileMissingError);
 
-    const chunked = Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/octet-stream\r\n\r\n5\r\nhello\r\n1\r\n\n\r\n0\r\n\r\n');
+    const chunked = Buffer.from(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/octet-stream\r\n\r\n5\r\nhello\r\n1\r\n\n\r\n0\r\n\r\n',
+    );
     server.route('GET', '/files/download', { raw: chunked });
     expect(await fastDownload({ baseUrl: server.url, path: '/files/download?path=a', headers: {}, timeoutMs: 5000 })).toBeUndefined();
     const download = await agent.download('/chunked');

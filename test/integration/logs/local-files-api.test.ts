@@ -43,7 +43,9 @@ describe('logs engine against the local agent files API', () => {
     out.on('data', (chunk: Buffer) => chunks.push(chunk));
     const writer = new TextLogWriter(out, true);
     for (const file of files) writer.write('worker-1', file.name, (await tailLines(client, file.path, 2)).lines);
-    expect(Buffer.concat(chunks).toString()).toBe('==> worker-1:stdout <==\nhello\n\n==> worker-1:stderr <==\n\n==> worker-1:logs/worker.log <==\nline 118 ✓\nline 119 ✓\n');
+    expect(Buffer.concat(chunks).toString()).toBe(
+      '==> worker-1:stdout <==\nhello\n\n==> worker-1:stderr <==\n\n==> worker-1:logs/worker.log <==\nline 118 ✓\nline 119 ✓\n',
+    );
   });
 
   it('keeps multi-byte characters whole across every 64 KiB read of a real file', async () => {
@@ -58,13 +60,16 @@ describe('logs engine against the local agent files API', () => {
     await writeFile(path, 'one\ntwo\n');
     const events: FollowEvent[] = [];
     const controller = new AbortController();
-    const done = follow([{ task: 'worker-1', file: 'logs/worker.log', files: client, path: `${agent.virtualPath}/logs/worker.log`, offset: 8 }], {
-      clock: systemClock,
-      intervalMs: 20,
-      maxIntervalMs: 40,
-      signal: controller.signal,
-      onEvent: (event) => events.push(event),
-    });
+    const done = follow(
+      [{ task: 'worker-1', file: 'logs/worker.log', files: client, path: `${agent.virtualPath}/logs/worker.log`, offset: 8 }],
+      {
+        clock: systemClock,
+        intervalMs: 20,
+        maxIntervalMs: 40,
+        signal: controller.signal,
+        onEvent: (event) => events.push(event),
+      },
+    );
     const waitFor = async (predicate: () => boolean): Promise<void> => {
       for (let i = 0; i < 200 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     };

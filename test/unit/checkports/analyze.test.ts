@@ -58,7 +58,7 @@ describe('analyzeCheckPorts: verdict', () => {
   });
 
   it('--strict fails unless every active agent fits a worker', () => {
-    const agents = [good('a'), good('b'), portless('c'), portless('d', )];
+    const agents = [good('a'), good('b'), portless('c'), portless('d')];
     const loose = run({ agents });
     expect(loose.verdict.ok).toBe(true);
     const strict = run({ agents, strict: true });
@@ -81,17 +81,13 @@ describe('analyzeCheckPorts: versions', () => {
   it('warns, without failing, when the master is older than 1.0.0', () => {
     const report = run({ master: { address: 'm:5050', version: '0.28.2' }, agents: [good('a'), good('b')] });
     expect(report.master.ok).toBe(true);
-    expect(report.master.warnings).toEqual([
-      'the Mesos master runs 0.28.2; `deploy` needs the v1 scheduler API, stable from Mesos 1.0.0',
-    ]);
+    expect(report.master.warnings).toEqual(['the Mesos master runs 0.28.2; `deploy` needs the v1 scheduler API, stable from Mesos 1.0.0']);
     expect(report.verdict.ok).toBe(true);
   });
 
   it('lists agents older than 0.23.0 and does not place anything on them', () => {
     const report = run({ agents: [good('a'), good('old1', { version: '0.22.0' }), good('old2', { version: '0.21.1' })] });
-    expect(report.warnings).toEqual([
-      '2 agents run Mesos older than 0.23.0 and cannot be used: old1 (0.22.0), old2 (0.21.1)',
-    ]);
+    expect(report.warnings).toEqual(['2 agents run Mesos older than 0.23.0 and cannot be used: old1 (0.22.0), old2 (0.21.1)']);
     expect(report.summary.belowVersionFloor).toBe(2);
     expect(report.summary.canRunWorker).toBe(1);
     expect(report.verdict.placement).toEqual({ masters: ['a'], workers: ['a'] });
@@ -111,9 +107,7 @@ describe('analyzeCheckPorts: document', () => {
     const parsed = JSON.parse(JSON.stringify(report)) as typeof report;
     expect(parsed).toEqual(report);
     for (const record of parsed.agents) {
-      expect(Object.keys(record)).toEqual(
-        expect.arrayContaining(['hostname', 'agentId', 'version', 'active', 'master', 'worker']),
-      );
+      expect(Object.keys(record)).toEqual(expect.arrayContaining(['hostname', 'agentId', 'version', 'active', 'master', 'worker']));
       expect(Object.keys(record.master).sort()).toEqual(['ok', 'reasons']);
       expect(Object.keys(record.worker).sort()).toEqual(['ok', 'reasons']);
     }

@@ -27,10 +27,7 @@ function reserve(resource: Resource, options: ReservationOptions): Resource {
 }
 
 export function ports(ranges: Array<[number, number]>, options: ReservationOptions = {}): Resource {
-  return reserve(
-    { name: 'ports', type: 'RANGES', ranges: { range: ranges.map(([begin, end]) => ({ begin, end })) } },
-    options,
-  );
+  return reserve({ name: 'ports', type: 'RANGES', ranges: { range: ranges.map(([begin, end]) => ({ begin, end })) } }, options);
 }
 
 /** Ports in the legacy string form some endpoints send. */

@@ -85,7 +85,19 @@ describe('evaluateAgent: ports', () => {
   it('ports reserved for our role are usable, static or dynamic, pre-refinement or refinement format', () => {
     for (const options of [{ role: 'alluxio' }, { dynamicRole: 'alluxio' }, { role: 'alluxio', refinementOnly: true }]) {
       const { verdict } = evaluateAgent(
-        agent({ total: [cpus(4), mem(8192), ports([[19998, 19999], [29998, 30000]], options)] }),
+        agent({
+          total: [
+            cpus(4),
+            mem(8192),
+            ports(
+              [
+                [19998, 19999],
+                [29998, 30000],
+              ],
+              options,
+            ),
+          ],
+        }),
         withRole('alluxio'),
       );
       expect(verdict.master.ok, JSON.stringify(options)).toBe(true);
@@ -95,12 +107,36 @@ describe('evaluateAgent: ports', () => {
 
   it('a reservation for a parent role is usable by a child role, not the other way round', () => {
     const parent = evaluateAgent(
-      agent({ total: [cpus(4), mem(8192), ports([[19998, 19999], [29998, 30000]], { role: 'eng' })] }),
+      agent({
+        total: [
+          cpus(4),
+          mem(8192),
+          ports(
+            [
+              [19998, 19999],
+              [29998, 30000],
+            ],
+            { role: 'eng' },
+          ),
+        ],
+      }),
       withRole('eng/alluxio'),
     );
     expect(parent.verdict.worker.ok).toBe(true);
     const child = evaluateAgent(
-      agent({ total: [cpus(4), mem(8192), ports([[19998, 19999], [29998, 30000]], { role: 'eng/alluxio' })] }),
+      agent({
+        total: [
+          cpus(4),
+          mem(8192),
+          ports(
+            [
+              [19998, 19999],
+              [29998, 30000],
+            ],
+            { role: 'eng/alluxio' },
+          ),
+        ],
+      }),
       withRole('eng'),
     );
     expect(child.verdict.worker.reasons[0]).toBe("port 29998 (worker rpc) is reserved for role 'eng/alluxio'");

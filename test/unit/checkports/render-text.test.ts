@@ -89,7 +89,14 @@ describe('renderCheckPortsText', () => {
 describe('renderTable', () => {
   it('pads on the visible text, so painted cells stay aligned', () => {
     const paint = (text: string): string => `<${text}>`;
-    const lines = renderTable(['A', 'B'], [[{ text: 'x', paint }, { text: 'y' }], [{ text: 'long' }, { text: 'z' }]], (t) => t);
+    const lines = renderTable(
+      ['A', 'B'],
+      [
+        [{ text: 'x', paint }, { text: 'y' }],
+        [{ text: 'long' }, { text: 'z' }],
+      ],
+      (t) => t,
+    );
     expect(lines).toEqual(['A     B', '<x   >  y', 'long  z']);
   });
 });

@@ -19,17 +19,22 @@ function fixesFor(agents: ReturnType<typeof agent>[], requirements: CheckPortsRe
 
 describe('buildResourcesValue', () => {
   it("merges the agent's current ranges with Alluxio's and keeps its other resources", () => {
-    const { value } = buildResourcesValue(
-      [cpus(4), mem(8192), disk(100000), ports([[31000, 32000]])],
-      alluxioPorts,
-      '*',
-    );
+    const { value } = buildResourcesValue([cpus(4), mem(8192), disk(100000), ports([[31000, 32000]])], alluxioPorts, '*');
     expect(value).toBe('cpus:4;mem:8192;disk:100000;ports:[19998-19999,29998-30000,31000-32000]');
   });
 
   it('joins adjacent ranges and normalises overlapping, unsorted ones', () => {
     const { value } = buildResourcesValue(
-      [ports([[30001, 30010], [31000, 32000]]), ports([[31500, 32500], [19990, 19997]])],
+      [
+        ports([
+          [30001, 30010],
+          [31000, 32000],
+        ]),
+        ports([
+          [31500, 32500],
+          [19990, 19997],
+        ]),
+      ],
       alluxioPorts,
       '*',
     );
@@ -105,7 +110,17 @@ describe('resourcesFlagFixes', () => {
 
   it('groups agents that need the identical flag, separates different ones', () => {
     const same1 = agent({ hostname: 'a1', total: [cpus(4), mem(8192), ports([[31000, 32000]])] });
-    const same2 = agent({ hostname: 'a2', total: [mem(8192), ports([[31000, 31500], [31501, 32000]]), cpus(4)] });
+    const same2 = agent({
+      hostname: 'a2',
+      total: [
+        mem(8192),
+        ports([
+          [31000, 31500],
+          [31501, 32000],
+        ]),
+        cpus(4),
+      ],
+    });
     const other = agent({ hostname: 'b1', total: [cpus(8), mem(8192), ports([[31000, 32000]])] });
     const { fixes } = fixesFor([same1, other, same2]);
     expect(fixes.map((fix) => fix.agents)).toEqual([['a1', 'a2'], ['b1']]);
@@ -147,7 +162,17 @@ describe('resourcesFlagFixes', () => {
     const ancient = agent({ version: '0.22.0', total: [cpus(4), mem(4096)] });
     const reserved = agent({
       hostname: 'reserved',
-      total: [cpus(4), mem(8192), ports([[19998, 19999], [29998, 30000]], { role: 'spark' })],
+      total: [
+        cpus(4),
+        mem(8192),
+        ports(
+          [
+            [19998, 19999],
+            [29998, 30000],
+          ],
+          { role: 'spark' },
+        ),
+      ],
     });
     const { fixes } = fixesFor([inactive, ancient, reserved]);
     expect(fixes).toEqual([]);
@@ -157,9 +182,7 @@ describe('resourcesFlagFixes', () => {
     const tiny = agent({ hostname: 'tiny', total: [cpus(0.5), mem(512), ports([[31000, 32000]])] });
     const { fixes, warnings } = fixesFor([tiny]);
     expect(fixes).toEqual([]);
-    expect(warnings).toEqual([
-      "1 agent lacks Alluxio's ports but is too small for either task, so no flag is given for it: tiny",
-    ]);
+    expect(warnings).toEqual(["1 agent lacks Alluxio's ports but is too small for either task, so no flag is given for it: tiny"]);
   });
 
   it('in the role form only the missing ports are added to ports(ROLE)', () => {

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateAgent } from '../../../src/checkports/evaluate-agent.js';
 import { defaultCheckPortsRequirements, type CheckPortsRequirements } from '../../../src/checkports/requirements.js';
-import {
-  bestAdjacentBlock,
-  suggestedPortProperties,
-  suggestPorts,
-} from '../../../src/checkports/suggest-ports.js';
+import { bestAdjacentBlock, suggestedPortProperties, suggestPorts } from '../../../src/checkports/suggest-ports.js';
 import { agent, cpus, mem, ports } from './builders.js';
 
 const req1 = defaultCheckPortsRequirements('1.x');
@@ -27,7 +23,10 @@ describe('bestAdjacentBlock', () => {
     const lists = [
       [{ begin: 100, end: 110 }],
       [{ begin: 105, end: 120 }],
-      [{ begin: 108, end: 109 }, { begin: 200, end: 300 }],
+      [
+        { begin: 108, end: 109 },
+        { begin: 200, end: 300 },
+      ],
     ];
     expect(bestAdjacentBlock(lists, 2)).toEqual({ start: 108, covered: 3 });
     expect(bestAdjacentBlock(lists, 3)).toEqual({ start: 105, covered: 2 });
@@ -81,7 +80,11 @@ describe('suggestPorts', () => {
 
   it('falls back to scattered ports only when that covers more agents', () => {
     // Agent A: 5000, 5002, 5004 free (no two adjacent). Agent B: 5000-5010.
-    const a = big([[5000, 5000], [5002, 5002], [5004, 5004]]);
+    const a = big([
+      [5000, 5000],
+      [5002, 5002],
+      [5004, 5004],
+    ]);
     const b = big([[5000, 5010]]);
     const s = suggest([a, b], { ...req1, masterCount: 1 });
     expect(s.worker.adjacent).toBe(false);
@@ -90,7 +93,13 @@ describe('suggestPorts', () => {
   });
 
   it('keeps the configured ports when they are already as good as anything', () => {
-    const s = suggest([big([[19998, 19999], [29998, 30000], [31000, 32000]])]);
+    const s = suggest([
+      big([
+        [19998, 19999],
+        [29998, 30000],
+        [31000, 32000],
+      ]),
+    ]);
     expect(s.worker.ports.map((p) => p.port)).toEqual([29998, 29999, 30000]);
     expect(s.master.ports.map((p) => p.port)).toEqual([19998, 19999]);
   });
@@ -114,9 +123,7 @@ describe('suggestPorts', () => {
   });
 
   it('never suggests privileged ports, nor ports reserved for another role', () => {
-    const s = suggest([
-      agent({ total: [cpus(8), mem(16384), ports([[100, 1024]]), ports([[2000, 3000]], { role: 'spark' })] }),
-    ]);
+    const s = suggest([agent({ total: [cpus(8), mem(16384), ports([[100, 1024]]), ports([[2000, 3000]], { role: 'spark' })] })]);
     expect(s.worker.ports).toEqual([]);
     expect(s.master.ports).toEqual([]);
   });
@@ -136,8 +143,22 @@ describe('properties helpers', () => {
   it('writes key=value lines, master first', () => {
     expect(
       suggestedPortProperties({
-        master: { ports: [{ name: 'masterRpc', key: 'alluxio.master.port', port: 1 }], agentsCovered: 1, agentsEligible: 1, agentsNeeded: 1, adjacent: true, ok: true },
-        worker: { ports: [{ name: 'workerRpc', key: 'alluxio.worker.port', port: 2 }], agentsCovered: 1, agentsEligible: 1, agentsNeeded: 1, adjacent: true, ok: true },
+        master: {
+          ports: [{ name: 'masterRpc', key: 'alluxio.master.port', port: 1 }],
+          agentsCovered: 1,
+          agentsEligible: 1,
+          agentsNeeded: 1,
+          adjacent: true,
+          ok: true,
+        },
+        worker: {
+          ports: [{ name: 'workerRpc', key: 'alluxio.worker.port', port: 2 }],
+          agentsCovered: 1,
+          agentsEligible: 1,
+          agentsNeeded: 1,
+          adjacent: true,
+          ok: true,
+        },
       }),
     ).toEqual(['alluxio.master.port=1', 'alluxio.worker.port=2']);
   });

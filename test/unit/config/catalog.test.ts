@@ -186,9 +186,7 @@ describe('catalog contents', () => {
   });
 
   it('marks only the Mesos secret as secret', () => {
-    expect(CATALOG.filter((entry) => entry.secret).map((entry) => entry.key)).toEqual([
-      'alluxio.integration.mesos.secret',
-    ]);
+    expect(CATALOG.filter((entry) => entry.secret).map((entry) => entry.key)).toEqual(['alluxio.integration.mesos.secret']);
     expect(isSecretKey('alluxio.integration.mesos.secret')).toBe(true);
     expect(isSecretKey('alluxio.integration.mesos.principal')).toBe(false);
   });

@@ -13,9 +13,7 @@ describe('unifiedDiff', () => {
   });
 
   it('prints headers, a hunk header and the change with context', () => {
-    expect(unifiedDiff('a\nb\nc\n', 'a\nB\nc\n', { fromFile: 'a', toFile: 'b' })).toBe(
-      '--- a\n+++ b\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n',
-    );
+    expect(unifiedDiff('a\nb\nc\n', 'a\nB\nc\n', { fromFile: 'a', toFile: 'b' })).toBe('--- a\n+++ b\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n');
   });
 
   it('keeps three lines of context inside a long file', () => {
@@ -46,21 +44,13 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('', 'a\nb\n')).toBe('--- a\n+++ b\n@@ -0,0 +1,2 @@\n+a\n+b\n');
     expect(unifiedDiff('a\nb\n', '')).toBe('--- a\n+++ b\n@@ -1,2 +0,0 @@\n-a\n-b\n');
     expect(unifiedDiff('x\n', 'y\n')).toBe('--- a\n+++ b\n@@ -1 +1 @@\n-x\n+y\n');
-    expect(unifiedDiff(numbered(10), `start\n${numbered(10)}`)).toBe(
-      '--- a\n+++ b\n@@ -1,3 +1,4 @@\n+start\n line 1\n line 2\n line 3\n',
-    );
-    expect(unifiedDiff(numbered(10), `${numbered(10)}end\n`)).toBe(
-      '--- a\n+++ b\n@@ -8,3 +8,4 @@\n line 8\n line 9\n line 10\n+end\n',
-    );
+    expect(unifiedDiff(numbered(10), `start\n${numbered(10)}`)).toBe('--- a\n+++ b\n@@ -1,3 +1,4 @@\n+start\n line 1\n line 2\n line 3\n');
+    expect(unifiedDiff(numbered(10), `${numbered(10)}end\n`)).toBe('--- a\n+++ b\n@@ -8,3 +8,4 @@\n line 8\n line 9\n line 10\n+end\n');
   });
 
   it('marks a missing final newline', () => {
-    expect(unifiedDiff('a\nb', 'a\nb\n')).toBe(
-      '--- a\n+++ b\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n',
-    );
-    expect(unifiedDiff('a\nb\n', 'a\nc')).toBe(
-      '--- a\n+++ b\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n',
-    );
+    expect(unifiedDiff('a\nb', 'a\nb\n')).toBe('--- a\n+++ b\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n');
+    expect(unifiedDiff('a\nb\n', 'a\nc')).toBe('--- a\n+++ b\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n\\ No newline at end of file\n');
   });
 
   it('shows a properties edit the way a user reviews it', () => {

@@ -45,7 +45,11 @@ describe('parse: Java semantics', () => {
 
   it('gives the 1-based line where each entry starts, duplicates included', () => {
     const text = '# header\n\na=1\nlong=x\\\n  y\\\n  z\n  b = 2\r\nc:3\ra=4';
-    expect(parse(text).entries().map(({ key, value, line }) => [key, value, line])).toEqual([
+    expect(
+      parse(text)
+        .entries()
+        .map(({ key, value, line }) => [key, value, line]),
+    ).toEqual([
       ['a', '1', 3],
       ['long', 'xyz', 4],
       ['b', '2', 7],

@@ -225,9 +225,7 @@ describe('secrets', () => {
     const text = 'alluxio.integration.mesos.secret=old\nx=1\nalluxio.integration.mesos.secret = new\n';
     const doc = parse(text);
     const redacted = redactSecrets(doc);
-    expect(redacted.toString()).toBe(
-      'alluxio.integration.mesos.secret=********\nx=1\nalluxio.integration.mesos.secret = ********\n',
-    );
+    expect(redacted.toString()).toBe('alluxio.integration.mesos.secret=********\nx=1\nalluxio.integration.mesos.secret = ********\n');
     expect(doc.toString()).toBe(text);
   });
 });

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/shared/errors.js';
-import {
-  GB,
-  KB,
-  MB,
-  PB,
-  TB,
-  bytesToMb,
-  formatByteSize,
-  formatByteSizeExact,
-  parseByteSize,
-} from '../../../src/config/sizes.js';
+import { GB, KB, MB, PB, TB, bytesToMb, formatByteSize, formatByteSizeExact, parseByteSize } from '../../../src/config/sizes.js';
 
 describe('parseByteSize', () => {
   const good: Array<[string, number]> = [

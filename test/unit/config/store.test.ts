@@ -5,13 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, OperationError } from '../../../src/shared/errors.js';
 import { parse } from '../../../src/config/properties.js';
-import {
-  encodeProperties,
-  readPropertiesFile,
-  writeFileAtomic,
-  writePropertiesFile,
-  type StoreFs,
-} from '../../../src/config/store.js';
+import { encodeProperties, readPropertiesFile, writeFileAtomic, writePropertiesFile, type StoreFs } from '../../../src/config/store.js';
 
 let dir: string;
 
@@ -155,9 +149,7 @@ describe('writeFileAtomic', () => {
         return handle;
       }) as typeof fsPromises.open,
     };
-    const error = await writeFileAtomic(file, 'replacement=2\n'.repeat(100), { fs, backup: false }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await writeFileAtomic(file, 'replacement=2\n'.repeat(100), { fs, backup: false }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OperationError);
     expect((error as OperationError).message).toContain('ENOSPC');
     expect(await readFile(file, 'utf8')).toBe('original=1\n');
@@ -182,9 +174,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('reports a missing directory as an OperationError', async () => {
-    await expect(writeFileAtomic(path.join(dir, 'missing', 'a.properties'), 'x')).rejects.toBeInstanceOf(
-      OperationError,
-    );
+    await expect(writeFileAtomic(path.join(dir, 'missing', 'a.properties'), 'x')).rejects.toBeInstanceOf(OperationError);
   });
 });
 

@@ -132,15 +132,11 @@ describe('validateSiteProperties: distinct ports', () => {
     // 2.x file: the data port is not used.
     expect(check('alluxio.worker.rpc.port=29998\nalluxio.worker.web.port=29999\n').errors).toEqual([]);
     // ...unless the file sets it.
-    expect(
-      check('alluxio.worker.rpc.port=29998\nalluxio.worker.data.port=31000\nalluxio.worker.web.port=31000\n').errors,
-    ).toHaveLength(1);
+    expect(check('alluxio.worker.rpc.port=29998\nalluxio.worker.data.port=31000\nalluxio.worker.web.port=31000\n').errors).toHaveLength(1);
   });
 
   it('reports each clashing pair once', () => {
-    const { errors } = check(
-      'alluxio.master.port=31000\nalluxio.master.web.port=31000\nalluxio.worker.port=31000\n',
-    );
+    const { errors } = check('alluxio.master.port=31000\nalluxio.master.web.port=31000\nalluxio.worker.port=31000\n');
     expect(errors).toHaveLength(3);
   });
 });
@@ -221,8 +217,7 @@ describe('validateSiteProperties: warnings', () => {
   it('warns when a JDK is downloaded without saying where it unpacks', () => {
     expect(check('alluxio.integration.mesos.jdk.url=https://example.com/jdk.tgz\n').warnings).toHaveLength(1);
     expect(
-      check('alluxio.integration.mesos.jdk.url=https://example.com/jdk.tgz\nalluxio.integration.mesos.jdk.path=jdk-11\n')
-        .warnings,
+      check('alluxio.integration.mesos.jdk.url=https://example.com/jdk.tgz\nalluxio.integration.mesos.jdk.path=jdk-11\n').warnings,
     ).toEqual([]);
   });
 });

@@ -54,7 +54,8 @@ export class FakeFiles implements SandboxFiles {
       if (!file.startsWith(`${path}/`)) continue;
       const [first, ...rest] = file.slice(path.length + 1).split('/');
       const child = `${path}/${first!}`;
-      if (rest.length === 0) children.set(child, { path: child, size: data.length, mtime: 1_795_548_218, mode: '-rw-r--r--', directory: false });
+      if (rest.length === 0)
+        children.set(child, { path: child, size: data.length, mtime: 1_795_548_218, mode: '-rw-r--r--', directory: false });
       else children.set(child, { path: child, size: 4096, mtime: 1_795_548_218, mode: 'drwxr-xr-x', directory: true });
     }
     return [...children.values()];

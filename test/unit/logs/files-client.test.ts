@@ -7,7 +7,16 @@ import { FakeFiles } from './fake-files.js';
 function mesosReadBody(bytes: Buffer, offset: number): Buffer {
   const parts: Buffer[] = [Buffer.from('{"data":"')];
   for (const byte of bytes) {
-    const escapes: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x2f: '\\/', 0x08: '\\b', 0x0c: '\\f', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t' };
+    const escapes: Record<number, string> = {
+      0x22: '\\"',
+      0x5c: '\\\\',
+      0x2f: '\\/',
+      0x08: '\\b',
+      0x0c: '\\f',
+      0x0a: '\\n',
+      0x0d: '\\r',
+      0x09: '\\t',
+    };
     const escape = escapes[byte];
     if (escape !== undefined) parts.push(Buffer.from(escape));
     else if (byte < 0x20 || byte === 0x7f) parts.push(Buffer.from(`\\u${byte.toString(16).padStart(4, '0')}`));
@@ -46,7 +55,10 @@ describe('decodeReadBody', () => {
 
 describe('parseBrowseBody', () => {
   it('marks directories by their mode', () => {
-    const entries = parseBrowseBody(Buffer.from('[{"gid":"root","mode":"drwxr-xr-x","mtime":1.0,"nlink":2,"path":"/s/logs","size":4096,"uid":"root"}]'), 'x');
+    const entries = parseBrowseBody(
+      Buffer.from('[{"gid":"root","mode":"drwxr-xr-x","mtime":1.0,"nlink":2,"path":"/s/logs","size":4096,"uid":"root"}]'),
+      'x',
+    );
     expect(entries).toEqual([{ path: '/s/logs', size: 4096, mtime: 1, mode: 'drwxr-xr-x', directory: true }]);
     expect(() => parseBrowseBody(Buffer.from('{"x":1}'), 'x')).toThrow(AgentAnswerError);
   });

@@ -26,7 +26,9 @@ function source(files: FakeFiles, file: string, offset = 0, task = 'worker-1'): 
 }
 
 function texts(events: FollowEvent[], file?: string): string[] {
-  return events.flatMap((event) => (event.type === 'lines' && (file === undefined || event.source.file === file) ? event.lines.map((line) => line.text) : []));
+  return events.flatMap((event) =>
+    event.type === 'lines' && (file === undefined || event.source.file === file) ? event.lines.map((line) => line.text) : [],
+  );
 }
 
 describe('follow', () => {
@@ -76,7 +78,11 @@ describe('follow', () => {
       if (now >= 4000) controller.abort();
     });
     const events: FollowEvent[] = [];
-    await follow([source(good, 'stdout'), source(bad, 'stderr', 0, 'worker-2')], { clock, onEvent: (e) => events.push(e), signal: controller.signal });
+    await follow([source(good, 'stdout'), source(bad, 'stderr', 0, 'worker-2')], {
+      clock,
+      onEvent: (e) => events.push(e),
+      signal: controller.signal,
+    });
     expect(events.filter((e) => e.type === 'failed')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'recovered')).toHaveLength(1);
     expect(texts(events, 'stdout')).toEqual(['g1', 'g2']);

@@ -6,32 +6,86 @@ import type { TaskCandidate } from '../../../src/logs/task-match.js';
 import { hasTranscripts, loadTranscript } from '../../helpers/transcripts.js';
 
 const task: TaskCandidate = {
-  taskId: 'probe-task-1', name: 'probe', state: 'TASK_FINISHED', frameworkId: 'b8564f73-9862-4214-8536-043f0ff29368-0000',
-  agentId: 'b8564f73-9862-4214-8536-043f0ff29368-S0', executorId: undefined, agentHost: 'host-1', startedAt: undefined, alias: undefined,
+  taskId: 'probe-task-1',
+  name: 'probe',
+  state: 'TASK_FINISHED',
+  frameworkId: 'b8564f73-9862-4214-8536-043f0ff29368-0000',
+  agentId: 'b8564f73-9862-4214-8536-043f0ff29368-S0',
+  executorId: undefined,
+  agentHost: 'host-1',
+  startedAt: undefined,
+  alias: undefined,
 };
 
 function agent(version: string | undefined): AgentRecord {
-  return { agentId: task.agentId, hostname: 'host-1', port: 5051, pid: 'slave(1)@10.0.0.5:5051', version, active: true, resources: [], usedResources: [], offeredResources: [], reservedResources: {}, attributes: {} };
+  return {
+    agentId: task.agentId,
+    hostname: 'host-1',
+    port: 5051,
+    pid: 'slave(1)@10.0.0.5:5051',
+    version,
+    active: true,
+    resources: [],
+    usedResources: [],
+    offeredResources: [],
+    reservedResources: {},
+    attributes: {},
+  };
 }
 
 describe('locateSandbox', () => {
   it('uses the virtual runs/latest path from 1.5 without asking the agent', async () => {
-    const location = await locateSandbox({ task, agent: agent('1.12.0'), masterVersion: parseMesosVersion('1.12.0'), agentState: () => Promise.reject(new Error('not asked')) });
+    const location = await locateSandbox({
+      task,
+      agent: agent('1.12.0'),
+      masterVersion: parseMesosVersion('1.12.0'),
+      agentState: () => Promise.reject(new Error('not asked')),
+    });
     expect(location).toMatchObject({ path: `/frameworks/${task.frameworkId}/executors/probe-task-1/runs/latest`, virtual: true });
     expect(location.endpoints.filesRead).toBe('/files/read');
   });
 
   it("takes the executor's directory from the agent state before 1.5, with .json names before 0.25", async () => {
-    const state = { frameworks: [{ id: task.frameworkId, executors: [], completed_executors: [{ id: 'probe-task-1', directory: '/old/run' }, { id: 'probe-task-1', directory: '/new/run' }] }] };
-    const location = await locateSandbox({ task, agent: agent('1.4.1'), masterVersion: parseMesosVersion('1.12.0'), agentState: async () => state });
+    const state = {
+      frameworks: [
+        {
+          id: task.frameworkId,
+          executors: [],
+          completed_executors: [
+            { id: 'probe-task-1', directory: '/old/run' },
+            { id: 'probe-task-1', directory: '/new/run' },
+          ],
+        },
+      ],
+    };
+    const location = await locateSandbox({
+      task,
+      agent: agent('1.4.1'),
+      masterVersion: parseMesosVersion('1.12.0'),
+      agentState: async () => state,
+    });
     expect(location).toMatchObject({ path: '/new/run', virtual: false });
-    const old = await locateSandbox({ task, agent: agent('0.24.1'), masterVersion: parseMesosVersion('0.24.1'), agentState: async (endpoints) => (endpoints.state === '/state.json' ? state : {}) });
+    const old = await locateSandbox({
+      task,
+      agent: agent('0.24.1'),
+      masterVersion: parseMesosVersion('0.24.1'),
+      agentState: async (endpoints) => (endpoints.state === '/state.json' ? state : {}),
+    });
     expect(old.endpoints.filesRead).toBe('/files/read.json');
-    await expect(locateSandbox({ task, agent: agent('1.4.1'), masterVersion: parseMesosVersion('1.4.1'), agentState: async () => ({ frameworks: [] }) })).rejects.toThrow(SandboxGoneError);
+    await expect(
+      locateSandbox({
+        task,
+        agent: agent('1.4.1'),
+        masterVersion: parseMesosVersion('1.4.1'),
+        agentState: async () => ({ frameworks: [] }),
+      }),
+    ).rejects.toThrow(SandboxGoneError);
   });
 
   it('says clearly when the agent is gone', async () => {
-    await expect(locateSandbox({ task, agent: undefined, masterVersion: parseMesosVersion('1.12.0'), agentState: async () => ({}) })).rejects.toThrow(AgentGoneError);
+    await expect(
+      locateSandbox({ task, agent: undefined, masterVersion: parseMesosVersion('1.12.0'), agentState: async () => ({}) }),
+    ).rejects.toThrow(AgentGoneError);
   });
 
   it('builds the agent URL from its pid', () => {

@@ -30,7 +30,10 @@ describe('tailLines', () => {
       const files = new FakeFiles('a', 1 + Math.floor(random() * 200)).set('/s/stdout', text);
       const result = await tailLines(files, '/s/stdout', n, { initialWindow: 1 + Math.floor(random() * 300), maxWindow: 512 });
       const want = reference(text, n).map((line) => line.replace(/\r$/, ''));
-      expect(result.lines.map((line) => line.text), `round ${round}`).toEqual(want);
+      expect(
+        result.lines.map((line) => line.text),
+        `round ${round}`,
+      ).toEqual(want);
       expect(result.size).toBe(Buffer.byteLength(text));
     }
   });

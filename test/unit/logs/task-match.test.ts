@@ -4,7 +4,18 @@ import { assignAliases, matchTask, type TaskCandidate } from '../../../src/logs/
 import { OperationError, UsageError } from '../../../src/shared/errors.js';
 
 function task(taskId: string, fields: Partial<TaskCandidate> = {}): TaskCandidate {
-  return { taskId, name: taskId, state: 'TASK_RUNNING', frameworkId: 'fw', agentId: 'S0', executorId: undefined, agentHost: 'host-1', startedAt: 1_700_000_000, alias: undefined, ...fields };
+  return {
+    taskId,
+    name: taskId,
+    state: 'TASK_RUNNING',
+    frameworkId: 'fw',
+    agentId: 'S0',
+    executorId: undefined,
+    agentHost: 'host-1',
+    startedAt: 1_700_000_000,
+    alias: undefined,
+    ...fields,
+  };
 }
 
 const tasks = assignAliases([
@@ -18,7 +29,11 @@ const tasks = assignAliases([
 describe('assignAliases', () => {
   it('takes the number from the id, else ranks numeric ids', () => {
     expect(tasks.map((t) => t.alias)).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-12', 'worker-3']);
-    const numbered = assignAliases([task('2', { name: 'Alluxio Worker' }), task('0', { name: 'Alluxio Master' }), task('1', { name: 'Alluxio Worker' })]);
+    const numbered = assignAliases([
+      task('2', { name: 'Alluxio Worker' }),
+      task('0', { name: 'Alluxio Master' }),
+      task('1', { name: 'Alluxio Worker' }),
+    ]);
     expect(numbered.map((t) => t.alias)).toEqual(['worker-2', 'master-1', 'worker-1']);
   });
 });

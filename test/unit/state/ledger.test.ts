@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { refuseNewFramework, startLedger } from '../../../src/framework/scheduler/adoption.js';
-import { emptyLedger, fileLedgerStore, ledgerPathNextTo, liveTasks, parseLedger, serializeLedger, type Ledger } from '../../../src/state/ledger.js';
+import {
+  emptyLedger,
+  fileLedgerStore,
+  ledgerPathNextTo,
+  liveTasks,
+  parseLedger,
+  serializeLedger,
+  type Ledger,
+} from '../../../src/state/ledger.js';
 import { ConfigError, OperationError } from '../../../src/shared/errors.js';
 
 function sample(): Ledger {
@@ -13,14 +21,38 @@ function sample(): Ledger {
   ledger.nextAlias = { master: 2, worker: 4 };
   ledger.tasks.push(
     {
-      alias: 'master-1', role: 'master', taskId: 'alluxio-master-1.u1', agentId: 'a1', hostname: 'a1', ports: [19998, 19999],
-      state: 'TASK_RUNNING', healthy: true, launchedAt: 10, relaunchCount: 0, failures: [], lastFailure: undefined,
-      killRequested: undefined, relaunchAt: undefined, crashLooped: false,
+      alias: 'master-1',
+      role: 'master',
+      taskId: 'alluxio-master-1.u1',
+      agentId: 'a1',
+      hostname: 'a1',
+      ports: [19998, 19999],
+      state: 'TASK_RUNNING',
+      healthy: true,
+      launchedAt: 10,
+      relaunchCount: 0,
+      failures: [],
+      lastFailure: undefined,
+      killRequested: undefined,
+      relaunchAt: undefined,
+      crashLooped: false,
     },
     {
-      alias: 'worker-3', role: 'worker', taskId: 'alluxio-worker-3.u9', agentId: 'a2', hostname: 'a2', ports: [29998],
-      state: 'TASK_FAILED', healthy: undefined, launchedAt: 20, relaunchCount: 2, failures: [15, 20],
-      lastFailure: { state: 'TASK_FAILED', at: 20, message: 'exit 1' }, killRequested: undefined, relaunchAt: 25, crashLooped: false,
+      alias: 'worker-3',
+      role: 'worker',
+      taskId: 'alluxio-worker-3.u9',
+      agentId: 'a2',
+      hostname: 'a2',
+      ports: [29998],
+      state: 'TASK_FAILED',
+      healthy: undefined,
+      launchedAt: 20,
+      relaunchCount: 2,
+      failures: [15, 20],
+      lastFailure: { state: 'TASK_FAILED', at: 20, message: 'exit 1' },
+      killRequested: undefined,
+      relaunchAt: 25,
+      crashLooped: false,
     },
   );
   return ledger;

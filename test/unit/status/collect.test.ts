@@ -37,9 +37,21 @@ const ledgerWith = (relaunches: number): Ledger => {
   ledger.frameworkId = 'F-0001';
   ledger.webuiUrl = 'http://127.0.0.2:19999';
   ledger.tasks.push({
-    alias: 'worker-1', role: 'worker', taskId: 'alluxio-worker-1.b', agentId: 'S1', hostname: 'a1', ports: [29998, 29999, 30000],
-    state: 'TASK_RUNNING', healthy: true, launchedAt: 0, relaunchCount: relaunches, failures: [], lastFailure: undefined,
-    killRequested: undefined, relaunchAt: undefined, crashLooped: false,
+    alias: 'worker-1',
+    role: 'worker',
+    taskId: 'alluxio-worker-1.b',
+    agentId: 'S1',
+    hostname: 'a1',
+    ports: [29998, 29999, 30000],
+    state: 'TASK_RUNNING',
+    healthy: true,
+    launchedAt: 0,
+    relaunchCount: relaunches,
+    failures: [],
+    lastFailure: undefined,
+    killRequested: undefined,
+    relaunchAt: undefined,
+    crashLooped: false,
   });
   return ledger;
 };
@@ -65,8 +77,16 @@ describe('buildStatus', () => {
   });
 
   it.each([
-    ['an unhealthy worker', [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_RUNNING', false)], /worker-1 is unhealthy/],
-    ['a worker still starting', [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_STARTING', undefined)], /worker-1 is STARTING/],
+    [
+      'an unhealthy worker',
+      [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_RUNNING', false)],
+      /worker-1 is unhealthy/,
+    ],
+    [
+      'a worker still starting',
+      [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_STARTING', undefined)],
+      /worker-1 is STARTING/,
+    ],
     ['no worker yet', [task('alluxio-master-1.a', 'TASK_RUNNING', true)], /no Alluxio worker is running/],
     ['nothing at all', [], /no Alluxio task is running/],
   ])('is not ok with %s', (_name, tasks, problem) => {
@@ -78,18 +98,34 @@ describe('buildStatus', () => {
   it('reports a disconnected framework, and one Mesos does not know', () => {
     const running = [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_RUNNING', true)];
     const ledger = { ...ledgerWith(0), disconnectedAt: 1_000_000 };
-    const disconnected = buildStatus({ now: 1_100_000, frameworkId: 'F-0001', framework: fw({ connected: false, active: false }), tasks: running, hostnames, ledger });
+    const disconnected = buildStatus({
+      now: 1_100_000,
+      frameworkId: 'F-0001',
+      framework: fw({ connected: false, active: false }),
+      tasks: running,
+      hostnames,
+      ledger,
+    });
     expect(disconnected.framework.state).toBe('disconnected');
     expect(disconnected.framework.failoverSecondsLeft).toBe(604_800 - 100);
     // Active again: a stale disconnection time says nothing.
-    expect(buildStatus({ now: 1_100_000, frameworkId: 'F-0001', framework: fw(), tasks: running, hostnames, ledger }).framework.failoverSecondsLeft).toBeNull();
+    expect(
+      buildStatus({ now: 1_100_000, frameworkId: 'F-0001', framework: fw(), tasks: running, hostnames, ledger }).framework
+        .failoverSecondsLeft,
+    ).toBeNull();
     const unknown = buildStatus({ frameworkId: 'F-0001', framework: undefined, tasks: [], hostnames, ledger: undefined });
     expect(unknown.framework.state).toBe('unknown');
     expect(unknown.problems[0]).toMatch(/does not run framework F-0001/);
   });
 
   it('keeps a wanted task that Mesos no longer lists (lost, waiting for its relaunch)', () => {
-    const report = buildStatus({ frameworkId: 'F-0001', framework: fw(), tasks: [task('alluxio-master-1.a', 'TASK_RUNNING', true)], hostnames, ledger: { ...ledgerWith(1), tasks: ledgerWith(1).tasks.map((t) => ({ ...t, state: 'TASK_LOST' as const })) } });
+    const report = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(),
+      tasks: [task('alluxio-master-1.a', 'TASK_RUNNING', true)],
+      hostnames,
+      ledger: { ...ledgerWith(1), tasks: ledgerWith(1).tasks.map((t) => ({ ...t, state: 'TASK_LOST' as const })) },
+    });
     expect(report.tasks.find((t) => t.alias === 'worker-1')?.state).toBe('TASK_LOST');
     expect(report.ok).toBe(false);
   });

@@ -4,7 +4,15 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../../../helpers/cli.js';
 import { FixtureServer, json, text, transcript, transcriptJson, transcriptsAvailable } from '../../../helpers/http-fixture-server.js';
-import { closeClient, connectClient, describeWithZooKeeper, mkdirp, registerMaster, startZooKeeper, type ZooKeeperServer } from '../../../helpers/zookeeper.js';
+import {
+  closeClient,
+  connectClient,
+  describeWithZooKeeper,
+  mkdirp,
+  registerMaster,
+  startZooKeeper,
+  type ZooKeeperServer,
+} from '../../../helpers/zookeeper.js';
 
 let dir: string;
 let server: FixtureServer;
@@ -52,12 +60,21 @@ function v1Master(agents: unknown[], version = '1.12.0') {
   });
 }
 
-const run = (args: string[], env: Record<string, string | undefined> = {}) => runCli(['check-ports', '--conf-dir', 'conf', ...args], { cwd: dir, env: cleanEnv(env) });
+const run = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(['check-ports', '--conf-dir', 'conf', ...args], { cwd: dir, env: cleanEnv(env) });
 
 describe('alluxio-mesos check-ports (binary)', () => {
   it('passes on a cluster that fits, with a per-agent table and the summary line', async () => {
     v1Master([
-      agent('a1', [cpus(4), mem(8192), ports([[19998, 19999], [29998, 30000], [31000, 32000]])]),
+      agent('a1', [
+        cpus(4),
+        mem(8192),
+        ports([
+          [19998, 19999],
+          [29998, 30000],
+          [31000, 32000],
+        ]),
+      ]),
       agent('a2', [cpus(4), mem(8192), ports([[31000, 32000]])]),
     ]);
     const result = await run(['--master', server.hostPort]);
@@ -72,14 +89,30 @@ describe('alluxio-mesos check-ports (binary)', () => {
   it('fails (exit 1) when no agent advertises the ports, and --json names every reason', async () => {
     v1Master([
       agent('no-ports', [cpus(4), mem(8192)]),
-      agent('reserved', [cpus(4), mem(8192), ports([[19998, 19999], [29998, 30000]], 'spark')]),
+      agent('reserved', [
+        cpus(4),
+        mem(8192),
+        ports(
+          [
+            [19998, 19999],
+            [29998, 30000],
+          ],
+          'spark',
+        ),
+      ]),
       agent('small', [cpus(0.5), mem(512), ports([[19990, 30010]])]),
     ]);
     const result = await run(['--master', server.hostPort, '--json']);
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(result.stdout) as {
       verdict: { ok: boolean };
-      agents: Array<{ hostname: string; agentId: string; version: string; master: { ok: boolean; reasons: string[] }; worker: { ok: boolean; reasons: string[] } }>;
+      agents: Array<{
+        hostname: string;
+        agentId: string;
+        version: string;
+        master: { ok: boolean; reasons: string[] };
+        worker: { ok: boolean; reasons: string[] };
+      }>;
     };
     expect(report.verdict.ok).toBe(false);
     const byHost = Object.fromEntries(report.agents.map((a) => [a.hostname, a]));
@@ -90,7 +123,9 @@ describe('alluxio-mesos check-ports (binary)', () => {
   });
 
   it('reads ports and sizes from alluxio-site.properties (2.x spelling)', async () => {
-    await writeSite('alluxio.master.rpc.port=31398\nalluxio.master.web.port=31399\nalluxio.worker.rpc.port=31498\nalluxio.worker.web.port=31500\n');
+    await writeSite(
+      'alluxio.master.rpc.port=31398\nalluxio.master.web.port=31399\nalluxio.worker.rpc.port=31498\nalluxio.worker.web.port=31500\n',
+    );
     v1Master([agent('a1', [cpus(4), mem(8192), ports([[31000, 32000]])])]);
     const result = await run(['--master', server.hostPort, '--json']);
     expect(result.exitCode).toBe(0);
@@ -124,9 +159,27 @@ describe('alluxio-mesos check-ports (binary)', () => {
       leader.route('POST', '/api/v1', (request) => {
         const call = JSON.parse(request.body.toString()) as { type: string };
         if (call.type === 'GET_VERSION') return json({ type: 'GET_VERSION', get_version: { version_info: { version: '1.12.0' } } });
-        return json({ type: 'GET_AGENTS', get_agents: { agents: [agent('a1', [cpus(4), mem(8192), ports([[19998, 19999], [29998, 30000]])])] } });
+        return json({
+          type: 'GET_AGENTS',
+          get_agents: {
+            agents: [
+              agent('a1', [
+                cpus(4),
+                mem(8192),
+                ports([
+                  [19998, 19999],
+                  [29998, 30000],
+                ]),
+              ]),
+            ],
+          },
+        });
       });
-      server.route('POST', '/api/v1', { status: 307, statusText: 'Temporary Redirect', headers: { Location: `//127.0.0.1:${leader.port}/api/v1` } });
+      server.route('POST', '/api/v1', {
+        status: 307,
+        statusText: 'Temporary Redirect',
+        headers: { Location: `//127.0.0.1:${leader.port}/api/v1` },
+      });
       const result = await run(['--master', server.hostPort]);
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toContain(`127.0.0.1:${leader.port}`);
@@ -209,9 +262,30 @@ describeWithZooKeeper('alluxio-mesos check-ports with ZooKeeper', () => {
   });
 
   it('finds the leading master through zk:// and follows a leader change', async () => {
-    v1Master([agent('a1', [cpus(4), mem(8192), ports([[19998, 19999], [29998, 30000]])])]);
-    const dead = { id: 'dead', ip: '127.0.0.1', port: 1, hostname: '127.0.0.1', address: { hostname: '127.0.0.1', ip: '127.0.0.1', port: 1 } };
-    const live = { id: 'live', ip: '127.0.0.1', port: server.port, hostname: '127.0.0.1', address: { hostname: '127.0.0.1', ip: '127.0.0.1', port: server.port } };
+    v1Master([
+      agent('a1', [
+        cpus(4),
+        mem(8192),
+        ports([
+          [19998, 19999],
+          [29998, 30000],
+        ]),
+      ]),
+    ]);
+    const dead = {
+      id: 'dead',
+      ip: '127.0.0.1',
+      port: 1,
+      hostname: '127.0.0.1',
+      address: { hostname: '127.0.0.1', ip: '127.0.0.1', port: 1 },
+    };
+    const live = {
+      id: 'live',
+      ip: '127.0.0.1',
+      port: server.port,
+      hostname: '127.0.0.1',
+      address: { hostname: '127.0.0.1', ip: '127.0.0.1', port: server.port },
+    };
     const admin = await connectClient(zk.connectString);
     await mkdirp(admin, '/mesos');
     await closeClient(admin);

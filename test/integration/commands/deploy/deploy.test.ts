@@ -12,7 +12,22 @@ import { describeWithZooKeeper, startZooKeeper, type ZooKeeperServer } from '../
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { runCli } from '../../../helpers/cli.js';
-import { cleanup, initConf, masterAddress, randomPorts, startProxy, masterTasks, startDeploy, startSandbox, standinOf, standins, waitHealthy, waitUntil, type DeployRun, type Sandbox } from './helpers.js';
+import {
+  cleanup,
+  initConf,
+  masterAddress,
+  randomPorts,
+  startProxy,
+  masterTasks,
+  startDeploy,
+  startSandbox,
+  standinOf,
+  standins,
+  waitHealthy,
+  waitUntil,
+  type DeployRun,
+  type Sandbox,
+} from './helpers.js';
 
 let sandbox: Sandbox | undefined;
 let runs: DeployRun[] = [];
@@ -94,18 +109,34 @@ describe('deploy against a local Mesos cluster', () => {
     const from = run.events.length;
     process.kill(process_?.pid ?? -1, 'SIGKILL');
 
-    const ended = await run.waitFor('worker-2 to end', (e) => e.type === 'task-state' && e.taskId === oldTaskId && e.state === 'TASK_FAILED', { from });
+    const ended = await run.waitFor(
+      'worker-2 to end',
+      (e) => e.type === 'task-state' && e.taskId === oldTaskId && e.state === 'TASK_FAILED',
+      { from },
+    );
     const scheduled = await run.waitFor('relaunch of worker-2', (e) => e.type === 'relaunch-scheduled' && e.alias === 'worker-2', { from });
     expect(scheduled.lastState).toBe('TASK_FAILED');
-    const relaunched = await run.waitFor('worker-2 launched again', (e) => e.type === 'task-launched' && e.alias === 'worker-2', { from, timeoutMs: 20_000 });
+    const relaunched = await run.waitFor('worker-2 launched again', (e) => e.type === 'task-launched' && e.alias === 'worker-2', {
+      from,
+      timeoutMs: 20_000,
+    });
     expect(run.events.indexOf(ended)).toBeLessThan(run.events.indexOf(relaunched));
     expect(relaunched.relaunch).toBe(true);
     expect(relaunched.taskId).not.toBe(oldTaskId);
     // The only agent without a worker is the one it died on.
     expect(relaunched.hostname).toBe(victim?.hostname);
-    await run.waitFor('worker-2 RUNNING healthy', (e) => e.type === 'task-state' && e.taskId === relaunched.taskId && e.state === 'TASK_RUNNING' && e.healthy === true, { from });
+    await run.waitFor(
+      'worker-2 RUNNING healthy',
+      (e) => e.type === 'task-state' && e.taskId === relaunched.taskId && e.state === 'TASK_RUNNING' && e.healthy === true,
+      { from },
+    );
     // Nothing else was touched.
-    expect(run.of('task-launched').slice(4).map((e) => e.alias)).toEqual(['worker-2']);
+    expect(
+      run
+        .of('task-launched')
+        .slice(4)
+        .map((e) => e.alias),
+    ).toEqual(['worker-2']);
     const live = masterTasks(sandbox.cluster);
     expect(live.size).toBe(4);
     expect(live.has(oldTaskId)).toBe(false);
@@ -130,14 +161,27 @@ describe('deploy against a local Mesos cluster', () => {
     const from = run.events.length;
     await sandbox.cluster.killAgent(Number((victim.hostname as string).split('.')[3]) - 2);
 
-    const lost = await run.waitFor('agent-lost', (e) => e.type === 'agent-lost' && e.agentId === victim.agentId, { from, timeoutMs: 20_000 });
+    const lost = await run.waitFor('agent-lost', (e) => e.type === 'agent-lost' && e.agentId === victim.agentId, {
+      from,
+      timeoutMs: 20_000,
+    });
     expect(lost.aliases).toEqual([alias]);
-    const gone = await run.waitFor(`${alias} gone`, (e) => e.type === 'task-state' && e.taskId === victim.taskId, { from, timeoutMs: 20_000 });
+    const gone = await run.waitFor(`${alias} gone`, (e) => e.type === 'task-state' && e.taskId === victim.taskId, {
+      from,
+      timeoutMs: 20_000,
+    });
     expect(['TASK_LOST', 'TASK_UNREACHABLE', 'TASK_GONE', 'TASK_FAILED']).toContain(gone.state);
-    const relaunched = await run.waitFor(`${alias} placed again`, (e) => e.type === 'task-launched' && e.alias === alias, { from, timeoutMs: 20_000 });
+    const relaunched = await run.waitFor(`${alias} placed again`, (e) => e.type === 'task-launched' && e.alias === alias, {
+      from,
+      timeoutMs: 20_000,
+    });
     expect(relaunched.hostname).toBe(spare);
     expect(relaunched.relaunch).toBe(true);
-    await run.waitFor(`${alias} RUNNING healthy`, (e) => e.type === 'task-state' && e.taskId === relaunched.taskId && e.state === 'TASK_RUNNING' && e.healthy === true, { from });
+    await run.waitFor(
+      `${alias} RUNNING healthy`,
+      (e) => e.type === 'task-state' && e.taskId === relaunched.taskId && e.state === 'TASK_RUNNING' && e.healthy === true,
+      { from },
+    );
     // Still exactly 3 workers, and only the lost one moved.
     expect(run.of('task-launched', (e) => e.role === 'worker').length).toBe(4);
     const live = masterTasks(sandbox.cluster);
@@ -159,11 +203,16 @@ describe('deploy against a local Mesos cluster', () => {
     teardown = true;
     const run = deploy();
     const first = await run.waitFor('master-1 launched', (e) => e.type === 'task-launched' && e.alias === 'master-1');
-    const failed = await run.waitFor('master-1 failed', (e) => e.type === 'task-state' && e.taskId === first.taskId && e.state === 'TASK_FAILED');
+    const failed = await run.waitFor(
+      'master-1 failed',
+      (e) => e.type === 'task-state' && e.taskId === first.taskId && e.state === 'TASK_FAILED',
+    );
     expect(run.of('task-state', (e) => e.taskId === first.taskId && e.healthy === true)).toEqual([]);
     expect(run.of('master-ready')).toEqual([]);
     expect(run.of('task-launched', (e) => e.role === 'worker')).toEqual([]);
-    await run.waitFor('relaunch of master-1', (e) => e.type === 'relaunch-scheduled' && e.alias === 'master-1', { from: run.events.indexOf(failed) });
+    await run.waitFor('relaunch of master-1', (e) => e.type === 'relaunch-scheduled' && e.alias === 'master-1', {
+      from: run.events.indexOf(failed),
+    });
     const states = await waitHealthy(run, 3);
     const second = run.of('task-launched', (e) => e.alias === 'master-1');
     expect(second).toHaveLength(2);
@@ -181,10 +230,15 @@ describe('deploy against a local Mesos cluster', () => {
     expect(masterProcess?.role).toBe('master');
     const from = run.events.length;
     process.kill(masterProcess?.pid ?? -1, 'SIGKILL');
-    await run.waitFor('master-1 failed again', (e) => e.type === 'task-state' && e.taskId === masterTaskId && e.state === 'TASK_FAILED', { from });
+    await run.waitFor('master-1 failed again', (e) => e.type === 'task-state' && e.taskId === masterTaskId && e.state === 'TASK_FAILED', {
+      from,
+    });
     await run.waitFor('master-lost', (e) => e.type === 'master-lost' && e.alias === 'master-1', { from });
     await run.waitFor('relaunch of master-1', (e) => e.type === 'relaunch-scheduled' && e.alias === 'master-1', { from });
-    const third = await run.waitFor('master-1 relaunched', (e) => e.type === 'task-launched' && e.alias === 'master-1', { from, timeoutMs: 25_000 });
+    const third = await run.waitFor('master-1 relaunched', (e) => e.type === 'task-launched' && e.alias === 'master-1', {
+      from,
+      timeoutMs: 25_000,
+    });
     expect(third.taskId).not.toBe(masterTaskId);
     await run.waitFor('master ready again', (e) => e.type === 'master-ready', { from: run.events.indexOf(third) });
     // The workers were not touched.
@@ -192,81 +246,94 @@ describe('deploy against a local Mesos cluster', () => {
     expect(masterTasks(sandbox.cluster).size).toBe(3);
   });
 
-  it('declines offers that miss ports, are too small or hold ports reserved for another role, naming why once', { timeout: 60_000 }, async () => {
-    const ports = randomPorts();
-    const range = `${ports.master}-${ports.workerWeb}`;
-    sandbox = await startSandbox({
-      agents: 4,
-      ports,
-      resources: [
-        `cpus:4;mem:8192;disk:16384;ports:[${range}]`,
-        `cpus:4;mem:8192;disk:16384;ports:[31000-32000]`,
-        `cpus:0.5;mem:256;disk:16384;ports:[${range}]`,
-        `cpus:4;mem:8192;disk:16384;ports(other):[${range}];ports:[31000-32000]`,
-      ],
-    });
-    await initConf(sandbox);
-    teardown = true;
-    const run = deploy();
-    await waitHealthy(run, 2);
-    // More allocation rounds with offers from every agent (their decline filters are short-lived).
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    const launched = run.of('task-launched');
-    expect(launched.map((e) => `${e.alias}@${e.hostname}`).sort()).toEqual(['master-1@127.0.0.2', 'worker-1@127.0.0.2']);
-    const reasons = run.of('decline-reason');
-    const codes = reasons.map((e) => e.code as string);
-    // Each reason once. Mesos never offers another role's reservation to a `*` framework, so the
-    // agent whose Alluxio ports are reserved for `other` offers no usable port: `missing-port` too.
-    expect(codes.sort()).toEqual(['host-has-worker', 'insufficient-cpus', 'missing-port', 'waiting-for-master']);
-    const text = (code: string): string => reasons.find((e) => e.code === code)?.text as string;
-    expect(text('insufficient-cpus')).toMatch(/^127\.0\.0\.4 offers 0\.5 cpus .* needs 1\.1/);
-    expect(text('missing-port')).toMatch(new RegExp(`^127\\.0\\.0\\.[35] does not offer port (${ports.worker}|${ports.workerData}|${ports.workerWeb})`));
-    expect(text('host-has-worker')).toContain('127.0.0.2');
-    // Nothing runs on the three unfit agents.
-    const agent0 = sandbox.cluster.agents[0]?.id;
-    const live = [...masterTasks(sandbox.cluster).values()];
-    expect(live.map((task) => task.agentId)).toEqual([agent0, agent0]);
-    expect((await standins(sandbox.root)).length).toBe(2);
-  });
-
-  it('runs the workers from a --jar-url tarball served over HTTP, and refuses a 404 URL before launching', { timeout: 60_000 }, async () => {
-    sandbox = await startSandbox({ agents: 2 });
-    const server = await serveFile(sandbox.dist.tarball, '/dist/alluxio-1.8.2-bin.tar.gz');
-    try {
+  it(
+    'declines offers that miss ports, are too small or hold ports reserved for another role, naming why once',
+    { timeout: 60_000 },
+    async () => {
+      const ports = randomPorts();
+      const range = `${ports.master}-${ports.workerWeb}`;
+      sandbox = await startSandbox({
+        agents: 4,
+        ports,
+        resources: [
+          `cpus:4;mem:8192;disk:16384;ports:[${range}]`,
+          `cpus:4;mem:8192;disk:16384;ports:[31000-32000]`,
+          `cpus:0.5;mem:256;disk:16384;ports:[${range}]`,
+          `cpus:4;mem:8192;disk:16384;ports(other):[${range}];ports:[31000-32000]`,
+        ],
+      });
       await initConf(sandbox);
-      const broken = await runCli(['deploy', '--json', '--conf-dir', sandbox.confDir, '--jar-url', `${server.url}/dist/missing-bin.tar.gz`], { timeoutMs: 20_000 });
-      expect(broken.exitCode).toBe(2);
-      expect(broken.stderr).toMatch(/404/);
-      expect(broken.stderr).toContain('/dist/missing-bin.tar.gz');
-      expect(broken.stdout).not.toContain('task-launched');
-      // Nothing reached Mesos: no framework, no task.
-      expect(sandbox.cluster.master.state.frameworks.size).toBe(0);
-      expect(await standins(sandbox.root)).toEqual([]);
-
       teardown = true;
-      const url = `${server.url}/dist/alluxio-1.8.2-bin.tar.gz`;
-      const run = deploy(['--jar-url', url]);
-      const states = await waitHealthy(run, 3);
-      expect([...states.keys()].sort()).toEqual(['master-1', 'worker-1', 'worker-2']);
-      for (const event of run.of('task-launched')) {
-        const standin = await standinOf(sandbox.root, event.taskId as string);
-        // alluxio.home is the copy the fetcher extracted into this task's sandbox, not the dist dir.
-        const home = /-Dalluxio\.home=(\S+)/.exec(standin?.args ?? '')?.[1] ?? '';
-        expect(home).toContain(`/executors/${event.taskId as string}/`);
-        expect(home.endsWith('/alluxio-1.8.2')).toBe(true);
-        expect(home.startsWith(sandbox.dist.home)).toBe(false);
+      const run = deploy();
+      await waitHealthy(run, 2);
+      // More allocation rounds with offers from every agent (their decline filters are short-lived).
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const launched = run.of('task-launched');
+      expect(launched.map((e) => `${e.alias}@${e.hostname}`).sort()).toEqual(['master-1@127.0.0.2', 'worker-1@127.0.0.2']);
+      const reasons = run.of('decline-reason');
+      const codes = reasons.map((e) => e.code as string);
+      // Each reason once. Mesos never offers another role's reservation to a `*` framework, so the
+      // agent whose Alluxio ports are reserved for `other` offers no usable port: `missing-port` too.
+      expect(codes.sort()).toEqual(['host-has-worker', 'insufficient-cpus', 'missing-port', 'waiting-for-master']);
+      const text = (code: string): string => reasons.find((e) => e.code === code)?.text as string;
+      expect(text('insufficient-cpus')).toMatch(/^127\.0\.0\.4 offers 0\.5 cpus .* needs 1\.1/);
+      expect(text('missing-port')).toMatch(
+        new RegExp(`^127\\.0\\.0\\.[35] does not offer port (${ports.worker}|${ports.workerData}|${ports.workerWeb})`),
+      );
+      expect(text('host-has-worker')).toContain('127.0.0.2');
+      // Nothing runs on the three unfit agents.
+      const agent0 = sandbox.cluster.agents[0]?.id;
+      const live = [...masterTasks(sandbox.cluster).values()];
+      expect(live.map((task) => task.agentId)).toEqual([agent0, agent0]);
+      expect((await standins(sandbox.root)).length).toBe(2);
+    },
+  );
+
+  it(
+    'runs the workers from a --jar-url tarball served over HTTP, and refuses a 404 URL before launching',
+    { timeout: 60_000 },
+    async () => {
+      sandbox = await startSandbox({ agents: 2 });
+      const server = await serveFile(sandbox.dist.tarball, '/dist/alluxio-1.8.2-bin.tar.gz');
+      try {
+        await initConf(sandbox);
+        const broken = await runCli(
+          ['deploy', '--json', '--conf-dir', sandbox.confDir, '--jar-url', `${server.url}/dist/missing-bin.tar.gz`],
+          { timeoutMs: 20_000 },
+        );
+        expect(broken.exitCode).toBe(2);
+        expect(broken.stderr).toMatch(/404/);
+        expect(broken.stderr).toContain('/dist/missing-bin.tar.gz');
+        expect(broken.stdout).not.toContain('task-launched');
+        // Nothing reached Mesos: no framework, no task.
+        expect(sandbox.cluster.master.state.frameworks.size).toBe(0);
+        expect(await standins(sandbox.root)).toEqual([]);
+
+        teardown = true;
+        const url = `${server.url}/dist/alluxio-1.8.2-bin.tar.gz`;
+        const run = deploy(['--jar-url', url]);
+        const states = await waitHealthy(run, 3);
+        expect([...states.keys()].sort()).toEqual(['master-1', 'worker-1', 'worker-2']);
+        for (const event of run.of('task-launched')) {
+          const standin = await standinOf(sandbox.root, event.taskId as string);
+          // alluxio.home is the copy the fetcher extracted into this task's sandbox, not the dist dir.
+          const home = /-Dalluxio\.home=(\S+)/.exec(standin?.args ?? '')?.[1] ?? '';
+          expect(home).toContain(`/executors/${event.taskId as string}/`);
+          expect(home.endsWith('/alluxio-1.8.2')).toBe(true);
+          expect(home.startsWith(sandbox.dist.home)).toBe(false);
+        }
+        // Every task's agent fetched it (the rest are deploy's own preflight HEAD and GET).
+        expect(server.requests.filter((r) => r === `GET /dist/alluxio-1.8.2-bin.tar.gz`).length).toBeGreaterThanOrEqual(4);
+        expect(server.requests).toContain('HEAD /dist/missing-bin.tar.gz');
+      } finally {
+        // Before the server goes: teardown and the cluster must not need it.
+        const stray = await cleanup(sandbox, runs, { teardown });
+        sandbox = undefined;
+        await server.close();
+        expect(stray).toEqual([]);
       }
-      // Every task's agent fetched it (the rest are deploy's own preflight HEAD and GET).
-      expect(server.requests.filter((r) => r === `GET /dist/alluxio-1.8.2-bin.tar.gz`).length).toBeGreaterThanOrEqual(4);
-      expect(server.requests).toContain('HEAD /dist/missing-bin.tar.gz');
-    } finally {
-      // Before the server goes: teardown and the cluster must not need it.
-      const stray = await cleanup(sandbox, runs, { teardown });
-      sandbox = undefined;
-      await server.close();
-      expect(stray).toEqual([]);
-    }
-  });
+    },
+  );
 
   it('re-subscribes and reconciles after the Mesos master restarts, without duplicating tasks', { timeout: 60_000 }, async () => {
     sandbox = await startSandbox({ agents: 3 });
@@ -283,11 +350,16 @@ describe('deploy against a local Mesos cluster', () => {
     const again = await run.waitFor('subscribed again', (e) => e.type === 'subscribed', { from, timeoutMs: 20_000 });
     expect(again.frameworkId).toBe(frameworkId);
     expect([...(again.adopted as string[])].sort()).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
-    const reconciled = await run.waitFor('reconciled', (e) => e.type === 'reconciled', { from: run.events.indexOf(again), timeoutMs: 20_000 });
+    const reconciled = await run.waitFor('reconciled', (e) => e.type === 'reconciled', {
+      from: run.events.indexOf(again),
+      timeoutMs: 20_000,
+    });
     expect(reconciled.tasks).toBe(4);
     await run.waitFor('all-placed again', (e) => e.type === 'all-placed', { from: run.events.indexOf(again) });
     // Agents re-registered with their tasks; nothing was relaunched or lost.
-    await waitUntil('the master to know the 4 tasks again', () => (masterTasks(sandbox?.cluster as LocalCluster).size === 4 ? true : undefined));
+    await waitUntil('the master to know the 4 tasks again', () =>
+      masterTasks(sandbox?.cluster as LocalCluster).size === 4 ? true : undefined,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(run.of('task-launched').length).toBe(4);
     expect(run.events.slice(from).filter((e) => e.type === 'task-state' && e.state !== 'TASK_RUNNING')).toEqual([]);
@@ -387,7 +459,16 @@ describeWithZooKeeper('deploy through ZooKeeper', () => {
     const zkUrl = `zk://${zk.connectString}/mesos-deploy-${process.pid}`;
     sandbox = await startSandbox({ agents: 2, zk: zkUrl });
     // A second master on the same ZooKeeper group and registry, waiting to take over.
-    standby = new LocalMaster({ host: '127.0.0.1', port: 0, zk: zkUrl, workDir: path.join(sandbox.root, 'cluster'), heartbeatIntervalSeconds: 1, allocationIntervalMs: 200, agentPingIntervalMs: 300, agentTimeoutMs: 1500 });
+    standby = new LocalMaster({
+      host: '127.0.0.1',
+      port: 0,
+      zk: zkUrl,
+      workDir: path.join(sandbox.root, 'cluster'),
+      heartbeatIntervalSeconds: 1,
+      allocationIntervalMs: 200,
+      agentPingIntervalMs: 300,
+      agentTimeoutMs: 1500,
+    });
     await standby.start();
     const leader = sandbox.cluster.master;
     await waitUntil('the standby to see the leader', () => (standby?.leader?.id === leader.masterId ? true : undefined));

@@ -15,7 +15,6 @@ import { isTerminal } from '../../../../src/emulator/master/model.js';
 import { writeDemoDistribution, type DemoDistribution } from '../../../../src/emulator/standin-alluxio/generate.js';
 import { runCli, startCli, cleanEnv } from '../../../helpers/cli.js';
 
-
 /** One NDJSON record of `deploy --json`. */
 export interface DeployEvent {
   readonly time: string;
@@ -55,7 +54,9 @@ export function agentResources(ports: AlluxioPorts, scalars = 'cpus:4;mem:8192;d
  * A temp root with a stand-in distribution and a started cluster with short timers; unless
  * `resources` is given, every agent offers this test's ports.
  */
-export async function startSandbox(options: Partial<Omit<LocalClusterOptions, 'workDir'>> & { ports?: AlluxioPorts } = {}): Promise<Sandbox> {
+export async function startSandbox(
+  options: Partial<Omit<LocalClusterOptions, 'workDir'>> & { ports?: AlluxioPorts } = {},
+): Promise<Sandbox> {
   const ports = options.ports ?? randomPorts();
   const root = await mkdtemp(path.join(tmpdir(), 'am-deploy-'));
   const dist = await writeDemoDistribution(path.join(root, 'dist'));
@@ -137,7 +138,8 @@ export class DeployRun {
     child.stderr?.on('data', (chunk: Buffer) => (this.stderrText += chunk.toString('utf8')));
     this.exited = child.then((result) => {
       // A signal death reads as the shell shows it: 128 + the signal number.
-      this.exitCode = result.exitCode ?? (result.signal === undefined ? -1 : 128 + (constants.signals[result.signal as NodeJS.Signals] ?? 0));
+      this.exitCode =
+        result.exitCode ?? (result.signal === undefined ? -1 : 128 + (constants.signals[result.signal as NodeJS.Signals] ?? 0));
       return this.exitCode;
     });
   }
@@ -161,7 +163,11 @@ export class DeployRun {
   }
 
   /** Resolves with the first event after index `from` that matches; fails on exit or timeout. */
-  async waitFor(what: string, match: (event: DeployEvent) => boolean, options: { from?: number; timeoutMs?: number } = {}): Promise<DeployEvent> {
+  async waitFor(
+    what: string,
+    match: (event: DeployEvent) => boolean,
+    options: { from?: number; timeoutMs?: number } = {},
+  ): Promise<DeployEvent> {
     const from = options.from ?? 0;
     return this.until(what, () => this.events.slice(from).find(match), options.timeoutMs);
   }
@@ -211,11 +217,15 @@ export function lastStates(run: DeployRun): Map<string, DeployEvent> {
 /** Waits for all-placed and every alias RUNNING and healthy (`count` aliases). */
 export async function waitHealthy(run: DeployRun, count: number, from = 0, timeoutMs = 30_000): Promise<Map<string, DeployEvent>> {
   await run.waitFor('all-placed', (event) => event.type === 'all-placed', { from, timeoutMs });
-  return run.until(`${count} tasks RUNNING and healthy`, () => {
-    const states = lastStates(run);
-    const healthy = [...states.values()].filter((event) => event.state === 'TASK_RUNNING' && event.healthy === true);
-    return healthy.length === count && states.size === count ? states : undefined;
-  }, timeoutMs);
+  return run.until(
+    `${count} tasks RUNNING and healthy`,
+    () => {
+      const states = lastStates(run);
+      const healthy = [...states.values()].filter((event) => event.state === 'TASK_RUNNING' && event.healthy === true);
+      return healthy.length === count && states.size === count ? states : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Non-terminal tasks the Mesos master knows, by task id. */
@@ -235,10 +245,15 @@ export function masterTasks(cluster: LocalCluster): Map<string, { state: string;
  * then checks no stand-in is left (killing any that is, so one failure does not leak) and removes
  * the temp root. Returns the stray processes found.
  */
-export async function cleanup(sandbox: Sandbox | undefined, runs: readonly DeployRun[], options: { teardown?: boolean } = {}): Promise<StandinProcess[]> {
+export async function cleanup(
+  sandbox: Sandbox | undefined,
+  runs: readonly DeployRun[],
+  options: { teardown?: boolean } = {},
+): Promise<StandinProcess[]> {
   if (sandbox === undefined) return [];
   for (const run of runs) if (run.running) await run.stop('SIGTERM').catch(() => undefined);
-  if (options.teardown === true) await runCli(['teardown', '--yes', '--conf-dir', sandbox.confDir], { timeoutMs: 20_000 }).catch(() => undefined);
+  if (options.teardown === true)
+    await runCli(['teardown', '--yes', '--conf-dir', sandbox.confDir], { timeoutMs: 20_000 }).catch(() => undefined);
   await sandbox.cluster.stop().catch(() => undefined);
   let stray: StandinProcess[] = [];
   const deadline = Date.now() + 5_000;

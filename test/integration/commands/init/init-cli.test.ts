@@ -18,7 +18,21 @@ const base = ['init', '--conf-dir', 'conf'];
 
 describe('alluxio-mesos init (binary, non-interactive)', () => {
   it('writes the file and the CLI settings from flags alone', async () => {
-    const result = await runCli([...base, '--yes', '--master', 'mesos.example.com:5050', '--jar-url', 'LOCAL', '--alluxio-home', '/opt/alluxio-1.8.2', '--worker-memory-size', '2GB'], { cwd: dir });
+    const result = await runCli(
+      [
+        ...base,
+        '--yes',
+        '--master',
+        'mesos.example.com:5050',
+        '--jar-url',
+        'LOCAL',
+        '--alluxio-home',
+        '/opt/alluxio-1.8.2',
+        '--worker-memory-size',
+        '2GB',
+      ],
+      { cwd: dir },
+    );
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const text = await readFile(propsFile(), 'utf8');
@@ -31,7 +45,10 @@ describe('alluxio-mesos init (binary, non-interactive)', () => {
 
   it('takes the master from MESOS_MASTER and honours ALLUXIO_HOME for the conf dir', async () => {
     const home = path.join(dir, 'alluxio');
-    const result = await runCli(['init', '--yes', '--jar-url', 'LOCAL'], { cwd: dir, env: cleanEnv({ MESOS_MASTER: 'zk://zk1:2181/mesos', ALLUXIO_HOME: home }) });
+    const result = await runCli(['init', '--yes', '--jar-url', 'LOCAL'], {
+      cwd: dir,
+      env: cleanEnv({ MESOS_MASTER: 'zk://zk1:2181/mesos', ALLUXIO_HOME: home }),
+    });
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(await readFile(path.join(home, 'conf', 'alluxio-mesos.json'), 'utf8')).master).toBe('zk://zk1:2181/mesos');
   });
@@ -73,18 +90,26 @@ describe('alluxio-mesos init (binary, non-interactive)', () => {
   });
 
   it('--dry-run prints the file and writes nothing', async () => {
-    const result = await runCli([...base, '--yes', '--dry-run', '--master', 'm:5050', '--jar-url', 'https://example.com/alluxio-1.8.2-bin.tar.gz'], { cwd: dir });
+    const result = await runCli(
+      [...base, '--yes', '--dry-run', '--master', 'm:5050', '--jar-url', 'https://example.com/alluxio-1.8.2-bin.tar.gz'],
+      { cwd: dir },
+    );
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/^alluxio\.integration\.mesos\.alluxio\.jar\.url=https\\?:\/\/example\.com\/alluxio-1\.8\.2-bin\.tar\.gz$/m);
+    expect(result.stdout).toMatch(
+      /^alluxio\.integration\.mesos\.alluxio\.jar\.url=https\\?:\/\/example\.com\/alluxio-1\.8\.2-bin\.tar\.gz$/m,
+    );
     await expect(readdir(path.join(dir, 'conf'))).rejects.toThrow();
   });
 
   it('stores a secret only from the environment, never echoes it, and writes the file 0600', async () => {
     const secret = 'S3cr3t-value-42';
-    const result = await runCli([...base, '--yes', '--master', 'm:5050', '--jar-url', 'LOCAL', '--principal', 'alluxio', '--store-secret', '--json'], {
-      cwd: dir,
-      env: cleanEnv({ ALLUXIO_MESOS_SECRET: secret }),
-    });
+    const result = await runCli(
+      [...base, '--yes', '--master', 'm:5050', '--jar-url', 'LOCAL', '--principal', 'alluxio', '--store-secret', '--json'],
+      {
+        cwd: dir,
+        env: cleanEnv({ ALLUXIO_MESOS_SECRET: secret }),
+      },
+    );
     expect(result.exitCode).toBe(0);
     expect(result.stdout + result.stderr).not.toContain(secret);
     expect((await stat(propsFile())).mode & 0o777).toBe(0o600);
@@ -96,7 +121,10 @@ describe('alluxio-mesos init (binary, non-interactive)', () => {
   it('replaces an existing file with --force, keeping a backup', async () => {
     await runCli([...base, '--yes', '--master', 'm:5050', '--jar-url', 'LOCAL'], { cwd: dir });
     const first = await readFile(propsFile(), 'utf8');
-    const result = await runCli([...base, '--force', '--master', 'm:5050', '--jar-url', 'LOCAL', '--worker-memory-size', '8GB'], { cwd: dir, env: cleanEnv({ CI: '1' }) });
+    const result = await runCli([...base, '--force', '--master', 'm:5050', '--jar-url', 'LOCAL', '--worker-memory-size', '8GB'], {
+      cwd: dir,
+      env: cleanEnv({ CI: '1' }),
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('-alluxio.worker.memory.size=1GB');
     expect(result.stdout).toContain('+alluxio.worker.memory.size=8GB');

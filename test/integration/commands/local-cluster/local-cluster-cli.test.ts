@@ -34,7 +34,20 @@ function firstJsonLine(stream: NodeJS.ReadableStream): Promise<Record<string, un
 
 describe('alluxio-mesos local-cluster (binary)', () => {
   it('runs a master and agents on loopback that check-ports can read, and stops on Ctrl-C with 130', async () => {
-    const child = startCli(['local-cluster', '--agents', '2', '--port', '0', '--work-dir', dir, '--json', '--resources', 'cpus:2;mem:4096;ports:[31000-32000]', '--resources', 'cpus:4;mem:8192;ports:[19998-19999,29998-30000]']);
+    const child = startCli([
+      'local-cluster',
+      '--agents',
+      '2',
+      '--port',
+      '0',
+      '--work-dir',
+      dir,
+      '--json',
+      '--resources',
+      'cpus:2;mem:4096;ports:[31000-32000]',
+      '--resources',
+      'cpus:4;mem:8192;ports:[19998-19999,29998-30000]',
+    ]);
     try {
       const ready = await firstJsonLine(child.stdout!);
       expect(ready.event).toBe('ready');
@@ -42,7 +55,14 @@ describe('alluxio-mesos local-cluster (binary)', () => {
       expect(master).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((ready.agents as Array<{ hostname: string }>).map((a) => a.hostname)).toEqual(['127.0.0.2', '127.0.0.3']);
 
-      const check = await runCli(['check-ports', '--conf-dir', path.join(dir, 'conf'), '--master', master.replace('http://', ''), '--json']);
+      const check = await runCli([
+        'check-ports',
+        '--conf-dir',
+        path.join(dir, 'conf'),
+        '--master',
+        master.replace('http://', ''),
+        '--json',
+      ]);
       const report = JSON.parse(check.stdout) as { agents: Array<{ hostname: string; worker: { ok: boolean } }> };
       const byHost = Object.fromEntries(report.agents.map((a) => [a.hostname, a.worker.ok]));
       expect(byHost).toEqual({ '127.0.0.2': false, '127.0.0.3': true });

@@ -18,7 +18,6 @@ import { LocalCluster } from '../../../../src/emulator/cluster.js';
 import { writeDemoDistribution } from '../../../../src/emulator/standin-alluxio/generate.js';
 import { cleanEnv, runCli, startCli, type CliResult } from '../../../helpers/cli.js';
 
-
 export interface DeployEvent {
   readonly type: string;
   readonly [key: string]: unknown;
@@ -81,11 +80,15 @@ export class DeployProcess {
   /** all-placed seen and `count` aliases RUNNING and healthy (their latest report). */
   async waitHealthy(count: number, timeoutMs = 30_000): Promise<Map<string, DeployEvent>> {
     await this.until('all-placed', () => this.of('all-placed')[0], timeoutMs);
-    return this.until(`${count} tasks RUNNING and healthy`, () => {
-      const states = this.lastStates();
-      const healthy = [...states.values()].filter((event) => event.state === 'TASK_RUNNING' && event.healthy === true);
-      return states.size === count && healthy.length === count ? states : undefined;
-    }, timeoutMs);
+    return this.until(
+      `${count} tasks RUNNING and healthy`,
+      () => {
+        const states = this.lastStates();
+        const healthy = [...states.values()].filter((event) => event.state === 'TASK_RUNNING' && event.healthy === true);
+        return states.size === count && healthy.length === count ? states : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number> {
@@ -135,11 +138,34 @@ export async function startOperate(): Promise<OperateEnv> {
     await cluster.start();
     const confDir = path.join(root, 'conf');
     const master = cluster.url.replace(/^https?:\/\//, '');
-    const init = await runCli(['init', '--yes', '--conf-dir', confDir, '--master', master, '--jar-url', 'LOCAL', '--alluxio-home', dist.home, '--worker-memory-size', '256MB', '--worker-mem', '128MB', '--master-mem', '256MB',
-      ...['--master-port', '--master-web-port', '--worker-port', '--worker-data-port', '--worker-web-port'].flatMap((flag, i) => [flag, String(base + i)])]);
+    const init = await runCli([
+      'init',
+      '--yes',
+      '--conf-dir',
+      confDir,
+      '--master',
+      master,
+      '--jar-url',
+      'LOCAL',
+      '--alluxio-home',
+      dist.home,
+      '--worker-memory-size',
+      '256MB',
+      '--worker-mem',
+      '128MB',
+      '--master-mem',
+      '256MB',
+      ...['--master-port', '--master-web-port', '--worker-port', '--worker-data-port', '--worker-web-port'].flatMap((flag, i) => [
+        flag,
+        String(base + i),
+      ]),
+    ]);
     if (init.exitCode !== 0) throw new Error(`init failed (${init.exitCode}):\n${init.stdout}\n${init.stderr}`);
     deploy = new DeployProcess(
-      startCli(['deploy', '--conf-dir', confDir, '--health-check-delay', '1', '--health-check-interval', '1', '--json'], { env: cleanEnv(), stdin: 'ignore' }),
+      startCli(['deploy', '--conf-dir', confDir, '--health-check-delay', '1', '--health-check-interval', '1', '--json'], {
+        env: cleanEnv(),
+        stdin: 'ignore',
+      }),
     );
     await deploy.waitHealthy(4);
     const started = deploy;

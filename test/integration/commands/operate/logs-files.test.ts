@@ -33,12 +33,20 @@ describe('logs --follow', () => {
     const sandbox = await sandboxOnDisk(current, taskIdOf(current, 'worker-1'));
     const file = path.join(sandbox, 'logs', 'x.log');
     await writeFile(file, 'first line\nsecond line\n');
-    const child = startCli(['logs', 'worker-1', '--file', 'logs/x.log', '--follow', '--conf-dir', current.confDir], { stdin: 'ignore', timeout: 40_000 });
+    const child = startCli(['logs', 'worker-1', '--file', 'logs/x.log', '--follow', '--conf-dir', current.confDir], {
+      stdin: 'ignore',
+      timeout: 40_000,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const printed = (text: string): Promise<true> => waitUntil(`"${text}" on stdout (stdout so far:\n${stdout}\nstderr:\n${stderr})`, () => (stdout.includes(text) ? true : undefined), 15_000);
+    const printed = (text: string): Promise<true> =>
+      waitUntil(
+        `"${text}" on stdout (stdout so far:\n${stdout}\nstderr:\n${stderr})`,
+        () => (stdout.includes(text) ? true : undefined),
+        15_000,
+      );
     try {
       await printed('second line\n');
       expect(stdout).toContain('==> worker-1:logs/x.log <==\nfirst line\nsecond line\n');
@@ -63,7 +71,9 @@ describe('logs --follow', () => {
       await printed('after rotation\n');
 
       // Every line once, in order, under one header.
-      expect(stdout).toBe('==> worker-1:logs/x.log <==\nfirst line\nsecond line\nappended 1\nappended 2\nafter truncate\nrotated\nafter rotation\n');
+      expect(stdout).toBe(
+        '==> worker-1:logs/x.log <==\nfirst line\nsecond line\nappended 1\nappended 2\nafter truncate\nrotated\nafter rotation\n',
+      );
     } finally {
       child.kill('SIGINT');
     }
@@ -113,12 +123,16 @@ describe('logs --bundle', () => {
     const out = await mkdtemp(path.join(current.root, 'bundle-'));
     const archive = path.join(out, 'all.tar.gz');
     const aliases = ['master-1', 'worker-1', 'worker-2', 'worker-3'];
-    const sandboxes = new Map(await Promise.all(aliases.map(async (alias) => [alias, await sandboxOnDisk(current, taskIdOf(current, alias))] as const)));
+    const sandboxes = new Map(
+      await Promise.all(aliases.map(async (alias) => [alias, await sandboxOnDisk(current, taskIdOf(current, alias))] as const)),
+    );
     const before = new Map(await Promise.all(aliases.map(async (alias) => [alias, await snapshot(sandboxes.get(alias)!)] as const)));
     const result = await current.cli(['logs', '--all-tasks', '--bundle', archive]);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Wrote ${archive.replace(/[.]/g, '\\.')}: \\d+ files, ${(await stat(archive)).size} bytes\\n?$`));
+    expect(result.stdout).toMatch(
+      new RegExp(`^Wrote ${archive.replace(/[.]/g, '\\.')}: \\d+ files, ${(await stat(archive)).size} bytes\\n?$`),
+    );
     const unpacked = path.join(out, 'unpacked');
     await mkdir(unpacked);
     await extract({ file: archive, cwd: unpacked });
@@ -150,7 +164,9 @@ describe('logs --bundle into a directory that does not exist', () => {
     const result = await current.cli(['logs', '--all-tasks', '--bundle', missing]);
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`error: cannot write ${missing}: ${path.dirname(missing)} is not a directory; create it first, or give --bundle a path in an existing directory\n`.trimEnd());
+    expect(result.stderr).toBe(
+      `error: cannot write ${missing}: ${path.dirname(missing)} is not a directory; create it first, or give --bundle a path in an existing directory\n`.trimEnd(),
+    );
   });
 });
 

@@ -87,7 +87,9 @@ describe('logs of a running task', () => {
     const result = await ready().cli(['logs', 'worker-1', '--file', 'logs/nothing-here.log']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^error: worker-1 has no file logs\/nothing-here\.log in its sandbox \(127\.0\.0\.2:\d+\); run with --list/);
+    expect(result.stderr).toMatch(
+      /^error: worker-1 has no file logs\/nothing-here\.log in its sandbox \(127\.0\.0\.2:\d+\); run with --list/,
+    );
   });
 
   it('refuses an ambiguous name with exit 2 and lists what matched', async () => {
@@ -97,7 +99,9 @@ describe('logs of a running task', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('"worker" matches 3 tasks');
     for (const alias of ['worker-1', 'worker-2', 'worker-3']) {
-      expect(result.stderr).toMatch(new RegExp(`^\\s+${alias}\\s+${taskIdOf(current, alias).replace(/\./g, '\\.')}\\s+RUNNING\\s+127\\.0\\.0\\.\\d`, 'm'));
+      expect(result.stderr).toMatch(
+        new RegExp(`^\\s+${alias}\\s+${taskIdOf(current, alias).replace(/\./g, '\\.')}\\s+RUNNING\\s+127\\.0\\.0\\.\\d`, 'm'),
+      );
     }
     expect(result.stderr).not.toContain('master-1');
   });
@@ -114,7 +118,11 @@ describe('logs of a running task', () => {
     ['a glob matching every task', ['logs', '*'], /would match every task|matches every task/],
     ['a glob matching every task of the framework', ['logs', 'alluxio-*'], /matches every task/],
     ['--lines that is not a number', ['logs', 'worker-1', '--lines', 'abc'], /--lines must be a whole number/],
-    ['a file name that climbs out of the sandbox', ['logs', 'worker-1', '--file', '../../etc/passwd'], /"\.\.\/\.\.\/etc\/passwd" leaves the sandbox/],
+    [
+      'a file name that climbs out of the sandbox',
+      ['logs', 'worker-1', '--file', '../../etc/passwd'],
+      /"\.\.\/\.\.\/etc\/passwd" leaves the sandbox/,
+    ],
   ])('refuses %s with exit 2', async (_what, args, message) => {
     const result = await ready().cli(args);
     expect(result.exitCode).toBe(2);
@@ -135,7 +143,11 @@ describe('logs of a completed task', () => {
     const from = deploy.events.length;
     process.kill(victim!.pid, 'SIGKILL');
     const relaunched = await deploy.until('worker-3 relaunched and healthy', () =>
-      deploy.events.slice(from).find((event) => event.type === 'task-state' && event.alias === 'worker-3' && event.state === 'TASK_RUNNING' && event.healthy === true),
+      deploy.events
+        .slice(from)
+        .find(
+          (event) => event.type === 'task-state' && event.alias === 'worker-3' && event.state === 'TASK_RUNNING' && event.healthy === true,
+        ),
     );
     expect(relaunched.taskId).not.toBe(oldTaskId);
 
@@ -156,7 +168,11 @@ describe('logs of a completed task', () => {
     // By alias, the running (relaunched) task wins.
     const byAlias = await current.cli(['logs', 'worker-3', '--file', 'logs/worker.log', '-n', '2']);
     expect(byAlias.exitCode).toBe(0);
-    await expectTailOf(byAlias.stdout.split('\n').filter((line) => line !== ''), path.join(await sandboxOnDisk(current, relaunched.taskId as string), 'logs', 'worker.log'), 2);
+    await expectTailOf(
+      byAlias.stdout.split('\n').filter((line) => line !== ''),
+      path.join(await sandboxOnDisk(current, relaunched.taskId as string), 'logs', 'worker.log'),
+      2,
+    );
   });
 });
 
@@ -175,12 +191,18 @@ describe('logs of a task whose agent is gone', () => {
     const result = await current.cli(['logs', taskId, '--completed'], { timeoutMs: 15_000 });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(new RegExp(`the agent \\S+ that ran worker-2 \\(${taskId.replace(/\./g, '\\.')}\\) is gone from the cluster`));
+    expect(result.stderr).toMatch(
+      new RegExp(`the agent \\S+ that ran worker-2 \\(${taskId.replace(/\./g, '\\.')}\\) is gone from the cluster`),
+    );
     expect(result.stderr).toContain('its sandbox went with it');
     // status reports the lost worker without the health it had while it ran, and exits 1.
     const status = await current.cli(['status', '--json']);
     expect(status.exitCode).toBe(1);
-    const report = JSON.parse(status.stdout) as { ok: boolean; problems: string[]; tasks: Array<{ alias: string; state: string; healthy: boolean | null; host: string | null }> };
+    const report = JSON.parse(status.stdout) as {
+      ok: boolean;
+      problems: string[];
+      tasks: Array<{ alias: string; state: string; healthy: boolean | null; host: string | null }>;
+    };
     expect(report.ok).toBe(false);
     const lost = report.tasks.find((task) => task.alias === 'worker-2');
     expect(lost).toMatchObject({ host: '127.0.0.3', healthy: null });

@@ -24,7 +24,17 @@ function ready(): OperateEnv {
 interface StatusJson {
   framework: { id: string; name: string | null; state: string; failoverTimeoutSeconds: number | null };
   webuiUrl: string | null;
-  tasks: Array<{ alias: string; taskId: string; role: string; state: string; healthy: boolean | null; host: string | null; ports: number[]; startedAt: string | null; relaunches: number }>;
+  tasks: Array<{
+    alias: string;
+    taskId: string;
+    role: string;
+    state: string;
+    healthy: boolean | null;
+    host: string | null;
+    ports: number[];
+    startedAt: string | null;
+    relaunches: number;
+  }>;
   ok: boolean;
   problems: string[];
 }
@@ -73,7 +83,15 @@ describe('status', () => {
     const launched = new Map(deploy.of('task-launched').map((event) => [event.alias as string, event]));
     for (const task of report.tasks) {
       const event = launched.get(task.alias)!;
-      expect(task).toMatchObject({ taskId: event.taskId, role: task.alias.replace(/-\d+$/, ''), state: 'TASK_RUNNING', healthy: true, host: event.hostname, ports: event.ports, relaunches: 0 });
+      expect(task).toMatchObject({
+        taskId: event.taskId,
+        role: task.alias.replace(/-\d+$/, ''),
+        state: 'TASK_RUNNING',
+        healthy: true,
+        host: event.hostname,
+        ports: event.ports,
+        relaunches: 0,
+      });
       expect(Date.parse(task.startedAt ?? '')).toBeGreaterThan(Date.now() - 5 * 60_000);
     }
   });
@@ -102,7 +120,10 @@ describe('status', () => {
     expect(text.stdout).toMatch(/\nNOT OK: .*worker-2 (is (?!RUNNING)[A-Z_]+|is unhealthy)/);
 
     await deploy.until('worker-2 relaunched and healthy', () => {
-      const state = deploy.events.slice(reports).filter((event) => event.type === 'task-state' && event.alias === 'worker-2').at(-1);
+      const state = deploy.events
+        .slice(reports)
+        .filter((event) => event.type === 'task-state' && event.alias === 'worker-2')
+        .at(-1);
       return state?.state === 'TASK_RUNNING' && state.healthy === true && state.taskId !== before.taskId ? state : undefined;
     });
     const after = await waitUntil('status to exit 0 again', async () => {

@@ -39,77 +39,94 @@ async function masterFrameworks(current: OperateEnv): Promise<MasterFrameworks> 
 }
 
 describe('teardown', () => {
-  it('asks for --yes without a terminal, removes the framework and the ledger with it, then has nothing left to remove', { timeout: 45_000 }, async () => {
-    const current = ready();
-    const ledgerFile = ledgerPath(current.confDir);
-    const ledgerText = await readFile(ledgerFile, 'utf8');
-    const frameworkId = (JSON.parse(ledgerText) as { frameworkId: string }).frameworkId;
-    expect(frameworkId).toBe(current.deploy.of('subscribed')[0]!.frameworkId);
-    expect((await masterFrameworks(current)).frameworks.map((framework) => framework.id)).toEqual([frameworkId]);
+  it(
+    'asks for --yes without a terminal, removes the framework and the ledger with it, then has nothing left to remove',
+    { timeout: 45_000 },
+    async () => {
+      const current = ready();
+      const ledgerFile = ledgerPath(current.confDir);
+      const ledgerText = await readFile(ledgerFile, 'utf8');
+      const frameworkId = (JSON.parse(ledgerText) as { frameworkId: string }).frameworkId;
+      expect(frameworkId).toBe(current.deploy.of('subscribed')[0]!.frameworkId);
+      expect((await masterFrameworks(current)).frameworks.map((framework) => framework.id)).toEqual([frameworkId]);
 
-    // stdin is not a terminal: no prompt, a usage error, nothing touched.
-    const unconfirmed = await current.cli(['teardown']);
-    expect(unconfirmed.exitCode).toBe(2);
-    expect(unconfirmed.stderr).toContain(`tearing down`);
-    expect(unconfirmed.stderr).toContain(frameworkId);
-    expect(unconfirmed.stderr).toContain('--yes');
-    expect((await masterFrameworks(current)).frameworks.map((framework) => framework.id)).toEqual([frameworkId]);
-    expect(existsSync(ledgerFile)).toBe(true);
-    expect((await standins(current.root)).length).toBe(4);
+      // stdin is not a terminal: no prompt, a usage error, nothing touched.
+      const unconfirmed = await current.cli(['teardown']);
+      expect(unconfirmed.exitCode).toBe(2);
+      expect(unconfirmed.stderr).toContain(`tearing down`);
+      expect(unconfirmed.stderr).toContain(frameworkId);
+      expect(unconfirmed.stderr).toContain('--yes');
+      expect((await masterFrameworks(current)).frameworks.map((framework) => framework.id)).toEqual([frameworkId]);
+      expect(existsSync(ledgerFile)).toBe(true);
+      expect((await standins(current.root)).length).toBe(4);
 
-    const torn = await current.cli(['teardown', '--yes']);
-    expect(torn.stderr).toBe('');
-    expect(torn.exitCode).toBe(0);
-    expect(torn.stdout).toMatch(new RegExp(`^Tore down framework \\S+ \\(${frameworkId}\\): Mesos is killing its tasks\\. Cleared ${ledgerFile.replace(/[.]/g, '\\.')}\\.\\n?$`));
-    const after = await masterFrameworks(current);
-    expect(after.frameworks.map((framework) => framework.id)).not.toContain(frameworkId);
-    expect(after.completed_frameworks.map((framework) => framework.id)).toContain(frameworkId);
-    expect(existsSync(ledgerFile)).toBe(false);
-    await waitUntil('every stand-in to be killed', async () => ((await standins(current.root)).length === 0 ? true : undefined), 15_000);
-    // The deploy that ran it learns its framework is gone and stops.
-    await current.deploy.until('deploy to exit', () => (current.deploy.running ? undefined : true), 15_000);
+      const torn = await current.cli(['teardown', '--yes']);
+      expect(torn.stderr).toBe('');
+      expect(torn.exitCode).toBe(0);
+      expect(torn.stdout).toMatch(
+        new RegExp(
+          `^Tore down framework \\S+ \\(${frameworkId}\\): Mesos is killing its tasks\\. Cleared ${ledgerFile.replace(/[.]/g, '\\.')}\\.\\n?$`,
+        ),
+      );
+      const after = await masterFrameworks(current);
+      expect(after.frameworks.map((framework) => framework.id)).not.toContain(frameworkId);
+      expect(after.completed_frameworks.map((framework) => framework.id)).toContain(frameworkId);
+      expect(existsSync(ledgerFile)).toBe(false);
+      await waitUntil('every stand-in to be killed', async () => ((await standins(current.root)).length === 0 ? true : undefined), 15_000);
+      // The deploy that ran it learns its framework is gone and stops.
+      await current.deploy.until('deploy to exit', () => (current.deploy.running ? undefined : true), 15_000);
 
-    const again = await current.cli(['teardown', '--yes']);
-    expect(again.exitCode).toBe(1);
-    expect(again.stdout).toBe('');
-    expect(again.stderr).toContain(`no framework to tear down: ${ledgerFile} records none`);
-    expect(again.stderr).toContain('--framework-id');
-    // Nothing saved any more: status and logs say there is no framework, each in its own words.
-    const status = await current.cli(['status']);
-    expect(status.exitCode).toBe(2);
-    expect(status.stderr).toContain('no framework to show the status of');
-    const logs = await current.cli(['logs', 'worker-1']);
-    expect(logs.exitCode).toBe(2);
-    expect(logs.stderr).toContain('no framework to read logs of');
+      const again = await current.cli(['teardown', '--yes']);
+      expect(again.exitCode).toBe(1);
+      expect(again.stdout).toBe('');
+      expect(again.stderr).toContain(`no framework to tear down: ${ledgerFile} records none`);
+      expect(again.stderr).toContain('--framework-id');
+      // Nothing saved any more: status and logs say there is no framework, each in its own words.
+      const status = await current.cli(['status']);
+      expect(status.exitCode).toBe(2);
+      expect(status.stderr).toContain('no framework to show the status of');
+      const logs = await current.cli(['logs', 'worker-1']);
+      expect(logs.exitCode).toBe(2);
+      expect(logs.stderr).toContain('no framework to read logs of');
 
-    // A ledger (and a background scheduler's pid file) left behind for a framework Mesos has
-    // forgotten: reported, the scheduler stopped, both files removed.
-    await writeFile(ledgerFile, ledgerText);
-    const pidFile = pidFilePath(current.confDir);
-    await mkdir(path.dirname(pidFile), { recursive: true });
-    const scheduler = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    const schedulerExit = new Promise<NodeJS.Signals | null>((resolve) => scheduler.once('exit', (_code, signal) => resolve(signal)));
-    try {
+      // A ledger (and a background scheduler's pid file) left behind for a framework Mesos has
+      // forgotten: reported, the scheduler stopped, both files removed.
+      await writeFile(ledgerFile, ledgerText);
+      const pidFile = pidFilePath(current.confDir);
+      await mkdir(path.dirname(pidFile), { recursive: true });
+      const scheduler = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      const schedulerExit = new Promise<NodeJS.Signals | null>((resolve) => scheduler.once('exit', (_code, signal) => resolve(signal)));
+      try {
+        await writeFile(pidFile, `${scheduler.pid}\n`);
+        const forgotten = await current.cli(['teardown', '--yes', '--framework-id', frameworkId, '--json']);
+        expect(forgotten.stderr).toBe('');
+        expect(forgotten.exitCode).toBe(0);
+        expect(JSON.parse(forgotten.stdout)).toEqual({
+          frameworkId,
+          name: null,
+          tornDown: false,
+          knownToMesos: false,
+          ledgerCleared: true,
+          stoppedScheduler: scheduler.pid,
+        });
+        expect(await schedulerExit).toBe('SIGTERM');
+      } finally {
+        scheduler.kill('SIGKILL');
+      }
+      expect(existsSync(ledgerFile)).toBe(false);
+      expect(existsSync(pidFile)).toBe(false);
+
+      // The same in text, with a stale pid file (its process long gone).
+      await writeFile(ledgerFile, ledgerText);
       await writeFile(pidFile, `${scheduler.pid}\n`);
-      const forgotten = await current.cli(['teardown', '--yes', '--framework-id', frameworkId, '--json']);
-      expect(forgotten.stderr).toBe('');
-      expect(forgotten.exitCode).toBe(0);
-      expect(JSON.parse(forgotten.stdout)).toEqual({ frameworkId, name: null, tornDown: false, knownToMesos: false, ledgerCleared: true, stoppedScheduler: scheduler.pid });
-      expect(await schedulerExit).toBe('SIGTERM');
-    } finally {
-      scheduler.kill('SIGKILL');
-    }
-    expect(existsSync(ledgerFile)).toBe(false);
-    expect(existsSync(pidFile)).toBe(false);
-
-    // The same in text, with a stale pid file (its process long gone).
-    await writeFile(ledgerFile, ledgerText);
-    await writeFile(pidFile, `${scheduler.pid}\n`);
-    const text = await current.cli(['teardown', '--yes']);
-    expect(text.exitCode).toBe(0);
-    expect(text.stdout).toContain(`Mesos no longer knows framework ${frameworkId} (already torn down, or its failover timeout expired). Cleared ${ledgerFile}.`);
-    expect(existsSync(ledgerFile)).toBe(false);
-    expect(existsSync(pidFile)).toBe(false);
-    expect((await masterFrameworks(current)).frameworks).toEqual([]);
-  });
+      const text = await current.cli(['teardown', '--yes']);
+      expect(text.exitCode).toBe(0);
+      expect(text.stdout).toContain(
+        `Mesos no longer knows framework ${frameworkId} (already torn down, or its failover timeout expired). Cleared ${ledgerFile}.`,
+      );
+      expect(existsSync(ledgerFile)).toBe(false);
+      expect(existsSync(pidFile)).toBe(false);
+      expect((await masterFrameworks(current)).frameworks).toEqual([]);
+    },
+  );
 });

@@ -86,9 +86,9 @@ afterEach(async () => {
 
 describe('configuration', () => {
   it('binds loopback addresses only, and reports flags and ports it cannot use', async () => {
-    expect(() => new LocalAgent({ hostname: '0.0.0.0', port: 0, workDir, resources: '', masterLocator: () => Promise.resolve(undefined) })).toThrow(
-      ConfigError,
-    );
+    expect(
+      () => new LocalAgent({ hostname: '0.0.0.0', port: 0, workDir, resources: '', masterLocator: () => Promise.resolve(undefined) }),
+    ).toThrow(ConfigError);
     await expect(startAgent({ resources: 'cpus:lots' })).rejects.toThrow(ConfigError);
     const first = await startAgent();
     await expect(startAgent({ port: first.port })).rejects.toThrow(OperationError);
@@ -251,7 +251,10 @@ describe('status updates', () => {
     // RUNNING is still unacknowledged and nobody will acknowledge anything of a removed framework: the
     // agent completes the executor and stops re-sending instead of retrying forever.
     const state = await waitForState(agent, (s) => (s.completed_frameworks as unknown[]).length === 1);
-    const parsed = JSON.parse(state.toString()) as { frameworks: unknown[]; completed_frameworks: Array<{ completed_executors: Array<{ completed_tasks: Array<{ state: string }> }> }> };
+    const parsed = JSON.parse(state.toString()) as {
+      frameworks: unknown[];
+      completed_frameworks: Array<{ completed_executors: Array<{ completed_tasks: Array<{ state: string }> }> }>;
+    };
     expect(parsed.frameworks).toEqual([]);
     expect(parsed.completed_frameworks[0]!.completed_executors[0]!.completed_tasks[0]!.state).toBe('TASK_KILLED');
     const count = master.updates.length;
@@ -308,7 +311,9 @@ describe('/state, /health, /version', () => {
     };
     const executor = duringState.frameworks[0]!.executors[0]!;
     expect(executor.name).toBe("Command Executor (Task: probe-task-1) (Command: sh -c 'echo hello; ...')");
-    expect(executor.directory).toMatch(new RegExp(`^${workDir}/slaves/fake-S0/frameworks/fw-0000/executors/probe-task-1/runs/[0-9a-f-]{36}$`));
+    expect(executor.directory).toMatch(
+      new RegExp(`^${workDir}/slaves/fake-S0/frameworks/fw-0000/executors/probe-task-1/runs/[0-9a-f-]{36}$`),
+    );
     expect(during.body.toString()).toContain(
       '"unreserved_resources_allocated":{"disk":0.0,"mem":64.0,"gpus":0.0,"cpus":0.2,"ports":"[19998-19998]"}',
     );

@@ -104,11 +104,27 @@ export class FakeMaster {
   }
 
   /** Waits for the first update of `taskId` in `state` (optionally matching more). */
-  waitForUpdate(taskId: string, state: TaskStatus['state'], timeoutMs = 5_000, extra: (s: TaskStatus) => boolean = () => true): Promise<TaskStatus> {
+  waitForUpdate(
+    taskId: string,
+    state: TaskStatus['state'],
+    timeoutMs = 5_000,
+    extra: (s: TaskStatus) => boolean = () => true,
+  ): Promise<TaskStatus> {
     return waitFor(() => this.statusesOf(taskId).find((s) => s.state === state && extra(s)), timeoutMs, `${state} of ${taskId}`);
   }
 
-  async launch(task: TaskInfo, frameworkId = 'fw-0000', frameworkInfo: LaunchTaskRequest['framework_info'] = { user: 'root', name: 'alluxio-mesos-probe', failover_timeout: 60, checkpoint: true, hostname: '127.0.0.1', role: '*' }): Promise<{ status: number; body: unknown }> {
+  async launch(
+    task: TaskInfo,
+    frameworkId = 'fw-0000',
+    frameworkInfo: LaunchTaskRequest['framework_info'] = {
+      user: 'root',
+      name: 'alluxio-mesos-probe',
+      failover_timeout: 60,
+      checkpoint: true,
+      hostname: '127.0.0.1',
+      role: '*',
+    },
+  ): Promise<{ status: number; body: unknown }> {
     const request: LaunchTaskRequest = { framework_id: { value: frameworkId }, framework_info: frameworkInfo, task };
     return postJson(`${this.endpoint()}${AGENT_INTERNAL.launch}`, request);
   }

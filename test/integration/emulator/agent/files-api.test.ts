@@ -208,7 +208,8 @@ describe('/files/browse, /files/download, /files/debug', () => {
       [`${runs}/latest`]: sandbox,
     });
     // Same kinds of keys, in the same (sorted) order as the real agent's.
-    const kind = (key: string): string => (key.startsWith('/frameworks/') ? 'virtual' : key === '/slave/log' ? 'log' : key.endsWith('/latest') ? 'latest' : 'run');
+    const kind = (key: string): string =>
+      key.startsWith('/frameworks/') ? 'virtual' : key === '/slave/log' ? 'log' : key.endsWith('/latest') ? 'latest' : 'run';
     expect(Object.keys(ourMap).map(kind)).toEqual(Object.keys(JSON.parse(recorded.body.toString()) as object).map(kind));
   });
 });

@@ -189,7 +189,8 @@ describe('fetcher', () => {
     await writeFile(join(assets, 'run.sh'), '#!/bin/sh\necho from-script\n', { mode: 0o644 });
     files = createServer((req, res) => {
       if (req.url === '/conf/site.properties') res.end('alluxio.master.hostname=127.0.0.4\n');
-      else if (req.url === '/stalled.tgz') return; // never answers
+      else if (req.url === '/stalled.tgz')
+        return; // never answers
       else {
         res.statusCode = 404;
         res.end();

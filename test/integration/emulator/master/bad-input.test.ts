@@ -24,11 +24,36 @@ describe('local master: bad input', () => {
       ['{"type": "SUBSCRIBE", "subscribe": {', json, 400, /^Failed to parse body into JSON: /],
       ['', json, 400, /^Failed to parse body into JSON: syntax error at line 1 near: $/],
       ['[1,2]', json, 400, /^Failed to convert JSON into Call protobuf: Expecting a JSON object$/],
-      ['{"type": "ACCEPT", "framework_id": {"value": "x"}, "accept": {"offer_ids": "not-a-list"}}', json, 400, /^Failed to convert JSON into Call protobuf: /],
-      ['{"type": "FROBNICATE", "framework_id": {"value": "x"}}', json, 400, /^Failed to validate scheduler::Call: Expecting 'type' to be present$/],
-      ['{"type": "ACCEPT", "framework_id": {"value": "x"}}', json, 400, /^Failed to validate scheduler::Call: Expecting 'accept' to be present$/],
-      [Buffer.from([0xff, 0xff, 0xff, 0x01, 0x02]), { 'Content-Type': 'application/x-protobuf' }, 400, /^Failed to parse body into Call protobuf$/],
-      ['{}', { 'Content-Type': 'application/json; charset=utf-8' }, 415, /^Expecting 'Content-Type' of application\/json or application\/x-protobuf$/],
+      [
+        '{"type": "ACCEPT", "framework_id": {"value": "x"}, "accept": {"offer_ids": "not-a-list"}}',
+        json,
+        400,
+        /^Failed to convert JSON into Call protobuf: /,
+      ],
+      [
+        '{"type": "FROBNICATE", "framework_id": {"value": "x"}}',
+        json,
+        400,
+        /^Failed to validate scheduler::Call: Expecting 'type' to be present$/,
+      ],
+      [
+        '{"type": "ACCEPT", "framework_id": {"value": "x"}}',
+        json,
+        400,
+        /^Failed to validate scheduler::Call: Expecting 'accept' to be present$/,
+      ],
+      [
+        Buffer.from([0xff, 0xff, 0xff, 0x01, 0x02]),
+        { 'Content-Type': 'application/x-protobuf' },
+        400,
+        /^Failed to parse body into Call protobuf$/,
+      ],
+      [
+        '{}',
+        { 'Content-Type': 'application/json; charset=utf-8' },
+        415,
+        /^Expecting 'Content-Type' of application\/json or application\/x-protobuf$/,
+      ],
       ['{}', {}, 400, /^Expecting 'Content-Type' to be present$/],
     ];
     for (const [body, headers, status, text] of cases) {
@@ -38,7 +63,12 @@ describe('local master: bad input', () => {
       expect(res.body.toString('utf8'), String(body)).toMatch(text);
     }
     // A SUBSCRIBE carrying a stream id is refused; the master is still fine afterwards.
-    const withStream = await postJson(cluster.url, '/api/v1/scheduler', { type: 'SUBSCRIBE', subscribe: { framework_info: FRAMEWORK } }, { 'Mesos-Stream-Id': 'x' });
+    const withStream = await postJson(
+      cluster.url,
+      '/api/v1/scheduler',
+      { type: 'SUBSCRIBE', subscribe: { framework_info: FRAMEWORK } },
+      { 'Mesos-Stream-Id': 'x' },
+    );
     expect(withStream.status).toBe(400);
     expect(withStream.body.toString()).toBe("Subscribe calls should not include the 'Mesos-Stream-Id' header");
     expect((await httpRequest(cluster.url, 'GET', '/health')).status).toBe(200);
@@ -50,21 +80,35 @@ describe('local master: bad input', () => {
     const body = Buffer.from(JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: FRAMEWORK } }));
     const socket = net.connect({ host: url.hostname, port: Number(url.port) });
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.write(rawPost(url.hostname, Number(url.port), '/api/v1/scheduler', body, { 'Content-Type': 'application/json', Accept: 'application/json' }));
+    socket.write(
+      rawPost(url.hostname, Number(url.port), '/api/v1/scheduler', body, {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+      }),
+    );
     // Read just the first bytes of the stream, then vanish without a FIN (reset).
     await new Promise<void>((resolve) => socket.once('data', () => resolve()));
     socket.resetAndDestroy();
-    await waitUntil(async () => {
-      const fws = await getJson<Ev>(cluster!.url, '/master/frameworks');
-      return fws.frameworks.length === 1 && fws.frameworks[0].connected === false && fws.frameworks[0].active === false;
-    }, 5_000, 'disconnection');
+    await waitUntil(
+      async () => {
+        const fws = await getJson<Ev>(cluster!.url, '/master/frameworks');
+        return fws.frameworks.length === 1 && fws.frameworks[0].connected === false && fws.frameworks[0].active === false;
+      },
+      5_000,
+      'disconnection',
+    );
     const fws = await getJson<Ev>(cluster.url, '/master/frameworks');
     // Its offers went back; another framework gets them.
     expect(fws.frameworks[0].offers).toEqual([]);
     const other = await subscribeFramework(cluster.url, { ...FRAMEWORK, name: 'other' });
     await other.stream.waitForEvent<Ev>((e) => e.type === 'OFFERS');
     // Calls for the disconnected framework: 403 "Framework is not subscribed".
-    const res = await postJson(cluster.url, '/api/v1/scheduler', { type: 'RECONCILE', framework_id: { value: fws.frameworks[0].id }, reconcile: {} }, { 'Mesos-Stream-Id': 'x' });
+    const res = await postJson(
+      cluster.url,
+      '/api/v1/scheduler',
+      { type: 'RECONCILE', framework_id: { value: fws.frameworks[0].id }, reconcile: {} },
+      { 'Mesos-Stream-Id': 'x' },
+    );
     expect(res.status).toBe(403);
     expect(res.body.toString()).toBe('Framework is not subscribed');
     other.stream.close();
@@ -76,7 +120,9 @@ describe('local master: bad input', () => {
     const url = new URL(cluster.url);
     const socket = net.connect({ host: url.hostname, port: Number(url.port) });
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.write('POST /api/v1/scheduler HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"type": "SUBSC');
+    socket.write(
+      'POST /api/v1/scheduler HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"type": "SUBSC',
+    );
     socket.destroy();
     expect((await fw.call('RECONCILE', { reconcile: {} })).status).toBe(202);
     // A RecordIO frame written at the master as a body is just a malformed JSON body.
@@ -101,12 +147,30 @@ describe('local master: bad input', () => {
     const accept = await fw.call('ACCEPT', {
       accept: {
         offer_ids: [offer.id],
-        operations: [{ type: 'LAUNCH', launch: { task_infos: [{ name: 't', task_id: { value: 't' }, agent_id: offer.agent_id, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }] }] } }],
+        operations: [
+          {
+            type: 'LAUNCH',
+            launch: {
+              task_infos: [
+                {
+                  name: 't',
+                  task_id: { value: 't' },
+                  agent_id: offer.agent_id,
+                  resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }],
+                },
+              ],
+            },
+          },
+        ],
       },
     });
     expect(accept.status).toBe(202);
     const lost = await fw.stream.waitForEvent<Ev>((e) => e.update?.status.task_id.value === 't');
-    expect(lost.update.status).toMatchObject({ state: 'TASK_LOST', reason: 'REASON_INVALID_OFFERS', message: `Task launched with invalid offers: Offer ${offer.id.value} is no longer valid` });
+    expect(lost.update.status).toMatchObject({
+      state: 'TASK_LOST',
+      reason: 'REASON_INVALID_OFFERS',
+      message: `Task launched with invalid offers: Offer ${offer.id.value} is no longer valid`,
+    });
     const state = await getJson<Ev>(cluster.url, '/master/state');
     expect(state.unreachable_slaves).toBe(1);
     expect(state.slaves.map((s: Ev) => s.id)).toEqual([cluster.agents[1]?.agentId]);
@@ -116,7 +180,11 @@ describe('local master: bad input', () => {
   it('a second SUBSCRIBE for the same framework id ends the first stream with ERROR "Framework failed over"', async () => {
     cluster = await startTestCluster();
     const first = await subscribeFramework(cluster.url, FRAMEWORK);
-    const second = await subscribeFramework(cluster.url, { ...FRAMEWORK, id: { value: first.frameworkId } }, { frameworkId: first.frameworkId });
+    const second = await subscribeFramework(
+      cluster.url,
+      { ...FRAMEWORK, id: { value: first.frameworkId } },
+      { frameworkId: first.frameworkId },
+    );
     expect(second.frameworkId).toBe(first.frameworkId);
     expect(second.streamId).not.toBe(first.streamId);
     const error = await first.stream.waitForEvent<Ev>((e) => e.type === 'ERROR');

@@ -22,7 +22,8 @@ import { getJson, waitUntil, type RawStream } from './helpers/scheduler-client.j
 
 type Ev = Record<string, any>;
 const STATE_SHAPE = { looseKeys: ['$.flags'] };
-const updateKey = (e: Ev): string => (e.type === 'UPDATE' ? `UPDATE/${e.update.status.source}/${e.update.status.state}/${e.update.status.reason ?? ''}` : String(e.type));
+const updateKey = (e: Ev): string =>
+  e.type === 'UPDATE' ? `UPDATE/${e.update.status.source}/${e.update.status.state}/${e.update.status.reason ?? ''}` : String(e.type);
 
 function json(stream: RawStream): Ev[] {
   return stream.json<Ev>();
@@ -106,7 +107,11 @@ describe.skipIf(!hasTranscripts())('conformance with the recorded Mesos 1.12 tra
 
     const o0 = await nextOffer(stream, offersSeen);
     r.map(`${RECORDED_MASTER_ID}-O0`, o0.id.value);
-    expect(json(stream).slice(0, 3).map((e) => e.type)).toEqual(['SUBSCRIBED', 'HEARTBEAT', 'OFFERS']);
+    expect(
+      json(stream)
+        .slice(0, 3)
+        .map((e) => e.type),
+    ).toEqual(['SUBSCRIBED', 'HEARTBEAT', 'OFFERS']);
     // Byte for byte what Mesos sent, but for ids and addresses.
     const port = cluster.master.port;
     const agent = cluster.agents[0];
@@ -169,15 +174,34 @@ describe.skipIf(!hasTranscripts())('conformance with the recorded Mesos 1.12 tra
       const { t, res } = await r.send(stem);
       expectLikeRecording(r, t, res, STATE_SHAPE);
     }
-    for (const stem of ['50_scheduler_DECLINE', '50_scheduler_DECLINE_unknown_offer', '51_scheduler_RECONCILE_explicit', '51_scheduler_RECONCILE_implicit', '51_scheduler_RECONCILE_unknown_task']) {
+    for (const stem of [
+      '50_scheduler_DECLINE',
+      '50_scheduler_DECLINE_unknown_offer',
+      '51_scheduler_RECONCILE_explicit',
+      '51_scheduler_RECONCILE_implicit',
+      '51_scheduler_RECONCILE_unknown_task',
+    ]) {
       const { t, res } = await r.send(stem);
       expectLikeRecording(r, t, res);
     }
-    await stream.waitFor(() => json(stream).filter((e) => e.update?.status.reason === 'REASON_RECONCILIATION').length === 3, 10_000, 'reconciliation');
+    await stream.waitFor(
+      () => json(stream).filter((e) => e.update?.status.reason === 'REASON_RECONCILIATION').length === 3,
+      10_000,
+      'reconciliation',
+    );
     const ack3 = await r.send('31_scheduler_ACKNOWLEDGE_3_TASK_FINISHED');
     expectLikeRecording(r, ack3.t, ack3.res);
-    await waitUntil(async () => (await getJson<Ev>(cluster.url, '/master/tasks')).tasks.length === 1 && (await getJson<Ev>(cluster.url, '/master/state')).frameworks[0].completed_tasks.length === 1);
-    for (const stem of ['61_master_GET_master_state_after_task', '61_master_GET_master_frameworks_after_task', '61_master_GET_master_slaves_after_task', '61_master_GET_master_tasks_after_task']) {
+    await waitUntil(
+      async () =>
+        (await getJson<Ev>(cluster.url, '/master/tasks')).tasks.length === 1 &&
+        (await getJson<Ev>(cluster.url, '/master/state')).frameworks[0].completed_tasks.length === 1,
+    );
+    for (const stem of [
+      '61_master_GET_master_state_after_task',
+      '61_master_GET_master_frameworks_after_task',
+      '61_master_GET_master_slaves_after_task',
+      '61_master_GET_master_tasks_after_task',
+    ]) {
       const { t, res } = await r.send(stem);
       expectLikeRecording(r, t, res, STATE_SHAPE);
     }
@@ -227,14 +251,22 @@ describe.skipIf(!hasTranscripts())('conformance with the recorded Mesos 1.12 tra
     expectLikeRecording(r, launch.t, launch.res);
     const starting = await update(stream, (s) => s.state === 'TASK_STARTING', 'TASK_STARTING');
     r.map('KsUQBjgRQb+M7lO/yfmc9g==', starting.uuid);
-    expectLikeRecording(r, ...Object.values(await r.send('91_scheduler_ACKNOWLEDGE_TASK_STARTING')) as [any, any]);
+    expectLikeRecording(r, ...(Object.values(await r.send('91_scheduler_ACKNOWLEDGE_TASK_STARTING')) as [any, any]));
     const running = await update(stream, (s) => s.state === 'TASK_RUNNING' && s.source === 'SOURCE_EXECUTOR', 'TASK_RUNNING');
     r.map('+fBu+LDWQtCR/EZmXdXtPQ==', running.uuid);
-    for (const stem of ['91_scheduler_ACKNOWLEDGE_TASK_RUNNING', '91_scheduler_RECONCILE_explicit_running', '91_scheduler_RECONCILE_implicit_running']) {
+    for (const stem of [
+      '91_scheduler_ACKNOWLEDGE_TASK_RUNNING',
+      '91_scheduler_RECONCILE_explicit_running',
+      '91_scheduler_RECONCILE_implicit_running',
+    ]) {
       const { t, res } = await r.send(stem);
       expectLikeRecording(r, t, res);
     }
-    await stream.waitFor(() => json(stream).filter((e) => e.update?.status.reason === 'REASON_RECONCILIATION').length === 2, 10_000, 'reconciliation');
+    await stream.waitFor(
+      () => json(stream).filter((e) => e.update?.status.reason === 'REASON_RECONCILIATION').length === 2,
+      10_000,
+      'reconciliation',
+    );
     const o7 = await nextOffer(stream, offersSeen);
     r.map(`${RECORDED_MASTER_ID}-O7`, o7.id.value);
     const stale = await r.send('91_scheduler_ACCEPT_stale_offer');
@@ -250,7 +282,11 @@ describe.skipIf(!hasTranscripts())('conformance with the recorded Mesos 1.12 tra
 
     // The client drops the stream: inactive, disconnected, offers gone, tasks keep running.
     stream.close();
-    await waitUntil(async () => (await getJson<Ev>(cluster.url, '/master/frameworks')).frameworks[0]?.connected === false, 5_000, 'disconnection');
+    await waitUntil(
+      async () => (await getJson<Ev>(cluster.url, '/master/frameworks')).frameworks[0]?.connected === false,
+      5_000,
+      'disconnection',
+    );
     const disconnected = await r.send('92_master_GET_master_frameworks_disconnected');
     expectLikeRecording(r, disconnected.t, disconnected.res);
     const noTopLevel = await r.send('92_error_reSUBSCRIBE_without_top_level_framework_id');

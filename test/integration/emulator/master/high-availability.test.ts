@@ -90,7 +90,21 @@ describeWithZooKeeper('local master high availability (ZooKeeper)', () => {
     await fw.call('ACCEPT', {
       accept: {
         offer_ids: [offer.id],
-        operations: [{ type: 'LAUNCH', launch: { task_infos: [{ name: 'ha', task_id: { value: 'ha' }, agent_id: offer.agent_id, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }] }] } }],
+        operations: [
+          {
+            type: 'LAUNCH',
+            launch: {
+              task_infos: [
+                {
+                  name: 'ha',
+                  task_id: { value: 'ha' },
+                  agent_id: offer.agent_id,
+                  resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }],
+                },
+              ],
+            },
+          },
+        ],
       },
     });
     await fw.stream.waitForEvent<Ev>((e) => e.update?.status.state === 'TASK_STARTING');
@@ -112,7 +126,9 @@ describeWithZooKeeper('local master high availability (ZooKeeper)', () => {
     cleanup.push(() => client.close());
     await zkCall<string>((cb) => client.mkdirp('/mesos-ha-2', cb));
     // A member with a lower sequence than any master, holding no MasterInfo.
-    const blocker = await zkCall<string>((cb) => client.create('/mesos-ha-2/json.info_', Buffer.from('not json'), CreateMode.EPHEMERAL_SEQUENTIAL, cb));
+    const blocker = await zkCall<string>((cb) =>
+      client.create('/mesos-ha-2/json.info_', Buffer.from('not json'), CreateMode.EPHEMERAL_SEQUENTIAL, cb),
+    );
     const m = new LocalMaster({ host: '127.0.0.1', port: 0, zk: `zk://${zk.connectString}/mesos-ha-2`, zkSessionTimeoutMs: 4000 });
     await m.start();
     cleanup.push(() => m.stop());

@@ -80,15 +80,23 @@ describe('LocalCluster (master + real agents)', () => {
     });
     expect(accepted.status).toBe(202);
     const acked = new Set<string>();
-    await waitUntil(async () => {
-      await ackAll(fw, acked);
-      return fw.stream.json<Ev>().some((e) => e.update?.status.state === 'TASK_RUNNING');
-    }, 15_000, 'TASK_RUNNING');
+    await waitUntil(
+      async () => {
+        await ackAll(fw, acked);
+        return fw.stream.json<Ev>().some((e) => e.update?.status.state === 'TASK_RUNNING');
+      },
+      15_000,
+      'TASK_RUNNING',
+    );
     await ackAll(fw, acked);
     // The master counts what the task asked for (not the command executor's share).
-    const next = (await fw.stream.waitForEvent<Ev>((e) => e.type === 'OFFERS' && e.offers.offers.some((o: Ev) => o.agent_id.value === offer.agent_id.value && o.id.value !== offer.id.value))).offers.offers.find(
-      (o: Ev) => o.agent_id.value === offer.agent_id.value,
-    ) as Ev;
+    const next = (
+      await fw.stream.waitForEvent<Ev>(
+        (e) =>
+          e.type === 'OFFERS' &&
+          e.offers.offers.some((o: Ev) => o.agent_id.value === offer.agent_id.value && o.id.value !== offer.id.value),
+      )
+    ).offers.offers.find((o: Ev) => o.agent_id.value === offer.agent_id.value) as Ev;
     expect(next.resources.find((r: Ev) => r.name === 'cpus').scalar.value).toBe(1.9);
     expect(next.resources.find((r: Ev) => r.name === 'mem').scalar.value).toBe(2016);
 

@@ -27,7 +27,21 @@ describe('local master: operator API (POST /api/v1)', () => {
     await fw.call('ACCEPT', {
       accept: {
         offer_ids: [offer.id],
-        operations: [{ type: 'LAUNCH', launch: { task_infos: [{ name: 'op', task_id: { value: 'op' }, agent_id: offer.agent_id, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }] }] } }],
+        operations: [
+          {
+            type: 'LAUNCH',
+            launch: {
+              task_infos: [
+                {
+                  name: 'op',
+                  task_id: { value: 'op' },
+                  agent_id: offer.agent_id,
+                  resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }],
+                },
+              ],
+            },
+          },
+        ],
       },
     });
     await fw.stream.waitForEvent<Ev>((e) => e.update?.status.state === 'TASK_STARTING');
@@ -40,17 +54,26 @@ describe('local master: operator API (POST /api/v1)', () => {
       const agents = (await operator('GET_AGENTS', media)).get_agents;
       expect(agents.agents).toHaveLength(2);
       const busy = agents.agents.find((a: Ev) => a.agent_info.id.value === offer.agent_id.value);
-      expect(busy.allocated_resources).toEqual([{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 }, role: '*', allocation_info: { role: '*' } }]);
+      expect(busy.allocated_resources).toEqual([
+        { name: 'cpus', type: 'SCALAR', scalar: { value: 1 }, role: '*', allocation_info: { role: '*' } },
+      ]);
       expect(busy.total_resources.map((r: Ev) => r.name)).toEqual(['ports', 'cpus', 'mem', 'disk']);
       expect(busy.pid).toBe(`slave(1)@${busy.agent_info.hostname}:${busy.agent_info.port}`);
       expect(typeof busy.registered_time.nanoseconds).toBe('number');
 
       const frameworks = (await operator('GET_FRAMEWORKS', media)).get_frameworks;
       expect(frameworks.frameworks).toHaveLength(1);
-      expect(frameworks.frameworks[0]).toMatchObject({ framework_info: { id: { value: fw.frameworkId }, name: FRAMEWORK.name }, active: true, connected: true, recovered: false });
+      expect(frameworks.frameworks[0]).toMatchObject({
+        framework_info: { id: { value: fw.frameworkId }, name: FRAMEWORK.name },
+        active: true,
+        connected: true,
+        recovered: false,
+      });
 
       const tasks = (await operator('GET_TASKS', media)).get_tasks;
-      expect(tasks.tasks.map((t: Ev) => [t.task_id.value, t.state, t.agent_id.value])).toEqual([['op', 'TASK_STARTING', offer.agent_id.value]]);
+      expect(tasks.tasks.map((t: Ev) => [t.task_id.value, t.state, t.agent_id.value])).toEqual([
+        ['op', 'TASK_STARTING', offer.agent_id.value],
+      ]);
       expect(tasks.tasks[0].status_update_state).toBe('TASK_STARTING');
 
       const state = (await operator('GET_STATE', media)).get_state;
@@ -70,7 +93,10 @@ describe('local master: operator API (POST /api/v1)', () => {
     const empty = await postJson(cluster.url, '/api/v1', {});
     expect(empty.status).toBe(400);
     expect(empty.body.toString()).toBe("Failed to validate master::Call: Expecting 'type' to be present");
-    const html = await httpRequest(cluster.url, 'POST', '/api/v1', JSON.stringify({ type: 'GET_VERSION' }), { 'Content-Type': 'application/json', Accept: 'text/html' });
+    const html = await httpRequest(cluster.url, 'POST', '/api/v1', JSON.stringify({ type: 'GET_VERSION' }), {
+      'Content-Type': 'application/json',
+      Accept: 'text/html',
+    });
     expect(html.status).toBe(406);
     const unsupported = await postJson(cluster.url, '/api/v1', { type: 'GET_METRICS', get_metrics: {} });
     expect(unsupported.status).toBe(501);

@@ -18,13 +18,23 @@ async function launchRunning(fw: SubscribedFramework, taskId: string): Promise<E
       operations: [
         {
           type: 'LAUNCH',
-          launch: { task_infos: [{ name: taskId, task_id: { value: taskId }, agent_id: offer.agent_id, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.5 } }] }] },
+          launch: {
+            task_infos: [
+              {
+                name: taskId,
+                task_id: { value: taskId },
+                agent_id: offer.agent_id,
+                resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.5 } }],
+              },
+            ],
+          },
         },
       ],
     },
   });
   for (const state of ['TASK_STARTING', 'TASK_RUNNING']) {
-    const s = (await fw.stream.waitForEvent<Ev>((e) => e.update?.status.state === state && e.update.status.task_id.value === taskId)).update.status;
+    const s = (await fw.stream.waitForEvent<Ev>((e) => e.update?.status.state === state && e.update.status.task_id.value === taskId)).update
+      .status;
     await fw.call('ACKNOWLEDGE', { acknowledge: { agent_id: s.agent_id, task_id: s.task_id, uuid: s.uuid } });
   }
   return offer;
@@ -76,18 +86,30 @@ describe('local master: restart, failover timeout, agent loss', () => {
     const fw = await subscribeFramework(cluster.url, { ...FRAMEWORK, failover_timeout: 1.5 });
     await launchRunning(fw, 'doomed');
     fw.stream.close();
-    await waitUntil(async () => (await getJson<Ev>(cluster!.url, '/master/frameworks')).frameworks[0]?.connected === false, 5_000, 'disconnected');
+    await waitUntil(
+      async () => (await getJson<Ev>(cluster!.url, '/master/frameworks')).frameworks[0]?.connected === false,
+      5_000,
+      'disconnected',
+    );
     const during = await getJson<Ev>(cluster.url, '/master/tasks');
     expect(during.tasks.map((t: Ev) => t.state)).toEqual(['TASK_RUNNING']);
     expect(cluster.agents[0]?.shutdowns).toEqual([]);
-    await waitUntil(async () => (await getJson<Ev>(cluster!.url, '/master/frameworks')).completed_frameworks.length === 1, 5_000, 'removal');
+    await waitUntil(
+      async () => (await getJson<Ev>(cluster!.url, '/master/frameworks')).completed_frameworks.length === 1,
+      5_000,
+      'removal',
+    );
     const done = await getJson<Ev>(cluster.url, '/master/frameworks');
     expect(done.frameworks).toEqual([]);
     expect(done.completed_frameworks[0].completed_tasks.map((t: Ev) => [t.id, t.state])).toEqual([['doomed', 'TASK_KILLED']]);
     expect(done.completed_frameworks[0].unregistered_time).toBeGreaterThan(0);
     expect(cluster.agents[0]?.shutdowns).toEqual([{ framework_id: { value: fw.frameworkId } }]);
     // Re-subscribing now is refused.
-    const late = await subscribeFramework(cluster.url, { ...FRAMEWORK, id: { value: fw.frameworkId } }, { frameworkId: fw.frameworkId }).catch((e: Error) => e);
+    const late = await subscribeFramework(
+      cluster.url,
+      { ...FRAMEWORK, id: { value: fw.frameworkId } },
+      { frameworkId: fw.frameworkId },
+    ).catch((e: Error) => e);
     expect(String(late)).toContain('Framework has been removed');
   });
 
@@ -99,7 +121,12 @@ describe('local master: restart, failover timeout, agent loss', () => {
     if (agent === undefined) throw new Error('no agent');
     agent.responsive = false;
     const lost = await fw.stream.waitForEvent<Ev>((e) => e.update?.status.state === 'TASK_LOST', 5_000, 'TASK_LOST');
-    expect(lost.update.status).toMatchObject({ task_id: { value: 'stranded' }, source: 'SOURCE_MASTER', reason: 'REASON_AGENT_REMOVED', agent_id: { value: agent.agentId } });
+    expect(lost.update.status).toMatchObject({
+      task_id: { value: 'stranded' },
+      source: 'SOURCE_MASTER',
+      reason: 'REASON_AGENT_REMOVED',
+      agent_id: { value: agent.agentId },
+    });
     expect(lost.update.status).not.toHaveProperty('uuid');
     await fw.stream.waitForEvent<Ev>((e) => e.type === 'FAILURE');
     const state = await getJson<Ev>(cluster.url, '/master/state');
@@ -121,7 +148,16 @@ describe('local master: restart, failover timeout, agent loss', () => {
     const redirect = await httpRequest(cluster.url, 'GET', '/master/redirect');
     expect(redirect.status).toBe(307);
     expect(redirect.headers.location).toBe(`//127.0.0.1:${cluster.master.port}`);
-    for (const path of ['/state', '/master/state', '/slaves', '/master/slaves', '/tasks', '/master/tasks', '/frameworks', '/master/frameworks']) {
+    for (const path of [
+      '/state',
+      '/master/state',
+      '/slaves',
+      '/master/slaves',
+      '/tasks',
+      '/master/tasks',
+      '/frameworks',
+      '/master/frameworks',
+    ]) {
       expect((await httpRequest(cluster.url, 'GET', path)).status, path).toBe(200);
     }
     expect((await httpRequest(cluster.url, 'GET', '/master/state.json')).status).toBe(404);

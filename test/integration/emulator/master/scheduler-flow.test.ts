@@ -54,7 +54,11 @@ describe('local master: scheduler session', () => {
     expect(fw.frameworkId).toMatch(new RegExp(`^${cluster.master.masterId}-0000$`));
     // SUBSCRIBED, then a HEARTBEAT at once, then OFFERS.
     const offersEvent = await fw.stream.waitForEvent<AnyEvent>((e) => e.type === 'OFFERS');
-    expect(events().slice(0, 3).map((e) => e.type)).toEqual(['SUBSCRIBED', 'HEARTBEAT', 'OFFERS']);
+    expect(
+      events()
+        .slice(0, 3)
+        .map((e) => e.type),
+    ).toEqual(['SUBSCRIBED', 'HEARTBEAT', 'OFFERS']);
     expect(events()[0]?.subscribed?.heartbeat_interval_seconds).toBe(15);
     const offer = offersEvent.offers?.offers[0] as Record<string, any>;
     expect(offer.id.value).toBe(`${cluster.master.masterId}-O0`);
@@ -94,8 +98,16 @@ describe('local master: scheduler session', () => {
     await waitUntil(async () => (await getJson<any>(cluster!.url, '/master/state')).frameworks[0].completed_tasks.length === 1);
     state = await getJson<any>(cluster.url, '/master/state');
     expect(state.frameworks[0].tasks).toEqual([]);
-    expect(state.frameworks[0].completed_tasks[0].statuses.map((s: any) => s.state)).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
-    expect(agent?.acks.map((a) => a.uuid)).toEqual([starting.update?.status.uuid, running.update?.status.uuid, finished.update?.status.uuid]);
+    expect(state.frameworks[0].completed_tasks[0].statuses.map((s: any) => s.state)).toEqual([
+      'TASK_STARTING',
+      'TASK_RUNNING',
+      'TASK_FINISHED',
+    ]);
+    expect(agent?.acks.map((a) => a.uuid)).toEqual([
+      starting.update?.status.uuid,
+      running.update?.status.uuid,
+      finished.update?.status.uuid,
+    ]);
 
     // TEARDOWN: 202, then the stream ends with the 0-length chunk, the connection stays open.
     expect((await fw.call('TEARDOWN')).status).toBe(202);
@@ -119,8 +131,13 @@ describe('local master: scheduler session', () => {
     await fw.call('RECONCILE', { reconcile: { tasks: [{ task_id: { value: 'task-r' }, agent_id: offer.agent_id }] } });
     await fw.call('RECONCILE', { reconcile: { tasks: [] } });
     await fw.call('RECONCILE', { reconcile: { tasks: [{ task_id: { value: 'no-such-task' } }] } });
-    await fw.stream.waitFor(() => fw.stream.json<AnyEvent>().filter((e) => e.update?.status.reason === 'REASON_RECONCILIATION').length === 3);
-    const rec = fw.stream.json<AnyEvent>().filter((e) => e.update?.status.reason === 'REASON_RECONCILIATION').map((e) => e.update?.status ?? {});
+    await fw.stream.waitFor(
+      () => fw.stream.json<AnyEvent>().filter((e) => e.update?.status.reason === 'REASON_RECONCILIATION').length === 3,
+    );
+    const rec = fw.stream
+      .json<AnyEvent>()
+      .filter((e) => e.update?.status.reason === 'REASON_RECONCILIATION')
+      .map((e) => e.update?.status ?? {});
     for (const s of rec) {
       expect(s).not.toHaveProperty('uuid');
       expect(s.source).toBe('SOURCE_MASTER');
@@ -153,7 +170,9 @@ describe('local master: scheduler session', () => {
     expect((await fw.call('ACCEPT', tooBig)).status).toBe(202);
     const error = await fw.stream.waitForEvent<AnyEvent>((e) => e.update?.status.task_id.value === 'too-big');
     expect(error.update?.status).toMatchObject({ state: 'TASK_ERROR', source: 'SOURCE_MASTER', reason: 'REASON_TASK_INVALID' });
-    expect(error.update?.status.message).toMatch(/^Total resources .*cpus\(allocated: \*\):64.* required by task and its executor is more than available .*cpus\(allocated: \*\):2/);
+    expect(error.update?.status.message).toMatch(
+      /^Total resources .*cpus\(allocated: \*\):64.* required by task and its executor is more than available .*cpus\(allocated: \*\):2/,
+    );
 
     expect((await fw.call('ACCEPT', launchCall(offer, 'stale'))).status).toBe(202);
     const lost = await fw.stream.waitForEvent<AnyEvent>((e) => e.update?.status.task_id.value === 'stale');
@@ -179,13 +198,21 @@ describe('local master: scheduler session', () => {
     expect(byAgent.size).toBe(2);
     expect(first.offers?.offers.length).toBeGreaterThan(0);
     const [a0, a1] = [...byAgent.keys()];
-    expect((await fw.call('DECLINE', { decline: { offer_ids: [{ value: byAgent.get(a0 as string) }], filters: { refuse_seconds: 3600 } } })).status).toBe(202);
-    expect((await fw.call('DECLINE', { decline: { offer_ids: [{ value: byAgent.get(a1 as string) }], filters: { refuse_seconds: 0 } } })).status).toBe(202);
+    expect(
+      (await fw.call('DECLINE', { decline: { offer_ids: [{ value: byAgent.get(a0 as string) }], filters: { refuse_seconds: 3600 } } }))
+        .status,
+    ).toBe(202);
+    expect(
+      (await fw.call('DECLINE', { decline: { offer_ids: [{ value: byAgent.get(a1 as string) }], filters: { refuse_seconds: 0 } } })).status,
+    ).toBe(202);
     expect((await fw.call('DECLINE', { decline: { offer_ids: [{ value: 'no-such-offer' }] } })).status).toBe(202);
     // Only the agent declined with refuse_seconds 0 comes back (allocation every 200 ms).
     await waitUntil(() => ids().length === 3);
     await new Promise((r) => setTimeout(r, 500));
-    const newOffers = fw.stream.json<AnyEvent>().flatMap((e) => e.offers?.offers ?? []).slice(2);
+    const newOffers = fw.stream
+      .json<AnyEvent>()
+      .flatMap((e) => e.offers?.offers ?? [])
+      .slice(2);
     expect(newOffers.map((o) => o.agent_id.value)).toEqual([a1]);
     // SUPPRESS keeps everything away; REVIVE clears the filter and un-suppresses.
     await fw.call('DECLINE', { decline: { offer_ids: [newOffers[0]?.id], filters: { refuse_seconds: 0 } } });

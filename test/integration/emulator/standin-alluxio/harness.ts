@@ -69,9 +69,7 @@ export async function killAll(): Promise<void> {
       // The group is already gone.
     }
   }
-  await Promise.all(
-    children.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('close', r)))),
-  );
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('close', r)))));
 }
 
 export async function tempDir(prefix: string): Promise<{ path: string; remove: () => Promise<void> }> {
@@ -111,7 +109,9 @@ export async function waitFor<T>(
     const value = await probe();
     if (value !== undefined) return value;
     if (exitedEarly) {
-      throw new Error(`process exited while waiting for ${what}\nstdout:\n${options.process?.stdout()}\nstderr:\n${options.process?.stderr()}`);
+      throw new Error(
+        `process exited while waiting for ${what}\nstdout:\n${options.process?.stdout()}\nstderr:\n${options.process?.stderr()}`,
+      );
     }
     if (Date.now() > deadline) {
       throw new Error(`timed out waiting for ${what}\nstdout:\n${options.process?.stdout()}\nstderr:\n${options.process?.stderr()}`);

@@ -78,7 +78,10 @@ describe('launch command quoting', () => {
     });
     expect(calls).toHaveLength(1);
     const { argv, env } = calls[0] as Recorded;
-    expect(argv.slice(0, 2)).toEqual(['-cp', `${sandbox}/conf/::${home}/assembly/server/target/alluxio-assembly-server-1.8.2-jar-with-dependencies.jar`]);
+    expect(argv.slice(0, 2)).toEqual([
+      '-cp',
+      `${sandbox}/conf/::${home}/assembly/server/target/alluxio-assembly-server-1.8.2-jar-with-dependencies.jar`,
+    ]);
     // JVM options are blank-separated words, as in ALLUXIO_JAVA_OPTS, but never expanded or globbed.
     expect(argv.slice(-14)).toEqual([
       '-Xmx1g',

@@ -81,7 +81,9 @@ describe('stand-in master', () => {
     const p = java([...commonOpts(c, 'MASTER_LOGGER'), `-Dalluxio.master.web.port=${webOverride}`, 'alluxio.master.AlluxioMaster'], {
       JAVA_HOME: '/nonexistent/jdk',
     });
-    const info = await waitFor('master info', () => getJson<MasterInfo>(`http://${HOST}:${webOverride}/api/v1/master/info`), { process: p });
+    const info = await waitFor('master info', () => getJson<MasterInfo>(`http://${HOST}:${webOverride}/api/v1/master/info`), {
+      process: p,
+    });
     expect(info).toMatchObject({ standIn: true, version: dist.version, hostname: HOST, rpcPort: rpc, webPort: webOverride, workers: [] });
     expect(Math.abs(info.startTimeMs - Date.now())).toBeLessThan(60_000);
     const page = await fetch(`http://${HOST}:${webOverride}/`);
@@ -141,10 +143,14 @@ describe('stand-in master', () => {
       LIBPROCESS_IP: HOST,
       ALLUXIO_STANDIN_START_DELAY_MS: '30000',
     });
-    await waitFor('the start delay', async () => {
-      const log = await readFile(join(c.logs, 'master.log'), 'utf8').catch(() => '');
-      return log.includes('waiting 30000 ms before binding') ? true : undefined;
-    }, { process: p });
+    await waitFor(
+      'the start delay',
+      async () => {
+        const log = await readFile(join(c.logs, 'master.log'), 'utf8').catch(() => '');
+        return log.includes('waiting 30000 ms before binding') ? true : undefined;
+      },
+      { process: p },
+    );
     p.child.kill('SIGTERM');
     expect(await p.exited).toEqual({ code: 0, signal: null });
   });
@@ -170,9 +176,13 @@ describe('stand-in worker', () => {
     const worker = java([...commonOpts(c, 'WORKER_LOGGER'), '-Dalluxio.worker.memory.size=512MB', 'alluxio.worker.AlluxioWorker'], {
       LIBPROCESS_IP: HOST,
     });
-    const workerInfo = await waitFor('worker info', () => getJson<{ dataPort: number; capacity: string }>(`http://${HOST}:${wWeb}/api/v1/worker/info`), {
-      process: worker,
-    });
+    const workerInfo = await waitFor(
+      'worker info',
+      () => getJson<{ dataPort: number; capacity: string }>(`http://${HOST}:${wWeb}/api/v1/worker/info`),
+      {
+        process: worker,
+      },
+    );
     expect(workerInfo).toMatchObject({ dataPort: wData, capacity: '512MB' });
     expect(await getJson(`http://${HOST}:${wData}/`)).toMatchObject({ service: 'AlluxioWorker data' });
 

@@ -8,7 +8,15 @@ import { MesosMasterClient } from '../../../../src/mesos/client/master-client.js
 import { formatRanges, rangesOf } from '../../../../src/mesos/resources/ranges.js';
 import { InvalidVersionError } from '../../../../src/mesos/client/version.js';
 import { AlluxioMesosError, CredentialsError, ExitCode, OperationError } from '../../../../src/shared/errors.js';
-import { describeWithTranscripts, FixtureServer, json, text, transcript, type FixtureAnswer, type RecordedRequest } from '../../../helpers/http-fixture-server.js';
+import {
+  describeWithTranscripts,
+  FixtureServer,
+  json,
+  text,
+  transcript,
+  type FixtureAnswer,
+  type RecordedRequest,
+} from '../../../helpers/http-fixture-server.js';
 
 let master: FixtureServer;
 let transport: HttpTransport;
@@ -34,7 +42,9 @@ async function failure(promise: Promise<unknown>): Promise<AlluxioMesosError> {
 }
 
 /** Answers POST /api/v1 by the call's type; unknown types get 400 like Mesos. */
-function operatorApi(answers: Record<string, FixtureAnswer>): (request: RecordedRequest) => ReturnType<Extract<FixtureAnswer, (r: RecordedRequest) => unknown>> {
+function operatorApi(
+  answers: Record<string, FixtureAnswer>,
+): (request: RecordedRequest) => ReturnType<Extract<FixtureAnswer, (r: RecordedRequest) => unknown>> {
   return (request) => {
     const call = JSON.parse(request.body.toString()) as { type?: string };
     const answer = answers[call.type ?? ''] ?? text(400, 'Failed to validate master::Call');
@@ -52,7 +62,11 @@ describeWithTranscripts('a Mesos 1.12 master (recorded answers)', () => {
       .route('GET', '/master/slaves', transcript('01_master_GET_master_slaves'));
 
     const version = await client.getVersion();
-    expect(version).toMatchObject({ source: '/version', gitSha: 'c1b42f79d157aa900be5cbb0c1023f1479962aa7', buildDate: '2026-11-24 18:40:00' });
+    expect(version).toMatchObject({
+      source: '/version',
+      gitSha: 'c1b42f79d157aa900be5cbb0c1023f1479962aa7',
+      buildDate: '2026-11-24 18:40:00',
+    });
     expect(version.version).toMatchObject({ major: 1, minor: 12, patch: 0 });
     const agents = await client.getAgents();
     expect(agents.map((a) => [a.agentId, a.hostname, a.port])).toEqual([['b8564f73-9862-4214-8536-043f0ff29368-S0', '127.0.0.1', 5051]]);
@@ -87,7 +101,12 @@ describe('a 1.x master with the operator API', () => {
           total_resources: [{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 31000, end: 32000 }] }, role: '*' }],
         },
         // An agent with no ports at all.
-        { agent_info: { hostname: 'a2', port: 5051, id: { value: 'S2' } }, active: true, version: '1.11.0', total_resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 2 } }] },
+        {
+          agent_info: { hostname: 'a2', port: 5051, id: { value: 'S2' } },
+          active: true,
+          version: '1.11.0',
+          total_resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 2 } }],
+        },
       ],
     },
   };
@@ -97,7 +116,10 @@ describe('a 1.x master with the operator API', () => {
       'POST',
       '/api/v1',
       operatorApi({
-        GET_VERSION: json({ type: 'GET_VERSION', get_version: { version_info: { version: '1.11.0', build_date: '2020-11-24', build_time: 1.6e9, build_user: '' } } }),
+        GET_VERSION: json({
+          type: 'GET_VERSION',
+          get_version: { version_info: { version: '1.11.0', build_date: '2020-11-24', build_time: 1.6e9, build_user: '' } },
+        }),
         GET_AGENTS: json(getAgents),
         GET_TASKS: json({ type: 'GET_TASKS', get_tasks: {} }),
         GET_FRAMEWORKS: json({ type: 'GET_FRAMEWORKS', get_frameworks: { frameworks: [] } }),
@@ -150,19 +172,29 @@ describe('0.23-0.28 masters (hand-made shapes)', () => {
     const agents = await client.getAgents();
     expect(agents.map((a) => [a.hostname, a.port])).toEqual([['agent-old', 5051]]);
     expect(formatRanges(rangesOf(agents[0]?.resources ?? []))).toBe('[31000-32000]');
-    expect(paths()).toEqual(['POST /api/v1', 'GET /version', 'GET /master/state.json', 'GET /master/slaves.json', 'GET /master/state.json']);
+    expect(paths()).toEqual([
+      'POST /api/v1',
+      'GET /version',
+      'GET /master/state.json',
+      'GET /master/slaves.json',
+      'GET /master/state.json',
+    ]);
     expect(await client.getTasks()).toEqual([]);
   });
 
   it('0.25: plain names once the version says so, /master/state when there is no state.json', async () => {
-    master.route('GET', '/master/state', json({ version: '0.25.0', slaves: [legacySlave], frameworks: [] })).route('GET', '/master/slaves', json({ slaves: [legacySlave] }));
+    master
+      .route('GET', '/master/state', json({ version: '0.25.0', slaves: [legacySlave], frameworks: [] }))
+      .route('GET', '/master/slaves', json({ slaves: [legacySlave] }));
     expect((await client.getVersion()).source).toBe('/master/state');
     await client.getAgents();
     expect(paths()).toEqual(['POST /api/v1', 'GET /version', 'GET /master/state.json', 'GET /master/state', 'GET /master/slaves']);
   });
 
   it('0.28: /version exists, the operator API does not', async () => {
-    master.route('GET', '/version', json({ version: '0.28.2', build_date: '2016-06-01' })).route('GET', '/master/slaves', json({ slaves: [legacySlave] }));
+    master
+      .route('GET', '/version', json({ version: '0.28.2', build_date: '2016-06-01' }))
+      .route('GET', '/master/slaves', json({ slaves: [legacySlave] }));
     expect((await client.getVersion()).source).toBe('/version');
     expect((await client.getAgents())[0]?.agentId).toBe('20151101-S0');
     // No GET_AGENTS attempt below 1.0.
@@ -181,9 +213,24 @@ describe('0.23-0.28 masters (hand-made shapes)', () => {
 describe('garbage from the master is exit 1 naming the endpoint', () => {
   it.each([
     ['not a version', json({ version: 'banana' }), InvalidVersionError, /\/version reported "banana", which is not a Mesos version/],
-    ['a number for a version', json({ version: 1.12 }), InvalidVersionError, /reported 1\.12 \(not a string\), which is not a Mesos version/],
-    ['truncated JSON', text(200, '{"version":"1.12', { 'Content-Type': 'application/json' }), OperationError, /\/version answered with truncated JSON/],
-    ['HTML', text(200, '<html>login</html>', { 'Content-Type': 'text/html' }), OperationError, /\/version answered with invalid JSON \(Content-Type text\/html\)/],
+    [
+      'a number for a version',
+      json({ version: 1.12 }),
+      InvalidVersionError,
+      /reported 1\.12 \(not a string\), which is not a Mesos version/,
+    ],
+    [
+      'truncated JSON',
+      text(200, '{"version":"1.12', { 'Content-Type': 'application/json' }),
+      OperationError,
+      /\/version answered with truncated JSON/,
+    ],
+    [
+      'HTML',
+      text(200, '<html>login</html>', { 'Content-Type': 'text/html' }),
+      OperationError,
+      /\/version answered with invalid JSON \(Content-Type text\/html\)/,
+    ],
     ['a JSON array', json([1, 2]), OperationError, /\/version should be an object but is an array/],
     ['a 500', text(500, 'Internal error'), OperationError, /\/version answered 500 Internal Server Error: Internal error/],
   ])('/version with %s', async (_name, answer, type, message) => {
@@ -195,7 +242,9 @@ describe('garbage from the master is exit 1 naming the endpoint', () => {
   });
 
   it('a truncated /master/slaves body', async () => {
-    master.route('GET', '/version', json({ version: '0.28.2' })).route('GET', '/master/slaves', text(200, '{"slaves":[{"id":"S1","hostname":"a', { 'Content-Type': 'application/json' }));
+    master
+      .route('GET', '/version', json({ version: '0.28.2' }))
+      .route('GET', '/master/slaves', text(200, '{"slaves":[{"id":"S1","hostname":"a', { 'Content-Type': 'application/json' }));
     const error = await failure(client.getAgents());
     expect(error).toBeInstanceOf(OperationError);
     expect(error.message).toContain(`${master.url}/master/slaves answered with truncated JSON`);
@@ -207,11 +256,19 @@ describe('garbage from the master is exit 1 naming the endpoint', () => {
       '/api/v1',
       operatorApi({
         GET_VERSION: json({ get_version: { version_info: { version: '1.12.0' } } }),
-        GET_AGENTS: json({ get_agents: { agents: [{ agent_info: { hostname: 'h', id: { value: 'S1' } }, total_resources: [{ name: 'ports', type: 'RANGES', ranges: 'lots' }] }] } }),
+        GET_AGENTS: json({
+          get_agents: {
+            agents: [
+              { agent_info: { hostname: 'h', id: { value: 'S1' } }, total_resources: [{ name: 'ports', type: 'RANGES', ranges: 'lots' }] },
+            ],
+          },
+        }),
       }),
     );
     const error = await failure(client.getAgents());
-    expect(error.message).toMatch(/\/api\/v1 \(GET_AGENTS\): get_agents\.agents\[0\]\.total_resources\[0\]\.ranges should be an object but is the string "lots"/);
+    expect(error.message).toMatch(
+      /\/api\/v1 \(GET_AGENTS\): get_agents\.agents\[0\]\.total_resources\[0\]\.ranges should be an object but is the string "lots"/,
+    );
   });
 });
 

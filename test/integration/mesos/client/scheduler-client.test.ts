@@ -31,7 +31,13 @@ async function take(events: AsyncIterator<Event>, count: number): Promise<Event[
   return seen;
 }
 
-const frameworkInfo = { user: 'root', name: 'http-scheduler-test', roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' as const }], failover_timeout: 0 };
+const frameworkInfo = {
+  user: 'root',
+  name: 'http-scheduler-test',
+  roles: ['*'],
+  capabilities: [{ type: 'MULTI_ROLE' as const }],
+  failover_timeout: 0,
+};
 
 describe.each(['application/x-protobuf', 'application/json'] as const)('HttpSchedulerClient (%s)', (media) => {
   it('subscribes, receives SUBSCRIBED, HEARTBEAT and OFFERS, and sends calls with the stream id', async () => {
@@ -50,7 +56,9 @@ describe.each(['application/x-protobuf', 'application/json'] as const)('HttpSche
       expect(offerIds.length).toBe(2);
       await client.call(calls.withFrameworkId(calls.decline(offerIds, 60), frameworkId!), subscription.streamId);
 
-      const wrong = await client.call(calls.withFrameworkId(calls.reconcile([]), frameworkId!), '11111111-1111-1111-1111-111111111111').catch((e: unknown) => e);
+      const wrong = await client
+        .call(calls.withFrameworkId(calls.reconcile([]), frameworkId!), '11111111-1111-1111-1111-111111111111')
+        .catch((e: unknown) => e);
       expect(wrong).toBeInstanceOf(SchedulerCallError);
       expect((wrong as SchedulerCallError).status).toBe(400);
       expect((wrong as SchedulerCallError).subscriptionLost).toBe(true);

@@ -8,8 +8,23 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SECRET_ENV } from '../../../../src/config/secret.js';
 import { HttpTransport, type TransportOptions } from '../../../../src/mesos/client/http.js';
 import type { Clock } from '../../../../src/mesos/client/retry.js';
-import { AlluxioMesosError, CancelledError, CredentialsError, ExitCode, OperationError, UnreachableError } from '../../../../src/shared/errors.js';
-import { describeWithTranscripts, FixtureServer, json, text, transcript, transcriptJson, TRANSCRIPTS_DIR } from '../../../helpers/http-fixture-server.js';
+import {
+  AlluxioMesosError,
+  CancelledError,
+  CredentialsError,
+  ExitCode,
+  OperationError,
+  UnreachableError,
+} from '../../../../src/shared/errors.js';
+import {
+  describeWithTranscripts,
+  FixtureServer,
+  json,
+  text,
+  transcript,
+  transcriptJson,
+  TRANSCRIPTS_DIR,
+} from '../../../helpers/http-fixture-server.js';
 import { freePort } from '../../../helpers/zookeeper.js';
 
 function fakeClock(): { clock: Clock; sleeps: number[] } {
@@ -144,14 +159,21 @@ describe('retries: 503 no leader, refused connections', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.exitCode).toBe(ExitCode.UNREACHABLE);
-    expect(error.message).toBe(`no leading Mesos master answered at ${master.url}/master/state: timed out after 700 ms (last: 503 Service Unavailable: No leader elected)`);
+    expect(error.message).toBe(
+      `no leading Mesos master answered at ${master.url}/master/state: timed out after 700 ms (last: 503 Service Unavailable: No leader elected)`,
+    );
     expect((error as UnreachableError).address).toBe(`${master.url}/master/state`);
     expect(master.requests.length).toBeGreaterThan(2);
   });
 
   it('a 503 with retry off is handed back', async () => {
     const master = (await server()).route('POST', '/api/v1/scheduler', text(503, 'No leader elected'));
-    const response = await transport({ baseUrl: master.url }).request({ method: 'POST', path: '/api/v1/scheduler', body: '{}', retry: false });
+    const response = await transport({ baseUrl: master.url }).request({
+      method: 'POST',
+      path: '/api/v1/scheduler',
+      body: '{}',
+      retry: false,
+    });
     expect(response.status).toBe(503);
     expect(master.requests).toHaveLength(1);
   });
@@ -165,7 +187,9 @@ describe('retries: 503 no leader, refused connections', () => {
     expect(elapsed).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.exitCode).toBe(ExitCode.UNREACHABLE);
-    expect(error.message).toBe(`cannot reach the Mesos master at http://127.0.0.1:${port}/version: timed out after 600 ms (last: connection refused)`);
+    expect(error.message).toBe(
+      `cannot reach the Mesos master at http://127.0.0.1:${port}/version: timed out after 600 ms (last: connection refused)`,
+    );
     expect(error.hint).toMatch(/check --master/);
   });
 
@@ -226,7 +250,9 @@ describe('credentials', () => {
     const error = await failure(transport({ baseUrl: master.url, credentials }).request({ path: '/master/state' }));
     expect(error).toBeInstanceOf(CredentialsError);
     expect(error.exitCode).toBe(ExitCode.UNREACHABLE);
-    expect(error.message).toBe(`credentials rejected by ${master.url}/master/state (401 Unauthorized); sent principal 'alluxio' (secret from ALLUXIO_MESOS_SECRET)`);
+    expect(error.message).toBe(
+      `credentials rejected by ${master.url}/master/state (401 Unauthorized); sent principal 'alluxio' (secret from ALLUXIO_MESOS_SECRET)`,
+    );
     expect(`${error.message} ${error.hint ?? ''}`).not.toContain('hunter2');
     expect(master.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('alluxio:hunter2').toString('base64')}`);
     expect(master.requests).toHaveLength(1);
@@ -255,7 +281,9 @@ describeWithTranscripts('broken answers', () => {
     const error = await failure(transport({ baseUrl: master.url }).request({ path: '/master/slaves' }));
     expect(error).toBeInstanceOf(OperationError);
     expect(error.exitCode).toBe(ExitCode.FAILED);
-    expect(error.message).toBe(`the answer of ${master.url}/master/slaves was cut off: connection closed after 931 of 1231 bytes of the body`);
+    expect(error.message).toBe(
+      `the answer of ${master.url}/master/slaves was cut off: connection closed after 931 of 1231 bytes of the body`,
+    );
   });
 });
 
@@ -274,7 +302,9 @@ describe('cancellation', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 150);
     const started = Date.now();
-    const error = await failure(transport({ baseUrl: master.url, timeoutMs: 10_000 }).request({ path: '/version', signal: controller.signal }));
+    const error = await failure(
+      transport({ baseUrl: master.url, timeoutMs: 10_000 }).request({ path: '/version', signal: controller.signal }),
+    );
     expect(error).toBeInstanceOf(CancelledError);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
@@ -293,7 +323,11 @@ describeWithTranscripts('streaming', () => {
       ],
       keepOpen: true,
     });
-    const stream = await transport({ baseUrl: master.url, timeoutMs: 300 }).stream({ method: 'POST', path: '/api/v1/scheduler', body: '{}' });
+    const stream = await transport({ baseUrl: master.url, timeoutMs: 300 }).stream({
+      method: 'POST',
+      path: '/api/v1/scheduler',
+      body: '{}',
+    });
     try {
       expect(stream.status).toBe(200);
       expect(stream.headers['mesos-stream-id']).toBe('fbb43e3a-e65b-4ded-ab5a-842a32088947');
@@ -313,8 +347,15 @@ describeWithTranscripts('streaming', () => {
   });
 
   it('follows a 307 before the stream starts', async () => {
-    const leader = (await server()).route('POST', '/api/v1/scheduler', { status: 200, headers: { 'Content-Type': 'application/json' }, body: '20\n{"type":"HEARTBEAT"}' });
-    const follower = (await server()).route('POST', '/api/v1/scheduler', { status: 307, headers: { Location: `//127.0.0.1:${leader.port}/api/v1/scheduler` } });
+    const leader = (await server()).route('POST', '/api/v1/scheduler', {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: '20\n{"type":"HEARTBEAT"}',
+    });
+    const follower = (await server()).route('POST', '/api/v1/scheduler', {
+      status: 307,
+      headers: { Location: `//127.0.0.1:${leader.port}/api/v1/scheduler` },
+    });
     const stream = await transport({ baseUrl: follower.url }).stream({ method: 'POST', path: '/api/v1/scheduler', body: '{}' });
     const chunks: Buffer[] = [];
     for await (const chunk of stream.body) chunks.push(chunk as Buffer);
@@ -342,13 +383,32 @@ describe.skipIf(!opensslAvailable)('https', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-tls-'));
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
       { stdio: 'ignore' },
     );
-    tls = https.createServer({ key: await readFile(path.join(dir, 'key.pem')), cert: await readFile(path.join(dir, 'cert.pem')) }, (_request, response) => {
-      response.setHeader('Content-Type', 'application/json');
-      response.end('{"version":"1.12.0"}');
-    });
+    tls = https.createServer(
+      { key: await readFile(path.join(dir, 'key.pem')), cert: await readFile(path.join(dir, 'cert.pem')) },
+      (_request, response) => {
+        response.setHeader('Content-Type', 'application/json');
+        response.end('{"version":"1.12.0"}');
+      },
+    );
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
     const address = tls.address();
     url = `https://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
@@ -377,6 +437,8 @@ describe.skipIf(!opensslAvailable)('https', () => {
   });
 
   it('an unreadable CA file is a usage error', () => {
-    expect(() => new HttpTransport({ baseUrl: url, timeoutMs: 1_000, caFile: path.join(dir, 'missing.pem') })).toThrow(/cannot read --ca-file .*missing\.pem: ENOENT/);
+    expect(() => new HttpTransport({ baseUrl: url, timeoutMs: 1_000, caFile: path.join(dir, 'missing.pem') })).toThrow(
+      /cannot read --ca-file .*missing\.pem: ENOENT/,
+    );
   });
 });

@@ -44,7 +44,8 @@ describeWithZooKeeper('ZooKeeper leader detection', () => {
   });
 
   const freshPath = () => `/mesos-${process.pid}-${++pathCounter}`;
-  const address = (path: string, auth = ''): ZooKeeperMasterAddress => parseMasterAddress(`zk://${auth}${zk.connectString}${path}`) as ZooKeeperMasterAddress;
+  const address = (path: string, auth = ''): ZooKeeperMasterAddress =>
+    parseMasterAddress(`zk://${auth}${zk.connectString}${path}`) as ZooKeeperMasterAddress;
   const info = (n: number, extra: Partial<FakeMasterInfo> = {}): FakeMasterInfo => ({
     id: `master-${n}`,
     ip: `10.0.0.${n}`,
@@ -55,7 +56,12 @@ describeWithZooKeeper('ZooKeeper leader detection', () => {
     address: { hostname: `m${n}.example.com`, ip: `10.0.0.${n}`, port: 5050 + n },
     ...extra,
   });
-  async function master(path: string, n: number, format: 'json' | 'protobuf' = 'json', extra: Partial<FakeMasterInfo> = {}): Promise<FakeMasterSession> {
+  async function master(
+    path: string,
+    n: number,
+    format: 'json' | 'protobuf' = 'json',
+    extra: Partial<FakeMasterInfo> = {},
+  ): Promise<FakeMasterSession> {
     const session = await registerMaster(zk.connectString, path, info(n, extra), format);
     sessions.push(session);
     return session;
@@ -153,14 +159,23 @@ describeWithZooKeeper('ZooKeeper leader detection', () => {
     const old = await master(path, 4, 'protobuf', { address: undefined });
     await master(path, 5, 'json');
     const leader = await detectLeader(address(path), { timeoutMs: 5_000 });
-    expect(leader).toMatchObject({ node: old.node, format: 'protobuf', hostname: 'm4.example.com', ip: '10.0.0.4', port: 5054, version: '1.12.0' });
+    expect(leader).toMatchObject({
+      node: old.node,
+      format: 'protobuf',
+      hostname: 'm4.example.com',
+      ip: '10.0.0.4',
+      port: 5054,
+      version: '1.12.0',
+    });
     expect(old.node.startsWith('info_')).toBe(true);
   });
 
   it('an unreachable ZooKeeper is exit 3 within the timeout', async () => {
     const port = await freePort();
     const started = Date.now();
-    const error = await failure(detectLeader(parseMasterAddress(`zk://127.0.0.1:${port}/mesos`) as ZooKeeperMasterAddress, { timeoutMs: 700 }));
+    const error = await failure(
+      detectLeader(parseMasterAddress(`zk://127.0.0.1:${port}/mesos`) as ZooKeeperMasterAddress, { timeoutMs: 700 }),
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.message).toBe(`cannot reach ZooKeeper at zk://127.0.0.1:${port}/mesos: no server answered within 700 ms`);
@@ -194,7 +209,10 @@ describeWithZooKeeper('ZooKeeper leader detection', () => {
     const waiters: Array<() => void> = [];
     const nextChange = (count: number) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${changes.length} changes: ${JSON.stringify(changes.map((c) => c?.node))}`)), 5_000);
+        const timer = setTimeout(
+          () => reject(new Error(`only ${changes.length} changes: ${JSON.stringify(changes.map((c) => c?.node))}`)),
+          5_000,
+        );
         const check = () => {
           if (changes.length >= count) {
             clearTimeout(timer);
@@ -240,11 +258,21 @@ describeWithZooKeeper('ZooKeeper leader detection', () => {
     const leaderMaster = await FixtureServer.start();
     try {
       leaderMaster.route('POST', '/api/v1', json({ type: 'GET_VERSION', get_version: { version_info: { version: '1.12.0' } } }));
-      await master(path, 1, 'json', { ip: '127.0.0.1', port: leaderMaster.port, hostname: undefined, address: { ip: '127.0.0.1', port: leaderMaster.port } });
+      await master(path, 1, 'json', {
+        ip: '127.0.0.1',
+        port: leaderMaster.port,
+        hostname: undefined,
+        address: { ip: '127.0.0.1', port: leaderMaster.port },
+      });
       await master(path, 2);
       const connection = await connectToMaster({ master: `zk://${zk.connectString}${path}`, timeoutMs: 5_000 });
       try {
-        expect(connection.resolved).toMatchObject({ kind: 'http', how: 'zookeeper', baseUrl: leaderMaster.url, address: `zk://${zk.connectString}${path}` });
+        expect(connection.resolved).toMatchObject({
+          kind: 'http',
+          how: 'zookeeper',
+          baseUrl: leaderMaster.url,
+          address: `zk://${zk.connectString}${path}`,
+        });
         expect((await connection.client.getVersion()).version.raw).toBe('1.12.0');
         expect(leaderMaster.requests).toHaveLength(1);
       } finally {

@@ -48,7 +48,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const ctx = (io = testIo({ cwd: dir }), raw: Record<string, unknown> = {}) => ({ io, globals: resolveGlobals({ confDir: 'conf', ...raw }, io) });
+const ctx = (io = testIo({ cwd: dir }), raw: Record<string, unknown> = {}) => ({
+  io,
+  globals: resolveGlobals({ confDir: 'conf', ...raw }, io),
+});
 
 describe('init wizard', () => {
   it('asks every question and writes the answers', async () => {
@@ -97,7 +100,11 @@ describe('init wizard', () => {
   });
 
   it('offers the current file values as defaults on a re-run and changes only what was answered', async () => {
-    await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'm1:5050' }), { jarUrl: 'LOCAL', alluxioHome: '/srv/alluxio', workerMemorySize: '3GB' });
+    await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'm1:5050' }), {
+      jarUrl: 'LOCAL',
+      alluxioHome: '/srv/alluxio',
+      workerMemorySize: '3GB',
+    });
     const before = await readFile(path.join(dir, 'conf/alluxio-site.properties'), 'utf8');
     const prompter = scriptedPrompter([
       ['Worker ramdisk size', '5GB'],

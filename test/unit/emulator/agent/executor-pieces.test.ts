@@ -30,7 +30,9 @@ describe('Mesos JSON', () => {
 
   it('copies raw bytes, escaping only what JSON requires', () => {
     const bytes = Buffer.from([0x68, 0x0a, 0x22, 0xc3, 0x01, 0xff]);
-    expect(jsonStringFromBytes(bytes)).toEqual(Buffer.concat([Buffer.from('"h\\n\\"'), Buffer.from([0xc3]), Buffer.from('\\u0001'), Buffer.from([0xff, 0x22])]));
+    expect(jsonStringFromBytes(bytes)).toEqual(
+      Buffer.concat([Buffer.from('"h\\n\\"'), Buffer.from([0xc3]), Buffer.from('\\u0001'), Buffer.from([0xff, 0x22])]),
+    );
     expect(toMesosJson({ data: new JsonBytes(Buffer.from('hello\n')), offset: 0 }).toString()).toBe('{"data":"hello\\n","offset":0}');
   });
 });
@@ -86,7 +88,15 @@ describe('fetcher URI rules', () => {
     expect(classifyUri('file:///opt/a%20b.tgz')).toEqual({ kind: 'file', path: '/opt/a b.tgz' });
     expect(classifyUri('http://127.0.0.9:8080/x.tgz')).toMatchObject({ kind: 'http' });
     expect(classifyUri('https://localhost/x.tgz')).toMatchObject({ kind: 'http' });
-    for (const uri of ['http://10.0.0.1/x', 'https://example.com/x', 'http://127.0.0.1.evil.com/x', 'hdfs://nn/x', 's3://b/x', 'relative/x', 'file://host/x']) {
+    for (const uri of [
+      'http://10.0.0.1/x',
+      'https://example.com/x',
+      'http://127.0.0.1.evil.com/x',
+      'hdfs://nn/x',
+      's3://b/x',
+      'relative/x',
+      'file://host/x',
+    ]) {
       expect(() => classifyUri(uri), uri).toThrow(FetchError);
     }
   });

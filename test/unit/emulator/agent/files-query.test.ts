@@ -54,7 +54,10 @@ describe('parseReadQuery', () => {
   });
 
   it('defaults to offset -1 and no length; length -1 means no length', () => {
-    expect(parseReadQuery(query('path=/a%2Fb'))).toEqual({ ok: true, value: { path: '/a/b', offset: -1, length: undefined, jsonp: undefined } });
+    expect(parseReadQuery(query('path=/a%2Fb'))).toEqual({
+      ok: true,
+      value: { path: '/a/b', offset: -1, length: undefined, jsonp: undefined },
+    });
     expect(parseReadQuery(query('path=/x&offset=3&length=-1'))).toMatchObject({ value: { offset: 3, length: undefined } });
     expect(parseReadQuery(query('path=/x&offset=3&length=0&jsonp=cb'))).toMatchObject({ value: { length: 0, jsonp: 'cb' } });
   });
@@ -101,7 +104,10 @@ describe('virtual path lookup', () => {
   });
 
   it('keeps `..` in the suffix for the realpath check instead of resolving it lexically', () => {
-    expect(findAttached(attached, '/slave/log/../../etc/passwd')).toEqual({ virtualPath: '/slave/log', suffix: ['..', '..', 'etc', 'passwd'] });
+    expect(findAttached(attached, '/slave/log/../../etc/passwd')).toEqual({
+      virtualPath: '/slave/log',
+      suffix: ['..', '..', 'etc', 'passwd'],
+    });
   });
 
   it('matches whole segments only', () => {

@@ -117,11 +117,23 @@ describe('defaults and helpers', () => {
   });
 
   it('normalises and prints ranges the way Mesos does', () => {
-    expect(normalizeRanges([{ begin: 30, end: 40 }, { begin: 1, end: 2 }, { begin: 3, end: 4 }, { begin: 35, end: 50 }])).toEqual([
+    expect(
+      normalizeRanges([
+        { begin: 30, end: 40 },
+        { begin: 1, end: 2 },
+        { begin: 3, end: 4 },
+        { begin: 35, end: 50 },
+      ]),
+    ).toEqual([
       { begin: 1, end: 4 },
       { begin: 30, end: 50 },
     ]);
-    expect(formatRanges([{ begin: 29998, end: 30000 }, { begin: 19998, end: 19999 }])).toBe('[19998-19999, 29998-30000]');
+    expect(
+      formatRanges([
+        { begin: 29998, end: 30000 },
+        { begin: 19998, end: 19999 },
+      ]),
+    ).toBe('[19998-19999, 29998-30000]');
   });
 
   it('lists port ranges, optionally of one role', () => {
@@ -140,9 +152,7 @@ describe('defaults and helpers', () => {
 
   it('flattens to the /state form with doubles and the ports string', () => {
     const flat = flattenResources(parseResourcesFlag('cpus:2;mem:2048;disk:4096;ports:[19998-19999,29998-30000]'));
-    expect(toMesosJson(flat).toString()).toBe(
-      '{"disk":4096.0,"mem":2048.0,"gpus":0.0,"cpus":2.0,"ports":"[19998-19999, 29998-30000]"}',
-    );
+    expect(toMesosJson(flat).toString()).toBe('{"disk":4096.0,"mem":2048.0,"gpus":0.0,"cpus":2.0,"ports":"[19998-19999, 29998-30000]"}');
     expect(toMesosJson(flattenResources([])).toString()).toBe('{"disk":0.0,"mem":0.0,"gpus":0.0,"cpus":0.0}');
   });
 });

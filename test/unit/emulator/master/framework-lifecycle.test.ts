@@ -26,7 +26,14 @@ function setup(registry = new Registry()) {
     agentReregisterTimeoutMs: 60_000,
   });
   core.start();
-  const agent = core.registerAgent({ hostname: '127.0.0.2', endpoint: 'http://127.0.0.2:5051', port: 5051, resources: RESOURCES, version: '1.12.0', tasks: [] });
+  const agent = core.registerAgent({
+    hostname: '127.0.0.2',
+    endpoint: 'http://127.0.0.2:5051',
+    port: 5051,
+    resources: RESOURCES,
+    version: '1.12.0',
+    tasks: [],
+  });
   return { clock, gateway, core, agentId: agent.agent_id.value, registry };
 }
 
@@ -46,7 +53,12 @@ function launchOne(core: MasterCore, conn: MemoryConnection, taskId = 't1') {
         type: 'LAUNCH',
         launch: {
           task_infos: [
-            { name: taskId, task_id: { value: taskId }, agent_id: offer.agent_id, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }] },
+            {
+              name: taskId,
+              task_id: { value: taskId },
+              agent_id: offer.agent_id,
+              resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }],
+            },
           ],
         },
       },
@@ -181,7 +193,12 @@ describe('MasterCore framework lifecycle', () => {
     const types = conn.types();
     expect(types.slice(-3)).toEqual(['UPDATE', 'RESCIND', 'FAILURE']);
     const lost = conn.events.find((e) => e.type === 'UPDATE')?.update?.status;
-    expect(lost).toMatchObject({ state: 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', message: 'health check timed out', source: 'SOURCE_MASTER' });
+    expect(lost).toMatchObject({
+      state: 'TASK_LOST',
+      reason: 'REASON_AGENT_REMOVED',
+      message: 'health check timed out',
+      source: 'SOURCE_MASTER',
+    });
     expect(fw.unreachableTasks.get('t1')?.state).toBe('TASK_LOST');
     expect(core.agents.size).toBe(0);
     core.reconcile(fw, { tasks: [{ task_id: { value: 't1' }, agent_id: { value: agentId } }] });
@@ -202,14 +219,33 @@ describe('MasterCore framework lifecycle', () => {
     if (offer === undefined || volatileFw === undefined) throw new Error('no offer for the volatile framework');
     core.accept(volatileFw, {
       offer_ids: [offer.id],
-      operations: [{ type: 'LAUNCH', launch: { task_infos: [{ name: 'v', task_id: { value: 'v' }, agent_id: offer.agent_id, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.5 } }] }] } }],
+      operations: [
+        {
+          type: 'LAUNCH',
+          launch: {
+            task_infos: [
+              {
+                name: 'v',
+                task_id: { value: 'v' },
+                agent_id: offer.agent_id,
+                resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.5 } }],
+              },
+            ],
+          },
+        },
+      ],
       filters: { refuse_seconds: 0 },
     });
     core.allocate();
     core.disconnectAgent(agentId);
     expect(core.agents.get(agentId)?.active).toBe(false);
     expect(core.offers.size).toBe(0);
-    expect(volatileConn.events.at(-1)?.update?.status).toMatchObject({ task_id: { value: 'v' }, state: 'TASK_LOST', message: 'Agent 127.0.0.2 disconnected', reason: 'REASON_AGENT_DISCONNECTED' });
+    expect(volatileConn.events.at(-1)?.update?.status).toMatchObject({
+      task_id: { value: 'v' },
+      state: 'TASK_LOST',
+      message: 'Agent 127.0.0.2 disconnected',
+      reason: 'REASON_AGENT_DISCONNECTED',
+    });
     expect(durableFw.tasks.get('kept')?.state).toBe('TASK_STAGING');
     core.allocate();
     expect(core.offers.size).toBe(0);
@@ -256,7 +292,14 @@ describe('MasterCore framework lifecycle', () => {
       port: 5051,
       resources: RESOURCES,
       version: '1.12.0',
-      tasks: [{ framework_id: { value: fw.id }, framework_info: { ...INFO, id: { value: fw.id } }, task: (first.gateway.of('launch')[0] as { task: never }).task, status: { task_id: { value: 't1' }, state: 'TASK_RUNNING' } }],
+      tasks: [
+        {
+          framework_id: { value: fw.id },
+          framework_info: { ...INFO, id: { value: fw.id } },
+          task: (first.gateway.of('launch')[0] as { task: never }).task,
+          status: { task_id: { value: 't1' }, state: 'TASK_RUNNING' },
+        },
+      ],
     });
     expect(core.recoveredAgents.size).toBe(0);
     expect(recovered.tasks.get('t1')?.state).toBe('TASK_RUNNING');
@@ -279,7 +322,12 @@ describe('MasterCore framework lifecycle', () => {
         {
           framework_id: { value: 'old-0000' },
           framework_info: { ...INFO, id: { value: 'old-0000' } },
-          task: { name: 'x', task_id: { value: 'x' }, agent_id: { value: 'a' }, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }] },
+          task: {
+            name: 'x',
+            task_id: { value: 'x' },
+            agent_id: { value: 'a' },
+            resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }],
+          },
           status: { task_id: { value: 'x' }, state: 'TASK_RUNNING' },
         },
       ],

@@ -36,10 +36,21 @@ describe('Mesos JSON', () => {
 
   it('flattens resources like /master/state: fixed scalars first, ranges as a string, absent when none', () => {
     const r = Resources.fromProto([
-      { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 29998, end: 30000 }, { begin: 19998, end: 19999 }] } },
+      {
+        name: 'ports',
+        type: 'RANGES',
+        ranges: {
+          range: [
+            { begin: 29998, end: 30000 },
+            { begin: 19998, end: 19999 },
+          ],
+        },
+      },
       { name: 'cpus', type: 'SCALAR', scalar: { value: 2 } },
     ]);
-    expect(stringifyMesosJson(flattenResources(r))).toBe('{"disk":0.0,"mem":0.0,"gpus":0.0,"cpus":2.0,"ports":"[19998-19999, 29998-30000]"}');
+    expect(stringifyMesosJson(flattenResources(r))).toBe(
+      '{"disk":0.0,"mem":0.0,"gpus":0.0,"cpus":2.0,"ports":"[19998-19999, 29998-30000]"}',
+    );
     expect(stringifyMesosJson(flattenResources(Resources.EMPTY))).toBe('{"disk":0.0,"mem":0.0,"gpus":0.0,"cpus":0.0}');
   });
 });

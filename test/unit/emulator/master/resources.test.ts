@@ -26,7 +26,17 @@ describe('Resources', () => {
     const task = Resources.fromProto([ports([19998, 19998]), scalar('cpus', 0.1), scalar('mem', 32)]);
     const left = agentTotal.minus(task);
     expect(left.toProto()).toEqual([
-      { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 19999, end: 19999 }, { begin: 29998, end: 30000 }] }, role: '*' },
+      {
+        name: 'ports',
+        type: 'RANGES',
+        ranges: {
+          range: [
+            { begin: 19999, end: 19999 },
+            { begin: 29998, end: 30000 },
+          ],
+        },
+        role: '*',
+      },
       { name: 'cpus', type: 'SCALAR', scalar: { value: 1.9 }, role: '*' },
       { name: 'mem', type: 'SCALAR', scalar: { value: 2016 }, role: '*' },
       { name: 'disk', type: 'SCALAR', scalar: { value: 4096 }, role: '*' },
@@ -50,7 +60,14 @@ describe('Resources', () => {
   });
 
   it('coalesces adjacent and overlapping ranges like Mesos', () => {
-    expect(coalesceRanges([{ begin: 3, end: 4 }, { begin: 1, end: 2 }, { begin: 10, end: 12 }, { begin: 11, end: 15 }])).toEqual([
+    expect(
+      coalesceRanges([
+        { begin: 3, end: 4 },
+        { begin: 1, end: 2 },
+        { begin: 10, end: 12 },
+        { begin: 11, end: 15 },
+      ]),
+    ).toEqual([
       { begin: 1, end: 4 },
       { begin: 10, end: 15 },
     ]);

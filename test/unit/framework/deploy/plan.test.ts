@@ -19,7 +19,10 @@ describe('resolveDistribution', () => {
 
   it('lets --jar-url override the file, and rejects other schemes', () => {
     const { config } = site('alluxio.integration.mesos.alluxio.jar.url=LOCAL\n');
-    expect(resolveDistribution(config, { jarUrl: 'file:///d/alluxio-1.8.2-bin.tar.gz' })).toEqual({ kind: 'tarball', url: 'file:///d/alluxio-1.8.2-bin.tar.gz' });
+    expect(resolveDistribution(config, { jarUrl: 'file:///d/alluxio-1.8.2-bin.tar.gz' })).toEqual({
+      kind: 'tarball',
+      url: 'file:///d/alluxio-1.8.2-bin.tar.gz',
+    });
     expect(() => resolveDistribution(config, { jarUrl: 'ftp://x/a.tgz' })).toThrow(UsageError);
   });
 
@@ -31,7 +34,9 @@ describe('resolveDistribution', () => {
 
 describe('taskSiteProperties', () => {
   it('propagates the non-default keys and never the secret', () => {
-    const { doc } = site('alluxio.worker.memory.size=4GB\nalluxio.master.web.port=19999\nalluxio.integration.mesos.secret=hunter2\nalluxio.integration.mesos.principal=ops\n');
+    const { doc } = site(
+      'alluxio.worker.memory.size=4GB\nalluxio.master.web.port=19999\nalluxio.integration.mesos.secret=hunter2\nalluxio.integration.mesos.principal=ops\n',
+    );
     const text = taskSiteProperties(doc);
     expect(text).toContain('alluxio.worker.memory.size=4GB');
     expect(text).toContain('alluxio.integration.mesos.principal=ops');
@@ -42,22 +47,48 @@ describe('taskSiteProperties', () => {
 
 describe('buildDeployPlan', () => {
   it('sizes the worker as ramdisk plus process memory and builds both launch commands', () => {
-    const { doc, config } = site('alluxio.integration.mesos.alluxio.jar.url=LOCAL\nalluxio.home=/opt/alluxio\nalluxio.worker.memory.size=2GB\nalluxio.integration.worker.resource.mem=512MB\n');
-    const plan = buildDeployPlan(config, doc, { name: 'alluxio', failoverTimeoutSeconds: 604800, healthChecks: true, healthCheck: { delaySeconds: 1 } });
+    const { doc, config } = site(
+      'alluxio.integration.mesos.alluxio.jar.url=LOCAL\nalluxio.home=/opt/alluxio\nalluxio.worker.memory.size=2GB\nalluxio.integration.worker.resource.mem=512MB\n',
+    );
+    const plan = buildDeployPlan(config, doc, {
+      name: 'alluxio',
+      failoverTimeoutSeconds: 604800,
+      healthChecks: true,
+      healthCheck: { delaySeconds: 1 },
+    });
     expect(plan.scheduler.worker.memMb).toBe(2048 + 512);
     expect(plan.scheduler.healthCheck?.delaySeconds).toBe(1);
     const worker = plan.scheduler.command('worker', 'agent-7');
     expect(worker.value).toContain('alluxio.worker.AlluxioWorker');
     expect(JSON.stringify(worker)).toContain('agent-7');
     const info = plan.frameworkInfo('http://agent-7:19999');
-    expect(info).toMatchObject({ name: 'alluxio', failover_timeout: 604800, checkpoint: true, webui_url: 'http://agent-7:19999', capabilities: [{ type: 'MULTI_ROLE' }] });
+    expect(info).toMatchObject({
+      name: 'alluxio',
+      failover_timeout: 604800,
+      checkpoint: true,
+      webui_url: 'http://agent-7:19999',
+      capabilities: [{ type: 'MULTI_ROLE' }],
+    });
   });
 });
 
 describe('describeReport', () => {
   it('says what happened in one line', () => {
-    expect(describeReport({ type: 'task-launched', alias: 'worker-3', taskId: 't', role: 'worker', agentId: 'S', hostname: 'h3', ports: [29998], relaunch: true })).toBe('worker-3 relaunched on h3 (ports 29998) as t');
-    expect(describeReport({ type: 'task-state', alias: 'master-1', taskId: 't', state: 'TASK_RUNNING', healthy: true })).toBe('master-1 RUNNING, healthy');
+    expect(
+      describeReport({
+        type: 'task-launched',
+        alias: 'worker-3',
+        taskId: 't',
+        role: 'worker',
+        agentId: 'S',
+        hostname: 'h3',
+        ports: [29998],
+        relaunch: true,
+      }),
+    ).toBe('worker-3 relaunched on h3 (ports 29998) as t');
+    expect(describeReport({ type: 'task-state', alias: 'master-1', taskId: 't', state: 'TASK_RUNNING', healthy: true })).toBe(
+      'master-1 RUNNING, healthy',
+    );
     expect(describeReport({ type: 'all-placed', masters: 1, workers: 3 })).toMatch(/1 master\(s\), 3 worker\(s\)/);
   });
 });

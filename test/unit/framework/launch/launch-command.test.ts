@@ -31,7 +31,13 @@ function heredocBody(command: string): { delimiter: string; body: string } {
   const lines = command.slice(start.index + start[0].length).split('\n');
   const end = lines.indexOf(delimiter);
   expect(end).toBeGreaterThanOrEqual(0);
-  return { delimiter, body: lines.slice(0, end).map((l) => `${l}\n`).join('') };
+  return {
+    delimiter,
+    body: lines
+      .slice(0, end)
+      .map((l) => `${l}\n`)
+      .join(''),
+  };
 }
 
 /** The constant bash script handed to `exec bash -c '...'`. */
@@ -146,15 +152,16 @@ describe('buildLaunchCommand: quoting', () => {
 
   it('keeps the bash part constant whatever the values, which reach it only as quoted exports', () => {
     const plain = buildLaunchCommand(worker()).value ?? '';
-    const odd = buildLaunchCommand(
-      worker({
-        siteProperties: nasty,
-        workerMemory: '1024.00MB',
-        masterHostname: '[::1]',
-        javaOpts: `-Xmx1g -Dalluxio.user.note='$(touch /tmp/pwned)' -Dx="a b"`,
-        distribution: { kind: 'local', home: "/opt/it's alluxio" },
-      }),
-    ).value ?? '';
+    const odd =
+      buildLaunchCommand(
+        worker({
+          siteProperties: nasty,
+          workerMemory: '1024.00MB',
+          masterHostname: '[::1]',
+          javaOpts: `-Xmx1g -Dalluxio.user.note='$(touch /tmp/pwned)' -Dx="a b"`,
+          distribution: { kind: 'local', home: "/opt/it's alluxio" },
+        }),
+      ).value ?? '';
     expect(bashPart(odd)).toBe(bashPart(plain));
     expect(odd).toContain(`export ALLUXIO_MESOS_JAVA_OPTS='-Xmx1g -Dalluxio.user.note='\\''$(touch /tmp/pwned)'\\'' -Dx="a b"'\n`);
     expect(odd).toContain(`ALLUXIO_MESOS_HOME='/opt/it'\\''s alluxio'\n`);
@@ -199,9 +206,9 @@ describe('buildLaunchCommand: secrets', () => {
     expect(() => buildLaunchCommand(master({ javaOpts: '-Xmx1g -Daws.secretKey=x' }))).toThrow(ConfigError);
     expect(() => buildLaunchCommand(master({ extraEnv: { AWS_SECRET_ACCESS_KEY: 'x' } }))).toThrow(ConfigError);
     expect(() => buildLaunchCommand(master({ extraEnv: { 'BAD NAME': 'x' } }))).toThrow(ConfigError);
-    expect(() =>
-      buildLaunchCommand(master({ distribution: { kind: 'tarball', url: 'https://u:p@h.example/alluxio.tar.gz' } })),
-    ).toThrow(/password/);
+    expect(() => buildLaunchCommand(master({ distribution: { kind: 'tarball', url: 'https://u:p@h.example/alluxio.tar.gz' } }))).toThrow(
+      /password/,
+    );
   });
 });
 
@@ -214,12 +221,10 @@ describe('buildLaunchCommand: validation', () => {
   });
 
   it('checks the distribution and the JDK', () => {
-    expect(() => buildLaunchCommand(master({ distribution: { kind: 'local', home: 'opt/alluxio' } }))).toThrow(
-      /absolute/,
+    expect(() => buildLaunchCommand(master({ distribution: { kind: 'local', home: 'opt/alluxio' } }))).toThrow(/absolute/);
+    expect(() => buildLaunchCommand(master({ distribution: { kind: 'tarball', url: 'https://h.example/alluxio.rpm' } }))).toThrow(
+      /archive/,
     );
-    expect(() =>
-      buildLaunchCommand(master({ distribution: { kind: 'tarball', url: 'https://h.example/alluxio.rpm' } })),
-    ).toThrow(/archive/);
     expect(() => buildLaunchCommand(master({ jdk: { url: JDK.url, path: '../jdk' } }))).toThrow(ConfigError);
     expect(() => buildLaunchCommand(master({ jdk: { url: JDK.url, path: '' } }))).toThrow(ConfigError);
     for (const url of ['hdfs://nn:8020/dist/alluxio-1.8.2-bin.tgz', '/srv/alluxio.zip', 'http://h/a.tar.xz']) {

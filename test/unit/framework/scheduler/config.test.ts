@@ -17,8 +17,19 @@ const SITE = [
 describe('schedulerConfigFromSite', () => {
   it('sizes workers as ramdisk + overhead and takes names, role, ports and master count from the site file', () => {
     const site = resolveSiteConfig(PropertiesDocument.parse(SITE));
-    const config = schedulerConfigFromSite(site, { command: () => ({ value: 'x' }), maxWorkers: 3, pinnedMasterHost: 'm1', timing: { launchTimeoutMs: 1 } });
-    expect(config.worker).toMatchObject({ name: 'AW', memMb: 2048 + 512, max: 3, rpcPort: site.worker.rpcPort, ports: site.worker.requiredPorts });
+    const config = schedulerConfigFromSite(site, {
+      command: () => ({ value: 'x' }),
+      maxWorkers: 3,
+      pinnedMasterHost: 'm1',
+      timing: { launchTimeoutMs: 1 },
+    });
+    expect(config.worker).toMatchObject({
+      name: 'AW',
+      memMb: 2048 + 512,
+      max: 3,
+      rpcPort: site.worker.rpcPort,
+      ports: site.worker.requiredPorts,
+    });
     expect(config.master).toMatchObject({ name: 'AM', count: 2, pinnedHost: 'm1', rpcPort: 19998, webPort: site.master.webPort });
     expect(config.role).toBe('alluxio');
     expect(config.healthCheck).toBeDefined();

@@ -107,14 +107,16 @@ afterEach(async () => {
   }
 });
 
-function start(options: {
-  ledger?: Ledger;
-  subscribe?: (call: Call, attempt: number) => Promise<EventStream> | undefined;
-  store?: LedgerStore & { saved: Ledger[] };
-  random?: () => number;
-  newFramework?: boolean;
-  maxWorkers?: number;
-} = {}): Rig {
+function start(
+  options: {
+    ledger?: Ledger;
+    subscribe?: (call: Call, attempt: number) => Promise<EventStream> | undefined;
+    store?: LedgerStore & { saved: Ledger[] };
+    random?: () => number;
+    newFramework?: boolean;
+    maxWorkers?: number;
+  } = {},
+): Rig {
   const clock = new FakeClock();
   const rig: Rig = {
     clock,
@@ -139,7 +141,8 @@ function start(options: {
   rig.done = runController({
     config: makeConfig({ maxWorkers: options.maxWorkers ?? 1 }),
     store: loggingStore,
-    frameworkInfo: (ledger) => buildFrameworkInfo({ user: 'alice', role: 'alluxio', ...(ledger.webuiUrl === undefined ? {} : { webuiUrl: ledger.webuiUrl }) }),
+    frameworkInfo: (ledger) =>
+      buildFrameworkInfo({ user: 'alice', role: 'alluxio', ...(ledger.webuiUrl === undefined ? {} : { webuiUrl: ledger.webuiUrl }) }),
     subscribe: async (call) => {
       rig.subscribes.push(call);
       const custom = options.subscribe?.(call, rig.subscribes.length);
@@ -299,9 +302,21 @@ describe('runController', () => {
     ledger.webuiUrl = 'http://a1.example:19999';
     ledger.nextAlias = { master: 2, worker: 1 };
     ledger.tasks.push({
-      alias: 'master-1', role: 'master', taskId: 'alluxio-master-1.x', agentId: 'a1', hostname: 'a1.example', ports: [19998, 19999],
-      state: 'TASK_RUNNING', healthy: true, launchedAt: 0, relaunchCount: 0, failures: [], lastFailure: undefined,
-      killRequested: undefined, relaunchAt: undefined, crashLooped: false,
+      alias: 'master-1',
+      role: 'master',
+      taskId: 'alluxio-master-1.x',
+      agentId: 'a1',
+      hostname: 'a1.example',
+      ports: [19998, 19999],
+      state: 'TASK_RUNNING',
+      healthy: true,
+      launchedAt: 0,
+      relaunchCount: 0,
+      failures: [],
+      lastFailure: undefined,
+      killRequested: undefined,
+      relaunchAt: undefined,
+      crashLooped: false,
     });
     const rig = start({ ledger, maxWorkers: 0 });
     await rig.clock.advance(0);
@@ -318,9 +333,21 @@ describe('runController', () => {
   it('refuses to register a new framework while the ledger shows live tasks', async () => {
     const ledger = emptyLedger();
     ledger.tasks.push({
-      alias: 'worker-1', role: 'worker', taskId: 'alluxio-worker-1.x', agentId: 'a1', hostname: 'a1', ports: [],
-      state: 'TASK_RUNNING', healthy: undefined, launchedAt: 0, relaunchCount: 0, failures: [], lastFailure: undefined,
-      killRequested: undefined, relaunchAt: undefined, crashLooped: false,
+      alias: 'worker-1',
+      role: 'worker',
+      taskId: 'alluxio-worker-1.x',
+      agentId: 'a1',
+      hostname: 'a1',
+      ports: [],
+      state: 'TASK_RUNNING',
+      healthy: undefined,
+      launchedAt: 0,
+      relaunchCount: 0,
+      failures: [],
+      lastFailure: undefined,
+      killRequested: undefined,
+      relaunchAt: undefined,
+      crashLooped: false,
     });
     const refused = start({ ledger });
     await expect(refused.done).rejects.toThrow(/refusing to register a new Mesos framework/);
@@ -337,9 +364,21 @@ describe('runController', () => {
     const ledger = emptyLedger();
     ledger.frameworkId = 'fw-gone';
     ledger.tasks.push({
-      alias: 'master-1', role: 'master', taskId: 'alluxio-master-1.x', agentId: 'a1', hostname: 'a1', ports: [],
-      state: 'TASK_RUNNING', healthy: undefined, launchedAt: 0, relaunchCount: 0, failures: [], lastFailure: undefined,
-      killRequested: undefined, relaunchAt: undefined, crashLooped: false,
+      alias: 'master-1',
+      role: 'master',
+      taskId: 'alluxio-master-1.x',
+      agentId: 'a1',
+      hostname: 'a1',
+      ports: [],
+      state: 'TASK_RUNNING',
+      healthy: undefined,
+      launchedAt: 0,
+      relaunchCount: 0,
+      failures: [],
+      lastFailure: undefined,
+      killRequested: undefined,
+      relaunchAt: undefined,
+      crashLooped: false,
     });
     const rig = start({ ledger });
     await rig.clock.advance(0);
@@ -399,6 +438,10 @@ describe('runController', () => {
     lastStream(rig).push(subscribedEvent());
     lastStream(rig).push(update('alluxio-master-9.z', 'a1', 'TASK_FAILED', { uuid: 'YWJj' }));
     await rig.clock.advance(0);
-    expect(rig.sent).toContainEqual({ framework_id: { value: 'fw-1' }, type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: 'a1' }, task_id: { value: 'alluxio-master-9.z' }, uuid: 'YWJj' } });
+    expect(rig.sent).toContainEqual({
+      framework_id: { value: 'fw-1' },
+      type: 'ACKNOWLEDGE',
+      acknowledge: { agent_id: { value: 'a1' }, task_id: { value: 'alluxio-master-9.z' }, uuid: 'YWJj' },
+    });
   });
 });

@@ -14,18 +14,36 @@ import {
 export const MASTER_PORTS = [19998, 19999];
 export const WORKER_PORTS = [29998, 29999, 30000];
 
-export function makeConfig(overrides: {
-  role?: string;
-  masterCount?: number;
-  pinnedHost?: string;
-  maxWorkers?: number;
-  healthChecks?: boolean;
-  timing?: Partial<SchedulerConfig['timing']>;
-} = {}): SchedulerConfig {
+export function makeConfig(
+  overrides: {
+    role?: string;
+    masterCount?: number;
+    pinnedHost?: string;
+    maxWorkers?: number;
+    healthChecks?: boolean;
+    timing?: Partial<SchedulerConfig['timing']>;
+  } = {},
+): SchedulerConfig {
   return {
     role: overrides.role ?? 'alluxio',
-    master: { name: 'AlluxioMaster', cpus: 1, memMb: 1024, ports: MASTER_PORTS, rpcPort: 19998, webPort: 19999, count: overrides.masterCount ?? 1, pinnedHost: overrides.pinnedHost },
-    worker: { name: 'AlluxioWorker', cpus: 1, memMb: 2048, ports: WORKER_PORTS, rpcPort: 29998, max: 'maxWorkers' in overrides ? overrides.maxWorkers : 2 },
+    master: {
+      name: 'AlluxioMaster',
+      cpus: 1,
+      memMb: 1024,
+      ports: MASTER_PORTS,
+      rpcPort: 19998,
+      webPort: 19999,
+      count: overrides.masterCount ?? 1,
+      pinnedHost: overrides.pinnedHost,
+    },
+    worker: {
+      name: 'AlluxioWorker',
+      cpus: 1,
+      memMb: 2048,
+      ports: WORKER_PORTS,
+      rpcPort: 29998,
+      max: 'maxWorkers' in overrides ? overrides.maxWorkers : 2,
+    },
     healthCheck: overrides.healthChecks === false ? undefined : DEFAULT_HEALTH_CHECK,
     taskIdPrefix: 'alluxio',
     command: (role, masterHostname) => ({ shell: true, value: `start-${role} --master ${masterHostname}` }),
@@ -36,7 +54,10 @@ export function makeConfig(overrides: {
 let offerCounter = 0;
 
 /** An offer from agent `agent` (host `<agent>.example`) with plenty of room, unreserved. */
-export function offer(agent: string, options: { cpus?: number; mem?: number; ports?: Array<[number, number]>; resources?: Resource[]; hostname?: string } = {}): Offer {
+export function offer(
+  agent: string,
+  options: { cpus?: number; mem?: number; ports?: Array<[number, number]>; resources?: Resource[]; hostname?: string } = {},
+): Offer {
   offerCounter += 1;
   const resources: Resource[] = options.resources ?? [
     { name: 'cpus', type: 'SCALAR', scalar: { value: options.cpus ?? 4 }, role: '*', allocation_info: { role: 'alluxio' } },
@@ -44,7 +65,14 @@ export function offer(agent: string, options: { cpus?: number; mem?: number; por
     {
       name: 'ports',
       type: 'RANGES',
-      ranges: { range: (options.ports ?? [[19998, 19999], [29998, 30000]]).map(([begin, end]) => ({ begin, end })) },
+      ranges: {
+        range: (
+          options.ports ?? [
+            [19998, 19999],
+            [29998, 30000],
+          ]
+        ).map(([begin, end]) => ({ begin, end })),
+      },
       role: '*',
       allocation_info: { role: 'alluxio' },
     },
@@ -68,7 +96,10 @@ export function subscribedEvent(frameworkId = 'fw-1', heartbeat = 15): Event {
 }
 
 export function update(taskId: string, agent: string, state: TaskState, extra: Partial<TaskStatus> = {}): Event {
-  return { type: 'UPDATE', update: { status: { task_id: { value: taskId }, agent_id: { value: agent }, state, uuid: 'Ya5zOWGpRPm5zjMIvwQgig==', ...extra } } };
+  return {
+    type: 'UPDATE',
+    update: { status: { task_id: { value: taskId }, agent_id: { value: agent }, state, uuid: 'Ya5zOWGpRPm5zjMIvwQgig==', ...extra } },
+  };
 }
 
 export function callsOf(actions: readonly SchedulerAction[]): Call[] {
@@ -77,12 +108,19 @@ export function callsOf(actions: readonly SchedulerAction[]): Call[] {
 export function reportsOf(actions: readonly SchedulerAction[]): SchedulerReport[] {
   return actions.flatMap((action) => (action.kind === 'report' ? [action.report] : []));
 }
-export function launchedTasks(actions: readonly SchedulerAction[]): Array<{ taskId: string; agentId: string; name: string; offerId: string }> {
+export function launchedTasks(
+  actions: readonly SchedulerAction[],
+): Array<{ taskId: string; agentId: string; name: string; offerId: string }> {
   return callsOf(actions)
     .filter((call) => call.type === 'ACCEPT')
     .flatMap((call) =>
       (call.accept?.operations ?? []).flatMap((op) =>
-        (op.launch?.task_infos ?? []).map((task) => ({ taskId: task.task_id.value, agentId: task.agent_id.value, name: task.name, offerId: call.accept?.offer_ids[0]?.value ?? '' })),
+        (op.launch?.task_infos ?? []).map((task) => ({
+          taskId: task.task_id.value,
+          agentId: task.agent_id.value,
+          name: task.name,
+          offerId: call.accept?.offer_ids[0]?.value ?? '',
+        })),
       ),
     );
 }
@@ -98,7 +136,10 @@ export class Harness {
   }
 
   step(input: SchedulerInput | Event): SchedulerAction[] {
-    const wrapped: SchedulerInput = 'type' in input && (input.type === 'tick' || input.type === 'disconnected' || input.type === 'kill' || input.type === 'event') ? (input as SchedulerInput) : { type: 'event', event: input as Event };
+    const wrapped: SchedulerInput =
+      'type' in input && (input.type === 'tick' || input.type === 'disconnected' || input.type === 'kill' || input.type === 'event')
+        ? (input as SchedulerInput)
+        : { type: 'event', event: input as Event };
     return step(this.state, wrapped, this.now).actions;
   }
 

@@ -17,7 +17,15 @@ describe('buildFrameworkInfo', () => {
   });
 
   it('carries principal, hostname, webui_url and, when resubscribing, the id in both places', () => {
-    const info = buildFrameworkInfo({ user: 'u', name: 'prod', role: '*', principal: 'p', hostname: 'h', webuiUrl: 'http://m:19999', frameworkId: 'fw-1' });
+    const info = buildFrameworkInfo({
+      user: 'u',
+      name: 'prod',
+      role: '*',
+      principal: 'p',
+      hostname: 'h',
+      webuiUrl: 'http://m:19999',
+      frameworkId: 'fw-1',
+    });
     expect(info).toMatchObject({ name: 'prod', principal: 'p', hostname: 'h', webui_url: 'http://m:19999', id: { value: 'fw-1' } });
     expect(JSON.stringify(info)).not.toMatch(/secret/);
     const call = subscribe(info);
@@ -33,7 +41,9 @@ describe('buildFrameworkInfo', () => {
 
 describe('backoff', () => {
   it('doubles up to the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => exponentialDelay(n, 5000, 300_000))).toEqual([5000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => exponentialDelay(n, 5000, 300_000))).toEqual([
+      5000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000,
+    ]);
   });
 
   it('jitters between half and all of the exponential delay, capped at 15 s', () => {

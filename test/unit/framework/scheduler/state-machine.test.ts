@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyLedger, type Ledger, type LedgerTask } from '../../../../src/state/ledger.js';
-import {
-  callsOf,
-  Harness,
-  launchedTasks,
-  makeConfig,
-  offer,
-  offersEvent,
-  reportsOf,
-  subscribedEvent,
-  update,
-} from './fixtures.js';
+import { callsOf, Harness, launchedTasks, makeConfig, offer, offersEvent, reportsOf, subscribedEvent, update } from './fixtures.js';
 
 describe('master placement', () => {
   it('places the master first on a fitting offer and persists the ledger before the ACCEPT', () => {
@@ -91,7 +81,12 @@ describe('worker placement', () => {
     h.step(update(masterId, 'a1', 'TASK_RUNNING'));
     expect(launchedTasks(h.step(offersEvent(offer('a2'))))).toEqual([]);
     const ready = h.step(update(masterId, 'a1', 'TASK_RUNNING', { healthy: true }));
-    expect(reportsOf(ready)).toContainEqual({ type: 'master-ready', alias: 'master-1', hostname: 'a1.example', webuiUrl: 'http://a1.example:19999' });
+    expect(reportsOf(ready)).toContainEqual({
+      type: 'master-ready',
+      alias: 'master-1',
+      hostname: 'a1.example',
+      webuiUrl: 'http://a1.example:19999',
+    });
     // Filters set while waiting are cleared at once.
     expect(callsOf(ready).map((c) => c.type)).toContain('REVIVE');
     const launched = launchedTasks(h.step(offersEvent(offer('a2'))));
@@ -113,7 +108,9 @@ describe('worker placement', () => {
     const actions = h.step(offersEvent(offer('a1'), offer('a1'), offer('a2'), offer('a3')));
     const launched = launchedTasks(actions);
     expect(launched.map((t) => t.agentId)).toEqual(['a1', 'a2']);
-    const accept = callsOf(actions).find((c) => c.type === 'ACCEPT' && c.accept?.operations?.[0]?.launch?.task_infos[0]?.agent_id.value === 'a2');
+    const accept = callsOf(actions).find(
+      (c) => c.type === 'ACCEPT' && c.accept?.operations?.[0]?.launch?.task_infos[0]?.agent_id.value === 'a2',
+    );
     expect(accept?.accept?.operations?.[0]?.launch?.task_infos[0]?.command?.value).toBe('start-worker --master a1.example');
     expect(reportsOf(actions)).toContainEqual(expect.objectContaining({ type: 'decline-reason', code: 'host-has-worker' }));
     expect(h.state.ledger.tasks.map((t) => t.alias)).toEqual(['master-1', 'worker-1', 'worker-2']);
@@ -146,7 +143,9 @@ describe('SUPPRESS and REVIVE', () => {
     expect(callsOf(actions).map((c) => c.type)).toEqual(['ACCEPT', 'ACCEPT', 'SUPPRESS']);
     expect(reportsOf(actions)).toContainEqual({ type: 'all-placed', masters: 1, workers: 2 });
     const late = h.step(offersEvent(offer('a5')));
-    expect(callsOf(late)).toEqual([expect.objectContaining({ type: 'DECLINE', decline: expect.objectContaining({ filters: { refuse_seconds: 120 } }) })]);
+    expect(callsOf(late)).toEqual([
+      expect.objectContaining({ type: 'DECLINE', decline: expect.objectContaining({ filters: { refuse_seconds: 120 } }) }),
+    ]);
   });
 
   it('revives when a task must be relaunched, after its backoff', () => {
@@ -159,7 +158,9 @@ describe('SUPPRESS and REVIVE', () => {
     expect(callsOf(h.tick(4000)).map((c) => c.type)).not.toContain('REVIVE');
     expect(callsOf(h.tick(1000)).map((c) => c.type)).toContain('REVIVE');
     const relaunched = h.step(offersEvent(offer('a3')));
-    expect(launchedTasks(relaunched)).toEqual([expect.objectContaining({ agentId: 'a3', taskId: expect.stringMatching(/^alluxio-worker-1\./) })]);
+    expect(launchedTasks(relaunched)).toEqual([
+      expect.objectContaining({ agentId: 'a3', taskId: expect.stringMatching(/^alluxio-worker-1\./) }),
+    ]);
     expect(h.task('worker-1').relaunchCount).toBe(1);
     expect(reportsOf(relaunched)).toContainEqual(expect.objectContaining({ type: 'task-launched', alias: 'worker-1', relaunch: true }));
   });
@@ -179,15 +180,22 @@ describe('SUPPRESS and REVIVE', () => {
 });
 
 describe('relaunch policy', () => {
-  it.each(['TASK_FAILED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_UNREACHABLE'] as const)('relaunches after %s', (state) => {
-    const h = new Harness();
-    const master = h.readyMaster('a1');
-    const actions = h.step(update(master, 'a1', state));
-    expect(reportsOf(actions)).toContainEqual(expect.objectContaining({ type: 'relaunch-scheduled', alias: 'master-1', lastState: state }));
-    expect(reportsOf(actions)).toContainEqual({ type: 'master-lost', alias: 'master-1' });
-    h.tick(5000);
-    expect(launchedTasks(h.step(offersEvent(offer('a2'))))).toEqual([expect.objectContaining({ taskId: expect.stringMatching(/^alluxio-master-1\./) })]);
-  });
+  it.each(['TASK_FAILED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_UNREACHABLE'] as const)(
+    'relaunches after %s',
+    (state) => {
+      const h = new Harness();
+      const master = h.readyMaster('a1');
+      const actions = h.step(update(master, 'a1', state));
+      expect(reportsOf(actions)).toContainEqual(
+        expect.objectContaining({ type: 'relaunch-scheduled', alias: 'master-1', lastState: state }),
+      );
+      expect(reportsOf(actions)).toContainEqual({ type: 'master-lost', alias: 'master-1' });
+      h.tick(5000);
+      expect(launchedTasks(h.step(offersEvent(offer('a2'))))).toEqual([
+        expect.objectContaining({ taskId: expect.stringMatching(/^alluxio-master-1\./) }),
+      ]);
+    },
+  );
 
   it('doubles the backoff per recent failure', () => {
     const h = new Harness();
@@ -279,7 +287,10 @@ describe('stuck launches', () => {
     h.step(update(taskId, 'a1', 'TASK_STAGING'));
     expect(callsOf(h.tick(59_000)).map((c) => c.type)).not.toContain('RECONCILE');
     const reconcile = h.tick(1000);
-    expect(callsOf(reconcile)).toContainEqual({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: taskId }, agent_id: { value: 'a1' } }] } });
+    expect(callsOf(reconcile)).toContainEqual({
+      type: 'RECONCILE',
+      reconcile: { tasks: [{ task_id: { value: taskId }, agent_id: { value: 'a1' } }] },
+    });
     // The reconciliation answer (no uuid) says it is still staging: not acknowledged.
     const answer = h.step(update(taskId, 'a1', 'TASK_STAGING', { uuid: undefined, reason: 'REASON_RECONCILIATION' }));
     expect(callsOf(answer)).toEqual([]);
@@ -340,7 +351,9 @@ describe('events', () => {
     const master = h.readyMaster('a1');
     const actions = h.step({ type: 'FAILURE', failure: { agent_id: { value: 'a1' } } });
     expect(reportsOf(actions)).toContainEqual({ type: 'agent-lost', agentId: 'a1', aliases: ['master-1'] });
-    expect(callsOf(actions)).toEqual([{ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: master }, agent_id: { value: 'a1' } }] } }]);
+    expect(callsOf(actions)).toEqual([
+      { type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: master }, agent_id: { value: 'a1' } }] } },
+    ]);
     expect(h.task('master-1').state).toBe('TASK_RUNNING');
   });
 
@@ -410,7 +423,9 @@ describe('adoption after a restart', () => {
     const lost = h.step(update('alluxio-worker-1.y', 'a2', 'TASK_LOST', { uuid: undefined, message: 'Reconciliation: Task is unknown' }));
     expect(reportsOf(lost)).toContainEqual(expect.objectContaining({ type: 'relaunch-scheduled', alias: 'worker-1' }));
     h.tick(5000);
-    expect(launchedTasks(h.step(offersEvent(offer('a3'))))).toEqual([expect.objectContaining({ taskId: expect.stringMatching(/^alluxio-worker-1\./) })]);
+    expect(launchedTasks(h.step(offersEvent(offer('a3'))))).toEqual([
+      expect.objectContaining({ taskId: expect.stringMatching(/^alluxio-worker-1\./) }),
+    ]);
   });
 });
 

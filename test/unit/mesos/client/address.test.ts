@@ -12,7 +12,17 @@ describe('parseMasterAddress: accepted forms', () => {
     ['[fe80::1]', { kind: 'http', host: 'fe80::1', port: 5050, url: 'http://[fe80::1]:5050' }],
     ['http://m1:5050', { kind: 'http', scheme: 'http', port: 5050, prefix: '', url: 'http://m1:5050' }],
     ['http://m1:5050/', { kind: 'http', prefix: '', url: 'http://m1:5050' }],
-    ['https://proxy.example.com/mesos', { kind: 'http', scheme: 'https', port: 443, prefix: '/mesos', origin: 'https://proxy.example.com', url: 'https://proxy.example.com/mesos' }],
+    [
+      'https://proxy.example.com/mesos',
+      {
+        kind: 'http',
+        scheme: 'https',
+        port: 443,
+        prefix: '/mesos',
+        origin: 'https://proxy.example.com',
+        url: 'https://proxy.example.com/mesos',
+      },
+    ],
     ['HTTPS://proxy:8443/a/mesos/', { kind: 'http', scheme: 'https', port: 8443, prefix: '/a/mesos', url: 'https://proxy:8443/a/mesos' }],
     ['http://[::1]:5050/mesos', { kind: 'http', host: '::1', url: 'http://[::1]:5050/mesos' }],
     ['local', { kind: 'local' }],
@@ -137,7 +147,36 @@ describe('parseMasterAddress never fails with anything but a UsageError', () => 
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    const pieces = ['zk://', 'http://', 'https://', 'http:/', ':', '::', '[', ']', '/', '//', '@', ',', '.', '-', '_', '5050', '0', '70000', 'a', 'host', '10.0.0.1', '0x7f', '?', '#', '%', ' ', 'local', 'mesos'];
+    const pieces = [
+      'zk://',
+      'http://',
+      'https://',
+      'http:/',
+      ':',
+      '::',
+      '[',
+      ']',
+      '/',
+      '//',
+      '@',
+      ',',
+      '.',
+      '-',
+      '_',
+      '5050',
+      '0',
+      '70000',
+      'a',
+      'host',
+      '10.0.0.1',
+      '0x7f',
+      '?',
+      '#',
+      '%',
+      ' ',
+      'local',
+      'mesos',
+    ];
     for (let i = 0; i < 5_000; i++) {
       const input = Array.from({ length: 1 + Math.floor(random() * 8) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
       try {

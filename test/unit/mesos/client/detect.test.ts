@@ -39,12 +39,21 @@ describe('resolveMaster', () => {
     });
     expect(seen[0]?.[0].path).toBe('/mesos');
     expect(seen[0]?.[1].timeoutMs).toBe(1_234);
-    expect(resolved).toEqual({ kind: 'http', baseUrl: 'http://m1.example.com:5050', how: 'zookeeper', address: 'zk://u:***@zk1:2181/mesos', leader: leader() });
+    expect(resolved).toEqual({
+      kind: 'http',
+      baseUrl: 'http://m1.example.com:5050',
+      how: 'zookeeper',
+      address: 'zk://u:***@zk1:2181/mesos',
+      leader: leader(),
+    });
   });
 
   it('local: a marker without a resolver, the resolver result with one', async () => {
     expect(await resolveMaster({ kind: 'local' }, { timeoutMs: 1_000 })).toEqual({ kind: 'local' });
-    const resolved = await resolveMaster({ kind: 'local' }, { timeoutMs: 1_000, resolveLocal: async ({ timeoutMs }) => ({ baseUrl: `http://127.0.0.1:${timeoutMs}/` }) });
+    const resolved = await resolveMaster(
+      { kind: 'local' },
+      { timeoutMs: 1_000, resolveLocal: async ({ timeoutMs }) => ({ baseUrl: `http://127.0.0.1:${timeoutMs}/` }) },
+    );
     expect(resolved).toEqual({ kind: 'http', baseUrl: 'http://127.0.0.1:1000', how: 'local', address: 'local' });
   });
 });
@@ -65,13 +74,18 @@ describe('connectToMaster', () => {
   });
 
   it('rejects a malformed address before any network call', async () => {
-    await expect(connectToMaster({ master: 'zk://zk1:2181', timeoutMs: 1_000, detectLeader: () => Promise.reject(new Error('must not be called')) })).rejects.toThrow(
-      /has no znode path/,
-    );
+    await expect(
+      connectToMaster({ master: 'zk://zk1:2181', timeoutMs: 1_000, detectLeader: () => Promise.reject(new Error('must not be called')) }),
+    ).rejects.toThrow(/has no znode path/);
   });
 
   it('talks https to a ZooKeeper-found master when TLS options are given', async () => {
-    const connection = await connectToMaster({ master: 'zk://zk1/mesos', timeoutMs: 1_000, insecure: true, detectLeader: async () => leader() });
+    const connection = await connectToMaster({
+      master: 'zk://zk1/mesos',
+      timeoutMs: 1_000,
+      insecure: true,
+      detectLeader: async () => leader(),
+    });
     expect(connection.client.baseUrl).toBe('https://m1.example.com:5050');
     connection.close();
   });

@@ -16,7 +16,14 @@ describeWithTranscripts('agents from recorded Mesos 1.12 answers', () => {
   it('/master/state: total, used and offered ports from the flattened maps', () => {
     const [agent, ...rest] = agentsFromStateJson(transcriptJson('91_master_GET_master_state_multirole_running'), '/master/state');
     expect(rest).toEqual([]);
-    expect(agent).toMatchObject({ agentId: AGENT_ID, hostname: '127.0.0.1', port: 5051, pid: 'slave(1)@127.0.0.1:5051', version: '1.12.0', active: true });
+    expect(agent).toMatchObject({
+      agentId: AGENT_ID,
+      hostname: '127.0.0.1',
+      port: 5051,
+      pid: 'slave(1)@127.0.0.1:5051',
+      version: '1.12.0',
+      active: true,
+    });
     expect(formatRanges(rangesOf(agent?.resources ?? []))).toBe('[19998-19999,29998-30000]');
     expect(formatRanges(rangesOf(agent?.usedResources ?? []))).toBe('[30000-30000]');
     expect(formatRanges(rangesOf(agent?.offeredResources ?? []))).toBe('[19998-19999,29998-29999]');
@@ -69,7 +76,15 @@ describe('agents from GET_AGENTS (shape of master.proto Response.GetAgents)', ()
               reservations: [{ type: 'DYNAMIC', role: 'alluxio', principal: 'ops' }],
             },
           ],
-          allocated_resources: [{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 31005, end: 31005 }] }, role: '*', allocation_info: { role: 'marathon' } }],
+          allocated_resources: [
+            {
+              name: 'ports',
+              type: 'RANGES',
+              ranges: { range: [{ begin: 31005, end: 31005 }] },
+              role: '*',
+              allocation_info: { role: 'marathon' },
+            },
+          ],
           offered_resources: [],
           capabilities: [{ type: 'MULTI_ROLE' }],
         },
@@ -102,8 +117,27 @@ describe('agents from GET_AGENTS (shape of master.proto Response.GetAgents)', ()
     [{ get_agents: { agents: {} } }, /get_agents.agents should be an array/],
     [{ get_agents: { agents: [{ active: true }] } }, /agents\[0\]\.agent_info should be an object/],
     [{ get_agents: { agents: [{ agent_info: { hostname: 'h', id: 'S1' } }] } }, /agent_info\.id should be an object/],
-    [{ get_agents: { agents: [{ agent_info: { hostname: 'h', id: { value: 'S1' } }, total_resources: [{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 5, end: 1 }] } }] }] } }, /range with 0 <= begin <= end/],
-    [{ get_agents: { agents: [{ agent_info: { hostname: 'h', id: { value: 'S1' } }, total_resources: [{ name: 'ports', type: 'WEIRD' }] }] } }, /SCALAR, RANGES, SET or TEXT/],
+    [
+      {
+        get_agents: {
+          agents: [
+            {
+              agent_info: { hostname: 'h', id: { value: 'S1' } },
+              total_resources: [{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 5, end: 1 }] } }],
+            },
+          ],
+        },
+      },
+      /range with 0 <= begin <= end/,
+    ],
+    [
+      {
+        get_agents: {
+          agents: [{ agent_info: { hostname: 'h', id: { value: 'S1' } }, total_resources: [{ name: 'ports', type: 'WEIRD' }] }],
+        },
+      },
+      /SCALAR, RANGES, SET or TEXT/,
+    ],
   ])('garbage %j is an OperationError naming where', (json, message) => {
     expect(() => agentsFromGetAgents(json, 'http://m/api/v1')).toThrow(OperationError);
     expect(() => agentsFromGetAgents(json, 'http://m/api/v1')).toThrow(message);
@@ -127,7 +161,13 @@ describe('agents from hand-made 0.23-0.28 state JSON', () => {
       ],
     };
     const [agent] = agentsFromStateJson(state, '/master/state.json');
-    expect(agent).toMatchObject({ agentId: '20150101-S1', hostname: 'old-agent', port: 5051, version: undefined, attributes: { rack: 'r2', level: 3 } });
+    expect(agent).toMatchObject({
+      agentId: '20150101-S1',
+      hostname: 'old-agent',
+      port: 5051,
+      version: undefined,
+      attributes: { rack: 'r2', level: 3 },
+    });
     expect(formatRanges(rangesOf(agent?.resources ?? []))).toBe('[31000-32000]');
     expect(agent?.usedResources).toEqual([]);
   });
@@ -162,7 +202,18 @@ describe('agents from hand-made 0.23-0.28 state JSON', () => {
 
   it('an agent with no ports at all', () => {
     const [agent] = agentsFromStateJson(
-      { slaves: [{ id: 'S9', hostname: 'noports', port: 5051, resources: { cpus: 1, mem: 128 }, unreserved_resources: { cpus: 1, mem: 128 }, reserved_resources: {} }] },
+      {
+        slaves: [
+          {
+            id: 'S9',
+            hostname: 'noports',
+            port: 5051,
+            resources: { cpus: 1, mem: 128 },
+            unreserved_resources: { cpus: 1, mem: 128 },
+            reserved_resources: {},
+          },
+        ],
+      },
       '/master/slaves',
     );
     expect(rangesOf(agent?.resources ?? [])).toEqual([]);
@@ -194,9 +245,9 @@ describeWithTranscripts('frameworks and tasks from recorded answers', () => {
     const running = frameworks.find((f) => f.frameworkId.endsWith('-0003'));
     expect(running).toMatchObject({ completed: false, active: true, connected: true, roles: ['*'] });
     expect(frameworks.some((f) => f.completed)).toBe(true);
-    expect(frameworksFromStateJson(transcriptJson('91_master_GET_master_frameworks_running'), '/master/frameworks').map((f) => f.frameworkId)).toContain(
-      running?.frameworkId,
-    );
+    expect(
+      frameworksFromStateJson(transcriptJson('91_master_GET_master_frameworks_running'), '/master/frameworks').map((f) => f.frameworkId),
+    ).toContain(running?.frameworkId);
   });
 
   it('state JSON: tasks with statuses and container ids; /master/tasks too', () => {
@@ -218,14 +269,29 @@ describe('frameworks and tasks from the v1 operator API shapes', () => {
       get_frameworks: {
         frameworks: [
           {
-            framework_info: { user: 'root', name: 'alluxio', id: { value: 'F1' }, roles: ['alluxio'], principal: 'alluxio', failover_timeout: 604800, capabilities: [{ type: 'MULTI_ROLE' }] },
+            framework_info: {
+              user: 'root',
+              name: 'alluxio',
+              id: { value: 'F1' },
+              roles: ['alluxio'],
+              principal: 'alluxio',
+              failover_timeout: 604800,
+              capabilities: [{ type: 'MULTI_ROLE' }],
+            },
             active: true,
             connected: true,
             recovered: false,
             registered_time: { nanoseconds: 1500000000000000000 },
           },
         ],
-        completed_frameworks: [{ framework_info: { user: 'u', name: 'old', id: { value: 'F0' }, role: 'batch' }, active: false, connected: false, recovered: false }],
+        completed_frameworks: [
+          {
+            framework_info: { user: 'u', name: 'old', id: { value: 'F0' }, role: 'batch' },
+            active: false,
+            connected: false,
+            recovered: false,
+          },
+        ],
       },
     };
     expect(frameworksFromGetFrameworks(json, '/api/v1')).toEqual([
@@ -248,7 +314,12 @@ describe('frameworks and tasks from the v1 operator API shapes', () => {
   });
 
   it('GET_TASKS', () => {
-    const status = (state: string) => ({ task_id: { value: 'T1' }, state, timestamp: 1.5, container_status: { container_id: { value: 'C1' } } });
+    const status = (state: string) => ({
+      task_id: { value: 'T1' },
+      state,
+      timestamp: 1.5,
+      container_status: { container_id: { value: 'C1' } },
+    });
     const json = {
       get_tasks: {
         tasks: [
@@ -263,14 +334,32 @@ describe('frameworks and tasks from the v1 operator API shapes', () => {
             statuses: [status('TASK_STARTING'), status('TASK_RUNNING')],
           },
         ],
-        completed_tasks: [{ name: 'w', task_id: { value: 'T0' }, framework_id: { value: 'F1' }, agent_id: { value: 'S1' }, executor_id: { value: 'E0' }, state: 'TASK_KILLED' }],
+        completed_tasks: [
+          {
+            name: 'w',
+            task_id: { value: 'T0' },
+            framework_id: { value: 'F1' },
+            agent_id: { value: 'S1' },
+            executor_id: { value: 'E0' },
+            state: 'TASK_KILLED',
+          },
+        ],
       },
     };
     const [running, done] = tasksFromGetTasks(json, '/api/v1');
     expect(running).toMatchObject({ taskId: 'T1', executorId: undefined, state: 'TASK_RUNNING', list: 'active' });
-    expect(running?.statuses[1]).toEqual({ state: 'TASK_RUNNING', timestamp: 1.5, message: undefined, reason: undefined, healthy: undefined, containerId: 'C1' });
+    expect(running?.statuses[1]).toEqual({
+      state: 'TASK_RUNNING',
+      timestamp: 1.5,
+      message: undefined,
+      reason: undefined,
+      healthy: undefined,
+      containerId: 'C1',
+    });
     expect(done).toMatchObject({ taskId: 'T0', executorId: 'E0', list: 'completed', statuses: [], resources: [] });
-    expect(() => tasksFromGetTasks({ get_tasks: { tasks: [{ name: 'x' }] } }, '/api/v1')).toThrow(/task_id should be an object but is missing/);
+    expect(() => tasksFromGetTasks({ get_tasks: { tasks: [{ name: 'x' }] } }, '/api/v1')).toThrow(
+      /task_id should be an object but is missing/,
+    );
   });
 });
 
@@ -285,7 +374,12 @@ describeWithTranscripts('garbage never crashes the normalisers', () => {
     const corrupt = (value: unknown): unknown => {
       if (random() < 0.04) return garbage[Math.floor(random() * garbage.length)];
       if (Array.isArray(value)) return value.map(corrupt);
-      if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).filter(() => random() > 0.03).map(([k, v]) => [k, corrupt(v)]));
+      if (typeof value === 'object' && value !== null)
+        return Object.fromEntries(
+          Object.entries(value)
+            .filter(() => random() > 0.03)
+            .map(([k, v]) => [k, corrupt(v)]),
+        );
       return value;
     };
     const documents = [transcriptJson('01_master_GET_master_slaves'), transcriptJson('91_master_GET_master_state_multirole_running')];

@@ -61,7 +61,11 @@ describe('credentials', () => {
   });
 
   it('falls back to ALLUXIO_MESOS_SECRET', async () => {
-    expect(await loadCredentials({ principal: 'alluxio', env: { [SECRET_ENV]: 's' }, cwd: dir })).toEqual({ principal: 'alluxio', secret: 's', secretSource: SECRET_ENV });
+    expect(await loadCredentials({ principal: 'alluxio', env: { [SECRET_ENV]: 's' }, cwd: dir })).toEqual({
+      principal: 'alluxio',
+      secret: 's',
+      secretSource: SECRET_ENV,
+    });
   });
 
   it('no principal: no credentials', async () => {
@@ -91,7 +95,11 @@ describe('credentials', () => {
 });
 
 describe('parseJsonBody', () => {
-  const answer = (body: string, headers: Record<string, string> = {}) => ({ url: 'http://m:5050/master/slaves', body: Buffer.from(body), headers });
+  const answer = (body: string, headers: Record<string, string> = {}) => ({
+    url: 'http://m:5050/master/slaves',
+    body: Buffer.from(body),
+    headers,
+  });
 
   it('parses JSON', () => {
     expect(parseJsonBody(answer('{"slaves":[]}'))).toEqual({ slaves: [] });
@@ -124,7 +132,12 @@ describe('parseJsonBody', () => {
   });
 
   it('MesosHttpError carries the status and the first line of the body', () => {
-    const error = new MesosHttpError({ status: 400, statusText: 'Bad Request', url: 'http://m/api/v1/scheduler', body: Buffer.from('Framework cannot be found\nmore') });
+    const error = new MesosHttpError({
+      status: 400,
+      statusText: 'Bad Request',
+      url: 'http://m/api/v1/scheduler',
+      body: Buffer.from('Framework cannot be found\nmore'),
+    });
     expect(error.message).toBe('http://m/api/v1/scheduler answered 400 Bad Request: Framework cannot be found');
     expect(error.status).toBe(400);
     expect(error.exitCode).toBe(ExitCode.FAILED);

@@ -25,18 +25,29 @@ describe('parseMesosVersion', () => {
     expect(version).toMatchObject({ major, minor, patch, prerelease, raw: text.trim() });
   });
 
-  it.each([[''], ['abc'], ['1'], ['1.2'], ['1.x.0'], ['1..2'], ['1.2.3.4'], ['1.2.3-'], ['-1.2.3'], ['1.2.3 beta'], ['null'], ['12345.0.0'], ['1.2.3-rc 1']])(
-    'rejects %j with a typed error (exit 1)',
-    (text) => {
-      expect(() => v(text)).toThrow(InvalidVersionError);
-      try {
-        v(text);
-      } catch (error) {
-        expect((error as InvalidVersionError).exitCode).toBe(ExitCode.FAILED);
-        expect((error as InvalidVersionError).message).toContain('not a Mesos version');
-      }
-    },
-  );
+  it.each([
+    [''],
+    ['abc'],
+    ['1'],
+    ['1.2'],
+    ['1.x.0'],
+    ['1..2'],
+    ['1.2.3.4'],
+    ['1.2.3-'],
+    ['-1.2.3'],
+    ['1.2.3 beta'],
+    ['null'],
+    ['12345.0.0'],
+    ['1.2.3-rc 1'],
+  ])('rejects %j with a typed error (exit 1)', (text) => {
+    expect(() => v(text)).toThrow(InvalidVersionError);
+    try {
+      v(text);
+    } catch (error) {
+      expect((error as InvalidVersionError).exitCode).toBe(ExitCode.FAILED);
+      expect((error as InvalidVersionError).message).toContain('not a Mesos version');
+    }
+  });
 
   it.each([[undefined], [null], [1.12], [{ version: '1.12.0' }], [['1.12.0']]])('rejects the non-string %j', (value) => {
     expect(() => parseMesosVersion(value, 'http://m:5050/version')).toThrow(/http:\/\/m:5050\/version reported .* not a Mesos version/);
@@ -49,7 +60,20 @@ describe('parseMesosVersion', () => {
 });
 
 describe('compareVersions', () => {
-  const ordered = ['0.9.0', '0.23.0', '0.23.1', '0.28.2', '1.0.0-rc1', '1.0.0-rc2', '1.0.0', '1.6.2', '1.7.0-rc1', '1.7.0', '1.10.0', '1.12.0'];
+  const ordered = [
+    '0.9.0',
+    '0.23.0',
+    '0.23.1',
+    '0.28.2',
+    '1.0.0-rc1',
+    '1.0.0-rc2',
+    '1.0.0',
+    '1.6.2',
+    '1.7.0-rc1',
+    '1.7.0',
+    '1.10.0',
+    '1.12.0',
+  ];
   it('orders numerically, pre-releases before their release', () => {
     const shuffled = [...ordered].reverse().map(v);
     expect(shuffled.sort(compareVersions).map(formatVersion)).toEqual(ordered);
@@ -85,7 +109,11 @@ describe('endpointNames', () => {
 
   it('names /version, /api/v1 and /api/v1/scheduler only where they exist', () => {
     expect(endpointNames(v('0.23.0')).master).toMatchObject({ version: undefined, operatorApi: undefined, schedulerApi: undefined });
-    expect(endpointNames(v('0.24.0')).master).toMatchObject({ version: undefined, operatorApi: undefined, schedulerApi: '/api/v1/scheduler' });
+    expect(endpointNames(v('0.24.0')).master).toMatchObject({
+      version: undefined,
+      operatorApi: undefined,
+      schedulerApi: '/api/v1/scheduler',
+    });
     expect(endpointNames(v('0.26.0')).master).toMatchObject({ version: '/version', operatorApi: undefined });
     expect(endpointNames(v('1.0.0')).master).toMatchObject({ version: '/version', operatorApi: '/api/v1' });
     expect(endpointNames(v('1.0.0')).agent.operatorApi).toBe('/api/v1');
@@ -106,7 +134,12 @@ describe('mesosFeatures', () => {
   ] as const;
   it.each(gates)('%s starts at %s', (feature, first) => {
     const version = v(first);
-    const before = version.patch > 0 ? `${version.major}.${version.minor}.${version.patch - 1}` : version.minor > 0 ? `${version.major}.${version.minor - 1}.9` : `${version.major - 1}.99.0`;
+    const before =
+      version.patch > 0
+        ? `${version.major}.${version.minor}.${version.patch - 1}`
+        : version.minor > 0
+          ? `${version.major}.${version.minor - 1}.9`
+          : `${version.major - 1}.99.0`;
     expect(mesosFeatures(version)[feature]).toBe(true);
     expect(mesosFeatures(v(before))[feature]).toBe(false);
   });

@@ -13,7 +13,13 @@ import {
   teardown,
   withFrameworkId,
 } from '../../../../src/mesos/protocol/calls.js';
-import { MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF, decodeCall, encodeCall, validateSchedulerCall } from '../../../../src/mesos/protocol/codec.js';
+import {
+  MEDIA_TYPE_JSON,
+  MEDIA_TYPE_PROTOBUF,
+  decodeCall,
+  encodeCall,
+  validateSchedulerCall,
+} from '../../../../src/mesos/protocol/codec.js';
 import type { Call, FrameworkInfo, TaskInfo } from '../../../../src/mesos/protocol/types.js';
 
 const INFO: FrameworkInfo = { user: 'root', name: 'alluxio', roles: ['*'], checkpoint: true, failover_timeout: 604800 };
@@ -44,7 +50,11 @@ describe('call constructors', () => {
     expect(call).toEqual({
       framework_id: FW,
       type: 'ACCEPT',
-      accept: { offer_ids: [{ value: 'O0' }], operations: [{ type: 'LAUNCH', launch: { task_infos: [TASK] } }], filters: { refuse_seconds: 1 } },
+      accept: {
+        offer_ids: [{ value: 'O0' }],
+        operations: [{ type: 'LAUNCH', launch: { task_infos: [TASK] } }],
+        filters: { refuse_seconds: 1 },
+      },
     });
     expect(encodeCall(call, MEDIA_TYPE_JSON).toString()).toMatch(/^\{"framework_id":\{"value":"b8564f73[^"]*"\},"type":"ACCEPT"/);
     expect(accept([{ value: 'O0' }], []).accept).toEqual({ offer_ids: [{ value: 'O0' }], operations: [] });

@@ -106,7 +106,11 @@ describe('JSON to Call conversion, worded like stout', () => {
       '{"type":"ACCEPT","accept":{"operations":[{"type":"LAUNCH","launch":{"task_infos":[{"name":"t","task_id":{"value":"t"},"agent_id":{"value":"a"},"resources":[{"name":"cpus","type":"FLOAT"}]}]}}]}}',
       "Failed to find enum for 'FLOAT'",
     ],
-    ['missing required fields', '{"type":"SUBSCRIBE","subscribe":{"framework_info":{}}}', 'Missing required fields: subscribe.framework_info.user, subscribe.framework_info.name'],
+    [
+      'missing required fields',
+      '{"type":"SUBSCRIBE","subscribe":{"framework_info":{}}}',
+      'Missing required fields: subscribe.framework_info.user, subscribe.framework_info.name',
+    ],
   ])('%s', (_name, body, detail) => {
     expect(callError(body)).toBe(convert(detail));
   });
@@ -181,10 +185,7 @@ describe('JSON to Call conversion, worded like stout', () => {
   });
 
   it('narrows integers like a C++ static_cast', () => {
-    const event = decodeEvent(
-      json('{"type":"FAILURE","failure":{"status":4294967297,"agent_id":{"value":"a"}}}'),
-      MEDIA_TYPE_JSON,
-    );
+    const event = decodeEvent(json('{"type":"FAILURE","failure":{"status":4294967297,"agent_id":{"value":"a"}}}'), MEDIA_TYPE_JSON);
     expect(event.failure?.status).toBe(1);
     const truncated = decodeEvent(json('{"type":"FAILURE","failure":{"status":-2.9}}'), MEDIA_TYPE_JSON);
     expect(truncated.failure?.status).toBe(-2);
@@ -203,8 +204,10 @@ describe('JSON to Call conversion, worded like stout', () => {
  */
 describe('cases the JSON.parse fast path must not take', () => {
   const subscribed = (seconds: string): number | undefined =>
-    decodeEvent(json(`{"type":"SUBSCRIBED","subscribed":{"framework_id":{"value":"f"},"heartbeat_interval_seconds":${seconds}}}`), MEDIA_TYPE_JSON)
-      .subscribed?.heartbeat_interval_seconds;
+    decodeEvent(
+      json(`{"type":"SUBSCRIBED","subscribed":{"framework_id":{"value":"f"},"heartbeat_interval_seconds":${seconds}}}`),
+      MEDIA_TYPE_JSON,
+    ).subscribed?.heartbeat_interval_seconds;
 
   it('the integer literal -0 is zero, the floating-point -0.0 is negative zero', () => {
     expect(Object.is(subscribed('-0'), 0)).toBe(true);
@@ -221,7 +224,9 @@ describe('cases the JSON.parse fast path must not take', () => {
 
   it('uint32 from a big integer literal keeps its low bits exactly', () => {
     const pid = decodeEvent(
-      json('{"type":"UPDATE","update":{"status":{"task_id":{"value":"t"},"state":"TASK_RUNNING","container_status":{"executor_pid":9007199254740993}}}}'),
+      json(
+        '{"type":"UPDATE","update":{"status":{"task_id":{"value":"t"},"state":"TASK_RUNNING","container_status":{"executor_pid":9007199254740993}}}}',
+      ),
       MEDIA_TYPE_JSON,
     ).update?.status.container_status?.executor_pid;
     expect(pid).toBe(1);
@@ -235,7 +240,11 @@ describe('cases the JSON.parse fast path must not take', () => {
           '"predicate":{"exists":{}}}]}]}}}}}',
       ),
       MEDIA_TYPE_JSON,
-    ) as unknown as { subscribe: { offer_constraints: { role_constraints: Record<string, { groups: Array<{ attribute_constraints: Array<{ selector: unknown }> }> }> } } };
+    ) as unknown as {
+      subscribe: {
+        offer_constraints: { role_constraints: Record<string, { groups: Array<{ attribute_constraints: Array<{ selector: unknown }> }> }> };
+      };
+    };
     const selector = call.subscribe.offer_constraints.role_constraints['*']?.groups[0]?.attribute_constraints[0]?.selector;
     expect(selector).toEqual({ pseudoattribute_type: 'ZONE' });
   });
@@ -245,7 +254,9 @@ describe('cases the JSON.parse fast path must not take', () => {
     expect(callError(deep)).toMatch(/^Failed to parse body into JSON: syntax error at line 1 near: \]+\}$/);
     expect(callError('{"type":"TEARDOWN","x":[1e400]}')).toBe('Failed to parse body into JSON: Value out of range');
     expect(callError('{"type":"TEARDOWN","x":"\\ud800"}')).toBe('Failed to parse body into JSON: syntax error at line 1 near: "}');
-    expect(decodeCall(json(`{"type":"TEARDOWN","framework_id":{"value":"f"},"x":${'['.repeat(199)}${']'.repeat(199)}}`), MEDIA_TYPE_JSON)).toEqual({
+    expect(
+      decodeCall(json(`{"type":"TEARDOWN","framework_id":{"value":"f"},"x":${'['.repeat(199)}${']'.repeat(199)}}`), MEDIA_TYPE_JSON),
+    ).toEqual({
       type: 'TEARDOWN',
       framework_id: { value: 'f' },
     });

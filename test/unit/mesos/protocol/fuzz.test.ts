@@ -40,9 +40,44 @@ function prng(seed: number): () => number {
 }
 
 const JSON_TOKENS = [
-  '{', '}', '[', ']', '"', '\\', ',', ':', '0', '-', 'e', '.', 'null', 'true', '\\u', '\\ud800', '\\ud83d\\ude00', ' ', '\n',
-  '1e999', '-0', '-0.0', '01', '1.', '-.5', '4294967297', '-2147483649', '9007199254740993', '1e20', '"type"', '"SUBSCRIBE"',
-  '{"value":"x"}', '"status":', '"executor_pid":', '"ip":', '"begin":', '"attribute_name":"a",', '"pseudoattribute_type":"ZONE",',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  '\\',
+  ',',
+  ':',
+  '0',
+  '-',
+  'e',
+  '.',
+  'null',
+  'true',
+  '\\u',
+  '\\ud800',
+  '\\ud83d\\ude00',
+  ' ',
+  '\n',
+  '1e999',
+  '-0',
+  '-0.0',
+  '01',
+  '1.',
+  '-.5',
+  '4294967297',
+  '-2147483649',
+  '9007199254740993',
+  '1e20',
+  '"type"',
+  '"SUBSCRIBE"',
+  '{"value":"x"}',
+  '"status":',
+  '"executor_pid":',
+  '"ip":',
+  '"begin":',
+  '"attribute_name":"a",',
+  '"pseudoattribute_type":"ZONE",',
 ];
 
 class Mutator {
@@ -177,7 +212,9 @@ const CONSTRAINED_SUBSCRIBE = Buffer.from(
 const SYNTHETIC_CALLS: Call[] = [
   {
     type: 'SUBSCRIBE',
-    subscribe: { framework_info: { user: 'root', name: 'alluxio', roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }], failover_timeout: 60 } },
+    subscribe: {
+      framework_info: { user: 'root', name: 'alluxio', roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }], failover_timeout: 60 },
+    },
   },
   {
     type: 'SUBSCRIBE',
@@ -201,16 +238,18 @@ const SYNTHETIC_CALLS: Call[] = [
 
 function corpusFor(media: MediaType, kind: 'event' | 'call'): Buffer[] {
   const corpus =
-    kind === 'event'
-      ? SYNTHETIC_EVENTS.map((event) => encodeEvent(event, media))
-      : SYNTHETIC_CALLS.map((call) => encodeCall(call, media));
+    kind === 'event' ? SYNTHETIC_EVENTS.map((event) => encodeEvent(event, media)) : SYNTHETIC_CALLS.map((call) => encodeCall(call, media));
   if (kind === 'call' && media === MEDIA_TYPE_JSON) corpus.push(CONSTRAINED_SUBSCRIBE);
   if (hasTranscripts()) {
     if (kind === 'event') {
       const stem = media === MEDIA_TYPE_JSON ? '90_scheduler_SUBSCRIBE_json_multirole_stream' : '80_scheduler_SUBSCRIBE_protobuf_stream';
       corpus.push(...splitRecordIO(loadTranscript(stem).response.body));
     } else if (media === MEDIA_TYPE_JSON) {
-      for (const stem of ['30_scheduler_ACCEPT_LAUNCH', '31_scheduler_ACKNOWLEDGE_1_TASK_STARTING', '92_scheduler_reSUBSCRIBE_failover_stream']) {
+      for (const stem of [
+        '30_scheduler_ACCEPT_LAUNCH',
+        '31_scheduler_ACKNOWLEDGE_1_TASK_STARTING',
+        '92_scheduler_reSUBSCRIBE_failover_stream',
+      ]) {
         corpus.push(loadTranscript(stem).request.body);
       }
     } else {
@@ -361,7 +400,7 @@ describe('RecordIO fuzzing', () => {
       let total = 0;
       const start = performance.now();
       try {
-        for (let pos = 0; pos < input.length; ) {
+        for (let pos = 0; pos < input.length;) {
           const size = 1 + mutator.int(48);
           for (const record of decoder.feed(input.subarray(pos, pos + size))) {
             expect(record.length).toBeGreaterThan(0);

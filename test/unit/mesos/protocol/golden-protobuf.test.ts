@@ -78,7 +78,11 @@ describe.skipIf(!hasTranscripts())('protobuf scheduler calls recorded against Me
     expect(request.headers.get('content-type')).toBe('application/x-protobuf');
     const call = decodeCall(request.body, MEDIA_TYPE_PROTOBUF);
     // The .textproto was written by hand in declaration order; protoc prints field-number order.
-    const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '').sort();
+    const lines = (text: string): string[] =>
+      text
+        .split('\n')
+        .filter((line) => line !== '')
+        .sort();
     expect(lines(toTextProto(callType(), call))).toEqual(
       lines(readTranscriptFile('80_scheduler_SUBSCRIBE_protobuf.request_body.textproto').toString('utf8')),
     );

@@ -20,7 +20,9 @@ describe('memberships and the leader', () => {
   });
 
   it('picks the lowest sequence, whatever the label and the listing order', () => {
-    expect(pickLeader(['json.info_0000000007', 'log_replicas', 'json.info_0000000004', 'json.info_0000000010'])?.name).toBe('json.info_0000000004');
+    expect(pickLeader(['json.info_0000000007', 'log_replicas', 'json.info_0000000004', 'json.info_0000000010'])?.name).toBe(
+      'json.info_0000000004',
+    );
     expect(pickLeader(['json.info_0000000005', 'info_0000000002'])?.name).toBe('info_0000000002');
     expect(pickLeader(['log_replicas'])).toBeUndefined();
     expect(pickLeader([])).toBeUndefined();
@@ -59,9 +61,17 @@ describe('decodeMasterInfo', () => {
 
   it('prefers address.* and falls back to the deprecated hostname/ip/port', () => {
     const json = Buffer.from(JSON.stringify({ id: 'x', ip: packIpv4('10.9.9.9'), port: 5051, hostname: 'old-name' }));
-    expect(decodeMasterInfo(member('json.info_0000000001'), json, 'zk')).toMatchObject({ hostname: 'old-name', ip: '10.9.9.9', port: 5051 });
+    expect(decodeMasterInfo(member('json.info_0000000001'), json, 'zk')).toMatchObject({
+      hostname: 'old-name',
+      ip: '10.9.9.9',
+      port: 5051,
+    });
     const mixed = Buffer.from(JSON.stringify({ id: 'x', ip: 1, port: 1, address: { ip: '10.0.0.8', port: 5050 } }));
-    expect(decodeMasterInfo(member('json.info_0000000001'), mixed, 'zk')).toMatchObject({ hostname: undefined, ip: '10.0.0.8', port: 5050 });
+    expect(decodeMasterInfo(member('json.info_0000000001'), mixed, 'zk')).toMatchObject({
+      hostname: undefined,
+      ip: '10.0.0.8',
+      port: 5050,
+    });
   });
 
   it('reads protobuf MasterInfo from info_*, with and without address', () => {
@@ -85,7 +95,11 @@ describe('decodeMasterInfo', () => {
   });
 
   it('reads the oldest format: a bare pid', () => {
-    expect(decodeMasterInfo(member('0000000001'), Buffer.from('master@10.0.0.1:5050'), 'zk')).toMatchObject({ ip: '10.0.0.1', port: 5050, format: 'pid' });
+    expect(decodeMasterInfo(member('0000000001'), Buffer.from('master@10.0.0.1:5050'), 'zk')).toMatchObject({
+      ip: '10.0.0.1',
+      port: 5050,
+      format: 'pid',
+    });
   });
 
   it.each([

@@ -103,7 +103,12 @@ const TABLE: Row[] = [
     records: [],
     error: { name: 'RecordIOHeaderError', at: 'feed', message: /byte 0x61 after 0 digit/ },
   },
-  { name: 'empty header (leading newline)', input: '\n5\nhello', records: [], error: { name: 'RecordIOHeaderError', at: 'feed', message: /empty/ } },
+  {
+    name: 'empty header (leading newline)',
+    input: '\n5\nhello',
+    records: [],
+    error: { name: 'RecordIOHeaderError', at: 'feed', message: /empty/ },
+  },
   { name: 'leading space', input: ' 5\nhello', records: [], error: { name: 'RecordIOHeaderError', at: 'feed' } },
   { name: 'trailing space', input: '5 \nhello', records: [], error: { name: 'RecordIOHeaderError', at: 'feed' } },
   { name: 'sign', input: '+5\nhello', records: [], error: { name: 'RecordIOHeaderError', at: 'feed' } },
@@ -202,11 +207,13 @@ describe('RecordIODecoder', () => {
       seed = (seed * 1103515245 + 12345) >>> 0;
       return seed / 2 ** 32;
     };
-    const payloads = Array.from({ length: 200 }, () => Buffer.from(Array.from({ length: Math.floor(random() * 300) }, () => Math.floor(random() * 256))));
+    const payloads = Array.from({ length: 200 }, () =>
+      Buffer.from(Array.from({ length: Math.floor(random() * 300) }, () => Math.floor(random() * 256))),
+    );
     const stream = Buffer.concat(payloads.map((payload) => encodeRecord(payload)));
     const decoder = new RecordIODecoder({ maxRecordBytes: 1024 });
     const out: Buffer[] = [];
-    for (let pos = 0; pos < stream.length; ) {
+    for (let pos = 0; pos < stream.length;) {
       const size = 1 + Math.floor(random() * 700);
       out.push(...decoder.feed(stream.subarray(pos, pos + size)));
       pos += size;

@@ -47,7 +47,8 @@ describe.skipIf(!available)('embedded schema vs upstream Mesos protos', () => {
           continue;
         }
         if (nested instanceof protobuf.Enum) {
-          if (JSON.stringify(nested.values) !== JSON.stringify((twin as protobuf.Enum).values)) problems.push(`${nested.fullName}: enum values`);
+          if (JSON.stringify(nested.values) !== JSON.stringify((twin as protobuf.Enum).values))
+            problems.push(`${nested.fullName}: enum values`);
           continue;
         }
         if (nested instanceof protobuf.Type) {
@@ -62,7 +63,8 @@ describe.skipIf(!available)('embedded schema vs upstream Mesos protos', () => {
             const index = upstreamType.fieldsArray.indexOf(upstreamField);
             if (index < lastIndex) problems.push(`${nested.fullName}.${field.name}: declaration order`);
             lastIndex = index;
-            if (signature(field) !== signature(upstreamField)) problems.push(`${nested.fullName}.${field.name}: ${signature(field)} vs ${signature(upstreamField)}`);
+            if (signature(field) !== signature(upstreamField))
+              problems.push(`${nested.fullName}.${field.name}: ${signature(field)} vs ${signature(upstreamField)}`);
           }
         }
         if (nested instanceof protobuf.Namespace) visit(nested);

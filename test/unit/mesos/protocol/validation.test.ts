@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { MEDIA_TYPE_JSON, ProtocolDecodeError, decodeCall, validateOperatorCall, validateSchedulerCall } from '../../../../src/mesos/protocol/codec.js';
+import {
+  MEDIA_TYPE_JSON,
+  ProtocolDecodeError,
+  decodeCall,
+  validateOperatorCall,
+  validateSchedulerCall,
+} from '../../../../src/mesos/protocol/codec.js';
 import type { Call, CallType } from '../../../../src/mesos/protocol/types.js';
 
 const FRAMEWORK = { value: 'fw-0000' };
@@ -15,9 +21,9 @@ describe('validateSchedulerCall (src/master/validation.cpp)', () => {
   it('checks SUBSCRIBE before the framework id rule', () => {
     expect(validateSchedulerCall({ type: 'SUBSCRIBE' })).toBe("Expecting 'subscribe' to be present");
     expect(validateSchedulerCall({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'u', name: 'n' } } })).toBeUndefined();
-    expect(
-      validateSchedulerCall({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'u', name: 'n', id: FRAMEWORK } } }),
-    ).toBe("'framework_id' differs from 'subscribe.framework_info.id'");
+    expect(validateSchedulerCall({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'u', name: 'n', id: FRAMEWORK } } })).toBe(
+      "'framework_id' differs from 'subscribe.framework_info.id'",
+    );
     expect(
       validateSchedulerCall({ type: 'SUBSCRIBE', framework_id: FRAMEWORK, subscribe: { framework_info: { user: 'u', name: 'n' } } }),
     ).toBe("'framework_id' differs from 'subscribe.framework_info.id'");

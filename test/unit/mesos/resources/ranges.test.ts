@@ -37,15 +37,18 @@ describe('parseRangesString', () => {
     expect(parseRangesString(text)).toEqual(expected);
   });
 
-  it.each([['[1-2'], ['1-2]'], ['[a-b]'], ['[5-1]'], ['[1-2,]'], ['[1--2]'], ['[1-2 3-4]'], ['[-1-5]'], ['[99999999999999999999-1]']])('rejects %j', (text) => {
-    expect(() => parseRangesString(text)).toThrow(InvalidRangesError);
-    try {
-      parseRangesString(text);
-    } catch (error) {
-      expect((error as InvalidRangesError).exitCode).toBe(ExitCode.FAILED);
-      expect((error as InvalidRangesError).message).toContain('is not a list of ranges');
-    }
-  });
+  it.each([['[1-2'], ['1-2]'], ['[a-b]'], ['[5-1]'], ['[1-2,]'], ['[1--2]'], ['[1-2 3-4]'], ['[-1-5]'], ['[99999999999999999999-1]']])(
+    'rejects %j',
+    (text) => {
+      expect(() => parseRangesString(text)).toThrow(InvalidRangesError);
+      try {
+        parseRangesString(text);
+      } catch (error) {
+        expect((error as InvalidRangesError).exitCode).toBe(ExitCode.FAILED);
+        expect((error as InvalidRangesError).message).toContain('is not a list of ranges');
+      }
+    },
+  );
 });
 
 describe('range arithmetic', () => {
@@ -123,12 +126,25 @@ describe('resources', () => {
   it('resourceRole understands both reservation formats', () => {
     expect(resourceRole(ports('[1-2]'))).toBe('*');
     expect(resourceRole(ports('[1-2]', { role: 'alluxio' }))).toBe('alluxio');
-    expect(resourceRole(ports('[1-2]', { reservations: [{ type: 'STATIC', role: 'eng' }, { type: 'DYNAMIC', role: 'eng/alluxio' }] }))).toBe('eng/alluxio');
+    expect(
+      resourceRole(
+        ports('[1-2]', {
+          reservations: [
+            { type: 'STATIC', role: 'eng' },
+            { type: 'DYNAMIC', role: 'eng/alluxio' },
+          ],
+        }),
+      ),
+    ).toBe('eng/alluxio');
     expect(resourceRole(ports('[1-2]', { reservations: [] }))).toBe('*');
   });
 
   it('rangesOf unions every ports resource, not only the first', () => {
-    const resources = [ports('[31000-32000]'), { name: 'cpus', type: 'SCALAR', scalar: { value: 2 } } as Resource, ports('[19998-19999]', { role: 'alluxio' })];
+    const resources = [
+      ports('[31000-32000]'),
+      { name: 'cpus', type: 'SCALAR', scalar: { value: 2 } } as Resource,
+      ports('[19998-19999]', { role: 'alluxio' }),
+    ];
     expect(rangesOf(resources)).toEqual([r(19998, 19999), r(31000, 32000)]);
     expect(rangesOf(resources, 'ports', (x) => resourceRole(x) === '*')).toEqual([r(31000, 32000)]);
     expect(rangesOf([])).toEqual([]);

@@ -33,7 +33,16 @@ interface TaskStream {
 }
 
 export const DEFAULT_AGENT_RESOURCES: Resource[] = [
-  { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 19998, end: 19999 }, { begin: 29998, end: 30000 }] } },
+  {
+    name: 'ports',
+    type: 'RANGES',
+    ranges: {
+      range: [
+        { begin: 19998, end: 19999 },
+        { begin: 29998, end: 30000 },
+      ],
+    },
+  },
   { name: 'cpus', type: 'SCALAR', scalar: { value: 2 } },
   { name: 'mem', type: 'SCALAR', scalar: { value: 2048 } },
   { name: 'disk', type: 'SCALAR', scalar: { value: 4096 } },
@@ -164,9 +173,11 @@ export class FakeAgent {
   blast(frameworkId: string, status: TaskStatus): Promise<number> {
     const master = this.options.masterUrl();
     if (master === undefined) return Promise.resolve(0);
-    return this.post(master, MASTER_INTERNAL.statusUpdate, { agent_id: { value: this.agentId ?? '' }, framework_id: { value: frameworkId }, status }).then(
-      (r) => r.status,
-    );
+    return this.post(master, MASTER_INTERNAL.statusUpdate, {
+      agent_id: { value: this.agentId ?? '' },
+      framework_id: { value: frameworkId },
+      status,
+    }).then((r) => r.status);
   }
 
   private async pump(stream: TaskStream): Promise<void> {
@@ -220,7 +231,11 @@ export class FakeAgent {
         if (stream?.queue[0]?.uuid === ack.uuid) {
           const done = stream.queue.shift();
           stream.inFlight = false;
-          if (done !== undefined && ['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST'].includes(done.state) && stream.queue.length === 0) {
+          if (
+            done !== undefined &&
+            ['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST'].includes(done.state) &&
+            stream.queue.length === 0
+          ) {
             this.streams.delete(key);
             this.tasks.delete(key);
           }

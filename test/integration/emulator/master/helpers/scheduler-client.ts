@@ -58,7 +58,13 @@ export function httpRequest(
           names.push(name);
           headerMap[name.toLowerCase()] = res.rawHeaders[i + 1] ?? '';
         }
-        resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', headers: headerMap, headerNames: names, body: Buffer.concat(chunks) });
+        resolve({
+          status: res.statusCode ?? 0,
+          reason: res.statusMessage ?? '',
+          headers: headerMap,
+          headerNames: names,
+          body: Buffer.concat(chunks),
+        });
       });
     });
     req.on('error', reject);
@@ -142,11 +148,7 @@ export class RawStream {
     }
   }
 
-  async waitForEvent<T = Record<string, unknown>>(
-    match: (event: T) => boolean,
-    timeoutMs = 10_000,
-    what = 'event',
-  ): Promise<T> {
+  async waitForEvent<T = Record<string, unknown>>(match: (event: T) => boolean, timeoutMs = 10_000, what = 'event'): Promise<T> {
     let found: T | undefined;
     await this.waitFor(
       () => {
@@ -229,7 +231,11 @@ export async function subscribeJson(
   if (options.frameworkId !== undefined) call.framework_id = { value: options.frameworkId };
   const headers: Record<string, string> = { 'Content-Type': options.contentType ?? 'application/json' };
   if (options.accept !== null) headers.Accept = options.accept ?? 'application/json';
-  const stream = await RawStream.open(url.hostname, Number(url.port), rawPost(url.hostname, Number(url.port), '/api/v1/scheduler', Buffer.from(JSON.stringify(call)), headers));
+  const stream = await RawStream.open(
+    url.hostname,
+    Number(url.port),
+    rawPost(url.hostname, Number(url.port), '/api/v1/scheduler', Buffer.from(JSON.stringify(call)), headers),
+  );
   await stream.waitFor(() => stream.head !== undefined, 10_000, 'response head');
   return stream;
 }
