@@ -446,6 +446,18 @@ export const CATALOG: readonly PropertySpec[] = [
   }),
   // Hosts and storage
   spec({
+    key: 'alluxio.master.bind.host',
+    type: 'hostname',
+    default: undefined,
+    description: 'Address the Alluxio master listens on (unset: Alluxio binds every interface). The health check probes where it listens.',
+  }),
+  spec({
+    key: 'alluxio.worker.bind.host',
+    type: 'hostname',
+    default: undefined,
+    description: 'Address each Alluxio worker listens on (unset: Alluxio binds every interface). The health check probes where it listens.',
+  }),
+  spec({
     key: 'alluxio.master.hostname',
     type: 'hostname',
     default: undefined,

@@ -103,6 +103,8 @@ export interface AlluxioSiteConfig {
     readonly nodeCount: number;
     /** `alluxio.master.hostname` when set. */
     readonly hostname: string | undefined;
+    /** `alluxio.master.bind.host` when set (unset: Alluxio binds every interface). */
+    readonly bindHost: string | undefined;
   };
   readonly worker: {
     readonly rpcPort: number;
@@ -118,6 +120,8 @@ export interface AlluxioSiteConfig {
     /** What a worker task asks Mesos for: ramdisk + overhead. */
     readonly taskMemMb: number;
     readonly taskName: string;
+    /** `alluxio.worker.bind.host` when set (unset: Alluxio binds every interface). */
+    readonly bindHost: string | undefined;
   };
   readonly alluxioJar: ArtifactSource;
   readonly jdk: ArtifactSource;
@@ -165,6 +169,7 @@ export function resolveSiteConfig(doc: PropertiesDocument, fileName?: string): A
       taskName: read('alluxio.integration.mesos.master.name'),
       nodeCount: Number(read('alluxio.integration.mesos.master.node.count')),
       hostname: optional('alluxio.master.hostname'),
+      bindHost: optional('alluxio.master.bind.host'),
     },
     worker: {
       rpcPort: workerRpc,
@@ -176,6 +181,7 @@ export function resolveSiteConfig(doc: PropertiesDocument, fileName?: string): A
       ramdiskBytes,
       taskMemMb: bytesToMb(ramdiskBytes) + overheadMemMb,
       taskName: read('alluxio.integration.mesos.worker.name'),
+      bindHost: optional('alluxio.worker.bind.host'),
     },
     alluxioJar: artifact(doc, 'alluxio.integration.mesos.alluxio.jar.url', read),
     jdk: artifact(doc, 'alluxio.integration.mesos.jdk.url', read),

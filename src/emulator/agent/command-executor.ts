@@ -268,7 +268,6 @@ export class CommandExecutor {
     if (check === undefined) return;
     this.healthChecker = new HealthChecker({
       check,
-      host: this.ctx.hostname,
       sandbox: this.ctx.directory,
       env: { ...(process.env as Record<string, string>), ...this.environment() },
       onHealthChange: (healthy) => {

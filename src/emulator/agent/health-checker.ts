@@ -5,9 +5,10 @@
  * Health is reported when it changes; after `consecutive_failures` failures in a row the task is to
  * be killed.
  *
- * TCP connects to the agent's address (tasks on the local cluster bind their agent's 127.0.0.N);
- * HTTP GETs `scheme://address:port/path` and accepts `statuses` (default 200-399); COMMAND runs in the
- * sandbox with the task's environment and passes on exit status 0.
+ * TCP connects to 127.0.0.1 and HTTP GETs `scheme://127.0.0.1:port/path` (accepting `statuses`,
+ * default 200-399), exactly where Mesos checks (`src/checks/checks_types.hpp`: `DEFAULT_DOMAIN`),
+ * never the agent's address: a task that listens on its agent's 127.0.0.N only fails them, as it would
+ * on real Mesos. COMMAND runs in the sandbox with the task's environment and passes on exit status 0.
  */
 import { connect } from 'node:net';
 import { execa } from 'execa';
@@ -24,8 +25,6 @@ export const HEALTH_CHECK_DEFAULTS = {
 
 export interface HealthCheckerOptions {
   check: HealthCheck;
-  /** Address TCP and HTTP checks connect to. */
-  host: string;
   /** Working directory and environment of COMMAND checks. */
   sandbox: string;
   env: Record<string, string>;
@@ -34,6 +33,9 @@ export interface HealthCheckerOptions {
   /** `consecutive_failures` reached: the executor kills the task. */
   onKill: (consecutiveFailures: number) => void;
 }
+
+/** Where Mesos' TCP and HTTP checks connect, whatever the agent's address. */
+export const MESOS_CHECK_ADDRESS = '127.0.0.1';
 
 export type CheckOutcome = { ok: true } | { ok: false; reason: string };
 
@@ -157,8 +159,8 @@ export class HealthChecker {
     const check = this.options.check;
     const timeoutMs = Math.max(1, this.seconds(check.timeout_seconds, HEALTH_CHECK_DEFAULTS.timeoutSeconds));
     const type = check.type ?? (check.command ? 'COMMAND' : check.http ? 'HTTP' : check.tcp ? 'TCP' : 'UNKNOWN');
-    if (type === 'TCP' && check.tcp !== undefined) return tcpCheck(this.options.host, check.tcp.port, timeoutMs);
-    if (type === 'HTTP' && check.http !== undefined) return httpCheck(check.http, this.options.host, timeoutMs);
+    if (type === 'TCP' && check.tcp !== undefined) return tcpCheck(MESOS_CHECK_ADDRESS, check.tcp.port, timeoutMs);
+    if (type === 'HTTP' && check.http !== undefined) return httpCheck(check.http, MESOS_CHECK_ADDRESS, timeoutMs);
     if (type === 'COMMAND' && check.command !== undefined) return commandCheck(check.command, this.options, timeoutMs);
     return Promise.resolve({ ok: false, reason: `unsupported health check type ${type}` });
   }

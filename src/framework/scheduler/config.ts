@@ -14,8 +14,10 @@ export interface TaskTemplate {
   readonly memMb: number;
   /** Every port the task must hold, taken exactly. */
   readonly ports: readonly number[];
-  /** Checked by the TCP health check. */
+  /** Probed by the health check. */
   readonly rpcPort: number;
+  /** Where the Alluxio process listens (`alluxio.<role>.bind.host`); unset: every interface. */
+  readonly bindHost?: string | undefined;
 }
 
 export interface SchedulerTiming {
@@ -113,6 +115,7 @@ export function schedulerConfigFromSite(site: AlluxioSiteConfig, options: SiteSc
       memMb: site.master.memMb,
       ports: site.master.requiredPorts,
       rpcPort: site.master.rpcPort,
+      bindHost: site.master.bindHost,
       webPort: site.master.webPort,
       count: site.master.nodeCount,
       pinnedHost: options.pinnedMasterHost,
@@ -123,6 +126,7 @@ export function schedulerConfigFromSite(site: AlluxioSiteConfig, options: SiteSc
       memMb: site.worker.taskMemMb,
       ports: site.worker.requiredPorts,
       rpcPort: site.worker.rpcPort,
+      bindHost: site.worker.bindHost,
       max: options.maxWorkers,
     },
     healthCheck: options.healthChecks === false ? undefined : DEFAULT_HEALTH_CHECK,

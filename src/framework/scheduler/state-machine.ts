@@ -10,12 +10,13 @@
  * call, so the ledger on disk always knows a task before the ACCEPT that launches it is sent.
  */
 import * as calls from '../../mesos/protocol/calls.js';
-import type { Call, CommandInfo, Event, HealthCheck, Offer, OfferID, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
+import type { Call, CommandInfo, Event, Offer, OfferID, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
 import { exponentialDelay } from './backoff.js';
 import type { SchedulerConfig } from './config.js';
 import { isGone, type Ledger, type LedgerFailure, type LedgerTask, type SlotRole } from '../../state/ledger.js';
 import { matchOffer, type DeclineCode, type DeclineReason } from './offer-matching.js';
-import { buildTaskInfo, tcpHealthCheck } from './task-info.js';
+import { buildTaskInfo } from './task-info.js';
+import { alluxioHealthCheck } from './health-check.js';
 import { taskIdFor } from '../../state/task-names.js';
 
 export type SchedulerInput =
@@ -89,8 +90,6 @@ export interface SchedulerState {
   masterReadyAlias: string | undefined;
   allPlacedReported: boolean;
   commandCache: Map<string, CommandInfo>;
-  /** Built once: every task of a role carries the same check. */
-  readonly healthChecks: Readonly<Record<SlotRole, HealthCheck | undefined>>;
   readonly newId: () => string;
 }
 
@@ -113,10 +112,6 @@ export function createSchedulerState(config: SchedulerConfig, ledger: Ledger, ne
     masterReadyAlias: undefined,
     allPlacedReported: false,
     commandCache: new Map(),
-    healthChecks: {
-      master: config.healthCheck === undefined ? undefined : tcpHealthCheck(config.master.rpcPort, config.healthCheck),
-      worker: config.healthCheck === undefined ? undefined : tcpHealthCheck(config.worker.rpcPort, config.healthCheck),
-    },
     newId,
   };
 }
@@ -649,7 +644,7 @@ function place(
     agentId: task.agentId,
     resources,
     command: commandFor(state, role, masterHostname),
-    healthCheck: state.healthChecks[role],
+    healthCheck: state.config.healthCheck === undefined ? undefined : alluxioHealthCheck(template, task.hostname, state.config.healthCheck),
   });
   out.call(calls.accept([offer.id], [calls.launch([info])]));
   out.report({

@@ -1,19 +1,6 @@
 /** The TaskInfo of one placement. */
 import type { CommandInfo, HealthCheck, Resource, TaskInfo } from '../../mesos/protocol/types.js';
-import type { HealthCheckPolicy } from './config.js';
 import { ALIAS_LABEL } from '../../state/task-names.js';
-
-export function tcpHealthCheck(port: number, policy: HealthCheckPolicy): HealthCheck {
-  return {
-    type: 'TCP',
-    tcp: { port },
-    delay_seconds: policy.delaySeconds,
-    interval_seconds: policy.intervalSeconds,
-    timeout_seconds: policy.timeoutSeconds,
-    consecutive_failures: policy.consecutiveFailures,
-    grace_period_seconds: policy.gracePeriodSeconds,
-  };
-}
 
 export interface TaskInfoParts {
   readonly name: string;

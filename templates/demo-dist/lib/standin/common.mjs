@@ -239,6 +239,34 @@ export async function loopbackAddress(host) {
   return address;
 }
 
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+/**
+ * Where the RPC port listens, from `alluxio.<role>.bind.host`. Unset: the host's own address (a real
+ * Alluxio binds every interface; the stand-in never opens a port beyond loopback, and several agents
+ * may share one host). A wildcard: the host's address plus 127.0.0.1 when that port is free there,
+ * which is where a real Alluxio bound to every interface is reached too (Mesos' TCP health check
+ * connects to 127.0.0.1). Any other value must be a loopback address, and is used as it is.
+ */
+export async function rpcBindAddresses(conf, key, hostAddress) {
+  const value = conf.isSet(key) ? conf.get(key).trim() : '';
+  if (value === '') return { address: hostAddress, alsoLocalhost: false, source: 'the host address' };
+  if (WILDCARD_HOSTS.has(value)) return { address: hostAddress, alsoLocalhost: hostAddress !== '127.0.0.1', source: `${key}=${value}` };
+  return { address: await loopbackAddress(value), alsoLocalhost: false, source: `${key}=${value}` };
+}
+
+/** Listens on 127.0.0.1 as well when the bind host was a wildcard; a taken port only warns. */
+export async function listenAlsoOnLocalhost(bind, makeServer, port, what, log, listening) {
+  if (!bind.alsoLocalhost) return;
+  const server = makeServer();
+  try {
+    await listen(server, '127.0.0.1', port, what);
+    listening.push(server);
+  } catch (error) {
+    log.warn(`${error.message}; listening on ${bind.address} only`);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // HTTP
 // ---------------------------------------------------------------------------------------------

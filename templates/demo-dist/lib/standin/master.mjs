@@ -15,9 +15,11 @@ import {
   exitCleanlyOnSignals,
   htmlPage,
   listen,
+  listenAlsoOnLocalhost,
   localJournalFolder,
   loopbackAddress,
   masterRpcPort,
+  rpcBindAddresses,
   sleep,
   testKnobs,
 } from './common.mjs';
@@ -68,7 +70,7 @@ export async function runMaster(conf, env = process.env) {
   let nextWorkerId = 1;
   const workerView = (w) => ({ ...w, lastContactSec: Math.round((Date.now() - w.lastHeartbeatMs) / 1000) });
 
-  const rpc = createJsonServer({
+  const rpcRoutes = {
     'GET /': () => [200, { standIn: true, service: 'AlluxioMaster rpc', version: VERSION }],
     'POST /register': (body) => {
       if (typeof body.hostname !== 'string' || !Number.isInteger(body.rpcPort)) {
@@ -96,7 +98,8 @@ export async function runMaster(conf, env = process.env) {
       worker.lastHeartbeatMs = Date.now();
       return [200, { ok: true }];
     },
-  });
+  };
+  const rpc = createJsonServer(rpcRoutes);
 
   const info = () => ({
     standIn: true,
@@ -124,8 +127,11 @@ export async function runMaster(conf, env = process.env) {
   });
 
   try {
-    await listen(rpc, address, rpcPort, 'master rpc');
+    const bind = await rpcBindAddresses(conf, 'alluxio.master.bind.host', address);
+    log.info(`Master rpc binds ${bind.address}${bind.alsoLocalhost ? ' and 127.0.0.1' : ''} (${bind.source})`);
+    await listen(rpc, bind.address, rpcPort, 'master rpc');
     listening.push(rpc);
+    await listenAlsoOnLocalhost(bind, () => createJsonServer(rpcRoutes), rpcPort, 'master rpc', log, listening);
     await listen(web, address, webPort, 'master web');
     listening.push(web);
   } catch (error) {

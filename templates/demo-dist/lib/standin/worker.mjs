@@ -13,9 +13,11 @@ import {
   exitCleanlyOnSignals,
   htmlPage,
   listen,
+  listenAlsoOnLocalhost,
   loopbackAddress,
   majorVersion,
   masterRpcPort,
+  rpcBindAddresses,
   sleep,
   testKnobs,
   workerRpcPort,
@@ -88,7 +90,8 @@ export async function runWorker(conf, env = process.env) {
     master: `${master.host}:${masterPort}`,
     workerId: state.workerId,
   });
-  const rpc = createJsonServer({ 'GET /': () => [200, { standIn: true, service: 'AlluxioWorker rpc', version: VERSION }] });
+  const rpcRoutes = { 'GET /': () => [200, { standIn: true, service: 'AlluxioWorker rpc', version: VERSION }] };
+  const rpc = createJsonServer(rpcRoutes);
   const data = createJsonServer({ 'GET /': () => [200, { standIn: true, service: 'AlluxioWorker data', version: VERSION }] });
   const web = createJsonServer({
     'GET /': () => [
@@ -104,8 +107,11 @@ export async function runWorker(conf, env = process.env) {
     'GET /api/v1/worker/info': () => [200, infoBody()],
   });
   try {
-    await listen(rpc, address, rpcPort, 'worker rpc');
+    const bind = await rpcBindAddresses(conf, 'alluxio.worker.bind.host', address);
+    log.info(`Worker rpc binds ${bind.address}${bind.alsoLocalhost ? ' and 127.0.0.1' : ''} (${bind.source})`);
+    await listen(rpc, bind.address, rpcPort, 'worker rpc');
     listening.push(rpc);
+    await listenAlsoOnLocalhost(bind, () => createJsonServer(rpcRoutes), rpcPort, 'worker rpc', log, listening);
     if (dataPort !== null) {
       await listen(data, address, dataPort, 'worker data');
       listening.push(data);

@@ -13,6 +13,7 @@ import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalAgent } from '../../../../src/emulator/agent/local-agent.js';
 import type { HealthCheck } from '../../../../src/mesos/protocol/types.js';
+import { tcpProbeCommand } from '../../../../src/framework/scheduler/health-check.js';
 import { FakeMaster, commandTask, waitFor } from './fake-master.js';
 
 const HOST = '127.0.0.4';
@@ -130,18 +131,38 @@ describe('health checks', () => {
     ...check,
   });
 
-  it('a TCP check turns healthy once the task listens on the agent address', async () => {
+  const listener = (port: number, host: string): string =>
+    `exec ${JSON.stringify(process.execPath)} -e ${JSON.stringify(`require('net').createServer().listen(${port}, '${host}')`)}`;
+
+  it('a TCP check connects to 127.0.0.1, as Mesos does: healthy when the task listens there', async () => {
     const port = await freePort();
-    const server = `require('net').createServer().listen(${port}, '${HOST}')`;
-    await launch('tcp-ok', `exec ${JSON.stringify(process.execPath)} -e ${JSON.stringify(server)}`, {
-      health_check: quick({ type: 'TCP', tcp: { port } }),
-    });
+    await launch('tcp-ok', listener(port, '127.0.0.1'), { health_check: quick({ type: 'TCP', tcp: { port } }) });
     const healthy = await master.waitForUpdate('tcp-ok', 'TASK_RUNNING', 10_000, (s) => s.healthy === true);
     expect(healthy.reason).toBe('REASON_TASK_HEALTH_CHECK_STATUS_UPDATED');
     // Failures during the grace period (node still starting) were not reported.
     expect(master.statusesOf('tcp-ok').some((s) => s.healthy === false)).toBe(false);
     await master.kill('tcp-ok', 500);
     await master.waitForUpdate('tcp-ok', 'TASK_KILLED');
+  });
+
+  it("a TCP check never reaches a task that listens on the agent's address only (real Mesos does not either)", async () => {
+    const port = await freePort();
+    await launch('tcp-agent-only', listener(port, HOST), {
+      health_check: quick({ type: 'TCP', tcp: { port }, grace_period_seconds: 0, consecutive_failures: 2 }),
+    });
+    const unhealthy = await master.waitForUpdate('tcp-agent-only', 'TASK_RUNNING', 5_000, (s) => s.healthy === false);
+    expect(unhealthy.reason).toBe('REASON_TASK_HEALTH_CHECK_STATUS_UPDATED');
+    await master.waitForUpdate('tcp-agent-only', 'TASK_KILLED');
+  });
+
+  it("the product's COMMAND probe reaches a task that listens on the agent's address", async () => {
+    const port = await freePort();
+    await launch('probe-ok', listener(port, HOST), {
+      health_check: quick({ type: 'COMMAND', command: tcpProbeCommand(HOST, port) }),
+    });
+    await master.waitForUpdate('probe-ok', 'TASK_RUNNING', 10_000, (s) => s.healthy === true);
+    await master.kill('probe-ok', 500);
+    await master.waitForUpdate('probe-ok', 'TASK_KILLED');
   });
 
   it('a failing check reports unhealthy and kills the task after consecutive_failures', async () => {
@@ -157,7 +178,7 @@ describe('health checks', () => {
 
   it('HTTP and COMMAND checks pass on 2xx and exit status 0', async () => {
     const http: Server = createServer((_req, res) => res.end('ok'));
-    await new Promise<void>((resolve) => http.listen(0, HOST, resolve));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     try {
       const port = (http.address() as AddressInfo).port;
       await launch('http-ok', 'sleep 30', { health_check: quick({ type: 'HTTP', http: { port, path: '/health' } }) });

@@ -27,12 +27,20 @@ describe('master placement', () => {
     expect(reportsOf(actions)).toContainEqual(expect.objectContaining({ type: 'decline-reason', code: 'waiting-for-master' }));
   });
 
-  it('launches with the TCP health check on the rpc port and the command for the offer host', () => {
+  it("uses Mesos' own TCP check when Alluxio listens on every interface", () => {
+    const config = makeConfig();
+    const h = new Harness({ ...config, master: { ...config.master, bindHost: '0.0.0.0' } });
+    h.step(subscribedEvent());
+    const accept = callsOf(h.step(offersEvent(offer('a1')))).find((c) => c.type === 'ACCEPT');
+    expect(accept?.accept?.operations?.[0]?.launch?.task_infos[0]?.health_check).toMatchObject({ type: 'TCP', tcp: { port: 19998 } });
+  });
+
+  it('launches with a health check probing the rpc port on the offer host, and the command for that host', () => {
     const h = new Harness();
     h.step(subscribedEvent());
     const accept = callsOf(h.step(offersEvent(offer('a1')))).find((c) => c.type === 'ACCEPT');
     const task = accept?.accept?.operations?.[0]?.launch?.task_infos[0];
-    expect(task?.health_check).toMatchObject({ type: 'TCP', tcp: { port: 19998 } });
+    expect(task?.health_check).toMatchObject({ type: 'COMMAND', command: { value: expect.stringMatching(/ a1\.example 19998$/) } });
     expect(task?.command?.value).toBe('start-master --master a1.example');
     expect(task?.labels?.labels).toContainEqual({ key: 'alluxio-mesos.alias', value: 'master-1' });
     expect(task?.resources.find((r) => r.name === 'ports')?.ranges?.range).toEqual([
