@@ -17,7 +17,7 @@ export default defineConfig({
         // Integration tests start real processes (ZooKeeper, the CLI, local clusters whose agents bind
         // 127.0.0.2... and Alluxio's fixed ports): one file at a time, so two files never contend for
         // the same loopback ports.
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], fileParallelism: false },
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/scenarios/**/*.test.ts'], fileParallelism: false },
       },
     ],
   },

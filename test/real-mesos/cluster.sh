@@ -8,11 +8,12 @@
 #   cluster.sh BUILD WORKDIR N [zk|standalone]
 #
 # BUILD is a Mesos build directory holding bin/mesos-master.sh and bin/mesos-agent.sh.
-# AGENT_RESOURCES sets every agent's --resources (default: Mesos' own, plus Alluxio's ports).
+# AGENT_RESOURCES sets every agent's --resources (default: the embedded cluster's, Alluxio's ports
+# included, so that both lanes place the same tasks).
 # Afterwards WORKDIR holds *.pid files and start-master.sh (to restart the master).
 set -euo pipefail
 BUILD=${1:?build dir}; W=${2:?work dir}; N=${3:-3}; MODE=${4:-zk}
-RESOURCES=${AGENT_RESOURCES:-ports:[19998-19999,29998-30000,31000-32000]}
+RESOURCES=${AGENT_RESOURCES:-cpus:4;mem:8192;disk:16384;ports:[19998-19999,29998-30000,31000-32000]}
 mkdir -p "$W"; W=$(cd "$W" && pwd)
 mountpoint -q /sys/fs/cgroup/unified 2>/dev/null && umount /sys/fs/cgroup/unified || true
 
