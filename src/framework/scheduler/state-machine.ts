@@ -14,7 +14,8 @@ import type { Call, CommandInfo, Event, Offer, OfferID, TaskState, TaskStatus } 
 import { exponentialDelay } from './backoff.js';
 import type { SchedulerConfig } from './config.js';
 import { isGone, type Ledger, type LedgerFailure, type LedgerTask, type SlotRole } from '../../state/ledger.js';
-import { matchOffer, type DeclineCode, type DeclineReason } from './offer-matching.js';
+import type { DeclineCode } from './offer-matching.js';
+import { placeOffers, wantedSlots, type PlacementView } from './placement.js';
 import { buildTaskInfo } from './task-info.js';
 import { alluxioHealthCheck } from './health-check.js';
 import { taskIdFor } from '../../state/task-names.js';
@@ -417,7 +418,7 @@ function checkStuck(state: SchedulerState, task: LedgerTask, now: number, out: O
 }
 
 // ---------------------------------------------------------------------------------------------
-// Placement
+// Master readiness, and applying placement (decided in placement.ts)
 // ---------------------------------------------------------------------------------------------
 
 function isReadyMaster(state: SchedulerState, task: LedgerTask): boolean {
@@ -445,109 +446,34 @@ function updateMasterReadiness(state: SchedulerState, out: Output): void {
   }
   out.report({ type: 'master-ready', alias: ready.alias, hostname: ready.hostname, webuiUrl: url });
   // Offers declined while waiting carry filters; clear them so workers start now, not in minutes.
-  if (wantedSlots(state, 'worker', Number.POSITIVE_INFINITY).wanted > 0) {
+  if (wantedSlots(placementView(state), 'worker', Number.POSITIVE_INFINITY).wanted > 0) {
     out.call(calls.revive([state.config.role]));
     state.suppressed = false;
     state.allPlacedReported = false;
   }
 }
 
-interface Wanted {
-  /** Dead aliases whose backoff is over, in ledger order. */
-  readonly relaunch: LedgerTask[];
-  /** New aliases that may still be created. */
-  readonly fresh: number;
-  readonly wanted: number;
-  /** Some alias waits for its backoff to end. */
-  readonly backingOff: boolean;
+/** What placement reads of the state (the ledger's tasks under their own name). */
+function placementView(state: SchedulerState): PlacementView {
+  return { config: state.config, tasks: state.ledger.tasks, workerSearchOpen: state.workerSearchOpen };
 }
 
-function wantedSlots(state: SchedulerState, role: SlotRole, now: number): Wanted {
-  const relaunch: LedgerTask[] = [];
-  let slots = 0;
-  let backingOff = false;
-  for (const task of state.ledger.tasks) {
-    if (task.role !== role) continue;
-    slots += 1;
-    if (!isGone(task.state) || task.crashLooped || task.relaunchAt === undefined) continue;
-    if (task.relaunchAt <= now) relaunch.push(task);
-    else backingOff = true;
-  }
-  const limit = role === 'master' ? state.config.master.count : state.config.worker.max;
-  let fresh: number;
-  if (limit !== undefined) fresh = Math.max(0, limit - slots);
-  else fresh = state.workerSearchOpen ? Number.POSITIVE_INFINITY : 0;
-  return { relaunch, fresh, wanted: relaunch.length + fresh, backingOff };
-}
-
+/** Applies placement's decisions in offer order: launches first as calls, then the two declines. */
 function onOffers(state: SchedulerState, offers: readonly Offer[], now: number, out: Output): void {
   const { config } = state;
-  const masters = wantedSlots(state, 'master', now);
-  const workers = wantedSlots(state, 'worker', now);
-  let mastersLeft = masters.wanted;
-  let masterRelaunch = 0;
-  let workersLeft = workers.wanted;
-  let workerRelaunch = 0;
   const masterReady = state.masterReadyAlias === undefined ? undefined : state.ledger.tasks.find((t) => t.alias === state.masterReadyAlias);
-
-  const masterHosts = new Set<string>();
-  const workerAgents = new Set<string>();
-  for (const task of state.ledger.tasks) {
-    if (isGone(task.state)) continue;
-    if (task.role === 'master') masterHosts.add(task.hostname);
-    else workerAgents.add(task.agentId);
-  }
+  const { decisions, workerSearchExhausted } = placeOffers(offers, placementView(state), masterReady?.hostname, now);
 
   const declineLong: OfferID[] = [];
   const declineShort: OfferID[] = [];
-  let placedWorkers = 0;
-  for (const offer of offers) {
-    let reason: DeclineReason | undefined;
-    if (mastersLeft > 0) {
-      reason = masterMisfit(state, offer, masterHosts);
-      if (reason === undefined) {
-        const match = matchOffer(offer, config.role, config.master, 'master');
-        if (match.fit) {
-          const slot = masters.relaunch[masterRelaunch];
-          if (slot !== undefined) masterRelaunch += 1;
-          place(state, 'master', slot, offer, match.resources, offer.hostname, now, out);
-          masterHosts.add(offer.hostname);
-          mastersLeft -= 1;
-          continue;
-        }
-        reason = match.reason;
-      }
+  for (const decision of decisions) {
+    if (decision.kind === 'launch') {
+      place(state, decision.role, decision.slot, decision.offer, decision.resources, decision.masterHostname, now, out);
+      continue;
     }
-    if (workersLeft > 0 && masterReady !== undefined) {
-      if (workerAgents.has(offer.agent_id.value)) {
-        reason ??= { code: 'host-has-worker', text: `${offer.hostname} already runs an Alluxio worker (one per agent)` };
-      } else {
-        const match = matchOffer(offer, config.role, config.worker, 'worker');
-        if (match.fit) {
-          const slot = workers.relaunch[workerRelaunch];
-          if (slot !== undefined) workerRelaunch += 1;
-          place(state, 'worker', slot, offer, match.resources, masterReady.hostname, now, out);
-          workerAgents.add(offer.agent_id.value);
-          workersLeft -= 1;
-          placedWorkers += 1;
-          continue;
-        }
-        reason ??= match.reason;
-      }
-    }
-    let transient = false;
-    if (reason === undefined) {
-      if (workersLeft > 0 && masterReady === undefined) {
-        reason = { code: 'waiting-for-master', text: 'workers start once the Alluxio master is running and healthy' };
-        transient = true;
-      } else if (masters.backingOff || workers.backingOff) {
-        reason = { code: 'relaunch-backoff', text: 'a task waits for its relaunch backoff' };
-        transient = true;
-      } else {
-        reason = { code: 'nothing-needed', text: 'every task is placed' };
-      }
-    }
-    (transient ? declineShort : declineLong).push(offer.id);
+    const { reason } = decision;
+    (decision.transient ? declineShort : declineLong).push(decision.offerId);
+    // Each reason once until something changes (a launch or a new subscription clears the set).
     if (reason.code !== 'nothing-needed' && !state.reportedReasons.has(reason.code)) {
       state.reportedReasons.add(reason.code);
       out.report({ type: 'decline-reason', code: reason.code, text: reason.text });
@@ -556,20 +482,7 @@ function onOffers(state: SchedulerState, offers: readonly Offer[], now: number, 
   if (declineLong.length > 0) out.call(calls.decline(declineLong, config.timing.declineRefuseSeconds));
   if (declineShort.length > 0) out.call(calls.decline(declineShort, config.timing.waitRefuseSeconds));
   // Every agent with room was offered and none took a worker: stop asking until the next revive.
-  if (config.worker.max === undefined && masterReady !== undefined && placedWorkers === 0 && workers.relaunch.length === 0) {
-    state.workerSearchOpen = false;
-  }
-}
-
-function masterMisfit(state: SchedulerState, offer: Offer, masterHosts: Set<string>): DeclineReason | undefined {
-  const pinned = state.config.master.pinnedHost;
-  if (pinned !== undefined && offer.hostname.toLowerCase() !== pinned.toLowerCase()) {
-    return { code: 'not-pinned-host', text: `the Alluxio master is pinned to ${pinned}; ${offer.hostname} is not it` };
-  }
-  if (masterHosts.has(offer.hostname)) {
-    return { code: 'host-has-master', text: `${offer.hostname} already runs an Alluxio master (masters go on distinct agents)` };
-  }
-  return undefined;
+  if (workerSearchExhausted) state.workerSearchOpen = false;
 }
 
 function commandFor(state: SchedulerState, role: SlotRole, masterHostname: string): CommandInfo {
@@ -665,8 +578,8 @@ function place(
 
 /** SUPPRESS when no offer could be used now; REVIVE as soon as one could (relaunch due, new agents). */
 function syncOfferInterest(state: SchedulerState, now: number, out: Output): void {
-  const masters = wantedSlots(state, 'master', now);
-  const workers = wantedSlots(state, 'worker', now);
+  const masters = wantedSlots(placementView(state), 'master', now);
+  const workers = wantedSlots(placementView(state), 'worker', now);
   const workersUsable = state.masterReadyAlias !== undefined && workers.wanted > 0;
   const wantOffers = masters.wanted > 0 || workersUsable;
   const role = state.config.role;

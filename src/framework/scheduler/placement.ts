@@ -1,0 +1,169 @@
+/**
+ * Where the Alluxio tasks go, as a pure function: a batch of offers and the scheduler's view of its
+ * slots in, one decision per offer out (launch a master, launch a worker, or decline with a reason).
+ * It mutates nothing; the reducer in `state-machine.ts` applies the decisions to the ledger, builds
+ * the calls and reports. Whether one offer's resources fit one task is `offer-matching.ts`.
+ *
+ * The rules: masters first, on distinct hosts (and on the pinned host, if any); workers only once a
+ * master is running and healthy, at most one per agent; an offer nobody can use now is declined long,
+ * one that may be useful soon (master coming up, relaunch backoff) is declined briefly.
+ */
+import type { Offer, OfferID, Resource } from '../../mesos/protocol/types.js';
+import { isGone, type LedgerTask, type SlotRole } from '../../state/ledger.js';
+import type { SchedulerConfig } from './config.js';
+import { matchOffer, type DeclineReason } from './offer-matching.js';
+
+/** What placement reads of the scheduler's state. */
+export interface PlacementView {
+  readonly config: SchedulerConfig;
+  /** The ledger's tasks, one per alias (live and dead). */
+  readonly tasks: readonly LedgerTask[];
+  /** Without a worker maximum: whether offers may still reveal agents without a worker. */
+  readonly workerSearchOpen: boolean;
+}
+
+export interface Wanted {
+  /** Dead aliases whose backoff is over, in ledger order. */
+  readonly relaunch: LedgerTask[];
+  /** New aliases that may still be created. */
+  readonly fresh: number;
+  readonly wanted: number;
+  /** Some alias waits for its backoff to end. */
+  readonly backingOff: boolean;
+}
+
+/** How many tasks of `role` could be launched at `now`: relaunches that are due, plus new aliases. */
+export function wantedSlots(view: PlacementView, role: SlotRole, now: number): Wanted {
+  const relaunch: LedgerTask[] = [];
+  let slots = 0;
+  let backingOff = false;
+  for (const task of view.tasks) {
+    if (task.role !== role) continue;
+    slots += 1;
+    if (!isGone(task.state) || task.crashLooped || task.relaunchAt === undefined) continue;
+    if (task.relaunchAt <= now) relaunch.push(task);
+    else backingOff = true;
+  }
+  const limit = role === 'master' ? view.config.master.count : view.config.worker.max;
+  let fresh: number;
+  if (limit !== undefined) fresh = Math.max(0, limit - slots);
+  else fresh = view.workerSearchOpen ? Number.POSITIVE_INFINITY : 0;
+  return { relaunch, fresh, wanted: relaunch.length + fresh, backingOff };
+}
+
+export type OfferDecision =
+  | {
+      readonly kind: 'launch';
+      readonly offer: Offer;
+      readonly role: SlotRole;
+      /** The dead alias relaunched by this launch; undefined for a new alias. */
+      readonly slot: LedgerTask | undefined;
+      /** The offer's resources the task takes (from `matchOffer`). */
+      readonly resources: Resource[];
+      /** The Alluxio master the task's command points at (the master's own host for a master). */
+      readonly masterHostname: string;
+    }
+  | {
+      readonly kind: 'decline';
+      readonly offerId: OfferID;
+      readonly reason: DeclineReason;
+      /** Useful again soon (a master coming up, a backoff ending): decline with the short filter. */
+      readonly transient: boolean;
+    };
+
+export interface PlacementResult {
+  /** One decision per offer, in offer order. */
+  readonly decisions: OfferDecision[];
+  /**
+   * Without a worker maximum: every agent with room was offered and none took a worker, so the
+   * search for more agents may stop until the next periodic revive.
+   */
+  readonly workerSearchExhausted: boolean;
+}
+
+/**
+ * Decides every offer of one OFFERS event. `readyMaster` is the hostname of the running, healthy
+ * Alluxio master workers join, undefined while there is none.
+ */
+export function placeOffers(offers: readonly Offer[], view: PlacementView, readyMaster: string | undefined, now: number): PlacementResult {
+  const { config } = view;
+  const masters = wantedSlots(view, 'master', now);
+  const workers = wantedSlots(view, 'worker', now);
+  let mastersLeft = masters.wanted;
+  let masterRelaunch = 0;
+  let workersLeft = workers.wanted;
+  let workerRelaunch = 0;
+
+  const masterHosts = new Set<string>();
+  const workerAgents = new Set<string>();
+  for (const task of view.tasks) {
+    if (isGone(task.state)) continue;
+    if (task.role === 'master') masterHosts.add(task.hostname);
+    else workerAgents.add(task.agentId);
+  }
+
+  const decisions: OfferDecision[] = [];
+  let placedWorkers = 0;
+  for (const offer of offers) {
+    let reason: DeclineReason | undefined;
+    if (mastersLeft > 0) {
+      reason = masterMisfit(config, offer, masterHosts);
+      if (reason === undefined) {
+        const match = matchOffer(offer, config.role, config.master, 'master');
+        if (match.fit) {
+          const slot = masters.relaunch[masterRelaunch];
+          if (slot !== undefined) masterRelaunch += 1;
+          decisions.push({ kind: 'launch', offer, role: 'master', slot, resources: match.resources, masterHostname: offer.hostname });
+          masterHosts.add(offer.hostname);
+          mastersLeft -= 1;
+          continue;
+        }
+        reason = match.reason;
+      }
+    }
+    if (workersLeft > 0 && readyMaster !== undefined) {
+      if (workerAgents.has(offer.agent_id.value)) {
+        reason ??= { code: 'host-has-worker', text: `${offer.hostname} already runs an Alluxio worker (one per agent)` };
+      } else {
+        const match = matchOffer(offer, config.role, config.worker, 'worker');
+        if (match.fit) {
+          const slot = workers.relaunch[workerRelaunch];
+          if (slot !== undefined) workerRelaunch += 1;
+          decisions.push({ kind: 'launch', offer, role: 'worker', slot, resources: match.resources, masterHostname: readyMaster });
+          workerAgents.add(offer.agent_id.value);
+          workersLeft -= 1;
+          placedWorkers += 1;
+          continue;
+        }
+        reason ??= match.reason;
+      }
+    }
+    let transient = false;
+    if (reason === undefined) {
+      if (workersLeft > 0 && readyMaster === undefined) {
+        reason = { code: 'waiting-for-master', text: 'workers start once the Alluxio master is running and healthy' };
+        transient = true;
+      } else if (masters.backingOff || workers.backingOff) {
+        reason = { code: 'relaunch-backoff', text: 'a task waits for its relaunch backoff' };
+        transient = true;
+      } else {
+        reason = { code: 'nothing-needed', text: 'every task is placed' };
+      }
+    }
+    decisions.push({ kind: 'decline', offerId: offer.id, reason, transient });
+  }
+  const workerSearchExhausted =
+    config.worker.max === undefined && readyMaster !== undefined && placedWorkers === 0 && workers.relaunch.length === 0;
+  return { decisions, workerSearchExhausted };
+}
+
+function masterMisfit(config: SchedulerConfig, offer: Offer, masterHosts: ReadonlySet<string>): DeclineReason | undefined {
+  const pinned = config.master.pinnedHost;
+  if (pinned !== undefined && offer.hostname.toLowerCase() !== pinned.toLowerCase()) {
+    return { code: 'not-pinned-host', text: `the Alluxio master is pinned to ${pinned}; ${offer.hostname} is not it` };
+  }
+  if (masterHosts.has(offer.hostname)) {
+    return { code: 'host-has-master', text: `${offer.hostname} already runs an Alluxio master (masters go on distinct agents)` };
+  }
+  return undefined;
+}
