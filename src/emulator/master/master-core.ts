@@ -1,13 +1,16 @@
 /**
  * The master's state machine, ported call by call from Mesos 1.12 `src/master/master.cpp`:
  * framework subscription, failover and removal; offers and ACCEPT/DECLINE; task state and status
- * update forwarding; reconciliation; agent (re-)registration and removal. No HTTP here: schedulers
- * are `SchedulerConnection`s, agents are reached through an `AgentGateway`, time is a `Clock`.
+ * update forwarding. Agent (re-)registration and removal live in `agent-lifecycle.ts`, the answers
+ * to RECONCILE in `reconciliation.ts`; this class owns the shared records and keeps their public
+ * entry points. No HTTP here: schedulers are `SchedulerConnection`s, agents are reached through an
+ * `AgentGateway`, time is a `Clock`.
  */
 import type { Call, FrameworkInfo, MasterInfo, Offer, OfferOperation, TaskInfo, TaskStatus } from '../../mesos/protocol/types.js';
 import type { RegisterAgentRequest, RegisterAgentResponse, StatusUpdateRequest } from '../internal-protocol.js';
 import type { AgentGateway } from './agent-gateway.js';
-import { Allocator, type Allocation } from './allocator.js';
+import { AgentLifecycle } from './agent-lifecycle.js';
+import { Allocator } from './allocator.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import {
@@ -22,9 +25,10 @@ import {
   type TaskRecord,
 } from './model.js';
 import { validateOffers, validateTask } from './offer-validation.js';
+import { reconcileAnswers, type ReconcileRequest } from './reconciliation.js';
 import type { Registry, RegistryAgent } from './registry.js';
 import { Resources } from './resources.js';
-import { applyStatus, executorIdOf, masterStatus, newTaskRecord, reconciledState } from './tasks.js';
+import { applyStatus, executorIdOf, masterStatus, newTaskRecord } from './tasks.js';
 
 export interface MasterCoreOptions {
   readonly clock: Clock;
@@ -46,32 +50,51 @@ type Accept = NonNullable<Call['accept']>;
 type Decline = NonNullable<Call['decline']>;
 type Kill = NonNullable<Call['kill']>;
 type Acknowledge = NonNullable<Call['acknowledge']>;
-type Reconcile = NonNullable<Call['reconcile']>;
-
-const AGENT_VERSION = '1.12.0';
 
 export class MasterCore {
   readonly frameworks = new Map<string, FrameworkRecord>();
   /** Removed frameworks, oldest first (bounded like `--max_completed_frameworks`). */
   readonly completedFrameworks = new Map<string, FrameworkRecord>();
   readonly agents = new Map<string, AgentRecord>();
-  /** Agents from the registry that have not re-registered since this master started. */
-  readonly recoveredAgents = new Map<string, RegistryAgent>();
-  /** Agent id -> time (ms) it was marked unreachable. */
-  readonly unreachableAgents: Map<string, number>;
   readonly offers = new Map<string, OfferRecord>();
   readonly allocator: Allocator;
   readonly startTime: number;
+  private readonly agentLifecycle: AgentLifecycle;
   private allocationTimer: TimerHandle | undefined;
-  private reregisterTimer: TimerHandle | undefined;
   private allocationQueued = false;
   private stopped = false;
 
   constructor(private readonly o: MasterCoreOptions) {
     this.allocator = new Allocator({ allocationIntervalMs: o.allocationIntervalMs });
     this.startTime = o.clock.now();
-    for (const agent of o.registry.admitted()) this.recoveredAgents.set(agent.id, agent);
-    this.unreachableAgents = o.registry.unreachableAgents();
+    this.agentLifecycle = new AgentLifecycle({
+      clock: o.clock,
+      ids: o.ids,
+      gateway: o.gateway,
+      registry: o.registry,
+      allocator: this.allocator,
+      agents: this.agents,
+      frameworks: this.frameworks,
+      completedFrameworks: this.completedFrameworks,
+      agentReregisterTimeoutMs: o.agentReregisterTimeoutMs,
+      log: (message) => this.log(message),
+      updateTask: (task, status) => this.updateTask(task, status),
+      removeTask: (task, unreachable) => this.removeTask(task, unreachable),
+      forward: (fw, status) => this.forward(fw, status),
+      rescindOffer: (offerId) => this.rescindOffer(offerId),
+      recoverFramework: (info) => this.recoverFramework(info),
+      requestAllocation: () => this.requestAllocation(),
+    });
+  }
+
+  /** Agents from the registry that have not re-registered since this master started. */
+  get recoveredAgents(): ReadonlyMap<string, RegistryAgent> {
+    return this.agentLifecycle.recoveredAgents;
+  }
+
+  /** Agent id -> time (ms) it was marked unreachable. */
+  get unreachableAgents(): ReadonlyMap<string, number> {
+    return this.agentLifecycle.unreachableAgents;
   }
 
   get masterId(): string {
@@ -80,16 +103,14 @@ export class MasterCore {
 
   start(): void {
     this.allocationTimer = this.o.clock.setInterval(() => this.allocate(), this.o.allocationIntervalMs);
-    if (this.recoveredAgents.size > 0) {
-      this.reregisterTimer = this.o.clock.setTimeout(() => this.recoveredAgentsTimeout(), this.o.agentReregisterTimeoutMs);
-    }
+    this.agentLifecycle.start();
   }
 
   /** Stops timers and drops every scheduler connection (the process "dies"). */
   stop(): void {
     this.stopped = true;
     this.allocationTimer?.cancel();
-    this.reregisterTimer?.cancel();
+    this.agentLifecycle.stop();
     for (const fw of this.frameworks.values()) {
       fw.failoverTimer?.cancel();
       fw.failoverTimer = undefined;
@@ -459,158 +480,16 @@ export class MasterCore {
     this.o.gateway.acknowledge(agent.endpoint, { framework_id: { value: fw.id }, task_id: ack.task_id, uuid: ack.uuid });
   }
 
-  reconcile(fw: FrameworkRecord, reconcile: Reconcile): void {
-    const list = reconcile.tasks ?? [];
-    const partitionAware = hasCapability(fw.info, 'PARTITION_AWARE');
-    const latest = (task: TaskRecord): TaskStatus =>
-      masterStatus({
-        taskId: task.taskId,
-        state: reconciledState(task),
-        message: 'Reconciliation: Latest task state',
-        reason: 'REASON_RECONCILIATION',
-        agentId: task.agentId,
-        executorId: executorIdOf(task),
-        timestampSeconds: this.nowSeconds(),
-        containerStatus: task.latestStatus?.container_status,
-      });
-    if (list.length === 0) {
-      for (const task of fw.tasks.values()) this.sendUpdate(fw, latest(task));
-      return;
-    }
-    for (const t of list) {
-      const agentId = t.agent_id?.value;
-      const task = fw.tasks.get(t.task_id.value);
-      const unknown = (state: TaskStatus['state'], message: string, withAgent: boolean, unreachableAt?: number): TaskStatus =>
-        masterStatus({
-          taskId: t.task_id.value,
-          state: partitionAware ? state : 'TASK_LOST',
-          message,
-          reason: 'REASON_RECONCILIATION',
-          agentId: withAgent ? agentId : undefined,
-          timestampSeconds: this.nowSeconds(),
-          unreachableTimeNanos: unreachableAt === undefined ? undefined : unreachableAt * 1e6,
-        });
-      if (task !== undefined) {
-        this.sendUpdate(fw, latest(task));
-      } else if ((agentId !== undefined && this.recoveredAgents.has(agentId)) || (agentId === undefined && this.recoveredAgents.size > 0)) {
-        // The agent may still re-register with it: no answer yet, the scheduler retries.
-      } else if (agentId !== undefined && this.agents.has(agentId)) {
-        this.sendUpdate(fw, unknown('TASK_GONE', 'Reconciliation: Task is unknown to the agent', true));
-      } else if (agentId !== undefined && this.unreachableAgents.has(agentId)) {
-        const at = this.unreachableAgents.get(agentId);
-        this.sendUpdate(fw, unknown('TASK_UNREACHABLE', 'Reconciliation: Task is unreachable', true, at));
-      } else {
-        this.sendUpdate(fw, unknown('TASK_UNKNOWN', 'Reconciliation: Task is unknown', agentId !== undefined));
-      }
-    }
+  /** RECONCILE: the answers are decided in `reconciliation.ts`. */
+  reconcile(fw: FrameworkRecord, reconcile: ReconcileRequest): void {
+    for (const status of reconcileAnswers(fw, reconcile, this, this.nowSeconds())) this.sendUpdate(fw, status);
   }
 
   // ==== agents =================================================================================
 
+  /** An agent (re-)registers; see `agent-lifecycle.ts`. */
   registerAgent(req: RegisterAgentRequest): RegisterAgentResponse {
-    const now = this.o.clock.now();
-    const requested = req.agent_id?.value;
-    const url = new URL(req.endpoint);
-    const total = Resources.fromProto(req.resources);
-    const known = requested === undefined ? undefined : this.agents.get(requested);
-
-    if (known !== undefined) {
-      // A registered agent coming back (it restarted, or lost us for a while).
-      known.hostname = req.hostname;
-      known.endpoint = req.endpoint;
-      known.ip = url.hostname;
-      known.port = req.port;
-      known.reregisteredTime = now;
-      known.lastContact = now;
-      this.reconcileKnownAgent(known, req);
-      return { agent_id: { value: known.id }, master_id: this.masterId };
-    }
-
-    const id = requested ?? this.o.ids.agentId();
-    const agent: AgentRecord = {
-      id,
-      hostname: req.hostname,
-      ip: url.hostname,
-      port: req.port,
-      endpoint: req.endpoint,
-      total,
-      declared: req.resources,
-      attributes: req.attributes ?? [],
-      version: req.version || AGENT_VERSION,
-      registeredTime: now,
-      reregisteredTime: requested === undefined ? undefined : now,
-      active: true,
-      tasks: new Map(),
-      offers: new Set(),
-      killedTasks: new Set(),
-      lastContact: now,
-    };
-    const wasUnreachable = this.unreachableAgents.has(id);
-    this.recoveredAgents.delete(id);
-    this.unreachableAgents.delete(id);
-    this.agents.set(id, agent);
-    this.o.registry.admit({ id, hostname: req.hostname, port: req.port, endpoint: req.endpoint, resources: req.resources });
-
-    const used: Allocation[] = [];
-    for (const report of req.tasks ?? []) {
-      const frameworkId = report.framework_id.value;
-      if (this.completedFrameworks.has(frameworkId)) {
-        this.o.gateway.shutdownFramework(agent.endpoint, { framework_id: report.framework_id });
-        continue;
-      }
-      let fw = this.frameworks.get(frameworkId);
-      if (wasUnreachable && fw !== undefined && !hasCapability(fw.info, 'PARTITION_AWARE') && !fw.tasks.has(report.task.task_id.value)) {
-        // Its tasks were already reported LOST to a non-partition-aware framework: they must go.
-        this.o.gateway.kill(agent.endpoint, { framework_id: report.framework_id, task_id: report.task.task_id });
-        continue;
-      }
-      const role = report.task.resources?.[0]?.allocation_info?.role ?? rolesOf(report.framework_info)[0] ?? '*';
-      const task = newTaskRecord(frameworkId, id, report.task, role);
-      task.state = report.status.state;
-      task.statuses.push(report.status);
-      task.latestStatus = report.status;
-      agent.tasks.set(taskKey(frameworkId, task.taskId), task);
-      if (fw === undefined) {
-        fw = this.recoverFramework({ ...report.framework_info, id: report.framework_id });
-      } else {
-        fw.unreachableTasks.delete(task.taskId);
-        fw.tasks.set(task.taskId, task);
-      }
-      if (!isTerminal(task.state)) used.push({ frameworkId, agentId: id, role, resources: task.resources });
-    }
-    this.allocator.addAgent(id, total, used);
-    this.log(`${requested === undefined ? 'Registered' : 'Re-registered'} agent ${id} at ${req.endpoint}`);
-    this.requestAllocation();
-    return { agent_id: { value: id }, master_id: this.masterId };
-  }
-
-  /** Mesos `reconcileKnownSlave`: tasks the agent no longer knows are lost; pending kills re-sent. */
-  private reconcileKnownAgent(agent: AgentRecord, req: RegisterAgentRequest): void {
-    const reported = new Set((req.tasks ?? []).map((t) => taskKey(t.framework_id.value, t.task.task_id.value)));
-    for (const [key, task] of [...agent.tasks]) {
-      if (reported.has(key) || isTerminal(task.state)) continue;
-      const fw = this.frameworks.get(task.frameworkId);
-      const status = masterStatus({
-        taskId: task.taskId,
-        state: fw !== undefined && hasCapability(fw.info, 'PARTITION_AWARE') ? 'TASK_GONE' : 'TASK_LOST',
-        message: 'Reconciliation: Task is unknown to the agent',
-        reason: 'REASON_RECONCILIATION',
-        agentId: agent.id,
-        timestampSeconds: this.nowSeconds(),
-      });
-      this.updateTask(task, status);
-      this.removeTask(task, false);
-      if (fw !== undefined) this.forward(fw, status);
-    }
-    for (const report of req.tasks ?? []) {
-      const key = taskKey(report.framework_id.value, report.task.task_id.value);
-      if (!isTerminal(report.status.state) && agent.killedTasks.has(key)) {
-        this.o.gateway.kill(agent.endpoint, { framework_id: report.framework_id, task_id: report.task.task_id });
-      }
-      if (this.completedFrameworks.has(report.framework_id.value)) {
-        this.o.gateway.shutdownFramework(agent.endpoint, { framework_id: report.framework_id });
-      }
-    }
+    return this.agentLifecycle.registerAgent(req);
   }
 
   /**
@@ -631,102 +510,21 @@ export class MasterCore {
 
   /** Mesos `markUnreachable` + `__removeSlave`: tasks LOST (or UNREACHABLE), offers rescinded. */
   markAgentUnreachable(agentId: string, message: string): void {
-    const agent = this.agents.get(agentId);
-    if (agent === undefined) return;
-    const now = this.o.clock.now();
-    this.log(`Marking agent ${agentId} (${agent.hostname}) unreachable: ${message}`);
-    this.o.registry.markUnreachable(agentId, now);
-    this.unreachableAgents.set(agentId, now);
-    this.allocator.removeAgent(agentId);
-    for (const task of [...agent.tasks.values()]) {
-      const fw = this.frameworks.get(task.frameworkId);
-      const partitionAware = fw !== undefined && hasCapability(fw.info, 'PARTITION_AWARE');
-      const status = masterStatus({
-        taskId: task.taskId,
-        state: partitionAware ? 'TASK_UNREACHABLE' : 'TASK_LOST',
-        message,
-        reason: 'REASON_AGENT_REMOVED',
-        agentId,
-        executorId: executorIdOf(task),
-        timestampSeconds: this.nowSeconds(),
-        unreachableTimeNanos: now * 1e6,
-      });
-      this.updateTask(task, status);
-      this.removeTask(task, true);
-      if (fw?.connection !== undefined) this.forward(fw, status);
-    }
-    for (const offerId of [...agent.offers]) this.rescindOffer(offerId);
-    this.agents.delete(agentId);
-    for (const fw of this.frameworks.values()) {
-      fw.connection?.send({ type: 'FAILURE', failure: { agent_id: { value: agentId } } });
-    }
+    this.agentLifecycle.markAgentUnreachable(agentId, message);
   }
 
-  /**
-   * The agent stopped answering at the connection level (Mesos: its socket broke). No more offers
-   * from it; tasks of frameworks that do not checkpoint are lost at once, the others wait for the
-   * agent to come back or to be marked unreachable.
-   */
+  /** The agent's connection broke: no more offers from it, tasks of non-checkpointing frameworks lost. */
   disconnectAgent(agentId: string): void {
-    const agent = this.agents.get(agentId);
-    if (agent === undefined || !agent.active) return;
-    this.log(`Agent ${agentId} (${agent.hostname}) disconnected`);
-    agent.active = false;
-    this.allocator.setAgentActive(agentId, false);
-    for (const offerId of [...agent.offers]) this.rescindOffer(offerId);
-    for (const task of [...agent.tasks.values()]) {
-      const fw = this.frameworks.get(task.frameworkId);
-      if (fw === undefined || fw.info.checkpoint === true || isTerminal(task.state)) continue;
-      const status = masterStatus({
-        taskId: task.taskId,
-        state: 'TASK_LOST',
-        message: `Agent ${agent.hostname} disconnected`,
-        reason: 'REASON_AGENT_DISCONNECTED',
-        agentId,
-        executorId: executorIdOf(task),
-        timestampSeconds: this.nowSeconds(),
-      });
-      this.updateTask(task, status);
-      this.removeTask(task, false);
-      // If the agent comes back, this task must not go on running there.
-      agent.killedTasks.add(taskKey(task.frameworkId, task.taskId));
-      if (fw.connection !== undefined) this.forward(fw, status);
-    }
+    this.agentLifecycle.disconnectAgent(agentId);
   }
 
   /** A disconnected agent answers again: it is offered again; tasks lost meanwhile are killed. */
   reconnectAgent(agentId: string): void {
-    const agent = this.agents.get(agentId);
-    if (agent === undefined || agent.active) return;
-    this.log(`Agent ${agentId} (${agent.hostname}) reconnected`);
-    agent.active = true;
-    agent.lastContact = this.o.clock.now();
-    this.allocator.setAgentActive(agentId, true);
-    for (const key of [...agent.killedTasks]) {
-      if (agent.tasks.has(key)) continue;
-      const [frameworkId = '', taskId = ''] = key.split('\u0000');
-      this.o.gateway.kill(agent.endpoint, { framework_id: { value: frameworkId }, task_id: { value: taskId } });
-      agent.killedTasks.delete(key);
-    }
-    this.requestAllocation();
-  }
-
-  /** Registry agents that never came back after a restart are marked unreachable. */
-  private recoveredAgentsTimeout(): void {
-    const now = this.o.clock.now();
-    for (const id of [...this.recoveredAgents.keys()]) {
-      this.recoveredAgents.delete(id);
-      this.unreachableAgents.set(id, now);
-      this.o.registry.markUnreachable(id, now);
-      for (const fw of this.frameworks.values()) {
-        fw.connection?.send({ type: 'FAILURE', failure: { agent_id: { value: id } } });
-      }
-    }
+    this.agentLifecycle.reconnectAgent(agentId);
   }
 
   noteAgentContact(agentId: string): void {
-    const agent = this.agents.get(agentId);
-    if (agent !== undefined) agent.lastContact = this.o.clock.now();
+    this.agentLifecycle.noteAgentContact(agentId);
   }
 
   // ==== tasks ==================================================================================
