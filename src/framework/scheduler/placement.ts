@@ -7,6 +7,11 @@
  * The rules: masters first, on distinct hosts (and on the pinned host, if any); workers only once a
  * master is running and healthy, at most one per agent; an offer nobody can use now is declined long,
  * one that may be useful soon (master coming up, relaunch backoff) is declined briefly.
+ *
+ * A dead worker waiting for its relaunch keeps its agent: that agent's offers wait for the backoff
+ * (declined briefly) and then relaunch the same alias there, where its cache and logs are. Without
+ * this, with one worker per agent and no maximum, real Mesos offers the freed agent at once and a
+ * new alias took it, leaving the dead one with nowhere to go (seen on Mesos 1.12).
  */
 import type { Offer, OfferID, Resource } from '../../mesos/protocol/types.js';
 import { isGone, type LedgerTask, type SlotRole } from '../../state/ledger.js';
@@ -91,16 +96,24 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, ready
   const workers = wantedSlots(view, 'worker', now);
   let mastersLeft = masters.wanted;
   let masterRelaunch = 0;
-  let workersLeft = workers.wanted;
-  let workerRelaunch = 0;
+  /** Due worker relaunches not placed yet, and new worker aliases that may still be created. */
+  const pendingWorkers = [...workers.relaunch];
+  let freshWorkers = workers.fresh;
+  const workersLeft = (): number => pendingWorkers.length + freshWorkers;
 
   const masterHosts = new Set<string>();
   const workerAgents = new Set<string>();
+  /** Agents of dead workers that will be relaunched, by agent id. */
+  const heldAgents = new Map<string, LedgerTask>();
   for (const task of view.tasks) {
-    if (isGone(task.state)) continue;
+    if (isGone(task.state)) {
+      if (task.role === 'worker' && !task.crashLooped && task.relaunchAt !== undefined) heldAgents.set(task.agentId, task);
+      continue;
+    }
     if (task.role === 'master') masterHosts.add(task.hostname);
     else workerAgents.add(task.agentId);
   }
+  const offeredAgents = new Set(offers.map((offer) => offer.agent_id.value));
 
   const decisions: OfferDecision[] = [];
   let placedWorkers = 0;
@@ -121,18 +134,33 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, ready
         reason = match.reason;
       }
     }
-    if (workersLeft > 0 && readyMaster !== undefined) {
+    const held = heldAgents.get(offer.agent_id.value);
+    const heldUntilBackoffEnds = held !== undefined && !pendingWorkers.includes(held) && !workerAgents.has(offer.agent_id.value);
+    if (heldUntilBackoffEnds && readyMaster !== undefined) {
+      reason ??= { code: 'relaunch-backoff', text: `${held.alias} waits for its relaunch backoff on ${offer.hostname}` };
+      decisions.push({ kind: 'decline', offerId: offer.id, reason, transient: true });
+      continue;
+    }
+    if (workersLeft() > 0 && readyMaster !== undefined) {
       if (workerAgents.has(offer.agent_id.value)) {
         reason ??= { code: 'host-has-worker', text: `${offer.hostname} already runs an Alluxio worker (one per agent)` };
       } else {
         const match = matchOffer(offer, config.role, config.worker, 'worker');
         if (match.fit) {
-          const slot = workers.relaunch[workerRelaunch];
-          if (slot !== undefined) workerRelaunch += 1;
-          decisions.push({ kind: 'launch', offer, role: 'worker', slot, resources: match.resources, masterHostname: readyMaster });
-          workerAgents.add(offer.agent_id.value);
-          workersLeft -= 1;
-          placedWorkers += 1;
+          // The alias that died on this agent; else a due relaunch whose own agent is not in this
+          // batch (it may be gone); else a new alias.
+          const slot =
+            held !== undefined && pendingWorkers.includes(held) ? held : pendingWorkers.find((task) => !offeredAgents.has(task.agentId));
+          if (slot !== undefined || freshWorkers > 0) {
+            if (slot !== undefined) pendingWorkers.splice(pendingWorkers.indexOf(slot), 1);
+            else freshWorkers -= 1;
+            decisions.push({ kind: 'launch', offer, role: 'worker', slot, resources: match.resources, masterHostname: readyMaster });
+            workerAgents.add(offer.agent_id.value);
+            placedWorkers += 1;
+            continue;
+          }
+          reason ??= { code: 'relaunch-backoff', text: 'a worker is about to be relaunched on its own agent' };
+          decisions.push({ kind: 'decline', offerId: offer.id, reason, transient: true });
           continue;
         }
         reason ??= match.reason;
@@ -140,7 +168,7 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, ready
     }
     let transient = false;
     if (reason === undefined) {
-      if (workersLeft > 0 && readyMaster === undefined) {
+      if (workersLeft() > 0 && readyMaster === undefined) {
         reason = { code: 'waiting-for-master', text: 'workers start once the Alluxio master is running and healthy' };
         transient = true;
       } else if (masters.backingOff || workers.backingOff) {

@@ -143,3 +143,47 @@ it('changes nothing it is given', () => {
   expect(tasks).toEqual(before);
   expect(offers).toEqual(offersBefore);
 });
+
+describe('placeOffers: a dead worker keeps its agent (a divergence seen on real Mesos 1.12)', () => {
+  const w1 = task({ alias: 'worker-1', role: 'worker', agentId: 'a1', state: 'TASK_RUNNING' });
+  const w2 = task({ alias: 'worker-2', role: 'worker', agentId: 'a2', state: 'TASK_RUNNING' });
+  const open = makeConfig({ maxWorkers: undefined });
+  const dead = (relaunchAt: number): LedgerTask =>
+    task({ alias: 'worker-3', role: 'worker', agentId: 'a3', state: 'TASK_FAILED', relaunchAt, failures: [NOW - 1] });
+
+  it('during the backoff, the freed agent is held for it: no new alias takes it', () => {
+    const tasks = [RUNNING_MASTER, w1, w2, dead(NOW + 5_000)];
+    expect(summary(placeOffers([offer('a3')], view(tasks, open), 'a1.example', NOW).decisions)).toEqual(['decline short relaunch-backoff']);
+  });
+
+  it('once the backoff is over, the same alias is relaunched on its own agent', () => {
+    const tasks = [RUNNING_MASTER, w1, w2, dead(NOW - 1)];
+    expect(summary(placeOffers([offer('a4'), offer('a3')], view(tasks, open), 'a1.example', NOW).decisions)).toEqual([
+      'launch worker a4 -> a1.example',
+      'launch worker a3 -> a1.example (relaunch worker-3)',
+    ]);
+  });
+
+  it('a due relaunch whose agent does not offer (it may be gone) goes to another free agent before any new alias', () => {
+    const tasks = [RUNNING_MASTER, w1, w2, dead(NOW - 1)];
+    expect(summary(placeOffers([offer('a4')], view(tasks, open), 'a1.example', NOW).decisions)).toEqual([
+      'launch worker a4 -> a1.example (relaunch worker-3)',
+    ]);
+  });
+
+  it('with a worker maximum, another agent in the same batch does not take the relaunch from its own agent', () => {
+    const tasks = [RUNNING_MASTER, w1, w2, dead(NOW - 1)];
+    const config = makeConfig({ maxWorkers: 3 });
+    expect(summary(placeOffers([offer('a4'), offer('a3')], view(tasks, config), 'a1.example', NOW).decisions)).toEqual([
+      'decline short relaunch-backoff',
+      'launch worker a3 -> a1.example (relaunch worker-3)',
+    ]);
+  });
+
+  it('a crash-looped alias holds nothing', () => {
+    const looped = { ...dead(NOW - 1), crashLooped: true, relaunchAt: undefined };
+    expect(summary(placeOffers([offer('a3')], view([RUNNING_MASTER, w1, w2, looped], open), 'a1.example', NOW).decisions)).toEqual([
+      'launch worker a3 -> a1.example',
+    ]);
+  });
+});
