@@ -159,3 +159,95 @@ describe('init wizard', () => {
     expect(await readFile(file, 'utf8')).toBe(original);
   });
 });
+
+describe('init output', () => {
+  const flags = {
+    jarUrl: 'https://repo.example.com/alluxio-1.8.2-bin.tar.gz',
+    alluxioMaster: 'agent7',
+    maxWorkers: '5',
+    workerMemorySize: '4GB',
+  };
+  const SUMMARY = [
+    '',
+    'Summary',
+    '  Mesos master address                          mesos1:5050                                        alluxio-mesos.json',
+    '  URL of the Alluxio tarball                    https://repo.example.com/alluxio-1.8.2-bin.tar.gz  alluxio.integration.mesos.alluxio.jar.url',
+    '  Number of Alluxio masters                     1                                                  alluxio.integration.mesos.master.node.count',
+    '  Pin the Alluxio master to one agent host      agent7                                             alluxio-mesos.json',
+    '  CPUs for the Alluxio master task              1                                                  alluxio.integration.master.resource.cpu',
+    '  Memory for the Alluxio master task            1024MB                                             alluxio.integration.master.resource.mem',
+    '  CPUs for each Alluxio worker task             1                                                  alluxio.integration.worker.resource.cpu',
+    '  Worker process memory, on top of the ramdisk  1024MB                                             alluxio.integration.worker.resource.mem',
+    '  Worker ramdisk size                           4GB                                                alluxio.worker.memory.size',
+    '  Mesos role of the framework                   *                                                  alluxio.integration.mesos.role',
+    '  Mesos principal                               alluxio                                            alluxio.integration.mesos.principal',
+    '  File holding the Mesos secret                 (not set)                                          alluxio-mesos.json',
+    '  User the Alluxio tasks run as                 (not set)                                          alluxio.integration.mesos.user',
+    '  Under-storage address                         (not set)                                          alluxio.underfs.address',
+    '  Maximum number of workers                     5                                                  alluxio-mesos.json',
+    '',
+    '',
+  ].join('\n');
+
+  it('prints the summary of every answer with where it is kept, what was written, and the next step', async () => {
+    const io = testIo({ cwd: dir });
+    expect(await runInit(ctx(io, { yes: true, master: 'mesos1:5050' }), flags)).toBe(0);
+    const conf = path.join(dir, 'conf');
+    expect(io.stdoutText()).toBe(
+      `${SUMMARY}Wrote ${conf}/alluxio-site.properties\nSaved CLI settings in ${conf}/alluxio-mesos.json\n\nNext: alluxio-mesos check-ports\n`,
+    );
+    expect(io.stderrText()).toBe('');
+  });
+
+  it('on a re-run that changes the file, prints the summary, the diff and the backup it kept', async () => {
+    await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'mesos1:5050' }), flags);
+    const io = testIo({ cwd: dir });
+    expect(await runInit(ctx(io, { yes: true }), { workerMemorySize: '2GB', force: true })).toBe(0);
+    const file = path.join(dir, 'conf', 'alluxio-site.properties');
+    const out = io.stdoutText();
+    expect(
+      out.startsWith(
+        SUMMARY.replace(
+          '4GB                                                alluxio.worker',
+          '2GB                                                alluxio.worker',
+        ),
+      ),
+    ).toBe(true);
+    expect(out).toContain(`--- ${file} (current)\n+++ ${file} (new)\n`);
+    expect(out).toContain('\n-alluxio.worker.memory.size=4GB\n+alluxio.worker.memory.size=2GB\n');
+    expect(out).toContain(`\nWrote ${file} (previous version: ${file}.bak)\n`);
+  });
+
+  it('names a non-default --conf-dir in the next step', async () => {
+    const io = testIo({ cwd: dir });
+    await runInit({ io, globals: resolveGlobals({ confDir: 'site', yes: true, master: 'mesos1:5050' }, io) }, { jarUrl: 'LOCAL' });
+    expect(io.stdoutText().endsWith(`\nNext: alluxio-mesos check-ports --conf-dir ${path.join(dir, 'site')}\n`)).toBe(true);
+  });
+
+  it('--json prints only one document: the files, whether they changed, the settings and the next step', async () => {
+    const io = testIo({ cwd: dir });
+    await runInit(ctx(io, { yes: true, master: 'mesos1:5050', json: true }), flags);
+    const conf = path.join(dir, 'conf');
+    expect(io.stdoutText().trimEnd().includes('\n')).toBe(false);
+    expect(JSON.parse(io.stdoutText())).toEqual({
+      file: `${conf}/alluxio-site.properties`,
+      settingsFile: `${conf}/alluxio-mesos.json`,
+      written: true,
+      changed: true,
+      backup: null,
+      dryRun: false,
+      settings: { master: 'mesos1:5050', alluxioMaster: 'agent7', maxWorkers: 5 },
+      next: 'alluxio-mesos check-ports',
+    });
+  });
+
+  it('colours the summary only when colour is allowed', async () => {
+    const coloured = testIo({ cwd: dir, env: { FORCE_COLOR: '1' } });
+    await runInit(ctx(coloured, { yes: true, master: 'mesos1:5050' }), flags);
+    expect(coloured.stdoutText()).toContain('\u001b[1mSummary\u001b[22m');
+    const plain = testIo({ cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    await runInit(ctx(plain, { yes: true, master: 'mesos1:5050' }), { ...flags, force: true });
+    expect(plain.stdoutText()).toContain('\nSummary\n');
+    expect(plain.stdoutText()).not.toContain('\u001b[');
+  });
+});
