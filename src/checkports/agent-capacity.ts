@@ -37,7 +37,7 @@ export interface AgentCapacity {
   readonly memMb: ScalarCapacity;
 }
 
-export interface ScalarCapacity {
+interface ScalarCapacity {
   readonly usable: number;
   readonly allocated: number;
   readonly free: number;

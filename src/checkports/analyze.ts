@@ -21,7 +21,7 @@ export interface CheckPortsInput {
   readonly suggestPorts?: boolean;
 }
 
-export function summaryLine(active: number, canRunWorker: number, canRunMaster: number): string {
+function summaryLine(active: number, canRunWorker: number, canRunMaster: number): string {
   return `${canRunWorker} of ${active} agent${active === 1 ? '' : 's'} can run a worker; ${canRunMaster} can run the master`;
 }
 

@@ -66,7 +66,7 @@ export interface Placement {
   readonly workers: readonly string[];
 }
 
-export interface CheckPortsVerdict {
+interface CheckPortsVerdict {
   readonly ok: boolean;
   readonly strict: boolean;
   readonly reasons: readonly string[];
@@ -118,7 +118,7 @@ export interface PortSuggestion {
   readonly ok: boolean;
 }
 
-export interface CheckPortsFixes {
+interface CheckPortsFixes {
   readonly resourcesFlags: readonly ResourcesFlagFix[];
   readonly warnings: readonly string[];
   readonly suggestedPorts?: PortSuggestion;

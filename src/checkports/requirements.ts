@@ -41,7 +41,7 @@ export interface CheckPortsRequirements {
   readonly spelling: PortKeySpelling;
 }
 
-export const DEFAULT_PORTS: Readonly<Record<AlluxioPortName, number>> = {
+const DEFAULT_PORTS: Readonly<Record<AlluxioPortName, number>> = {
   masterRpc: 19998,
   masterWeb: 19999,
   workerRpc: 29998,
@@ -76,10 +76,10 @@ export const PORT_PROPERTY_KEYS: Readonly<Record<PortKeySpelling, Readonly<Recor
   '2.x': keysFor('2.x'),
 };
 
-export const MASTER_PORT_NAMES: readonly AlluxioPortName[] = ['masterRpc', 'masterWeb'];
+const MASTER_PORT_NAMES: readonly AlluxioPortName[] = ['masterRpc', 'masterWeb'];
 
 /** The worker ports each generation's scheduler requested (2.x dropped the data port). */
-export function workerPortNames(spelling: PortKeySpelling): readonly AlluxioPortName[] {
+function workerPortNames(spelling: PortKeySpelling): readonly AlluxioPortName[] {
   return spelling === '1.x' ? ['workerRpc', 'workerData', 'workerWeb'] : ['workerRpc', 'workerWeb'];
 }
 

@@ -15,7 +15,7 @@ import { PORT_LABELS, PORT_PROPERTY_KEYS, type CheckPortsRequirements, type Name
 import type { PortSuggestion, PortSuggestionGroup, SuggestedPortChoice } from './report-types.js';
 
 /** Privileged ports would need root on every agent; never suggest them. */
-export const LOWEST_SUGGESTED_PORT = 1024;
+const LOWEST_SUGGESTED_PORT = 1024;
 
 export interface SuggestPortsOptions {
   readonly masterCount: number;

@@ -26,7 +26,7 @@ export type PropertyType =
 export type PortSpelling = '1.x' | '2.x';
 
 /** What is wrong with a value and how to fix it, each one line. */
-export interface ValueProblem {
+interface ValueProblem {
   readonly problem: string;
   readonly fix: string;
 }
@@ -68,7 +68,7 @@ interface SpecInput {
 // ---------------------------------------------------------------------------------------------
 // Validators, one per type. Each returns a problem sentence and the fix.
 
-export function validatePort(value: string): ValueProblem | undefined {
+function validatePort(value: string): ValueProblem | undefined {
   if (!/^\d+$/.test(value)) {
     return { problem: `"${value}" is not a port number`, fix: 'use a whole number from 1 to 65535' };
   }
@@ -79,7 +79,7 @@ export function validatePort(value: string): ValueProblem | undefined {
   return undefined;
 }
 
-export function validateByteSize(value: string, min = 1): ValueProblem | undefined {
+function validateByteSize(value: string, min = 1): ValueProblem | undefined {
   let bytes: number;
   try {
     bytes = parseByteSize(value, { strict: true });
@@ -107,7 +107,7 @@ function validateByteSizeList(value: string): ValueProblem | undefined {
 const FETCHABLE_SCHEMES = ['http:', 'https:', 'file:', 'hdfs:'];
 
 /** `LOCAL` (any case) or an http(s)://, file:// or hdfs:// URL the Mesos fetcher can download. */
-export function validateUrlOrLocal(value: string): ValueProblem | undefined {
+function validateUrlOrLocal(value: string): ValueProblem | undefined {
   if (value.toUpperCase() === 'LOCAL') return undefined;
   const fix = 'use LOCAL (already installed on every agent) or an http://, https://, file:// or hdfs:// URL of a .tar.gz';
   if (/\s/.test(value)) return { problem: `"${value}" contains blanks`, fix };
@@ -136,14 +136,14 @@ export function validateUrlOrLocal(value: string): ValueProblem | undefined {
 }
 
 /** Mesos CPU shares: a decimal above zero. */
-export function validateCpu(value: string): ValueProblem | undefined {
+function validateCpu(value: string): ValueProblem | undefined {
   if (!/^(\d+(\.\d*)?|\.\d+)$/.test(value) || Number(value) <= 0) {
     return { problem: `"${value}" is not a CPU count above zero`, fix: 'use a number above zero, e.g. 1 or 0.5' };
   }
   return undefined;
 }
 
-export function validateCount(value: string, min = 1): ValueProblem | undefined {
+function validateCount(value: string, min = 1): ValueProblem | undefined {
   if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
     return {
       problem: `"${value}" is not a whole number of at least ${min}`,
@@ -158,7 +158,7 @@ export function validateCount(value: string, min = 1): ValueProblem | undefined 
 const ROLE_FORBIDDEN = /[\x00-\x20\x7f]/;
 
 /** A Mesos role name as `mesos::roles::validate` (Mesos 1.12, hierarchical roles) accepts it. */
-export function validateRole(value: string): ValueProblem | undefined {
+function validateRole(value: string): ValueProblem | undefined {
   const fix = 'use * (the default role) or a name like alluxio or analytics/alluxio';
   if (value === '*') return undefined;
   if (value === '') return { problem: 'the role is empty', fix };
@@ -181,7 +181,7 @@ export function validateRole(value: string): ValueProblem | undefined {
 const HOST_LABEL = /^[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-export function validateHostname(value: string): ValueProblem | undefined {
+function validateHostname(value: string): ValueProblem | undefined {
   const fix = 'use a host name such as alluxio-master.example.com or an IP address';
   if (IPV4.test(value)) return undefined;
   if (value.includes(':')) {
@@ -225,7 +225,7 @@ function validatePathList(value: string): ValueProblem | undefined {
 }
 
 /** An under-storage address: `scheme://...` (hdfs, s3a, ...) or an absolute local path. */
-export function validateUri(value: string): ValueProblem | undefined {
+function validateUri(value: string): ValueProblem | undefined {
   const fix = 'use a URI like hdfs://namenode:9000/alluxio or s3a://bucket/dir, or an absolute path';
   if (value.startsWith('/')) {
     return CONTROL.test(value) ? { problem: 'the path contains control characters', fix } : undefined;
@@ -290,8 +290,7 @@ function spec(input: SpecInput): PropertySpec {
 // ---------------------------------------------------------------------------------------------
 // The table
 
-export const DEFAULT_ALLUXIO_JAR_URL =
-  'http://downloads.alluxio.org/downloads/files/${alluxio.version}/alluxio-${alluxio.version}-bin.tar.gz';
+const DEFAULT_ALLUXIO_JAR_URL = 'http://downloads.alluxio.org/downloads/files/${alluxio.version}/alluxio-${alluxio.version}-bin.tar.gz';
 
 export const CATALOG: readonly PropertySpec[] = [
   // Task resources

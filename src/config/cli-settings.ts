@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { writeFileAtomic } from './store.js';
 
-export const CLI_SETTINGS_FILE = 'alluxio-mesos.json';
+const CLI_SETTINGS_FILE = 'alluxio-mesos.json';
 
 export interface CliSettings {
   master?: string;

@@ -13,7 +13,7 @@ export type { PortSpelling } from './catalog.js';
 export type PortName = 'master.rpc' | 'master.web' | 'worker.rpc' | 'worker.data' | 'worker.web';
 
 /** The catalog key of each port. */
-export const PORT_KEYS: Readonly<Record<PortName, string>> = {
+const PORT_KEYS: Readonly<Record<PortName, string>> = {
   'master.rpc': 'alluxio.master.rpc.port',
   'master.web': 'alluxio.master.web.port',
   'worker.rpc': 'alluxio.worker.rpc.port',
@@ -82,7 +82,7 @@ export function workerUsesDataPort(doc: PropertiesDocument): boolean {
   return portSpelling(doc) === '1.x' || setProperty(doc, PORT_KEYS['worker.data']) !== undefined;
 }
 
-export type ArtifactSource =
+type ArtifactSource =
   | { readonly kind: 'local' }
   | {
       readonly kind: 'url';

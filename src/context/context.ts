@@ -22,7 +22,7 @@ export interface CommandContext {
   readonly globals: GlobalOptions;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Raw global option values as commander hands them over. */
 export interface RawGlobalOptions {
@@ -54,7 +54,7 @@ export function resolveGlobals(raw: RawGlobalOptions, io: Io): GlobalOptions {
   };
 }
 
-export function parseTimeout(value: string | undefined): number {
+function parseTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
   if (!/^\d+$/.test(value.trim())) {
     throw new UsageError(`--timeout "${value}" is not a number of milliseconds`, {

@@ -14,7 +14,7 @@ export interface InProcessCluster {
   stop(): Promise<void>;
 }
 
-export const IN_PROCESS_AGENTS = 3;
+const IN_PROCESS_AGENTS = 3;
 
 export async function startInProcessCluster(
   options: { agents?: number; workDir?: string; keepWorkDir?: boolean } = {},

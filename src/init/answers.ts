@@ -12,7 +12,7 @@ import { propertyKeyOf, STEPS, type Answers, type PortSpelling, type Step, type 
 
 const PORT_STEPS: readonly StepId[] = ['masterPort', 'masterWebPort', 'workerPort', 'workerDataPort', 'workerWebPort'];
 
-export const isLocalKeyword = (value: string): boolean => value.trim().toUpperCase() === 'LOCAL';
+const isLocalKeyword = (value: string): boolean => value.trim().toUpperCase() === 'LOCAL';
 
 /** Answers given on the command line. `master` comes from the global `--master`. */
 export function answersFromFlags(flags: InitInputs, master: string | undefined): Answers {

@@ -37,7 +37,7 @@ export type StepId =
 export type Answers = Partial<Record<StepId, string>>;
 
 /** Where an answer is stored. `property` keys may depend on the port spelling (1.x or 2.x). */
-export type StepTarget =
+type StepTarget =
   | { kind: 'property'; key: string | ((spelling: PortSpelling) => string) }
   | { kind: 'setting'; key: 'master' | 'alluxioMaster' | 'secretFile' | 'maxWorkers' }
   | { kind: 'derived' };

@@ -15,7 +15,7 @@ import { OperationError, UsageError } from '../shared/errors.js';
 import { listRecursive } from './file-selection.js';
 import { SandboxFileMissingError, sandboxChild, type SandboxFiles } from './files-client.js';
 
-export interface BundleTask {
+interface BundleTask {
   /** Directory name in the archive: the alias, else the task id. */
   label: string;
   files: SandboxFiles;

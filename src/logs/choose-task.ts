@@ -12,7 +12,7 @@ export interface ChooseOptions {
 }
 
 /** How many matches an ambiguity lists without --all-matches. */
-export const SHOWN_MATCHES = 10;
+const SHOWN_MATCHES = 10;
 
 export function chooseTask(query: string, candidates: readonly TaskCandidate[], options: ChooseOptions = {}): TaskCandidate {
   const outcome = matchTask(query, candidates, { includeCompleted: options.includeCompleted });
@@ -41,7 +41,7 @@ export function chooseTask(query: string, candidates: readonly TaskCandidate[], 
   }
 }
 
-export function formatMatches(matches: readonly TaskCandidate[], all: boolean): string {
+function formatMatches(matches: readonly TaskCandidate[], all: boolean): string {
   const shown = all ? matches : matches.slice(0, SHOWN_MATCHES);
   const rows = shown.map((task) => [
     task.alias ?? '-',

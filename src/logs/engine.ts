@@ -43,7 +43,7 @@ export function parseLinesFlag(value: string): number {
 }
 
 /** The framework's tasks (completed ones too) with their agent host, start time and alias. */
-export function taskCandidates(tasks: readonly TaskRecord[], agents: readonly AgentRecord[], frameworkId: string): TaskCandidate[] {
+function taskCandidates(tasks: readonly TaskRecord[], agents: readonly AgentRecord[], frameworkId: string): TaskCandidate[] {
   const hosts = new Map(agents.map((agent) => [agent.agentId, agent.hostname]));
   return assignAliases(
     tasks
@@ -205,7 +205,7 @@ export interface FollowRunOptions {
   rediscover?: { opened: readonly OpenedSandbox[]; flags: FileFlags };
 }
 
-export function followNotice(event: FollowEvent): string | undefined {
+function followNotice(event: FollowEvent): string | undefined {
   const where = `${event.source.task}:${event.source.file}`;
   switch (event.type) {
     case 'truncated':

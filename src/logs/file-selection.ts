@@ -41,7 +41,7 @@ export async function selectFiles(files: SandboxFiles, sandbox: string, flags: F
 }
 
 /** One directory of the sandbox (`relative` '' is the sandbox itself), sorted by name. */
-export async function listDirectory(files: SandboxFiles, sandbox: string, relative: string, signal?: AbortSignal): Promise<ListedFile[]> {
+async function listDirectory(files: SandboxFiles, sandbox: string, relative: string, signal?: AbortSignal): Promise<ListedFile[]> {
   const path = relative === '' ? sandbox : sandboxChild(sandbox, relative);
   const entries = await files.browse(path, signal);
   return entries

@@ -20,7 +20,10 @@ import type { AgentEndpoints } from '../mesos/client/version.js';
 import { VERSION } from '../shared/version.js';
 import { fastDownload } from './fast-download.js';
 
-/** What Mesos answers at most per `/files/read` (`FilesProcess` caps `length` at 64 KiB). */
+/**
+ * What Mesos answers at most per `/files/read` (`FilesProcess` caps `length` at 64 KiB).
+ * @public bench/logs-tail.mjs reads it from dist/, where knip cannot follow.
+ */
 export const MAX_READ_BYTES = 64 * 1024;
 
 export interface SandboxEntry {

@@ -22,7 +22,7 @@ function drainedOf(out: Writable): Promise<void> | undefined {
   return out.writableNeedDrain ? new Promise((resolve) => out.once('drain', resolve)) : undefined;
 }
 
-export function formatHeader(task: string, file: string): string {
+function formatHeader(task: string, file: string): string {
   return `==> ${task}:${file} <==`;
 }
 
@@ -68,6 +68,10 @@ export class TextLogWriter implements LogWriter {
   }
 }
 
+/**
+ * One line of `logs --json` output, as NdjsonLogWriter writes it: the format scripts rely on.
+ * @public
+ */
 export interface LogRecord {
   task: string;
   file: string;

@@ -31,7 +31,7 @@ export function agentBaseUrl(agent: Pick<AgentRecord, 'hostname' | 'port' | 'pid
 }
 
 /** The agent's own version when it reports one (agents may lag the master in an upgrade). */
-export function agentVersionOf(agent: Pick<AgentRecord, 'version'> | undefined, masterVersion: MesosVersion): MesosVersion {
+function agentVersionOf(agent: Pick<AgentRecord, 'version'> | undefined, masterVersion: MesosVersion): MesosVersion {
   if (agent?.version === undefined) return masterVersion;
   try {
     return parseMesosVersion(agent.version);
@@ -40,11 +40,11 @@ export function agentVersionOf(agent: Pick<AgentRecord, 'version'> | undefined, 
   }
 }
 
-export function executorIdOf(task: Pick<TaskCandidate, 'taskId' | 'executorId'>): string {
+function executorIdOf(task: Pick<TaskCandidate, 'taskId' | 'executorId'>): string {
   return task.executorId ?? task.taskId;
 }
 
-export function virtualSandboxPath(frameworkId: string, executorId: string): string {
+function virtualSandboxPath(frameworkId: string, executorId: string): string {
   return `/frameworks/${frameworkId}/executors/${executorId}/runs/latest`;
 }
 
@@ -123,7 +123,7 @@ export async function browseSandbox(
   }
 }
 
-export function taskLabel(task: Pick<TaskCandidate, 'alias' | 'taskId'>): string {
+function taskLabel(task: Pick<TaskCandidate, 'alias' | 'taskId'>): string {
   return task.alias === undefined ? `task ${task.taskId}` : `${task.alias} (${task.taskId})`;
 }
 

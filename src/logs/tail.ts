@@ -46,7 +46,7 @@ export async function tailLines(files: SandboxFiles, path: string, count: number
 }
 
 /** As tailLines, for a file whose size is already known. */
-export async function tailLinesOfSize(
+async function tailLinesOfSize(
   files: SandboxFiles,
   path: string,
   count: number,

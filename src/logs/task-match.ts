@@ -104,7 +104,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** Running first, then newest first, then by id: the order matches are listed in. */
-export function sortTasks(tasks: readonly TaskCandidate[]): TaskCandidate[] {
+function sortTasks(tasks: readonly TaskCandidate[]): TaskCandidate[] {
   return [...tasks].sort(
     (a, b) =>
       Number(isTerminalState(a.state)) - Number(isTerminalState(b.state)) ||

@@ -59,13 +59,6 @@ export class ConfigError extends AlluxioMesosError {
   }
 }
 
-/** A check that ran and failed (check-ports verdict, status of a wanted task). Exit 1. */
-export class CheckFailedError extends AlluxioMesosError {
-  constructor(message: string, details: ErrorDetails = {}) {
-    super(message, ExitCode.FAILED, details);
-  }
-}
-
 /** The operation could not be carried out (launch failed, sandbox gone, ...). Exit 1. */
 export class OperationError extends AlluxioMesosError {
   constructor(message: string, details: ErrorDetails = {}) {

@@ -10,7 +10,7 @@ import { ConfigError } from '../shared/errors.js';
 import { writeFileAtomic } from '../config/store.js';
 import { TERMINAL_TASK_STATES, type TaskState } from '../mesos/protocol/types.js';
 
-export const LEDGER_VERSION = 1;
+const LEDGER_VERSION = 1;
 
 export type SlotRole = 'master' | 'worker';
 
@@ -100,7 +100,7 @@ export function serializeLedger(ledger: Ledger): string {
 }
 
 /** A deep copy, for callers that keep a snapshot while the scheduler goes on mutating its own. */
-export function cloneLedger(ledger: Ledger): Ledger {
+function cloneLedger(ledger: Ledger): Ledger {
   return parseLedger(serializeLedger(ledger));
 }
 
@@ -224,7 +224,7 @@ function positiveInt(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
-export const LEDGER_FILE_NAME = 'alluxio-mesos-ledger.json';
+const LEDGER_FILE_NAME = 'alluxio-mesos-ledger.json';
 
 /** The ledger of the deployment configured by `siteFile`: in the same directory. */
 export function ledgerPathNextTo(siteFile: string): string {

@@ -8,7 +8,7 @@ import type { TaskRecord } from '../mesos/client/tasks.js';
 import type { Ledger } from '../state/ledger.js';
 import { aliasOfTaskId } from '../state/task-names.js';
 
-export interface StatusTask {
+interface StatusTask {
   alias: string;
   taskId: string;
   role: 'master' | 'worker' | 'unknown';
@@ -38,7 +38,7 @@ export interface StatusReport {
 
 const ACTIVE_LISTS = new Set(['active', 'pending', 'unreachable']);
 
-export function frameworkState(framework: FrameworkRecord | undefined): StatusReport['framework']['state'] {
+function frameworkState(framework: FrameworkRecord | undefined): StatusReport['framework']['state'] {
   if (framework === undefined) return 'unknown';
   if (framework.completed) return 'completed';
   if (framework.connected === false) return 'disconnected';

@@ -12,7 +12,7 @@ export interface Choice<T extends string> {
 }
 
 /** Returns undefined when the answer is acceptable, else the problem to show under the prompt. */
-export type AnswerCheck = (answer: string) => string | undefined;
+type AnswerCheck = (answer: string) => string | undefined;
 
 export interface Prompter {
   input(question: { message: string; default?: string; validate?: AnswerCheck }): Promise<string>;

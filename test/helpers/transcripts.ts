@@ -47,7 +47,7 @@ export function listTranscripts(filter?: RegExp): string[] {
 }
 
 /** HTTP headers in wire order and case, with case-insensitive lookup. */
-export class HttpHeaders {
+class HttpHeaders {
   readonly entries: ReadonlyArray<readonly [name: string, value: string]>;
 
   constructor(entries: ReadonlyArray<readonly [string, string]>) {
@@ -65,7 +65,7 @@ export class HttpHeaders {
   }
 }
 
-export interface TranscriptRequest {
+interface TranscriptRequest {
   method: string;
   /** Request target as sent, query string included. */
   path: string;
@@ -75,7 +75,7 @@ export interface TranscriptRequest {
   raw: Buffer;
 }
 
-export interface TranscriptResponse {
+interface TranscriptResponse {
   status: number;
   statusText: string;
   httpVersion: string;
@@ -119,7 +119,7 @@ function bodyWithLength(rest: Buffer, headers: HttpHeaders): Buffer {
 }
 
 /** Removes chunked transfer coding; tolerates a stream cut off before the last chunk. */
-export function dechunk(data: Buffer): { body: Buffer; chunks: Buffer[]; terminated: boolean } {
+function dechunk(data: Buffer): { body: Buffer; chunks: Buffer[]; terminated: boolean } {
   const chunks: Buffer[] = [];
   let pos = 0;
   for (;;) {
@@ -139,13 +139,13 @@ export function dechunk(data: Buffer): { body: Buffer; chunks: Buffer[]; termina
   }
 }
 
-export function parseRequest(raw: Buffer, file = 'request'): TranscriptRequest {
+function parseRequest(raw: Buffer, file = 'request'): TranscriptRequest {
   const { startLine, headers, rest } = splitHead(raw, file);
   const [method = '', target = '', httpVersion = ''] = startLine.split(' ');
   return { method, path: target, httpVersion, headers, body: bodyWithLength(rest, headers), raw };
 }
 
-export function parseResponse(raw: Buffer, file = 'response'): TranscriptResponse {
+function parseResponse(raw: Buffer, file = 'response'): TranscriptResponse {
   const { startLine, headers, rest } = splitHead(raw, file);
   const match = /^(HTTP\/\d\.\d) (\d{3}) ?(.*)$/.exec(startLine);
   if (match === null) throw new Error(`${file}: bad status line ${JSON.stringify(startLine)}`);

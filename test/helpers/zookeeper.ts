@@ -26,9 +26,9 @@ export interface ZooKeeperServer {
 
 const JAR_CANDIDATES = ['/usr/share/java/zookeeper.jar', '/usr/share/zookeeper/zookeeper.jar'];
 
-export type Availability = { available: true; java: string; jar: string } | { available: false; reason: string };
+type Availability = { available: true; java: string; jar: string } | { available: false; reason: string };
 
-export function zookeeperAvailable(): Availability {
+function zookeeperAvailable(): Availability {
   const jar = [process.env.ZOOKEEPER_JAR, ...JAR_CANDIDATES].find(
     (candidate): candidate is string => candidate !== undefined && existsSync(candidate),
   );
@@ -44,7 +44,7 @@ export function zookeeperAvailable(): Availability {
   return { available: true, java, jar };
 }
 
-export function inCi(): boolean {
+function inCi(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }
@@ -280,14 +280,6 @@ export function mkdirp(client: Client, path: string, acls: ACL[] = ACL.OPEN_ACL_
   return new Promise((resolve, reject) =>
     client.mkdirp(path, null, acls, CreateMode.PERSISTENT, (error) => (error === null ? resolve() : reject(error))),
   );
-}
-
-export function children(client: Client, path: string): Promise<string[]> {
-  return new Promise((resolve, reject) => client.getChildren(path, (error, list) => (error === null ? resolve(list) : reject(error))));
-}
-
-export function removeNode(client: Client, path: string): Promise<void> {
-  return new Promise((resolve, reject) => client.remove(path, (error) => (error === null ? resolve() : reject(error))));
 }
 
 /** Registers a master the way Mesos does: an EPHEMERAL_SEQUENTIAL member `<label>_` under `path`. */

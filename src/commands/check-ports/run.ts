@@ -26,7 +26,7 @@ export interface CheckPortsFlags extends ConnectionFlags {
   write?: boolean;
 }
 
-export function requirementsFromSite(site: LoadedSite): CheckPortsRequirements {
+function requirementsFromSite(site: LoadedSite): CheckPortsRequirements {
   const { config } = site;
   const workerPorts: NamedPort[] = [{ name: 'workerRpc', port: config.worker.rpcPort }];
   if (config.worker.requiredPorts.includes(config.worker.dataPort)) workerPorts.push({ name: 'workerData', port: config.worker.dataPort });

@@ -18,7 +18,7 @@ import { buildFrameworkInfo } from '../../framework/scheduler/framework-info.js'
 import { fileLedgerStore } from '../../state/ledger.js';
 import { ledgerPath, pidFilePath } from '../../state/files.js';
 
-export interface TeardownResult {
+interface TeardownResult {
   frameworkId: string | null;
   name: string | null;
   tornDown: boolean;

@@ -29,7 +29,7 @@ import { STEPS, propertyKeyOf, type Answers, type PortSpelling, type Step } from
  * Answers are read the way a person means them: `1.5 GB` is taken as `1.5GB`, because Alluxio's
  * own size parser rejects the blank and would fail at start-up on the agents.
  */
-export function normalizeAnswer(step: Step, value: string, spelling: PortSpelling): string {
+function normalizeAnswer(step: Step, value: string, spelling: PortSpelling): string {
   const trimmed = value.trim();
   const key = propertyKeyOf(step, spelling);
   if (key !== undefined && findSpec(key)?.type === 'bytes') return trimmed.replace(/^([\d.]+)\s+([A-Za-z]+)$/, '$1$2');

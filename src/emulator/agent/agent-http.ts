@@ -17,7 +17,7 @@ export class InternalError extends Error {
   }
 }
 
-export type InternalHandler = (body: unknown) => Promise<unknown> | unknown;
+type InternalHandler = (body: unknown) => Promise<unknown> | unknown;
 
 export interface AgentRoutes {
   version: () => Buffer;

@@ -4,7 +4,7 @@
  */
 
 /** Mesos caps one `/files/read` at 16 pages. */
-export const PAGE_SIZE = 4096;
+const PAGE_SIZE = 4096;
 export const MAX_READ_LENGTH = 16 * PAGE_SIZE;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };

@@ -15,7 +15,7 @@ import { execa } from 'execa';
 import type { CommandInfo, HealthCheck } from '../../mesos/protocol/types.js';
 
 /** Mesos' HealthCheck defaults. */
-export const HEALTH_CHECK_DEFAULTS = {
+const HEALTH_CHECK_DEFAULTS = {
   delaySeconds: 15,
   intervalSeconds: 10,
   timeoutSeconds: 20,

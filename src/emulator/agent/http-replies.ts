@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 
-export type HeaderList = Array<[name: string, value: string]>;
+type HeaderList = Array<[name: string, value: string]>;
 
 export interface BufferReply {
   readonly status: number;
@@ -25,7 +25,7 @@ export type Reply = BufferReply | FileReply;
 
 const TEXT_PLAIN = 'text/plain; charset=utf-8';
 
-export function httpDate(now: Date = new Date()): string {
+function httpDate(now: Date = new Date()): string {
   return now.toUTCString();
 }
 

@@ -23,7 +23,7 @@ export interface PostResult {
  * POSTs JSON and parses a JSON answer. One connection per request (`Connection: close`), so nothing
  * lingers in a keep-alive pool after the agent stops.
  */
-export function postJson(url: string, body: unknown, timeoutMs: number): Promise<PostResult> {
+function postJson(url: string, body: unknown, timeoutMs: number): Promise<PostResult> {
   return new Promise((resolvePost) => {
     const payload = Buffer.from(JSON.stringify(body), 'utf8');
     let settled = false;

@@ -19,7 +19,7 @@ export const DEFAULT_ROLE = '*';
  * (cores, memory, disk); the local cluster uses Mesos' own fallback constants so that clusters are
  * identical on every machine.
  */
-export const DEFAULT_AGENT_RESOURCES = 'cpus:1;mem:1024;disk:10240;ports:[31000-32000]';
+const DEFAULT_AGENT_RESOURCES = 'cpus:1;mem:1024;disk:10240;ports:[31000-32000]';
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const ROLE_PATTERN = /^(\*|[A-Za-z0-9_][A-Za-z0-9_.\-/]*)$/;
@@ -49,7 +49,7 @@ function formatSet(items: readonly string[]): string {
 }
 
 /** Mesos keeps scalars in fixed point with three decimals; do the same so 0.1 + 0.2 prints 0.3. */
-export function roundScalar(value: number): number {
+function roundScalar(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 

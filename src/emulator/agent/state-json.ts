@@ -42,7 +42,7 @@ export function versionJson(build: BuildInfo): JsonValue {
   };
 }
 
-export interface TaskView {
+interface TaskView {
   info: TaskInfo;
   frameworkId: string;
   agentId: string;

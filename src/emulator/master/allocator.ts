@@ -57,7 +57,7 @@ export interface FrameworkOptions {
 }
 
 /** Mesos' default `Filters.refuse_seconds`. */
-export const DEFAULT_REFUSE_SECONDS = 5;
+const DEFAULT_REFUSE_SECONDS = 5;
 const MAX_REFUSE_SECONDS = 365 * 24 * 3600;
 
 export class Allocator {

@@ -24,8 +24,3 @@ export const systemClock: Clock = {
     return { cancel: () => clearInterval(t) };
   },
 };
-
-/** Seconds since the epoch as Mesos reports times (a double). */
-export function secondsOf(ms: number): number {
-  return ms / 1000;
-}

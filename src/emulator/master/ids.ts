@@ -31,12 +31,6 @@ export function newStreamId(): string {
   return randomUUID();
 }
 
-/** 16 random bytes, base64: what Mesos puts in `TaskStatus.uuid` (a UUID's bytes). */
-export function newStatusUuid(): string {
-  const hex = randomUUID().replaceAll('-', '');
-  return Buffer.from(hex, 'hex').toString('base64');
-}
-
 /**
  * `MasterInfo.ip`: the IPv4 address as the 32-bit integer Mesos stores "in network order" on a
  * little-endian host, i.e. 127.0.0.1 -> 16777343 (0x0100007F).

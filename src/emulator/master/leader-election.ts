@@ -23,16 +23,16 @@ export interface LeaderElectionOptions {
 }
 
 /** The membership label real Mesos masters use for JSON MasterInfo. */
-export const MASTER_INFO_JSON_LABEL = 'json.info';
+const MASTER_INFO_JSON_LABEL = 'json.info';
 
-export function parseZooKeeperUrl(zk: string): ZooKeeperMasterAddress {
+function parseZooKeeperUrl(zk: string): ZooKeeperMasterAddress {
   const address = parseMasterAddress(zk);
   if (address.kind !== 'zk') throw new UsageError(`--zk "${zk}" is not a zk:// URL`, { hint: 'e.g. --zk zk://127.0.0.1:2181/mesos' });
   return address;
 }
 
 /** MasterInfo as Mesos writes it into the znode (`JSON::protobuf(MasterInfo)`, field order). */
-export function masterInfoJson(info: MasterInfo): string {
+function masterInfoJson(info: MasterInfo): string {
   return JSON.stringify({
     id: info.id,
     ip: info.ip,

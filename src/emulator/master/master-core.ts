@@ -676,7 +676,7 @@ function attributeProto(name: string, value: string): NonNullable<Offer['attribu
 }
 
 /** Mesos `roles::validate`. */
-export function validateRole(role: string): string | undefined {
+function validateRole(role: string): string | undefined {
   if (role === '*') return undefined;
   if (role === '') return 'Empty role name is invalid';
   if (role === '.' || role === '..') return `Role '${role}' cannot be '.' or '..'`;

@@ -4,8 +4,8 @@
  * anything (JSON is preferred when both are acceptable).
  */
 
-export const APPLICATION_JSON = 'application/json';
-export const APPLICATION_PROTOBUF = 'application/x-protobuf';
+const APPLICATION_JSON = 'application/json';
+const APPLICATION_PROTOBUF = 'application/x-protobuf';
 export type MesosMediaType = typeof APPLICATION_JSON | typeof APPLICATION_PROTOBUF;
 
 export function requestMediaType(contentType: string | undefined): MesosMediaType | 'missing' | 'unsupported' {

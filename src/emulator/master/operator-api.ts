@@ -59,7 +59,7 @@ export function handleOperator(req: IncomingMessage, res: ServerResponse, body: 
   replyBytes(res, 200, deps.codec.encodeOperatorResponse(response, accept), accept);
 }
 
-export function operatorResponse(
+function operatorResponse(
   type: OperatorCall['type'],
   deps: Pick<OperatorDeps, 'core' | 'masterInfo' | 'startTime' | 'electedTime'>,
 ): OperatorResponse | undefined {
@@ -103,7 +103,7 @@ export function operatorResponse(
   }
 }
 
-export function versionInfo(): VersionInfo {
+function versionInfo(): VersionInfo {
   return {
     version: MESOS_VERSION,
     build_date: BUILD_INFO.build_date,

@@ -20,7 +20,7 @@ export interface ResourceEntry {
   readonly items: readonly string[];
 }
 
-export const UNRESERVED_ROLE = '*';
+const UNRESERVED_ROLE = '*';
 
 function keyOf(e: { name: string; role: string; kind: Kind }): string {
   return `${e.name}\u0000${e.role}\u0000${e.kind}`;
@@ -90,7 +90,7 @@ function isEmptyEntry(e: ResourceEntry): boolean {
 }
 
 /** The role a resource is reserved for, from either the pre- or post-refinement format. */
-export function roleOfResource(r: Resource): string {
+function roleOfResource(r: Resource): string {
   if (r.reservations !== undefined && r.reservations.length > 0) {
     return r.reservations[r.reservations.length - 1]?.role ?? UNRESERVED_ROLE;
   }

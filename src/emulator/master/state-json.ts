@@ -99,7 +99,7 @@ function containerIdJson(id: { value: string; parent?: { value: string } }): Jso
   return id.parent === undefined ? { value: id.value } : { value: id.value, parent: containerIdJson(id.parent) };
 }
 
-export function taskJson(task: TaskRecord): JsonValue {
+function taskJson(task: TaskRecord): JsonValue {
   const out: { [key: string]: JsonValue } = {
     id: task.taskId,
     name: task.name,
@@ -141,7 +141,7 @@ function frameworkOffered(core: MasterCore, fw: FrameworkRecord): Resources {
   return sumResources([...fw.offers].map((id) => core.offers.get(id)?.resources ?? Resources.EMPTY));
 }
 
-export function frameworkJson(core: MasterCore, fw: FrameworkRecord): JsonValue {
+function frameworkJson(core: MasterCore, fw: FrameworkRecord): JsonValue {
   const used = frameworkUsed(fw);
   const offered = frameworkOffered(core, fw);
   const out: { [key: string]: JsonValue } = {

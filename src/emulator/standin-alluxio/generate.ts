@@ -91,7 +91,7 @@ async function listFiles(root: string): Promise<string[]> {
  * `templates/demo-dist` of this package: the nearest ancestor of this module holding the package's
  * `package.json`. Works from `src/` (tests) and from `dist/` (the published CLI) alike.
  */
-export function templatesDir(): string {
+function templatesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, 'templates', 'demo-dist');

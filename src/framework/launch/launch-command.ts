@@ -25,7 +25,7 @@ import { parse as parseProperties } from '../../config/properties.js';
 import { isSecretEnvName, isSecretPropertyKey } from './secret-keys.js';
 import { heredocWrite, shellQuote } from '../../shared/shell-quote.js';
 
-export type AlluxioRole = 'master' | 'worker';
+type AlluxioRole = 'master' | 'worker';
 
 export type AlluxioDistribution =
   /** `--jar-url LOCAL`: Alluxio is installed at `home` on every agent. */

@@ -7,7 +7,7 @@ import type { AlluxioSiteConfig } from '../../config/site-config.js';
 import type { CommandInfo } from '../../mesos/protocol/types.js';
 import type { SlotRole } from '../../state/ledger.js';
 
-export interface TaskTemplate {
+interface TaskTemplate {
   /** Mesos task name (`alluxio.integration.mesos.{master,worker}.name`). */
   readonly name: string;
   readonly cpus: number;

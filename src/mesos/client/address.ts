@@ -6,8 +6,8 @@
 import { isIP } from 'node:net';
 import { UsageError } from '../../shared/errors.js';
 
-export const DEFAULT_MASTER_PORT = 5050;
-export const DEFAULT_ZOOKEEPER_PORT = 2181;
+const DEFAULT_MASTER_PORT = 5050;
+const DEFAULT_ZOOKEEPER_PORT = 2181;
 
 export interface HostPort {
   /** Hostname or IP; IPv6 without brackets. */
@@ -15,7 +15,7 @@ export interface HostPort {
   port: number;
 }
 
-export interface HttpMasterAddress {
+interface HttpMasterAddress {
   kind: 'http';
   scheme: 'http' | 'https';
   host: string;
@@ -28,7 +28,7 @@ export interface HttpMasterAddress {
   url: string;
 }
 
-export interface ZooKeeperAuth {
+interface ZooKeeperAuth {
   user: string;
   password: string;
 }
@@ -41,7 +41,7 @@ export interface ZooKeeperMasterAddress {
   auth?: ZooKeeperAuth;
 }
 
-export interface LocalMasterAddress {
+interface LocalMasterAddress {
   kind: 'local';
 }
 
@@ -170,7 +170,7 @@ function parseZooKeeper(input: string, rest: string): ZooKeeperMasterAddress {
 }
 
 /** `host`, `host:port`, `[v6]`, `[v6]:port`. */
-export function parseHostPort(text: string, defaultPort: number, context: string): HostPort {
+function parseHostPort(text: string, defaultPort: number, context: string): HostPort {
   let host: string;
   let portText: string | undefined;
   if (text.startsWith('[')) {

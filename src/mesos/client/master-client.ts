@@ -13,7 +13,7 @@ import { MesosHttpError, parseJsonBody } from './responses.js';
 import { tasksFromGetTasks, tasksFromStateJson, type TaskRecord } from './tasks.js';
 import { endpointNames, mesosFeatures, parseMesosVersion, type EndpointNames, type MesosFeatures, type MesosVersion } from './version.js';
 
-export type VersionSource = 'GET_VERSION' | '/version' | '/master/state' | '/master/state.json';
+type VersionSource = 'GET_VERSION' | '/version' | '/master/state' | '/master/state.json';
 
 export interface VersionReport {
   version: MesosVersion;

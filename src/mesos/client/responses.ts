@@ -21,10 +21,6 @@ export class MesosHttpError extends OperationError {
   }
 }
 
-export function expectStatus(response: HttpResponse, accepted: readonly number[] = [200]): void {
-  if (!accepted.includes(response.status)) throw new MesosHttpError(response);
-}
-
 /** Parses a JSON body; an empty, truncated or non-JSON body is an OperationError naming the URL. */
 export function parseJsonBody(response: Pick<HttpResponse, 'url' | 'body' | 'headers'>): unknown {
   const text = response.body.toString('utf8');

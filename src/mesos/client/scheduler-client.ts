@@ -9,9 +9,9 @@ import { RecordIODecoder } from '../protocol/recordio.js';
 import type { Call, Event } from '../protocol/types.js';
 import { AlluxioMesosError, ExitCode, OperationError } from '../../shared/errors.js';
 
-export const SCHEDULER_PATH = '/api/v1/scheduler';
+const SCHEDULER_PATH = '/api/v1/scheduler';
 /** Far above any real event (an OFFERS event of 10,000 offers is a few MB); guards memory. */
-export const MAX_EVENT_BYTES = 64 * 1024 * 1024;
+const MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
 /** Mesos refused a call; `subscriptionLost` means a new SUBSCRIBE is needed (403, wrong stream id). */
 export class SchedulerCallError extends AlluxioMesosError {

@@ -18,7 +18,7 @@ import {
 } from './json-shape.js';
 import { resourcesFromFlattened } from '../resources/ranges.js';
 
-export interface TaskStatusRecord {
+interface TaskStatusRecord {
   state: string;
   /** Seconds since the epoch. */
   timestamp: number | undefined;

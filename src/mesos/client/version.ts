@@ -146,7 +146,7 @@ export function mesosFeatures(version: MesosVersion): MesosFeatures {
   };
 }
 
-export interface MasterEndpoints {
+interface MasterEndpoints {
   state: string;
   slaves: string;
   frameworks: string;

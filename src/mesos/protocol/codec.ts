@@ -25,10 +25,6 @@ export type MediaType = 'application/json' | 'application/x-protobuf';
 export const MEDIA_TYPE_JSON: MediaType = 'application/json';
 export const MEDIA_TYPE_PROTOBUF: MediaType = 'application/x-protobuf';
 
-export function isMediaType(value: string): value is MediaType {
-  return value === MEDIA_TYPE_JSON || value === MEDIA_TYPE_PROTOBUF;
-}
-
 export type DecodeFailure = 'json-syntax' | 'json-conversion' | 'protobuf' | 'validation';
 
 /** A body that Mesos would reject with 400; `message` is Mesos' own wording. */

@@ -34,10 +34,6 @@ function escapeJson(text: string): string {
   return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPE_ALL, escapeChar) : text;
 }
 
-export function quoteJsonString(text: string): string {
-  return `"${escapeJson(text)}"`;
-}
-
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const COLON = 0x3a;

@@ -5,7 +5,7 @@
  */
 import type { FixtureResponse, RecordedRequest } from '../../helpers/http-fixture-server.js';
 
-export function stoutJsonString(bytes: Buffer): Buffer {
+function stoutJsonString(bytes: Buffer): Buffer {
   const escapes: Record<number, string> = {
     0x22: '\\"',
     0x5c: '\\\\',

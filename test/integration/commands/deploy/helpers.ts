@@ -46,7 +46,7 @@ export function randomPorts(): AlluxioPorts {
 }
 
 /** An agent `--resources` string offering `ports` plus some spare range. */
-export function agentResources(ports: AlluxioPorts, scalars = 'cpus:4;mem:8192;disk:16384'): string {
+function agentResources(ports: AlluxioPorts, scalars = 'cpus:4;mem:8192;disk:16384'): string {
   return `${scalars};ports:[${ports.master}-${ports.workerWeb},31000-32000]`;
 }
 
@@ -208,7 +208,7 @@ export function startDeploy(sandbox: Sandbox, extra: readonly string[] = [], env
 }
 
 /** The latest task-state report of each alias. */
-export function lastStates(run: DeployRun): Map<string, DeployEvent> {
+function lastStates(run: DeployRun): Map<string, DeployEvent> {
   const states = new Map<string, DeployEvent>();
   for (const event of run.events) if (event.type === 'task-state') states.set(event.alias as string, event);
   return states;

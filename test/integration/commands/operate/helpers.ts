@@ -18,13 +18,13 @@ import { LocalCluster } from '../../../../src/emulator/cluster.js';
 import { writeDemoDistribution } from '../../../../src/emulator/standin-alluxio/generate.js';
 import { cleanEnv, runCli, startCli, type CliResult } from '../../../helpers/cli.js';
 
-export interface DeployEvent {
+interface DeployEvent {
   readonly type: string;
   readonly [key: string]: unknown;
 }
 
 /** A running `deploy --json`; its NDJSON reports collected as they arrive. */
-export class DeployProcess {
+class DeployProcess {
   readonly events: DeployEvent[] = [];
   private pending = '';
   private stderrText = '';
@@ -268,4 +268,4 @@ export function taskIdOf(env: OperateEnv, alias: string): string {
   return state.taskId as string;
 }
 
-export { sleep, standins, waitUntil, type StandinProcess };
+export { standins, waitUntil, type StandinProcess };

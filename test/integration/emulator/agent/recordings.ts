@@ -44,7 +44,7 @@ export function loadRecording(stem: string): Recording {
  * JSON with every number replaced by its kind as printed (`"<double>"` for `2.0`, `"<int>"` for `2`),
  * so JSON types can be compared including Mesos' double/integer distinction.
  */
-export function numberKinds(json: string): unknown {
+function numberKinds(json: string): unknown {
   let out = '';
   let i = 0;
   while (i < json.length) {
@@ -71,7 +71,7 @@ export function numberKinds(json: string): unknown {
  * The "type skeleton" of a JSON document: keys in order, value kinds (`<string>`, `<bool>`, `<int>`,
  * `<double>`), arrays reduced to the skeleton of their first element.
  */
-export function skeleton(value: unknown): unknown {
+function skeleton(value: unknown): unknown {
   if (Array.isArray(value)) return value.length === 0 ? [] : [skeleton(value[0])];
   if (value === null) return '<null>';
   if (typeof value === 'object') {

@@ -11,8 +11,8 @@ import {
   type SchedulerState,
 } from '../../../../src/framework/scheduler/state-machine.js';
 
-export const MASTER_PORTS = [19998, 19999];
-export const WORKER_PORTS = [29998, 29999, 30000];
+const MASTER_PORTS = [19998, 19999];
+const WORKER_PORTS = [29998, 29999, 30000];
 
 export function makeConfig(
   overrides: {

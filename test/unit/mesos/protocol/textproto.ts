@@ -31,7 +31,7 @@ export function simpleDtoa(value: number): string {
 }
 
 /** protobuf's CEscape on the UTF-8 bytes. */
-export function cEscape(bytes: Uint8Array): string {
+function cEscape(bytes: Uint8Array): string {
   let out = '';
   for (const byte of bytes) {
     if (byte === 0x0a) out += '\\n';

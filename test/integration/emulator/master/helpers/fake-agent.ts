@@ -32,7 +32,7 @@ interface TaskStream {
   inFlight: boolean;
 }
 
-export const DEFAULT_AGENT_RESOURCES: Resource[] = [
+const DEFAULT_AGENT_RESOURCES: Resource[] = [
   {
     name: 'ports',
     type: 'RANGES',
@@ -48,7 +48,7 @@ export const DEFAULT_AGENT_RESOURCES: Resource[] = [
   { name: 'disk', type: 'SCALAR', scalar: { value: 4096 } },
 ];
 
-export function uuidBase64(): string {
+function uuidBase64(): string {
   return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64');
 }
 

@@ -16,7 +16,7 @@ export interface RawResponse {
   body: Buffer;
 }
 
-export function parseHead(head: string): Omit<RawResponse, 'body'> {
+function parseHead(head: string): Omit<RawResponse, 'body'> {
   const [statusLine = '', ...lines] = head.split('\r\n');
   const m = /^HTTP\/1\.1 (\d{3}) ?(.*)$/.exec(statusLine);
   if (m === null) throw new Error(`bad status line: ${statusLine}`);
