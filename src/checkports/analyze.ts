@@ -78,7 +78,8 @@ export function analyzeCheckPorts(input: CheckPortsInput): CheckPortsReport {
     const misfits = activeVerdicts.filter((verdict) => !verdict.worker.ok).map((verdict) => verdict.hostname);
     if (misfits.length > 0) {
       reasons.push(
-        `--strict: ${misfits.length === 1 ? '1 active agent cannot' : `${misfits.length} active agents cannot`} run a worker: ${listNames(misfits)}`,
+        `--strict: ${misfits.length === 1 ? '1 active agent cannot' : `${misfits.length} active agents cannot`} ` +
+          `run a worker: ${listNames(misfits)}`,
       );
     }
   }

@@ -30,7 +30,8 @@ export function placeAlluxio(agents: readonly AgentVerdict[], masterCount: numbe
     reasons.push(
       masterCount === 1
         ? 'no agent can run the Alluxio master'
-        : `${masterCount} masters are configured but only ${masterCapable.length} agent${masterCapable.length === 1 ? ' can' : 's can'} run one`,
+        : `${masterCount} masters are configured but only ${masterCapable.length} ` +
+            `agent${masterCapable.length === 1 ? ' can' : 's can'} run one`,
     );
   }
   if (workers.length === 0) {

@@ -95,7 +95,8 @@ function suggestionLines(name: string, group: PortSuggestionGroup, s: Style): st
   const head = `  ${name}: `;
   if (group.ports.length === 0) return [`${head}${s.bad(group.message ?? 'nothing to suggest')}`];
   const ports = group.ports.map((choice) => choice.port).join(', ');
-  const coverage = `free on ${group.agentsCovered} of ${group.agentsEligible} agent${group.agentsEligible === 1 ? '' : 's'} that fit by size`;
+  const agents = `agent${group.agentsEligible === 1 ? '' : 's'}`;
+  const coverage = `free on ${group.agentsCovered} of ${group.agentsEligible} ${agents} that fit by size`;
   const lines = [`${head}${ports}${group.adjacent ? '' : ' (not adjacent)'}, ${coverage}`];
   if (group.message !== undefined) lines.push(`    ${s.warn(group.message)}`);
   return lines;
@@ -112,8 +113,10 @@ export function renderCheckPortsText(report: CheckPortsReport, options: RenderOp
   const req = report.requirements;
   out.push(
     s.dim(
-      `Checked for role '${req.role}': master ports ${req.master.ports.join(', ')} with ${formatCpus(req.master.cpus)} cpus / ${formatMb(req.master.memMb)} MB; ` +
-        `worker ports ${req.worker.ports.join(', ')} with ${formatCpus(req.worker.cpus)} cpus / ${formatMb(req.worker.memMb)} MB (executor overhead included)`,
+      `Checked for role '${req.role}': ` +
+        `master ports ${req.master.ports.join(', ')} with ${formatCpus(req.master.cpus)} cpus / ${formatMb(req.master.memMb)} MB; ` +
+        `worker ports ${req.worker.ports.join(', ')} with ${formatCpus(req.worker.cpus)} cpus / ${formatMb(req.worker.memMb)} MB ` +
+        '(executor overhead included)',
     ),
   );
   out.push('');
@@ -152,7 +155,8 @@ export function renderCheckPortsText(report: CheckPortsReport, options: RenderOp
   if (report.verdict.ok) {
     out.push(
       s.ok(
-        `${s.yes === 'yes' ? 'OK' : s.yes}: Alluxio can be placed${report.verdict.strict ? ' (strict: every active agent fits a worker)' : ''}`,
+        `${s.yes === 'yes' ? 'OK' : s.yes}: Alluxio can be placed` +
+          (report.verdict.strict ? ' (strict: every active agent fits a worker)' : ''),
       ),
     );
   } else {

@@ -185,7 +185,8 @@ export function resourcesFlagFixes(analyses: readonly AgentAnalysis[], req: Chec
   if (tooSmall.length > 0) {
     warnings.push(
       `${tooSmall.length === 1 ? '1 agent lacks' : `${tooSmall.length} agents lack`} Alluxio's ports but ` +
-        `${tooSmall.length === 1 ? 'is' : 'are'} too small for either task, so no flag is given for ${tooSmall.length === 1 ? 'it' : 'them'}: ${listNames(tooSmall)}`,
+        `${tooSmall.length === 1 ? 'is' : 'are'} too small for either task, ` +
+        `so no flag is given for ${tooSmall.length === 1 ? 'it' : 'them'}: ${listNames(tooSmall)}`,
     );
   }
   if (fixes.length > 0) {

@@ -128,7 +128,8 @@ function buildGroup(
       .map((port) => PORT_LABELS[port.name])
       .join(', ')}) to role '${req.role}' at or above ${LOWEST_SUGGESTED_PORT}`;
   } else if (!ok) {
-    message = `the best choice is free on only ${covered} agent${covered === 1 ? '' : 's'}; ${needed} needed for ${kind === 'master' ? `${needed} master${needed === 1 ? '' : 's'}` : 'a worker'}`;
+    const purpose = kind === 'master' ? `${needed} master${needed === 1 ? '' : 's'}` : 'a worker';
+    message = `the best choice is free on only ${covered} agent${covered === 1 ? '' : 's'}; ${needed} needed for ${purpose}`;
   }
   return {
     group: {

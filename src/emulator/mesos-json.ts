@@ -1,8 +1,9 @@
 /**
  * JSON the way Mesos' own writer (rapidjson) prints it, so the local master's and agents' endpoints
- * match recordings of real ones byte for byte: compact, keys in insertion order, `double` fields always carry a decimal point (`2.0`, `1795548218.0`), integers
- * never do, and file contents are escaped byte by byte (a 64 KiB read may cut a UTF-8 sequence in
- * two; the byte count, which clients use as the next offset, must survive).
+ * match recordings of real ones byte for byte: compact, keys in insertion order, `double` fields
+ * always carry a decimal point (`2.0`, `1795548218.0`), integers never do, and file contents are
+ * escaped byte by byte (a 64 KiB read may cut a UTF-8 sequence in two; the byte count, which
+ * clients use as the next offset, must survive).
  *
  * JavaScript has one number type, so doubles are marked explicitly with `double(x)`.
  */

@@ -146,7 +146,9 @@ export function progressLine(progress: BundleProgress, width = 24): string {
   const ratio = progress.bytesTotal === 0 ? 1 : Math.min(1, progress.bytesDone / progress.bytesTotal);
   const filled = Math.round(ratio * width);
   const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${mib(progress.bytesDone)} / ${mib(progress.bytesTotal)} ${progress.current}`;
+  const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+  const percent = `${String(Math.round(ratio * 100)).padStart(3)}%`;
+  return `${bar} ${percent} ${mib(progress.bytesDone)} / ${mib(progress.bytesTotal)} ${progress.current}`;
 }
 
 function uniqueLabels(labels: readonly string[]): string[] {

@@ -26,11 +26,13 @@ export function chooseTask(query: string, candidates: readonly TaskCandidate[], 
           hint: 'give the alias or more of the task id',
         },
       );
-    case 'only-completed':
+    case 'only-completed': {
+      const count = outcome.matches.length === 1 ? 'one completed task does' : `${outcome.matches.length} completed tasks do`;
       throw new OperationError(
-        `no running task matches "${query}"; ${outcome.matches.length === 1 ? 'one completed task does' : `${outcome.matches.length} completed tasks do`}:\n${formatMatches(outcome.matches, options.allMatches === true)}`,
+        `no running task matches "${query}"; ${count}:\n${formatMatches(outcome.matches, options.allMatches === true)}`,
         { hint: 'add --completed to read the logs of a completed task' },
       );
+    }
     case 'none':
       throw new OperationError(`no task of the framework matches "${query}"`, {
         hint:

@@ -210,8 +210,10 @@ function followNotice(event: FollowEvent): string | undefined {
   switch (event.type) {
     case 'truncated':
       return `${where} was truncated or rotated (${event.size} bytes, was ${event.cursor}); reading it again from the start`;
-    case 'failed':
-      return `cannot read ${where} from agent ${event.source.files.label}: ${event.error instanceof Error ? event.error.message : String(event.error)}; still trying`;
+    case 'failed': {
+      const reason = event.error instanceof Error ? event.error.message : String(event.error);
+      return `cannot read ${where} from agent ${event.source.files.label}: ${reason}; still trying`;
+    }
     case 'recovered':
       return `agent ${event.source.files.label} answers again for ${where}`;
     case 'added':

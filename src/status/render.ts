@@ -9,7 +9,8 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
     framework.state === 'disconnected'
       ? chalk.yellow(
           framework.failoverSecondsLeft === null
-            ? `disconnected (Mesos keeps its tasks for the failover timeout, ${formatDuration(framework.failoverTimeoutSeconds)}; run deploy to reattach)`
+            ? `disconnected (Mesos keeps its tasks for the failover timeout, ${formatDuration(framework.failoverTimeoutSeconds)}; ` +
+                'run deploy to reattach)'
             : `disconnected: Mesos kills its tasks in ${formatDuration(framework.failoverSecondsLeft)} unless deploy reattaches`,
         )
       : framework.state === 'active'

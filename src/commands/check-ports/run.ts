@@ -105,16 +105,14 @@ export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags)
   // The verdict that matters now is the one for the ports just written.
   const after = analyze(requirementsFromSite(await loadSite(globals.confDir)));
   if (globals.json) {
-    io.stdout.write(
-      `${JSON.stringify({ ...report, written: { file: written.file, backup: written.backup, verdict: after.verdict, summary: after.summary } })}\n`,
-    );
+    const outcome = { file: written.file, backup: written.backup, verdict: after.verdict, summary: after.summary };
+    io.stdout.write(`${JSON.stringify({ ...report, written: outcome })}\n`);
   } else {
     io.stdout.write(renderCheckPortsText(report, { color }));
     io.stdout.write(`\n${written.diff}`);
     io.stdout.write(`\nWrote ${written.file}${written.backup === null ? '' : ` (previous version: ${written.backup})`}\n`);
-    io.stdout.write(
-      `With the new ports: ${after.summary.line}; ${after.verdict.ok ? 'Alluxio can be placed' : `still failing: ${after.verdict.reasons.join('; ')}`}\n`,
-    );
+    const verdict = after.verdict.ok ? 'Alluxio can be placed' : `still failing: ${after.verdict.reasons.join('; ')}`;
+    io.stdout.write(`With the new ports: ${after.summary.line}; ${verdict}\n`);
   }
   return after.verdict.ok ? ExitCode.OK : ExitCode.FAILED;
 }

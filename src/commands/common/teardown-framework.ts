@@ -74,16 +74,13 @@ export async function teardownFramework(
     await rm(ledgerFile, { force: true });
     result.ledgerCleared = true;
   }
+  const cleared = result.ledgerCleared ? ` Cleared ${ledgerFile}.` : '';
   if (globals.json) {
     io.stdout.write(`${JSON.stringify(result)}\n`);
   } else if (result.tornDown) {
-    io.stdout.write(
-      `Tore down framework ${result.name} (${frameworkId}): Mesos is killing its tasks.${result.ledgerCleared ? ` Cleared ${ledgerFile}.` : ''}\n`,
-    );
+    io.stdout.write(`Tore down framework ${result.name} (${frameworkId}): Mesos is killing its tasks.${cleared}\n`);
   } else {
-    io.stdout.write(
-      `Mesos no longer knows framework ${frameworkId} (already torn down, or its failover timeout expired).${result.ledgerCleared ? ` Cleared ${ledgerFile}.` : ''}\n`,
-    );
+    io.stdout.write(`Mesos no longer knows framework ${frameworkId} (already torn down, or its failover timeout expired).${cleared}\n`);
   }
   return ExitCode.OK;
 }

@@ -20,7 +20,10 @@ export function describeReport(report: ControllerReport): string | undefined {
     case 'subscribed':
       return `subscribed as framework ${report.frameworkId}${report.adopted.length > 0 ? `; adopting ${report.adopted.join(', ')}` : ''}`;
     case 'task-launched':
-      return `${report.alias} ${report.relaunch ? 'relaunched' : 'launched'} on ${report.hostname} (ports ${report.ports.join(', ')}) as ${report.taskId}`;
+      return (
+        `${report.alias} ${report.relaunch ? 'relaunched' : 'launched'} on ${report.hostname} ` +
+        `(ports ${report.ports.join(', ')}) as ${report.taskId}`
+      );
     case 'task-state': {
       const health = report.healthy === undefined ? '' : report.healthy ? ', healthy' : ', unhealthy';
       return `${report.alias} ${report.state.replace(/^TASK_/, '')}${health}${report.message === undefined ? '' : `: ${report.message}`}`;
@@ -34,9 +37,15 @@ export function describeReport(report: ControllerReport): string | undefined {
     case 'all-placed':
       return `all placed: ${report.masters} master(s), ${report.workers} worker(s); offers suppressed`;
     case 'relaunch-scheduled':
-      return `${report.alias} ended ${report.lastState.replace(/^TASK_/, '')}; relaunch in ${(report.inMs / 1000).toFixed(0)} s (failure ${report.failures})`;
+      return (
+        `${report.alias} ended ${report.lastState.replace(/^TASK_/, '')}; ` +
+        `relaunch in ${(report.inMs / 1000).toFixed(0)} s (failure ${report.failures})`
+      );
     case 'crash-loop':
-      return `${report.alias} failed ${report.failures} times in ${Math.round(report.windowMs / 60_000)} min: not relaunching it (last: ${report.lastFailure.message ?? report.lastFailure.state})`;
+      return (
+        `${report.alias} failed ${report.failures} times in ${Math.round(report.windowMs / 60_000)} min: ` +
+        `not relaunching it (last: ${report.lastFailure.message ?? report.lastFailure.state})`
+      );
     case 'launch-timeout':
       return `${report.alias} did not reach RUNNING in time: ${report.action === 'reconcile' ? 'reconciling' : 'killing and relaunching'}`;
     case 'orphan-killed':

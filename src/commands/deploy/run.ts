@@ -179,8 +179,9 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   }
   await markDisconnected(store, Date.now());
   const hours = Math.round(options.failoverTimeoutSeconds / 3600);
+  const failover = hours >= 1 ? `${hours} h` : `${options.failoverTimeoutSeconds} s`;
   view.line(
-    `Disconnected from Mesos. The Alluxio tasks keep running for the failover timeout (${hours >= 1 ? `${hours} h` : `${options.failoverTimeoutSeconds} s`}); ` +
+    `Disconnected from Mesos. The Alluxio tasks keep running for the failover timeout (${failover}); ` +
       'run `alluxio-mesos deploy` again to reattach, or `alluxio-mesos teardown` to remove them.',
   );
   return signalled === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.OK;
@@ -213,13 +214,13 @@ async function detach(ctx: CommandContext, argv: readonly string[]): Promise<num
   await log.close();
   await writeFile(pidFilePath(globals.confDir), `${child.pid ?? ''}\n`);
   if (globals.json) {
-    io.stdout.write(
-      `${JSON.stringify({ detached: true, pid: child.pid, log: frameworkLogPath(globals.confDir), pidFile: pidFilePath(globals.confDir) })}\n`,
-    );
+    const detached = { detached: true, pid: child.pid, log: frameworkLogPath(globals.confDir), pidFile: pidFilePath(globals.confDir) };
+    io.stdout.write(`${JSON.stringify(detached)}\n`);
   } else {
     io.stdout.write(`The framework runs in the background (pid ${child.pid}); log: ${frameworkLogPath(globals.confDir)}\n`);
     io.stdout.write(
-      `Follow it with \`alluxio-mesos status --watch\`; stop it with \`kill ${child.pid}\` (tasks keep running) or \`alluxio-mesos teardown\`.\n`,
+      `Follow it with \`alluxio-mesos status --watch\`; ` +
+        `stop it with \`kill ${child.pid}\` (tasks keep running) or \`alluxio-mesos teardown\`.\n`,
     );
   }
   return ExitCode.OK;

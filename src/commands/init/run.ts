@@ -149,7 +149,8 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
     const [first] = validation.errors;
     if (first !== undefined && validation.errors.length === 1) throw first;
     throw new ConfigError(
-      `${validation.errors.length} problems in the new ${SITE_PROPERTIES_FILE}: ${validation.errors.map((e: ConfigError) => e.message).join(' | ')}`,
+      `${validation.errors.length} problems in the new ${SITE_PROPERTIES_FILE}: ` +
+        validation.errors.map((e: ConfigError) => e.message).join(' | '),
       { file },
       { hint: 'fix the values named above (flags or the file) and run init again' },
     );
@@ -220,9 +221,8 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   if (settingsChanged || existing === undefined) await writeCliSettings(globals.confDir, settings);
 
   if (globals.json) {
-    io.stdout.write(
-      `${JSON.stringify({ ...result(file, globals.confDir, changed, changed, backup, false), settings, next: 'alluxio-mesos check-ports' })}\n`,
-    );
+    const written = result(file, globals.confDir, changed, changed, backup, false);
+    io.stdout.write(`${JSON.stringify({ ...written, settings, next: 'alluxio-mesos check-ports' })}\n`);
   } else {
     out(changed ? `Wrote ${file}${backup === null ? '' : ` (previous version: ${backup})`}\n` : `${file} is already up to date.\n`);
     out(`Saved CLI settings in ${cliSettingsPath(globals.confDir)}\n`);

@@ -17,7 +17,8 @@ export function registerLocalCluster(program: Command, run: ActionRunner): void 
     .option('--work-dir <dir>', 'where sandboxes live (default: a new temporary directory)')
     .option(
       '--resources <resources>',
-      'agent --resources, once for all agents or once per agent (default cpus:4;mem:8192;disk:16384;ports:[19998-19999,29998-30000,31000-32000])',
+      'agent --resources, once for all agents or once per agent ' +
+        '(default cpus:4;mem:8192;disk:16384;ports:[19998-19999,29998-30000,31000-32000])',
       collect,
     )
     .option('--heartbeat-interval <seconds>', 'scheduler HEARTBEAT interval (default 15, as Mesos)')

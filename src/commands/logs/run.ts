@@ -100,9 +100,8 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
     const { opened, failures } = await openSandboxes(deps, chosen, agents);
     if (opened.length === 0 && failures[0] !== undefined) throw failures[0].error;
     for (const failure of failures) {
-      io.stderr.write(
-        `warning: ${failure.task.alias ?? failure.task.taskId}: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}\n`,
-      );
+      const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
+      io.stderr.write(`warning: ${failure.task.alias ?? failure.task.taskId}: ${reason}\n`);
     }
 
     if (flags.list === true) {
@@ -128,7 +127,9 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
       if (globals.json) io.stdout.write(`${JSON.stringify({ bundle: flags.bundle, ...result })}\n`);
       else
         io.stdout.write(
-          `Wrote ${flags.bundle}: ${result.members.length} files, ${result.bytes} bytes${result.skipped.length > 0 ? `; skipped ${result.skipped.length}` : ''}\n`,
+          `Wrote ${flags.bundle}: ${result.members.length} files, ${result.bytes} bytes` +
+            (result.skipped.length > 0 ? `; skipped ${result.skipped.length}` : '') +
+            '\n',
         );
       return ExitCode.OK;
     }

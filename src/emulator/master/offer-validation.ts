@@ -33,7 +33,11 @@ export function validateOffers(
     const offer = offers.get(id.value) as OfferRecord;
     if (role === undefined) role = offer.role;
     else if (offer.role !== role) {
-      return `Aggregated offers must be allocated to the same role. Offer ${id.value} uses role '${offer.role} but another is using role '${role}`;
+      // Mesos' own text, unbalanced quotes included.
+      return (
+        'Aggregated offers must be allocated to the same role. ' +
+        `Offer ${id.value} uses role '${offer.role} but another is using role '${role}`
+      );
     }
   }
   let agentId: string | undefined;

@@ -201,7 +201,8 @@ function locateDistribution(distribution: AlluxioDistribution): string {
     return [
       `ALLUXIO_MESOS_HOME=${shellQuote(distribution.home)}`,
       'if [ ! -f "$ALLUXIO_MESOS_HOME/libexec/alluxio-config.sh" ]; then',
-      '  echo "alluxio-mesos: no Alluxio at alluxio.home=$ALLUXIO_MESOS_HOME on this agent (libexec/alluxio-config.sh is missing); install it there on every agent, or deploy from a tarball URL" >&2',
+      '  echo "alluxio-mesos: no Alluxio at alluxio.home=$ALLUXIO_MESOS_HOME on this agent (libexec/alluxio-config.sh is missing); ' +
+        'install it there on every agent, or deploy from a tarball URL" >&2',
       '  exit 1',
       'fi',
     ].join('\n');
@@ -218,7 +219,8 @@ function locateDistribution(distribution: AlluxioDistribution): string {
     '  fi',
     'done',
     'if [ -z "$alluxio_mesos_found" ]; then',
-    `  echo "alluxio-mesos: the fetched Alluxio tarball has no top directory 'alluxio' or 'alluxio-<version>' holding libexec/alluxio-config.sh; the sandbox holds: $(ls -A "$MESOS_SANDBOX" | tr '\\n' ' ')" >&2`,
+    `  echo "alluxio-mesos: the fetched Alluxio tarball has no top directory 'alluxio' or 'alluxio-<version>' holding ` +
+      `libexec/alluxio-config.sh; the sandbox holds: $(ls -A "$MESOS_SANDBOX" | tr '\\n' ' ')" >&2`,
     '  exit 1',
     'fi',
     'if [ "$alluxio_mesos_found" != " ${ALLUXIO_MESOS_HOME##*/}" ]; then',
@@ -233,7 +235,8 @@ function useFetchedJdk(path: string): string {
   return [
     `export JAVA_HOME=${javaHome}`,
     'if [ ! -x "$JAVA_HOME/bin/java" ]; then',
-    `  echo "alluxio-mesos: no bin/java under JAVA_HOME=$JAVA_HOME; alluxio.integration.mesos.jdk.path must name the top directory of the JDK tarball; the sandbox holds: $(ls -A "$MESOS_SANDBOX" | tr '\\n' ' ')" >&2`,
+    `  echo "alluxio-mesos: no bin/java under JAVA_HOME=$JAVA_HOME; alluxio.integration.mesos.jdk.path must name the top directory ` +
+      `of the JDK tarball; the sandbox holds: $(ls -A "$MESOS_SANDBOX" | tr '\\n' ' ')" >&2`,
     '  exit 1',
     'fi',
     'export PATH="$JAVA_HOME/bin:$PATH"',
@@ -359,7 +362,8 @@ function runScript(spec: LaunchSpec): string {
   if (spec.role === 'master') {
     lines.push(
       'if [ -z "$ALLUXIO_MESOS_JOURNAL_DIR" ]; then',
-      '  echo "alluxio-mesos: the master journal is not on a local path; it is never formatted automatically (format it once with: alluxio format)" >&2',
+      '  echo "alluxio-mesos: the master journal is not on a local path; ' +
+        'it is never formatted automatically (format it once with: alluxio format)" >&2',
       'elif [ -n "$(find "$ALLUXIO_MESOS_JOURNAL_DIR" -name "$ALLUXIO_MESOS_FORMAT_PREFIX*" -print 2>/dev/null | head -n 1)" ]; then',
       '  echo "alluxio-mesos: journal $ALLUXIO_MESOS_JOURNAL_DIR is formatted; keeping it"',
       'else',
@@ -368,7 +372,8 @@ function runScript(spec: LaunchSpec): string {
       'fi',
       'case "$ALLUXIO_MESOS_JOURNAL_DIR" in',
       '  "$MESOS_SANDBOX"/* | [!/]*)',
-      '    echo "alluxio-mesos: warning: the journal $ALLUXIO_MESOS_JOURNAL_DIR is inside the task sandbox and is lost when the master is relaunched; set alluxio.master.journal.folder to a persistent path" >&2',
+      '    echo "alluxio-mesos: warning: the journal $ALLUXIO_MESOS_JOURNAL_DIR is inside the task sandbox and is lost when the master ' +
+        'is relaunched; set alluxio.master.journal.folder to a persistent path" >&2',
       '    ;;',
       'esac',
       `exec ${javaCommand(spec, 'MASTER_LOGGER', MAIN_CLASS.master, '$ALLUXIO_MASTER_JAVA_OPTS')}`,

@@ -33,8 +33,9 @@ export function parseJsonBody(response: Pick<HttpResponse, 'url' | 'body' | 'hea
     const what = truncated
       ? 'truncated JSON'
       : `invalid JSON${type !== undefined && !type.includes('json') ? ` (Content-Type ${type})` : ''}`;
+    const reason = error instanceof Error ? error.message : String(error);
     throw new OperationError(
-      `${response.url} answered with ${what}: ${error instanceof Error ? error.message : String(error)} (${response.body.length} bytes, starting ${JSON.stringify(text.slice(0, 40))})`,
+      `${response.url} answered with ${what}: ${reason} (${response.body.length} bytes, starting ${JSON.stringify(text.slice(0, 40))})`,
       {
         hint: HINT,
         cause: error,
