@@ -34,10 +34,10 @@ export interface ClusterUnderTest {
   stop(): Promise<void>;
 }
 
-export const MASTER_URL = 'http://127.0.0.1:5050';
+const MASTER_URL = 'http://127.0.0.1:5050';
 const AGENTS = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
 
-export function realMesosBuild(): string | undefined {
+function realMesosBuild(): string | undefined {
   const build = process.env.REAL_MESOS_BUILD;
   return build === undefined || build === '' ? undefined : build;
 }

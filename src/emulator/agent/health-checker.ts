@@ -35,7 +35,7 @@ export interface HealthCheckerOptions {
 }
 
 /** Where Mesos' TCP and HTTP checks connect, whatever the agent's address. */
-export const MESOS_CHECK_ADDRESS = '127.0.0.1';
+const MESOS_CHECK_ADDRESS = '127.0.0.1';
 
 export type CheckOutcome = { ok: true } | { ok: false; reason: string };
 
