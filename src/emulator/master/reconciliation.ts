@@ -70,7 +70,7 @@ export function reconcileAnswers(
 }
 
 /** The master's answer for a task it knows: its latest state, with the container status it last had. */
-export function latestTaskStatus(task: TaskRecord, nowSeconds: number): TaskStatus {
+function latestTaskStatus(task: TaskRecord, nowSeconds: number): TaskStatus {
   return masterStatus({
     taskId: task.taskId,
     state: reconciledState(task),
