@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
-import { writeFileAtomic } from './store.js';
+import { writeFileAtomic } from '../shared/atomic-file.js';
 
 const CLI_SETTINGS_FILE = 'alluxio-mesos.json';
 

@@ -1,18 +1,12 @@
 /**
- * Reading and writing configuration files. Writes are atomic: the new bytes go to a temporary file
- * in the same directory, are flushed to disk, and then renamed over the old file, so a reader (or
- * a crash) sees either the old file or the new one, never a mix. The old bytes are kept as
- * `<name>.bak`.
+ * Reading and writing configuration files. Writes are atomic (see shared/atomic-file.ts): a reader
+ * or a crash sees either the old file or the new one, and the old bytes are kept as `<name>.bak`.
  */
-import { randomBytes } from 'node:crypto';
 import * as fsPromises from 'node:fs/promises';
-import path from 'node:path';
-import { ConfigError, OperationError } from '../shared/errors.js';
+import { errorCode, writeFileAtomic, type StoreFs, type WriteOptions, type WriteResult } from '../shared/atomic-file.js';
+import { ConfigError } from '../shared/errors.js';
 import { PropertiesDocument } from './properties.js';
 import { containsSecret } from './site-config.js';
-
-/** The file-system calls the store makes; tests replace some to simulate failures. */
-export type StoreFs = Pick<typeof fsPromises, 'open' | 'rename' | 'unlink' | 'stat' | 'readFile' | 'realpath'>;
 
 export type TextEncoding = 'utf-8' | 'latin1';
 
@@ -23,10 +17,6 @@ export interface LoadedProperties {
   readonly encoding: TextEncoding;
   /** Permission bits of the file. */
   readonly mode: number;
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 
 /**
@@ -77,44 +67,6 @@ export function encodeProperties(doc: PropertiesDocument, encoding: TextEncoding
   return Buffer.from(text, encoding === 'utf-8' ? 'utf8' : 'latin1');
 }
 
-export interface WriteOptions {
-  /** Permission bits of the new file; default: those of the file replaced, else 0666 minus umask. */
-  readonly mode?: number;
-  /** Keep the replaced bytes as `<name>.bak` (default true). */
-  readonly backup?: boolean;
-  readonly fs?: StoreFs;
-}
-
-export interface WriteResult {
-  /** The file written (symbolic links are followed, so this may differ from the path given). */
-  readonly path: string;
-  /** Where the previous bytes were kept, when there were any. */
-  readonly backupPath: string | undefined;
-}
-
-/** Replaces `filePath` atomically with `content`; see the module comment. */
-export async function writeFileAtomic(filePath: string, content: string | Uint8Array, options: WriteOptions = {}): Promise<WriteResult> {
-  const fs = options.fs ?? fsPromises;
-  try {
-    const target = await followLinks(fs, filePath);
-    const existingMode = await regularFileMode(fs, target);
-    let backupPath: string | undefined;
-    if (existingMode !== undefined && options.backup !== false) {
-      backupPath = `${target}.bak`;
-      await replaceFile(fs, backupPath, await fs.readFile(target), existingMode);
-    }
-    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    await replaceFile(fs, target, data, options.mode ?? existingMode);
-    return { path: target, backupPath };
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new OperationError(`cannot write ${filePath}: ${errorCode(error) ?? String(error)}`, {
-      hint: 'check that the directory exists and is writable; the previous file was left as it was',
-      cause: error,
-    });
-  }
-}
-
 /** Encodes and writes a document; a document holding a secret gets mode 0600 unless told otherwise. */
 export async function writePropertiesFile(
   filePath: string,
@@ -126,67 +78,4 @@ export async function writePropertiesFile(
     ...options,
     ...(mode === undefined ? {} : { mode }),
   });
-}
-
-async function followLinks(fs: StoreFs, filePath: string): Promise<string> {
-  try {
-    return await fs.realpath(filePath);
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return filePath;
-    throw error;
-  }
-}
-
-async function regularFileMode(fs: StoreFs, filePath: string): Promise<number | undefined> {
-  try {
-    const stats = await fs.stat(filePath);
-    if (!stats.isFile()) {
-      throw new ConfigError(
-        `${filePath} is not a regular file`,
-        { file: filePath },
-        {
-          hint: 'give the path of a file',
-        },
-      );
-    }
-    return stats.mode & 0o7777;
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-async function replaceFile(fs: StoreFs, target: string, data: Uint8Array, mode: number | undefined): Promise<void> {
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: fsPromises.FileHandle | undefined;
-  try {
-    // Created with the final mode (a secret is never readable by others, not even briefly);
-    // chmod then sets the exact bits, which the umask may have narrowed.
-    handle = await fs.open(temp, 'wx', mode ?? 0o666);
-    if (mode !== undefined) await handle.chmod(mode);
-    await handle.writeFile(data);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fs.rename(temp, target);
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await fs.unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(fs, dir);
-}
-
-/** Makes the rename itself durable. Some platforms cannot open a directory; nothing to do there. */
-async function syncDirectory(fs: StoreFs, dir: string): Promise<void> {
-  let handle: fsPromises.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // EISDIR / EPERM / EINVAL on platforms without directory fsync.
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
 }

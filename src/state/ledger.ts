@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
-import { writeFileAtomic } from '../config/store.js';
+import { writeFileAtomic } from '../shared/atomic-file.js';
 import { TERMINAL_TASK_STATES, type TaskState } from '../mesos/protocol/types.js';
 
 const LEDGER_VERSION = 1;
