@@ -20,10 +20,11 @@ import { runController, type EventStream } from '../../framework/scheduler/contr
 import { fileLedgerStore, type LedgerStore } from '../../state/ledger.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
-import { isLoopback, preflightDistribution } from '../../framework/deploy/preflight.js';
+import { preflightDistribution } from '../../framework/deploy/preflight.js';
 import { frameworkLogPath, ledgerPath, logsDir, pidFilePath } from '../../state/files.js';
 import { createDeployView } from './live-view.js';
 import { teardownFramework } from '../common/teardown-framework.js';
+import { isLoopbackHost } from '../../shared/loopback.js';
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -113,7 +114,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   for (const warning of site.warnings) io.stderr.write(`warning: ${warning}\n`);
   const address = parseMasterAddress(masterAddressOf(ctx, site));
   // The agents' file systems are this machine's only when the cluster runs here.
-  const masterIsLocal = address.kind === 'local' || (address.kind === 'http' && isLoopback(address.host));
+  const masterIsLocal = address.kind === 'local' || (address.kind === 'http' && isLoopbackHost(address.host));
   const preflight = await preflightDistribution(plan.distribution, { masterIsLocal, timeoutMs: globals.timeoutMs });
   for (const warning of preflight.warnings) io.stderr.write(`warning: ${warning}\n`);
 

@@ -15,6 +15,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import * as tar from 'tar';
 import type { CommandURI } from '../../mesos/protocol/types.js';
 import { isWithin } from './files-query.js';
+import { isLoopbackHost } from '../../shared/loopback.js';
 
 export class FetchError extends Error {
   override name = 'FetchError';
@@ -26,11 +27,6 @@ const EXTRACTABLE = ['.tar.gz', '.tgz', '.tar'];
 const UNSUPPORTED_ARCHIVES = ['.tar.bz2', '.tbz2', '.tar.xz', '.txz', '.zip'];
 
 type Source = { kind: 'file'; path: string } | { kind: 'http'; url: URL };
-
-function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 /** Classifies a URI; throws FetchError for anything the local cluster must not or cannot fetch. */
 export function classifyUri(value: string): Source {

@@ -33,6 +33,7 @@ import { parseResourcesFlag, withDefaultResources } from './resources-flag.js';
 import { createSandbox, executorRunsDir, virtualLatestPath } from './sandbox.js';
 import { agentStateJson, localBuildInfo, taskRole, versionJson, type BuildInfo } from './state-json.js';
 import { StatusUpdateManager } from './status-update-manager.js';
+import { isLoopbackIPv4 } from '../../shared/loopback.js';
 
 export interface LocalAgentOptions {
   /** The agent's own loopback address, `127.0.0.N`; also its hostname. */
@@ -80,10 +81,6 @@ const killAllOnExit = (): void => {
   for (const agent of liveAgents) agent.killAllNow();
 };
 
-function isLoopbackV4(host: string): boolean {
-  return /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(host) && host.split('.').every((part) => Number(part) <= 255);
-}
-
 export class LocalAgent {
   readonly hostname: string;
   private readonly options: LocalAgentOptions;
@@ -108,7 +105,7 @@ export class LocalAgent {
   private readonly exitGuard = { killAllNow: (): void => this.killAllNow() };
 
   constructor(options: LocalAgentOptions) {
-    if (!isLoopbackV4(options.hostname)) {
+    if (!isLoopbackIPv4(options.hostname)) {
       throw new ConfigError(
         `Agent hostname '${options.hostname}' is not a 127.x.x.x address.`,
         { key: 'hostname' },

@@ -19,6 +19,7 @@ import { ZooKeeperLeaderElection } from './leader-election.js';
 import { MasterCore } from './master-core.js';
 import { Registry } from './registry.js';
 import { MASTER_CAPABILITIES, MESOS_VERSION, type StateContext } from './state-json.js';
+import { isLoopbackIPv4 } from '../../shared/loopback.js';
 
 export interface LocalMasterOptions {
   /** A 127.x.y.z address. */
@@ -44,8 +45,6 @@ export interface LocalMasterOptions {
   log?: (message: string) => void;
 }
 
-const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
-
 export class LocalMaster {
   private readonly host: string;
   private requestedPort: number;
@@ -68,7 +67,7 @@ export class LocalMaster {
 
   constructor(private readonly options: LocalMasterOptions = {}) {
     this.host = options.host ?? '127.0.0.1';
-    if (!LOOPBACK.test(this.host)) throw new Error(`the local master binds to 127.x.y.z only, not ${this.host}`);
+    if (!isLoopbackIPv4(this.host)) throw new Error(`the local master binds to 127.x.y.z only, not ${this.host}`);
     this.requestedPort = options.port ?? 0;
     this.clock = options.clock ?? systemClock;
     this.codecs = options.codecs ?? defaultCodecs();

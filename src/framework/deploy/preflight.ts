@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { list } from 'tar';
 import { UsageError } from '../../shared/errors.js';
+import { isLoopbackHost } from '../../shared/loopback.js';
 import type { AlluxioDistribution } from '../launch/launch-command.js';
 
 const CONFIG_SCRIPT = 'libexec/alluxio-config.sh';
@@ -58,7 +59,7 @@ export async function preflightDistribution(
       });
     }
     checked.push(`${distribution.url} answers ${status}`);
-    if (isLoopback(url.hostname)) {
+    if (isLoopbackHost(url.hostname)) {
       await checkTarballLayout(() => get(url), distribution.url);
       checked.push(`${distribution.url} holds an Alluxio distribution`);
     }
@@ -75,10 +76,6 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
 }
 
 /** The top directory must be `alluxio` or `alluxio-<version>` and contain the config script. */
