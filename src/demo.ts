@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeDemoDistribution } from './emulator/standin-alluxio/generate.js';
+import { systemClock } from './shared/clock.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/alluxio-mesos.js');
 
@@ -34,7 +35,7 @@ async function waitHealthy(cwd: string): Promise<void> {
   for (let i = 0; i < 120; i++) {
     const status = spawnSync(process.execPath, [BIN, 'status', '--conf-dir', 'conf', '--json'], { cwd, encoding: 'utf8' });
     if (status.status === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await systemClock.sleep(500);
   }
   process.stdout.write('(not every task became healthy within a minute)\n');
 }

@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalAgent } from './agent/local-agent.js';
 import { LocalMaster } from './master/local-master.js';
+import { systemClock } from '../shared/clock.js';
 
 export const DEFAULT_AGENT_RESOURCES = 'cpus:4;mem:8192;disk:16384;ports:[19998-19999,29998-30000,31000-32000]';
 
@@ -114,7 +115,7 @@ export class LocalCluster {
         throw new Error(
           `only ${this.master.elected ? this.master.state.agents.size : 0} of ${count} agents registered within ${timeoutMs} ms`,
         );
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await systemClock.sleep(25);
     }
   }
 

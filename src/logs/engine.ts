@@ -17,7 +17,7 @@ import type { AgentRecord } from '../mesos/client/agents.js';
 import type { HttpTransport } from '../mesos/client/http.js';
 import type { MesosMasterClient } from '../mesos/client/master-client.js';
 import { MesosHttpError, parseJsonBody } from '../mesos/client/responses.js';
-import type { Clock } from '../mesos/client/retry.js';
+import type { Clock } from '../shared/clock.js';
 import type { TaskRecord } from '../mesos/client/tasks.js';
 import { requestedNames, selectFiles, listRecursive, type FileFlags, type SelectedFile } from './file-selection.js';
 import { AgentFilesClient, SandboxFileMissingError } from './files-client.js';

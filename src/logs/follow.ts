@@ -6,7 +6,8 @@
  * The loop ends on the signal (Ctrl-C), or with `untilExit` once the task is terminal and no file
  * has changed for `idleMs`.
  */
-import type { Clock } from '../mesos/client/retry.js';
+import { backoffDelay, type BackoffPolicy } from '../shared/backoff.js';
+import type { Clock } from '../shared/clock.js';
 import { readRange, type SandboxFiles } from './files-client.js';
 import { Utf8LineDecoder, type Line } from './utf8-lines.js';
 
@@ -68,7 +69,8 @@ interface PollResult {
 
 export async function follow(sources: readonly FollowSource[], options: FollowOptions): Promise<FollowEnd> {
   const baseInterval = options.intervalMs ?? 500;
-  const maxInterval = options.maxIntervalMs ?? 5000;
+  // The first idle round waits the base interval, each further one twice as long, up to the cap.
+  const idleBackoff: BackoffPolicy = { initialMs: baseInterval, maxMs: options.maxIntervalMs ?? 5000, jitter: 'none' };
   const maxBytes = options.maxBytesPerPoll ?? 4 * 1024 * 1024;
   const idleMs = options.untilExit?.idleMs ?? 3000;
   const states: SourceState[] = sources.map((source) => ({
@@ -77,7 +79,7 @@ export async function follow(sources: readonly FollowSource[], options: FollowOp
     decoder: new Utf8LineDecoder(source.offset),
     failing: false,
   }));
-  let interval = baseInterval;
+  let idleRounds = 0;
   let lastChange = options.clock.now();
   let lastDiscovery = options.clock.now();
   const keyOf = (source: FollowSource): string => `${source.task}\u0000${source.file}`;
@@ -107,9 +109,8 @@ export async function follow(sources: readonly FollowSource[], options: FollowOp
 
     const changed = results.some((result) => result.changed);
     const behind = results.some((result) => result.behind);
-    // The first idle round waits the base interval, each further one twice as long.
-    const delay = changed ? baseInterval : interval;
-    interval = changed ? baseInterval : Math.min(interval * 2, maxInterval);
+    const delay = changed ? baseInterval : backoffDelay(idleRounds++, idleBackoff);
+    if (changed) idleRounds = 0;
     if (changed) lastChange = options.clock.now();
     if (!changed && options.untilExit !== undefined && options.clock.now() - lastChange >= idleMs) {
       let terminal = false;

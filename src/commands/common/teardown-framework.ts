@@ -17,6 +17,7 @@ import { frameworkUser } from '../../framework/scheduler/config.js';
 import { buildFrameworkInfo } from '../../framework/scheduler/framework-info.js';
 import { fileLedgerStore } from '../../state/ledger.js';
 import { ledgerPath, pidFilePath } from '../../state/files.js';
+import { systemClock } from '../../shared/clock.js';
 
 interface TeardownResult {
   frameworkId: string | null;
@@ -122,7 +123,7 @@ async function stopDetachedScheduler(confDir: string): Promise<number | null> {
     } catch {
       break;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await systemClock.sleep(100);
   }
   await rm(pidFilePath(confDir), { force: true });
   return pid;

@@ -11,7 +11,7 @@ import { frameworkLogPath, ledgerPath } from '../../state/files.js';
 import { fileLedgerStore } from '../../state/ledger.js';
 import { aliasOfTaskId } from '../../state/task-names.js';
 import { HttpTransport } from '../../mesos/client/http.js';
-import { systemClock } from '../../mesos/client/retry.js';
+import { systemClock } from '../../shared/clock.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
 import { chooseTask } from '../../logs/choose-task.js';
 import { writeBundle, progressLine } from '../../logs/bundle.js';

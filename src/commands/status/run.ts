@@ -12,6 +12,7 @@ import { colorEnabled } from '../../ui/io.js';
 import { collectStatus } from '../../status/collect.js';
 import { resolveFrameworkId } from '../../state/framework-id.js';
 import { renderStatus } from '../../status/render.js';
+import { systemClock } from '../../shared/clock.js';
 
 export interface StatusFlags extends ConnectionFlags {
   frameworkId?: string;
@@ -45,17 +46,16 @@ export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promis
     };
     if (flags.watch !== true) return (await once()) ? ExitCode.OK : ExitCode.FAILED;
 
-    let stopped = false;
-    const stop = (): void => {
-      stopped = true;
-    };
+    const stopped = new AbortController();
+    const stop = (): void => stopped.abort();
     process.once('SIGINT', stop);
     try {
-      while (!stopped) {
+      while (!stopped.signal.aborted) {
         // Redraw in place on a terminal; append otherwise (a log keeps every snapshot).
         if (io.stdoutIsTTY && !globals.json) io.stdout.write('\u001b[H\u001b[2J');
         await once();
-        for (let waited = 0; waited < intervalMs && !stopped; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+        // Ctrl-C ends the wait at once (the sleep rejects); the loop condition then ends the watch.
+        await systemClock.sleep(intervalMs, stopped.signal).catch(() => undefined);
       }
     } finally {
       process.off('SIGINT', stop);

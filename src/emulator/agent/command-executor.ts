@@ -11,7 +11,8 @@ import { execa, type ResultPromise } from 'execa';
 import type { CommandInfo, FrameworkInfo, TaskInfo, TaskState, TaskStatus, TaskStatusSource } from '../../mesos/protocol/types.js';
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
 import { fetchUris } from './fetcher.js';
-import { epochSeconds, glogLine, type Clock, type GlogLevel } from './glog.js';
+import type { Clock } from '../../shared/clock.js';
+import { epochSeconds, glogLine, type GlogLevel } from './glog.js';
 import { HealthChecker } from './health-checker.js';
 
 /** The command executor's default kill grace period (KillPolicy absent, no grace in the kill). */
@@ -96,7 +97,7 @@ export interface CommandExecutorContext {
   containerId: string;
   directory: string;
   version: string;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   /** Hands a complete, uuid-carrying update to the status update manager. */
   emit: (status: TaskStatus) => void;
   /** The task reached a terminal state (its process and children are gone). */

@@ -2,18 +2,10 @@
  * glog-formatted lines (`I1124 19:23:38.156534 21561 exec.cpp:164] Version: 1.12.0`), the format of
  * everything Mesos writes to a sandbox's stderr and to its own log. Tools and people grep for these.
  */
+import type { Clock } from '../../shared/clock.js';
 
-/** Milliseconds since the epoch, with sub-millisecond precision when the clock has it. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
-};
-
-/** Float seconds with microsecond precision, as in TaskStatus.timestamp. */
-export function epochSeconds(clock: Clock): number {
+/** Float seconds with microsecond precision, as in TaskStatus.timestamp (give it `microsecondClock`). */
+export function epochSeconds(clock: Pick<Clock, 'now'>): number {
   return Math.round(clock.now() * 1000) / 1e6;
 }
 

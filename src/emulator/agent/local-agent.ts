@@ -25,7 +25,8 @@ import { parseAttributesFlag, type AgentAttribute } from './attributes-flag.js';
 import { CommandExecutor, DEFAULT_KILL_GRACE_MS, commandExecutorName } from './command-executor.js';
 import { ExecutorBook, type ExecutorEntry } from './executor-book.js';
 import { FilesApi, FilesRegistry } from './files-api.js';
-import { epochSeconds, glogLine, systemClock, type Clock, type GlogLevel } from './glog.js';
+import { microsecondClock, type Clock } from '../../shared/clock.js';
+import { epochSeconds, glogLine, type GlogLevel } from './glog.js';
 import { parseAcknowledge, parseKill, parseLaunch, parsePing, parseShutdownFramework } from './internal-requests.js';
 import { MasterLink } from './master-link.js';
 import { toMesosJson } from '../mesos-json.js';
@@ -63,7 +64,7 @@ export interface LocalAgentOptions {
   killGracePeriodMs?: number;
   /** Where the agent log (`/slave/log`) goes; default `<workDir>/logs`. */
   logDir?: string;
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
 }
 
 /** What Mesos' command executor adds on top of each task's resources. */
@@ -84,7 +85,7 @@ const killAllOnExit = (): void => {
 export class LocalAgent {
   readonly hostname: string;
   private readonly options: LocalAgentOptions;
-  private readonly clock: Clock;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly version: string;
   private readonly build: BuildInfo;
   private readonly logDir: string;
@@ -116,7 +117,7 @@ export class LocalAgent {
     }
     this.options = options;
     this.hostname = options.hostname;
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? microsecondClock;
     this.version = options.version ?? '1.12.0';
     this.build = localBuildInfo(this.version);
     this.logDir = options.logDir ?? join(options.workDir, 'logs');

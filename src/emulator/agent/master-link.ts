@@ -12,6 +12,7 @@
 import { request } from 'node:http';
 import type { RegisterAgentRequest, RegisterAgentResponse } from '../internal-protocol.js';
 import { MASTER_INTERNAL } from '../internal-protocol.js';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 
 export interface PostResult {
   /** HTTP status; 0 when no answer came (refused, reset, timed out). */
@@ -134,16 +135,16 @@ export class MasterLink {
   }
 
   private async run(): Promise<void> {
-    let backoff = this.options.backoffMs;
+    // Jittered like Mesos' registration backoff, so restarted agents don't stampede a master.
+    const backoff: BackoffPolicy = { initialMs: this.options.backoffMs, maxMs: this.options.backoffMaxMs, jitter: 'equal' };
+    let failures = 0;
     while (this.running) {
       if (this.registeredWith === undefined) {
         if (await this.tryRegister()) {
-          backoff = this.options.backoffMs;
+          failures = 0;
           continue;
         }
-        // Jittered like Mesos' registration backoff, so restarted agents don't stampede a master.
-        await this.sleep(backoff * (0.5 + Math.random() / 2));
-        backoff = Math.min(backoff * 2, this.options.backoffMaxMs);
+        await this.sleep(backoffDelay(failures++, backoff));
         continue;
       }
       await this.sleep(this.options.checkIntervalMs);
@@ -152,7 +153,7 @@ export class MasterLink {
       if (leader !== this.registeredWith.url) {
         this.options.log(leader === undefined ? 'Lost the leading master' : `New master detected at ${leader}`);
         this.registeredWith = undefined;
-        backoff = this.options.backoffMs;
+        failures = 0;
       }
     }
   }

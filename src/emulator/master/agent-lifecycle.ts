@@ -9,7 +9,8 @@ import type { FrameworkInfo, TaskStatus } from '../../mesos/protocol/types.js';
 import type { RegisterAgentRequest, RegisterAgentResponse } from '../internal-protocol.js';
 import type { AgentGateway } from './agent-gateway.js';
 import type { Allocation, Allocator } from './allocator.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { TimerHandle } from '../../shared/clock.js';
+import type { MasterClock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import { hasCapability, isTerminal, rolesOf, taskKey, type AgentRecord, type FrameworkRecord, type TaskRecord } from './model.js';
 import type { Registry, RegistryAgent } from './registry.js';
@@ -20,7 +21,7 @@ const AGENT_VERSION = '1.12.0';
 
 /** What the agent lifecycle uses of the rest of the master: the shared records and the task, offer and framework bookkeeping. */
 export interface AgentLifecycleHost {
-  readonly clock: Clock;
+  readonly clock: MasterClock;
   readonly ids: IdGenerator;
   readonly gateway: AgentGateway;
   readonly registry: Registry;

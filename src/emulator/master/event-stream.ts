@@ -7,7 +7,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Event } from '../../mesos/protocol/types.js';
 import { encodeRecord } from '../../mesos/protocol/recordio.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { TimerHandle } from '../../shared/clock.js';
+import type { MasterClock } from './clock.js';
 import type { SchedulerConnection } from './model.js';
 
 export class HttpEventStream implements SchedulerConnection {
@@ -20,7 +21,7 @@ export class HttpEventStream implements SchedulerConnection {
     private readonly res: ServerResponse,
     readonly streamId: string,
     private readonly encode: (event: Event) => Uint8Array,
-    private readonly clock: Clock,
+    private readonly clock: MasterClock,
     private readonly heartbeatIntervalMs: number,
     /** An event that cannot be encoded is dropped and reported here instead of failing the caller. */
     private readonly onEncodeError: (error: unknown, event: Event) => void = () => undefined,

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MasterInfo } from '../../mesos/protocol/types.js';
 import { HttpAgentGateway, type AgentGateway } from './agent-gateway.js';
-import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { systemClock, type TimerHandle } from '../../shared/clock.js';
+import type { MasterClock } from './clock.js';
 import { defaultCodecs, type MasterCodecs } from './codec-adapter.js';
 import type { HttpEventStream } from './event-stream.js';
 import { route, type RoutingContext } from './http-server.js';
@@ -39,7 +40,7 @@ export interface LocalMasterOptions {
   zkSessionTimeoutMs?: number;
   /** Where the registry (and nothing else) is kept across process restarts. */
   workDir?: string;
-  clock?: Clock;
+  clock?: MasterClock;
   codecs?: MasterCodecs;
   gateway?: AgentGateway;
   log?: (message: string) => void;
@@ -49,7 +50,7 @@ export class LocalMaster {
   private readonly host: string;
   private requestedPort: number;
   private boundPort = 0;
-  private readonly clock: Clock;
+  private readonly clock: MasterClock;
   private readonly codecs: MasterCodecs;
   private readonly gateway: AgentGateway;
   private readonly registry: Registry;

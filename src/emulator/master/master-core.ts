@@ -11,7 +11,8 @@ import type { RegisterAgentRequest, RegisterAgentResponse, StatusUpdateRequest }
 import type { AgentGateway } from './agent-gateway.js';
 import { AgentLifecycle } from './agent-lifecycle.js';
 import { Allocator } from './allocator.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { TimerHandle } from '../../shared/clock.js';
+import type { MasterClock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import {
   hasCapability,
@@ -31,7 +32,7 @@ import { Resources } from './resources.js';
 import { applyStatus, executorIdOf, masterStatus, newTaskRecord } from './tasks.js';
 
 export interface MasterCoreOptions {
-  readonly clock: Clock;
+  readonly clock: MasterClock;
   readonly ids: IdGenerator;
   readonly gateway: AgentGateway;
   readonly registry: Registry;

@@ -2,7 +2,7 @@
  * The master's in-memory records: what Mesos keeps per framework, agent, task and offer. Plain data;
  * the behaviour lives in `master-core.ts` and the registries.
  */
-import type { TimerHandle } from './clock.js';
+import type { TimerHandle } from '../../shared/clock.js';
 import type { Resources } from './resources.js';
 import type { Event, FrameworkInfo, Resource, TaskInfo, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Call, Event } from '../../mesos/protocol/types.js';
-import type { Clock } from './clock.js';
+import type { MasterClock } from './clock.js';
 import { HttpEventStream } from './event-stream.js';
 import { replyEmpty, replyText } from './http-replies.js';
 import { newStreamId } from './ids.js';
@@ -26,7 +26,7 @@ export interface SchedulerCodec {
 export interface SchedulerEndpointDeps {
   readonly core: () => MasterCore;
   readonly codec: SchedulerCodec;
-  readonly clock: Clock;
+  readonly clock: MasterClock;
   readonly heartbeatIntervalSeconds: number;
   /** Streams currently open, so that a restart can drop them like a dying process would. */
   readonly streams: Set<HttpEventStream>;

@@ -10,9 +10,10 @@
 import { randomUUID } from 'node:crypto';
 import * as calls from '../../mesos/protocol/calls.js';
 import type { Call, Event, FrameworkInfo } from '../../mesos/protocol/types.js';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { isAlluxioMesosError } from '../../shared/errors.js';
 import { refuseNewFramework, startLedger } from './adoption.js';
-import { jitteredDelay } from './backoff.js';
 import type { SchedulerConfig } from './config.js';
 import type { Ledger, LedgerStore } from '../../state/ledger.js';
 import {
@@ -29,26 +30,11 @@ export interface EventStream extends AsyncIterable<Event> {
   close?(): void;
 }
 
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    }),
-};
+/**
+ * Resubscription delay after consecutive failures: from 1 s, capped at 15 s, with equal jitter so a
+ * fleet of restarted schedulers does not reconnect in lockstep while the wait still grows.
+ */
+const RESUBSCRIBE_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 15_000, jitter: 'equal' };
 
 export type ControllerReport =
   | SchedulerReport
@@ -99,10 +85,14 @@ export async function runController(options: ControllerOptions): Promise<Schedul
   let reason = '';
   while (!signal.aborted) {
     if (failures > 0) {
-      const delay = jitteredDelay(failures, random);
+      const delay = backoffDelay(failures - 1, RESUBSCRIBE_BACKOFF, random);
       onReport({ type: 'disconnected', reason, retryInMs: delay });
-      await clock.sleep(delay, signal);
-      if (signal.aborted) break;
+      // Aborting is how the controller is stopped, not a failure: the sleep's rejection just ends the loop.
+      const aborted = await clock.sleep(delay, signal).then(
+        () => signal.aborted,
+        () => true,
+      );
+      if (aborted) break;
     }
     onReport({ type: 'connecting', attempt: failures + 1 });
     let stream: EventStream;
@@ -159,7 +149,10 @@ async function runSession(options: ControllerOptions, clock: Clock, state: Sched
     for (;;) {
       timer = new AbortController();
       if (signal.aborted) timer.abort();
-      const tick = clock.sleep(Math.max(0, nextTickAt - clock.now()), timer.signal).then((): Next => ({ kind: 'tick' }));
+      // Woken early (rejected) when the timer is stopped, which happens after every round: the
+      // race below has its answer by then, and an abort of `signal` is checked right after it.
+      const wake = (): Next => ({ kind: 'tick' });
+      const tick = clock.sleep(Math.max(0, nextTickAt - clock.now()), timer.signal).then(wake, wake);
       const got = await Promise.race([next, tick]);
       timer.abort();
       if (signal.aborted) {

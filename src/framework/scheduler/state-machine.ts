@@ -11,7 +11,7 @@
  */
 import * as calls from '../../mesos/protocol/calls.js';
 import type { Call, CommandInfo, Event, Offer, OfferID, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
-import { exponentialDelay } from './backoff.js';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 import type { SchedulerConfig } from './config.js';
 import { isGone, type Ledger, type LedgerFailure, type LedgerTask, type SlotRole } from '../../state/ledger.js';
 import type { DeclineCode } from './offer-matching.js';
@@ -335,7 +335,7 @@ function onTaskEnded(state: SchedulerState, task: LedgerTask, status: TaskStatus
     });
     return;
   }
-  const delay = exponentialDelay(task.failures.length, timing.relaunchInitialMs, timing.relaunchMaxMs);
+  const delay = backoffDelay(task.failures.length - 1, doubling(timing.relaunchInitialMs, timing.relaunchMaxMs));
   task.relaunchAt = now + delay;
   out.report({ type: 'relaunch-scheduled', alias: task.alias, inMs: delay, failures: task.failures.length, lastState: status.state });
 }
@@ -366,7 +366,7 @@ function onTick(state: SchedulerState, now: number, out: Output): void {
   const explicit = state.explicitReconcile;
   if (explicit !== undefined && now >= explicit.nextAt) {
     explicit.attempt += 1;
-    explicit.nextAt = now + exponentialDelay(explicit.attempt, timing.explicitReconcileInitialMs, timing.explicitReconcileMaxMs);
+    explicit.nextAt = now + backoffDelay(explicit.attempt - 1, doubling(timing.explicitReconcileInitialMs, timing.explicitReconcileMaxMs));
     out.call(reconcileCall(explicit.pending));
   }
   if (now >= state.nextImplicitReconcileAt) {
@@ -605,4 +605,12 @@ function syncOfferInterest(state: SchedulerState, now: number, out: Output): voi
       });
     }
   }
+}
+
+/**
+ * Relaunches and explicit reconciliations wait the doubled delay exactly (attempt 1 waits
+ * `initialMs`): they are timers in the reducer's state, not clients racing each other.
+ */
+function doubling(initialMs: number, maxMs: number): BackoffPolicy {
+  return { initialMs, maxMs, jitter: 'none' };
 }

@@ -9,7 +9,7 @@
  */
 import { describeMasterAddress, formatHostPort, type MasterAddress } from './address.js';
 import type { MasterLocation } from '../protocol/master-info.js';
-import type { Clock } from './retry.js';
+import type { Clock } from '../../shared/clock.js';
 import type { ZooKeeperOptions } from './zookeeper.js';
 import type { ZooKeeperMasterAddress } from './address.js';
 

@@ -18,7 +18,8 @@ import type { Readable } from 'node:stream';
 import { CredentialsError, OperationError, UnreachableError, UsageError, isAlluxioMesosError } from '../../shared/errors.js';
 import { VERSION } from '../../shared/version.js';
 import { basicAuthorization, describeCredentials, type Credentials } from './credentials.js';
-import { abortReason, backoffDelay, DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock } from './retry.js';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
+import { abortReason, systemClock, type Clock } from '../../shared/clock.js';
 
 export interface TransportOptions {
   /** `http(s)://host:port[/prefix]`, no trailing slash needed. */
@@ -72,6 +73,9 @@ export interface StreamingResponse {
   /** Ends the exchange and its connection. */
   close(): void;
 }
+
+/** Leader elections take seconds; polling faster than this only adds load to a master that is recovering. */
+const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 2_000, jitter: 'equal' };
 
 const REDIRECT_STATUSES = new Set([301, 302, 307, 308]);
 const RETRIABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT']);

@@ -8,7 +8,8 @@ import { createClient, Event, Exception, State, type Client } from 'node-zookeep
 import { CredentialsError, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { describeMasterAddress, type ZooKeeperMasterAddress } from './address.js';
 import { decodeMasterInfo, pickLeader, type MasterLocation } from '../protocol/master-info.js';
-import { abortReason, backoffDelay, systemClock, type BackoffPolicy, type Clock } from './retry.js';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
+import { abortReason, systemClock, type Clock } from '../../shared/clock.js';
 
 export interface ZooKeeperOptions {
   /** How long to wait for a connection and for a leader. */
@@ -24,7 +25,7 @@ export interface ZooKeeperOptions {
 
 const RETRY_PAUSE_MS = 200;
 /** A watch outlives ZooKeeper outages: retry for ever, but no faster than this. */
-const WATCH_BACKOFF: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5_000, multiplier: 2 };
+const WATCH_BACKOFF: BackoffPolicy = { initialMs: 200, maxMs: 5_000, jitter: 'equal' };
 
 export async function detectLeader(address: ZooKeeperMasterAddress, options: ZooKeeperOptions): Promise<MasterLocation> {
   const clock = options.clock ?? systemClock;

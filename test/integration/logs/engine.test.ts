@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixtureServer, json, type RecordedRequest } from '../../helpers/http-fixture-server.js';
 import { HttpTransport } from '../../../src/mesos/client/http.js';
 import { MesosMasterClient } from '../../../src/mesos/client/master-client.js';
-import { systemClock } from '../../../src/mesos/client/retry.js';
+import { systemClock } from '../../../src/shared/clock.js';
 import { chooseTask } from '../../../src/logs/choose-task.js';
 import {
   followSources,

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extract } from 'tar';
 import { HttpTransport } from '../../../src/mesos/client/http.js';
-import { systemClock } from '../../../src/mesos/client/retry.js';
+import { systemClock } from '../../../src/shared/clock.js';
 import { endpointNames, parseMesosVersion } from '../../../src/mesos/client/version.js';
 import { writeBundle } from '../../../src/logs/bundle.js';
 import { selectFiles } from '../../../src/logs/file-selection.js';

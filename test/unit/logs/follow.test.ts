@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { follow, type FollowEvent, type FollowSource } from '../../../src/logs/follow.js';
-import type { Clock } from '../../../src/mesos/client/retry.js';
+import type { Clock } from '../../../src/shared/clock.js';
 import { CancelledError } from '../../../src/shared/errors.js';
 import { FakeFiles } from './fake-files.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET_ENV } from '../../../../src/config/secret.js';
 import { HttpTransport, type TransportOptions } from '../../../../src/mesos/client/http.js';
-import type { Clock } from '../../../../src/mesos/client/retry.js';
+import type { Clock } from '../../../../src/shared/clock.js';
 import {
   AlluxioMesosError,
   CancelledError,

@@ -1,10 +1,11 @@
 /** Test doubles for the master core: a manual clock, a recording gateway, in-memory connections. */
 import type { AgentGateway, PingRequest } from '../../../../src/emulator/master/agent-gateway.js';
-import type { Clock, TimerHandle } from '../../../../src/emulator/master/clock.js';
+import type { TimerHandle } from '../../../../src/shared/clock.js';
+import type { MasterClock } from '../../../../src/emulator/master/clock.js';
 import type { SchedulerConnection } from '../../../../src/emulator/master/model.js';
 import type { Event } from '../../../../src/mesos/protocol/types.js';
 
-export class ManualClock implements Clock {
+export class ManualClock implements MasterClock {
   private time = 1_700_000_000_000;
   private timers: Array<{ at: number; fn: () => void; every?: number; id: number }> = [];
   private nextId = 0;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runController, type Clock, type ControllerReport, type EventStream } from '../../../../src/framework/scheduler/controller.js';
+import { runController, type ControllerReport, type EventStream } from '../../../../src/framework/scheduler/controller.js';
+import { abortReason, type Clock } from '../../../../src/shared/clock.js';
 import { buildFrameworkInfo } from '../../../../src/framework/scheduler/framework-info.js';
 import { emptyLedger, memoryLedgerStore, type Ledger, type LedgerStore } from '../../../../src/state/ledger.js';
 import type { SchedulerState } from '../../../../src/framework/scheduler/state-machine.js';
@@ -17,16 +18,17 @@ class FakeClock implements Clock {
     return this.time;
   }
 
-  sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
+  /** Rejects on abort, as the Clock contract says (and systemClock does). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted === true) return reject(abortReason(signal));
       const sleeper = { at: this.time + ms, resolve };
       this.sleepers.push(sleeper);
-      signal.addEventListener(
+      signal?.addEventListener(
         'abort',
         () => {
           this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-          resolve();
+          reject(abortReason(signal));
         },
         { once: true },
       );

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { exponentialDelay, jitteredDelay } from '../../../../src/framework/scheduler/backoff.js';
 import { frameworkUser } from '../../../../src/framework/scheduler/config.js';
 import { buildFrameworkInfo } from '../../../../src/framework/scheduler/framework-info.js';
 import { subscribe } from '../../../../src/mesos/protocol/calls.js';
@@ -36,19 +35,5 @@ describe('buildFrameworkInfo', () => {
   it('runs tasks as the configured user, else the current one', () => {
     expect(frameworkUser({ mesos: { role: '*', principal: undefined, secret: undefined, user: 'alluxio' } }, () => 'me')).toBe('alluxio');
     expect(frameworkUser({ mesos: { role: '*', principal: undefined, secret: undefined, user: undefined } }, () => 'me')).toBe('me');
-  });
-});
-
-describe('backoff', () => {
-  it('doubles up to the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => exponentialDelay(n, 5000, 300_000))).toEqual([
-      5000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000,
-    ]);
-  });
-
-  it('jitters between half and all of the exponential delay, capped at 15 s', () => {
-    expect([1, 2, 3, 4, 5, 9].map((n) => jitteredDelay(n, () => 1))).toEqual([1000, 2000, 4000, 8000, 15_000, 15_000]);
-    expect([1, 2, 5, 9].map((n) => jitteredDelay(n, () => 0))).toEqual([500, 1000, 7500, 7500]);
-    expect(jitteredDelay(3, () => 0.5)).toBe(3000);
   });
 });

@@ -1,4 +1,4 @@
-/** The pure rules under the transport: redirects, backoff, credentials, JSON bodies. */
+/** The pure rules under the transport: redirects, credentials, JSON bodies. */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,6 @@ import { loadCredentials } from '../../../../src/context/credentials.js';
 import { SECRET_ENV } from '../../../../src/config/secret.js';
 import { redirectBase } from '../../../../src/mesos/client/http.js';
 import { MesosHttpError, parseJsonBody } from '../../../../src/mesos/client/responses.js';
-import { backoffDelay, DEFAULT_BACKOFF } from '../../../../src/mesos/client/retry.js';
 import { ExitCode, OperationError, UsageError } from '../../../../src/shared/errors.js';
 
 describe('redirectBase', () => {
@@ -28,19 +27,6 @@ describe('redirectBase', () => {
     ['http://m2:5050', '/master/state', 'http://[::1]:5050/master/state', 'http://[::1]:5050'],
   ])('%s + %s, Location %s -> %s', (base, requestPath, location, expected) => {
     expect(redirectBase(base, requestPath, location)).toBe(expected);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('grows exponentially to the cap, with half of it jittered', () => {
-    const policy = { initialDelayMs: 100, maxDelayMs: 1_000, multiplier: 2 };
-    expect([0, 1, 2, 3, 4, 10].map((attempt) => backoffDelay(attempt, policy, () => 0))).toEqual([50, 100, 200, 400, 500, 500]);
-    expect([0, 1, 2, 3, 4, 10].map((attempt) => backoffDelay(attempt, policy, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
-    expect(backoffDelay(2, policy, () => 0.5)).toBe(300);
-  });
-  it('clamps a misbehaving random source', () => {
-    expect(backoffDelay(0, DEFAULT_BACKOFF, () => 7)).toBe(DEFAULT_BACKOFF.initialDelayMs);
-    expect(backoffDelay(0, DEFAULT_BACKOFF, () => -3)).toBe(DEFAULT_BACKOFF.initialDelayMs / 2);
   });
 });
 
