@@ -5,6 +5,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { formatCpus, formatMb } from './format.js';
 import type { AgentVerdict, CheckPortsReport, PortSuggestionGroup } from './report-types.js';
+import { formatTable } from '../ui/table.js';
 
 export interface RenderOptions {
   readonly color: boolean;
@@ -48,16 +49,7 @@ export function renderTable(
   rows: readonly (readonly Cell[])[],
   paintHeader: (text: string) => string,
 ): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.text.length ?? 0)));
-  const line = (cells: readonly Cell[]): string =>
-    cells
-      .map((cell, column) => {
-        const padded = column === cells.length - 1 ? cell.text : cell.text.padEnd(widths[column]!);
-        return cell.paint === undefined ? padded : cell.paint(padded);
-      })
-      .join('  ')
-      .trimEnd();
-  return [line(header.map((text) => ({ text, paint: paintHeader }))), ...rows.map(line)];
+  return formatTable([header.map((text) => ({ text, paint: paintHeader })), ...rows]);
 }
 
 function mark(ok: boolean, active: boolean, s: Style): Cell {

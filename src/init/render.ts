@@ -1,12 +1,15 @@
 /** Pure renderers for the wizard's summary table and the diff shown before overwriting. */
 import { Chalk } from 'chalk';
+import { formatTable } from '../ui/table.js';
 
 export function renderSummary(rows: ReadonlyArray<readonly [string, string, string]>, options: { color: boolean }): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
-  const labelWidth = Math.max(...rows.map(([label]) => label.length));
-  const valueWidth = Math.max(...rows.map(([, value]) => value.length));
-  const lines = rows.map(
-    ([label, value, where]) => `  ${label.padEnd(labelWidth)}  ${chalk.bold(value.padEnd(valueWidth))}  ${chalk.dim(where)}`,
+  const bold = (text: string): string => chalk.bold(text);
+  const dim = (text: string): string => chalk.dim(text);
+  // Not trimmed: the summary has always kept the spaces before an empty "where".
+  const lines = formatTable(
+    rows.map(([label, value, where]) => [label, { text: value, paint: bold }, { text: where, paint: dim }]),
+    { indent: '  ', trimEnd: false },
   );
   return `\n${chalk.bold('Summary')}\n${lines.join('\n')}\n\n`;
 }

@@ -4,6 +4,7 @@
  */
 import { OperationError, UsageError } from '../shared/errors.js';
 import { isTerminalState, matchTask, type TaskCandidate } from './task-match.js';
+import { formatTable } from '../ui/table.js';
 
 export interface ChooseOptions {
   includeCompleted?: boolean;
@@ -52,8 +53,7 @@ function formatMatches(matches: readonly TaskCandidate[], all: boolean): string 
     task.agentHost ?? task.agentId,
     formatStart(task.startedAt),
   ]);
-  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const lines = rows.map((row) => `  ${row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ')}`.trimEnd());
+  const lines = formatTable(rows, { indent: '  ' });
   if (shown.length < matches.length) lines.push(`  ... and ${matches.length - shown.length} more (--all-matches shows them all)`);
   return lines.join('\n');
 }

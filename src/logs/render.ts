@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import type { SandboxEntry } from './files-client.js';
 import type { Line } from './utf8-lines.js';
+import { formatTable } from '../ui/table.js';
 
 export interface LogWriter {
   write(task: string, file: string, lines: readonly Line[]): void;
@@ -117,8 +118,9 @@ export function formatListing(entries: readonly ListedFile[]): string {
     formatTime(entry.mtime),
     entry.directory ? `${entry.name}/` : entry.name,
   ]);
-  const sizeWidth = Math.max(0, ...rows.map((row) => row[1]!.length));
-  return rows.map((row) => `${row[0]}  ${row[1]!.padStart(sizeWidth)}  ${row[2]}  ${row[3]}`).join('\n') + (rows.length > 0 ? '\n' : '');
+  // Mode and time have a fixed width; names are printed exactly, trailing spaces included.
+  const lines = formatTable(rows, { align: ['left', 'right'], trimEnd: false });
+  return lines.join('\n') + (rows.length > 0 ? '\n' : '');
 }
 
 export function formatSize(bytes: number): string {

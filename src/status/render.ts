@@ -1,6 +1,7 @@
 /** The `status` table, as text (pure). */
 import { Chalk } from 'chalk';
 import type { StatusReport } from './collect.js';
+import { formatTable } from '../ui/table.js';
 
 export function renderStatus(report: StatusReport, options: { color: boolean; now?: Date }): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
@@ -29,17 +30,12 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
     task.startedAt === null ? '-' : task.startedAt.replace('T', ' ').slice(0, 19),
     String(task.relaunches),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (row: readonly string[]): string =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  lines.push(chalk.bold(format(header)));
-  for (const row of rows) {
-    const text = format(row);
+  const [headerLine, ...rowLines] = formatTable([header, ...rows]);
+  lines.push(chalk.bold(headerLine!));
+  rows.forEach((row, index) => {
+    const text = rowLines[index]!;
     lines.push(row[1] === 'RUNNING' && row[2] !== 'unhealthy' ? text : chalk.red(text));
-  }
+  });
   if (rows.length === 0) lines.push('(no tasks)');
   lines.push('');
   lines.push(report.ok ? chalk.green('OK: every Alluxio task is running') : chalk.red(`NOT OK: ${report.problems.join('; ')}`));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseTask } from '../../../src/logs/choose-task.js';
+import { chooseTask, formatMatches } from '../../../src/logs/choose-task.js';
 import { assignAliases, matchTask, type TaskCandidate } from '../../../src/logs/task-match.js';
 import { OperationError, UsageError } from '../../../src/shared/errors.js';
 
@@ -97,5 +97,30 @@ describe('chooseTask', () => {
       expect((error as OperationError).hint).toContain('--completed');
       expect((error as OperationError).exitCode).toBe(1);
     }
+  });
+});
+
+describe('formatMatches (columns)', () => {
+  const candidate = (alias: string | undefined, taskId: string, state: string, agentHost: string | undefined, startedAt?: number) => ({
+    taskId,
+    name: 'Alluxio',
+    state,
+    frameworkId: 'fw',
+    agentId: 'S1',
+    executorId: undefined,
+    agentHost,
+    startedAt,
+    alias,
+  });
+
+  it('aligns alias, id, state and host, and trims rows without a start time', () => {
+    const matches = [
+      candidate('worker-1', 'alluxio-worker-1.abc', 'TASK_RUNNING', '127.0.0.3', 1_764_000_000),
+      candidate(undefined, 'other', 'TASK_FAILED', undefined),
+    ];
+    expect(formatMatches(matches, true)).toMatchInlineSnapshot(`
+      "  worker-1  alluxio-worker-1.abc  RUNNING  127.0.0.3  started 2025-11-24T16:00:00Z
+        -         other                 FAILED   S1"
+    `);
   });
 });
