@@ -4,7 +4,7 @@
  * commands exist — deploys Alluxio, shows status and logs, and tears it down. Every step is the real
  * CLI binary, printed before it runs, so the demo doubles as a tutorial.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execa, execaSync } from 'execa';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,12 +20,12 @@ function say(text: string): void {
 
 function cli(args: string[], cwd: string): number {
   process.stdout.write(`$ alluxio-mesos ${args.join(' ')}\n`);
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, stdio: 'inherit' });
-  return result.status ?? 1;
+  const result = execaSync(process.execPath, [BIN, ...args], { cwd, stdio: 'inherit', reject: false });
+  return result.exitCode ?? 1;
 }
 
 function availableCommands(): Set<string> {
-  const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' }).stdout;
+  const help = execaSync(process.execPath, [BIN, '--help'], { reject: false }).stdout;
   const section = help.split('Commands:')[1] ?? '';
   return new Set([...section.matchAll(/^\s{2}([a-z-]+)/gm)].map((match) => match[1] ?? ''));
 }
@@ -33,8 +33,8 @@ function availableCommands(): Set<string> {
 /** Polls `status --json` (exit 0 means every task is RUNNING and healthy), for at most a minute. */
 async function waitHealthy(cwd: string): Promise<void> {
   for (let i = 0; i < 120; i++) {
-    const status = spawnSync(process.execPath, [BIN, 'status', '--conf-dir', 'conf', '--json'], { cwd, encoding: 'utf8' });
-    if (status.status === 0) return;
+    const status = execaSync(process.execPath, [BIN, 'status', '--conf-dir', 'conf', '--json'], { cwd, reject: false });
+    if (status.exitCode === 0) return;
     await systemClock.sleep(500);
   }
   process.stdout.write('(not every task became healthy within a minute)\n');
@@ -48,11 +48,15 @@ async function main(): Promise<number> {
   process.stdout.write(`${dist.home}\n`);
 
   say('Starting a local Mesos cluster: a master on 127.0.0.1 and three agents on 127.0.0.2-4');
-  const cluster = spawn(
+  // reject: false: the cluster is ended with SIGTERM below, which is not a failure.
+  const cluster = execa(
     process.execPath,
     [BIN, 'local-cluster', '--agents', '3', '--port', '0', '--work-dir', path.join(dir, 'mesos'), '--json'],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      reject: false,
+      // Read line by line below; nothing needs the whole output kept.
+      buffer: false,
     },
   );
   const ready = await new Promise<{ master: string }>((resolve, reject) => {

@@ -4,7 +4,6 @@
  * disconnects: the Alluxio tasks keep running until the failover timeout and a later deploy adopts
  * them.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../../context/context.js';
 import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } from '../../context/connection.js';
@@ -25,6 +24,7 @@ import { frameworkLogPath, ledgerPath, logsDir, pidFilePath } from '../../state/
 import { createDeployView } from './live-view.js';
 import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
+import { spawnDetached } from '../../shared/spawn.js';
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -205,23 +205,21 @@ async function detach(ctx: CommandContext, argv: readonly string[]): Promise<num
   const args = argv.filter((arg) => arg !== '--detach');
   if (!args.includes('--json')) args.push('--json');
   if (!args.includes('--conf-dir')) args.push('--conf-dir', globals.confDir);
-  const child = spawn(process.execPath, [process.argv[1] ?? '', ...args], {
+  const pid = spawnDetached(process.execPath, [process.argv[1] ?? '', ...args], {
     cwd: io.cwd,
-    detached: true,
-    stdio: ['ignore', log.fd, log.fd],
     env: { ...process.env, ...io.env } as NodeJS.ProcessEnv,
+    logFd: log.fd,
   });
-  child.unref();
   await log.close();
-  await writeFile(pidFilePath(globals.confDir), `${child.pid ?? ''}\n`);
+  await writeFile(pidFilePath(globals.confDir), `${pid ?? ''}\n`);
   if (globals.json) {
-    const detached = { detached: true, pid: child.pid, log: frameworkLogPath(globals.confDir), pidFile: pidFilePath(globals.confDir) };
+    const detached = { detached: true, pid, log: frameworkLogPath(globals.confDir), pidFile: pidFilePath(globals.confDir) };
     io.stdout.write(`${JSON.stringify(detached)}\n`);
   } else {
-    io.stdout.write(`The framework runs in the background (pid ${child.pid}); log: ${frameworkLogPath(globals.confDir)}\n`);
+    io.stdout.write(`The framework runs in the background (pid ${pid}); log: ${frameworkLogPath(globals.confDir)}\n`);
     io.stdout.write(
       `Follow it with \`alluxio-mesos status --watch\`; ` +
-        `stop it with \`kill ${child.pid}\` (tasks keep running) or \`alluxio-mesos teardown\`.\n`,
+        `stop it with \`kill ${pid}\` (tasks keep running) or \`alluxio-mesos teardown\`.\n`,
     );
   }
   return ExitCode.OK;
