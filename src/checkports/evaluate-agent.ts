@@ -5,7 +5,7 @@ import type { Resource } from '../mesos/protocol/types.js';
 import { formatRanges } from '../mesos/resources/ranges.js';
 import { agentCapacity, type AgentCapacity, type AgentResources } from './agent-capacity.js';
 import { formatCpus, formatMb } from './format.js';
-import { holdsPort } from './normalized-ranges.js';
+import { holdsPort } from '../mesos/resources/normalized-ranges.js';
 import { CHECK_PORTS_FLOOR, isOlderThan } from './mesos-version.js';
 import {
   describePort,

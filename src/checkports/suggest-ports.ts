@@ -9,7 +9,7 @@
  * the currently configured ports, then to the lowest port: the result is deterministic.
  */
 import type { Range } from '../mesos/protocol/types.js';
-import { atOrAbove, holdsPort, withoutPort } from './normalized-ranges.js';
+import { atOrAbove, holdsPort, withoutPort } from '../mesos/resources/normalized-ranges.js';
 import type { AgentAnalysis } from './evaluate-agent.js';
 import { PORT_LABELS, PORT_PROPERTY_KEYS, type CheckPortsRequirements, type NamedPort, type PortKeySpelling } from './requirements.js';
 import type { PortSuggestion, PortSuggestionGroup, SuggestedPortChoice } from './report-types.js';

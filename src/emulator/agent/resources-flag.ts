@@ -7,7 +7,7 @@
  * normalisation, arithmetic, the flattened `/state` form (`"ports":"[19998-19999, 29998-30000]"`) and
  * the reverse, a flag string.
  */
-import { normalizeRanges } from '../../mesos/resources/ranges.js';
+import { normalizeRanges, stringifyRanges } from '../../mesos/resources/ranges.js';
 import { ConfigError } from '../../shared/errors.js';
 import type { Range, Resource } from '../../mesos/protocol/types.js';
 import { double, type JsonValue } from '../mesos-json.js';
@@ -39,9 +39,7 @@ export { normalizeRanges } from '../../mesos/resources/ranges.js';
 
 /** `[19998-19999, 29998-30000]`, as Mesos stringifies `Value::Ranges`. */
 export function formatRanges(ranges: readonly Range[]): string {
-  return `[${normalizeRanges(ranges)
-    .map((r) => `${r.begin}-${r.end}`)
-    .join(', ')}]`;
+  return stringifyRanges(normalizeRanges(ranges));
 }
 
 function formatSet(items: readonly string[]): string {

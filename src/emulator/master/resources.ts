@@ -5,6 +5,7 @@
  * appearance is kept, because that is the order Mesos lists resources in offers.
  */
 import type { Range, Resource } from '../../mesos/protocol/types.js';
+import { stringifyRanges } from '../../mesos/resources/ranges.js';
 
 type Kind = 'SCALAR' | 'RANGES' | 'SET';
 
@@ -72,10 +73,6 @@ function subtractRanges(from: readonly Range[], remove: readonly Range[]): Range
 function rangesContain(outer: readonly Range[], inner: readonly Range[]): boolean {
   const o = coalesceRanges(outer);
   return coalesceRanges(inner).every((r) => o.some((x) => x.begin <= r.begin && r.end <= x.end));
-}
-
-export function rangesToString(ranges: readonly Range[]): string {
-  return `[${ranges.map((r) => `${r.begin}-${r.end}`).join(', ')}]`;
 }
 
 function isEmptyEntry(e: ResourceEntry): boolean {
@@ -261,7 +258,7 @@ export class Resources {
         if (e.role !== UNRESERVED_ROLE) s += `(reservations: [(STATIC,${e.role})])`;
         s += ':';
         if (e.kind === 'SCALAR') s += String(Number(fromMilli(e.milli).toPrecision(15)));
-        if (e.kind === 'RANGES') s += rangesToString(e.ranges);
+        if (e.kind === 'RANGES') s += stringifyRanges(e.ranges);
         if (e.kind === 'SET') s += `{${e.items.join(', ')}}`;
         return s;
       })

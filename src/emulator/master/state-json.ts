@@ -9,7 +9,8 @@ import type { MasterInfo, Resource, TaskStatus } from '../../mesos/protocol/type
 import { double, type JsonValue } from '../mesos-json.js';
 import { isTerminal, rolesOf, hasCapability, type AgentRecord, type FrameworkRecord, type OfferRecord, type TaskRecord } from './model.js';
 import type { MasterCore } from './master-core.js';
-import { rangesToString, Resources } from './resources.js';
+import { stringifyRanges } from '../../mesos/resources/ranges.js';
+import { Resources } from './resources.js';
 import { executorIdOf } from './tasks.js';
 
 /** What Mesos 1.12 reports about its build; the local master stands in for that version. */
@@ -64,7 +65,7 @@ export function flattenResources(resources: Resources): { [key: string]: JsonVal
   }
   const out: { [key: string]: JsonValue } = {};
   for (const [name, milli] of scalars) out[name] = double(milli / 1000);
-  for (const [name, r] of ranges) out[name] = rangesToString(r.entries[0]?.ranges ?? []);
+  for (const [name, r] of ranges) out[name] = stringifyRanges(r.entries[0]?.ranges ?? []);
   for (const [name, items] of sets) out[name] = `{${[...items].join(', ')}}`;
   return out;
 }

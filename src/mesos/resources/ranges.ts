@@ -112,6 +112,15 @@ export function formatRanges(ranges: readonly Range[]): string {
     .join(',')}]`;
 }
 
+/**
+ * `[19998-19999, 29998-30000]`, as Mesos stringifies `Value::Ranges` (in state.json and its logs):
+ * the ranges in the order given, joined with a comma and a space. Normalise first if needed.
+ * (`formatRanges` above is the agent flag syntax, without the space.)
+ */
+export function stringifyRanges(ranges: readonly Range[]): string {
+  return `[${ranges.map((range) => `${range.begin}-${range.end}`).join(', ')}]`;
+}
+
 /** Number of values covered. */
 export function rangesSize(ranges: readonly Range[]): number {
   return normalizeRanges(ranges).reduce((sum, range) => sum + range.end - range.begin + 1, 0);

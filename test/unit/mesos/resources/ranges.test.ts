@@ -10,6 +10,7 @@ import {
   rangesFromValues,
   rangesOf,
   rangesSize,
+  stringifyRanges,
   resourceRole,
   resourcesByRole,
   resourcesFromFlattened,
@@ -200,5 +201,12 @@ describe('resourcesFromFlattened', () => {
     expect(() => resourcesFromFlattened(map, '*', 'slaves[0].resources')).toThrow(OperationError);
     expect(() => resourcesFromFlattened(map, '*', 'slaves[0].resources')).toThrow(message);
     expect(() => resourcesFromFlattened(map, '*', 'slaves[0].resources')).toThrow(/slaves\[0\]\.resources/);
+  });
+});
+
+describe('stringifyRanges', () => {
+  it("prints Mesos' Value::Ranges text: the given order, comma and space", () => {
+    expect(stringifyRanges([r(29998, 30000), r(19998, 19999)])).toBe('[29998-30000, 19998-19999]');
+    expect(stringifyRanges([])).toBe('[]');
   });
 });

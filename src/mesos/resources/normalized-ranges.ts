@@ -1,10 +1,10 @@
 /**
  * Hot-path helpers for range lists that are already normalised (sorted, disjoint), as every list
- * in `AgentCapacity` is. The shared helpers in `mesos/client/resources.ts` re-normalise their
+ * in check-ports' `AgentCapacity` is. The helpers in `ranges.ts` re-normalise their
  * inputs on each call, which is right for untrusted input and too slow inside loops over
  * thousands of agents.
  */
-import type { Range } from '../mesos/protocol/types.js';
+import type { Range } from '../protocol/types.js';
 
 export function holdsPort(ranges: readonly Range[], port: number): boolean {
   for (const range of ranges) {
