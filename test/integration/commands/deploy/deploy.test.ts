@@ -431,7 +431,9 @@ describeWithZooKeeper('deploy through ZooKeeper', () => {
       sandbox = await startSandbox({ agents: 3, zk: zkUrl });
       await initConf(sandbox, [], zkUrl);
       teardown = true;
-      const run = deploy();
+      // A --timeout shorter than the takeover: SUBSCRIBE gives up mid-window, and the controller must
+      // retry (the error is retriable) and look the leader up in ZooKeeper again, never exit.
+      const run = deploy(['--timeout', '2500']);
       await waitHealthy(run, 4);
       const ids = taskIds(run);
       const frameworkId = run.of('subscribed')[0]?.frameworkId;
@@ -442,6 +444,8 @@ describeWithZooKeeper('deploy through ZooKeeper', () => {
       await run.waitFor('disconnected', (e) => e.type === 'disconnected', { from, timeoutMs: 20_000 });
       const again = await run.waitFor('subscribed again', (e) => e.type === 'subscribed', { from, timeoutMs: 40_000 });
       expect(sandbox.cluster.master.takingOver).toBe(false);
+      const waited = run.events.slice(from).filter((e) => e.type === 'disconnected' && /307 to itself/.test(String(e.reason)));
+      expect(waited.length, JSON.stringify(run.events.slice(from))).toBeGreaterThan(0);
       expect(again.frameworkId).toBe(frameworkId);
       expect([...(again.adopted as string[])].sort()).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
       const reconciled = await run.waitFor('reconciled', (e) => e.type === 'reconciled', {
