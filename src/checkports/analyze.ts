@@ -59,7 +59,7 @@ const HOSTNAME_ORDER = new Intl.Collator('en', { numeric: true });
  * Mesos lists agents in registration order, which differs from run to run and from one cluster to
  * the next; a report (and the placement computed from it) must not.
  */
-export function byHostname(a: { readonly hostname: string }, b: { readonly hostname: string }): number {
+function byHostname(a: { readonly hostname: string }, b: { readonly hostname: string }): number {
   return HOSTNAME_ORDER.compare(a.hostname, b.hostname);
 }
 
