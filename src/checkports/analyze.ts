@@ -52,10 +52,21 @@ function masterCheck(version: string | undefined): { ok: boolean; reasons: strin
   return { ok: true, reasons: [], warnings: [] };
 }
 
+const HOSTNAME_ORDER = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Agents by hostname, numbers inside names compared as numbers (127.0.0.10 after 127.0.0.9).
+ * Mesos lists agents in registration order, which differs from run to run and from one cluster to
+ * the next; a report (and the placement computed from it) must not.
+ */
+function byHostname(a: { readonly hostname: string }, b: { readonly hostname: string }): number {
+  return HOSTNAME_ORDER.compare(a.hostname, b.hostname);
+}
+
 export function analyzeCheckPorts(input: CheckPortsInput): CheckPortsReport {
   const req = input.requirements;
   const strict = input.strict === true;
-  const analyses: AgentAnalysis[] = input.agents.map((agent) => evaluateAgent(agent, req));
+  const analyses: AgentAnalysis[] = [...input.agents].sort(byHostname).map((agent) => evaluateAgent(agent, req));
   const active = analyses.filter((analysis) => analysis.agent.active);
   const activeVerdicts = active.map((analysis) => analysis.verdict);
 

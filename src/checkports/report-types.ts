@@ -4,7 +4,7 @@
  * happen).
  *
  * - `master`: the Mesos master and whether its version passes (`reasons` when not).
- * - `agents[]`: one record per agent, active or not, in the order Mesos listed them. Inactive
+ * - `agents[]`: one record per agent, active or not, by hostname (natural order). Inactive
  *   agents are reported with `active: false` but never counted or placed.
  * - `warnings`: non-fatal findings about agents (versions below the floor, ...).
  * - `summary`: counts over active agents.

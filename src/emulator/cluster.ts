@@ -2,8 +2,9 @@
  * An embedded Mesos cluster on loopback: one `LocalMaster` on 127.0.0.1 and N `LocalAgent`s on
  * 127.0.0.2, 127.0.0.3, ... Used in-process by `deploy --master local` and the integration tests,
  * and as its own process by `alluxio-mesos local-cluster` (SIGUSR2 restarts its master through
- * `LocalMaster.installRestartSignal`), so that a scheduler can be killed and restarted against a
- * cluster that keeps running.
+ * `commands/local-cluster/restart-signal.ts`), so that a scheduler can be killed and restarted against a
+ * cluster that keeps running. Without `zk` it behaves like a standalone Mesos cluster: a restarted
+ * master never gets its agents back.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,8 +31,14 @@ export interface LocalClusterOptions {
   agentTimeoutMs?: number;
   /** First re-send of an unacknowledged status update by the agents (Mesos: 10 s). */
   statusRetryIntervalMs?: number;
-  /** Elect the master through this ZooKeeper (`zk://127.0.0.1:2181/mesos`). */
+  /**
+   * Elect the master through this ZooKeeper (`zk://127.0.0.1:2181/mesos`); the agents then find it
+   * there too and follow it across restarts. Without it the agents are standalone (`host:port`) and,
+   * as on real Mesos, never re-register with a restarted master.
+   */
   zk?: string;
+  /** See LocalMasterOptions.takeoverRedirectMs (ZooKeeper only; default about 6 s like Mesos). */
+  takeoverRedirectMs?: number;
   log?: (message: string) => void;
 }
 
@@ -48,6 +55,7 @@ export class LocalCluster {
       agentPingIntervalMs: options.agentPingIntervalMs,
       agentTimeoutMs: options.agentTimeoutMs,
       zk: options.zk,
+      takeoverRedirectMs: options.takeoverRedirectMs,
       workDir: options.workDir,
       log: options.log,
     });
@@ -82,6 +90,7 @@ export class LocalCluster {
       workDir: path.join(this.options.workDir, 'agents', String(i)),
       resources: (typeof resources === 'string' ? resources : resources?.[i]) ?? DEFAULT_AGENT_RESOURCES,
       masterLocator: () => Promise.resolve(this.leaderUrl()),
+      masterDetection: this.options.zk === undefined ? 'standalone' : 'zookeeper',
       statusRetryIntervalMs: this.options.statusRetryIntervalMs,
     });
     await agent.start();
@@ -96,7 +105,10 @@ export class LocalCluster {
     await agent?.crash();
   }
 
-  /** A master failover in place: agents re-register with their tasks, schedulers must re-subscribe. */
+  /**
+   * A master failover in place; schedulers must re-subscribe. With ZooKeeper the agents re-register
+   * with their tasks; standalone they wait for good, as real agents do, their tasks still running.
+   */
   async restartMaster(): Promise<void> {
     await this.master.restart();
   }

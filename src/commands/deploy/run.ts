@@ -139,9 +139,14 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   const credentials = await resolveCredentials(ctx, flags, site);
   let connection = await openMaster(ctx, flags, site, { signal: abort.signal, credentials });
   let scheduler = new HttpSchedulerClient(connection.client.transport, media);
-  // With zk:// the leader is looked up again before every re-subscription: the old leader may be
-  // gone for good, and only ZooKeeper knows the new one (a standby's 307 covers the other case).
-  const followLeader = address.kind === 'zk';
+  // The address is resolved again before every re-subscription, because the master that served
+  // the last one may be gone for good: with zk:// only ZooKeeper knows the new leader; with
+  // host:port the transport has stuck to the leader a 307 named, so starting again from the address
+  // given lets that master's 307 name the current one. A failed re-subscription (a leader election
+  // still running: 503s or 307s to itself until the deadline) is retriable, so the controller keeps
+  // retrying with backoff and each retry asks again: the scheduler never gives up on an election.
+  // (`local` is the embedded cluster of this process: opening it again would start another.)
+  const followLeader = address.kind === 'zk' || address.kind === 'http';
   let subscriptions = 0;
   let streamId: string | undefined;
   try {
@@ -155,7 +160,9 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
         subscriptions += 1;
         if (followLeader && subscriptions > 1) {
           const next = await openMaster(ctx, flags, site, { signal, credentials });
-          if (next.client.baseUrl !== connection.client.baseUrl) view.line(`the leading Mesos master is now ${next.client.baseUrl}`);
+          if (address.kind === 'zk' && next.client.baseUrl !== connection.client.baseUrl) {
+            view.line(`the leading Mesos master is now ${next.client.baseUrl}`);
+          }
           connection.close();
           connection = next;
           scheduler = new HttpSchedulerClient(connection.client.transport, media);

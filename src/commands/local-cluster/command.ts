@@ -30,6 +30,11 @@ export function registerLocalCluster(program: Command, run: ActionRunner): void 
 It speaks the same HTTP APIs as Mesos 1.x (scheduler, operator, state and sandbox file endpoints) and
 runs tasks as real processes in real sandboxes. Every server binds to 127.x.x.x only.
 
+kill -USR2 <pid> restarts the master, as a real master process restart. With --zk it is a failover:
+the new master redirects API calls to itself for about 6 s while it takes over (as Mesos does), and
+the agents re-register with their tasks. Without --zk the agents never re-register with the
+restarted master, as on a standalone Mesos cluster: their tasks keep running, unknown to Mesos.
+
 Examples:
   $ alluxio-mesos local-cluster --agents 3 --port 5050 --work-dir /tmp/mesos-local
   $ alluxio-mesos local-cluster --agents 2 --resources 'cpus:4;mem:8192;ports:[31000-32000]'

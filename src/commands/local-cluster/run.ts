@@ -1,7 +1,9 @@
 /**
  * `alluxio-mesos local-cluster`: runs the embedded Mesos cluster (one master on 127.0.0.1, agents on
  * 127.0.0.2, 127.0.0.3, ...) in the foreground until Ctrl-C, or writes the stand-in Alluxio
- * distribution and exits.
+ * distribution and exits. SIGUSR2 restarts the master as a real master process restart: with --zk a
+ * failover the agents follow; without it the agents stay away, as a standalone Mesos cluster's do,
+ * so that rehearsing a standalone restart shows what an operator would really meet.
  */
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +12,7 @@ import type { CommandContext } from '../../context/context.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
 import { LocalCluster, DEFAULT_AGENT_RESOURCES } from '../../emulator/cluster.js';
 import { writeDemoDistribution } from '../../emulator/standin-alluxio/generate.js';
+import { installRestartSignal } from './restart-signal.js';
 
 export interface LocalClusterFlags {
   agents?: string;
@@ -79,8 +82,19 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  await cluster.start();
-  const removeRestart = cluster.master.installRestartSignal('SIGUSR2');
+  // Before the start, which takes seconds under load: an early SIGUSR2 must not kill the process.
+  const restartSignal = installRestartSignal({
+    restart: () => cluster.restartMaster(),
+    say: (line) => io.stderr.write(`${line}\n`),
+    standalone: flags.zk === undefined,
+  });
+  try {
+    await cluster.start();
+  } catch (error) {
+    restartSignal.remove();
+    throw error;
+  }
+  restartSignal.ready();
   const ready = {
     master: cluster.url,
     agents: cluster.agents.flatMap((agent) =>
@@ -94,12 +108,16 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
   } else {
     io.stdout.write(`Local Mesos master at ${ready.master} (work dir ${workDir})\n`);
     for (const agent of ready.agents) io.stdout.write(`  agent ${agent.hostname} at ${agent.endpoint}\n`);
+    const master = flags.zk ?? ready.master.replace(/^http:\/\//, '');
+    io.stdout.write(`Use it with --master ${master}. Ctrl-C stops it; kill -USR2 ${process.pid} restarts the master`);
     io.stdout.write(
-      `Use it with --master ${ready.master.replace(/^http:\/\//, '')}. Ctrl-C stops it; kill -USR2 ${process.pid} restarts the master.\n`,
+      flags.zk === undefined
+        ? ' (without --zk the agents then never re-register, as on Mesos: use --zk to rehearse a failover).\n'
+        : ' (a failover through ZooKeeper: the agents re-register).\n',
     );
   }
   await stopped;
-  removeRestart();
+  restartSignal.remove();
   await cluster.stop();
   if (globals.json) io.stdout.write(`${JSON.stringify({ event: 'stopped', signal: signalled ?? null })}\n`);
   else io.stderr.write(`${signalled ?? 'stop'}: the local cluster stopped\n`);

@@ -80,6 +80,12 @@ function fileDescriptor(fd: number): 1 {
   return fd as 1;
 }
 
+/** The role the task's resources are allocated to (Mesos sets allocation_info on every task resource). */
+function allocationRole(task: TaskInfo, framework: FrameworkInfo): string {
+  const first = task.resources?.[0];
+  return first?.allocation_info?.role ?? framework.roles?.[0] ?? framework.role ?? first?.role ?? '*';
+}
+
 function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}secs` : `${ms}ms`;
 }
@@ -242,9 +248,20 @@ export class CommandExecutor {
     this.startHealthCheck();
   }
 
+  /**
+   * What a Mesos 1.12 command task finds in its environment: the agent's `executorEnvironment()`
+   * (slave.cpp; LIBPROCESS_IP is the agent's own address, passed through so the executor never
+   * needs DNS), then the command executor's additions (MESOS_ALLOCATION_ROLE), then the task's
+   * CommandInfo variables, which win. A few extra ids (MESOS_AGENT_ID, MESOS_TASK_ID,
+   * MESOS_CONTAINER_ID) are the emulator's own.
+   */
   private environment(): Record<string, string> {
     const { ctx } = this;
+    const checkpoint = ctx.frameworkInfo.checkpoint === true;
     const env: Record<string, string> = {
+      LIBPROCESS_IP: ctx.hostname,
+      // The executor binds a free port of its own, whatever the agent's --port.
+      LIBPROCESS_PORT: '0',
       MESOS_AGENT_ENDPOINT: ctx.agentEndpoint,
       MESOS_AGENT_ID: ctx.agentId,
       MESOS_SLAVE_ID: ctx.agentId,
@@ -255,7 +272,13 @@ export class CommandExecutor {
       MESOS_CONTAINER_ID: ctx.containerId,
       MESOS_DIRECTORY: ctx.directory,
       MESOS_SANDBOX: ctx.directory,
-      MESOS_CHECKPOINT: ctx.frameworkInfo.checkpoint === true ? '1' : '0',
+      MESOS_CHECKPOINT: checkpoint ? '1' : '0',
+      MESOS_HTTP_COMMAND_EXECUTOR: '0',
+      // The agent flag defaults (--executor_shutdown_grace_period, --recovery_timeout,
+      // --executor_reregistration_timeout), in stout's Duration format.
+      MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: '5secs',
+      ...(checkpoint ? { MESOS_RECOVERY_TIMEOUT: '15mins', MESOS_SUBSCRIPTION_BACKOFF_MAX: '2secs' } : {}),
+      MESOS_ALLOCATION_ROLE: allocationRole(ctx.task, ctx.frameworkInfo),
     };
     for (const variable of ctx.task.command?.environment?.variables ?? []) {
       // SECRET variables have no value on the local cluster (there is no secret resolver).

@@ -28,7 +28,7 @@ import { FilesApi, FilesRegistry } from './files-api.js';
 import { microsecondClock, type Clock } from '../../shared/clock.js';
 import { epochSeconds, glogLine, type GlogLevel } from './glog.js';
 import { parseAcknowledge, parseKill, parseLaunch, parsePing, parseShutdownFramework } from './internal-requests.js';
-import { MasterLink } from './master-link.js';
+import { MasterLink, type MasterDetection } from './master-link.js';
 import { toMesosJson } from '../mesos-json.js';
 import { parseResourcesFlag, withDefaultResources } from './resources-flag.js';
 import { createSandbox, executorRunsDir, virtualLatestPath } from './sandbox.js';
@@ -50,6 +50,12 @@ export interface LocalAgentOptions {
   version?: string;
   /** Base URL of the current leading master, or undefined when there is none. */
   masterLocator: () => Promise<string | undefined>;
+  /**
+   * How the locator finds the master, which decides what happens when that master goes away:
+   * `zookeeper` re-registers with the next leader; `standalone` (the default, like Mesos'
+   * `--master=host:port`) waits for good, as a real agent does. See master-link.ts.
+   */
+  masterDetection?: MasterDetection;
   /** First re-send of an unacknowledged status update (Mesos: 10 s); doubles up to the max. */
   statusRetryIntervalMs?: number;
   statusRetryMaxIntervalMs?: number;
@@ -129,6 +135,7 @@ export class LocalAgent {
       onTerminalAcknowledged: (frameworkId, taskId) => this.book.complete(frameworkId, taskId),
     });
     this.link = new MasterLink({
+      detection: options.masterDetection ?? 'standalone',
       locate: options.masterLocator,
       registration: () => this.registration(),
       onRegistered: (response, masterUrl) => {
@@ -145,6 +152,11 @@ export class LocalAgent {
       requestTimeoutMs: options.masterRequestTimeoutMs ?? 5_000,
       log: (message) => this.log('I', message),
     });
+  }
+
+  /** A standalone agent whose master went away: it waits for a master that is never elected. */
+  get waitingForNewMaster(): boolean {
+    return this.link.waitingForNewMaster;
   }
 
   /** The id the master gave this agent (undefined until the first registration). */
@@ -341,7 +353,7 @@ export class LocalAgent {
       framework_id: frameworkId,
       status,
     });
-    if (answer.status === 404) this.link.reregister('the master does not know this agent');
+    if (answer.status === 404) this.link.masterLost('the master does not know this agent');
     return answer.status === 200;
   }
 
@@ -461,14 +473,14 @@ export class LocalAgent {
 
   /**
    * A master id other than the one this agent registered with (a restarted or newly elected master),
-   * or an agent id not ours, makes the agent re-register.
+   * or an agent id not ours, means the master it knew is gone (see MasterLink.masterLost).
    */
   private handlePing(body: unknown): unknown {
     const { masterId, agentId } = parsePing(body);
     if (masterId !== undefined && this.link.registered && masterId !== this.link.masterId) {
-      this.link.reregister(`pinged by master ${masterId}, registered with ${this.link.masterId}`);
+      this.link.masterLost(`pinged by master ${masterId}, registered with ${this.link.masterId}`);
     } else if (agentId !== undefined && this.link.registered && agentId !== this.agentId) {
-      this.link.reregister(`pinged as agent ${agentId}, registered as ${this.agentId}`);
+      this.link.masterLost(`pinged as agent ${agentId}, registered as ${this.agentId}`);
     }
     return {
       ...(this.agentId !== undefined ? { agent_id: { value: this.agentId } } : {}),

@@ -2,12 +2,19 @@
  * The agent's side of the master connection: registration, re-registration and JSON POSTs to the
  * leading master (`MASTER_INTERNAL`).
  *
- * How an agent notices it must re-register (the agent id is kept every time):
+ * How an agent notices the master it registered with is gone:
  *   1. every `checkIntervalMs` it asks `masterLocator()` for the leader; a different URL (failover)
  *      or none at all (no leader) drops the registration;
  *   2. a ping from a master whose `master_id` is not the one it registered with (a restarted master);
  *   3. a master answering 404 to a status update ("I don't know this agent").
- * While unregistered it retries with a jittered, doubling backoff until a master answers.
+ * What it does then depends on how it finds masters, as with Mesos' `--master` flag:
+ *   - `zookeeper` (`--master=zk://...`): the detector fires again for the new leader and the agent
+ *     re-registers (same agent id, its tasks) with a jittered, doubling backoff until one answers;
+ *   - `standalone` (`--master=host:port`): the standalone detector names its one master once and
+ *     never fires again, so a real agent whose master exits logs "Master disconnected! Waiting for a
+ *     new master to be elected" and waits for good, its tasks still running (seen on Mesos 1.12: a
+ *     restarted standalone master never gets its agents back). Only the first registration is
+ *     retried, as a real agent keeps retrying the master it was given until it first registers.
  */
 import { request } from 'node:http';
 import type { RegisterAgentRequest, RegisterAgentResponse } from '../internal-protocol.js';
@@ -67,7 +74,11 @@ function postJson(url: string, body: unknown, timeoutMs: number): Promise<PostRe
   });
 }
 
+/** How the agent finds its master: Mesos' standalone detector (`host:port`) or ZooKeeper. */
+export type MasterDetection = 'standalone' | 'zookeeper';
+
 export interface MasterLinkOptions {
+  detection: MasterDetection;
   /** Base URL of the leading master (`http://127.0.0.1:5050`), or undefined when there is none. */
   locate: () => Promise<string | undefined>;
   /** The registration message, built fresh for every attempt (tasks change, the id is learnt). */
@@ -91,6 +102,8 @@ export class MasterLink {
   private wake: (() => void) | undefined;
   private sleepTimer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
+  /** Standalone only: the master this agent registered with is gone, and none will be detected. */
+  private masterGone = false;
 
   constructor(private readonly options: MasterLinkOptions) {}
 
@@ -106,6 +119,11 @@ export class MasterLink {
     return this.registeredWith !== undefined;
   }
 
+  /** True once a standalone agent has lost its master: it waits for an election that never comes. */
+  get waitingForNewMaster(): boolean {
+    return this.masterGone;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -119,11 +137,19 @@ export class MasterLink {
     await this.loop;
   }
 
-  /** Drops the current registration and registers again as soon as possible. */
-  reregister(reason: string): void {
+  /**
+   * The master this agent registered with is gone (`reason`): drops the registration and, with
+   * ZooKeeper, registers again as soon as possible; standalone, waits for good.
+   */
+  masterLost(reason: string): void {
     if (!this.running || this.registeredWith === undefined) return;
-    this.options.log(`Re-registering with the master: ${reason}`);
     this.registeredWith = undefined;
+    if (this.options.detection === 'standalone') {
+      this.masterGone = true;
+      this.options.log(`Master disconnected (${reason})! Waiting for a new master to be elected`);
+    } else {
+      this.options.log(`Re-registering with the master: ${reason}`);
+    }
     this.interruptSleep();
   }
 
@@ -139,6 +165,10 @@ export class MasterLink {
     const backoff: BackoffPolicy = { initialMs: this.options.backoffMs, maxMs: this.options.backoffMaxMs, jitter: 'equal' };
     let failures = 0;
     while (this.running) {
+      if (this.masterGone) {
+        await this.sleep(this.options.checkIntervalMs);
+        continue;
+      }
       if (this.registeredWith === undefined) {
         if (await this.tryRegister()) {
           failures = 0;
@@ -151,8 +181,7 @@ export class MasterLink {
       if (!this.running || this.registeredWith === undefined) continue;
       const leader = await this.locate();
       if (leader !== this.registeredWith.url) {
-        this.options.log(leader === undefined ? 'Lost the leading master' : `New master detected at ${leader}`);
-        this.registeredWith = undefined;
+        this.masterLost(leader === undefined ? 'lost the leading master' : `new master detected at ${leader}`);
         failures = 0;
       }
     }

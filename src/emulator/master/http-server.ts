@@ -3,6 +3,12 @@
  * `/master` prefix, as libprocess delegates unknown paths to the master process. A master that is
  * not the leader redirects (307, protocol-relative `Location`) to the leader, or answers 503
  * "No leader elected" while there is none, on every endpoint real Mesos guards that way.
+ *
+ * A master that has just won a ZooKeeper election is not serving yet: for a few seconds
+ * (`takingOver`) it answers those same endpoints with a 307 to itself, exactly as Mesos 1.12 does
+ * before it has recovered as leader (`Location: //127.0.0.1:5050/api/v1/scheduler`, empty body).
+ * Clients must wait that out rather than follow it; the emulator has the window so that a client
+ * which does not is caught here, not on a real cluster.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MasterInfo } from '../../mesos/protocol/types.js';
@@ -17,6 +23,8 @@ import { renderFrameworks, renderSlaves, renderState, renderTasks, renderVersion
 export interface RoutingContext {
   readonly core: () => MasterCore;
   readonly elected: () => boolean;
+  /** Elected through ZooKeeper but still inside the window in which Mesos redirects to itself. */
+  readonly takingOver: () => boolean;
   readonly leader: () => MasterInfo | undefined;
   readonly stateContext: () => StateContext;
   readonly scheduler: SchedulerEndpointDeps;
@@ -92,7 +100,8 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
     replyEmpty(res, 404);
     return;
   }
-  if (!ctx.elected()) {
+  // While taking over, leader() is this master itself: the redirect points back here.
+  if (!ctx.elected() || ctx.takingOver()) {
     redirect(req, res, path, ctx.leader());
     return;
   }

@@ -38,6 +38,12 @@ export interface LocalMasterOptions {
   /** `zk://127.0.0.1:2181/mesos`: join leader election instead of leading alone. */
   zk?: string;
   zkSessionTimeoutMs?: number;
+  /**
+   * After winning a ZooKeeper election, how long every API call is answered with a 307 to this
+   * master itself, as real Mesos 1.12 does until it has recovered as leader (about 6 s, the
+   * default; 0: no window). A standalone master (no `zk`) leads at once and has no window.
+   */
+  takeoverRedirectMs?: number;
   /** Where the registry (and nothing else) is kept across process restarts. */
   workDir?: string;
   clock?: MasterClock;
@@ -45,6 +51,9 @@ export interface LocalMasterOptions {
   gateway?: AgentGateway;
   log?: (message: string) => void;
 }
+
+/** Seen on Mesos 1.12: about 6 s of self-redirects after the election before the master serves. */
+export const DEFAULT_TAKEOVER_REDIRECT_MS = 6_000;
 
 export class LocalMaster {
   private readonly host: string;
@@ -62,6 +71,8 @@ export class LocalMaster {
   private isElected = false;
   private leaderInfo: MasterInfo | undefined;
   private electedAt: number | undefined;
+  /** Until when (clock ms) a newly elected master redirects API calls to itself. */
+  private takingOverUntil = 0;
   private pingTimer: TimerHandle | undefined;
   private pinging = false;
   private readonly routing: RoutingContext;
@@ -78,6 +89,7 @@ export class LocalMaster {
     this.routing = {
       core: () => this.state,
       elected: () => this.isElected && this.core !== undefined,
+      takingOver: () => this.takingOver,
       leader: () => this.leader,
       stateContext: () => this.stateContext(),
       scheduler: {
@@ -115,6 +127,11 @@ export class LocalMaster {
 
   get elected(): boolean {
     return this.isElected;
+  }
+
+  /** Elected through ZooKeeper, but still answering API calls with a 307 to itself. */
+  get takingOver(): boolean {
+    return this.isElected && this.clock.now() < this.takingOverUntil;
   }
 
   /** The leader as this master knows it (itself when elected). */
@@ -183,9 +200,10 @@ export class LocalMaster {
   }
 
   /**
-   * A master failover in place: every connection drops, all state but the registry is lost, a new
-   * master id is chosen. Agents re-register with their tasks (they are nudged with a ping carrying
-   * the new master id); schedulers re-subscribe with their framework id.
+   * A master process restart in place: every connection drops, all state but the registry is lost,
+   * a new master id is chosen. Agents are nudged with a ping carrying the new master id: those that
+   * find the master through ZooKeeper re-register with their tasks, standalone ones wait for good
+   * (as on Mesos). Schedulers re-subscribe with their framework id.
    */
   async restart(): Promise<void> {
     if (this.server === undefined) throw new Error('the local master is not running');
@@ -193,16 +211,6 @@ export class LocalMaster {
     this.server.closeAllConnections();
     this.ids = new IdGenerator();
     await this.bringUp();
-  }
-
-  /** Restarts on `signal` (SIGUSR2 for the `local-cluster` process). Returns the remover. */
-  installRestartSignal(signal: NodeJS.Signals = 'SIGUSR2'): () => void {
-    const handler = (): void => {
-      this.log(`${signal}: restarting the master`);
-      this.restart().catch((error: unknown) => this.log(`restart failed: ${String(error)}`));
-    };
-    process.on(signal, handler);
-    return () => process.off(signal, handler);
   }
 
   private newCore(): MasterCore {
@@ -252,6 +260,9 @@ export class LocalMaster {
     this.core = this.newCore();
     this.isElected = true;
     this.electedAt = this.clock.now();
+    // Agents may re-register meanwhile (Mesos agents re-register over libprocess, not this API).
+    this.takingOverUntil =
+      this.options.zk === undefined ? 0 : this.electedAt + (this.options.takeoverRedirectMs ?? DEFAULT_TAKEOVER_REDIRECT_MS);
     this.core.start();
     this.log(`Elected as the leading master ${this.masterId} at ${this.url}`);
     this.nudgeRegistryAgents();
@@ -310,7 +321,12 @@ export class LocalMaster {
     }
   }
 
-  /** After a restart: tell the registry's agents there is a new master so they re-register now. */
+  /**
+   * After a restart: tell the registry's agents there is a new master. This stands in for what
+   * tells a real agent its master went away (the libprocess link to it exits) and, with ZooKeeper,
+   * that a new one was elected: agents that find masters through ZooKeeper re-register now;
+   * standalone agents wait for good, as real ones do (see the agent's master-link.ts).
+   */
   private nudgeRegistryAgents(): void {
     const core = this.core;
     if (core === undefined) return;

@@ -4,8 +4,9 @@
  *
  * - a non-leading master answers 307 with a protocol-relative `Location: //leader:5050/path`: the
  *   request is repeated at the leader and later requests go there too (the base URL is sticky);
- * - `503` (no leader elected yet, or the master is still recovering) and refused connections are
- *   retried with backoff until the deadline;
+ * - `503` (no leader elected yet, or the master is still recovering), a 307 that points back at
+ *   the master asked (it has just been elected and is still recovering) and refused connections are
+ *   retried with backoff until the deadline; giving up then is retriable (UnreachableError);
  * - 401/403 become CredentialsError naming what was sent (never the secret); unreachable, timed
  *   out and TLS failures become UnreachableError naming the address tried.
  *
@@ -81,6 +82,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 307, 308]);
 const RETRIABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT']);
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|ERR_TLS/;
 const TLS_HINT = "pass --ca-file <pem> to trust the master's certificate, or --insecure to skip verification";
+const ELECTION_IN_PROGRESS = 'it won the leader election and has not finished taking over yet';
 const UNREACHABLE_HINT = 'check --master and that the Mesos master is running; raise --timeout if a leader election is under way';
 
 /** Why one attempt failed, before we decide to retry or give up. */
@@ -194,9 +196,23 @@ export class HttpTransport {
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(status) && location !== undefined) {
         opened.destroy();
+        if (this.redirectsToItself(location, request.path)) {
+          // A master that has just won the ZooKeeper election but not yet recovered as leader
+          // answers every call with a 307 to itself (real Mesos 1.12, for about 6 s). Following
+          // it is pointless and it is no redirect hop: it is "election in progress", waited out
+          // like a 503 until the deadline. A call that must not repeat is handed back at once,
+          // retriable: the 307 tells us the master did not act on it.
+          lastFailure = `${status} to itself: ${ELECTION_IN_PROGRESS}`;
+          if (!retry) throw this.stillElecting(url);
+          await this.pause(attempt++, deadline, request.signal);
+          continue;
+        }
         if (++redirects > maxRedirects) {
+          // Masters pointing at each other is a view of the election that has not settled yet:
+          // a long-running caller (the scheduler) retries with backoff, so this is retriable.
           throw new OperationError(`too many redirects (${maxRedirects}) starting from ${url}; last Location was ${location}`, {
             hint: 'the masters may disagree about who leads; try again, or point --master at the leader',
+            retriable: true,
           });
         }
         this.follow(location, request.path, url);
@@ -220,6 +236,15 @@ export class HttpTransport {
   private urlFor(path: string): string {
     const relative = path.startsWith('/') ? path : `/${path}`;
     return `${this.baseUrl}${relative}`;
+  }
+
+  /** Whether `location` names the master we just asked (the same base URL after redirectBase). */
+  private redirectsToItself(location: string, requestPath: string): boolean {
+    try {
+      return parseBase(redirectBase(this.baseUrl, requestPath, location)).href === this.base.href;
+    } catch {
+      return false;
+    }
   }
 
   /** Points the base at the leader named by `location`, keeping our scheme when it is protocol-relative. */
@@ -327,8 +352,13 @@ export class HttpTransport {
     });
   }
 
+  private stillElecting(url: string): UnreachableError {
+    return new UnreachableError(`the Mesos master at ${url} redirects to itself: ${ELECTION_IN_PROGRESS}`, url, { hint: UNREACHABLE_HINT });
+  }
+
+  /** Retriable (UnreachableError): the scheduler retries it and looks up the leader again. */
   private gaveUp(url: string, timeoutMs: number, lastFailure: string | undefined): UnreachableError {
-    const noLeader = lastFailure !== undefined && /^503\b/.test(lastFailure);
+    const noLeader = lastFailure !== undefined && (/^503\b/.test(lastFailure) || lastFailure.endsWith(ELECTION_IN_PROGRESS));
     const what = noLeader ? `no leading Mesos master answered at ${url}` : `cannot reach the Mesos master at ${url}`;
     return new UnreachableError(
       `${what}: timed out after ${timeoutMs} ms${lastFailure === undefined ? '' : ` (last: ${lastFailure})`}`,

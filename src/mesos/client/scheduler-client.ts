@@ -39,6 +39,11 @@ export class HttpSchedulerClient {
     private readonly media: MediaType = 'application/x-protobuf',
   ) {}
 
+  /**
+   * Opens the event stream. Transport failures come through unchanged: a leader election that
+   * outlasts the deadline (503s, or 307s from a master to itself while it takes over) is a
+   * retriable UnreachableError, which the scheduler's controller retries with backoff.
+   */
   async subscribe(call: Call, signal?: AbortSignal): Promise<Subscription> {
     const response = await this.transport.stream({
       method: 'POST',

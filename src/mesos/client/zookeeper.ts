@@ -297,7 +297,8 @@ class ZooKeeperSession {
       });
     }
     if (isConnectionLossError(error)) return error;
-    return new OperationError(`ZooKeeper failed reading ${where}: ${error.message}`, { cause: error });
+    // Retriable: during a failover znodes come and go; a long-running scheduler asks again.
+    return new OperationError(`ZooKeeper failed reading ${where}: ${error.message}`, { cause: error, retriable: true });
   }
 }
 

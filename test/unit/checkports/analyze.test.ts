@@ -154,3 +154,22 @@ describe('placeAlluxio', () => {
     expect(outcome.placement.workers).toEqual(['w1', 'both', 'w2']);
   });
 });
+
+describe('analyzeCheckPorts: agent order', () => {
+  it('lists agents by hostname, numbers compared as numbers, whatever order Mesos registered them in', () => {
+    const registered = ['127.0.0.10', '127.0.0.9', 'b-2.example', '127.0.0.2', 'b-10.example', 'a.example'];
+    const report = run({ agents: registered.map((hostname) => good(hostname)) });
+    expect(report.agents.map((verdict) => verdict.hostname)).toEqual([
+      '127.0.0.2',
+      '127.0.0.9',
+      '127.0.0.10',
+      'a.example',
+      'b-2.example',
+      'b-10.example',
+    ]);
+    // The placement follows the same order, so it no longer depends on registration order.
+    expect(run({ agents: [...registered].reverse().map((hostname) => good(hostname)) }).verdict.placement).toEqual(
+      report.verdict.placement,
+    );
+  });
+});

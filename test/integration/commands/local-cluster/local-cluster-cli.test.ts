@@ -74,6 +74,40 @@ describe('alluxio-mesos local-cluster (binary)', () => {
     expect(result.exitCode).toBe(130);
   }, 60_000);
 
+  it('a SIGUSR2 while it starts never kills it (ignored with a line); once ready it restarts the master', async () => {
+    const child = startCli(['local-cluster', '--agents', '2', '--port', '0', '--work-dir', dir, '--json', '--verbose']);
+    let stderr = '';
+    let stdout = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const until = async (what: string, predicate: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      while (!predicate()) {
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`local-cluster ended while waiting for ${what}:\n${stderr}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    try {
+      // The master is up, the agents are not yet: the cluster is still starting.
+      await until('the master to be elected', () => stderr.includes('Elected as the leading master'));
+      child.kill('SIGUSR2');
+      await until('ready', () => stdout.includes('"event":"ready"'));
+      await until('the signal to be answered', () =>
+        /SIGUSR2 (ignored: the local cluster is still starting|: restarting the master)/.test(stderr),
+      );
+      const early = stderr.includes('SIGUSR2 ignored');
+      child.kill('SIGUSR2');
+      await until('the restart', () => stderr.includes('the master restarted'));
+      if (early) expect(stderr).toContain('Without ZooKeeper the agents do not re-register with it');
+    } finally {
+      child.kill('SIGINT');
+    }
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+  }, 60_000);
+
   it('writes the stand-in distribution and its tarball', async () => {
     const result = await runCli(['local-cluster', '--write-demo-dist', dir, '--json']);
     expect(result.exitCode).toBe(0);

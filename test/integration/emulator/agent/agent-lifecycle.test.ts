@@ -132,9 +132,9 @@ describe('registration', () => {
     await waitFor(() => agent.id, 5_000, 'registration');
   });
 
-  it('re-registers with the same id and its tasks when pinged by an unknown master id', async () => {
+  it('with ZooKeeper: re-registers with the same id and its tasks when pinged by an unknown master id', async () => {
     master.autoAck = true;
-    const agent = await startAgent();
+    const agent = await startAgent({ masterDetection: 'zookeeper' });
     await waitFor(() => agent.id);
     await master.launch(commandTask('long-1', 'sleep 30'));
     await master.waitForUpdate('long-1', 'TASK_RUNNING');
@@ -151,10 +151,14 @@ describe('registration', () => {
     expect(again.tasks[0]!.status.state).toBe('TASK_RUNNING');
   });
 
-  it('follows a leader change and re-sends the unacknowledged update to the new master', async () => {
+  it('with ZooKeeper: follows a leader change and re-sends the unacknowledged update to the new master', async () => {
     const second = await newMaster('fake-master-2');
     let leader = master.url;
-    const agent = await startAgent({ masterLocator: () => Promise.resolve(leader), statusRetryIntervalMs: 60_000 });
+    const agent = await startAgent({
+      masterDetection: 'zookeeper',
+      masterLocator: () => Promise.resolve(leader),
+      statusRetryIntervalMs: 60_000,
+    });
     await waitFor(() => agent.id);
     await master.launch(commandTask('t-1', 'sleep 30'));
     const starting = await master.waitForUpdate('t-1', 'TASK_STARTING');
@@ -168,13 +172,49 @@ describe('registration', () => {
     await second.waitForUpdate('t-1', 'TASK_RUNNING');
   });
 
-  it('re-registers when the master answers 404 to a status update', async () => {
-    const agent = await startAgent();
+  it('with ZooKeeper: re-registers when the master answers 404 to a status update', async () => {
+    const agent = await startAgent({ masterDetection: 'zookeeper' });
     await waitFor(() => agent.id);
     master.statusAnswer = 404;
     await master.launch(commandTask('t-404', 'sleep 30'));
     await waitFor(() => master.registrations.length >= 2, 5_000, 're-registration after 404');
     expect(master.registrations[1]!.body.agent_id).toEqual({ value: 'fake-S0' });
+  });
+});
+
+describe('registration with a standalone master (host:port), as on Mesos 1.12', () => {
+  it('once its master is gone (a new master id) it waits for good, its task still running and its updates kept', async () => {
+    const agent = await startAgent();
+    await waitFor(() => agent.id);
+    const launched = await master.launch(commandTask('kept-1', 'echo $$ > pid; exec sleep 30'));
+    const pid = await taskPid((launched.body as { directory: string }).directory);
+    const starting = await master.waitForUpdate('kept-1', 'TASK_STARTING');
+    expect(agent.waitingForNewMaster).toBe(false);
+
+    master.masterId = 'fake-master-2';
+    await master.ping('fake-master-2');
+    await waitFor(() => agent.waitingForNewMaster, 5_000, 'the agent to give up its master');
+    const updates = master.updates.length;
+    // Many registration backoffs and re-sends later: no registration, nothing sent, the task alive.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(master.registrations).toHaveLength(1);
+    expect(master.updates.length).toBe(updates);
+    expect(processAlive(pid)).toBe(true);
+    const state = JSON.parse((await httpRequest(`${agent.endpoint}/state`)).body.toString()) as {
+      frameworks: { executors: { tasks: { id: string }[] }[] }[];
+    };
+    expect(state.frameworks.flatMap((f) => f.executors.flatMap((e) => e.tasks.map((t) => t.id)))).toEqual(['kept-1']);
+    // The unacknowledged STARTING is kept, not dropped: it is the one the agent would send next.
+    expect(master.statusesOf('kept-1').every((s) => s.uuid === starting.uuid)).toBe(true);
+  });
+
+  it('a 404 to a status update also leaves it waiting for a master that never comes', async () => {
+    const agent = await startAgent();
+    await waitFor(() => agent.id);
+    master.statusAnswer = 404;
+    await master.launch(commandTask('t-404', 'sleep 30'));
+    await waitFor(() => agent.waitingForNewMaster, 5_000, 'the agent to give up its master');
+    expect(master.registrations).toHaveLength(1);
   });
 });
 
@@ -223,9 +263,9 @@ describe('status updates', () => {
     expect(failed.message).toBe('Command exited with status 3');
   });
 
-  it('queues updates while the master is away and delivers them after registering again', async () => {
+  it('with ZooKeeper: queues updates while no master leads and delivers them after registering again', async () => {
     let leader: string | undefined = master.url;
-    const agent = await startAgent({ masterLocator: () => Promise.resolve(leader) });
+    const agent = await startAgent({ masterDetection: 'zookeeper', masterLocator: () => Promise.resolve(leader) });
     master.autoAck = true;
     await waitFor(() => agent.id);
     leader = undefined;

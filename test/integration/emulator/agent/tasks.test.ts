@@ -79,6 +79,35 @@ async function freePort(): Promise<number> {
 }
 
 describe('kill', () => {
+  it('gives the task the environment a Mesos 1.12 command task gets: LIBPROCESS_IP is the agent address', async () => {
+    const sandbox = await launch('env-1', 'env > env.txt', {
+      command: { shell: true, value: 'env > env.txt', environment: { variables: [{ name: 'MESOS_ALLOCATION_ROLE', value: 'mine' }] } },
+    });
+    await master.waitForUpdate('env-1', 'TASK_FINISHED');
+    const lines = (await readFile(join(sandbox, 'env.txt'), 'utf8')).split('\n');
+    const env = Object.fromEntries(
+      lines.filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(env).toMatchObject({
+      LIBPROCESS_IP: HOST,
+      LIBPROCESS_PORT: '0',
+      MESOS_AGENT_ENDPOINT: `${HOST}:${agent.port}`,
+      MESOS_SLAVE_PID: `slave(1)@${HOST}:${agent.port}`,
+      MESOS_SLAVE_ID: agent.id,
+      MESOS_FRAMEWORK_ID: 'fw-0000',
+      MESOS_EXECUTOR_ID: 'env-1',
+      MESOS_DIRECTORY: sandbox,
+      MESOS_SANDBOX: sandbox,
+      MESOS_CHECKPOINT: '1',
+      MESOS_HTTP_COMMAND_EXECUTOR: '0',
+      MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: '5secs',
+      MESOS_RECOVERY_TIMEOUT: '15mins',
+      MESOS_SUBSCRIPTION_BACKOFF_MAX: '2secs',
+      // The task's own variables win over the executor's.
+      MESOS_ALLOCATION_ROLE: 'mine',
+    });
+  });
+
   it('SIGTERMs the process group: the task and its children die, TASK_KILLED', async () => {
     const sandbox = await launch('kill-term', 'sleep 30 & echo $! > child.pid; wait');
     await master.waitForUpdate('kill-term', 'TASK_RUNNING');

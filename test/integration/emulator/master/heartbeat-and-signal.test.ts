@@ -1,7 +1,6 @@
-import { isMainThread } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FRAMEWORK, startTestCluster, type TestCluster } from './helpers/cluster.js';
-import { subscribeFramework, waitUntil } from './helpers/scheduler-client.js';
+import { subscribeFramework } from './helpers/scheduler-client.js';
 
 type Ev = Record<string, any>;
 
@@ -11,7 +10,8 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-describe('local master: heartbeats and the restart signal', () => {
+// SIGUSR2 (local-cluster's master restart) is tested with the command: test/unit/commands/local-cluster.
+describe('local master: heartbeats', () => {
   it('announces the configured heartbeat interval and keeps to it', async () => {
     cluster = await startTestCluster({ master: { heartbeatIntervalSeconds: 0.2 } });
     const fw = await subscribeFramework(cluster.url, FRAMEWORK);
@@ -31,19 +31,5 @@ describe('local master: heartbeats and the restart signal', () => {
     const fw = await subscribeFramework(cluster.url, FRAMEWORK);
     expect(fw.stream.records[0]?.toString()).toContain('"heartbeat_interval_seconds":15.0,');
     fw.stream.close();
-  });
-
-  it.skipIf(!isMainThread)('SIGUSR2 restarts the master (new master id; agents come back)', async () => {
-    cluster = await startTestCluster();
-    const before = cluster.master.masterId;
-    const remove = cluster.master.installRestartSignal('SIGUSR2');
-    try {
-      process.kill(process.pid, 'SIGUSR2');
-      await waitUntil(() => cluster!.master.masterId !== before, 5_000, 'restart');
-      await waitUntil(() => cluster!.master.elected && cluster!.master.state.agents.size === 1, 5_000, 'agent re-registered');
-      expect(cluster.agents[0]?.masterId).toBe(cluster.master.masterId);
-    } finally {
-      remove();
-    }
   });
 });

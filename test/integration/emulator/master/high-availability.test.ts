@@ -29,6 +29,12 @@ async function connect(zk: ZooKeeperServer): Promise<Client> {
   return client;
 }
 
+/**
+ * These tests look at election and redirects between masters with raw clients; the takeover window
+ * (a new leader's 307s to itself, ~6 s) is tested in restart.test.ts and would only delay them.
+ */
+const NO_TAKEOVER = { takeoverRedirectMs: 0 };
+
 describeWithZooKeeper('local master high availability (ZooKeeper)', () => {
   let zk: ZooKeeperServer;
   let workDir: string;
@@ -48,11 +54,27 @@ describeWithZooKeeper('local master high availability (ZooKeeper)', () => {
   it('elects the first master, registers json.info_ znodes, redirects from the standby, fails over', async () => {
     workDir = await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-ha-'));
     const zkUrl = `zk://${zk.connectString}/mesos-ha-1`;
-    const a = new LocalMaster({ host: '127.0.0.1', port: 0, zk: zkUrl, zkSessionTimeoutMs: 4000, workDir, allocationIntervalMs: 200 });
+    const a = new LocalMaster({
+      host: '127.0.0.1',
+      port: 0,
+      zk: zkUrl,
+      zkSessionTimeoutMs: 4000,
+      workDir,
+      allocationIntervalMs: 200,
+      ...NO_TAKEOVER,
+    });
     await a.start();
     cleanup.push(() => a.stop());
     await waitUntil(() => a.elected, 10_000, 'A elected');
-    const b = new LocalMaster({ host: '127.0.0.1', port: 0, zk: zkUrl, zkSessionTimeoutMs: 4000, workDir, allocationIntervalMs: 200 });
+    const b = new LocalMaster({
+      host: '127.0.0.1',
+      port: 0,
+      zk: zkUrl,
+      zkSessionTimeoutMs: 4000,
+      workDir,
+      allocationIntervalMs: 200,
+      ...NO_TAKEOVER,
+    });
     await b.start();
     cleanup.push(() => b.stop());
     await waitUntil(() => b.leader?.id === a.masterId, 10_000, 'B sees A');
@@ -129,7 +151,13 @@ describeWithZooKeeper('local master high availability (ZooKeeper)', () => {
     const blocker = await zkCall<string>((cb) =>
       client.create('/mesos-ha-2/json.info_', Buffer.from('not json'), CreateMode.EPHEMERAL_SEQUENTIAL, cb),
     );
-    const m = new LocalMaster({ host: '127.0.0.1', port: 0, zk: `zk://${zk.connectString}/mesos-ha-2`, zkSessionTimeoutMs: 4000 });
+    const m = new LocalMaster({
+      host: '127.0.0.1',
+      port: 0,
+      zk: `zk://${zk.connectString}/mesos-ha-2`,
+      zkSessionTimeoutMs: 4000,
+      ...NO_TAKEOVER,
+    });
     await m.start();
     cleanup.push(() => m.stop());
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -1,12 +1,14 @@
 /**
  * The master with real `LocalAgent`s (real processes): launch, status updates through the agent's
- * status update manager, master restart with tasks surviving, and a crashed agent.
+ * status update manager, master restart with tasks surviving (through ZooKeeper: a standalone
+ * master's agents never come back, as on Mesos), and a crashed agent.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../../../src/emulator/cluster.js';
+import { describeWithZooKeeper, startZooKeeper, type ZooKeeperServer } from '../../../helpers/zookeeper.js';
 import { FRAMEWORK } from './helpers/cluster.js';
 import { getJson, subscribeFramework, waitUntil, type SubscribedFramework } from './helpers/scheduler-client.js';
 
@@ -32,10 +34,27 @@ async function ackAll(fw: SubscribedFramework, acked: Set<string>): Promise<void
   }
 }
 
-describe('LocalCluster (master + real agents)', () => {
+let zk: ZooKeeperServer | undefined;
+let zkPaths = 0;
+/** A fresh master group per test; no takeover window (restart.test.ts covers it), so raw clients need not wait. */
+function zkOptions(): { zk: string; takeoverRedirectMs: number } {
+  if (zk === undefined) throw new Error('no ZooKeeper');
+  return { zk: `zk://${zk.connectString}/mesos-lc-${process.pid}-${++zkPaths}`, takeoverRedirectMs: 0 };
+}
+
+describeWithZooKeeper('LocalCluster (master + real agents, through ZooKeeper)', () => {
+  beforeAll(async () => {
+    zk = await startZooKeeper();
+  }, 60_000);
+  afterAll(async () => {
+    await zk?.stop();
+    zk = undefined;
+  });
+
   it('runs a command task, survives a master restart, and reports a crashed agent', async () => {
     workDir = await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-cluster-'));
     cluster = new LocalCluster({
+      ...zkOptions(),
       agents: 2,
       workDir,
       resources: 'cpus:2;mem:2048;disk:4096;ports:[19998-19999,29998-30000]',
@@ -118,12 +137,10 @@ describe('LocalCluster (master + real agents)', () => {
     again.stream.close();
     fw.stream.close();
   });
-});
 
-describe('LocalCluster lifecycle', () => {
   it('restartMaster: the real agents re-register under the new master with their ids', async () => {
     workDir = await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-cluster-'));
-    cluster = new LocalCluster({ agents: 2, workDir, allocationIntervalMs: 200 });
+    cluster = new LocalCluster({ ...zkOptions(), agents: 2, workDir, allocationIntervalMs: 200 });
     await cluster.start();
     const ids = cluster.agents.map((a) => a?.id).sort();
     const before = cluster.master.masterId;
@@ -143,5 +160,24 @@ describe('LocalCluster lifecycle', () => {
       { begin: 31000, end: 32000 },
     ]);
     fw.stream.close();
+  });
+});
+
+describe('LocalCluster without ZooKeeper (standalone, as Mesos with --master=host:port)', () => {
+  it('restartMaster is final: the agents wait for a new master for good and the master knows none', async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-cluster-'));
+    cluster = new LocalCluster({ agents: 2, workDir, allocationIntervalMs: 200 });
+    await cluster.start();
+    const before = cluster.master.masterId;
+    await cluster.restartMaster();
+    expect(cluster.master.masterId).not.toBe(before);
+    // Real agents log "Waiting for a new master to be elected" and never re-register.
+    await waitUntil(() => cluster!.agents.every((a) => a?.waitingForNewMaster === true), 10_000, 'the agents to give up their master');
+    const state = await getJson<Ev>(cluster.url, '/master/state');
+    expect(state.slaves).toEqual([]);
+    // It answers at once: a standalone master has no takeover window.
+    expect(cluster.master.takingOver).toBe(false);
+    // Its registry still lists them: it waits for them until agent_reregister_timeout, in vain.
+    expect(cluster.master.state.recoveredAgents.size).toBe(2);
   });
 });

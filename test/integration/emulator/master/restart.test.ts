@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock, type Clock, type Timers } from '../../../../src/shared/clock.js';
+import { DEFAULT_TAKEOVER_REDIRECT_MS } from '../../../../src/emulator/master/local-master.js';
+import { describeWithZooKeeper, startZooKeeper, type ZooKeeperServer } from '../../../helpers/zookeeper.js';
 import { FRAMEWORK, startTestCluster, type TestCluster } from './helpers/cluster.js';
 import { getJson, httpRequest, subscribeFramework, waitUntil, type SubscribedFramework } from './helpers/scheduler-client.js';
 
@@ -40,9 +43,28 @@ async function launchRunning(fw: SubscribedFramework, taskId: string): Promise<E
   return offer;
 }
 
-describe('local master: restart, failover timeout, agent loss', () => {
-  it('restart: streams drop, agents re-register with their tasks, the framework re-subscribes with its id', async () => {
-    cluster = await startTestCluster({ agents: 2 });
+/** The master's clock, moved on by hand past the ~6 s in which a newly elected master redirects to itself. */
+let shift = 0;
+const clock: Clock & Timers = { ...systemClock, now: () => Date.now() + shift };
+function endTakeover(): void {
+  shift += DEFAULT_TAKEOVER_REDIRECT_MS;
+}
+
+describeWithZooKeeper('local master: restart through ZooKeeper', () => {
+  let zk: ZooKeeperServer | undefined;
+  beforeAll(async () => {
+    zk = await startZooKeeper();
+  }, 60_000);
+  afterAll(async () => {
+    await zk?.stop();
+  });
+
+  it('restart: streams drop, 307s to itself while taking over, agents re-register with their tasks, the framework re-subscribes with its id', async () => {
+    const zkUrl = `zk://${zk!.connectString}/mesos-restart-${process.pid}`;
+    cluster = await startTestCluster({ agents: 2, master: { zk: zkUrl, clock } });
+    // Elected at start too: the takeover window is on until the clock moves past it.
+    expect(cluster.master.takingOver).toBe(true);
+    endTakeover();
     const fw = await subscribeFramework(cluster.url, FRAMEWORK);
     const offer = await launchRunning(fw, 'survivor');
     const oldMasterId = cluster.master.masterId;
@@ -54,7 +76,26 @@ describe('local master: restart, failover timeout, agent loss', () => {
     expect(fw.stream.ended).toBe(false);
     expect(cluster.master.masterId).not.toBe(oldMasterId);
 
-    // The agents hear of the new master at once and come back with the same ids and their tasks.
+    // Newly elected, it redirects every API call to itself exactly as Mesos 1.12 does for ~6 s.
+    expect(cluster.master.takingOver).toBe(true);
+    const port = cluster.master.port;
+    const subscribe = JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: FRAMEWORK } });
+    const redirected = await httpRequest(cluster.url, 'POST', '/api/v1/scheduler', subscribe, { 'Content-Type': 'application/json' });
+    expect(redirected.status).toBe(307);
+    expect(redirected.reason).toBe('Temporary Redirect');
+    expect(redirected.headers.location).toBe(`//127.0.0.1:${port}/api/v1/scheduler`);
+    expect(redirected.headers['content-length']).toBe('0');
+    expect(redirected.body.length).toBe(0);
+    for (const path of ['/master/state', '/state', '/master/frameworks', '/master/slaves', '/master/tasks']) {
+      const answer = await httpRequest(cluster.url, 'GET', path);
+      expect([answer.status, answer.headers.location], path).toEqual([307, `//127.0.0.1:${port}${path}`]);
+    }
+    expect((await httpRequest(cluster.url, 'GET', '/master/redirect')).headers.location).toBe(`//127.0.0.1:${port}`);
+    expect((await httpRequest(cluster.url, 'GET', '/health')).status).toBe(200);
+    endTakeover();
+    expect(cluster.master.takingOver).toBe(false);
+
+    // Agents that find the master through ZooKeeper hear of the new one at once and come back with the same ids and their tasks.
     await waitUntil(() => cluster!.master.state.agents.size === 2, 5_000, 're-registration');
     const state = await getJson<Ev>(cluster.url, '/master/state');
     expect(state.id).toBe(cluster.master.masterId);
@@ -80,7 +121,9 @@ describe('local master: restart, failover timeout, agent loss', () => {
     fresh.stream.close();
     fw.stream.close();
   });
+});
 
+describe('local master: restart, failover timeout, agent loss', () => {
   it('failover_timeout: a disconnected framework keeps its tasks until the timeout, then they are killed', async () => {
     cluster = await startTestCluster();
     const fw = await subscribeFramework(cluster.url, { ...FRAMEWORK, failover_timeout: 1.5 });

@@ -130,6 +130,8 @@ describe('redirects', () => {
     const error = await failure(transport({ baseUrl: a.url, maxRedirects: 3 }).request({ path: '/master/state' }));
     expect(error).toBeInstanceOf(OperationError);
     expect(error.message).toMatch(/too many redirects \(3\)/);
+    // Masters that disagree about the leader settle; a long-running scheduler retries.
+    expect(error.retriable).toBe(true);
     expect(a.requests.length + b.requests.length).toBe(4);
   });
 
@@ -138,6 +140,71 @@ describe('redirects', () => {
     const error = await failure(transport({ baseUrl: a.url }).request({ path: '/x' }));
     expect(error).toBeInstanceOf(OperationError);
     expect(error.message).toContain('"http://[bad", which is not a usable address');
+  });
+});
+
+/** What real Mesos 1.12 answers for ~6 s after winning the election, before it has recovered as leader. */
+function redirectToSelf(port: number, path: string): { status: number; headers: Record<string, string> } {
+  return { status: 307, headers: { Location: `//127.0.0.1:${port}${path}`, 'Content-Length': '0' } };
+}
+
+describe('a master that redirects to itself (elected, not yet leading)', () => {
+  it('waits the election out with backoff, without counting hops, and gets the answer', async () => {
+    const master = await server();
+    const elected = redirectToSelf(master.port, '/api/v1/scheduler');
+    master.route('POST', '/api/v1/scheduler', elected, elected, elected, elected, elected, elected, elected, json({ ok: true }));
+    const { clock, sleeps } = fakeClock();
+    const redirects: string[] = [];
+    const client = transport({
+      baseUrl: master.url,
+      clock,
+      timeoutMs: 30_000,
+      random: () => 1,
+      maxRedirects: 5,
+      onRedirect: (from) => redirects.push(from),
+    });
+    const response = await client.request({ method: 'POST', path: '/api/v1/scheduler', body: '{}' });
+    expect(response.status).toBe(200);
+    expect(master.requests).toHaveLength(8);
+    expect(sleeps).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
+    expect(redirects).toEqual([]);
+    expect(client.baseUrl).toBe(master.url);
+  });
+
+  it('a standby pointing at a leader that is still taking over is one hop, then a wait', async () => {
+    const leader = await server();
+    leader.route('GET', '/master/state', redirectToSelf(leader.port, '/master/state'), json({ leading: true }));
+    const standby = (await server()).route('GET', '/master/state', redirectToSelf(leader.port, '/master/state'));
+    const { clock, sleeps } = fakeClock();
+    const response = await transport({ baseUrl: standby.url, clock, random: () => 1 }).request({ path: '/master/state' });
+    expect(JSON.parse(response.body.toString())).toEqual({ leading: true });
+    expect(sleeps).toEqual([100]);
+    expect(leader.requests).toHaveLength(2);
+  });
+
+  it('until the deadline is a retriable exit 3 that says the election is not over', async () => {
+    const master = await server();
+    master.route('GET', '/master/state', redirectToSelf(master.port, '/master/state'));
+    const { clock } = fakeClock();
+    const error = await failure(transport({ baseUrl: master.url, clock, timeoutMs: 3_000 }).request({ path: '/master/state' }));
+    expect(error).toBeInstanceOf(UnreachableError);
+    expect(error.retriable).toBe(true);
+    expect(error.message).toBe(
+      `no leading Mesos master answered at ${master.url}/master/state: timed out after 3000 ms ` +
+        '(last: 307 to itself: it won the leader election and has not finished taking over yet)',
+    );
+  });
+
+  it('with retry off (a call that must not repeat) is a retriable error at once', async () => {
+    const master = await server();
+    master.route('POST', '/api/v1/scheduler', redirectToSelf(master.port, '/api/v1/scheduler'));
+    const error = await failure(
+      transport({ baseUrl: master.url }).request({ method: 'POST', path: '/api/v1/scheduler', body: '{}', retry: false }),
+    );
+    expect(error).toBeInstanceOf(UnreachableError);
+    expect(error.retriable).toBe(true);
+    expect(error.message).toContain('redirects to itself');
+    expect(master.requests).toHaveLength(1);
   });
 });
 
