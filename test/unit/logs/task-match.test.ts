@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseTask, formatMatches } from '../../../src/logs/choose-task.js';
+import { chooseTask } from '../../../src/logs/choose-task.js';
 import { assignAliases, matchTask, type TaskCandidate } from '../../../src/logs/task-match.js';
 import { OperationError, UsageError } from '../../../src/shared/errors.js';
 
@@ -100,27 +100,22 @@ describe('chooseTask', () => {
   });
 });
 
-describe('formatMatches (columns)', () => {
-  const candidate = (alias: string | undefined, taskId: string, state: string, agentHost: string | undefined, startedAt?: number) => ({
-    taskId,
-    name: 'Alluxio',
-    state,
-    frameworkId: 'fw',
-    agentId: 'S1',
-    executorId: undefined,
-    agentHost,
-    startedAt,
-    alias,
-  });
-
+describe('chooseTask lists the matches in columns', () => {
   it('aligns alias, id, state and host, and trims rows without a start time', () => {
     const matches = [
-      candidate('worker-1', 'alluxio-worker-1.abc', 'TASK_RUNNING', '127.0.0.3', 1_764_000_000),
-      candidate(undefined, 'other', 'TASK_FAILED', undefined),
+      task('alluxio-worker-1.abc', {
+        alias: 'worker-1',
+        state: 'TASK_RUNNING',
+        agentHost: '127.0.0.3',
+        agentId: 'S1',
+        startedAt: 1_764_000_000,
+      }),
+      task('alluxio-other', { alias: undefined, state: 'TASK_FAILED', agentHost: undefined, agentId: 'S1', startedAt: undefined }),
     ];
-    expect(formatMatches(matches, true)).toMatchInlineSnapshot(`
-      "  worker-1  alluxio-worker-1.abc  RUNNING  127.0.0.3  started 2025-11-24T16:00:00Z
-        -         other                 FAILED   S1"
-    `);
+    expect(() => chooseTask('alluxio', matches, { includeCompleted: true, allMatches: true })).toThrow(
+      '"alluxio" matches 2 tasks:\n' +
+        '  worker-1  alluxio-worker-1.abc  RUNNING  127.0.0.3  started 2025-11-24T16:00:00Z\n' +
+        '  -         alluxio-other         FAILED   S1',
+    );
   });
 });
