@@ -9,7 +9,7 @@
  * - `none`: the delay itself, for waits that are scheduled rather than raced (task relaunches).
  */
 
-export type Jitter = 'none' | 'equal' | 'full';
+type Jitter = 'none' | 'equal' | 'full';
 
 export interface BackoffPolicy {
   /** The delay before the first retry (before jitter). */
