@@ -153,10 +153,8 @@ function completedInMesos(task: TaskRecord, entry: LedgerTask, agents: ReadonlyM
 
 function problemOf(task: StatusTask): string | undefined {
   if (task.state === 'TASK_UNKNOWN' && !task.knownToMesos) return `${task.alias} is ${task.note ?? 'unknown to Mesos'}`;
-  if (task.state !== 'TASK_RUNNING') {
-    const why = task.note === null ? '' : ` (${task.note})`;
-    return `${task.alias} is ${task.state.replace(/^TASK_/, '')}${why}`;
-  }
+  // The note (why) goes with the task in the table and the JSON; the problem stays the plain state.
+  if (task.state !== 'TASK_RUNNING') return `${task.alias} is ${task.state.replace(/^TASK_/, '')}`;
   if (task.health === 'unhealthy') return `${task.alias} is unhealthy`;
   if (task.health === 'unknown') return `${task.alias}'s health is not known yet (its health check has not answered)`;
   if (task.agentRegistered === false) return `${task.alias} is RUNNING but ${task.note}`;
