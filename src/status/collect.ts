@@ -18,7 +18,7 @@ import { TERMINAL_TASK_STATES } from '../mesos/protocol/types.js';
  * - `unchecked`: the task runs without a health check (`deploy --no-health-checks`);
  * - `none`: the task does not run, or Mesos does not know it.
  */
-export type TaskHealth = 'healthy' | 'unhealthy' | 'unknown' | 'unchecked' | 'none';
+type TaskHealth = 'healthy' | 'unhealthy' | 'unknown' | 'unchecked' | 'none';
 
 interface StatusTask {
   alias: string;
