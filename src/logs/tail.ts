@@ -51,7 +51,7 @@ export async function tailLines(files: SandboxFiles, path: string, count: number
  * empty at that instant and full a moment later. An empty tail is printed only for a file that a
  * read from its start also finds empty.
  */
-export async function confirmedSize(files: SandboxFiles, path: string, signal?: AbortSignal): Promise<number> {
+async function confirmedSize(files: SandboxFiles, path: string, signal?: AbortSignal): Promise<number> {
   const size = await files.size(path, signal);
   if (size > 0) return size;
   const start = await files.read(path, 0, MAX_READ_BYTES, signal);
