@@ -139,27 +139,47 @@ export interface TailPrintOptions {
   signal?: AbortSignal;
 }
 
-/** Prints the last lines of the chosen files of each sandbox; returns where a follow continues. */
+/** Some sections could not be read (the others were printed): never an exit 0. */
+export class SectionsUnreadableError extends OperationError {}
+
+/**
+ * Prints the last lines of the chosen files of each sandbox; returns where a follow continues. A
+ * file that cannot be read does not stop the others; once they are printed, the failure is thrown
+ * (the only one as it is, several as one SectionsUnreadableError naming each).
+ */
 export async function printTails(opened: readonly OpenedSandbox[], flags: FileFlags, options: TailPrintOptions): Promise<FollowSource[]> {
   const sources: FollowSource[] = [];
+  const failures: Array<{ section: string; error: unknown }> = [];
   for (const sandbox of opened) {
     const selected = await selectFiles(sandbox.files, sandbox.location.path, flags, options.signal);
     for (const file of selected) {
       try {
         sources.push(await printTail(sandbox, file, options));
       } catch (error) {
-        // The sandbox was just browsed, so a file named on the command line is simply not there:
-        // say so rather than suggest the sandbox was garbage collected.
-        if (error instanceof SandboxFileMissingError && requestedNames(flags) !== undefined) {
-          throw new OperationError(`${sandbox.label} has no file ${file.name} in its sandbox (${sandbox.files.label})`, {
-            hint: 'run with --list to see its files',
-          });
-        }
-        throw error;
+        if (options.signal?.aborted === true) throw error;
+        failures.push({ section: `${sandbox.label}:${file.name}`, error: sectionError(sandbox, file, flags, error) });
       }
     }
   }
+  if (failures.length === 1) throw failures[0]!.error;
+  if (failures.length > 1) {
+    const what = failures.map(({ section, error }) => `${section} (${error instanceof Error ? error.message : String(error)})`);
+    throw new SectionsUnreadableError(`${failures.length} files could not be read: ${what.join('; ')}`, {
+      hint: 'the other files were printed; run with --list to see the sandbox',
+    });
+  }
   return sources;
+}
+
+function sectionError(sandbox: OpenedSandbox, file: SelectedFile, flags: FileFlags, error: unknown): unknown {
+  // The sandbox was just browsed, so a file named on the command line is simply not there:
+  // say so rather than suggest the sandbox was garbage collected.
+  if (error instanceof SandboxFileMissingError && requestedNames(flags) !== undefined) {
+    return new OperationError(`${sandbox.label} has no file ${file.name} in its sandbox (${sandbox.files.label})`, {
+      hint: 'run with --list to see its files',
+    });
+  }
+  return error;
 }
 
 async function printTail(sandbox: OpenedSandbox, file: SelectedFile, options: TailPrintOptions): Promise<FollowSource> {
@@ -183,6 +203,13 @@ async function printTail(sandbox: OpenedSandbox, file: SelectedFile, options: Ta
     return { task: sandbox.label, file: file.name, files: sandbox.files, path: file.path, offset: whole.end };
   }
   const tail = await tailLines(sandbox.files, file.path, options.lines, { holdPartialLine: options.forFollow, signal: options.signal });
+  if (tail.size === 0 && (file.listedSize ?? 0) > 0) {
+    // The listing saw bytes that reading does not find: printing an empty section would hide them.
+    throw new OperationError(
+      `agent ${sandbox.files.label} listed ${sandbox.label}:${file.name} with ${file.listedSize} bytes but reads it as empty`,
+      { hint: 'it may have been truncated or rotated meanwhile; run the command again' },
+    );
+  }
   options.writer.write(sandbox.label, file.name, tail.lines);
   return {
     task: sandbox.label,

@@ -12,6 +12,8 @@ export interface SelectedFile {
   name: string;
   /** For the files API. */
   path: string;
+  /** The size the sandbox listing gave (default selection only): a file listed with bytes is never shown empty. */
+  listedSize?: number;
 }
 
 export interface FileFlags {
@@ -30,12 +32,15 @@ export async function selectFiles(files: SandboxFiles, sandbox: string, flags: F
   const names = requestedNames(flags);
   if (names !== undefined) return names.map((name) => ({ name, path: sandboxChild(sandbox, name) }));
   const top = await listDirectory(files, sandbox, '', signal);
-  const selected: SelectedFile[] = ['stdout', 'stderr']
-    .filter((name) => top.some((entry) => entry.name === name && !entry.directory))
-    .map((name) => ({ name, path: sandboxChild(sandbox, name) }));
+  const selected: SelectedFile[] = [];
+  for (const name of ['stdout', 'stderr']) {
+    const entry = top.find((candidate) => candidate.name === name && !candidate.directory);
+    if (entry !== undefined) selected.push({ name, path: sandboxChild(sandbox, name), listedSize: entry.size });
+  }
   if (top.some((entry) => entry.name === 'logs' && entry.directory)) {
     const logs = await listRecursive(files, sandbox, 'logs', signal);
-    for (const entry of logs) if (!entry.directory) selected.push({ name: entry.name, path: sandboxChild(sandbox, entry.name) });
+    for (const entry of logs)
+      if (!entry.directory) selected.push({ name: entry.name, path: sandboxChild(sandbox, entry.name), listedSize: entry.size });
   }
   return selected;
 }

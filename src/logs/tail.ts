@@ -4,7 +4,7 @@
  * whatever the file's size, and never more than `maxBytes` even for a file without newlines.
  */
 import { OperationError } from '../shared/errors.js';
-import { readRange, type SandboxFiles } from './files-client.js';
+import { MAX_READ_BYTES, readRange, type SandboxFiles } from './files-client.js';
 import { splitLines, type Line } from './utf8-lines.js';
 
 export interface TailOptions {
@@ -41,8 +41,22 @@ interface InternalTailOptions extends TailOptions {
 }
 
 export async function tailLines(files: SandboxFiles, path: string, count: number, options: TailOptions = {}): Promise<TailResult> {
-  const size = await files.size(path, options.signal);
+  const size = await confirmedSize(files, path, options.signal);
   return tailLinesOfSize(files, path, count, size, options);
+}
+
+/**
+ * The file's size from `/files/read?offset=-1`, with a size of 0 checked by reading: Mesos answers
+ * the size it saw when it opened the file, and a log file that is being created (or rotated) is
+ * empty at that instant and full a moment later. An empty tail is printed only for a file that a
+ * read from its start also finds empty.
+ */
+async function confirmedSize(files: SandboxFiles, path: string, signal?: AbortSignal): Promise<number> {
+  const size = await files.size(path, signal);
+  if (size > 0) return size;
+  const start = await files.read(path, 0, MAX_READ_BYTES, signal);
+  if (start.length === 0) return 0;
+  return Math.max(start.length, await files.size(path, signal));
 }
 
 /** As tailLines, for a file whose size is already known. */

@@ -1,23 +1,45 @@
 /**
  * What `status` reports, gathered from Mesos (frameworks, tasks, agents) and the scheduler's ledger
- * (aliases, relaunch counts, ports, the web UI). Mesos is the truth for states; the ledger names them.
+ * (aliases, relaunch counts, ports, the web UI). Mesos is the truth for states; the ledger only
+ * names tasks and says which ones are wanted. A task the ledger remembers but Mesos does not list
+ * is reported as unknown to Mesos, never with the state the ledger last saw: after a lost agent or
+ * a restarted master the ledger still says RUNNING for tasks nobody knows about.
  */
 import type { MesosMasterClient } from '../mesos/client/master-client.js';
 import type { FrameworkRecord } from '../mesos/client/frameworks.js';
 import type { TaskRecord } from '../mesos/client/tasks.js';
-import type { Ledger } from '../state/ledger.js';
+import type { Ledger, LedgerTask } from '../state/ledger.js';
 import { aliasOfTaskId } from '../state/task-names.js';
+import { TERMINAL_TASK_STATES } from '../mesos/protocol/types.js';
+
+/**
+ * - `healthy`, `unhealthy`: the latest health check result of a running task;
+ * - `unknown`: the task has a health check that has not answered yet (not OK);
+ * - `unchecked`: the task runs without a health check (`deploy --no-health-checks`);
+ * - `none`: the task does not run, or Mesos does not know it.
+ */
+type TaskHealth = 'healthy' | 'unhealthy' | 'unknown' | 'unchecked' | 'none';
 
 interface StatusTask {
   alias: string;
   taskId: string;
   role: 'master' | 'worker' | 'unknown';
+  /** Mesos' state; `TASK_UNKNOWN` when Mesos does not list the task (see `knownToMesos`). */
   state: string;
   healthy: boolean | null;
+  health: TaskHealth;
   host: string | null;
   ports: number[];
   startedAt: string | null;
   relaunches: number;
+  /** Mesos lists the task (running, pending, unreachable or completed). */
+  knownToMesos: boolean;
+  /** The state the ledger last recorded, for a task Mesos does not list; else null. */
+  ledgerState: string | null;
+  /** Whether the task's agent is registered with the master; null when the agent is not known at all. */
+  agentRegistered: boolean | null;
+  /** Why the state is what it is when that is not obvious (unknown to Mesos, agent not registered). */
+  note: string | null;
 }
 
 export interface StatusReport {
@@ -28,10 +50,14 @@ export interface StatusReport {
     failoverTimeoutSeconds: number | null;
     /** Disconnected only: seconds until Mesos kills the tasks, when deploy recorded its disconnection. */
     failoverSecondsLeft: number | null;
+    /** A scheduler is subscribed to the framework right now: only then are failed tasks relaunched. */
+    schedulerConnected: boolean;
   };
   webuiUrl: string | null;
+  /** The saved ledger describes this framework, so its aliases and wanted tasks were used. */
+  ledgerUsed: boolean;
   tasks: StatusTask[];
-  /** Every wanted task RUNNING, and healthy when a health check reported. */
+  /** A scheduler is connected, and every wanted task runs (as Mesos says) and is healthy where it is checked. */
   ok: boolean;
   problems: string[];
 }
@@ -55,74 +81,154 @@ function portsOf(task: TaskRecord): number[] {
   return ports;
 }
 
+function roleOf(alias: string, entry: LedgerTask | undefined): StatusTask['role'] {
+  return entry?.role ?? (alias.startsWith('master-') ? 'master' : alias.startsWith('worker-') ? 'worker' : 'unknown');
+}
+
+function healthOf(task: TaskRecord): { healthy: boolean | null; health: TaskHealth } {
+  // A health check result describes a running task; after it ended the last one is stale.
+  if (task.state !== 'TASK_RUNNING') return { healthy: null, health: 'none' };
+  const latest = [...task.statuses].reverse().find((status) => status.healthy !== undefined)?.healthy;
+  if (latest !== undefined) return { healthy: latest, health: latest ? 'healthy' : 'unhealthy' };
+  return { healthy: null, health: task.hasHealthCheck ? 'unknown' : 'unchecked' };
+}
+
+function fromMesos(task: TaskRecord, entry: LedgerTask | undefined, agents: ReadonlyMap<string, string>): StatusTask {
+  const started = task.statuses.find((status) => status.state === 'TASK_RUNNING')?.timestamp ?? task.statuses[0]?.timestamp;
+  const alias = entry?.alias ?? aliasOfTaskId(task.taskId) ?? task.taskId;
+  const registered = agents.has(task.agentId);
+  const host = agents.get(task.agentId) ?? entry?.hostname ?? null;
+  return {
+    alias,
+    taskId: task.taskId,
+    role: roleOf(alias, entry),
+    state: task.state,
+    ...healthOf(task),
+    host,
+    ports: entry?.ports ?? portsOf(task),
+    startedAt: started === undefined ? null : new Date(started * 1000).toISOString(),
+    relaunches: entry?.relaunchCount ?? 0,
+    knownToMesos: true,
+    ledgerState: null,
+    agentRegistered: registered,
+    note: registered ? null : `its agent ${host ?? task.agentId} is not registered with the master`,
+  };
+}
+
+/**
+ * A wanted task of the ledger that Mesos does not list at all. One the scheduler saw end (FAILED,
+ * LOST, ...: waiting for its relaunch) keeps that state, since an ended task never runs again; any
+ * other is unknown, whatever the ledger says.
+ */
+function unknownToMesos(entry: LedgerTask, agents: ReadonlyMap<string, string>): StatusTask {
+  const registered = agents.has(entry.agentId);
+  const ended = TERMINAL_TASK_STATES.has(entry.state);
+  const lastSeen = `the ledger last recorded it ${entry.state.replace(/^TASK_/, '')}`;
+  return {
+    alias: entry.alias,
+    taskId: entry.taskId,
+    role: entry.role,
+    state: ended ? entry.state : 'TASK_UNKNOWN',
+    healthy: null,
+    health: 'none',
+    host: entry.hostname,
+    ports: entry.ports,
+    startedAt: new Date(entry.launchedAt).toISOString(),
+    relaunches: entry.relaunchCount,
+    knownToMesos: false,
+    ledgerState: entry.state,
+    agentRegistered: registered,
+    note: ended
+      ? 'Mesos no longer lists it; waiting for its relaunch'
+      : registered
+        ? `unknown to Mesos (${lastSeen})`
+        : `unknown to Mesos: on agent ${entry.hostname}, which is not registered with the master, so it may still run (${lastSeen})`,
+  };
+}
+
+/** A wanted task whose latest launch Mesos lists as completed (failed, killed, lost: waiting for a relaunch). */
+function completedInMesos(task: TaskRecord, entry: LedgerTask, agents: ReadonlyMap<string, string>): StatusTask {
+  return { ...fromMesos(task, entry, agents), alias: entry.alias, role: entry.role, startedAt: new Date(entry.launchedAt).toISOString() };
+}
+
+function problemOf(task: StatusTask): string | undefined {
+  if (task.state === 'TASK_UNKNOWN' && !task.knownToMesos) return `${task.alias} is ${task.note ?? 'unknown to Mesos'}`;
+  // The note (why) goes with the task in the table and the JSON; the problem stays the plain state.
+  if (task.state !== 'TASK_RUNNING') return `${task.alias} is ${task.state.replace(/^TASK_/, '')}`;
+  if (task.health === 'unhealthy') return `${task.alias} is unhealthy`;
+  if (task.health === 'unknown') return `${task.alias}'s health is not known yet (its health check has not answered)`;
+  if (task.agentRegistered === false) return `${task.alias} is RUNNING but ${task.note}`;
+  return undefined;
+}
+
+function schedulerProblem(
+  state: StatusReport['framework']['state'],
+  framework: FrameworkRecord | undefined,
+  failoverSecondsLeft: number | null,
+): string | undefined {
+  if (state === 'active') return undefined;
+  if (state === 'unknown' || state === 'completed') return undefined; // said by the "does not run" problem
+  const keeps =
+    failoverSecondsLeft !== null
+      ? `Mesos kills its tasks in ${failoverSecondsLeft} s unless deploy reattaches`
+      : framework?.failoverTimeoutSeconds === undefined
+        ? 'Mesos keeps its tasks for the failover timeout'
+        : `Mesos keeps its tasks for the failover timeout (${framework.failoverTimeoutSeconds} s from the disconnection)`;
+  return `no scheduler connected (framework ${state}): failed tasks will not be relaunched; ${keeps}`;
+}
+
 export function buildStatus(input: {
   /** Epoch ms, for the failover time left. */
   now?: number;
   frameworkId: string;
   framework: FrameworkRecord | undefined;
   tasks: readonly TaskRecord[];
+  /** Agent id -> hostname of every agent registered with the master. */
   hostnames: ReadonlyMap<string, string>;
   ledger: Ledger | undefined;
 }): StatusReport {
-  const { frameworkId, framework, ledger } = input;
+  const { frameworkId, framework, hostnames: agents } = input;
+  // The saved ledger speaks of one framework: for any other it would invent tasks.
+  const ledger = input.ledger?.frameworkId === frameworkId ? input.ledger : undefined;
   const byTaskId = new Map((ledger?.tasks ?? []).map((task) => [task.taskId, task]));
-  const own = input.tasks.filter((task) => task.frameworkId === frameworkId && ACTIVE_LISTS.has(task.list));
-  const tasks: StatusTask[] = own.map((task) => {
-    const entry = byTaskId.get(task.taskId);
-    const healthStatus = [...task.statuses].reverse().find((status) => status.healthy !== undefined);
-    const started = task.statuses.find((status) => status.state === 'TASK_RUNNING')?.timestamp ?? task.statuses[0]?.timestamp;
-    const alias = entry?.alias ?? aliasOfTaskId(task.taskId) ?? task.taskId;
-    return {
-      alias,
-      taskId: task.taskId,
-      role: entry?.role ?? (alias.startsWith('master-') ? 'master' : alias.startsWith('worker-') ? 'worker' : 'unknown'),
-      state: task.state,
-      // A health check result describes a running task; after it ended the last one is stale.
-      healthy: task.state === 'TASK_RUNNING' ? (healthStatus?.healthy ?? null) : null,
-      host: input.hostnames.get(task.agentId) ?? entry?.hostname ?? null,
-      ports: entry?.ports ?? portsOf(task),
-      startedAt: started === undefined ? null : new Date(started * 1000).toISOString(),
-      relaunches: entry?.relaunchCount ?? 0,
-    } satisfies StatusTask;
-  });
-  // Wanted tasks the ledger knows but Mesos does not list (lost, waiting for a relaunch).
+  const ofFramework = input.tasks.filter((task) => task.frameworkId === frameworkId);
+  const own = ofFramework.filter((task) => ACTIVE_LISTS.has(task.list));
+  const tasks: StatusTask[] = own.map((task) => fromMesos(task, byTaskId.get(task.taskId), agents));
+  // Wanted tasks the ledger knows but Mesos does not run: completed in Mesos, or not listed at all.
   for (const entry of ledger?.tasks ?? []) {
     if (tasks.some((task) => task.alias === entry.alias)) continue;
     const wanted = entry.killRequested === undefined || entry.killRequested.relaunch;
-    if (wanted) {
-      tasks.push({
-        alias: entry.alias,
-        taskId: entry.taskId,
-        role: entry.role,
-        state: entry.state,
-        healthy: entry.state === 'TASK_RUNNING' ? (entry.healthy ?? null) : null,
-        host: entry.hostname,
-        ports: entry.ports,
-        startedAt: new Date(entry.launchedAt).toISOString(),
-        relaunches: entry.relaunchCount,
-      });
-    }
+    if (!wanted) continue;
+    const completed = ofFramework.find((task) => task.taskId === entry.taskId);
+    tasks.push(completed === undefined ? unknownToMesos(entry, agents) : completedInMesos(completed, entry, agents));
   }
   tasks.sort((a, b) => (a.role === b.role ? a.alias.localeCompare(b.alias, 'en', { numeric: true }) : a.role === 'master' ? -1 : 1));
-  const problems: string[] = [];
-  for (const task of tasks) {
-    if (task.state !== 'TASK_RUNNING') problems.push(`${task.alias} is ${task.state.replace(/^TASK_/, '')}`);
-    else if (task.healthy === false) problems.push(`${task.alias} is unhealthy`);
-  }
-  if (tasks.length === 0) problems.push('no Alluxio task is running');
-  else if (!tasks.some((task) => task.role === 'worker' && task.state === 'TASK_RUNNING')) problems.push('no Alluxio worker is running');
-  else if (!tasks.some((task) => task.role === 'master' && task.state === 'TASK_RUNNING')) problems.push('no Alluxio master is running');
+
   const state = frameworkState(framework);
-  if (state === 'unknown' || state === 'completed') problems.unshift(`Mesos does not run framework ${frameworkId}`);
+  const failoverSecondsLeft = failoverLeft(state, framework?.failoverTimeoutSeconds, ledger?.disconnectedAt, input.now ?? Date.now());
+  const problems: string[] = [];
+  if (state === 'unknown' || state === 'completed') problems.push(`Mesos does not run framework ${frameworkId}`);
+  const noScheduler = schedulerProblem(state, framework, failoverSecondsLeft);
+  if (noScheduler !== undefined) problems.push(noScheduler);
+  for (const task of tasks) {
+    const problem = problemOf(task);
+    if (problem !== undefined) problems.push(problem);
+  }
+  const running = (role: StatusTask['role']): boolean => tasks.some((task) => task.role === role && task.state === 'TASK_RUNNING');
+  if (!tasks.some((task) => task.state === 'TASK_RUNNING')) problems.push('no Alluxio task is running');
+  else if (!running('worker')) problems.push('no Alluxio worker is running');
+  else if (!running('master')) problems.push('no Alluxio master is running');
   return {
     framework: {
       id: frameworkId,
       name: framework?.name ?? null,
       state,
       failoverTimeoutSeconds: framework?.failoverTimeoutSeconds ?? null,
-      failoverSecondsLeft: failoverLeft(state, framework?.failoverTimeoutSeconds, ledger?.disconnectedAt, input.now ?? Date.now()),
+      failoverSecondsLeft,
+      schedulerConnected: state === 'active',
     },
     webuiUrl: ledger?.webuiUrl ?? framework?.webuiUrl ?? null,
+    ledgerUsed: ledger !== undefined,
     tasks,
     ok: problems.length === 0,
     problems,

@@ -24,7 +24,7 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
   const rows = report.tasks.map((task) => [
     task.alias,
     task.state.replace(/^TASK_/, ''),
-    task.healthy === null ? '-' : task.healthy ? 'healthy' : 'unhealthy',
+    HEALTH_TEXT[task.health],
     task.host ?? '-',
     task.ports.join(',') || '-',
     task.startedAt === null ? '-' : task.startedAt.replace('T', ' ').slice(0, 19),
@@ -34,13 +34,28 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
   lines.push(chalk.bold(headerLine!));
   rows.forEach((row, index) => {
     const text = rowLines[index]!;
-    lines.push(row[1] === 'RUNNING' && row[2] !== 'unhealthy' ? text : chalk.red(text));
+    lines.push(row[1] === 'RUNNING' && row[2] !== 'unhealthy' && row[2] !== 'unknown' ? text : chalk.red(text));
   });
   if (rows.length === 0) lines.push('(no tasks)');
+  // Why a task shows as it does when Mesos does not say RUNNING plainly (unknown to Mesos, agent gone).
+  const notes = report.tasks.filter((task) => task.note !== null);
+  if (notes.length > 0) {
+    lines.push('');
+    for (const task of notes) lines.push(chalk.yellow(`${task.alias}: ${task.note}`));
+  }
   lines.push('');
   lines.push(report.ok ? chalk.green('OK: every Alluxio task is running') : chalk.red(`NOT OK: ${report.problems.join('; ')}`));
   return `${lines.join('\n')}\n`;
 }
+
+/** Short words for the HEALTH column (one word each: scripts split rows on spaces). */
+const HEALTH_TEXT: Record<StatusReport['tasks'][number]['health'], string> = {
+  healthy: 'healthy',
+  unhealthy: 'unhealthy',
+  unknown: 'unknown',
+  unchecked: 'unchecked',
+  none: '-',
+};
 
 function formatDuration(seconds: number | null): string {
   if (seconds === null) return 'unknown';

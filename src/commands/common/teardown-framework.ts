@@ -1,7 +1,9 @@
 /**
  * `teardown` (and `deploy --teardown`): removes the framework and every task it runs with the
- * scheduler TEARDOWN call, after the user types the framework's name (or `--yes`), then clears the
- * saved ledger. A framework Mesos no longer knows is reported and the local state still cleaned.
+ * scheduler TEARDOWN call, after the user types the framework's name (or `--yes`), then checks with
+ * Mesos that the tasks are gone (for up to `--timeout`) and clears the saved ledger. A framework
+ * Mesos no longer knows is reported and the local state still cleaned. Tasks that may still run
+ * (on an agent not registered with the master, which Mesos cannot reach) are named, with exit 1.
  */
 import { readFile, rm } from 'node:fs/promises';
 import type { CommandContext } from '../../context/context.js';
@@ -18,6 +20,9 @@ import { buildFrameworkInfo } from '../../framework/scheduler/framework-info.js'
 import { fileLedgerStore } from '../../state/ledger.js';
 import { ledgerPath, pidFilePath } from '../../state/files.js';
 import { systemClock } from '../../shared/clock.js';
+import type { MesosMasterClient } from '../../mesos/client/master-client.js';
+import type { LedgerTask } from '../../state/ledger.js';
+import { describeTasksThatMayStillRun, hintForTasksThatMayStillRun, verifyTasksGone, type TaskThatMayStillRun } from './teardown-verify.js';
 
 interface TeardownResult {
   frameworkId: string | null;
@@ -26,6 +31,10 @@ interface TeardownResult {
   knownToMesos: boolean;
   ledgerCleared: boolean;
   stoppedScheduler: number | null;
+  /** Mesos was asked afterwards and lists no task of the framework that may still run. */
+  tasksGone: boolean;
+  /** Tasks that may still run, and why (e.g. their agent is not registered with the master). */
+  tasksMayStillRun: TaskThatMayStillRun[];
 }
 
 export async function teardownFramework(
@@ -52,7 +61,11 @@ export async function teardownFramework(
     knownToMesos: false,
     ledgerCleared: false,
     stoppedScheduler: null,
+    tasksGone: false,
+    tasksMayStillRun: [],
   };
+  // The ledger names the tasks Mesos may no longer list (their agent is gone from the master).
+  const ledgerTasks = ledger?.frameworkId === frameworkId ? ledger.tasks : [];
   try {
     const framework = (await connection.client.getFrameworks()).find(
       (candidate) => candidate.frameworkId === frameworkId && !candidate.completed,
@@ -66,6 +79,8 @@ export async function teardownFramework(
       await sendTeardown(connection.client.transport, framework, site);
       result.tornDown = true;
     }
+    result.tasksMayStillRun = await checkTasksGone(connection.client, frameworkId, ledgerTasks, result.tornDown ? globals.timeoutMs : 0);
+    result.tasksGone = result.tasksMayStillRun.length === 0;
   } finally {
     connection.close();
   }
@@ -79,11 +94,42 @@ export async function teardownFramework(
   if (globals.json) {
     io.stdout.write(`${JSON.stringify(result)}\n`);
   } else if (result.tornDown) {
-    io.stdout.write(`Tore down framework ${result.name} (${frameworkId}): Mesos is killing its tasks.${cleared}\n`);
+    const tasks = result.tasksGone ? 'Mesos reports every task of it ended' : 'Mesos could not end every task of it (below)';
+    io.stdout.write(`Tore down framework ${result.name} (${frameworkId}): ${tasks}.${cleared}\n`);
   } else {
     io.stdout.write(`Mesos no longer knows framework ${frameworkId} (already torn down, or its failover timeout expired).${cleared}\n`);
   }
+  if (!result.tasksGone) {
+    const left = result.tasksMayStillRun;
+    const error = new OperationError(describeTasksThatMayStillRun(left), { hint: hintForTasksThatMayStillRun(left) });
+    // With --json the result above is the document on stdout; the error still gets its line on stderr.
+    if (globals.json) {
+      io.stderr.write(`error: ${error.message}; ${error.hint}\n`);
+      return ExitCode.FAILED;
+    }
+    throw error;
+  }
   return ExitCode.OK;
+}
+
+/** Waits (up to `timeoutMs`) for Mesos to end the framework's tasks; answers those that may still run. */
+async function checkTasksGone(
+  client: MesosMasterClient,
+  frameworkId: string,
+  ledgerTasks: readonly LedgerTask[],
+  timeoutMs: number,
+): Promise<TaskThatMayStillRun[]> {
+  return verifyTasksGone({
+    look: async () => {
+      const [tasks, agents] = await Promise.all([client.getTasks(), client.getAgents()]);
+      return { tasks, agents };
+    },
+    frameworkId,
+    ledgerTasks,
+    timeoutMs,
+    now: () => systemClock.now(),
+    sleep: (ms) => systemClock.sleep(ms),
+  });
 }
 
 async function confirmByName(ctx: CommandContext, name: string, frameworkId: string): Promise<void> {

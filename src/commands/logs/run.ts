@@ -110,7 +110,8 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
         if (globals.json) for (const entry of entries) io.stdout.write(`${JSON.stringify({ task: sandbox.label, ...entry })}\n`);
         else io.stdout.write(`==> ${sandbox.label} (${sandbox.location.path}) <==\n${formatListing(entries)}`);
       }
-      return ExitCode.OK;
+      // A task whose sandbox could not be opened (warned above) is a listing missing: never exit 0.
+      return failures.length === 0 ? ExitCode.OK : ExitCode.FAILED;
     }
 
     if (flags.bundle !== undefined) {
@@ -142,7 +143,7 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
     const singleFile = (flags.file?.length ?? 0) + (flags.stdout === true ? 1 : 0) + (flags.stderr === true ? 1 : 0) === 1;
     const writer = globals.json ? new NdjsonLogWriter(io.stdout) : new TextLogWriter(io.stdout, !singleFile || flags.follow === true);
     const sources = await printTails(opened, fileFlags, { lines, writer, forFollow: flags.follow === true, signal: abort.signal });
-    if (flags.follow !== true) return ExitCode.OK;
+    if (flags.follow !== true) return failures.length === 0 ? ExitCode.OK : ExitCode.FAILED;
     const end = await followSources(sources, {
       writer,
       notices: io.stderr,

@@ -17,7 +17,12 @@ export function registerStatus(program: Command, run: ActionRunner): void {
     .addHelpText(
       'after',
       `
-Exit 1 when a wanted task is not RUNNING or not healthy, so it works in monitoring scripts.
+Mesos is the truth: a task the saved state remembers but Mesos does not list is shown as
+UNKNOWN (with why: e.g. its agent is not registered with the master), never as running.
+Exit 0 only when a scheduler is connected and every wanted task is RUNNING and healthy (or runs
+without a health check); exit 1 otherwise: a task not RUNNING, unhealthy or whose health is not
+known yet, a task unknown to Mesos, no scheduler connected, or a framework Mesos does not run.
+So it works in monitoring scripts.
 
 Examples:
   $ alluxio-mesos status

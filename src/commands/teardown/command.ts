@@ -15,7 +15,10 @@ export function registerTeardown(program: Command, run: ActionRunner): void {
     .addHelpText(
       'after',
       `
-Asks you to type the framework's name first, unless --yes.
+Asks you to type the framework's name first, unless --yes. Then waits (up to --timeout) for Mesos
+to report every task of the framework ended, and exits 1 naming the tasks that may still run and
+why: Mesos cannot kill a task on an agent that is not registered with the master (after a
+standalone master restart, agents never re-register); stop those on their hosts.
 
 Examples:
   $ alluxio-mesos teardown

@@ -38,6 +38,8 @@ export interface TaskRecord {
   state: string;
   statuses: TaskStatusRecord[];
   resources: Resource[];
+  /** The task was launched with a health check (so a RUNNING task without a result is not yet known healthy). */
+  hasHealthCheck: boolean;
   /** Where the master listed it: terminal tasks whose updates were all acknowledged are `completed`. */
   list: 'active' | 'completed' | 'unreachable' | 'pending';
 }
@@ -65,6 +67,7 @@ export function tasksFromGetTasks(json: unknown, where: string): TaskRecord[] {
         state: asString(task.state, `${at}.state`),
         statuses: statuses(task.statuses, `${at}.statuses`),
         resources: optionalArray(task.resources, `${at}.resources`).map((r, j) => parseResource(r, `${at}.resources[${j}]`)),
+        hasHealthCheck: task.health_check !== undefined,
         list,
       };
     }),
@@ -108,6 +111,7 @@ function taskFromState(task: JsonRecord, at: string, list: TaskRecord['list']): 
     state: asString(task.state, `${at}.state`),
     statuses: statuses(task.statuses, `${at}.statuses`),
     resources: resourcesFromFlattened(task.resources, optionalString(task.role, `${at}.role`), `${at}.resources`),
+    hasHealthCheck: task.health_check !== undefined,
     list,
   };
 }

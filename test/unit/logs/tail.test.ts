@@ -107,3 +107,39 @@ describe('tailLines on a file that shrinks while it is read', () => {
     expect(result.lines.map((line) => line.text)).toEqual(['rotated']);
   });
 });
+
+/**
+ * Mesos answers `/files/read?offset=-1` with the size it saw when it opened the file: a log that
+ * the task is creating at that instant answers 0, and has its first lines a moment later. This
+ * agent's first size answer comes before the task's first write lands.
+ */
+class FileBeingCreated extends FakeFiles {
+  constructor(
+    private readonly path: string,
+    private readonly firstWrite: string,
+  ) {
+    super();
+    this.set(path, '');
+  }
+
+  override async size(path: string): Promise<number> {
+    const size = await super.size(path);
+    if (path === this.path && this.contents.get(path)!.length === 0) this.set(path, this.firstWrite);
+    return size;
+  }
+}
+
+describe('tailLines on a file being created', () => {
+  it('does not print an empty tail when the file has lines by the time it is read', async () => {
+    const files = new FileBeingCreated('/s/logs/worker.log', 'INFO Alluxio worker started\nINFO registered\n');
+    const result = await tailLines(files, '/s/logs/worker.log', 20);
+    expect(result.lines.map((line) => line.text)).toEqual(['INFO Alluxio worker started', 'INFO registered']);
+    expect(result.size).toBe(44);
+  });
+
+  it('prints an empty tail for a file that stays empty, after one read confirms it', async () => {
+    const files = new FakeFiles().set('/s/stdout', '');
+    expect((await tailLines(files, '/s/stdout', 20)).lines).toEqual([]);
+    expect(files.reads).toEqual([{ path: '/s/stdout', offset: 0, length: 64 * 1024 }]);
+  });
+});

@@ -20,7 +20,7 @@ const fw = (over: Partial<FrameworkRecord> = {}): FrameworkRecord => ({
   ...over,
 });
 
-const task = (taskId: string, state: string, healthy: boolean | undefined, agentId = 'S1'): TaskRecord => ({
+const task = (taskId: string, state: string, healthy: boolean | undefined, agentId = 'S1', hasHealthCheck = true): TaskRecord => ({
   taskId,
   name: 'AlluxioWorker',
   frameworkId: 'F-0001',
@@ -29,6 +29,7 @@ const task = (taskId: string, state: string, healthy: boolean | undefined, agent
   state,
   statuses: [{ state, timestamp: 1795552500, message: undefined, reason: undefined, healthy, containerId: undefined }],
   resources: [{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 29998, end: 30000 }] } }],
+  hasHealthCheck,
   list: 'active',
 });
 
@@ -93,6 +94,83 @@ describe('buildStatus', () => {
     const report = buildStatus({ frameworkId: 'F-0001', framework: fw(), tasks, hostnames, ledger: undefined });
     expect(report.ok).toBe(false);
     expect(report.problems.join('; ')).toMatch(problem);
+  });
+
+  it('is not ok while a health check has not answered yet, and ok for a task run without one', () => {
+    const pending = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(),
+      tasks: [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_RUNNING', undefined)],
+      hostnames,
+      ledger: undefined,
+    });
+    expect(pending.ok).toBe(false);
+    expect(pending.tasks[1]).toMatchObject({ health: 'unknown', healthy: null });
+    expect(pending.problems).toEqual([expect.stringMatching(/^worker-1's health is not known yet/)]);
+    const unchecked = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(),
+      tasks: [
+        task('alluxio-master-1.a', 'TASK_RUNNING', undefined, 'S1', false),
+        task('alluxio-worker-1.b', 'TASK_RUNNING', undefined, 'S1', false),
+      ],
+      hostnames,
+      ledger: undefined,
+    });
+    expect(unchecked.ok).toBe(true);
+    expect(unchecked.tasks.map((t) => t.health)).toEqual(['unchecked', 'unchecked']);
+  });
+
+  it('never reports a task Mesos does not list as running: every agent lost, 0 tasks in Mesos', () => {
+    const ledger = ledgerWith(0);
+    ledger.tasks.unshift({ ...ledger.tasks[0]!, alias: 'master-1', role: 'master', taskId: 'alluxio-master-1.a', ports: [19998, 19999] });
+    const report = buildStatus({ frameworkId: 'F-0001', framework: fw(), tasks: [], hostnames: new Map(), ledger });
+    expect(report.ok).toBe(false);
+    expect(report.tasks.map((t) => [t.alias, t.state, t.healthy, t.knownToMesos, t.agentRegistered, t.ledgerState])).toEqual([
+      ['master-1', 'TASK_UNKNOWN', null, false, false, 'TASK_RUNNING'],
+      ['worker-1', 'TASK_UNKNOWN', null, false, false, 'TASK_RUNNING'],
+    ]);
+    expect(report.tasks[1]!.note).toMatch(/unknown to Mesos: on agent a1, which is not registered with the master, so it may still run/);
+    expect(report.problems).toContain('no Alluxio task is running');
+    expect(report.problems.some((p) => p.startsWith('worker-1 is unknown to Mesos'))).toBe(true);
+  });
+
+  it('says when a task Mesos lists runs on an agent that is not registered', () => {
+    const report = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(),
+      tasks: [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_RUNNING', true, 'S9')],
+      hostnames,
+      ledger: ledgerWith(0),
+    });
+    expect(report.ok).toBe(false);
+    expect(report.tasks[1]).toMatchObject({ agentRegistered: false, host: 'a1' });
+    expect(report.problems).toEqual(['worker-1 is RUNNING but its agent a1 is not registered with the master']);
+  });
+
+  it('ignores a ledger of another framework: only what Mesos has is shown', () => {
+    const report = buildStatus({ frameworkId: 'F-0999', framework: undefined, tasks: [], hostnames, ledger: ledgerWith(0) });
+    expect(report.ledgerUsed).toBe(false);
+    expect(report.tasks).toEqual([]);
+    expect(report.webuiUrl).toBeNull();
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toMatch(/does not run framework F-0999/);
+  });
+
+  it.each([
+    ['disconnected', { connected: false, active: false }],
+    ['inactive', { active: false }],
+  ])('is not ok with no scheduler connected (%s), whatever the tasks do', (state, over) => {
+    const report = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(over),
+      tasks: [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_RUNNING', true)],
+      hostnames,
+      ledger: ledgerWith(0),
+    });
+    expect(report.framework).toMatchObject({ state, schedulerConnected: false });
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([expect.stringMatching(/^no scheduler connected .*failed tasks will not be relaunched/)]);
   });
 
   it('reports a disconnected framework, and one Mesos does not know', () => {

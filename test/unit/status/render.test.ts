@@ -3,7 +3,15 @@ import type { StatusReport } from '../../../src/status/collect.js';
 import { renderStatus } from '../../../src/status/render.js';
 
 const report: StatusReport = {
-  framework: { id: 'fw-0001', name: 'alluxio', state: 'active', failoverTimeoutSeconds: 604_800, failoverSecondsLeft: null },
+  framework: {
+    id: 'fw-0001',
+    name: 'alluxio',
+    state: 'active',
+    failoverTimeoutSeconds: 604_800,
+    failoverSecondsLeft: null,
+    schedulerConnected: true,
+  },
+  ledgerUsed: true,
   webuiUrl: 'http://127.0.0.2:19999',
   tasks: [
     {
@@ -16,6 +24,11 @@ const report: StatusReport = {
       ports: [19998, 19999],
       startedAt: '2026-11-24T19:23:38.156Z',
       relaunches: 0,
+      health: 'healthy',
+      knownToMesos: true,
+      ledgerState: null,
+      agentRegistered: true,
+      note: null,
     },
     {
       alias: 'worker-10',
@@ -27,6 +40,11 @@ const report: StatusReport = {
       ports: [],
       startedAt: null,
       relaunches: 12,
+      health: 'none',
+      knownToMesos: true,
+      ledgerState: null,
+      agentRegistered: true,
+      note: null,
     },
   ],
   ok: false,

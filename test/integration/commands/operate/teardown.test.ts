@@ -65,7 +65,7 @@ describe('teardown', () => {
       expect(torn.exitCode).toBe(0);
       expect(torn.stdout).toMatch(
         new RegExp(
-          `^Tore down framework \\S+ \\(${frameworkId}\\): Mesos is killing its tasks\\. Cleared ${ledgerFile.replace(/[.]/g, '\\.')}\\.\\n?$`,
+          `^Tore down framework \\S+ \\(${frameworkId}\\): Mesos reports every task of it ended\\. Cleared ${ledgerFile.replace(/[.]/g, '\\.')}\\.\\n?$`,
         ),
       );
       const after = await masterFrameworks(current);
@@ -108,6 +108,8 @@ describe('teardown', () => {
           knownToMesos: false,
           ledgerCleared: true,
           stoppedScheduler: scheduler.pid,
+          tasksGone: true,
+          tasksMayStillRun: [],
         });
         expect(await schedulerExit).toBe('SIGTERM');
       } finally {
