@@ -9,7 +9,7 @@ import {
   encodeCall,
   encodeEvent,
 } from '../../../../src/mesos/protocol/codec.js';
-import { hasTranscripts, listTranscripts, loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
+import { listTranscripts, loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
 
 const JSON_STREAMS = [
   '10_scheduler_SUBSCRIBE_json_stream',
@@ -19,7 +19,7 @@ const JSON_STREAMS = [
   '95_scheduler_SUBSCRIBE_no_accept_header_stream',
 ];
 
-describe.skipIf(!hasTranscripts())('JSON scheduler streams recorded from Mesos 1.12', () => {
+describe('JSON scheduler streams recorded from Mesos 1.12', () => {
   it.each(JSON_STREAMS)('%s: every event re-encodes to the recorded bytes', (stem) => {
     const { response } = loadTranscript(stem);
     expect(response.headers.get('content-type')).toBe('application/json');
@@ -58,7 +58,6 @@ describe.skipIf(!hasTranscripts())('JSON scheduler streams recorded from Mesos 1
 
 /** Every successful (2xx) JSON call the recorder sent to the scheduler endpoint. */
 function recordedJsonCalls(): string[] {
-  if (!hasTranscripts()) return [];
   return listTranscripts(/scheduler/).filter((stem) => {
     const { request, response } = loadTranscript(stem);
     return (
@@ -70,7 +69,7 @@ function recordedJsonCalls(): string[] {
   });
 }
 
-describe.skipIf(!hasTranscripts())('JSON scheduler calls recorded against Mesos 1.12', () => {
+describe('JSON scheduler calls recorded against Mesos 1.12', () => {
   const stems = recordedJsonCalls();
 
   it('finds the recorded calls', () => {
@@ -112,18 +111,16 @@ function withoutEmptyArrays(value: unknown): unknown {
 }
 
 /** The 400 answers Mesos gave to bad bodies, replayed through decodeCall. */
-describe.skipIf(!hasTranscripts())('rejected scheduler calls reproduce Mesos 1.12 error texts', () => {
-  const stems = hasTranscripts()
-    ? listTranscripts(/error/).filter((stem) => {
-        const { request, response } = loadTranscript(stem);
-        const body = response.body.toString('utf8');
-        return (
-          request.path === '/api/v1/scheduler' &&
-          response.status === 400 &&
-          /^Failed to (parse body|convert JSON|validate scheduler::Call)/.test(body)
-        );
-      })
-    : [];
+describe('rejected scheduler calls reproduce Mesos 1.12 error texts', () => {
+  const stems = listTranscripts(/error/).filter((stem) => {
+    const { request, response } = loadTranscript(stem);
+    const body = response.body.toString('utf8');
+    return (
+      request.path === '/api/v1/scheduler' &&
+      response.status === 400 &&
+      /^Failed to (parse body|convert JSON|validate scheduler::Call)/.test(body)
+    );
+  });
 
   it('covers the recorded parse, conversion and validation failures', () => {
     expect(stems).toEqual(
