@@ -21,11 +21,13 @@ import { JsonSyntaxError, parseJson } from '../../../../src/mesos/protocol/json-
 import { RecordIODecoder, RecordIOError, encodeRecord } from '../../../../src/mesos/protocol/recordio.js';
 import { encodeMessage } from '../../../../src/mesos/protocol/wire-encode.js';
 import type { Call, Event } from '../../../../src/mesos/protocol/types.js';
-import { hasTranscripts, loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
+import { loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
 
+/**
+ * Inputs per property. A hang shows up as the test's timeout; how fast decoding is belongs to
+ * `bench/`, not to assertions here (a wall-clock budget fails on a loaded machine).
+ */
 const ITERATIONS = 3000;
-/** No single input may take longer than this (a hang or a quadratic blow-up would). */
-const MAX_MS_PER_INPUT = 250;
 
 /** mulberry32: small, fast, good enough to drive mutations reproducibly. */
 function prng(seed: number): () => number {
@@ -240,29 +242,31 @@ function corpusFor(media: MediaType, kind: 'event' | 'call'): Buffer[] {
   const corpus =
     kind === 'event' ? SYNTHETIC_EVENTS.map((event) => encodeEvent(event, media)) : SYNTHETIC_CALLS.map((call) => encodeCall(call, media));
   if (kind === 'call' && media === MEDIA_TYPE_JSON) corpus.push(CONSTRAINED_SUBSCRIBE);
-  if (hasTranscripts()) {
-    if (kind === 'event') {
-      const stem = media === MEDIA_TYPE_JSON ? '90_scheduler_SUBSCRIBE_json_multirole_stream' : '80_scheduler_SUBSCRIBE_protobuf_stream';
-      corpus.push(...splitRecordIO(loadTranscript(stem).response.body));
-    } else if (media === MEDIA_TYPE_JSON) {
-      for (const stem of [
-        '30_scheduler_ACCEPT_LAUNCH',
-        '31_scheduler_ACKNOWLEDGE_1_TASK_STARTING',
-        '92_scheduler_reSUBSCRIBE_failover_stream',
-      ]) {
-        corpus.push(loadTranscript(stem).request.body);
-      }
-    } else {
-      corpus.push(loadTranscript('80_scheduler_SUBSCRIBE_protobuf_stream').request.body);
+  if (kind === 'event') {
+    const stem = media === MEDIA_TYPE_JSON ? '90_scheduler_SUBSCRIBE_json_multirole_stream' : '80_scheduler_SUBSCRIBE_protobuf_stream';
+    corpus.push(...splitRecordIO(loadTranscript(stem).response.body));
+  } else if (media === MEDIA_TYPE_JSON) {
+    for (const stem of [
+      '30_scheduler_ACCEPT_LAUNCH',
+      '31_scheduler_ACKNOWLEDGE_1_TASK_STARTING',
+      '92_scheduler_reSUBSCRIBE_failover_stream',
+    ]) {
+      corpus.push(loadTranscript(stem).request.body);
     }
+  } else {
+    corpus.push(loadTranscript('80_scheduler_SUBSCRIBE_protobuf_stream').request.body);
   }
   return corpus;
 }
 
-function timed<T>(work: () => T): { result: T; ms: number } {
-  const start = performance.now();
-  const result = work();
-  return { result, ms: performance.now() - start };
+/** The decoded message, or undefined when `decode` rejected the input as it should: with a ProtocolDecodeError. */
+function attempt<T>(decode: () => T, what: string, input: Buffer): T | undefined {
+  try {
+    return decode();
+  } catch (error) {
+    if (error instanceof ProtocolDecodeError) return undefined;
+    throw new Error(`${what} threw ${String(error)} for input ${input.toString('base64')}`);
+  }
 }
 
 const MEDIA: MediaType[] = [MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF];
@@ -272,18 +276,9 @@ describe('decoder fuzzing', () => {
     const mutator = new Mutator(media === MEDIA_TYPE_JSON ? 1 : 2);
     const corpus = corpusFor(media, 'event');
     let accepted = 0;
-    let slowest = 0;
     for (let i = 0; i < ITERATIONS; i += 1) {
       const input = mutator.input(corpus);
-      const { result, ms } = timed(() => {
-        try {
-          return decodeEvent(input, media);
-        } catch (error) {
-          if (error instanceof ProtocolDecodeError) return undefined;
-          throw new Error(`decodeEvent threw ${String(error)} for input ${input.toString('base64')}`);
-        }
-      });
-      slowest = Math.max(slowest, ms);
+      const result = attempt(() => decodeEvent(input, media), 'decodeEvent', input);
       if (result === undefined) continue;
       accepted += 1;
       const encoded = encodeEvent(result, media);
@@ -293,7 +288,6 @@ describe('decoder fuzzing', () => {
         expect(encodeEvent(decodeEvent(encoded, media), media).equals(encoded)).toBe(true);
       }
     }
-    expect(slowest).toBeLessThan(MAX_MS_PER_INPUT);
     // Both outcomes must actually be exercised.
     expect(accepted).toBeGreaterThan(ITERATIONS / 50);
     expect(accepted).toBeLessThan(ITERATIONS);
@@ -303,18 +297,9 @@ describe('decoder fuzzing', () => {
     const mutator = new Mutator(media === MEDIA_TYPE_JSON ? 3 : 4);
     const corpus = corpusFor(media, 'call');
     let accepted = 0;
-    let slowest = 0;
     for (let i = 0; i < ITERATIONS; i += 1) {
       const input = mutator.input(corpus);
-      const { result, ms } = timed(() => {
-        try {
-          return decodeCall(input, media);
-        } catch (error) {
-          if (error instanceof ProtocolDecodeError) return undefined;
-          throw new Error(`decodeCall threw ${String(error)} for input ${input.toString('base64')}`);
-        }
-      });
-      slowest = Math.max(slowest, ms);
+      const result = attempt(() => decodeCall(input, media), 'decodeCall', input);
       if (result === undefined) continue;
       accepted += 1;
       const encoded = encodeCall(result, media);
@@ -324,11 +309,10 @@ describe('decoder fuzzing', () => {
         expect(encodeCall(decodeCall(encoded, media), media).equals(encoded)).toBe(true);
       }
     }
-    expect(slowest).toBeLessThan(MAX_MS_PER_INPUT);
     expect(accepted).toBeGreaterThan(ITERATIONS / 100);
   });
 
-  it('survives pathological nesting and huge length claims quickly', () => {
+  it('survives pathological nesting and huge length claims', () => {
     const inputs: Array<[MediaType, Buffer]> = [
       [MEDIA_TYPE_JSON, Buffer.from('['.repeat(100_000))],
       [MEDIA_TYPE_JSON, Buffer.from(`${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`)],
@@ -339,14 +323,8 @@ describe('decoder fuzzing', () => {
       [MEDIA_TYPE_PROTOBUF, Buffer.concat(Array.from({ length: 200 }, () => Buffer.from([0x0b])))],
     ];
     for (const [media, input] of inputs) {
-      const { ms } = timed(() => {
-        try {
-          decodeEvent(input, media);
-        } catch (error) {
-          expect(error).toBeInstanceOf(ProtocolDecodeError);
-        }
-      });
-      expect(ms).toBeLessThan(1000);
+      // An event or a ProtocolDecodeError; anything else (a RangeError from recursion) fails here.
+      attempt(() => decodeEvent(input, media), 'decodeEvent', input);
     }
   });
 });
@@ -398,7 +376,6 @@ describe('RecordIO fuzzing', () => {
       const input = mutator.input(streams);
       const decoder = new RecordIODecoder({ maxRecordBytes: 512 });
       let total = 0;
-      const start = performance.now();
       try {
         for (let pos = 0; pos < input.length;) {
           const size = 1 + mutator.int(48);
@@ -417,7 +394,6 @@ describe('RecordIO fuzzing', () => {
         expect(decoder.failed).toBe(true);
       }
       expect(total).toBeLessThanOrEqual(input.length);
-      expect(performance.now() - start).toBeLessThan(MAX_MS_PER_INPUT);
     }
     expect(clean).toBeGreaterThan(0);
     expect(failed).toBeGreaterThan(0);
