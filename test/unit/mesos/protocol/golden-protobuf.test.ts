@@ -7,7 +7,7 @@ import {
   decodeEvent,
   encodeCall,
   encodeEvent,
-} from '../../../../src/mesos/protocol/codec.js';
+} from '../../../../src/emulator/mesos-codec/codec.js';
 import { MessageNames, mesosSchema } from '../../../../src/mesos/protocol/descriptors.js';
 import { loadTranscript, readTranscriptFile, splitRecordIO } from '../../../helpers/transcripts.js';
 import { protocDecodings, simpleDtoa, toTextProto } from './textproto.js';

@@ -4,8 +4,8 @@
  * the same messages. The HTTP layer prefixes them with `Failed to validate scheduler::Call: ` or
  * `Failed to validate master::Call: `.
  */
-import type { Shape } from './shape.js';
-import type { Call, OperatorCall } from './types.js';
+import type { Shape } from '../../mesos/protocol/shape.js';
+import type { Call, OperatorCall } from '../../mesos/protocol/types.js';
 
 /** Scheduler call types whose payload field must be present (the field name is what Mesos quotes). */
 const SCHEDULER_PAYLOADS: Readonly<Record<string, string>> = {

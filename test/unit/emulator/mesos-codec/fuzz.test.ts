@@ -14,10 +14,10 @@ import {
   decodeEvent,
   encodeCall,
   encodeEvent,
-} from '../../../../src/mesos/protocol/codec.js';
+} from '../../../../src/emulator/mesos-codec/codec.js';
 import { type MessageDescriptor, MessageNames, mesosSchema } from '../../../../src/mesos/protocol/descriptors.js';
-import { JsonConversionError, decodeJsonMessage, jsonToMessage } from '../../../../src/mesos/protocol/json-convert.js';
-import { JsonSyntaxError, parseJson } from '../../../../src/mesos/protocol/json-parse.js';
+import { JsonConversionError, decodeJsonMessage, jsonToMessage } from '../../../../src/emulator/mesos-codec/json-convert.js';
+import { JsonSyntaxError, parseJson } from '../../../../src/emulator/mesos-codec/json-parse.js';
 import { RecordIODecoder, RecordIOError, encodeRecord } from '../../../../src/mesos/protocol/recordio.js';
 import { encodeMessage } from '../../../../src/mesos/protocol/wire-encode.js';
 import type { Call, Event } from '../../../../src/mesos/protocol/types.js';

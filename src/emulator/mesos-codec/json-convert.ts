@@ -19,10 +19,16 @@
  * escapes, a oneof set twice. Only bodies both paths read identically take the fast one.
  */
 import { decodeBase64Lenient } from './base64.js';
-import { type FieldDescriptor, type MessageDescriptor, type ValueDescriptor, implicitDefault, mapEntryFields } from './descriptors.js';
+import {
+  type FieldDescriptor,
+  type MessageDescriptor,
+  type ValueDescriptor,
+  implicitDefault,
+  mapEntryFields,
+} from '../../mesos/protocol/descriptors.js';
 import { JsonObject, type JsonValue, JsonSyntaxError, parseJson } from './json-parse.js';
-import { findMissingRequiredFields } from './required.js';
-import { type Shape, setEntry } from './shape.js';
+import { findMissingRequiredFields } from '../../mesos/protocol/required.js';
+import { type Shape, setEntry } from '../../mesos/protocol/shape.js';
 
 /** The JSON does not describe a valid message; `message` is stout's wording. */
 export class JsonConversionError extends Error {}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { cachedPowerForTest, formatDouble } from '../../../../src/mesos/protocol/dtoa.js';
+import { cachedPowerForTest, formatDouble } from '../../../../src/emulator/mesos-codec/dtoa.js';
 
 describe('formatDouble (rapidjson 1.1 Grisu2 port)', () => {
   it('computes the cached powers of ten rapidjson tabulates', () => {

@@ -6,7 +6,7 @@ import {
   decodeCall,
   validateOperatorCall,
   validateSchedulerCall,
-} from '../../../../src/mesos/protocol/codec.js';
+} from '../../../../src/emulator/mesos-codec/codec.js';
 import type { Call, CallType } from '../../../../src/mesos/protocol/types.js';
 
 const FRAMEWORK = { value: 'fw-0000' };

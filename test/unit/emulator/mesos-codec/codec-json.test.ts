@@ -9,7 +9,7 @@ import {
   decodeEvent,
   encodeCall,
   encodeEvent,
-} from '../../../../src/mesos/protocol/codec.js';
+} from '../../../../src/emulator/mesos-codec/codec.js';
 import type { Call, Event } from '../../../../src/mesos/protocol/types.js';
 
 const json = (text: string): Buffer => Buffer.from(text, 'utf8');

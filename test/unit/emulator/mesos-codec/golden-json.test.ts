@@ -8,7 +8,7 @@ import {
   decodeEvent,
   encodeCall,
   encodeEvent,
-} from '../../../../src/mesos/protocol/codec.js';
+} from '../../../../src/emulator/mesos-codec/codec.js';
 import { listTranscripts, loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
 
 const JSON_STREAMS = [
