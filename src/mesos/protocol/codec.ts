@@ -11,7 +11,7 @@ import { type MessageDescriptor, MessageNames, mesosSchema } from './descriptors
 import { JsonShapeError, jsonToShape } from './json-read.js';
 import { type DoubleFormat, messageToJson, shortestDouble } from './json-write.js';
 import { type Shape, ShapeError } from './shape.js';
-import type { Call, Event, OperatorCall, OperatorResponse } from './types.js';
+import type { Call, Event } from './types.js';
 import { WireFormatError, decodeMessage } from './wire-decode.js';
 import { encodeMessage } from './wire-encode.js';
 
@@ -102,12 +102,4 @@ export function encodeCall(call: Call, media: MediaType): Buffer {
 /** Decodes one event record. `type` is absent if the master sent a type this schema does not know. */
 export function decodeEvent(body: Uint8Array, media: MediaType): Event {
   return decodeBody(descriptorOf(MessageNames.schedulerEvent), 'Event', body, media) as unknown as Event;
-}
-
-export function encodeOperatorCall(call: OperatorCall, media: MediaType): Buffer {
-  return encodeBody(descriptorOf(MessageNames.operatorCall), call, media);
-}
-
-export function decodeOperatorResponse(body: Uint8Array, media: MediaType): OperatorResponse {
-  return decodeBody(descriptorOf(MessageNames.operatorResponse), 'Response', body, media) as unknown as OperatorResponse;
 }

@@ -288,7 +288,7 @@ export function mapEntryFields(field: FieldDescriptor): MapEntryFields {
 const PROTO_FILES = ['mesos.proto', 'scheduler.proto', 'master.proto'] as const;
 
 /** The text of the schema files (read on first use: only commands that speak the v1 API need them). */
-export function mesosProtoSources(): string[] {
+function mesosProtoSources(): string[] {
   return PROTO_FILES.map((file) => readFileSync(new URL(`./proto/${file}`, import.meta.url), 'utf8'));
 }
 
