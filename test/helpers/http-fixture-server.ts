@@ -8,8 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { describe } from 'vitest';
-import { hasTranscripts, transcriptsDir } from './transcripts.js';
+import { transcriptsDir } from './transcripts.js';
 
 export interface RecordedRequest {
   method: string;
@@ -199,10 +198,8 @@ export function text(status: number, body: string, headers: Record<string, strin
   return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...headers }, body };
 }
 
-/** `../shared/mesos-transcripts/` next to the repository (override with MESOS_TRANSCRIPTS_DIR). */
+/** The recorded Mesos 1.12 traffic in `test/fixtures/mesos-1.12/`. */
 export const TRANSCRIPTS_DIR = transcriptsDir();
-
-export const transcriptsAvailable = hasTranscripts;
 
 /** The recorded answer of exchange `stem`, byte for byte. */
 export function transcript(stem: string): FixtureResponse {
@@ -214,26 +211,4 @@ export function transcriptJson(stem: string): unknown {
   const raw = readFileSync(`${TRANSCRIPTS_DIR}/${stem}.response.raw`);
   const headEnd = raw.indexOf('\r\n\r\n');
   return JSON.parse(raw.subarray(headEnd + 4).toString('utf8')) as unknown;
-}
-
-/**
- * `describe` when the transcripts are there. Otherwise: in CI a failing suite; elsewhere a
- * skipped suite with a warning that cannot be missed.
- */
-export function describeWithTranscripts(name: string, body: () => void): void {
-  if (transcriptsAvailable()) {
-    describe(name, body);
-    return;
-  }
-  const reason = `no Mesos transcripts in ${TRANSCRIPTS_DIR} (set MESOS_TRANSCRIPTS_DIR)`;
-  const ci = process.env.CI;
-  if (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') {
-    describe(name, () => {
-      throw new Error(`the transcripts are required in CI: ${reason}`);
-    });
-    return;
-  }
-  const line = '!'.repeat(78);
-  console.warn(`\n${line}\n!! SKIPPED "${name}": ${reason}\n${line}\n`);
-  describe.skip(name, body);
 }

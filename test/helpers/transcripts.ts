@@ -8,7 +8,8 @@
  * - `<stem>.txt`: a human-readable rendering (also holds `protoc --decode` output for protobuf
  *   streams).
  *
- * The directory is `../shared/mesos-transcripts` next to the repository, or `$MESOS_TRANSCRIPTS_DIR`.
+ * The directory is `test/fixtures/mesos-1.12/` in this repository (its README.md says where the
+ * recordings come from), so every clone has them and no test depends on them being around.
  *
  * ```ts
  * const t = loadTranscript('10_scheduler_SUBSCRIBE_json_stream');
@@ -26,15 +27,9 @@ import { RecordIODecoder } from '../../src/mesos/protocol/recordio.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Absolute path of the transcripts directory (it may not exist on every machine). */
+/** Absolute path of the transcripts directory. */
 export function transcriptsDir(): string {
-  const override = process.env.MESOS_TRANSCRIPTS_DIR;
-  return override !== undefined && override !== '' ? path.resolve(override) : path.resolve(repoRoot, '../shared/mesos-transcripts');
-}
-
-/** True when the transcripts are available; use with `describe.skipIf(!hasTranscripts())`. */
-export function hasTranscripts(): boolean {
-  return existsSync(path.join(transcriptsDir(), 'README.md'));
+  return path.join(repoRoot, 'test/fixtures/mesos-1.12');
 }
 
 /** Stems of every exchange, sorted; optionally only those matching `filter`. */

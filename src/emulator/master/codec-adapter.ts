@@ -1,9 +1,9 @@
 /**
- * Binds the master's endpoints to the project's Mesos codec (`src/mesos/protocol/codec.ts`): JSON
+ * Binds the master's endpoints to the emulator's Mesos codec (`src/emulator/mesos-codec/codec.ts`): JSON
  * and protobuf bodies with Mesos' exact 400 texts, and events/responses encoded byte for byte as
  * Mesos writes them.
  */
-import { decodeCall, decodeOperatorCall, encodeEvent, encodeOperatorResponse, validateSchedulerCall } from '../../mesos/protocol/codec.js';
+import { decodeCall, decodeOperatorCall, encodeEvent, encodeOperatorResponse, validateSchedulerCall } from '../mesos-codec/codec.js';
 import type { OperatorCodec } from './operator-api.js';
 import type { SchedulerCodec } from './scheduler-endpoint.js';
 

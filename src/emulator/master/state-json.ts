@@ -150,7 +150,8 @@ function frameworkJson(core: MasterCore, fw: FrameworkRecord): JsonValue {
     name: fw.info.name,
     used_resources: flattenResources(used),
     offered_resources: flattenResources(offered),
-    capabilities: (fw.info.capabilities ?? []).map((c) => c.type),
+    // A capability whose name the decoder did not know has no type; Mesos prints its enum default.
+    capabilities: (fw.info.capabilities ?? []).map((c) => c.type ?? 'UNKNOWN'),
     hostname: fw.info.hostname ?? '',
     webui_url: fw.info.webui_url ?? '',
     active: fw.active,

@@ -1,24 +1,19 @@
 /**
  * Encoding and decoding of Mesos v1 scheduler and operator messages in both media types, in the
- * shape of `types.ts`. Pure: bytes in, objects out (and back).
+ * shape of `types.ts`, for talking to a Mesos master. Pure: bytes in, objects out (and back).
  *
- * Decoding failures are `ProtocolDecodeError`s whose message is exactly what a Mesos 1.12 master
- * answers (HTTP 400) for the same body on `POST /api/v1/scheduler` or `POST /api/v1`, so the local
- * cluster can send `error.message` as is. JSON output is byte-for-byte what Mesos writes for the
- * same message.
+ * JSON is read with the platform's `JSON.parse` (see `json-read.ts`) and written in Mesos' layout;
+ * protobuf through the schema-driven wire codec. The embedded cluster's endpoints, which must accept,
+ * reject and word errors exactly as Mesos does, use `src/emulator/mesos-codec/` on the same schema.
  */
 import { AlluxioMesosError, ExitCode } from '../../shared/errors.js';
 import { type MessageDescriptor, MessageNames, mesosSchema } from './descriptors.js';
-import { JsonConversionError, decodeJsonMessage } from './json-convert.js';
-import { JsonSyntaxError } from './json-parse.js';
-import { messageToJson } from './json-write.js';
+import { JsonShapeError, jsonToShape } from './json-read.js';
+import { type DoubleFormat, messageToJson, shortestDouble } from './json-write.js';
 import { type Shape, ShapeError } from './shape.js';
-import type { Call, Event, OperatorCall, OperatorResponse } from './types.js';
-import { validateOperatorCall, validateSchedulerCall } from './validation.js';
+import type { Call, Event } from './types.js';
 import { WireFormatError, decodeMessage } from './wire-decode.js';
 import { encodeMessage } from './wire-encode.js';
-
-export { validateOperatorCall, validateSchedulerCall } from './validation.js';
 
 export type MediaType = 'application/json' | 'application/x-protobuf';
 
@@ -27,7 +22,7 @@ export const MEDIA_TYPE_PROTOBUF: MediaType = 'application/x-protobuf';
 
 export type DecodeFailure = 'json-syntax' | 'json-conversion' | 'protobuf' | 'validation';
 
-/** A body that Mesos would reject with 400; `message` is Mesos' own wording. */
+/** A body that does not decode; the emulator's codec words `message` exactly as Mesos does. */
 export class ProtocolDecodeError extends AlluxioMesosError {
   readonly failure: DecodeFailure;
 
@@ -44,46 +39,56 @@ export class ProtocolEncodeError extends AlluxioMesosError {
   }
 }
 
-export interface DecodeOptions {
-  /** Run Mesos' call validation too (default true). */
-  validate?: boolean;
-  /** Authenticated principal of the request, for SUBSCRIBE's principal check. */
-  principal?: string;
+/** A protobuf body -> message; `label` is the message name Mesos uses in its error texts ("Call"). */
+export function decodeProtobufBody(descriptor: MessageDescriptor, label: string, body: Uint8Array): Shape {
+  try {
+    return decodeMessage(descriptor, body);
+  } catch (error) {
+    if (error instanceof WireFormatError) {
+      throw new ProtocolDecodeError(`Failed to parse body into ${label} protobuf`, 'protobuf', error);
+    }
+    throw error;
+  }
 }
 
-/** `label` is the message name Mesos uses in its error texts ("Call"). */
-function decode(descriptor: MessageDescriptor, label: string, body: Uint8Array, media: MediaType): Shape {
-  if (media === MEDIA_TYPE_PROTOBUF) {
-    try {
-      return decodeMessage(descriptor, body);
-    } catch (error) {
-      if (error instanceof WireFormatError) {
-        throw new ProtocolDecodeError(`Failed to parse body into ${label} protobuf`, 'protobuf', error);
-      }
-      throw error;
-    }
+function decodeJsonBody(descriptor: MessageDescriptor, label: string, body: Uint8Array): Shape {
+  let document: unknown;
+  try {
+    document = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch (error) {
+    throw new ProtocolDecodeError(`Failed to parse body into JSON: ${(error as Error).message}`, 'json-syntax', error);
   }
   try {
-    return decodeJsonMessage(descriptor, body);
+    return jsonToShape(descriptor, document);
   } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      throw new ProtocolDecodeError(`Failed to parse body into JSON: ${error.message}`, 'json-syntax', error);
-    }
-    if (error instanceof JsonConversionError) {
+    if (error instanceof JsonShapeError) {
       throw new ProtocolDecodeError(`Failed to convert JSON into ${label} protobuf: ${error.message}`, 'json-conversion', error);
     }
     throw error;
   }
 }
 
-function encode(descriptor: MessageDescriptor, message: object, media: MediaType): Buffer {
+/**
+ * A message -> body. JSON doubles are written by `formatDouble` (JavaScript's shortest form unless
+ * the caller, the emulator, needs Mesos' own digits).
+ */
+export function encodeBody(
+  descriptor: MessageDescriptor,
+  message: object,
+  media: MediaType,
+  formatDouble: DoubleFormat = shortestDouble,
+): Buffer {
   try {
     if (media === MEDIA_TYPE_PROTOBUF) return encodeMessage(descriptor, message as Shape);
-    return messageToJson(descriptor, message as Shape);
+    return messageToJson(descriptor, message as Shape, formatDouble);
   } catch (error) {
     if (error instanceof ShapeError) throw new ProtocolEncodeError(`Cannot encode ${descriptor.fullName}: ${error.message}`, error);
     throw error;
   }
+}
+
+function decodeBody(descriptor: MessageDescriptor, label: string, body: Uint8Array, media: MediaType): Shape {
+  return media === MEDIA_TYPE_PROTOBUF ? decodeProtobufBody(descriptor, label, body) : decodeJsonBody(descriptor, label, body);
 }
 
 function descriptorOf(name: string): MessageDescriptor {
@@ -91,53 +96,10 @@ function descriptorOf(name: string): MessageDescriptor {
 }
 
 export function encodeCall(call: Call, media: MediaType): Buffer {
-  return encode(descriptorOf(MessageNames.schedulerCall), call, media);
+  return encodeBody(descriptorOf(MessageNames.schedulerCall), call, media);
 }
 
-/**
- * Decodes a `POST /api/v1/scheduler` body and, unless `validate: false`, applies Mesos' call
- * validation (`Failed to validate scheduler::Call: ...`).
- */
-export function decodeCall(body: Uint8Array, media: MediaType, options: DecodeOptions = {}): Call {
-  const call = decode(descriptorOf(MessageNames.schedulerCall), 'Call', body, media) as unknown as Call;
-  if (options.validate !== false) {
-    const problem = validateSchedulerCall(call, options.principal);
-    if (problem !== undefined) {
-      throw new ProtocolDecodeError(`Failed to validate scheduler::Call: ${problem}`, 'validation');
-    }
-  }
-  return call;
-}
-
-export function encodeEvent(event: Event, media: MediaType): Buffer {
-  return encode(descriptorOf(MessageNames.schedulerEvent), event, media);
-}
-
-/** Decodes one event record. `type` may be absent if the master sent a type this schema does not know. */
+/** Decodes one event record. `type` is absent if the master sent a type this schema does not know. */
 export function decodeEvent(body: Uint8Array, media: MediaType): Event {
-  return decode(descriptorOf(MessageNames.schedulerEvent), 'Event', body, media) as unknown as Event;
-}
-
-export function encodeOperatorCall(call: OperatorCall, media: MediaType): Buffer {
-  return encode(descriptorOf(MessageNames.operatorCall), call, media);
-}
-
-/** Decodes a `POST /api/v1` body and, unless `validate: false`, applies Mesos' operator call validation. */
-export function decodeOperatorCall(body: Uint8Array, media: MediaType, options: DecodeOptions = {}): OperatorCall {
-  const call = decode(descriptorOf(MessageNames.operatorCall), 'Call', body, media) as unknown as OperatorCall;
-  if (options.validate !== false) {
-    const problem = validateOperatorCall(call);
-    if (problem !== undefined) {
-      throw new ProtocolDecodeError(`Failed to validate master::Call: ${problem}`, 'validation');
-    }
-  }
-  return call;
-}
-
-export function encodeOperatorResponse(response: OperatorResponse, media: MediaType): Buffer {
-  return encode(descriptorOf(MessageNames.operatorResponse), response, media);
-}
-
-export function decodeOperatorResponse(body: Uint8Array, media: MediaType): OperatorResponse {
-  return decode(descriptorOf(MessageNames.operatorResponse), 'Response', body, media) as unknown as OperatorResponse;
+  return decodeBody(descriptorOf(MessageNames.schedulerEvent), 'Event', body, media) as unknown as Event;
 }

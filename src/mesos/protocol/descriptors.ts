@@ -1,13 +1,13 @@
 /**
  * A compact, precomputed view of the protobuf schema that the wire and JSON codecs walk.
  *
- * protobufjs parses the proto2 text (see `schema.ts`); this module turns its reflection objects into
+ * protobufjs parses the proto2 files in `proto/` (our own subset of Mesos' v1 schema); this module turns its reflection objects into
  * plain tables (fields in declaration order, by name, by number, required fields, oneof siblings), so
  * the hot codec loops never touch reflection.
  */
-import protobuf from 'protobufjs';
+import { readFileSync } from 'node:fs';
 
-import { MESOS_PROTO_SOURCES } from './schema.js';
+import protobuf from 'protobufjs';
 
 export type ScalarKind =
   | 'double'
@@ -280,11 +280,23 @@ export function mapEntryFields(field: FieldDescriptor): MapEntryFields {
   return entry;
 }
 
+/**
+ * The schema files, in dependency order (scheduler and master refer to mesos.v1 types). They sit
+ * beside this module in `src/` and are copied next to it into `dist/` by the build, so the same
+ * relative URL works for tests and for the installed binary.
+ */
+const PROTO_FILES = ['mesos.proto', 'scheduler.proto', 'master.proto'] as const;
+
+/** The text of the schema files (read on first use: only commands that speak the v1 API need them). */
+function mesosProtoSources(): string[] {
+  return PROTO_FILES.map((file) => readFileSync(new URL(`./proto/${file}`, import.meta.url), 'utf8'));
+}
+
 let shared: Schema | undefined;
 
-/** The process-wide Mesos schema (parsed on first use, a few milliseconds). */
+/** The process-wide Mesos schema (read and parsed on first use, a few milliseconds). */
 export function mesosSchema(): Schema {
-  shared ??= new Schema(MESOS_PROTO_SOURCES);
+  shared ??= new Schema(mesosProtoSources());
   return shared;
 }
 

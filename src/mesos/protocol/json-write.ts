@@ -1,17 +1,32 @@
 /**
- * JSON-shape message -> the exact JSON bytes Mesos writes for it (stout's `jsonify(JSON::Protobuf)`
+ * JSON-shape message -> JSON bytes laid out as Mesos writes them (stout's `jsonify(JSON::Protobuf)`
  * on rapidjson): no whitespace, fields in .proto declaration order, set fields plus unset singular
- * fields that declare a non-deprecated `[default = ...]`, enums as names, `bytes` as base64, doubles
- * via rapidjson's Grisu2 (`15.0`, `0.1`), integers plain, strings escaped like rapidjson (`\"`, `\\`,
- * control characters as `\b \t \n \f \r` or `\u00XX`; everything else, `/` and non-ASCII included,
- * verbatim).
+ * fields that declare a non-deprecated `[default = ...]`, enums as names, `bytes` as base64, integers
+ * plain, strings escaped like rapidjson (`\"`, `\\`, control characters as `\b \t \n \f \r` or
+ * `\u00XX`; everything else, `/` and non-ASCII included, verbatim).
+ *
+ * Doubles are written by a `DoubleFormat`: the client's default is JavaScript's shortest round-trip
+ * form (`15`, `0.1`), which any JSON reader, Mesos' included, reads back as the same double; the
+ * emulator passes its port of rapidjson's Grisu2 (`15.0`) to match Mesos byte for byte.
  *
  * Output goes straight into a growing buffer rather than through string concatenation, which keeps
  * large events cheap.
  */
 import type { FieldDescriptor, MessageDescriptor, ValueDescriptor } from './descriptors.js';
-import { formatDouble } from './dtoa.js';
 import { type Shape, ShapeError } from './shape.js';
+
+/** A double's JSON text. */
+export type DoubleFormat = (value: number) => string;
+
+/**
+ * The shortest text that reads back as the same double; infinities as the strings Mesos accepts
+ * for double fields, NaN bare as Mesos itself writes it.
+ */
+export const shortestDouble: DoubleFormat = (value) => {
+  if (Number.isFinite(value)) return String(value);
+  if (Number.isNaN(value)) return 'NaN';
+  return value > 0 ? '"Infinity"' : '"-Infinity"';
+};
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 const ESCAPE_ALL = /["\\\u0000-\u001f]/g;
@@ -45,6 +60,8 @@ const CLOSE_BRACKET = 0x5d;
 class Output {
   buf = Buffer.allocUnsafe(4096);
   pos = 0;
+
+  constructor(readonly formatDouble: DoubleFormat) {}
 
   private reserve(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
@@ -95,8 +112,8 @@ function writeScalar(out: Output, value: ValueDescriptor, raw: unknown, where: s
   switch (value.kind) {
     case 'double':
     case 'float':
-      if (typeof raw === 'bigint') out.ascii(formatDouble(Number(raw)));
-      else if (typeof raw === 'number') out.ascii(formatDouble(raw));
+      if (typeof raw === 'bigint') out.ascii(out.formatDouble(Number(raw)));
+      else if (typeof raw === 'number') out.ascii(out.formatDouble(raw));
       else throw new ShapeError(`${where}: expected a number`);
       return;
     case 'bool':
@@ -184,8 +201,8 @@ function writeObject(out: Output, descriptor: MessageDescriptor, shape: Shape): 
 }
 
 /** The JSON bytes of a message. Throws `ShapeError` when a value does not fit its field. */
-export function messageToJson(descriptor: MessageDescriptor, shape: Shape): Buffer {
-  const out = new Output();
+export function messageToJson(descriptor: MessageDescriptor, shape: Shape, formatDouble: DoubleFormat = shortestDouble): Buffer {
+  const out = new Output(formatDouble);
   writeObject(out, descriptor, shape);
   return out.result();
 }

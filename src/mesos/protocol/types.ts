@@ -76,7 +76,7 @@ export interface FrameworkInfo {
   hostname?: string;
   principal?: string;
   webui_url?: string;
-  capabilities?: Array<{ type: FrameworkCapabilityType }>;
+  capabilities?: Array<{ type?: FrameworkCapabilityType }>;
   labels?: Labels;
   offer_filters?: Record<string, OfferFilters>;
 }
@@ -94,7 +94,7 @@ export interface MasterInfo {
   version?: string;
   address?: Address;
   domain?: DomainInfo;
-  capabilities?: Array<{ type: string }>;
+  capabilities?: Array<{ type?: string }>;
 }
 
 export interface DomainInfo {
@@ -344,7 +344,7 @@ export type EventType =
   | 'HEARTBEAT';
 
 export interface Event {
-  type: EventType;
+  type?: EventType;
   subscribed?: { framework_id: FrameworkID; heartbeat_interval_seconds?: number; master_info?: MasterInfo };
   offers?: { offers: Offer[] };
   rescind?: { offer_id: OfferID };
@@ -540,7 +540,7 @@ export interface OperatorGetTasks {
 
 /** v1 operator API response (`POST /api/v1`), the parts this project reads or serves. */
 export interface OperatorResponse {
-  type: OperatorResponseType;
+  type?: OperatorResponseType;
   get_health?: { healthy: boolean };
   get_flags?: { flags?: Array<{ name: string; value?: string }> };
   get_version?: { version_info: VersionInfo };

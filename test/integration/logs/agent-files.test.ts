@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describeWithTranscripts, FixtureServer, text, transcript } from '../../helpers/http-fixture-server.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FixtureServer, text, transcript } from '../../helpers/http-fixture-server.js';
 import { loadTranscript } from '../../helpers/transcripts.js';
 import { HttpTransport } from '../../../src/mesos/client/http.js';
 import { endpointNames, parseMesosVersion } from '../../../src/mesos/client/version.js';
@@ -33,7 +33,7 @@ afterEach(async () => {
   await server.close();
 });
 
-describeWithTranscripts('AgentFilesClient against recorded Mesos 1.12 answers', () => {
+describe('AgentFilesClient against recorded Mesos 1.12 answers', () => {
   it('asks the size with offset=-1 exactly as recorded, and reads the data', async () => {
     replay(server, '42_files_read_stdout_offset-1', '42_files_read_stderr_offset-1', '63_files_read_virtual_latest_stdout');
     expect(await client.size(`${SANDBOX}/stdout`)).toBe(6);

@@ -3,7 +3,7 @@ import { agentBaseUrl, findExecutorDirectory, locateSandbox, AgentGoneError, San
 import { parseMesosVersion } from '../../../src/mesos/client/version.js';
 import type { AgentRecord } from '../../../src/mesos/client/agents.js';
 import type { TaskCandidate } from '../../../src/logs/task-match.js';
-import { hasTranscripts, loadTranscript } from '../../helpers/transcripts.js';
+import { loadTranscript } from '../../helpers/transcripts.js';
 
 const task: TaskCandidate = {
   taskId: 'probe-task-1',
@@ -94,7 +94,7 @@ describe('locateSandbox', () => {
   });
 });
 
-describe.skipIf(!hasTranscripts())('findExecutorDirectory on a real agent /state', () => {
+describe('findExecutorDirectory on a real agent /state', () => {
   it('finds the completed command executor of the recorded task', () => {
     const state = JSON.parse(loadTranscript('60_agent_GET_state_after_task').response.body.toString('utf8')) as unknown;
     const directory = findExecutorDirectory(state, task.frameworkId, 'probe-task-1');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../../../helpers/cli.js';
-import { FixtureServer, json, text, transcript, transcriptJson, transcriptsAvailable } from '../../../helpers/http-fixture-server.js';
+import { FixtureServer, json, text, transcript, transcriptJson } from '../../../helpers/http-fixture-server.js';
 import {
   closeClient,
   connectClient,
@@ -230,7 +230,7 @@ describe('alluxio-mesos check-ports (binary)', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it.runIf(transcriptsAvailable())('works on the /master/slaves shape recorded from a real Mesos 1.12', async () => {
+  it('works on the /master/slaves shape recorded from a real Mesos 1.12', async () => {
     const state = transcriptJson('01_master_GET_master_state_before') as { version: string };
     server.route('POST', '/api/v1', text(404, ''));
     server.route('GET', '/version', transcript('01_master_GET_version'));

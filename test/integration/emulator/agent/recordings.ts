@@ -1,5 +1,5 @@
 /**
- * Access to the real-agent recordings (../shared/mesos-transcripts) and helpers to compare our
+ * Access to the real-agent recordings (test/fixtures/mesos-1.12) and helpers to compare our
  * answers with them.
  */
 import { readFileSync } from 'node:fs';

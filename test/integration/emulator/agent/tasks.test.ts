@@ -113,10 +113,9 @@ describe('kill', () => {
     await master.waitForUpdate('kill-term', 'TASK_RUNNING');
     const child = await readPid(join(sandbox, 'child.pid'));
     expect(alive(child)).toBe(true);
-    const started = Date.now();
     expect((await master.kill('kill-term', 5_000)).status).toBe(200);
     const killed = await master.waitForUpdate('kill-term', 'TASK_KILLED');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // SIGTERM ended it, not the SIGKILL that would follow the 5 s grace period.
     expect(killed).toMatchObject({ message: 'Command terminated with signal Terminated', source: 'SOURCE_EXECUTOR' });
     await waitFor(() => !alive(child), 2_000, 'child to die');
   });

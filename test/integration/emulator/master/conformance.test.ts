@@ -1,13 +1,13 @@
 /**
  * Conformance with the traffic recorded from a real Mesos 1.12 master
- * (`../shared/mesos-transcripts/`): the recorded requests are replayed, in the recorded order, against
+ * (`test/fixtures/mesos-1.12/`): the recorded requests are replayed, in the recorded order, against
  * the local master (with a fake agent), and each answer is compared with the recorded one: status,
  * the headers that matter, exact error texts, RecordIO framing (one record per chunk, the final
  * chunk after TEARDOWN, connection left open) and the field names and types of every JSON body and
  * event.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hasTranscripts, loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
+import { loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
 import { startTestCluster, type TestCluster } from './helpers/cluster.js';
 import {
   expectEventShapes,
@@ -50,7 +50,7 @@ async function update(stream: RawStream, predicate: (s: Ev) => boolean, what: st
   return e.update.status as Ev;
 }
 
-describe.skipIf(!hasTranscripts())('conformance with the recorded Mesos 1.12 traffic', () => {
+describe('conformance with the recorded Mesos 1.12 traffic', () => {
   // Each scenario gets a fresh master, so that one failing cannot starve the next of offers.
   let cluster: TestCluster;
   let r: Replayer;

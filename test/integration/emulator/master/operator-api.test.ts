@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeOperatorResponse, encodeOperatorCall } from '../../../../src/mesos/protocol/codec.js';
+import { decodeOperatorResponse, encodeOperatorCall } from '../../../../src/emulator/mesos-codec/codec.js';
 import { FRAMEWORK, startTestCluster, type TestCluster } from './helpers/cluster.js';
 import { httpRequest, postJson, subscribeFramework } from './helpers/scheduler-client.js';
 

@@ -8,15 +8,7 @@ import { MesosMasterClient } from '../../../../src/mesos/client/master-client.js
 import { formatRanges, rangesOf } from '../../../../src/mesos/resources/ranges.js';
 import { InvalidVersionError } from '../../../../src/mesos/client/version.js';
 import { AlluxioMesosError, CredentialsError, ExitCode, OperationError } from '../../../../src/shared/errors.js';
-import {
-  describeWithTranscripts,
-  FixtureServer,
-  json,
-  text,
-  transcript,
-  type FixtureAnswer,
-  type RecordedRequest,
-} from '../../../helpers/http-fixture-server.js';
+import { FixtureServer, json, text, transcript, type FixtureAnswer, type RecordedRequest } from '../../../helpers/http-fixture-server.js';
 
 let master: FixtureServer;
 let transport: HttpTransport;
@@ -54,7 +46,7 @@ function operatorApi(
 
 const paths = () => master.requests.map((r) => `${r.method} ${r.path}`);
 
-describeWithTranscripts('a Mesos 1.12 master (recorded answers)', () => {
+describe('a Mesos 1.12 master (recorded answers)', () => {
   it('without the operator API: /version, then /master/slaves', async () => {
     master
       .route('POST', '/api/v1', { status: 404, statusText: 'Not Found' })

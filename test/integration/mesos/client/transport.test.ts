@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET_ENV } from '../../../../src/config/secret.js';
 import { HttpTransport, type TransportOptions } from '../../../../src/mesos/client/http.js';
-import type { Clock } from '../../../../src/shared/clock.js';
+import { type Clock, systemClock } from '../../../../src/shared/clock.js';
 import {
   AlluxioMesosError,
   CancelledError,
@@ -16,15 +16,7 @@ import {
   OperationError,
   UnreachableError,
 } from '../../../../src/shared/errors.js';
-import {
-  describeWithTranscripts,
-  FixtureServer,
-  json,
-  text,
-  transcript,
-  transcriptJson,
-  TRANSCRIPTS_DIR,
-} from '../../../helpers/http-fixture-server.js';
+import { FixtureServer, json, text, transcript, transcriptJson, TRANSCRIPTS_DIR } from '../../../helpers/http-fixture-server.js';
 import { freePort } from '../../../helpers/zookeeper.js';
 
 function fakeClock(): { clock: Clock; sleeps: number[] } {
@@ -76,7 +68,7 @@ afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-describeWithTranscripts('replaying recorded Mesos answers', () => {
+describe('replaying recorded Mesos answers', () => {
   it('returns the recorded /version body byte for byte', async () => {
     const master = (await server()).route('GET', '/version', transcript('01_master_GET_version'));
     const response = await transport({ baseUrl: master.url }).request({ path: '/version' });
@@ -221,9 +213,7 @@ describe('retries: 503 no leader, refused connections', () => {
 
   it('503 until the deadline is exit 3 naming the address and the answer', async () => {
     const master = (await server()).route('GET', '/master/state', text(503, 'No leader elected'));
-    const started = Date.now();
     const error = await failure(transport({ baseUrl: master.url, timeoutMs: 700 }).request({ path: '/master/state' }));
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.exitCode).toBe(ExitCode.UNREACHABLE);
     expect(error.message).toBe(
@@ -249,9 +239,8 @@ describe('retries: 503 no leader, refused connections', () => {
     const port = await freePort();
     const started = Date.now();
     const error = await failure(transport({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 600 }).request({ path: '/version' }));
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(500);
-    expect(elapsed).toBeLessThan(5_000);
+    // It kept trying until the deadline (a lower bound only: how late it gave up depends on the machine's load).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.exitCode).toBe(ExitCode.UNREACHABLE);
     expect(error.message).toBe(
@@ -293,9 +282,7 @@ describe('retries: 503 no leader, refused connections', () => {
 
   it('a master that never answers is exit 3 after the timeout', async () => {
     const master = (await server()).route('GET', '/version', { hang: true });
-    const started = Date.now();
     const error = await failure(transport({ baseUrl: master.url, timeoutMs: 400 }).request({ path: '/version' }));
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.message).toBe(`cannot reach the Mesos master at ${master.url}/version: timed out after 400 ms`);
   });
@@ -341,7 +328,7 @@ describe('credentials', () => {
   });
 });
 
-describeWithTranscripts('broken answers', () => {
+describe('broken answers', () => {
   it('a body cut short is exit 1 naming the URL', async () => {
     const full = (await readFile(path.join(TRANSCRIPTS_DIR, '01_master_GET_master_slaves.response.raw'))) as Buffer;
     const master = (await server()).route('GET', '/master/slaves', { raw: full.subarray(0, full.length - 300) });
@@ -367,17 +354,27 @@ describe('cancellation', () => {
   it('an aborted signal stops the backoff sleep', async () => {
     const master = (await server()).route('GET', '/version', text(503, 'No leader elected'));
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 150);
-    const started = Date.now();
+    // A backoff that only an abort can end, aborted once it has begun: were the abort not to reach
+    // the sleep, the request would never settle and the test would time out.
+    const sleeps: number[] = [];
+    const clock: Clock = {
+      now: () => Date.now(),
+      sleep: (ms, signal) => {
+        sleeps.push(ms);
+        const sleeping = systemClock.sleep(3_600_000, signal);
+        controller.abort();
+        return sleeping;
+      },
+    };
     const error = await failure(
-      transport({ baseUrl: master.url, timeoutMs: 10_000 }).request({ path: '/version', signal: controller.signal }),
+      transport({ baseUrl: master.url, timeoutMs: 10_000, clock }).request({ path: '/version', signal: controller.signal }),
     );
     expect(error).toBeInstanceOf(CancelledError);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(sleeps).toHaveLength(1);
   });
 });
 
-describeWithTranscripts('streaming', () => {
+describe('streaming', () => {
   it('hands over a chunked SUBSCRIBE stream with no timeout on the body', async () => {
     const raw = (await readFile(path.join(TRANSCRIPTS_DIR, '10_scheduler_SUBSCRIBE_json_stream_first20s.response.raw'))) as Buffer;
     const headEnd = raw.indexOf('\r\n\r\n') + 4;

@@ -145,9 +145,7 @@ describeWithZooKeeper('ZooKeeper leader detection', () => {
   it('no master until the timeout is exit 3 naming the ZooKeeper address', async () => {
     const path = freshPath();
     await withParent(path);
-    const started = Date.now();
     const error = await failure(detectLeader(address(path), { timeoutMs: 800 }));
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.exitCode).toBe(ExitCode.UNREACHABLE);
     expect(error.message).toBe(`no leading Mesos master is registered in ZooKeeper at zk://${zk.connectString}${path} (waited 800 ms)`);
@@ -172,11 +170,9 @@ describeWithZooKeeper('ZooKeeper leader detection', () => {
 
   it('an unreachable ZooKeeper is exit 3 within the timeout', async () => {
     const port = await freePort();
-    const started = Date.now();
     const error = await failure(
       detectLeader(parseMasterAddress(`zk://127.0.0.1:${port}/mesos`) as ZooKeeperMasterAddress, { timeoutMs: 700 }),
     );
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toBeInstanceOf(UnreachableError);
     expect(error.message).toBe(`cannot reach ZooKeeper at zk://127.0.0.1:${port}/mesos: no server answered within 700 ms`);
     expect((error as UnreachableError).address).toBe(`zk://127.0.0.1:${port}/mesos`);

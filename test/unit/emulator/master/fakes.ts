@@ -90,6 +90,6 @@ export class MemoryConnection implements SchedulerConnection {
     this.heartbeats = true;
   }
   types(): string[] {
-    return this.events.map((e) => e.type);
+    return this.events.map((e) => e.type ?? '(none)');
   }
 }

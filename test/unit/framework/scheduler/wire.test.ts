@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { withFrameworkId } from '../../../../src/mesos/protocol/calls.js';
-import { decodeCall, encodeCall, MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF } from '../../../../src/mesos/protocol/codec.js';
+import { encodeCall, MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF } from '../../../../src/mesos/protocol/codec.js';
+// Read back as a Mesos master would.
+import { decodeCall } from '../../../../src/emulator/mesos-codec/codec.js';
 import type { Call } from '../../../../src/mesos/protocol/types.js';
 import { callsOf, Harness, launchedTasks, makeConfig, offer, offersEvent, update } from './fixtures.js';
 

@@ -8,11 +8,11 @@ import { frameworksFromGetFrameworks, frameworksFromStateJson } from '../../../.
 import { formatRanges, rangesOf, resourceRole, scalarOf } from '../../../../src/mesos/resources/ranges.js';
 import { tasksFromGetTasks, tasksFromStateJson } from '../../../../src/mesos/client/tasks.js';
 import { OperationError } from '../../../../src/shared/errors.js';
-import { describeWithTranscripts, transcriptJson } from '../../../helpers/http-fixture-server.js';
+import { transcriptJson } from '../../../helpers/http-fixture-server.js';
 
 const AGENT_ID = 'b8564f73-9862-4214-8536-043f0ff29368-S0';
 
-describeWithTranscripts('agents from recorded Mesos 1.12 answers', () => {
+describe('agents from recorded Mesos 1.12 answers', () => {
   it('/master/state: total, used and offered ports from the flattened maps', () => {
     const [agent, ...rest] = agentsFromStateJson(transcriptJson('91_master_GET_master_state_multirole_running'), '/master/state');
     expect(rest).toEqual([]);
@@ -239,7 +239,7 @@ describe('agents from hand-made 0.23-0.28 state JSON', () => {
   });
 });
 
-describeWithTranscripts('frameworks and tasks from recorded answers', () => {
+describe('frameworks and tasks from recorded answers', () => {
   it('state JSON: running and completed frameworks', () => {
     const frameworks = frameworksFromStateJson(transcriptJson('91_master_GET_master_state_multirole_running'), '/master/state');
     const running = frameworks.find((f) => f.frameworkId.endsWith('-0003'));
@@ -363,7 +363,7 @@ describe('frameworks and tasks from the v1 operator API shapes', () => {
   });
 });
 
-describeWithTranscripts('garbage never crashes the normalisers', () => {
+describe('garbage never crashes the normalisers', () => {
   it('2000 random corruptions of recorded answers give a result or an OperationError', () => {
     let seed = 7;
     const random = () => {

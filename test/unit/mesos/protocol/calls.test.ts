@@ -13,13 +13,9 @@ import {
   teardown,
   withFrameworkId,
 } from '../../../../src/mesos/protocol/calls.js';
-import {
-  MEDIA_TYPE_JSON,
-  MEDIA_TYPE_PROTOBUF,
-  decodeCall,
-  encodeCall,
-  validateSchedulerCall,
-} from '../../../../src/mesos/protocol/codec.js';
+import { MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF, encodeCall } from '../../../../src/mesos/protocol/codec.js';
+// What a Mesos master makes of the calls: the emulator's exact reader and Mesos' validation.
+import { decodeCall, validateSchedulerCall } from '../../../../src/emulator/mesos-codec/codec.js';
 import type { Call, FrameworkInfo, TaskInfo } from '../../../../src/mesos/protocol/types.js';
 
 const INFO: FrameworkInfo = { user: 'root', name: 'alluxio', roles: ['*'], checkpoint: true, failover_timeout: 604800 };

@@ -13,7 +13,7 @@ import {
   encodeEvent,
   encodeOperatorCall,
   encodeOperatorResponse,
-} from '../../../../src/mesos/protocol/codec.js';
+} from '../../../../src/emulator/mesos-codec/codec.js';
 import type { Event, OperatorResponse } from '../../../../src/mesos/protocol/types.js';
 
 /** Hand-assembles protobuf bytes. */

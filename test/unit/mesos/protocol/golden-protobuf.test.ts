@@ -7,9 +7,9 @@ import {
   decodeEvent,
   encodeCall,
   encodeEvent,
-} from '../../../../src/mesos/protocol/codec.js';
+} from '../../../../src/emulator/mesos-codec/codec.js';
 import { MessageNames, mesosSchema } from '../../../../src/mesos/protocol/descriptors.js';
-import { hasTranscripts, loadTranscript, readTranscriptFile, splitRecordIO } from '../../../helpers/transcripts.js';
+import { loadTranscript, readTranscriptFile, splitRecordIO } from '../../../helpers/transcripts.js';
 import { protocDecodings, simpleDtoa, toTextProto } from './textproto.js';
 
 const PROTOBUF_STREAMS = ['80_scheduler_SUBSCRIBE_protobuf_stream', '96_scheduler_SUBSCRIBE_json_body_accept_protobuf_stream'];
@@ -24,7 +24,7 @@ describe('textproto helper', () => {
   });
 });
 
-describe.skipIf(!hasTranscripts())('protobuf scheduler streams recorded from Mesos 1.12', () => {
+describe('protobuf scheduler streams recorded from Mesos 1.12', () => {
   const eventType = () => mesosSchema().message(MessageNames.schedulerEvent);
 
   it.each(PROTOBUF_STREAMS)('%s: every record decodes to what protoc printed', (stem) => {
@@ -70,7 +70,7 @@ describe.skipIf(!hasTranscripts())('protobuf scheduler streams recorded from Mes
   });
 });
 
-describe.skipIf(!hasTranscripts())('protobuf scheduler calls recorded against Mesos 1.12', () => {
+describe('protobuf scheduler calls recorded against Mesos 1.12', () => {
   const callType = () => mesosSchema().message(MessageNames.schedulerCall);
 
   it('decodes the binary SUBSCRIBE body to the recorded textproto and re-encodes it byte for byte', () => {

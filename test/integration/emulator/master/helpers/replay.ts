@@ -5,7 +5,7 @@
  * bodies are decoded, rewritten and re-encoded.
  */
 import { expect } from 'vitest';
-import { decodeCall, decodeEvent, encodeCall } from '../../../../../src/mesos/protocol/codec.js';
+import { decodeCall, decodeEvent, encodeCall } from '../../../../../src/emulator/mesos-codec/codec.js';
 import type { Call } from '../../../../../src/mesos/protocol/types.js';
 import { loadTranscript, splitRecordIO, type Transcript } from '../../../../helpers/transcripts.js';
 import { httpRequest, RawStream, type RawResponse } from './scheduler-client.js';
