@@ -6,7 +6,7 @@
  * on 127.0.0.1; this process downloads it both ways, interleaved, draining the body without
  * decoding it, and prints min/median/max of each.
  *
- * Usage: npm run build && node bench/logs-download.mjs [--runs 5 --mib 256]
+ * Usage: npm run bench:logs-download --  [--runs 5 --mib 256]
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
