@@ -10,37 +10,14 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { VIRTUAL, numberArg, serve } from './files-api-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const load = (module) => import(pathToFileURL(path.join(root, 'dist', module)).href);
-const VIRTUAL = '/frameworks/bench-fw/executors/worker-1/runs/latest';
-
-async function serve(dir) {
-  const { FilesApi, FilesRegistry } = await load('emulator/agent/files-api.js');
-  const { notFound, sendReply } = await load('emulator/agent/http-replies.js');
-  const registry = new FilesRegistry();
-  await registry.attach(dir, VIRTUAL);
-  const api = new FilesApi(registry);
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://agent');
-    api.handle(url.pathname, url.searchParams).then(
-      (reply) => sendReply(res, reply ?? notFound()),
-      () => res.destroy(),
-    );
-  });
-  server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
-  process.on('SIGTERM', () => process.exit(0));
-}
-
-function arg(name, fallback) {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
 
 async function drain(body) {
   let bytes = 0;
@@ -54,8 +31,8 @@ const stats = (values) => {
 };
 
 async function main() {
-  const runs = arg('--runs', 5);
-  const mib = arg('--mib', 256);
+  const runs = numberArg('--runs', 5);
+  const mib = numberArg('--mib', 256);
   const { fastDownload } = await load('logs/fast-download.js');
   const { HttpTransport } = await load('mesos/client/http.js');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'download-bench-'));
@@ -105,5 +82,5 @@ async function main() {
   }
 }
 
-if (process.argv[2] === '--serve') await serve(process.argv[3]);
+if (process.argv[2] === '--serve') await serve(path.join(root, 'dist'), process.argv[3]);
 else await main();

@@ -14,39 +14,16 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync, ftruncateSync, mkdirSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { VIRTUAL, numberArg, serve } from './files-api-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.resolve(process.env.LOGS_BENCH_DIST ?? path.join(root, 'dist'));
 const load = (module) => import(pathToFileURL(path.join(dist, module)).href);
-const VIRTUAL = '/frameworks/bench-fw/executors/worker-1/runs/latest';
-
-async function serve(dir) {
-  const { FilesApi, FilesRegistry } = await load('emulator/agent/files-api.js');
-  const { notFound, sendReply } = await load('emulator/agent/http-replies.js');
-  const registry = new FilesRegistry();
-  await registry.attach(dir, VIRTUAL);
-  const api = new FilesApi(registry);
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://agent');
-    api.handle(url.pathname, url.searchParams).then(
-      (reply) => sendReply(res, reply ?? notFound()),
-      () => res.destroy(),
-    );
-  });
-  server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
-  process.on('SIGTERM', () => process.exit(0));
-}
-
-function arg(name, fallback) {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-}
 
 /** Lines of ~100 bytes with some multi-byte text, `bytes` long in total. */
 function textBlock(bytes, seed) {
@@ -90,8 +67,8 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const mbps = (bytes, ms) => bytes / 1024 / 1024 / (ms / 1000);
 
 async function main() {
-  const runs = arg('--runs', 5);
-  const mib = arg('--mib', 256);
+  const runs = numberArg('--runs', 5);
+  const mib = numberArg('--mib', 256);
   const { AgentFilesClient, readRange, MAX_READ_BYTES } = await load('logs/files-client.js');
   const { tailLines } = await load('logs/tail.js');
   const { printTails } = await load('logs/engine.js');
@@ -202,7 +179,7 @@ async function main() {
 }
 
 if (process.argv[2] === '--serve') {
-  await serve(process.argv[3]);
+  await serve(dist, process.argv[3]);
 } else {
   await main();
 }
