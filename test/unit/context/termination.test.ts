@@ -1,7 +1,7 @@
 /** How SIGINT and SIGTERM reach a command: one AbortSignal whose reason carries the exit code. */
 import { describe, expect, it } from 'vitest';
 import { cancelledBy, exitCodeFor, manualTermination, noTermination } from '../../../src/context/termination.js';
-import { abortReason } from '../../../src/mesos/client/retry.js';
+import { abortReason } from '../../../src/shared/clock.js';
 import { CancelledError, ExitCode } from '../../../src/shared/errors.js';
 
 describe('termination', () => {

@@ -222,7 +222,10 @@ describe('init output', () => {
 
   it('names a non-default --conf-dir in the next step', async () => {
     const io = testIo({ cwd: dir });
-    await runInit({ io, globals: resolveGlobals({ confDir: 'site', yes: true, master: 'mesos1:5050' }, io) }, { jarUrl: 'LOCAL' });
+    await runInit(
+      { io, globals: resolveGlobals({ confDir: 'site', yes: true, master: 'mesos1:5050' }, io), termination: noTermination() },
+      { jarUrl: 'LOCAL' },
+    );
     expect(io.stdoutText().endsWith(`\nNext: alluxio-mesos check-ports --conf-dir ${path.join(dir, 'site')}\n`)).toBe(true);
   });
 
