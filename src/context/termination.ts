@@ -25,7 +25,7 @@ export interface Termination {
 }
 
 /** Time a command has to end on its own after the signal; the promise is "within 1 s". */
-export const DEFAULT_GRACE_MS = 900;
+const DEFAULT_GRACE_MS = 900;
 
 export function exitCodeFor(signal: TerminationSignal): number {
   return signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED;
@@ -94,7 +94,7 @@ export function watchProcessSignals(options: { graceMs?: number; restoreTerminal
 }
 
 /** Shows the cursor (spinners hide it) and takes stdin out of raw mode (prompts put it there). */
-export function restoreProcessTerminal(): void {
+function restoreProcessTerminal(): void {
   if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
   if (process.stderr.isTTY) process.stderr.write('\u001b[?25h');
 }

@@ -10,7 +10,6 @@ import { resolveCredentials } from '../../context/credentials.js';
 import { loadSite } from '../../context/site.js';
 import { parseMasterAddress } from '../../mesos/client/address.js';
 import { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
-import { UnknownHostError } from '../../mesos/client/http.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { startProgress } from '../../ui/spinner.js';
@@ -159,18 +158,22 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       frameworkInfo: (ledger) => plan.frameworkInfo(ledger.webuiUrl),
       subscribe: async (call, signal): Promise<EventStream> => {
         subscriptions += 1;
-        if (followLeader && subscriptions > 1) {
-          const next = await openMaster(ctx, flags, site, { signal, credentials });
-          if (address.kind === 'zk' && next.client.baseUrl !== connection.client.baseUrl) {
-            view.line(`the leading Mesos master is now ${next.client.baseUrl}`);
+        const subscribeOnce = async (): Promise<Awaited<ReturnType<HttpSchedulerClient['subscribe']>>> => {
+          if (followLeader && subscriptions > 1) {
+            const next = await openMaster(ctx, flags, site, { signal, credentials });
+            if (address.kind === 'zk' && next.client.baseUrl !== connection.client.baseUrl) {
+              view.line(`the leading Mesos master is now ${next.client.baseUrl}`);
+            }
+            connection.close();
+            connection = next;
+            scheduler = new HttpSchedulerClient(connection.client.transport, media);
           }
-          connection.close();
-          connection = next;
-          scheduler = new HttpSchedulerClient(connection.client.transport, media);
-        }
-        const subscription = await scheduler.subscribe(call, signal).catch((error: unknown) => {
-          // Once subscribed the scheduler never gives up: a name that stops resolving may be a DNS outage.
-          if (subscribedOnce && error instanceof UnknownHostError) {
+          return scheduler.subscribe(call, signal);
+        };
+        const subscription = await subscribeOnce().catch((error: unknown) => {
+          // Once subscribed the scheduler never gives up: a name that stops resolving (master or
+          // ZooKeeper) may be a DNS outage, so the command's "fail at once" becomes "retry".
+          if (subscribedOnce && error instanceof UnreachableError && !error.retriable) {
             throw new UnreachableError(error.message, error.address, {
               ...(error.hint === undefined ? {} : { hint: error.hint }),
               cause: error,
