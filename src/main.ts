@@ -6,8 +6,13 @@ import type { ProgramResult } from './cli/program.js';
 import { ExitCode, isAlluxioMesosError, SilentError } from './shared/errors.js';
 import { systemIo, type Io } from './ui/io.js';
 import { VERSION } from './shared/version.js';
+import { watchProcessSignals, type Termination } from './context/termination.js';
 
-export async function main(argv: readonly string[], io: Io = systemIo()): Promise<number> {
+/**
+ * `termination` defaults to this process's SIGINT/SIGTERM; callers that run a command in-process
+ * pass their own (see context/termination.ts).
+ */
+export async function main(argv: readonly string[], io: Io = systemIo(), termination?: Termination): Promise<number> {
   const result: ProgramResult = {
     exitCode: ExitCode.OK,
     verbose: argv.includes('--verbose'),
@@ -18,13 +23,16 @@ export async function main(argv: readonly string[], io: Io = systemIo()): Promis
     io.stdout.write(`${VERSION}\n`);
     return ExitCode.OK;
   }
+  const watched = termination === undefined ? watchProcessSignals() : undefined;
   try {
     const { buildProgram } = await import('./cli/program.js');
-    const program = buildProgram(io, result);
+    const program = buildProgram(io, result, termination ?? (watched as Termination));
     await program.parseAsync([...argv], { from: 'user' });
     return result.exitCode;
   } catch (error) {
     return reportError(error, io, result);
+  } finally {
+    watched?.dispose();
   }
 }
 

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import type { Io } from '../ui/io.js';
 import { EXIT_CODES_HELP } from '../commands/common/exit-codes-help.js';
 import { resolveGlobals, type RawGlobalOptions } from '../context/context.js';
+import type { Termination } from '../context/termination.js';
 import type { ActionRunner } from '../commands/common/action-runner.js';
 import { COMMANDS } from './command-list.js';
 import { ExitCode } from '../shared/errors.js';
@@ -19,7 +20,7 @@ export interface ProgramResult {
   json: boolean;
 }
 
-export function buildProgram(io: Io, result: ProgramResult): Command {
+export function buildProgram(io: Io, result: ProgramResult, termination: Termination): Command {
   const program = new Command('alluxio-mesos');
   program
     .description('Deploy and operate Alluxio on an Apache Mesos cluster.')
@@ -55,7 +56,7 @@ ${EXIT_CODES_HELP}`,
     result.verbose = raw.verbose === true;
     result.json = raw.json === true;
     const globals = resolveGlobals(raw, io);
-    const code = await action({ io, globals });
+    const code = await action({ io, globals, termination });
     result.exitCode = typeof code === 'number' ? code : ExitCode.OK;
   };
 

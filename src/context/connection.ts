@@ -28,7 +28,8 @@ export function masterAddress(ctx: CommandContext, site: LoadedSite): string {
 
 /**
  * Connects to the master named by the flags or settings. `--master local` starts the embedded
- * cluster inside this process; closing the connection stops it.
+ * cluster inside this process; closing the connection stops it. Waiting ends on SIGINT/SIGTERM
+ * (the command's termination signal) unless the caller passes a signal of its own.
  */
 export async function openMaster(
   ctx: CommandContext,
@@ -50,6 +51,7 @@ export async function openMaster(
       local = await startInProcessCluster();
       return { baseUrl: local.baseUrl };
     },
+    signal: ctx.termination.signal,
     ...rest,
   });
   return {

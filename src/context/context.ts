@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { UsageError } from '../shared/errors.js';
 import type { Io } from '../ui/io.js';
+import type { Termination } from './termination.js';
 
 export interface GlobalOptions {
   /** Mesos master address as given (`host:port`, URL, `zk://...`, `local`), if any. */
@@ -20,6 +21,8 @@ export interface GlobalOptions {
 export interface CommandContext {
   readonly io: Io;
   readonly globals: GlobalOptions;
+  /** SIGINT/SIGTERM: everything the command waits on should end when its signal aborts. */
+  readonly termination: Termination;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;

@@ -12,8 +12,10 @@ export const ExitCode = {
   USAGE: 2,
   /** Mesos or ZooKeeper unreachable, or credentials rejected. */
   UNREACHABLE: 3,
-  /** Interrupted by the user (Ctrl-C). */
+  /** Interrupted by the user (Ctrl-C, SIGINT): 128 + 2, as shells report it. */
   INTERRUPTED: 130,
+  /** Ended by SIGTERM: 128 + 15. */
+  TERMINATED: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -83,10 +85,13 @@ export class CredentialsError extends AlluxioMesosError {
   }
 }
 
-/** The user interrupted a prompt or a running command. Exit 130. */
+/** The user interrupted a prompt or a running command. Exit 130 (Ctrl-C), or 143 for SIGTERM. */
 export class CancelledError extends AlluxioMesosError {
-  constructor(message = 'interrupted', details: ErrorDetails = {}) {
-    super(message, ExitCode.INTERRUPTED, details);
+  constructor(
+    message = 'interrupted',
+    details: ErrorDetails & { exitCode?: typeof ExitCode.INTERRUPTED | typeof ExitCode.TERMINATED } = {},
+  ) {
+    super(message, details.exitCode ?? ExitCode.INTERRUPTED, details);
   }
 }
 

@@ -20,17 +20,31 @@ export interface Prompter {
   confirm(question: { message: string; default?: boolean }): Promise<boolean>;
 }
 
-/** Ctrl-C inside a prompt: @inquirer raises ExitPromptError; everything else is a real failure. */
-function rethrowCancel(error: unknown): never {
-  if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {
-    throw new CancelledError('cancelled at a prompt: nothing was written');
-  }
-  throw error;
+/**
+ * Ctrl-C inside a prompt: @inquirer raises ExitPromptError (it reads the key in raw mode); SIGTERM
+ * aborts `signal`, and the prompt ends with AbortPromptError after restoring the terminal. Everything
+ * else is a real failure.
+ */
+function rethrowCancel(signal: AbortSignal | undefined): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {
+      const reason: unknown = signal?.reason;
+      if (signal?.aborted === true && reason instanceof CancelledError) throw reason;
+      throw new CancelledError('cancelled at a prompt: nothing was written');
+    }
+    throw error;
+  };
 }
 
-export async function inquirerPrompter(io: Io): Promise<Prompter> {
+export async function inquirerPrompter(io: Io, signal?: AbortSignal): Promise<Prompter> {
   const prompts = await import('@inquirer/prompts');
-  const context = { input: io.stdin, output: io.stdout as NodeJS.WritableStream, clearPromptOnDone: false };
+  const context = {
+    input: io.stdin,
+    output: io.stdout as NodeJS.WritableStream,
+    clearPromptOnDone: false,
+    ...(signal === undefined ? {} : { signal }),
+  };
+  const cancelled = rethrowCancel(signal);
   return {
     async input(question) {
       const validate = question.validate;
@@ -43,7 +57,7 @@ export async function inquirerPrompter(io: Io): Promise<Prompter> {
           },
           context,
         )
-        .catch(rethrowCancel);
+        .catch(cancelled);
     },
     async select(question) {
       return prompts
@@ -55,12 +69,12 @@ export async function inquirerPrompter(io: Io): Promise<Prompter> {
           },
           context,
         )
-        .catch(rethrowCancel);
+        .catch(cancelled);
     },
     async confirm(question) {
       return prompts
         .confirm({ message: question.message, ...(question.default === undefined ? {} : { default: question.default }) }, context)
-        .catch(rethrowCancel);
+        .catch(cancelled);
     },
   };
 }

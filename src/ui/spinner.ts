@@ -1,8 +1,12 @@
 /**
- * Progress for humans: an ora spinner on stderr when stderr is a terminal and output is not JSON;
- * otherwise nothing (a pipe or a log file gets no animation and no control characters).
+ * Progress for humans: an ora spinner on stderr when decoration() says stderr may be animated and
+ * output is not JSON; otherwise nothing (a pipe, a log file, CI, `TERM=dumb` or a 0-column pty get
+ * no animation and no control characters).
+ *
+ * The spinner never touches stdin: ora's default (`discardStdin`) puts the terminal in raw mode,
+ * which turns Ctrl-C into a byte nobody reads instead of SIGINT, and can leave the terminal raw.
  */
-import type { Io } from './io.js';
+import { decoration, type Io } from './io.js';
 
 export interface Progress {
   text(message: string): void;
@@ -13,14 +17,16 @@ export interface Progress {
 
 const SILENT: Progress = { text() {}, succeed() {}, fail() {}, stop() {} };
 
-export async function startProgress(io: Io, message: string, options: { enabled: boolean; color: boolean }): Promise<Progress> {
-  if (!options.enabled || !io.stderrIsTTY) return SILENT;
+export async function startProgress(io: Io, message: string, options: { enabled: boolean; noColorFlag: boolean }): Promise<Progress> {
+  const { animate, color } = decoration(io, 'stderr', { noColorFlag: options.noColorFlag });
+  if (!options.enabled || !animate) return SILENT;
   const { default: ora } = await import('ora');
   const spinner = ora({
     text: message,
     stream: io.stderr as NodeJS.WritableStream,
-    color: options.color ? 'cyan' : false,
+    color: color ? 'cyan' : false,
     isEnabled: true,
+    discardStdin: false,
   }).start();
   return {
     text: (next) => {

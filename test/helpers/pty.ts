@@ -14,6 +14,8 @@ export interface PtySession {
   waitFor(text: string | RegExp): Promise<void>;
   exit: Promise<number>;
   output(): string;
+  /** Everything the terminal received, control sequences included. */
+  rawOutput(): string;
 }
 
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Z0-9]|\u001b[=>]/g;
@@ -80,5 +82,6 @@ export function startPty(
     },
     exit,
     output: screen,
+    rawOutput: () => raw,
   };
 }

@@ -59,16 +59,17 @@ export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags)
   }
   const site = await loadSite(globals.confDir);
   const color = colorEnabled(io, 'stdout', !globals.color);
-  const progress = await startProgress(io, 'Finding the Mesos master', { enabled: !globals.json, color });
+  const progress = await startProgress(io, 'Finding the Mesos master', { enabled: !globals.json, noColorFlag: !globals.color });
+  const { signal } = ctx.termination;
   let agents: CheckPortsAgent[];
   let masterInfo: { address: string; version: string };
   try {
     const connection = await openMaster(ctx, flags, site);
     try {
       progress.text(`Asking ${connection.client.baseUrl} for its version`);
-      const version = await connection.client.getVersion();
+      const version = await connection.client.getVersion({ signal });
       progress.text(`Reading the agents from ${connection.client.baseUrl}`);
-      agents = (await connection.client.getAgents()).map(fromAgentRecord);
+      agents = (await connection.client.getAgents({ signal })).map(fromAgentRecord);
       masterInfo = { address: connection.client.baseUrl, version: version.version.raw };
     } finally {
       connection.close();

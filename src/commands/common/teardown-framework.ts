@@ -138,7 +138,7 @@ async function confirmByName(ctx: CommandContext, name: string, frameworkId: str
       hint: 'pass --yes to confirm without a prompt',
     });
   }
-  const prompter = await inquirerPrompter(ctx.io);
+  const prompter = await inquirerPrompter(ctx.io, ctx.termination.signal);
   const typed = await prompter.input({
     message: `This kills every Alluxio master and worker of ${frameworkId}. Type the framework name (${name}) to confirm`,
   });

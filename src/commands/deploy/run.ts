@@ -4,7 +4,6 @@
  * disconnects: the Alluxio tasks keep running until the failover timeout and a later deploy adopts
  * them.
  */
-import { mkdir, open, writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../../context/context.js';
 import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { resolveCredentials } from '../../context/credentials.js';
@@ -12,19 +11,18 @@ import { loadSite } from '../../context/site.js';
 import { parseMasterAddress } from '../../mesos/client/address.js';
 import { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
-import { ExitCode, OperationError, UsageError } from '../../shared/errors.js';
-import { colorEnabled } from '../../ui/io.js';
+import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { startProgress } from '../../ui/spinner.js';
 import { runController, type EventStream } from '../../framework/scheduler/controller.js';
 import { fileLedgerStore, type LedgerStore } from '../../state/ledger.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
 import { preflightDistribution } from '../../framework/deploy/preflight.js';
-import { frameworkLogPath, ledgerPath, logsDir, pidFilePath } from '../../state/files.js';
+import { ledgerPath } from '../../state/files.js';
 import { createDeployView } from './live-view.js';
+import { detach, notifyDetachingParent } from './detach.js';
 import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
-import { spawnDetached } from '../../shared/spawn.js';
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -120,24 +118,25 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
 
   if (flags.detach === true) return detach(ctx, argv);
 
-  const color = colorEnabled(io, 'stderr', !globals.color);
-  const progress = await startProgress(io, 'connecting to Mesos', { enabled: !globals.json, color });
+  const progress = await startProgress(io, 'connecting to Mesos', { enabled: !globals.json, noColorFlag: !globals.color });
   const view = createDeployView(io, { json: globals.json, progress });
-  const abort = new AbortController();
-  let signalled: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signalled = signal;
-    abort.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl-C and SIGTERM disconnect; so does not reaching the master within --timeout the first time.
+  const firstContact = firstSubscriptionDeadline(globals.timeoutMs, masterAddressOf(ctx, site));
+  const stop = AbortSignal.any([ctx.termination.signal, firstContact.signal]);
 
   // A reattaching deploy makes any recorded disconnection stale; a new one is recorded on exit.
   const store = fileLedgerStore(ledgerPath(globals.confDir));
   await markDisconnected(store, undefined);
   const media = `application/${encoding === 'json' ? 'json' : 'x-protobuf'}` as MediaType;
   const credentials = await resolveCredentials(ctx, flags, site);
-  let connection = await openMaster(ctx, flags, site, { signal: abort.signal, credentials });
+  let connection: Awaited<ReturnType<typeof openMaster>>;
+  try {
+    connection = await openMaster(ctx, flags, site, { signal: stop, credentials });
+  } catch (error) {
+    firstContact.cancel();
+    view.close();
+    throw error;
+  }
   let scheduler = new HttpSchedulerClient(connection.client.transport, media);
   // The address is resolved again before every re-subscription, because the master that served
   // the last one may be gone for good: with zk:// only ZooKeeper knows the new leader; with
@@ -148,6 +147,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   // (`local` is the embedded cluster of this process: opening it again would start another.)
   const followLeader = address.kind === 'zk' || address.kind === 'http';
   let subscriptions = 0;
+  let subscribedOnce = false;
   let streamId: string | undefined;
   try {
     view.line(`Mesos master ${connection.client.baseUrl}; ledger ${ledgerPath(globals.confDir)}`);
@@ -158,16 +158,29 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       frameworkInfo: (ledger) => plan.frameworkInfo(ledger.webuiUrl),
       subscribe: async (call, signal): Promise<EventStream> => {
         subscriptions += 1;
-        if (followLeader && subscriptions > 1) {
-          const next = await openMaster(ctx, flags, site, { signal, credentials });
-          if (address.kind === 'zk' && next.client.baseUrl !== connection.client.baseUrl) {
-            view.line(`the leading Mesos master is now ${next.client.baseUrl}`);
+        const subscribeOnce = async (): Promise<Awaited<ReturnType<HttpSchedulerClient['subscribe']>>> => {
+          if (followLeader && subscriptions > 1) {
+            const next = await openMaster(ctx, flags, site, { signal, credentials });
+            if (address.kind === 'zk' && next.client.baseUrl !== connection.client.baseUrl) {
+              view.line(`the leading Mesos master is now ${next.client.baseUrl}`);
+            }
+            connection.close();
+            connection = next;
+            scheduler = new HttpSchedulerClient(connection.client.transport, media);
           }
-          connection.close();
-          connection = next;
-          scheduler = new HttpSchedulerClient(connection.client.transport, media);
-        }
-        const subscription = await scheduler.subscribe(call, signal);
+          return scheduler.subscribe(call, signal);
+        };
+        const subscription = await subscribeOnce().catch((error: unknown) => {
+          // Once subscribed the scheduler never gives up: a name that stops resolving (master or
+          // ZooKeeper) may be a DNS outage, so the command's "fail at once" becomes "retry".
+          if (subscribedOnce && error instanceof UnreachableError && !error.retriable) {
+            throw new UnreachableError(error.message, error.address, {
+              ...(error.hint === undefined ? {} : { hint: error.hint }),
+              cause: error,
+            });
+          }
+          throw error;
+        });
         streamId = subscription.streamId;
         return { [Symbol.asyncIterator]: () => subscription.events[Symbol.asyncIterator](), close: subscription.close };
       },
@@ -175,16 +188,25 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
         if (streamId === undefined) throw new OperationError(`cannot send ${call.type}: not subscribed`, { retriable: true });
         await scheduler.call(call, streamId);
       },
-      onReport: (report) => view.report(report),
-      signal: abort.signal,
+      onReport: (report) => {
+        if (report.type === 'subscribed') {
+          subscribedOnce = true;
+          firstContact.cancel();
+          notifyDetachingParent(report.frameworkId);
+        }
+        if (report.type === 'disconnected') firstContact.lastTrouble = report.reason;
+        view.report(report);
+      },
+      signal: stop,
       newFramework: flags.newFramework === true,
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    firstContact.cancel();
     view.close();
     connection.close();
   }
+  const unreachable = firstContact.expired();
+  if (unreachable !== undefined) throw unreachable;
   await markDisconnected(store, Date.now());
   const hours = Math.round(options.failoverTimeoutSeconds / 3600);
   const failover = hours >= 1 ? `${hours} h` : `${options.failoverTimeoutSeconds} s`;
@@ -192,7 +214,35 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     `Disconnected from Mesos. The Alluxio tasks keep running for the failover timeout (${failover}); ` +
       'run `alluxio-mesos deploy` again to reattach, or `alluxio-mesos teardown` to remove them.',
   );
-  return signalled === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.OK;
+  // SIGTERM is how a supervisor stops the scheduler: a clean disconnection, exit 0.
+  return ctx.termination.received() === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.OK;
+}
+
+/**
+ * `--timeout` bounds the wait for the first SUBSCRIBED (a master that refuses, or a name that never
+ * answers, fails the command); once subscribed, the scheduler reconnects for as long as it runs.
+ * The abort reason is the UnreachableError itself: retriable, so the controller just stops.
+ */
+function firstSubscriptionDeadline(
+  timeoutMs: number,
+  master: string,
+): { signal: AbortSignal; lastTrouble: string | undefined; cancel(): void; expired(): UnreachableError | undefined } {
+  const controller = new AbortController();
+  const deadline = {
+    signal: controller.signal,
+    lastTrouble: undefined as string | undefined,
+    cancel: () => clearTimeout(timer),
+    expired: () => (controller.signal.aborted ? (controller.signal.reason as UnreachableError) : undefined),
+  };
+  const timer = setTimeout(() => {
+    const last = deadline.lastTrouble === undefined ? '' : ` (last: ${deadline.lastTrouble})`;
+    controller.abort(
+      new UnreachableError(`could not subscribe to the Mesos master at ${master} within ${timeoutMs} ms${last}`, master, {
+        hint: 'check --master and that the Mesos master is running; raise --timeout if a leader election is under way',
+      }),
+    );
+  }, timeoutMs);
+  return deadline;
 }
 
 async function markDisconnected(store: LedgerStore, at: number | undefined): Promise<void> {
@@ -201,33 +251,4 @@ async function markDisconnected(store: LedgerStore, at: number | undefined): Pro
   if (at === undefined) delete ledger.disconnectedAt;
   else ledger.disconnectedAt = at;
   await store.save(ledger);
-}
-
-/** `--detach`: the same command in the background, logging NDJSON to logs/framework.out. */
-async function detach(ctx: CommandContext, argv: readonly string[]): Promise<number> {
-  const { io, globals } = ctx;
-  const dir = logsDir(globals.confDir);
-  await mkdir(dir, { recursive: true });
-  const log = await open(frameworkLogPath(globals.confDir), 'a');
-  const args = argv.filter((arg) => arg !== '--detach');
-  if (!args.includes('--json')) args.push('--json');
-  if (!args.includes('--conf-dir')) args.push('--conf-dir', globals.confDir);
-  const pid = spawnDetached(process.execPath, [process.argv[1] ?? '', ...args], {
-    cwd: io.cwd,
-    env: { ...process.env, ...io.env } as NodeJS.ProcessEnv,
-    logFd: log.fd,
-  });
-  await log.close();
-  await writeFile(pidFilePath(globals.confDir), `${pid ?? ''}\n`);
-  if (globals.json) {
-    const detached = { detached: true, pid, log: frameworkLogPath(globals.confDir), pidFile: pidFilePath(globals.confDir) };
-    io.stdout.write(`${JSON.stringify(detached)}\n`);
-  } else {
-    io.stdout.write(`The framework runs in the background (pid ${pid}); log: ${frameworkLogPath(globals.confDir)}\n`);
-    io.stdout.write(
-      `Follow it with \`alluxio-mesos status --watch\`; ` +
-        `stop it with \`kill ${pid}\` (tasks keep running) or \`alluxio-mesos teardown\`.\n`,
-    );
-  }
-  return ExitCode.OK;
 }

@@ -87,7 +87,7 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   const spelling: PortSpelling =
     (flags.portKeys as PortSpelling | undefined) ?? (existing === undefined ? DEFAULT_PORT_SPELLING : portSpelling(existing));
   const interactive = injectedPrompter !== undefined || canPrompt(io, globals.yes);
-  const prompter = injectedPrompter ?? (interactive ? await inquirerPrompter(io) : undefined);
+  const prompter = injectedPrompter ?? (interactive ? await inquirerPrompter(io, ctx.termination.signal) : undefined);
 
   const answers = answersFromFlags(flags, globals.master);
   const applicable = (step: Step): boolean => step.when === undefined || step.when(answers, spelling);

@@ -71,16 +71,12 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     ...(flags.zk === undefined ? {} : { zk: flags.zk }),
     ...(globals.verbose ? { log: (line: string) => io.stderr.write(`${line}\n`) } : {}),
   });
-  let signalled: NodeJS.Signals | undefined;
+  const { termination } = ctx;
+  // Stopping the agents and their tasks takes longer than the default grace after a signal.
+  termination.allowGrace(10_000);
   const stopped = new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signalled = signal;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    if (termination.signal.aborted) resolve();
+    else termination.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   // Before the start, which takes seconds under load: an early SIGUSR2 must not kill the process.
   const restartSignal = installRestartSignal({
@@ -117,6 +113,7 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     );
   }
   await stopped;
+  const signalled = termination.received();
   restartSignal.remove();
   await cluster.stop();
   if (globals.json) io.stdout.write(`${JSON.stringify({ event: 'stopped', signal: signalled ?? null })}\n`);

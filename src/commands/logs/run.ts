@@ -2,6 +2,7 @@
  * `alluxio-mesos logs <task>`: finds the task among the framework's tasks, then prints the tail of
  * its sandbox files, follows them, lists the sandbox, or bundles everything into a tar.gz.
  */
+import { exitCodeFor } from '../../context/termination.js';
 import { existsSync } from 'node:fs';
 import type { CommandContext } from '../../context/context.js';
 import { openMaster, type ConnectionFlags } from '../../context/connection.js';
@@ -60,9 +61,7 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
   const ledger = await fileLedgerStore(ledgerPath(globals.confDir)).load();
   const credentials = await resolveCredentials(ctx, flags, site);
   const connection = await openMaster(ctx, flags, site, { credentials });
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
+  const { signal } = ctx.termination;
   const transports: HttpTransport[] = [];
   const deps: EngineDeps = {
     master: connection.client,
@@ -78,7 +77,7 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
       transports.push(transport);
       return transport;
     },
-    signal: abort.signal,
+    signal,
   };
   try {
     const frameworks = flags.frameworkName === undefined ? [] : await connection.client.getFrameworks();
@@ -106,7 +105,7 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
 
     if (flags.list === true) {
       for (const sandbox of opened) {
-        const entries = await listSandbox(sandbox, abort.signal);
+        const entries = await listSandbox(sandbox, signal);
         if (globals.json) for (const entry of entries) io.stdout.write(`${JSON.stringify({ task: sandbox.label, ...entry })}\n`);
         else io.stdout.write(`==> ${sandbox.label} (${sandbox.location.path}) <==\n${formatListing(entries)}`);
       }
@@ -122,7 +121,7 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
         tasks: opened.map((sandbox) => ({ label: sandbox.label, files: sandbox.files, sandbox: sandbox.location.path })),
         ...(existsSync(frameworkOut) ? { extraFiles: [{ name: 'framework.out', localPath: frameworkOut }] } : {}),
         ...(showProgress ? { onProgress: (progress) => io.stderr.write(`\r${progressLine(progress)}`) } : {}),
-        signal: abort.signal,
+        signal,
       });
       if (showProgress) io.stderr.write('\n');
       if (globals.json) io.stdout.write(`${JSON.stringify({ bundle: flags.bundle, ...result })}\n`);
@@ -142,19 +141,18 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
     };
     const singleFile = (flags.file?.length ?? 0) + (flags.stdout === true ? 1 : 0) + (flags.stderr === true ? 1 : 0) === 1;
     const writer = globals.json ? new NdjsonLogWriter(io.stdout) : new TextLogWriter(io.stdout, !singleFile || flags.follow === true);
-    const sources = await printTails(opened, fileFlags, { lines, writer, forFollow: flags.follow === true, signal: abort.signal });
+    const sources = await printTails(opened, fileFlags, { lines, writer, forFollow: flags.follow === true, signal });
     if (flags.follow !== true) return failures.length === 0 ? ExitCode.OK : ExitCode.FAILED;
     const end = await followSources(sources, {
       writer,
       notices: io.stderr,
       clock: systemClock,
-      signal: abort.signal,
+      signal,
       ...(flags.untilExit === true ? { untilExit: { deps, taskIds: opened.map((sandbox) => sandbox.task.taskId) } } : {}),
       rediscover: { opened, flags: fileFlags },
     });
-    return end === 'cancelled' ? ExitCode.INTERRUPTED : ExitCode.OK;
+    return end === 'cancelled' ? exitCodeFor(ctx.termination.received() ?? 'SIGINT') : ExitCode.OK;
   } finally {
-    process.off('SIGINT', onSigint);
     for (const transport of transports) transport.close();
     connection.close();
   }

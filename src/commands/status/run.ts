@@ -8,7 +8,8 @@ import { loadSite } from '../../context/site.js';
 import { ledgerPath } from '../../state/files.js';
 import { fileLedgerStore } from '../../state/ledger.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
-import { colorEnabled } from '../../ui/io.js';
+import { decoration } from '../../ui/io.js';
+import { exitCodeFor } from '../../context/termination.js';
 import { collectStatus } from '../../status/collect.js';
 import { resolveFrameworkId } from '../../state/framework-id.js';
 import { renderStatus } from '../../status/render.js';
@@ -29,7 +30,7 @@ export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promis
   const site = await loadSite(globals.confDir);
   const ledger = await fileLedgerStore(ledgerPath(globals.confDir)).load();
   const connection = await openMaster(ctx, flags, site);
-  const color = colorEnabled(io, 'stdout', !globals.color);
+  const { color, animate } = decoration(io, 'stdout', { noColorFlag: !globals.color });
   try {
     const frameworkId = resolveFrameworkId(flags.frameworkName === undefined ? [] : await connection.client.getFrameworks(), {
       frameworkId: flags.frameworkId,
@@ -46,21 +47,15 @@ export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promis
     };
     if (flags.watch !== true) return (await once()) ? ExitCode.OK : ExitCode.FAILED;
 
-    const stopped = new AbortController();
-    const stop = (): void => stopped.abort();
-    process.once('SIGINT', stop);
-    try {
-      while (!stopped.signal.aborted) {
-        // Redraw in place on a terminal; append otherwise (a log keeps every snapshot).
-        if (io.stdoutIsTTY && !globals.json) io.stdout.write('\u001b[H\u001b[2J');
-        await once();
-        // Ctrl-C ends the wait at once (the sleep rejects); the loop condition then ends the watch.
-        await systemClock.sleep(intervalMs, stopped.signal).catch(() => undefined);
-      }
-    } finally {
-      process.off('SIGINT', stop);
+    const { signal } = ctx.termination;
+    while (!signal.aborted) {
+      // Redraw in place on a terminal; append otherwise (a log keeps every snapshot).
+      if (animate && !globals.json) io.stdout.write('\u001b[H\u001b[2J');
+      await once();
+      // Ctrl-C or SIGTERM ends the wait at once (the sleep rejects); the loop condition then ends the watch.
+      await systemClock.sleep(intervalMs, signal).catch(() => undefined);
     }
-    return ExitCode.INTERRUPTED;
+    return exitCodeFor(ctx.termination.received() ?? 'SIGINT');
   } finally {
     connection.close();
   }

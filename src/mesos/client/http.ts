@@ -4,9 +4,13 @@
  *
  * - a non-leading master answers 307 with a protocol-relative `Location: //leader:5050/path`: the
  *   request is repeated at the leader and later requests go there too (the base URL is sticky);
- * - `503` (no leader elected yet, or the master is still recovering), a 307 that points back at
- *   the master asked (it has just been elected and is still recovering) and refused connections are
- *   retried with backoff until the deadline; giving up then is retriable (UnreachableError);
+ * - `503` (no leader elected yet, or the master is still recovering) and a 307 that points back at
+ *   the master asked (it has just been elected and is still recovering) are retried with backoff
+ *   until the deadline: waiting out an election is right; giving up then is retriable (UnreachableError);
+ * - a refused connection is retried briefly, REFUSED_ATTEMPTS attempts over about 2 s (a master
+ *   restarting), then reported: nothing listens there, and the full --timeout would only delay the
+ *   error. The error stays retriable, so the long-running scheduler keeps reconnecting;
+ * - a host name that does not resolve fails at once with UnknownHostError;
  * - 401/403 become CredentialsError naming what was sent (never the secret); unreachable, timed
  *   out and TLS failures become UnreachableError naming the address tried.
  *
@@ -79,15 +83,37 @@ export interface StreamingResponse {
 const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 2_000, jitter: 'equal' };
 
 const REDIRECT_STATUSES = new Set([301, 302, 307, 308]);
-const RETRIABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ETIMEDOUT']);
+const RETRIABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+/** getaddrinfo's answers for a name that does not resolve (EAI_AGAIN: no DNS answer at all). */
+const UNKNOWN_HOST_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+/** Attempts at a refused address before giving up, and the pauses between them (about 0.5 s, then 1 s). */
+export const REFUSED_ATTEMPTS = 3;
+const REFUSED_BACKOFF: BackoffPolicy = { initialMs: 600, maxMs: 1_200, jitter: 'equal' };
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|ERR_TLS/;
 const TLS_HINT = "pass --ca-file <pem> to trust the master's certificate, or --insecure to skip verification";
 const ELECTION_IN_PROGRESS = 'it won the leader election and has not finished taking over yet';
 const UNREACHABLE_HINT = 'check --master and that the Mesos master is running; raise --timeout if a leader election is under way';
 
+/**
+ * A host name that does not resolve: no retry helps within a command's patience. Not retriable, so
+ * a command fails at once; a scheduler that was already subscribed may still decide to retry.
+ */
+export class UnknownHostError extends UnreachableError {
+  readonly host: string;
+
+  constructor(host: string, url: string, cause: unknown) {
+    super(`cannot resolve the host name "${host}" of the Mesos master (${url})`, url, {
+      hint: 'check the spelling of --master (or the master saved by init) and the DNS of this machine; an IP address avoids DNS',
+      cause,
+      retriable: false,
+    });
+    this.host = host;
+  }
+}
+
 /** Why one attempt failed, before we decide to retry or give up. */
 interface AttemptFailure {
-  kind: 'retriable' | 'timeout' | 'fatal';
+  kind: 'retriable' | 'refused' | 'unknown-host' | 'timeout' | 'fatal';
   description: string;
   cause: unknown;
 }
@@ -169,6 +195,7 @@ export class HttpTransport {
     const retry = request.retry ?? true;
     let redirects = 0;
     let attempt = 0;
+    let refusals = 0;
     let lastFailure: string | undefined;
 
     for (;;) {
@@ -185,9 +212,12 @@ export class HttpTransport {
         if (isAborted(request.signal)) throw abortReason(request.signal);
         const failure = classify(error);
         if (failure.kind === 'timeout') throw this.gaveUp(url, timeoutMs, lastFailure);
+        if (failure.kind === 'unknown-host') throw new UnknownHostError(new URL(url).hostname, url, failure.cause);
+        if (failure.kind === 'refused' && ++refusals >= REFUSED_ATTEMPTS) throw this.refused(url, failure, refusals);
         if (failure.kind === 'fatal' || !retry) throw this.unreachable(url, failure);
         lastFailure = failure.description;
-        await this.pause(attempt++, deadline, request.signal);
+        if (failure.kind === 'refused') await this.pause(refusals - 1, deadline, request.signal, REFUSED_BACKOFF);
+        else await this.pause(attempt++, deadline, request.signal);
         continue;
       }
 
@@ -259,8 +289,8 @@ export class HttpTransport {
     this.base = next;
   }
 
-  private async pause(attempt: number, deadline: number, signal: AbortSignal | undefined): Promise<void> {
-    const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.random);
+  private async pause(attempt: number, deadline: number, signal: AbortSignal | undefined, policy?: BackoffPolicy): Promise<void> {
+    const delay = backoffDelay(attempt, policy ?? this.options.backoff ?? DEFAULT_BACKOFF, this.random);
     await this.clock.sleep(Math.max(0, Math.min(delay, deadline - this.clock.now())), signal);
   }
 
@@ -349,6 +379,14 @@ export class HttpTransport {
       hint: tls ? TLS_HINT : UNREACHABLE_HINT,
       cause: failure.cause,
       retriable: failure.kind === 'retriable',
+    });
+  }
+
+  private refused(url: string, failure: AttemptFailure, attempts: number): UnreachableError {
+    return new UnreachableError(`cannot reach the Mesos master at ${url}: ${failure.description} (${attempts} attempts)`, url, {
+      hint: 'check --master (host and port) and that the Mesos master is running there',
+      cause: failure.cause,
+      retriable: true,
     });
   }
 
@@ -464,6 +502,8 @@ function readAll(stream: IncomingMessage): Promise<Buffer> {
 function classify(error: unknown): AttemptFailure {
   if (error instanceof AttemptTimeout) return { kind: 'timeout', description: error.message, cause: error };
   const code = errorCode(error);
+  if (code === 'ECONNREFUSED') return { kind: 'refused', description: describeError(error), cause: error };
+  if (code !== undefined && UNKNOWN_HOST_CODES.has(code)) return { kind: 'unknown-host', description: describeError(error), cause: error };
   if (code !== undefined && RETRIABLE_CODES.has(code)) return { kind: 'retriable', description: describeError(error), cause: error };
   return { kind: 'fatal', description: describeError(error), cause: error };
 }

@@ -4,6 +4,7 @@
  * between the listing and the read (a leader change under our feet): then we list again. When no
  * master is registered yet we wait for one, up to the deadline. The client is always closed.
  */
+import { lookup } from 'node:dns/promises';
 import { createClient, Event, Exception, State, type Client } from 'node-zookeeper-client';
 import { CredentialsError, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { describeMasterAddress, type ZooKeeperMasterAddress } from './address.js';
@@ -181,6 +182,7 @@ class ZooKeeperSession {
         hint: 'use a host name that resolves to it',
       });
     }
+    await requireResolvableServer(address);
     const connectionString = address.servers.map((server) => `${server.host}:${server.port}`).join(',');
     // A short spin delay: the whole wait is bounded by timeoutMs anyway.
     const client = createClient(connectionString, {
@@ -336,6 +338,35 @@ function onlyChanges(watcher: () => void): (event: Event) => void {
   return (event) => {
     if (event.getType() >= Event.NODE_CREATED && event.getType() <= Event.NODE_CHILDREN_CHANGED) watcher();
   };
+}
+
+/** getaddrinfo's answers for a name that does not resolve (EAI_AGAIN: no DNS answer at all). */
+const UNKNOWN_HOST_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+
+/**
+ * A server list none of whose names resolve can never connect: say so at once instead of after
+ * --timeout. Refused or silent servers are still waited for (ZooKeeper may be restarting), and one
+ * resolvable server is enough to try.
+ */
+async function requireResolvableServer(address: ZooKeeperMasterAddress): Promise<void> {
+  const unresolved = await Promise.all(
+    address.servers.map(async (server) => {
+      try {
+        await lookup(server.host);
+        return undefined;
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        return typeof code === 'string' && UNKNOWN_HOST_CODES.has(code) ? server.host : undefined;
+      }
+    }),
+  );
+  if (unresolved.some((host) => host === undefined)) return;
+  const names = unresolved.map((host) => `"${host}"`).join(', ');
+  const where = describeMasterAddress(address);
+  throw new UnreachableError(`cannot resolve the ZooKeeper host name${unresolved.length > 1 ? 's' : ''} ${names} of ${where}`, where, {
+    hint: 'check the spelling of the zk:// servers in --master (or the master saved by init) and the DNS of this machine',
+    retriable: false,
+  });
 }
 
 function noLeader(address: ZooKeeperMasterAddress, timeoutMs: number): UnreachableError {

@@ -431,8 +431,12 @@ describeWithZooKeeper('deploy through ZooKeeper', () => {
       sandbox = await startSandbox({ agents: 3, zk: zkUrl });
       await initConf(sandbox, [], zkUrl);
       teardown = true;
-      // A --timeout shorter than the takeover: SUBSCRIBE gives up mid-window, and the controller must
-      // retry (the error is retriable) and look the leader up in ZooKeeper again, never exit.
+      // --timeout bounds the first subscription (deploy exits 3 if it cannot subscribe in time), so
+      // the first one waits for the freshly elected master to finish its own takeover window.
+      await waitUntil('the elected master to finish taking over', () => (sandbox?.cluster.master.takingOver === false ? true : undefined));
+      // A --timeout shorter than the takeover after the restart: SUBSCRIBE gives up mid-window, and once
+      // subscribed the controller must retry (the error is retriable) and look the leader up in
+      // ZooKeeper again, never exit.
       const run = deploy(['--timeout', '2500']);
       await waitHealthy(run, 4);
       const ids = taskIds(run);

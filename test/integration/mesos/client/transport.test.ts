@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET_ENV } from '../../../../src/config/secret.js';
-import { HttpTransport, type TransportOptions } from '../../../../src/mesos/client/http.js';
+import { HttpTransport, REFUSED_ATTEMPTS, UnknownHostError, type TransportOptions } from '../../../../src/mesos/client/http.js';
 import { type Clock, systemClock } from '../../../../src/shared/clock.js';
 import {
   AlluxioMesosError,
@@ -249,7 +249,38 @@ describe('retries: 503 no leader, refused connections', () => {
     expect(error.hint).toMatch(/check --master/);
   });
 
-  it('keeps retrying a refused connection until the master comes up', async () => {
+  it('gives up on a refused connection after a few attempts, long before the timeout, and stays retriable', async () => {
+    const port = await freePort();
+    const { clock, sleeps } = fakeClock();
+    const error = await failure(
+      transport({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 3_600_000, clock, random: () => 1 }).request({ path: '/version' }),
+    );
+    expect(error).toBeInstanceOf(UnreachableError);
+    expect(error.exitCode).toBe(ExitCode.UNREACHABLE);
+    expect(error.message).toBe(`cannot reach the Mesos master at http://127.0.0.1:${port}/version: connection refused (3 attempts)`);
+    expect(error.hint).toMatch(/check --master/);
+    // A scheduler that was subscribed keeps reconnecting; only the command gives up.
+    expect(error.retriable).toBe(true);
+    // The pauses between the attempts: about 2 s in all, not the hour of the timeout.
+    expect(sleeps).toHaveLength(REFUSED_ATTEMPTS - 1);
+    expect(sleeps).toEqual([600, 1200]);
+  });
+
+  it('an unknown host fails at once, naming the host and the fix', async () => {
+    const { clock, sleeps } = fakeClock();
+    const error = await failure(
+      transport({ baseUrl: 'http://no-such-master.invalid:5050', timeoutMs: 3_600_000, clock }).request({ path: '/version' }),
+    );
+    expect(error).toBeInstanceOf(UnknownHostError);
+    expect(error.exitCode).toBe(ExitCode.UNREACHABLE);
+    expect(error.message).toBe(
+      'cannot resolve the host name "no-such-master.invalid" of the Mesos master (http://no-such-master.invalid:5050/version)',
+    );
+    expect(error.hint).toMatch(/spelling of --master/);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('retries a refused connection briefly: a master restarting on the same port is found', async () => {
     const probe = await server();
     const port = probe.port;
     await probe.close();

@@ -2,7 +2,7 @@
  * Leader detection against a real ZooKeeper, with fake masters registered the way Mesos registers
  * them (ephemeral sequential `json.info_*` / `info_*` members, one session per master).
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectToMaster } from '../../../../src/mesos/client/connect.js';
 import { parseMasterAddress, type ZooKeeperMasterAddress } from '../../../../src/mesos/client/address.js';
 import type { MasterLocation } from '../../../../src/mesos/protocol/master-info.js';
@@ -277,5 +277,22 @@ describeWithZooKeeper('ZooKeeper leader detection', () => {
     } finally {
       await leaderMaster.close();
     }
+  });
+});
+
+describe('ZooKeeper addresses that can never connect', () => {
+  it('fails at once, within an hour-long timeout, when no server name resolves', async () => {
+    const address = parseMasterAddress('zk://no-such-zk-1.invalid:2181,no-such-zk-2.invalid:2181/mesos') as ZooKeeperMasterAddress;
+    const error = await detectLeader(address, { timeoutMs: 3_600_000 }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(UnreachableError);
+    const unreachable = error as UnreachableError;
+    expect(unreachable.exitCode).toBe(ExitCode.UNREACHABLE);
+    expect(unreachable.message).toBe(
+      'cannot resolve the ZooKeeper host names "no-such-zk-1.invalid", "no-such-zk-2.invalid" of zk://no-such-zk-1.invalid:2181,no-such-zk-2.invalid:2181/mesos',
+    );
+    expect(unreachable.hint).toMatch(/spelling of the zk:\/\/ servers/);
   });
 });

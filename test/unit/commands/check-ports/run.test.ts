@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCheckPorts, type CheckPortsFlags } from '../../../../src/commands/check-ports/run.js';
 import { resolveGlobals, type RawGlobalOptions } from '../../../../src/context/context.js';
+import { noTermination } from '../../../../src/context/termination.js';
 import { agent, cpus, mem, ports, startFakeMesos, type FakeMesos } from '../../../helpers/fake-mesos.js';
 import { testIo, type TestIo } from '../../../helpers/test-io.js';
 
@@ -43,7 +44,10 @@ async function run(
   env: Record<string, string> = {},
 ): Promise<{ code: number; io: TestIo }> {
   const io = testIo({ cwd: dir, env });
-  const code = await runCheckPorts({ io, globals: resolveGlobals({ confDir: 'conf', master: mesos.hostPort, ...raw }, io) }, flags);
+  const code = await runCheckPorts(
+    { io, globals: resolveGlobals({ confDir: 'conf', master: mesos.hostPort, ...raw }, io), termination: noTermination() },
+    flags,
+  );
   return { code, io };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runInit } from '../../../../src/commands/init/run.js';
 import { resolveGlobals } from '../../../../src/context/context.js';
+import { noTermination } from '../../../../src/context/termination.js';
 import { CancelledError, ConfigError, UsageError } from '../../../../src/shared/errors.js';
 import type { Prompter } from '../../../../src/ui/prompts.js';
 import { testIo } from '../../../helpers/test-io.js';
@@ -51,6 +52,7 @@ afterEach(async () => {
 const ctx = (io = testIo({ cwd: dir }), raw: Record<string, unknown> = {}) => ({
   io,
   globals: resolveGlobals({ confDir: 'conf', ...raw }, io),
+  termination: noTermination(),
 });
 
 describe('init wizard', () => {
@@ -220,7 +222,10 @@ describe('init output', () => {
 
   it('names a non-default --conf-dir in the next step', async () => {
     const io = testIo({ cwd: dir });
-    await runInit({ io, globals: resolveGlobals({ confDir: 'site', yes: true, master: 'mesos1:5050' }, io) }, { jarUrl: 'LOCAL' });
+    await runInit(
+      { io, globals: resolveGlobals({ confDir: 'site', yes: true, master: 'mesos1:5050' }, io), termination: noTermination() },
+      { jarUrl: 'LOCAL' },
+    );
     expect(io.stdoutText().endsWith(`\nNext: alluxio-mesos check-ports --conf-dir ${path.join(dir, 'site')}\n`)).toBe(true);
   });
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLogs, type LogsFlags } from '../../../../src/commands/logs/run.js';
 import { resolveGlobals, type RawGlobalOptions } from '../../../../src/context/context.js';
+import { noTermination } from '../../../../src/context/termination.js';
 import { agent, cpus, mem, startFakeMesos, type FakeMesos } from '../../../helpers/fake-mesos.js';
 import { testIo, type TestIo } from '../../../helpers/test-io.js';
 
@@ -48,7 +49,7 @@ afterEach(async () => {
 async function run(task: string, flags: LogsFlags = {}, raw: RawGlobalOptions = {}): Promise<{ code: number; io: TestIo }> {
   const io = testIo({ cwd: dir });
   const globals = resolveGlobals({ confDir: 'conf', master: mesos.hostPort, ...raw }, io);
-  const code = await runLogs({ io, globals }, task, { frameworkId: FRAMEWORK_ID, ...flags });
+  const code = await runLogs({ io, globals, termination: noTermination() }, task, { frameworkId: FRAMEWORK_ID, ...flags });
   return { code, io };
 }
 

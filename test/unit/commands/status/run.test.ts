@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStatus, type StatusFlags } from '../../../../src/commands/status/run.js';
 import { resolveGlobals, type RawGlobalOptions } from '../../../../src/context/context.js';
+import { noTermination } from '../../../../src/context/termination.js';
 import { ledgerPath } from '../../../../src/state/files.js';
 import { emptyLedger, fileLedgerStore, type LedgerTask } from '../../../../src/state/ledger.js';
 import { agent, cpus, mem, ports, startFakeMesos, type FakeMesos } from '../../../helpers/fake-mesos.js';
@@ -90,7 +91,10 @@ async function deployed(options: { worker2: { state: string; healthy: boolean | 
 
 async function run(flags: StatusFlags = {}, raw: RawGlobalOptions = {}): Promise<{ code: number; io: TestIo }> {
   const io = testIo({ cwd: dir });
-  const code = await runStatus({ io, globals: resolveGlobals({ confDir: 'conf', master: mesos.hostPort, ...raw }, io) }, flags);
+  const code = await runStatus(
+    { io, globals: resolveGlobals({ confDir: 'conf', master: mesos.hostPort, ...raw }, io), termination: noTermination() },
+    flags,
+  );
   return { code, io };
 }
 
@@ -213,7 +217,7 @@ describe('status (in-process)', () => {
   it('colours failing rows red only when colour is allowed', async () => {
     await deployed({ worker2: { state: 'TASK_RUNNING', healthy: false } });
     const io = testIo({ cwd: dir, env: { FORCE_COLOR: '1' } });
-    await runStatus({ io, globals: resolveGlobals({ confDir: 'conf', master: mesos.hostPort }, io) }, {});
+    await runStatus({ io, globals: resolveGlobals({ confDir: 'conf', master: mesos.hostPort }, io), termination: noTermination() }, {});
     expect(io.stdoutText()).toContain('\u001b[31mworker-2  RUNNING  unhealthy');
     expect((await run()).io.stdoutText()).not.toContain('\u001b[');
   });
