@@ -37,12 +37,15 @@ async function tempDir(): Promise<string> {
 
 /**
  * Runs `args` in a pty of `columns` columns, saving the terminal modes (`stty -g`) before and
- * after into `work`; the exit code is printed as EXIT=n.
+ * after into `work`; the exit code is printed as EXIT=n. Ctrl-C reaches the whole foreground
+ * group, the shell too: `script` runs $SHELL, and dash (Debian's /bin/sh, what CI gets without
+ * SHELL) dies of it before printing EXIT. The shell's no-op trap keeps it alive; the CLI still
+ * starts with the default SIGINT action, because traps are reset on exec.
  */
 function inTerminal(work: string, args: readonly string[], columns: number): PtySession {
   const quoted = args.map((arg) => `'${arg}'`).join(' ');
   const script =
-    `stty cols ${columns} rows 40; stty -g > ${work}/modes-before; ` +
+    `trap : INT; stty cols ${columns} rows 40; stty -g > ${work}/modes-before; ` +
     `node ${BIN} ${quoted}; echo "EXIT=$?"; stty -g > ${work}/modes-after`;
   return startPty(script, { cwd: REPO_ROOT, env: cleanEnv(), timeoutMs: 30_000 });
 }
