@@ -11,11 +11,6 @@ export function formatMb(value: number): string {
   return String(Math.round(value * 10) / 10);
 }
 
-/** Scalar in a `--resources` string: Mesos keeps three decimals. */
-export function formatScalar(value: number): string {
-  return String(Math.round(value * 1000) / 1000);
-}
-
 /** How many hostnames a one-line message lists before "and N more". */
 const NAMES_IN_MESSAGE = 10;
 

@@ -8,11 +8,12 @@
  * through the operator API, not the flag) so their amounts return to the pool they came from.
  */
 import { shellQuote } from '../shared/shell-quote.js';
-import type { Range, Resource } from '../mesos/protocol/types.js';
-import { formatRanges, normalizeRanges } from '../mesos/resources/ranges.js';
+import type { Resource } from '../mesos/protocol/types.js';
+import { Resources } from '../mesos/resources/resource-set.js';
+import { formatResourcesFlag } from '../mesos/resources/resources-flag.js';
 import { resourceRanges } from './agent-capacity.js';
 import type { AgentAnalysis } from './evaluate-agent.js';
-import { formatScalar, listNames } from './format.js';
+import { listNames } from './format.js';
 import { ADDITIVE_RECONFIGURATION, AGENT_BINARY_RENAME, isAtLeast, isOlderThan } from './mesos-version.js';
 import { UNRESERVED_ROLE, staticRole } from './reservations.js';
 import type { CheckPortsRequirements } from './requirements.js';
@@ -23,15 +24,6 @@ interface ResourceExtras {
   revocable?: unknown;
   provider_id?: unknown;
   disk?: { source?: { type?: string } };
-}
-
-interface Accumulated {
-  readonly name: string;
-  readonly role: string;
-  readonly type: Resource['type'];
-  scalar: number;
-  ranges: Range[];
-  items: Set<string>;
 }
 
 export interface ResourcesFlagResult {
@@ -46,80 +38,68 @@ function nameRank(name: string): number {
   return index === -1 ? NAME_ORDER.length : index;
 }
 
-function compareEntries(a: Accumulated, b: Accumulated): number {
+/** cpus, gpus, mem, disk, ports, then other names alphabetically; per name unreserved first, then roles. */
+function compareResources(a: Resource, b: Resource): number {
+  const roleA = a.role ?? UNRESERVED_ROLE;
+  const roleB = b.role ?? UNRESERVED_ROLE;
   return (
     nameRank(a.name) - nameRank(b.name) ||
     (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
-    (a.role === b.role ? 0 : a.role === UNRESERVED_ROLE ? -1 : b.role === UNRESERVED_ROLE ? 1 : a.role < b.role ? -1 : 1)
+    (roleA === roleB ? 0 : roleA === UNRESERVED_ROLE ? -1 : roleB === UNRESERVED_ROLE ? 1 : roleA < roleB ? -1 : 1)
   );
 }
 
-function formatEntry(entry: Accumulated): string | undefined {
-  const label = entry.role === UNRESERVED_ROLE ? entry.name : `${entry.name}(${entry.role})`;
-  switch (entry.type) {
-    case 'SCALAR':
-      return entry.scalar > 0 ? `${label}:${formatScalar(entry.scalar)}` : undefined;
-    case 'RANGES': {
-      const ranges = normalizeRanges(entry.ranges);
-      return ranges.length > 0 ? `${label}:${formatRanges(ranges)}` : undefined;
-    }
-    case 'SET':
-      return entry.items.size > 0 ? `${label}:{${[...entry.items].sort().join(',')}}` : undefined;
-    default:
-      return undefined;
-  }
+/** The resource as the flag states it: under its static role (dynamic reservations undone). */
+function asFlagResource(resource: Resource): Resource {
+  const role = staticRole(resource) ?? UNRESERVED_ROLE;
+  const flat: Resource = { name: resource.name, type: resource.type, role };
+  if (resource.type === 'SCALAR') flat.scalar = { value: resource.scalar?.value ?? 0 };
+  if (resource.type === 'RANGES') flat.ranges = { range: resourceRanges(resource) };
+  if (resource.type === 'SET') flat.set = { item: resource.set?.item ?? [] };
+  return flat;
 }
 
 /**
  * The `--resources` value for one agent: its startup resources with `ports` (or `ports(ROLE)` when
  * the framework has a role) widened by `addPorts`. Returns the value and anything it had to leave out.
+ * Amounts add up per name and static role with Mesos' arithmetic (`Resources`), which also leaves out
+ * what is empty (zero scalars, no ranges, no items).
  */
 export function buildResourcesValue(
   resources: readonly Resource[],
   addPorts: readonly number[],
   role: string,
 ): { value: string; dropped: string[] } {
-  const entries = new Map<string, Accumulated>();
   const dropped: string[] = [];
+  let total = Resources.EMPTY;
   for (const resource of resources) {
     const extras = resource as Resource & ResourceExtras;
     if (extras.revocable !== undefined || extras.provider_id !== undefined) continue;
-    if (resource.type === 'TEXT') continue;
     if (extras.disk?.source !== undefined) {
       dropped.push(`${resource.name} with a ${extras.disk.source.type ?? 'custom'} source`);
       continue;
     }
-    const owner = staticRole(resource) ?? UNRESERVED_ROLE;
-    const key = `${resource.name}\u0000${owner}`;
-    let entry = entries.get(key);
-    if (entry === undefined) {
-      entry = { name: resource.name, role: owner, type: resource.type, scalar: 0, ranges: [], items: new Set() };
-      entries.set(key, entry);
-    }
-    if (resource.type === 'SCALAR') entry.scalar += resource.scalar?.value ?? 0;
-    else if (resource.type === 'RANGES') entry.ranges.push(...resourceRanges(resource));
-    else if (resource.type === 'SET') for (const item of resource.set?.item ?? []) entry.items.add(item);
+    // TEXT resources cannot be stated in the flag; Resources ignores them.
+    total = total.plus(Resources.fromProto([asFlagResource(resource)]));
   }
-
   if (addPorts.length > 0) {
     const portsRole = role === '' ? UNRESERVED_ROLE : role;
-    const key = `ports\u0000${portsRole}`;
-    let entry = entries.get(key);
-    if (entry === undefined) {
-      entry = { name: 'ports', role: portsRole, type: 'RANGES', scalar: 0, ranges: [], items: new Set() };
-      entries.set(key, entry);
-    }
-    entry.ranges.push(...addPorts.map((port) => ({ begin: port, end: port })));
+    const added: Resource = {
+      name: 'ports',
+      type: 'RANGES',
+      role: portsRole,
+      ranges: { range: addPorts.map((port) => ({ begin: port, end: port })) },
+    };
+    total = total.plus(Resources.fromProto([added]));
   }
-
-  const parts = [...entries.values()]
-    .sort(compareEntries)
-    .map(formatEntry)
-    .filter((part): part is string => part !== undefined);
-  return { value: parts.join(';'), dropped };
+  const stated = total
+    .toProto()
+    .sort(compareResources)
+    .map((r) => (r.type === 'SET' ? { ...r, set: { item: [...(r.set?.item ?? [])].sort() } } : r));
+  return { value: formatResourcesFlag(stated), dropped };
 }
 
-/** Single-quotes for a POSIX shell. */
+/** The agent binary to restart: `mesos-slave` before Mesos renamed it. */
 export function agentBinary(version: string | undefined): 'mesos-agent' | 'mesos-slave' {
   return isOlderThan(version, AGENT_BINARY_RENAME) ? 'mesos-slave' : 'mesos-agent';
 }

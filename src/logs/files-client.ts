@@ -15,10 +15,7 @@
 import type { Readable } from 'node:stream';
 import { OperationError, UnreachableError, UsageError } from '../shared/errors.js';
 import type { HttpResponse, HttpTransport, StreamingResponse } from '../mesos/client/http.js';
-import { basicAuthorization } from '../mesos/client/credentials.js';
 import type { AgentEndpoints } from '../mesos/client/version.js';
-import { VERSION } from '../shared/version.js';
-import { fastDownload } from './fast-download.js';
 
 /**
  * What Mesos answers at most per `/files/read` (`FilesProcess` caps `length` at 64 KiB).
@@ -74,25 +71,17 @@ export interface AgentFilesOptions {
   endpoints: Pick<AgentEndpoints, 'filesRead' | 'filesBrowse' | 'filesDownload'>;
   /** `host:port` for messages; defaults to the transport's base URL. */
   label?: string;
-  /** Try downloads over a raw socket first (see fast-download.ts); default true. */
-  fastDownload?: boolean;
-  /** How long the fast download waits for the answer head before handing over; default 30 s. */
-  downloadTimeoutMs?: number;
 }
 
 export class AgentFilesClient implements SandboxFiles {
   readonly label: string;
   private readonly transport: HttpTransport;
   private readonly endpoints: AgentFilesOptions['endpoints'];
-  private readonly fast: boolean;
-  private readonly downloadTimeoutMs: number;
 
   constructor(options: AgentFilesOptions) {
     this.transport = options.transport;
     this.endpoints = options.endpoints;
     this.label = options.label ?? options.transport.baseUrl;
-    this.fast = options.fastDownload ?? true;
-    this.downloadTimeoutMs = options.downloadTimeoutMs ?? 30_000;
   }
 
   async size(path: string, signal?: AbortSignal): Promise<number> {
@@ -120,20 +109,6 @@ export class AgentFilesClient implements SandboxFiles {
 
   async download(path: string, signal?: AbortSignal): Promise<FileDownload> {
     const target = `${this.endpoints.filesDownload}?path=${encodeURIComponent(path)}`;
-    if (this.fast) {
-      const credentials = this.transport.credentials;
-      const fast = await fastDownload({
-        baseUrl: this.transport.baseUrl,
-        path: target,
-        headers: {
-          'User-Agent': `alluxio-mesos/${VERSION}`,
-          ...(credentials === undefined ? {} : { Authorization: basicAuthorization(credentials) }),
-        },
-        timeoutMs: this.downloadTimeoutMs,
-        signal,
-      });
-      if (fast !== undefined) return fast;
-    }
     let response: StreamingResponse;
     try {
       response = await this.transport.stream({ method: 'GET', path: target, signal });

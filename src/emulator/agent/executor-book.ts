@@ -9,7 +9,7 @@
 import type { FrameworkInfo, Resource, TaskInfo } from '../../mesos/protocol/types.js';
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
 import type { CommandExecutor } from './command-executor.js';
-import { addResources } from './resources-flag.js';
+import { addResources } from '../../mesos/resources/resources-flag.js';
 import { taskRole, type ExecutorView, type FrameworkView } from './state-json.js';
 
 export interface ExecutorEntry {

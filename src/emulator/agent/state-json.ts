@@ -5,7 +5,8 @@
  */
 import type { FrameworkInfo, Resource, TaskInfo, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
 import { double, type JsonValue } from '../mesos-json.js';
-import { DEFAULT_ROLE, flattenResources, isReserved, resourceRole, resourceToStateJson } from './resources-flag.js';
+import { resourceRole } from '../../mesos/resources/ranges.js';
+import { DEFAULT_ROLE, flattenResources, isReserved, resourceToStateJson } from './agent-resources.js';
 
 type JsonObject = { [key: string]: JsonValue };
 

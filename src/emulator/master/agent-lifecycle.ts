@@ -14,7 +14,7 @@ import type { MasterClock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import { hasCapability, isTerminal, rolesOf, taskKey, type AgentRecord, type FrameworkRecord, type TaskRecord } from './model.js';
 import type { Registry, RegistryAgent } from './registry.js';
-import { Resources } from './resources.js';
+import { Resources } from '../../mesos/resources/resource-set.js';
 import { executorIdOf, masterStatus, newTaskRecord } from './tasks.js';
 
 const AGENT_VERSION = '1.12.0';

@@ -14,7 +14,7 @@
  * - deactivating a framework (disconnection) drops its filters;
  * - nothing is offered below `min_allocatable_resources` (cpus:0.01 or mem:32).
  */
-import { meetsMinimumAllocatable, Resources } from './resources.js';
+import { Resources } from '../../mesos/resources/resource-set.js';
 
 export interface Allocation {
   readonly frameworkId: string;
@@ -269,4 +269,9 @@ export class Allocator {
     }
     return out;
   }
+}
+
+/** The quantities `min_allocatable_resources` asks for (Mesos default `cpus:0.01|mem:32`). */
+export function meetsMinimumAllocatable(r: Resources): boolean {
+  return r.scalar('cpus') >= 0.01 || r.scalar('mem') >= 32;
 }

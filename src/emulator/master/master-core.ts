@@ -28,7 +28,7 @@ import {
 import { validateOffers, validateTask } from './offer-validation.js';
 import { reconcileAnswers, type ReconcileRequest } from './reconciliation.js';
 import type { Registry, RegistryAgent } from './registry.js';
-import { Resources } from './resources.js';
+import { Resources } from '../../mesos/resources/resource-set.js';
 import { applyStatus, executorIdOf, masterStatus, newTaskRecord } from './tasks.js';
 
 export interface MasterCoreOptions {

@@ -3,7 +3,7 @@
  * the behaviour lives in `master-core.ts` and the registries.
  */
 import type { TimerHandle } from '../../shared/clock.js';
-import type { Resources } from './resources.js';
+import type { Resources } from '../../mesos/resources/resource-set.js';
 import type { Event, FrameworkInfo, Resource, TaskInfo, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
 

@@ -4,9 +4,10 @@
  * (`validation::offer::validate`), then each task against what is left of them
  * (`validation::task::validate`).
  */
-import type { OfferID, TaskInfo } from '../../mesos/protocol/types.js';
+import type { OfferID, Resource, TaskInfo } from '../../mesos/protocol/types.js';
+import { isValidRange, resourceRole, stringifyRanges } from '../../mesos/resources/ranges.js';
+import { describeResource, Resources } from '../../mesos/resources/resource-set.js';
 import type { FrameworkRecord, OfferRecord } from './model.js';
-import { Resources } from './resources.js';
 
 export function validateOffers(
   offerIds: readonly OfferID[],
@@ -69,6 +70,8 @@ export function validateTask(
   }
   const gracePeriod = task.kill_policy?.grace_period?.nanoseconds;
   if (gracePeriod !== undefined && gracePeriod < 0) return "Task's 'kill_policy.grace_period' must be non-negative";
+  const invalid = invalidRanges(task.resources, allocationRole);
+  if (invalid !== undefined) return `Task uses invalid resources: Invalid resources: ${invalid}`;
   const resources = Resources.fromProto(task.resources);
   if (resources.isEmpty()) return 'Task uses no resources';
   if (!available.contains(resources)) {
@@ -76,6 +79,23 @@ export function validateTask(
       `Total resources ${resources.describe(allocationRole)} required by task and its executor ` +
       `is more than available ${available.describe(allocationRole)}`
     );
+  }
+  return undefined;
+}
+
+/**
+ * The ranges part of Mesos' `Resources::validate`, which runs before any arithmetic (the shared
+ * range arithmetic refuses such ranges too, rather than guessing what they mean).
+ */
+function invalidRanges(resources: readonly Resource[] | undefined, allocationRole: string): string | undefined {
+  for (const resource of resources ?? []) {
+    if (resource.type !== 'RANGES') continue;
+    const ranges = resource.ranges?.range ?? [];
+    const bad = ranges.find((range) => !isValidRange(range));
+    if (bad === undefined) continue;
+    const text = describeResource(resource.name, resourceRole(resource), stringifyRanges(ranges), allocationRole);
+    const reason = bad.begin > bad.end ? 'Invalid ranges resource: begin > end' : 'Invalid ranges resource';
+    return `Resource '${text}' is invalid: ${reason}`;
   }
   return undefined;
 }

@@ -5,12 +5,12 @@
  * `{"disk","mem","gpus","cpus",...,"ports":"[a-b, c-d]"}`, times and scalars as doubles.
  */
 import { AGENT_CAPABILITIES } from '../agent/state-json.js';
-import type { MasterInfo, Resource, TaskStatus } from '../../mesos/protocol/types.js';
+import type { MasterInfo, Range, Resource, TaskStatus } from '../../mesos/protocol/types.js';
 import { double, type JsonValue } from '../mesos-json.js';
 import { isTerminal, rolesOf, hasCapability, type AgentRecord, type FrameworkRecord, type OfferRecord, type TaskRecord } from './model.js';
 import type { MasterCore } from './master-core.js';
-import { stringifyRanges } from '../../mesos/resources/ranges.js';
-import { Resources } from './resources.js';
+import { mergeRanges, stringifyRanges } from '../../mesos/resources/ranges.js';
+import { Resources } from '../../mesos/resources/resource-set.js';
 import { executorIdOf } from './tasks.js';
 
 /** What Mesos 1.12 reports about its build; the local master stands in for that version. */
@@ -56,16 +56,16 @@ export function flattenResources(resources: Resources): { [key: string]: JsonVal
     ['gpus', 0],
     ['cpus', 0],
   ]);
-  const ranges = new Map<string, Resources>();
+  const ranges = new Map<string, Range[]>();
   const sets = new Map<string, Set<string>>();
   for (const e of resources.entries) {
     if (e.kind === 'SCALAR') scalars.set(e.name, (scalars.get(e.name) ?? 0) + e.milli);
-    if (e.kind === 'RANGES') ranges.set(e.name, (ranges.get(e.name) ?? Resources.EMPTY).plus(Resources.of([{ ...e, role: '*' }])));
+    if (e.kind === 'RANGES') ranges.set(e.name, mergeRanges(ranges.get(e.name) ?? [], e.ranges));
     if (e.kind === 'SET') sets.set(e.name, new Set([...(sets.get(e.name) ?? []), ...e.items]));
   }
   const out: { [key: string]: JsonValue } = {};
   for (const [name, milli] of scalars) out[name] = double(milli / 1000);
-  for (const [name, r] of ranges) out[name] = stringifyRanges(r.entries[0]?.ranges ?? []);
+  for (const [name, r] of ranges) out[name] = stringifyRanges(r);
   for (const [name, items] of sets) out[name] = `{${[...items].join(', ')}}`;
   return out;
 }

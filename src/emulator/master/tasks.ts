@@ -5,7 +5,7 @@
  */
 import type { TaskInfo, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
 import { isTerminal, type TaskRecord } from './model.js';
-import { Resources } from './resources.js';
+import { Resources } from '../../mesos/resources/resource-set.js';
 
 export interface MasterStatusOptions {
   taskId: string;

@@ -41,11 +41,23 @@ export function parseRangesString(text: string): Range[] {
   return normalizeRanges(ranges);
 }
 
-/** Sorts, drops nothing, joins overlapping and adjacent ranges (`1-2` and `3-4` become `1-4`). */
+/**
+ * Whether a range is one Mesos accepts: non-negative integers, not inverted (`Resources::validate`
+ * refuses `begin > end` with "Invalid ranges resource: begin > end" before any arithmetic).
+ */
+export function isValidRange(range: Range): boolean {
+  return Number.isSafeInteger(range.begin) && Number.isSafeInteger(range.end) && range.begin >= 0 && range.begin <= range.end;
+}
+
+/**
+ * Sorts, drops nothing, joins overlapping and adjacent ranges (`1-2` and `3-4` become `1-4`), as
+ * Mesos' `coalesce`. An invalid range (see isValidRange) throws InvalidRangesError: it is never
+ * silently dropped, since Mesos refuses it rather than computing with it.
+ */
 export function normalizeRanges(ranges: readonly Range[]): Range[] {
   const sorted = ranges
     .map((range) => {
-      if (!Number.isSafeInteger(range.begin) || !Number.isSafeInteger(range.end) || range.begin < 0 || range.begin > range.end) {
+      if (!isValidRange(range)) {
         throw new InvalidRangesError(`${range.begin}-${range.end}`, 'not a range of non-negative integers');
       }
       return { begin: range.begin, end: range.end };
@@ -99,10 +111,10 @@ export function intersectRanges(a: readonly Range[], b: readonly Range[]): Range
   return normalizeRanges(result);
 }
 
-/** Whether every value of `needle` (a single value or a range) lies inside `ranges`. */
-export function rangesContain(ranges: readonly Range[], needle: number | Range): boolean {
-  const wanted = typeof needle === 'number' ? { begin: needle, end: needle } : needle;
-  return subtractRanges([wanted], ranges).length === 0;
+/** Whether every value of `needle` (a single value, a range or a list of ranges) lies inside `ranges`. */
+export function rangesContain(ranges: readonly Range[], needle: number | Range | readonly Range[]): boolean {
+  const wanted = typeof needle === 'number' ? [{ begin: needle, end: needle }] : 'begin' in needle ? [needle] : needle;
+  return subtractRanges(wanted, ranges).length === 0;
 }
 
 /** Mesos' flag syntax without spaces: `[19998-19999,29998-30000]`; a single port is `[5-5]`. */
@@ -132,13 +144,15 @@ export function rangesFromValues(values: readonly number[]): Range[] {
 
 /**
  * The role a resource is reserved for, `'*'` when unreserved. Understands both the
- * pre-refinement format (`role`) and the refinement format (`reservations`, last one wins).
+ * pre-refinement format (`role`) and the refinement format (`reservations`, last one wins; a single
+ * `reservation` that names its role counts as one).
  */
 export function resourceRole(resource: Resource): string {
   const reservations = resource.reservations;
   if (reservations !== undefined && reservations.length > 0) {
     return reservations[reservations.length - 1]?.role ?? '*';
   }
+  if (resource.reservation?.role !== undefined) return resource.reservation.role;
   return resource.role ?? '*';
 }
 
@@ -147,11 +161,17 @@ export function rangesOf(resources: readonly Resource[], name = 'ports', include
   return mergeRanges(...resources.filter((r) => r.name === name && r.type === 'RANGES' && include(r)).map((r) => r.ranges?.range ?? []));
 }
 
+/**
+ * Mesos keeps scalars in fixed point with three decimal digits; rounding to them hides float noise
+ * such as 0.1 + 0.2 = 0.30000000000000004.
+ */
+export function roundScalar(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
 /** Sum of the scalar resources called `name`. */
 export function scalarOf(resources: readonly Resource[], name: string): number {
-  const total = resources.filter((r) => r.name === name && r.type === 'SCALAR').reduce((sum, r) => sum + (r.scalar?.value ?? 0), 0);
-  // Mesos keeps three decimal digits; rounding hides float noise such as 0.30000000000000004.
-  return Math.round(total * 1000) / 1000;
+  return roundScalar(resources.filter((r) => r.name === name && r.type === 'SCALAR').reduce((sum, r) => sum + (r.scalar?.value ?? 0), 0));
 }
 
 /** Resources grouped by the role they are reserved for (`'*'` holds the unreserved ones). */

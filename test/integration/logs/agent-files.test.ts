@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixtureServer, text, transcript } from '../../helpers/http-fixture-server.js';
 import { loadTranscript } from '../../helpers/transcripts.js';
@@ -109,4 +111,68 @@ it('names the agent when it cannot be reached', async () => {
   } finally {
     deadTransport.close();
   }
+});
+
+/** Drains a download into one buffer, `delayMs` per 1 KiB write (a consumer slower than the socket). */
+async function collect(body: NodeJS.ReadableStream, delayMs = 0): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await pipeline(
+    body,
+    new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        if (delayMs === 0) callback();
+        else setTimeout(callback, delayMs);
+      },
+    }),
+  );
+  return Buffer.concat(chunks);
+}
+
+describe('download', () => {
+  const data = Buffer.from(Array.from({ length: 5 * 1024 * 1024 + 17 }, (_, i) => (i * 7) % 256));
+  let authed: AgentFilesClient;
+  let authedTransport: HttpTransport;
+
+  beforeEach(() => {
+    authedTransport = new HttpTransport({
+      baseUrl: server.url,
+      timeoutMs: 5000,
+      credentials: { principal: 'p', secret: 's', secretSource: 'test' },
+    });
+    authed = new AgentFilesClient({ transport: authedTransport, endpoints: endpointNames(parseMesosVersion('1.12.0')).agent });
+  });
+  afterEach(() => authedTransport.close());
+
+  it('streams a Content-Length body byte for byte, also to a slow consumer, with the credentials', async () => {
+    server.route('GET', '/files/download', { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: data });
+    const fast = await authed.download('/x');
+    expect(fast.size).toBe(data.length);
+    expect((await collect(fast.body)).equals(data)).toBe(true);
+    const slow = await authed.download('/x');
+    expect((await collect(slow.body, 1)).length).toBe(data.length);
+    const downloads = server.requestsTo('GET', '/files/download');
+    expect(downloads).toHaveLength(2);
+    expect(downloads.every((request) => request.headers.authorization === 'Basic cDpz')).toBe(true);
+  });
+
+  it('maps a 404 to a missing file and reads a chunked body', async () => {
+    server.route('GET', '/files/download', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    await expect(authed.download('/missing')).rejects.toBeInstanceOf(SandboxFileMissingError);
+    const chunked = Buffer.from(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/octet-stream\r\n\r\n5\r\nhello\r\n1\r\n\n\r\n0\r\n\r\n',
+    );
+    server.route('GET', '/files/download', { raw: chunked });
+    const download = await authed.download('/chunked');
+    expect(download.size).toBeUndefined();
+    expect((await collect(download.body)).toString()).toBe('hello\n');
+  });
+
+  it('fails the body when the connection ends before Content-Length bytes', async () => {
+    server.route('GET', '/files/download', { raw: Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this') });
+    const download = await client.download('/short');
+    expect(download.size).toBe(100);
+    await expect(collect(download.body)).rejects.toThrow();
+  });
 });

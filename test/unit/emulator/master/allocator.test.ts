@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Allocator } from '../../../../src/emulator/master/allocator.js';
-import { Resources } from '../../../../src/emulator/master/resources.js';
+import { Allocator, meetsMinimumAllocatable } from '../../../../src/emulator/master/allocator.js';
+import { Resources } from '../../../../src/mesos/resources/resource-set.js';
 import type { Resource } from '../../../../src/mesos/protocol/types.js';
 
 const scalar = (name: string, value: number, role?: string): Resource => ({
@@ -167,5 +167,17 @@ describe('Allocator', () => {
     expect(a.available('S0').isEmpty()).toBe(true);
     a.removeFramework('F0');
     expect(a.available('S0').scalar('cpus')).toBe(2);
+  });
+});
+
+describe('meetsMinimumAllocatable', () => {
+  it('applies the minimum allocatable quantities (cpus:0.01 | mem:32)', () => {
+    expect(meetsMinimumAllocatable(Resources.fromProto([scalar('mem', 32)]))).toBe(true);
+    expect(meetsMinimumAllocatable(Resources.fromProto([scalar('cpus', 0.01)]))).toBe(true);
+    expect(
+      meetsMinimumAllocatable(
+        Resources.fromProto([scalar('disk', 4096), { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 1, end: 2 }] } }]),
+      ),
+    ).toBe(false);
   });
 });

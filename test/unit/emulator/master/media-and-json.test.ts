@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acceptsMediaType, negotiateEventMediaType, requestMediaType } from '../../../../src/emulator/master/media.js';
 import { double as dbl, formatDouble, stringifyMesosJson } from '../../../../src/emulator/mesos-json.js';
 import { validateId } from '../../../../src/emulator/master/offer-validation.js';
-import { Resources } from '../../../../src/emulator/master/resources.js';
+import { Resources } from '../../../../src/mesos/resources/resource-set.js';
 import { flattenResources } from '../../../../src/emulator/master/state-json.js';
 import { ipv4ToMesosInt, IdGenerator } from '../../../../src/emulator/master/ids.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { coalesceRanges, meetsMinimumAllocatable, Resources } from '../../../../src/emulator/master/resources.js';
+import { describeResource, Resources } from '../../../../src/mesos/resources/resource-set.js';
+import { InvalidRangesError, normalizeRanges } from '../../../../src/mesos/resources/ranges.js';
 import type { Resource } from '../../../../src/mesos/protocol/types.js';
 
 const scalar = (name: string, value: number, role?: string): Resource => ({
@@ -61,7 +62,7 @@ describe('Resources', () => {
 
   it('coalesces adjacent and overlapping ranges like Mesos', () => {
     expect(
-      coalesceRanges([
+      normalizeRanges([
         { begin: 3, end: 4 },
         { begin: 1, end: 2 },
         { begin: 10, end: 12 },
@@ -97,9 +98,40 @@ describe('Resources', () => {
     expect(Resources.EMPTY.describe()).toBe('{}');
   });
 
-  it('applies the minimum allocatable quantities (cpus:0.01 | mem:32)', () => {
-    expect(meetsMinimumAllocatable(Resources.fromProto([scalar('mem', 32)]))).toBe(true);
-    expect(meetsMinimumAllocatable(Resources.fromProto([scalar('cpus', 0.01)]))).toBe(true);
-    expect(meetsMinimumAllocatable(Resources.fromProto([scalar('disk', 4096), ports([1, 2])]))).toBe(false);
+  it('drops a ranges resource that subtraction empties, and ignores empty ones when adding (Mesos Resources -= and +=)', () => {
+    const some = Resources.fromProto([ports([19998, 19999]), scalar('cpus', 1)]);
+    expect(
+      some
+        .minus(Resources.fromProto([ports([19990, 20000])]))
+        .toProto()
+        .map((x) => x.name),
+    ).toEqual(['cpus']);
+    expect(
+      some
+        .plus(Resources.fromProto([ports(), scalar('mem', 0)]))
+        .toProto()
+        .map((x) => x.name),
+    ).toEqual(['ports', 'cpus']);
+    // What is not there is ignored; the ranges left are coalesced.
+    const left = Resources.fromProto([ports([1, 10])]).minus(Resources.fromProto([ports([3, 4], [20, 30]), scalar('mem', 5)]));
+    expect(left.toProto()[0]?.ranges?.range).toEqual([
+      { begin: 1, end: 2 },
+      { begin: 5, end: 10 },
+    ]);
+    expect(
+      Resources.fromProto([ports([1, 2])])
+        .plus(Resources.fromProto([ports([3, 4])]))
+        .toProto()[0]?.ranges?.range,
+    ).toEqual([{ begin: 1, end: 4 }]);
+  });
+
+  it('refuses an inverted range instead of dropping it (Mesos rejects it in Resources::validate)', () => {
+    expect(() => Resources.fromProto([ports([5, 1])])).toThrow(InvalidRangesError);
+    expect(() => Resources.fromProto([ports([5, 1], [10, 12])])).toThrow(/not a list of ranges/);
+  });
+
+  it('describes one resource like operator<<(Resource)', () => {
+    expect(describeResource('ports', '*', '[5-1]', '*')).toBe('ports(allocated: *):[5-1]');
+    expect(describeResource('cpus', 'alluxio', '2')).toBe('cpus(reservations: [(STATIC,alluxio)]):2');
   });
 });

@@ -1,11 +1,16 @@
 /**
- * Resource arithmetic with Mesos' semantics: scalars in fixed point (three decimals, so
+ * A set of resources with Mesos' `Resources` semantics: scalars in fixed point (three decimals, so
  * 2.0 - 0.1 is exactly 1.9), ranges coalesced (adjacent ranges merge), sets as unions, and one entry
  * per (name, role). A role other than `*` is a (static) reservation for that role. Order of first
- * appearance is kept, because that is the order Mesos lists resources in offers.
+ * appearance is kept, because that is the order Mesos lists resources in offers. As in Mesos,
+ * adding an empty resource is a no-op and a resource that becomes empty by subtraction disappears;
+ * an invalid range (`begin > end`) throws InvalidRangesError, since Mesos refuses such a resource
+ * (`Resources::validate`) before any arithmetic: validate untrusted input first.
+ *
+ * The range arithmetic itself is ranges.ts; this class adds the per-(name, role) bookkeeping.
  */
-import type { Range, Resource } from '../../mesos/protocol/types.js';
-import { stringifyRanges } from '../../mesos/resources/ranges.js';
+import type { Range, Resource } from '../protocol/types.js';
+import { mergeRanges, normalizeRanges, rangesContain, resourceRole, stringifyRanges, subtractRanges } from './ranges.js';
 
 type Kind = 'SCALAR' | 'RANGES' | 'SET';
 
@@ -35,46 +40,6 @@ function fromMilli(milli: number): number {
   return milli / 1000;
 }
 
-/** Sort and coalesce ranges; adjacent ranges ([1-2],[3-4]) merge as in Mesos. */
-export function coalesceRanges(ranges: readonly Range[]): Range[] {
-  const sorted = ranges
-    .filter((r) => r.end >= r.begin)
-    .map((r) => ({ begin: r.begin, end: r.end }))
-    .sort((a, b) => a.begin - b.begin);
-  const out: Range[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && r.begin <= last.end + 1) {
-      last.end = Math.max(last.end, r.end);
-    } else {
-      out.push(r);
-    }
-  }
-  return out;
-}
-
-function subtractRanges(from: readonly Range[], remove: readonly Range[]): Range[] {
-  let current = coalesceRanges(from);
-  for (const cut of coalesceRanges(remove)) {
-    const next: Range[] = [];
-    for (const r of current) {
-      if (cut.end < r.begin || cut.begin > r.end) {
-        next.push(r);
-        continue;
-      }
-      if (cut.begin > r.begin) next.push({ begin: r.begin, end: cut.begin - 1 });
-      if (cut.end < r.end) next.push({ begin: cut.end + 1, end: r.end });
-    }
-    current = next;
-  }
-  return current;
-}
-
-function rangesContain(outer: readonly Range[], inner: readonly Range[]): boolean {
-  const o = coalesceRanges(outer);
-  return coalesceRanges(inner).every((r) => o.some((x) => x.begin <= r.begin && r.end <= x.end));
-}
-
 function isEmptyEntry(e: ResourceEntry): boolean {
   switch (e.kind) {
     case 'SCALAR':
@@ -86,22 +51,13 @@ function isEmptyEntry(e: ResourceEntry): boolean {
   }
 }
 
-/** The role a resource is reserved for, from either the pre- or post-refinement format. */
-function roleOfResource(r: Resource): string {
-  if (r.reservations !== undefined && r.reservations.length > 0) {
-    return r.reservations[r.reservations.length - 1]?.role ?? UNRESERVED_ROLE;
-  }
-  if (r.reservation?.role !== undefined) return r.reservation.role;
-  return r.role ?? UNRESERVED_ROLE;
-}
-
 function entryOf(r: Resource): ResourceEntry | undefined {
-  const role = roleOfResource(r);
+  const role = resourceRole(r);
   switch (r.type) {
     case 'SCALAR':
       return { name: r.name, role, kind: 'SCALAR', milli: toMilli(r.scalar?.value ?? 0), ranges: [], items: [] };
     case 'RANGES':
-      return { name: r.name, role, kind: 'RANGES', milli: 0, ranges: coalesceRanges(r.ranges?.range ?? []), items: [] };
+      return { name: r.name, role, kind: 'RANGES', milli: 0, ranges: normalizeRanges(r.ranges?.range ?? []), items: [] };
     case 'SET':
       return { name: r.name, role, kind: 'SET', milli: 0, ranges: [], items: [...new Set(r.set?.item ?? [])] };
     default:
@@ -153,7 +109,7 @@ export class Resources {
       out[at] = {
         ...cur,
         milli: cur.milli + e.milli,
-        ranges: cur.kind === 'RANGES' ? coalesceRanges([...cur.ranges, ...e.ranges]) : cur.ranges,
+        ranges: cur.kind === 'RANGES' ? mergeRanges(cur.ranges, e.ranges) : cur.ranges,
         items: cur.kind === 'SET' ? [...new Set([...cur.items, ...e.items])] : cur.items,
       };
     }
@@ -253,20 +209,20 @@ export class Resources {
     if (this.entries.length === 0) return '{}';
     return this.entries
       .map((e) => {
-        let s = e.name;
-        if (allocationRole !== undefined) s += `(allocated: ${allocationRole})`;
-        if (e.role !== UNRESERVED_ROLE) s += `(reservations: [(STATIC,${e.role})])`;
-        s += ':';
-        if (e.kind === 'SCALAR') s += String(Number(fromMilli(e.milli).toPrecision(15)));
-        if (e.kind === 'RANGES') s += stringifyRanges(e.ranges);
-        if (e.kind === 'SET') s += `{${e.items.join(', ')}}`;
-        return s;
+        let value = '';
+        if (e.kind === 'SCALAR') value = String(Number(fromMilli(e.milli).toPrecision(15)));
+        if (e.kind === 'RANGES') value = stringifyRanges(e.ranges);
+        if (e.kind === 'SET') value = `{${e.items.join(', ')}}`;
+        return describeResource(e.name, e.role, value, allocationRole);
       })
       .join('; ');
   }
 }
 
-/** The quantities `min_allocatable_resources` asks for (Mesos default `cpus:0.01|mem:32`). */
-export function meetsMinimumAllocatable(r: Resources): boolean {
-  return r.scalar('cpus') >= 0.01 || r.scalar('mem') >= 32;
+/** Mesos' `operator<<(Resource)`: `ports(allocated: *)(reservations: [(STATIC,r)]):[1-2]`. */
+export function describeResource(name: string, role: string, value: string, allocationRole?: string): string {
+  let s = name;
+  if (allocationRole !== undefined) s += `(allocated: ${allocationRole})`;
+  if (role !== UNRESERVED_ROLE) s += `(reservations: [(STATIC,${role})])`;
+  return `${s}:${value}`;
 }
