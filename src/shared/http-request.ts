@@ -51,7 +51,7 @@ export class HttpRequestError extends Error {
   }
 }
 
-export interface HttpAnswerHead {
+interface HttpAnswerHead {
   status: number;
   statusText: string;
   headers: IncomingHttpHeaders;
