@@ -56,4 +56,22 @@ export default tseslint.config(
     ignores: ['src/demo.ts'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // Every HTTP request in src/ goes through the one primitive; its users add their own policy on top.
+    files: ['src/**/*.ts'],
+    ignores: ['src/shared/http-request.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:http', 'node:https', 'http', 'https'].map((name) => ({
+            name,
+            importNames: ['default', 'request', 'get'],
+            message: 'send HTTP requests with src/shared/http-request.ts (servers and agents may still be imported by name)',
+          })),
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'send HTTP requests with src/shared/http-request.ts' }],
+    },
+  },
 );

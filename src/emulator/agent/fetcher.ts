@@ -9,12 +9,11 @@
 import { createWriteStream } from 'node:fs';
 import { chmod, copyFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import * as tar from 'tar';
 import type { CommandURI } from '../../mesos/protocol/types.js';
 import { isWithin } from './files-query.js';
+import { openHttpRequest, type OpenHttpAnswer } from '../../shared/http-request.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 
 export class FetchError extends Error {
@@ -80,19 +79,25 @@ export interface FetchOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Streams the URL into `target`: a URI may be a JDK or an Alluxio tarball of hundreds of megabytes.
+ * `timeoutMs` bounds the whole download; no redirect is followed (a 3xx fails the fetch).
+ */
 async function download(url: URL, target: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  let response: Response;
+  let answer: OpenHttpAnswer;
   try {
-    response = await fetch(url, { signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]), redirect: 'manual' });
+    answer = await openHttpRequest({ url, timeoutMs, signal });
   } catch (error) {
     throw new FetchError(`Failed to fetch '${url.href}': ${(error as Error).message}`);
   }
-  if (response.status < 200 || response.status > 299 || response.body === null) {
-    await response.body?.cancel();
-    throw new FetchError(`Failed to fetch '${url.href}': HTTP ${response.status} ${response.statusText}`);
+  try {
+    if (answer.status < 200 || answer.status > 299) {
+      throw new FetchError(`Failed to fetch '${url.href}': HTTP ${answer.status} ${answer.statusText}`);
+    }
+    await pipeline(answer.body, createWriteStream(target));
+  } finally {
+    answer.close();
   }
-  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(target));
 }
 
 async function fetchOne(uri: CommandURI, options: FetchOptions): Promise<void> {

@@ -13,6 +13,7 @@
 import { connect } from 'node:net';
 import { execa } from 'execa';
 import type { CommandInfo, HealthCheck } from '../../mesos/protocol/types.js';
+import { openHttpRequest } from '../../shared/http-request.js';
 
 /** Mesos' HealthCheck defaults. */
 const HEALTH_CHECK_DEFAULTS = {
@@ -57,13 +58,14 @@ async function httpCheck(check: NonNullable<HealthCheck['http']>, host: string, 
   const path = check.path === undefined ? '/' : check.path.startsWith('/') ? check.path : `/${check.path}`;
   const url = `${scheme}://${host}:${check.port}${path}`;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    await response.body?.cancel();
+    // The status is all a check needs: the body is not read. A 3xx is not followed, it is the status.
+    const answer = await openHttpRequest({ url, timeoutMs });
+    answer.close();
     const accepted =
       check.statuses !== undefined && check.statuses.length > 0
-        ? check.statuses.includes(response.status)
-        : response.status >= 200 && response.status <= 399;
-    return accepted ? { ok: true } : { ok: false, reason: `${url} answered ${response.status}` };
+        ? check.statuses.includes(answer.status)
+        : answer.status >= 200 && answer.status <= 399;
+    return accepted ? { ok: true } : { ok: false, reason: `${url} answered ${answer.status}` };
   } catch (error) {
     return { ok: false, reason: `${url}: ${(error as Error).message}` };
   }

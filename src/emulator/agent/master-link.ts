@@ -16,10 +16,10 @@
  *     restarted standalone master never gets its agents back). Only the first registration is
  *     retried, as a real agent keeps retrying the master it was given until it first registers.
  */
-import { request } from 'node:http';
 import type { RegisterAgentRequest, RegisterAgentResponse } from '../internal-protocol.js';
 import { MASTER_INTERNAL } from '../internal-protocol.js';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
+import { httpRequest } from '../../shared/http-request.js';
 
 export interface PostResult {
   /** HTTP status; 0 when no answer came (refused, reset, timed out). */
@@ -27,51 +27,35 @@ export interface PostResult {
   body: unknown;
 }
 
+/** The master answers agents with a few hundred bytes; anything far larger is not an answer to read. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
 /**
  * POSTs JSON and parses a JSON answer. One connection per request (`Connection: close`), so nothing
  * lingers in a keep-alive pool after the agent stops.
  */
-function postJson(url: string, body: unknown, timeoutMs: number): Promise<PostResult> {
-  return new Promise((resolvePost) => {
-    const payload = Buffer.from(JSON.stringify(body), 'utf8');
-    let settled = false;
-    const settle = (result: PostResult): void => {
-      if (!settled) {
-        settled = true;
-        resolvePost(result);
-      }
-    };
-    let req;
-    try {
-      req = request(url, {
-        method: 'POST',
-        agent: false,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': payload.length, Connection: 'close' },
-        timeout: timeoutMs,
-      });
-    } catch {
-      settle({ status: 0, body: undefined });
-      return;
-    }
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown = text;
-        try {
-          parsed = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          // Not JSON: hand back the text.
-        }
-        settle({ status: res.statusCode ?? 0, body: parsed });
-      });
-      res.on('error', () => settle({ status: 0, body: undefined }));
+async function postJson(url: string, body: unknown, timeoutMs: number): Promise<PostResult> {
+  let answer;
+  try {
+    answer = await httpRequest({
+      url,
+      method: 'POST',
+      agent: false,
+      headers: { 'Content-Type': 'application/json', Connection: 'close' },
+      body: JSON.stringify(body),
+      timeoutMs,
+      maxBodyBytes: MAX_ANSWER_BYTES,
     });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => settle({ status: 0, body: undefined }));
-    req.end(payload);
-  });
+  } catch {
+    return { status: 0, body: undefined };
+  }
+  const text = answer.body.toString('utf8');
+  try {
+    return { status: answer.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  } catch {
+    // Not JSON: hand back the text.
+    return { status: answer.status, body: text };
+  }
 }
 
 /** How the agent finds its master: Mesos' standalone detector (`host:port`) or ZooKeeper. */

@@ -4,9 +4,10 @@
  * they are fire-and-forget: a lost message is healed by re-registration and reconciliation, and an
  * agent that stops answering is caught by the liveness pings.
  */
-import { Agent as HttpAgent, request } from 'node:http';
+import { Agent as HttpAgent } from 'node:http';
 import { AGENT_INTERNAL } from '../internal-protocol.js';
 import type { AcknowledgeRequest, KillTaskRequest, LaunchTaskRequest, ShutdownFrameworkRequest } from '../internal-protocol.js';
+import { HttpRequestError, httpRequest } from '../../shared/http-request.js';
 
 export interface PingRequest {
   master_id: string;
@@ -87,34 +88,21 @@ export class HttpAgentGateway implements AgentGateway {
     });
   }
 
-  private post(endpoint: string, path: string, message: unknown, timeoutMs: number): Promise<number> {
-    if (this.closed) return Promise.resolve(0);
-    return new Promise((resolve) => {
-      const body = Buffer.from(JSON.stringify(message));
-      let req;
-      try {
-        req = request(`${endpoint}${path}`, {
-          method: 'POST',
-          agent: this.pool,
-          timeout: timeoutMs,
-          headers: { 'Content-Type': 'application/json', 'Content-Length': body.length },
-        });
-      } catch {
-        resolve(0);
-        return;
-      }
-      req.on('response', (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
+  /** The status the agent answers; 0 when the connection failed, -1 when no answer came within `timeoutMs`. */
+  private async post(endpoint: string, path: string, message: unknown, timeoutMs: number): Promise<number> {
+    if (this.closed) return 0;
+    try {
+      const answer = await httpRequest({
+        url: `${endpoint}${path}`,
+        method: 'POST',
+        agent: this.pool,
+        timeoutMs,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(message),
       });
-      let timedOut = false;
-      req.on('timeout', () => {
-        timedOut = true;
-        req.destroy(new Error('timeout'));
-      });
-      req.on('error', () => resolve(timedOut ? -1 : 0));
-      req.end(body);
-    });
+      return answer.status;
+    } catch (error) {
+      return error instanceof HttpRequestError && error.failure === 'timeout' ? -1 : 0;
+    }
   }
 }

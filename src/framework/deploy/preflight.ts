@@ -5,12 +5,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { list } from 'tar';
 import { UsageError } from '../../shared/errors.js';
+import { httpRequest, openHttpRequest } from '../../shared/http-request.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import type { AlluxioDistribution } from '../launch/launch-command.js';
 
@@ -52,7 +51,7 @@ export async function preflightDistribution(
     return { checked, warnings };
   }
   if (url.protocol === 'http:' || url.protocol === 'https:') {
-    const status = await head(url, options.timeoutMs);
+    const status = await headStatus(url, options.timeoutMs);
     if (status < 200 || status >= 400) {
       throw new UsageError(`the Alluxio tarball URL answered ${status}: ${distribution.url}`, {
         hint: 'fix --jar-url (the agents fetch this URL)',
@@ -60,7 +59,7 @@ export async function preflightDistribution(
     }
     checked.push(`${distribution.url} answers ${status}`);
     if (isLoopbackHost(url.hostname)) {
-      await checkTarballLayout(() => get(url), distribution.url);
+      await checkTarballLayout(() => download(url, options.timeoutMs), distribution.url);
       checked.push(`${distribution.url} holds an Alluxio distribution`);
     }
     return { checked, warnings };
@@ -110,24 +109,27 @@ async function checkTarballLayout(open: () => NodeJS.ReadableStream | Promise<No
   }
 }
 
-function head(url: URL, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : http;
-    const request = client.request(url, { method: 'HEAD', timeout: timeoutMs }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
+/*
+ * The tarball is served by any web server, not by a Mesos master, so these requests use the bare
+ * request primitive and not the Mesos client's transport: its rules would be wrong here (a 307 taken
+ * for a leader redirect and made sticky, a 503 waited out as a leader election, 401/403 reported as
+ * rejected Mesos credentials, and those credentials sent to a third-party server).
+ */
+
+/** The status a HEAD of the URL answers; a URL that does not answer within `timeoutMs` is a usage error. */
+async function headStatus(url: URL, timeoutMs: number): Promise<number> {
+  try {
+    return (await httpRequest({ url, method: 'HEAD', timeoutMs })).status;
+  } catch (error) {
+    throw new UsageError(`the Alluxio tarball URL does not answer: ${url.toString()} (${(error as Error).message})`, {
+      hint: 'fix --jar-url',
     });
-    request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('error', (error) =>
-      reject(new UsageError(`the Alluxio tarball URL does not answer: ${url.toString()} (${error.message})`, { hint: 'fix --jar-url' })),
-    );
-    request.end();
-  });
+  }
 }
 
-function get(url: URL): Promise<NodeJS.ReadableStream> {
-  return new Promise((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : http;
-    client.get(url, (response) => resolve(response)).on('error', reject);
-  });
+/** The tarball's bytes as they arrive: its head within `timeoutMs`, the rest at the server's pace. */
+async function download(url: URL, timeoutMs: number): Promise<NodeJS.ReadableStream> {
+  const answer = await openHttpRequest({ url, timeoutMs });
+  answer.untimed();
+  return answer.body;
 }

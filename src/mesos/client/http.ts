@@ -1,6 +1,7 @@
 /**
- * The HTTP transport every Mesos call goes through (node:http/https, so that a CA file or
- * `--insecure` can be honoured). It owns the Mesos-specific transport rules:
+ * The HTTP transport every Mesos call goes through, on top of the one request primitive
+ * (src/shared/http-request.ts; an https agent honours a CA file or `--insecure`). It owns the
+ * Mesos-specific transport rules:
  *
  * - a non-leading master answers 307 with a protocol-relative `Location: //leader:5050/path`: the
  *   request is repeated at the leader and later requests go there too (the base URL is sticky);
@@ -17,10 +18,11 @@
  * Every other status is returned to the caller, who knows which ones it tolerates.
  */
 import { readFileSync } from 'node:fs';
-import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { CredentialsError, OperationError, UnreachableError, UsageError, isAlluxioMesosError } from '../../shared/errors.js';
+import { HttpRequestError, openHttpRequest, type OpenHttpAnswer } from '../../shared/http-request.js';
 import { VERSION } from '../../shared/version.js';
 import { basicAuthorization, describeCredentials, type Credentials } from './credentials.js';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
@@ -84,8 +86,6 @@ const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 2_000, jitter: '
 
 const REDIRECT_STATUSES = new Set([301, 302, 307, 308]);
 const RETRIABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
-/** getaddrinfo's answers for a name that does not resolve (EAI_AGAIN: no DNS answer at all). */
-const UNKNOWN_HOST_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
 /** Attempts at a refused address before giving up, and the pauses between them (about 0.5 s, then 1 s). */
 export const REFUSED_ATTEMPTS = 3;
 const REFUSED_BACKOFF: BackoffPolicy = { initialMs: 600, maxMs: 1_200, jitter: 'equal' };
@@ -116,9 +116,9 @@ interface AttemptFailure {
   kind: 'retriable' | 'refused' | 'unknown-host' | 'timeout' | 'fatal';
   description: string;
   cause: unknown;
+  /** The socket's error code, if any (a TLS failure gets its own hint). */
+  code: string | undefined;
 }
-
-class AttemptTimeout extends Error {}
 
 export class HttpTransport {
   private base: URL;
@@ -126,8 +126,8 @@ export class HttpTransport {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly ca: Buffer | undefined;
-  private httpsAgent: https.Agent | undefined;
-  private readonly httpAgent = new http.Agent({ keepAlive: false });
+  private httpsAgent: HttpsAgent | undefined;
+  private readonly httpAgent = new HttpAgent({ keepAlive: false });
 
   constructor(options: TransportOptions) {
     this.options = options;
@@ -148,15 +148,14 @@ export class HttpTransport {
 
   /** Sends the request and reads the whole body. */
   async request(request: HttpRequest): Promise<HttpResponse> {
-    const { opened, url } = await this.exchange(request);
-    const { response } = opened;
+    const { answer, url } = await this.exchange(request);
     try {
-      const body = await readAll(response);
-      return { status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body, url };
+      const body = await answer.read();
+      return { status: answer.status, statusText: answer.statusText, headers: answer.headers, body, url };
     } catch (error) {
-      throw this.bodyError(opened.failure() ?? error, url, request);
+      throw this.bodyError(error, url, request);
     } finally {
-      opened.finish();
+      answer.close();
     }
   }
 
@@ -165,16 +164,14 @@ export class HttpTransport {
    * The caller must listen for 'error' on `body` (a connection cut mid-stream) and call close().
    */
   async stream(request: HttpRequest): Promise<StreamingResponse> {
-    const { opened, url } = await this.exchange(request, true);
-    const { response } = opened;
-    response.once('close', opened.finish);
+    const { answer, url } = await this.exchange(request, true);
     return {
-      status: response.statusCode ?? 0,
-      statusText: response.statusMessage ?? '',
-      headers: response.headers,
+      status: answer.status,
+      statusText: answer.statusText,
+      headers: answer.headers,
       url,
-      body: response,
-      close: opened.destroy,
+      body: answer.body,
+      close: answer.close,
     };
   }
 
@@ -188,7 +185,7 @@ export class HttpTransport {
    * Runs attempts until one gives a final response: follows redirects, retries what is retriable,
    * maps auth failures. `streaming` stops the deadline timer once the head has arrived.
    */
-  private async exchange(request: HttpRequest, streaming = false): Promise<{ opened: Opened; url: string }> {
+  private async exchange(request: HttpRequest, streaming = false): Promise<{ answer: OpenHttpAnswer; url: string }> {
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     const deadline = this.clock.now() + timeoutMs;
     const maxRedirects = this.options.maxRedirects ?? 5;
@@ -204,9 +201,9 @@ export class HttpTransport {
       if (remaining <= 0) throw this.gaveUp(url, timeoutMs, lastFailure);
       if (isAborted(request.signal)) throw abortReason(request.signal);
 
-      let opened: Opened;
+      let answer: OpenHttpAnswer;
       try {
-        opened = await this.open(url, request, remaining);
+        answer = await this.open(url, request, remaining);
       } catch (error) {
         if (isAlluxioMesosError(error)) throw error;
         if (isAborted(request.signal)) throw abortReason(request.signal);
@@ -221,11 +218,10 @@ export class HttpTransport {
         continue;
       }
 
-      const { response } = opened;
-      const status = response.statusCode ?? 0;
-      const location = response.headers.location;
+      const { status } = answer;
+      const location = answer.headers.location;
       if (REDIRECT_STATUSES.has(status) && location !== undefined) {
-        opened.destroy();
+        answer.close();
         if (this.redirectsToItself(location, request.path)) {
           // A master that has just won the ZooKeeper election but not yet recovered as leader
           // answers every call with a 307 to itself (real Mesos 1.12, for about 6 s). Following
@@ -249,17 +245,17 @@ export class HttpTransport {
         continue;
       }
       if (status === 503 && retry) {
-        const text = await this.drainText(opened);
-        lastFailure = `${status} ${response.statusMessage ?? ''}${text === '' ? '' : `: ${text}`}`.trim();
+        const text = await drainText(answer);
+        lastFailure = `${status} ${answer.statusText}${text === '' ? '' : `: ${text}`}`.trim();
         await this.pause(attempt++, deadline, request.signal);
         continue;
       }
       if ((status === 401 || status === 403) && !(request.passStatuses ?? []).includes(status)) {
-        const text = await this.drainText(opened);
-        throw this.rejected(url, status, response.statusMessage ?? '', text);
+        const text = await drainText(answer);
+        throw this.rejected(url, status, answer.statusText, text);
       }
-      if (streaming) opened.stopTimer();
-      return { opened, url };
+      if (streaming) answer.untimed();
+      return { answer, url };
     }
   }
 
@@ -294,72 +290,28 @@ export class HttpTransport {
     await this.clock.sleep(Math.max(0, Math.min(delay, deadline - this.clock.now())), signal);
   }
 
-  private open(url: string, request: HttpRequest, remainingMs: number): Promise<Opened> {
-    const target = new URL(url);
-    const body = request.body === undefined ? undefined : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
+  private open(url: string, request: HttpRequest, remainingMs: number): Promise<OpenHttpAnswer> {
     const headers: Record<string, string> = { 'User-Agent': `alluxio-mesos/${VERSION}`, ...request.headers };
     if (this.options.credentials !== undefined) headers.Authorization = basicAuthorization(this.options.credentials);
-    if (body !== undefined) headers['Content-Length'] = String(body.length);
-
-    return new Promise<Opened>((resolve, reject) => {
-      const client = (target.protocol === 'https:' ? https : http).request(target, {
-        method: request.method ?? 'GET',
-        headers,
-        agent: target.protocol === 'https:' ? this.tlsAgent() : this.httpAgent,
-      });
-      let failure: unknown;
-      const timer = setTimeout(() => client.destroy(new AttemptTimeout(`no answer within ${remainingMs} ms`)), remainingMs);
-      const signal = request.signal;
-      const onAbort = (): void => {
-        client.destroy(abortReason(signal));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const stopTimer = (): void => clearTimeout(timer);
-      const finish = (): void => {
-        stopTimer();
-        signal?.removeEventListener('abort', onAbort);
-      };
-      // Kept for the whole exchange: a timeout or abort while the body is read lands here too.
-      client.on('error', (error) => {
-        failure ??= error;
-        finish();
-        reject(error);
-      });
-      client.once('response', (response) => {
-        resolve({
-          response,
-          failure: () => failure,
-          stopTimer,
-          finish,
-          destroy: () => {
-            finish();
-            response.destroy();
-            client.destroy();
-          },
-        });
-      });
-      client.end(body);
+    return openHttpRequest({
+      url,
+      method: request.method ?? 'GET',
+      headers,
+      body: request.body,
+      // The deadline of this attempt covers the whole answer; stream() lifts it once the head is final.
+      timeoutMs: remainingMs,
+      signal: request.signal,
+      agent: new URL(url).protocol === 'https:' ? this.tlsAgent() : this.httpAgent,
     });
   }
 
-  private tlsAgent(): https.Agent {
-    this.httpsAgent ??= new https.Agent({
+  private tlsAgent(): HttpsAgent {
+    this.httpsAgent ??= new HttpsAgent({
       keepAlive: false,
       ca: this.ca,
       rejectUnauthorized: this.options.insecure !== true,
     });
     return this.httpsAgent;
-  }
-
-  private async drainText(opened: Opened): Promise<string> {
-    try {
-      const body = await readAll(opened.response);
-      return firstLine(body.toString('utf8'));
-    } catch {
-      return '';
-    } finally {
-      opened.finish();
-    }
   }
 
   private rejected(url: string, status: number, statusText: string, text: string): CredentialsError {
@@ -374,7 +326,7 @@ export class HttpTransport {
   }
 
   private unreachable(url: string, failure: AttemptFailure): UnreachableError {
-    const tls = failure.kind === 'fatal' && TLS_CODE.test(errorCode(failure.cause) ?? '');
+    const tls = failure.kind === 'fatal' && TLS_CODE.test(failure.code ?? '');
     return new UnreachableError(`cannot reach the Mesos master at ${url}: ${failure.description}`, url, {
       hint: tls ? TLS_HINT : UNREACHABLE_HINT,
       cause: failure.cause,
@@ -410,25 +362,16 @@ export class HttpTransport {
   private bodyError(error: unknown, url: string, request: HttpRequest): Error {
     if (isAlluxioMesosError(error)) return error;
     if (isAborted(request.signal)) return abortReason(request.signal);
-    if (error instanceof AttemptTimeout) {
+    if (error instanceof HttpRequestError && error.failure === 'timeout') {
       return new UnreachableError(`timed out after ${request.timeoutMs ?? this.options.timeoutMs} ms reading the answer of ${url}`, url, {
         hint: UNREACHABLE_HINT,
       });
     }
-    return new OperationError(`the answer of ${url} was cut off: ${error instanceof BodyCutOff ? error.message : describeError(error)}`, {
+    return new OperationError(`the answer of ${url} was cut off: ${(error as Error).message}`, {
       hint: 'the master may have restarted; try again',
       cause: error,
     });
   }
-}
-
-interface Opened {
-  response: IncomingMessage;
-  /** The first error of the request after the head arrived (timeout, abort), if any. */
-  failure(): unknown;
-  stopTimer(): void;
-  finish(): void;
-  destroy(): void;
 }
 
 /**
@@ -470,65 +413,36 @@ function readCaFile(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new UsageError(`cannot read --ca-file ${file}: ${errorCode(error) ?? describeError(error)}`, { cause: error });
+    throw new UsageError(`cannot read --ca-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
-/** A body that ended before it was complete; says how much came. */
-class BodyCutOff extends Error {}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const cutOff = (): void => {
-      const declared = stream.headers['content-length'];
-      reject(new BodyCutOff(`connection closed after ${received}${declared === undefined ? '' : ` of ${declared}`} bytes of the body`));
-    };
-    stream.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      received += chunk.length;
-    });
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
-    stream.once('error', cutOff);
-    stream.once('aborted', cutOff);
-    // 'close' without 'end' also means the body was cut short (not every node version errors).
-    stream.once('close', () => {
-      if (!stream.complete) cutOff();
-    });
-  });
-}
-
+/** Why an attempt got no answer: the Mesos rules retry some failures and not others. */
 function classify(error: unknown): AttemptFailure {
-  if (error instanceof AttemptTimeout) return { kind: 'timeout', description: error.message, cause: error };
-  const code = errorCode(error);
-  if (code === 'ECONNREFUSED') return { kind: 'refused', description: describeError(error), cause: error };
-  if (code !== undefined && UNKNOWN_HOST_CODES.has(code)) return { kind: 'unknown-host', description: describeError(error), cause: error };
-  if (code !== undefined && RETRIABLE_CODES.has(code)) return { kind: 'retriable', description: describeError(error), cause: error };
-  return { kind: 'fatal', description: describeError(error), cause: error };
+  if (!(error instanceof HttpRequestError)) return { kind: 'fatal', description: String(error), cause: error, code: undefined };
+  const { code } = error;
+  // The socket's own error is the cause, as it was before the primitive wrapped it.
+  const cause = error.cause ?? error;
+  switch (error.failure) {
+    case 'timeout':
+    case 'refused':
+    case 'unknown-host':
+      return { kind: error.failure, description: error.message, cause, code };
+    default:
+      return { kind: code !== undefined && RETRIABLE_CODES.has(code) ? 'retriable' : 'fatal', description: error.message, cause, code };
+  }
 }
 
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function describeError(error: unknown): string {
-  const code = errorCode(error);
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-      return `host name not found (${(error as { hostname?: string }).hostname ?? 'DNS'})`;
-    case 'ECONNRESET':
-      return 'connection reset';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'no route to host';
-    default: {
-      const message = error instanceof Error ? error.message : String(error);
-      return code === undefined || message.includes(code) ? message : `${message} (${code})`;
-    }
+/** The first line of an answer we do not use (a 503's or 401's explanation), for the error message. */
+async function drainText(answer: OpenHttpAnswer): Promise<string> {
+  try {
+    return firstLine((await answer.read()).toString('utf8'));
+  } catch {
+    return '';
+  } finally {
+    answer.close();
   }
 }
 
