@@ -9,11 +9,11 @@ import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } fr
 import { resolveCredentials } from '../../context/credentials.js';
 import { loadSite } from '../../context/site.js';
 import { parseMasterAddress } from '../../mesos/client/address.js';
-import { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
+import { HttpSchedulerClient, SchedulerCallError } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { startProgress } from '../../ui/spinner.js';
-import { runController, type EventStream } from '../../framework/scheduler/controller.js';
+import { FrameworkTakenOverError, runController, type EventStream } from '../../framework/scheduler/controller.js';
 import { fileLedgerStore, type LedgerStore } from '../../state/ledger.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
@@ -186,7 +186,10 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       },
       call: async (call) => {
         if (streamId === undefined) throw new OperationError(`cannot send ${call.type}: not subscribed`, { retriable: true });
-        await scheduler.call(call, streamId);
+        await scheduler.call(call, streamId).catch((error: unknown) => {
+          if (error instanceof SchedulerCallError && error.takenOver) throw new FrameworkTakenOverError(error.message, { cause: error });
+          throw error;
+        });
       },
       onReport: (report) => {
         if (report.type === 'subscribed') {

@@ -12,7 +12,7 @@ import * as calls from '../../mesos/protocol/calls.js';
 import type { Call, Event, FrameworkInfo } from '../../mesos/protocol/types.js';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { isAlluxioMesosError } from '../../shared/errors.js';
+import { isAlluxioMesosError, OperationError } from '../../shared/errors.js';
 import { refuseNewFramework, startLedger } from './adoption.js';
 import type { SchedulerConfig } from './config.js';
 import type { Ledger, LedgerStore } from '../../state/ledger.js';
@@ -68,6 +68,12 @@ export interface ControllerOptions {
   /** Reconnect after this many heartbeat intervals without any event (default 5). */
   readonly missedHeartbeats?: number;
 }
+
+/**
+ * What `ControllerOptions.call` rejects with when Mesos refuses a call because another subscription
+ * now holds the framework (the message is Mesos' own): the controller stops, as on the ERROR event.
+ */
+export class FrameworkTakenOverError extends Error {}
 
 type SessionEnd = { kind: 'reconnect'; reason: string; subscribed: boolean } | { kind: 'aborted' };
 
@@ -189,7 +195,8 @@ async function runSession(options: ControllerOptions, clock: Clock, state: Sched
       const outcome = await apply(options, state, step(state, input, now).actions);
       if (outcome !== undefined) {
         close();
-        return { kind: 'reconnect', reason: outcome, subscribed };
+        if (outcome.deposed) throw deposedError(state, outcome.reason);
+        return { kind: 'reconnect', reason: outcome.reason, subscribed };
       }
     }
   } catch (error) {
@@ -200,14 +207,20 @@ async function runSession(options: ControllerOptions, clock: Clock, state: Sched
   }
 }
 
+/** Why the connection must be dropped; `deposed`: for good, another scheduler has the framework. */
+interface Drop {
+  readonly reason: string;
+  readonly deposed: boolean;
+}
+
 /**
- * Carries out actions in order; returns a reason when the connection must be dropped. After a call
+ * Carries out actions in order; returns why when the connection must be dropped. After a call
  * fails for a connection reason the remaining calls are skipped (their offers die with the
  * connection; launches recorded but never sent come back as TASK_LOST from reconciliation and are
  * relaunched) but reports still go out.
  */
-async function apply(options: ControllerOptions, state: SchedulerState, actions: readonly SchedulerAction[]): Promise<string | undefined> {
-  let dropped: string | undefined;
+async function apply(options: ControllerOptions, state: SchedulerState, actions: readonly SchedulerAction[]): Promise<Drop | undefined> {
+  let dropped: Drop | undefined;
   for (const action of actions) {
     switch (action.kind) {
       case 'persist':
@@ -218,7 +231,10 @@ async function apply(options: ControllerOptions, state: SchedulerState, actions:
         options.onReport(action.report);
         break;
       case 'resubscribe':
-        dropped ??= action.reason;
+        dropped ??= { reason: action.reason, deposed: false };
+        break;
+      case 'deposed':
+        dropped = { reason: action.reason, deposed: true };
         break;
       case 'call': {
         if (dropped !== undefined) break;
@@ -227,13 +243,27 @@ async function apply(options: ControllerOptions, state: SchedulerState, actions:
           await options.call(id === undefined ? action.call : calls.withFrameworkId(action.call, { value: id }));
         } catch (error) {
           options.onReport({ type: 'call-failed', call: action.call.type, message: messageOf(error) });
-          if (!isAlluxioMesosError(error) || error.retriable) dropped = `${action.call.type} failed: ${messageOf(error)}`;
+          if (error instanceof FrameworkTakenOverError) dropped = { reason: error.message, deposed: true };
+          else if (!isAlluxioMesosError(error) || error.retriable)
+            dropped = { reason: `${action.call.type} failed: ${messageOf(error)}`, deposed: false };
         }
         break;
       }
     }
   }
   return dropped;
+}
+
+/** The end of a scheduler another one replaced: never retried (see the `deposed` action). */
+function deposedError(state: SchedulerState, mesosMessage: string): OperationError {
+  return new OperationError(
+    `another scheduler took over framework ${state.ledger.frameworkId ?? '(unknown)'} (Mesos: ${mesosMessage}); this one stopped`,
+    {
+      hint:
+        'Mesos gives a framework to the scheduler that subscribed last. This deploy stops instead of taking it back, ' +
+        'which would make the two fail each other over forever; the tasks keep running under the other scheduler.',
+    },
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -62,7 +62,12 @@ export type SchedulerAction =
   | { readonly kind: 'call'; readonly call: Call }
   | { readonly kind: 'report'; readonly report: SchedulerReport }
   /** Drop the connection and subscribe again (after a Mesos ERROR event). */
-  | { readonly kind: 'resubscribe'; readonly reason: string };
+  | { readonly kind: 'resubscribe'; readonly reason: string }
+  /**
+   * Another scheduler subscribed with this framework id and Mesos handed it the framework: stop for
+   * good. Resubscribing would take the framework back and start a failover ping-pong.
+   */
+  | { readonly kind: 'deposed'; readonly reason: string };
 
 export interface StepResult {
   readonly state: SchedulerState;
@@ -186,7 +191,7 @@ function onEvent(state: SchedulerState, event: Event, now: number, out: Output):
       out.report({ type: 'mesos-error', message });
       state.subscribed = false;
       state.explicitReconcile = undefined;
-      out.tail.push({ kind: 'resubscribe', reason: message });
+      out.tail.push(isFailover(message) ? { kind: 'deposed', reason: message } : { kind: 'resubscribe', reason: message });
       break;
     }
     // We answer every offer in the step that brings it, so a rescinded offer is never held.
@@ -195,6 +200,14 @@ function onEvent(state: SchedulerState, event: Event, now: number, out: Output):
     default:
       break;
   }
+}
+
+/**
+ * Mesos' ERROR to the previous subscription when another SUBSCRIBE with the same framework id took
+ * it over (`Master::failoverFramework`: "Framework failed over"; the emulator sends the same text).
+ */
+function isFailover(message: string): boolean {
+  return /framework failed over/i.test(message);
 }
 
 function onSubscribed(state: SchedulerState, subscribed: NonNullable<Event['subscribed']>, now: number, out: Output): void {

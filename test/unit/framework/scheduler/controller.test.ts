@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runController, type ControllerReport, type EventStream } from '../../../../src/framework/scheduler/controller.js';
+import {
+  FrameworkTakenOverError,
+  runController,
+  type ControllerReport,
+  type EventStream,
+} from '../../../../src/framework/scheduler/controller.js';
 import { abortReason, type Clock } from '../../../../src/shared/clock.js';
 import { buildFrameworkInfo } from '../../../../src/framework/scheduler/framework-info.js';
 import { emptyLedger, memoryLedgerStore, type Ledger, type LedgerStore } from '../../../../src/state/ledger.js';
@@ -117,6 +122,8 @@ function start(
     random?: () => number;
     newFramework?: boolean;
     maxWorkers?: number;
+    /** Runs before a call is recorded; throwing makes the call fail. */
+    call?: (call: Call) => void;
   } = {},
 ): Rig {
   const clock = new FakeClock();
@@ -154,6 +161,7 @@ function start(
       return stream;
     },
     call: async (call) => {
+      options.call?.(call);
       rig.sent.push(call);
       rig.log.push(`call:${call.type}`);
     },
@@ -216,15 +224,65 @@ describe('runController', () => {
     await rig.clock.advance(0);
     lastStream(rig).push(subscribedEvent('fw-1'));
     await rig.clock.advance(0);
-    lastStream(rig).push({ type: 'ERROR', error: { message: 'Framework failed over' } });
+    lastStream(rig).push({ type: 'ERROR', error: { message: 'Master is shutting down' } });
     await rig.clock.advance(0);
     expect(rig.streams[0]?.closed).toBe(true);
-    expect(rig.reports).toContainEqual({ type: 'disconnected', reason: 'Framework failed over', retryInMs: 1000 });
+    expect(rig.reports).toContainEqual({ type: 'disconnected', reason: 'Master is shutting down', retryInMs: 1000 });
     expect(rig.subscribes).toHaveLength(1);
     await rig.clock.advance(1000);
     expect(rig.subscribes).toHaveLength(2);
     expect(rig.subscribes[1]?.framework_id).toEqual({ value: 'fw-1' });
     expect(rig.subscribes[1]?.subscribe?.framework_info.id).toEqual({ value: 'fw-1' });
+  });
+
+  it('stops with a clear error, never resubscribing, when another scheduler took the framework over', async () => {
+    const rig = start();
+    await rig.clock.advance(0);
+    lastStream(rig).push(subscribedEvent('fw-1'));
+    await rig.clock.advance(0);
+    const savesBefore = rig.store.saved.length;
+    lastStream(rig).push({ type: 'ERROR', error: { message: 'Framework failed over' } });
+    await expect(rig.done).rejects.toThrow('another scheduler took over framework fw-1 (Mesos: Framework failed over); this one stopped');
+    await expect(rig.done).rejects.toBeInstanceOf(OperationError);
+    expect(rig.streams[0]?.closed).toBe(true);
+    // The successor owns the ledger now: nothing more is written.
+    expect(rig.store.saved).toHaveLength(savesBefore);
+    await rig.clock.advance(60_000);
+    expect(rig.subscribes).toHaveLength(1);
+    expect(rig.reports.map((r) => r.type)).not.toContain('disconnected');
+  });
+
+  it('stops the same way when a call is refused because another subscription holds the framework', async () => {
+    let refuse = false;
+    const rig = start({
+      call: (call) => {
+        if (refuse && call.type === 'RECONCILE') {
+          throw new FrameworkTakenOverError(
+            "Mesos rejected RECONCILE (400): The stream ID 's1' included in this request didn't match the stream ID currently associated with framework ID fw-1",
+          );
+        }
+      },
+    });
+    await rig.clock.advance(0);
+    lastStream(rig).push(subscribedEvent('fw-1'));
+    await rig.clock.advance(0);
+    refuse = true;
+    const outcome = rig.done.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // The periodic implicit reconciliation is the next call.
+    for (let t = 0; t < 600; t += 15) {
+      await rig.clock.advance(15_000);
+      lastStream(rig).push({ type: 'HEARTBEAT' });
+    }
+    await rig.clock.advance(1000);
+    expect(await outcome).toBeInstanceOf(OperationError);
+    expect(((await outcome) as Error).message).toMatch(
+      /another scheduler took over framework fw-1 \(Mesos: .*didn't match.*\); this one stopped/,
+    );
+    await rig.clock.advance(60_000);
+    expect(rig.subscribes).toHaveLength(1);
   });
 
   it('reconnects after 5 missed heartbeats, not before', async () => {

@@ -347,11 +347,23 @@ describe('events', () => {
     const h = new Harness();
     h.step(subscribedEvent());
     expect(h.step({ type: 'RESCIND', rescind: { offer_id: { value: 'offer-x' } } })).toEqual([]);
-    const error = h.step({ type: 'ERROR', error: { message: 'Framework failed over' } });
-    expect(error).toContainEqual({ kind: 'resubscribe', reason: 'Framework failed over' });
+    const error = h.step({ type: 'ERROR', error: { message: 'Master is shutting down' } });
+    expect(error).toContainEqual({ kind: 'resubscribe', reason: 'Master is shutting down' });
+    expect(error.map((a) => a.kind)).not.toContain('deposed');
     expect(h.state.subscribed).toBe(false);
     // Nothing is sent while disconnected.
     expect(callsOf(h.tick(700_000))).toEqual([]);
+  });
+
+  it('stops for good, never resubscribing, when Mesos says the framework failed over to another scheduler', () => {
+    const h = new Harness();
+    h.readyMaster('a1');
+    const error = h.step({ type: 'ERROR', error: { message: 'Framework failed over' } });
+    expect(error).toContainEqual({ kind: 'deposed', reason: 'Framework failed over' });
+    expect(error.map((a) => a.kind)).not.toContain('resubscribe');
+    expect(error.map((a) => a.kind)).not.toContain('persist');
+    expect(callsOf(error)).toEqual([]);
+    expect(h.state.subscribed).toBe(false);
   });
 
   it('on an agent FAILURE, reconciles its tasks and waits for their updates', () => {
