@@ -192,7 +192,8 @@ export function parseLedger(text: string, file?: string): Ledger {
       role,
       taskId: str('taskId'),
       agentId: str('agentId'),
-      hostname: str('hostname'),
+      // Empty: an adopted task whose host no offer has named yet.
+      hostname: typeof t.hostname === 'string' ? t.hostname : fail(`${where}.hostname must be a string`),
       ports: [...ports],
       state: state as TaskState,
       healthy,

@@ -71,6 +71,12 @@ describe('ledger (de)serialization', () => {
     expect(liveTasks(sample()).map((t) => t.alias)).toEqual(['master-1']);
   });
 
+  it('accepts an empty hostname: an adopted task whose host no offer has named yet', () => {
+    const ledger = sample();
+    ledger.tasks[0]!.hostname = '';
+    expect(parseLedger(serializeLedger(ledger)).tasks[0]?.hostname).toBe('');
+  });
+
   it.each([
     ['not JSON', '{', /not valid JSON/],
     ['wrong version', JSON.stringify({ ...JSON.parse(serializeLedger(sample())), version: 7 }), /unsupported version 7/],

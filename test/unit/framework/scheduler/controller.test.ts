@@ -386,7 +386,13 @@ describe('runController', () => {
     lastStream(rig).push(update('alluxio-master-1.x', 'a1', 'TASK_RUNNING', { uuid: undefined, healthy: true }));
     lastStream(rig).push(offersEvent(offer('a2')));
     await rig.clock.advance(0);
-    expect(rig.sent.map((c) => c.type)).toEqual(['RECONCILE', 'SUPPRESS', 'DECLINE']);
+    // The ledger's task, every task (implicit) and the marker that closes the implicit answers.
+    expect(rig.sent.map((c) => c.type)).toEqual(['RECONCILE', 'RECONCILE', 'RECONCILE', 'SUPPRESS', 'DECLINE']);
+    expect(rig.sent.slice(0, 3).map((c) => c.reconcile?.tasks?.map((t) => t.task_id.value))).toEqual([
+      ['alluxio-master-1.x'],
+      [],
+      [expect.stringMatching(/^alluxio-reconciliation\./)],
+    ]);
     expect(rig.reports).toContainEqual({ type: 'reconciled', tasks: 1 });
   });
 
