@@ -7,7 +7,7 @@
 import type { CommandContext } from '../../context/context.js';
 import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { resolveCredentials } from '../../context/credentials.js';
-import { loadSite } from '../../context/site.js';
+import { loadSite, requireConfDir } from '../../context/site.js';
 import { parseMasterAddress } from '../../mesos/client/address.js';
 import { HttpSchedulerClient, SchedulerCallError } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
@@ -109,6 +109,8 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     return ExitCode.OK;
   }
 
+  // Before anything registers with Mesos (or a background scheduler is started): the ledger goes there.
+  await requireConfDir(globals.confDir);
   for (const warning of site.warnings) io.stderr.write(`warning: ${warning}\n`);
   const address = parseMasterAddress(masterAddressOf(ctx, site));
   // The agents' file systems are this machine's only when the cluster runs here.
@@ -193,6 +195,8 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       },
       onReport: (report) => {
         if (report.type === 'subscribed') {
+          // Reported only after the framework id is saved (the reducer's persist comes first; a failed
+          // write tears the new framework down instead), so --detach's parent hears of success only then.
           subscribedOnce = true;
           firstContact.cancel();
           notifyDetachingParent(report.frameworkId);

@@ -216,7 +216,63 @@ describe('runController', () => {
     await expect(rig.done).rejects.toThrow('disk full');
     expect(rig.log).toContain('persist:1');
     expect(rig.sent.map((c) => c.type)).not.toContain('ACCEPT');
+    // The framework id is on disk: nothing to tear down.
+    expect(rig.sent.map((c) => c.type)).not.toContain('TEARDOWN');
     expect(rig.streams[0]?.closed).toBe(true);
+  });
+
+  it('tears down a framework Mesos registered when its id cannot be recorded, then fails with the write error', async () => {
+    const failing = memoryLedgerStore();
+    failing.save = async () => {
+      throw new OperationError('cannot write /gone/conf/alluxio-mesos-ledger.json: ENOENT', {
+        hint: 'check that the directory exists and is writable; the previous file was left as it was',
+      });
+    };
+    const rig = start({ store: failing });
+    const outcome = rig.done.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await rig.clock.advance(0);
+    lastStream(rig).push(subscribedEvent('fw-new'));
+    lastStream(rig).push(offersEvent(offer('a1')));
+    await rig.clock.advance(0);
+    const error = (await outcome) as OperationError;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toBe(
+      'cannot write /gone/conf/alluxio-mesos-ledger.json: ENOENT; ' +
+        'the framework fw-new Mesos had just registered was torn down (its id could not be recorded)',
+    );
+    expect(error.hint).toMatch(/^check that the directory exists and is writable.*run deploy again/);
+    expect(rig.sent).toEqual([{ type: 'TEARDOWN', framework_id: { value: 'fw-new' } }]);
+    expect(rig.streams[0]?.closed).toBe(true);
+    expect(rig.reports.map((r) => r.type)).not.toContain('subscribed');
+  });
+
+  it('says how to remove the unrecorded framework when the TEARDOWN fails too', async () => {
+    const failing = memoryLedgerStore();
+    failing.save = async () => {
+      throw new Error('EIO');
+    };
+    const rig = start({
+      store: failing,
+      call: (call) => {
+        if (call.type === 'TEARDOWN') throw new UnreachableError('connection reset', '127.0.0.1:5050');
+      },
+    });
+    const outcome = rig.done.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await rig.clock.advance(0);
+    lastStream(rig).push(subscribedEvent('fw-new'));
+    await rig.clock.advance(0);
+    const error = (await outcome) as OperationError;
+    expect(error.message).toBe(
+      'EIO; the framework fw-new Mesos had just registered is recorded nowhere, and tearing it down failed: connection reset',
+    );
+    expect(error.hint).toContain('alluxio-mesos teardown --framework-id fw-new');
   });
 
   it('resubscribes after an ERROR event, with the framework id in both places', async () => {
