@@ -19,7 +19,7 @@ import { placeOffers, wantedSlots, type PlacementView } from './placement.js';
 import { buildTaskInfo } from './task-info.js';
 import { alluxioHealthCheck } from './health-check.js';
 import { taskIdFor } from '../../state/task-names.js';
-import { judgeUnknownTask } from './unknown-task.js';
+import { adoptIntoLedger, judgeUnknownTask } from './unknown-task.js';
 
 export type SchedulerInput =
   | { readonly type: 'event'; readonly event: Event }
@@ -408,45 +408,11 @@ function onUnknownTask(state: SchedulerState, status: TaskStatus, now: number, o
     });
     return;
   }
-  const { ledger } = state;
   const hostname = state.agentHostnames.get(agentId) ?? '';
   if (hostname === '') state.unnamedAgents.add(agentId);
-  let task = verdict.slot;
-  if (task === undefined) {
-    task = {
-      alias: verdict.alias,
-      role: verdict.role,
-      taskId,
-      agentId,
-      hostname,
-      ports: [],
-      state: status.state,
-      healthy: undefined,
-      launchedAt: now,
-      relaunchCount: 0,
-      failures: [],
-      lastFailure: undefined,
-      killRequested: undefined,
-      relaunchAt: undefined,
-      crashLooped: false,
-    };
-    ledger.tasks.push(task);
-    // New aliases are numbered after it, never into it.
-    const number = Number(verdict.alias.slice(verdict.role.length + 1));
-    ledger.nextAlias[verdict.role] = Math.max(ledger.nextAlias[verdict.role], number + 1);
-  } else {
-    state.byTaskId.delete(task.taskId);
-    task.killRequested = undefined;
-    task.relaunchAt = undefined;
-  }
+  if (verdict.slot !== undefined) state.byTaskId.delete(verdict.slot.taskId);
   const template = verdict.role === 'master' ? state.config.master : state.config.worker;
-  task.taskId = taskId;
-  task.agentId = agentId;
-  task.hostname = hostname;
-  task.ports = [...template.ports];
-  task.state = status.state;
-  task.healthy = status.state === 'TASK_RUNNING' ? status.healthy : undefined;
-  task.launchedAt = now;
+  const task = adoptIntoLedger(state.ledger, verdict, { taskId, agentId, hostname, ports: template.ports, status, now });
   state.byTaskId.set(taskId, task);
   state.stuck.delete(task.alias);
   out.dirty = true;

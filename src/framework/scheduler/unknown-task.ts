@@ -11,7 +11,8 @@
  * else is killed: a task that would be a second one in its alias or beyond the counts is the very
  * thing the ledger exists to prevent.
  */
-import { isGone, type LedgerTask, type SlotRole } from '../../state/ledger.js';
+import type { TaskStatus } from '../../mesos/protocol/types.js';
+import { isGone, type Ledger, type LedgerTask, type SlotRole } from '../../state/ledger.js';
 import { aliasOfTaskId } from '../../state/task-names.js';
 import type { SchedulerConfig } from './config.js';
 
@@ -55,4 +56,57 @@ export function judgeUnknownTask(
     }
   }
   return { kind: 'adopt', alias, role, slot };
+}
+
+/**
+ * Records an adopted task in the ledger: into the alias's dead record (its relaunch and any kill
+ * cancelled; failures kept for the crash-loop count) or a new one, numbering later aliases after it.
+ */
+export function adoptIntoLedger(
+  ledger: Ledger,
+  verdict: Extract<UnknownTaskVerdict, { kind: 'adopt' }>,
+  found: {
+    readonly taskId: string;
+    readonly agentId: string;
+    /** Empty when no offer has named the agent's host yet. */
+    readonly hostname: string;
+    readonly ports: readonly number[];
+    readonly status: TaskStatus;
+    readonly now: number;
+  },
+): LedgerTask {
+  let task = verdict.slot;
+  if (task === undefined) {
+    task = {
+      alias: verdict.alias,
+      role: verdict.role,
+      taskId: found.taskId,
+      agentId: found.agentId,
+      hostname: found.hostname,
+      ports: [],
+      state: found.status.state,
+      healthy: undefined,
+      launchedAt: found.now,
+      relaunchCount: 0,
+      failures: [],
+      lastFailure: undefined,
+      killRequested: undefined,
+      relaunchAt: undefined,
+      crashLooped: false,
+    };
+    ledger.tasks.push(task);
+    const number = Number(verdict.alias.slice(verdict.role.length + 1));
+    ledger.nextAlias[verdict.role] = Math.max(ledger.nextAlias[verdict.role], number + 1);
+  }
+  task.taskId = found.taskId;
+  task.agentId = found.agentId;
+  task.hostname = found.hostname;
+  task.ports = [...found.ports];
+  task.state = found.status.state;
+  task.healthy = found.status.state === 'TASK_RUNNING' ? found.status.healthy : undefined;
+  // The launch timeout counts from here: an adopted task still STAGING gets the usual time.
+  task.launchedAt = found.now;
+  task.relaunchAt = undefined;
+  task.killRequested = undefined;
+  return task;
 }
