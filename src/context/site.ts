@@ -3,6 +3,7 @@
  * then resolved to typed values) and the CLI settings beside it. A missing properties file means
  * Alluxio's defaults, as for Alluxio itself.
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readCliSettings, type CliSettings } from '../config/cli-settings.js';
 import { PropertiesDocument } from '../config/properties.js';
@@ -10,6 +11,7 @@ import { resolveSiteConfig, type AlluxioSiteConfig } from '../config/site-config
 import { readPropertiesFile, type LoadedProperties } from '../config/store.js';
 import { validateSiteProperties } from '../config/validate.js';
 import { ConfigError } from '../shared/errors.js';
+import { errorCode } from '../shared/atomic-file.js';
 import { SITE_PROPERTIES_FILE } from '../config/site-file.js';
 
 export interface LoadedSite {
@@ -40,4 +42,27 @@ export async function loadSite(confDir: string): Promise<LoadedSite> {
   }
   if (loaded === undefined) warnings.push(`${file} does not exist; using Alluxio's defaults (run alluxio-mesos init to write one)`);
   return { file, loaded, doc, config: resolveSiteConfig(doc, file), settings, warnings };
+}
+
+/**
+ * For commands that keep state in the configuration directory (deploy's ledger): it must exist.
+ * Reading falls back to Alluxio's defaults, but a scheduler whose ledger cannot be written would
+ * register a framework and then fail to record it.
+ */
+export async function requireConfDir(confDir: string): Promise<void> {
+  let problem: string | undefined;
+  try {
+    if (!(await stat(confDir)).isDirectory()) problem = 'is not a directory';
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    problem = 'does not exist';
+  }
+  if (problem === undefined) return;
+  throw new ConfigError(
+    `the configuration directory ${confDir} ${problem}`,
+    { file: confDir },
+    {
+      hint: `deploy keeps its ledger (the framework id and tasks) there: run \`alluxio-mesos init --conf-dir ${confDir}\` first, or create the directory`,
+    },
+  );
 }

@@ -29,6 +29,8 @@ export interface LocalClusterOptions {
   allocationIntervalMs?: number;
   agentPingIntervalMs?: number;
   agentTimeoutMs?: number;
+  /** After a master restart, how long the registry's agents have to re-register (Mesos: 10 min). */
+  agentReregisterTimeoutMs?: number;
   /** First re-send of an unacknowledged status update by the agents (Mesos: 10 s). */
   statusRetryIntervalMs?: number;
   /**
@@ -54,6 +56,7 @@ export class LocalCluster {
       allocationIntervalMs: options.allocationIntervalMs,
       agentPingIntervalMs: options.agentPingIntervalMs,
       agentTimeoutMs: options.agentTimeoutMs,
+      agentReregisterTimeoutMs: options.agentReregisterTimeoutMs,
       zk: options.zk,
       takeoverRedirectMs: options.takeoverRedirectMs,
       workDir: options.workDir,

@@ -126,8 +126,10 @@ export function parseLedger(text: string, file?: string): Ledger {
   const fail = (problem: string): never => {
     throw new ConfigError(`${file ?? 'scheduler ledger'}: ${problem}`, file === undefined ? {} : { file }, {
       hint:
-        'The ledger is written by `deploy`; restore it from the .bak file next to it, or move it aside ' +
-        '(tasks it recorded keep running and must then be killed in Mesos, or adopted by running with --new-framework).',
+        'The ledger is written by `deploy`; restore it from the .bak file next to it. The .bak is one write behind: ' +
+        'tasks launched since are found by reconciliation when deploy subscribes, and adopted or killed. ' +
+        'Or move it aside: deploy then registers a new framework, and the tasks it recorded keep running under the old one ' +
+        'until its failover timeout (or `alluxio-mesos teardown --framework-id <id>`).',
     });
   };
   let raw: unknown;
@@ -190,7 +192,8 @@ export function parseLedger(text: string, file?: string): Ledger {
       role,
       taskId: str('taskId'),
       agentId: str('agentId'),
-      hostname: str('hostname'),
+      // Empty: an adopted task whose host no offer has named yet.
+      hostname: typeof t.hostname === 'string' ? t.hostname : fail(`${where}.hostname must be a string`),
       ports: [...ports],
       state: state as TaskState,
       healthy,
@@ -237,7 +240,11 @@ export interface LedgerStore {
   save(ledger: Ledger): Promise<void>;
 }
 
-/** A ledger file (e.g. next to alluxio-site.properties), replaced atomically, mode 0600. */
+/**
+ * A ledger file (e.g. next to alluxio-site.properties), replaced atomically, mode 0600. Every save
+ * keeps the bytes it replaces as `<file>.bak` (writeFileAtomic's default), so the backup the parse
+ * error's hint recommends is always exactly one write behind.
+ */
 export function fileLedgerStore(path: string): LedgerStore {
   return {
     async load() {

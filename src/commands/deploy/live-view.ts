@@ -49,7 +49,17 @@ export function describeReport(report: ControllerReport): string | undefined {
     case 'launch-timeout':
       return `${report.alias} did not reach RUNNING in time: ${report.action === 'reconcile' ? 'reconciling' : 'killing and relaunching'}`;
     case 'orphan-killed':
-      return `killed task ${report.taskId} that belongs to no alias (${report.state})`;
+      return `killed task ${report.taskId}, unknown to the ledger (${report.state}): ${report.reason}`;
+    case 'task-adopted':
+      return (
+        `${report.alias} adopted: ${report.taskId} on ${report.hostname === '' ? `agent ${report.agentId}` : report.hostname}, ` +
+        `unknown to the ledger, is ${report.state.replace(/^TASK_/, '')}`
+      );
+    case 'launch-hold-ended':
+      return report.outcome === 'reconciled'
+        ? `Mesos listed every task of the framework (after ${(report.afterMs / 1000).toFixed(1)} s): launching again`
+        : `Mesos has not listed every task of the framework after ${(report.afterMs / 1000).toFixed(1)} s ` +
+            '(agents re-registering?): launching again, still asking';
     case 'agent-lost':
       return `agent ${report.agentId} lost${report.aliases.length > 0 ? `; affected: ${report.aliases.join(', ')}` : ''}`;
     case 'executor-lost':
@@ -81,7 +91,7 @@ export function createDeployView(io: Io, options: { json: boolean; progress: Pro
   return {
     report(report) {
       if (report.type === 'task-launched') placed.set(report.alias, 'TASK_STAGING');
-      if (report.type === 'task-state') placed.set(report.alias, report.state);
+      if (report.type === 'task-state' || report.type === 'task-adopted') placed.set(report.alias, report.state);
       if (options.json) {
         io.stdout.write(`${JSON.stringify({ time: now().toISOString(), ...report })}\n`);
         return;

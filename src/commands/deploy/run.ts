@@ -7,13 +7,13 @@
 import type { CommandContext } from '../../context/context.js';
 import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { resolveCredentials } from '../../context/credentials.js';
-import { loadSite } from '../../context/site.js';
+import { loadSite, requireConfDir } from '../../context/site.js';
 import { parseMasterAddress } from '../../mesos/client/address.js';
-import { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
+import { HttpSchedulerClient, SchedulerCallError } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { startProgress } from '../../ui/spinner.js';
-import { runController, type EventStream } from '../../framework/scheduler/controller.js';
+import { FrameworkTakenOverError, runController, type EventStream } from '../../framework/scheduler/controller.js';
 import { fileLedgerStore, type LedgerStore } from '../../state/ledger.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
@@ -109,6 +109,8 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     return ExitCode.OK;
   }
 
+  // Before anything registers with Mesos (or a background scheduler is started): the ledger goes there.
+  await requireConfDir(globals.confDir);
   for (const warning of site.warnings) io.stderr.write(`warning: ${warning}\n`);
   const address = parseMasterAddress(masterAddressOf(ctx, site));
   // The agents' file systems are this machine's only when the cluster runs here.
@@ -186,10 +188,15 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       },
       call: async (call) => {
         if (streamId === undefined) throw new OperationError(`cannot send ${call.type}: not subscribed`, { retriable: true });
-        await scheduler.call(call, streamId);
+        await scheduler.call(call, streamId).catch((error: unknown) => {
+          if (error instanceof SchedulerCallError && error.takenOver) throw new FrameworkTakenOverError(error.message, { cause: error });
+          throw error;
+        });
       },
       onReport: (report) => {
         if (report.type === 'subscribed') {
+          // Reported only after the framework id is saved (the reducer's persist comes first; a failed
+          // write tears the new framework down instead), so --detach's parent hears of success only then.
           subscribedOnce = true;
           firstContact.cancel();
           notifyDetachingParent(report.frameworkId);

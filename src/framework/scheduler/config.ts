@@ -39,6 +39,12 @@ export interface SchedulerTiming {
   readonly explicitReconcileInitialMs: number;
   readonly explicitReconcileMaxMs: number;
   readonly implicitReconcileMs: number;
+  /**
+   * After a resubscription, launches wait for Mesos' answer to the full (implicit) reconciliation,
+   * at most this long: the master does not answer it while agents may still re-register after a
+   * master failover.
+   */
+  readonly reconcileHoldMs: number;
   /** With an open worker count, how often to REVIVE to pick up new agents. */
   readonly reviveIntervalMs: number;
 }
@@ -56,6 +62,7 @@ export const DEFAULT_TIMING: SchedulerTiming = {
   explicitReconcileInitialMs: 5_000,
   explicitReconcileMaxMs: 60_000,
   implicitReconcileMs: 600_000,
+  reconcileHoldMs: 15_000,
   reviveIntervalMs: 300_000,
 };
 

@@ -12,7 +12,7 @@ import * as calls from '../../mesos/protocol/calls.js';
 import type { Call, Event, FrameworkInfo } from '../../mesos/protocol/types.js';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { isAlluxioMesosError } from '../../shared/errors.js';
+import { AlluxioMesosError, ExitCode, isAlluxioMesosError, OperationError } from '../../shared/errors.js';
 import { refuseNewFramework, startLedger } from './adoption.js';
 import type { SchedulerConfig } from './config.js';
 import type { Ledger, LedgerStore } from '../../state/ledger.js';
@@ -69,6 +69,12 @@ export interface ControllerOptions {
   readonly missedHeartbeats?: number;
 }
 
+/**
+ * What `ControllerOptions.call` rejects with when Mesos refuses a call because another subscription
+ * now holds the framework (the message is Mesos' own): the controller stops, as on the ERROR event.
+ */
+export class FrameworkTakenOverError extends Error {}
+
 type SessionEnd = { kind: 'reconnect'; reason: string; subscribed: boolean } | { kind: 'aborted' };
 
 /** Runs until `signal` aborts; rejects on what retrying cannot fix (credentials, a failed ledger write). */
@@ -80,6 +86,7 @@ export async function runController(options: ControllerOptions): Promise<Schedul
   if (started.abandoned.length > 0) onReport({ type: 'abandoned', aliases: started.abandoned.map((task) => task.alias) });
   if (options.newFramework === true) await options.store.save(started.ledger);
   const state = createSchedulerState(options.config, started.ledger, options.newId ?? randomUUID);
+  const persist = ledgerWriter(options, started.ledger.frameworkId);
 
   let failures = 0;
   let reason = '';
@@ -106,8 +113,8 @@ export async function runController(options: ControllerOptions): Promise<Schedul
       reason = `subscribe failed: ${messageOf(error)}`;
       continue;
     }
-    const end = await runSession(options, clock, state, stream);
-    await apply(options, state, step(state, { type: 'disconnected' }, clock.now()).actions);
+    const end = await runSession(options, clock, state, stream, persist);
+    await apply(options, state, persist, step(state, { type: 'disconnected' }, clock.now()).actions);
     if (end.kind === 'aborted') break;
     // A session that got as far as SUBSCRIBED resets the backoff.
     failures = end.subscribed ? 1 : failures + 1;
@@ -116,7 +123,54 @@ export async function runController(options: ControllerOptions): Promise<Schedul
   return state;
 }
 
-async function runSession(options: ControllerOptions, clock: Clock, state: SchedulerState, stream: EventStream): Promise<SessionEnd> {
+/** Saves the ledger (see {@link ledgerWriter}). */
+type Persist = (ledger: Ledger) => Promise<void>;
+
+/**
+ * Saves through the store and remembers which framework id is on disk. When the first save of a
+ * framework id Mesos has just registered fails (a full disk, a directory removed), that framework
+ * would stay in Mesos for its failover timeout (a week by default) with its id recorded nowhere:
+ * it is torn down before the write error ends the run.
+ */
+function ledgerWriter(options: ControllerOptions, recordedAtStart: string | undefined): Persist {
+  let recorded = recordedAtStart;
+  return async (ledger) => {
+    try {
+      await options.store.save(ledger);
+    } catch (error) {
+      const id = ledger.frameworkId;
+      if (id === undefined || id === recorded) throw error;
+      throw await tearDownUnrecorded(options, id, error);
+    }
+    recorded = ledger.frameworkId;
+  };
+}
+
+async function tearDownUnrecorded(options: ControllerOptions, frameworkId: string, writeError: unknown): Promise<AlluxioMesosError> {
+  let outcome: string;
+  let hint: string;
+  try {
+    await options.call(calls.withFrameworkId(calls.teardown(), { value: frameworkId }));
+    outcome = `the framework ${frameworkId} Mesos had just registered was torn down (its id could not be recorded)`;
+    hint = 'fix that, then run deploy again: it registers a new framework';
+  } catch (error) {
+    outcome = `the framework ${frameworkId} Mesos had just registered is recorded nowhere, and tearing it down failed: ${messageOf(error)}`;
+    hint = `fix that, then remove it with \`alluxio-mesos teardown --framework-id ${frameworkId}\` and run deploy again`;
+  }
+  const cause = isAlluxioMesosError(writeError) ? writeError : undefined;
+  return new AlluxioMesosError(`${messageOf(writeError)}; ${outcome}`, cause?.exitCode ?? ExitCode.FAILED, {
+    hint: cause?.hint === undefined ? hint : `${cause.hint}; ${hint}`,
+    cause: writeError,
+  });
+}
+
+async function runSession(
+  options: ControllerOptions,
+  clock: Clock,
+  state: SchedulerState,
+  stream: EventStream,
+  persist: Persist,
+): Promise<SessionEnd> {
   const { signal } = options;
   const tickMs = options.tickMs ?? 1000;
   const missed = options.missedHeartbeats ?? 5;
@@ -182,14 +236,15 @@ async function runSession(options: ControllerOptions, clock: Clock, state: Sched
           // Resubscribing with this id can never succeed again.
           refuseNewFramework(state.ledger, `Mesos removed framework ${state.ledger.frameworkId ?? ''} (${event.error?.message ?? ''})`);
           state.ledger.frameworkId = undefined;
-          await options.store.save(state.ledger);
+          await persist(state.ledger);
         }
         input = { type: 'event', event };
       }
-      const outcome = await apply(options, state, step(state, input, now).actions);
+      const outcome = await apply(options, state, persist, step(state, input, now).actions);
       if (outcome !== undefined) {
         close();
-        return { kind: 'reconnect', reason: outcome, subscribed };
+        if (outcome.deposed) throw deposedError(state, outcome.reason);
+        return { kind: 'reconnect', reason: outcome.reason, subscribed };
       }
     }
   } catch (error) {
@@ -200,25 +255,39 @@ async function runSession(options: ControllerOptions, clock: Clock, state: Sched
   }
 }
 
+/** Why the connection must be dropped; `deposed`: for good, another scheduler has the framework. */
+interface Drop {
+  readonly reason: string;
+  readonly deposed: boolean;
+}
+
 /**
- * Carries out actions in order; returns a reason when the connection must be dropped. After a call
+ * Carries out actions in order; returns why when the connection must be dropped. After a call
  * fails for a connection reason the remaining calls are skipped (their offers die with the
  * connection; launches recorded but never sent come back as TASK_LOST from reconciliation and are
  * relaunched) but reports still go out.
  */
-async function apply(options: ControllerOptions, state: SchedulerState, actions: readonly SchedulerAction[]): Promise<string | undefined> {
-  let dropped: string | undefined;
+async function apply(
+  options: ControllerOptions,
+  state: SchedulerState,
+  persist: Persist,
+  actions: readonly SchedulerAction[],
+): Promise<Drop | undefined> {
+  let dropped: Drop | undefined;
   for (const action of actions) {
     switch (action.kind) {
       case 'persist':
         // A failed write must stop the launch: rethrown, so no ACCEPT after it goes out.
-        await options.store.save(action.ledger);
+        await persist(action.ledger);
         break;
       case 'report':
         options.onReport(action.report);
         break;
       case 'resubscribe':
-        dropped ??= action.reason;
+        dropped ??= { reason: action.reason, deposed: false };
+        break;
+      case 'deposed':
+        dropped = { reason: action.reason, deposed: true };
         break;
       case 'call': {
         if (dropped !== undefined) break;
@@ -227,13 +296,27 @@ async function apply(options: ControllerOptions, state: SchedulerState, actions:
           await options.call(id === undefined ? action.call : calls.withFrameworkId(action.call, { value: id }));
         } catch (error) {
           options.onReport({ type: 'call-failed', call: action.call.type, message: messageOf(error) });
-          if (!isAlluxioMesosError(error) || error.retriable) dropped = `${action.call.type} failed: ${messageOf(error)}`;
+          if (error instanceof FrameworkTakenOverError) dropped = { reason: error.message, deposed: true };
+          else if (!isAlluxioMesosError(error) || error.retriable)
+            dropped = { reason: `${action.call.type} failed: ${messageOf(error)}`, deposed: false };
         }
         break;
       }
     }
   }
   return dropped;
+}
+
+/** The end of a scheduler another one replaced: never retried (see the `deposed` action). */
+function deposedError(state: SchedulerState, mesosMessage: string): OperationError {
+  return new OperationError(
+    `another scheduler took over framework ${state.ledger.frameworkId ?? '(unknown)'} (Mesos: ${mesosMessage}); this one stopped`,
+    {
+      hint:
+        'Mesos gives a framework to the scheduler that subscribed last. This deploy stops instead of taking it back, ' +
+        'which would make the two fail each other over forever; the tasks keep running under the other scheduler.',
+    },
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -27,6 +27,7 @@ export type DeclineCode =
   | 'host-has-worker'
   | 'waiting-for-master'
   | 'relaunch-backoff'
+  | 'reconciling'
   | 'nothing-needed';
 
 export interface DeclineReason {

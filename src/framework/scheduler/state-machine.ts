@@ -19,6 +19,7 @@ import { placeOffers, wantedSlots, type PlacementView } from './placement.js';
 import { buildTaskInfo } from './task-info.js';
 import { alluxioHealthCheck } from './health-check.js';
 import { taskIdFor } from '../../state/task-names.js';
+import { adoptIntoLedger, judgeUnknownTask } from './unknown-task.js';
 
 export type SchedulerInput =
   | { readonly type: 'event'; readonly event: Event }
@@ -49,7 +50,22 @@ export type SchedulerReport =
   | { type: 'relaunch-scheduled'; alias: string; inMs: number; failures: number; lastState: TaskState }
   | { type: 'crash-loop'; alias: string; failures: number; windowMs: number; lastFailure: LedgerFailure }
   | { type: 'launch-timeout'; alias: string; taskId: string; action: 'reconcile' | 'kill' }
-  | { type: 'orphan-killed'; taskId: string; state: TaskState }
+  /** A live task of ours the ledger did not know, found by reconciliation and taken into its alias. */
+  | {
+      type: 'task-adopted';
+      alias: string;
+      taskId: string;
+      role: SlotRole;
+      agentId: string;
+      /** Empty until an offer from its agent names the host. */
+      hostname: string;
+      state: TaskState;
+      healthy: boolean | undefined;
+    }
+  /** A live task of ours the ledger did not know and could not adopt (`reason` says why). */
+  | { type: 'orphan-killed'; taskId: string; state: TaskState; reason: string }
+  /** Launches, held after a resubscription until Mesos listed the framework's tasks, go on. */
+  | { type: 'launch-hold-ended'; outcome: 'reconciled' | 'timed-out'; afterMs: number }
   | { type: 'agent-lost'; agentId: string; aliases: string[] }
   | { type: 'executor-lost'; agentId: string; executorId: string; status: number | undefined }
   | { type: 'reconciled'; tasks: number }
@@ -62,11 +78,35 @@ export type SchedulerAction =
   | { readonly kind: 'call'; readonly call: Call }
   | { readonly kind: 'report'; readonly report: SchedulerReport }
   /** Drop the connection and subscribe again (after a Mesos ERROR event). */
-  | { readonly kind: 'resubscribe'; readonly reason: string };
+  | { readonly kind: 'resubscribe'; readonly reason: string }
+  /**
+   * Another scheduler subscribed with this framework id and Mesos handed it the framework: stop for
+   * good. Resubscribing would take the framework back and start a failover ping-pong.
+   */
+  | { readonly kind: 'deposed'; readonly reason: string };
 
 export interface StepResult {
   readonly state: SchedulerState;
   readonly actions: SchedulerAction[];
+}
+
+/**
+ * The full reconciliation of a resubscription: the implicit RECONCILE (every task Mesos knows), then
+ * an explicit one for `markerId`, a task id nobody uses. Mesos answers calls in the order they
+ * arrive and writes the answers to the one event stream, so the marker's answer comes after every
+ * answer to the implicit reconciliation: from then on no unknown task can still turn up, and
+ * launching cannot race an adoption. Mesos does not answer the marker while agents may still
+ * re-register after a master failover; launches then wait `reconcileHoldMs` at most, and both calls
+ * are repeated (explicit-reconciliation backoff) until the marker is answered.
+ */
+interface FullReconciliation {
+  readonly markerId: string;
+  readonly startedAt: number;
+  readonly holdUntil: number;
+  /** Offers are declined until the marker's answer or `holdUntil`. */
+  holding: boolean;
+  nextAt: number;
+  attempt: number;
 }
 
 interface StuckTask {
@@ -87,6 +127,11 @@ export interface SchedulerState {
   reportedReasons: Set<DeclineCode>;
   explicitReconcile: { pending: Map<string, string>; nextAt: number; attempt: number } | undefined;
   nextImplicitReconcileAt: number;
+  reconciliation: FullReconciliation | undefined;
+  /** Agent hostnames from offers and the ledger (a status update names no host). */
+  readonly agentHostnames: Map<string, string>;
+  /** Agents of adopted tasks whose hostname no offer has told yet. */
+  readonly unnamedAgents: Set<string>;
   stuck: Map<string, StuckTask>;
   masterReadyAlias: string | undefined;
   allPlacedReported: boolean;
@@ -96,7 +141,13 @@ export interface SchedulerState {
 
 export function createSchedulerState(config: SchedulerConfig, ledger: Ledger, newId: () => string): SchedulerState {
   const byTaskId = new Map<string, LedgerTask>();
-  for (const task of ledger.tasks) byTaskId.set(task.taskId, task);
+  const agentHostnames = new Map<string, string>();
+  const unnamedAgents = new Set<string>();
+  for (const task of ledger.tasks) {
+    byTaskId.set(task.taskId, task);
+    if (task.hostname !== '') agentHostnames.set(task.agentId, task.hostname);
+    else unnamedAgents.add(task.agentId);
+  }
   return {
     config,
     ledger,
@@ -109,6 +160,9 @@ export function createSchedulerState(config: SchedulerConfig, ledger: Ledger, ne
     reportedReasons: new Set(),
     explicitReconcile: undefined,
     nextImplicitReconcileAt: 0,
+    reconciliation: undefined,
+    agentHostnames,
+    unnamedAgents,
     stuck: new Map(),
     masterReadyAlias: undefined,
     allPlacedReported: false,
@@ -148,6 +202,7 @@ export function step(state: SchedulerState, input: SchedulerInput, now: number):
     case 'disconnected':
       state.subscribed = false;
       state.explicitReconcile = undefined;
+      state.reconciliation = undefined;
       break;
     case 'kill':
       killForGood(state, input.alias, now, out);
@@ -186,7 +241,8 @@ function onEvent(state: SchedulerState, event: Event, now: number, out: Output):
       out.report({ type: 'mesos-error', message });
       state.subscribed = false;
       state.explicitReconcile = undefined;
-      out.tail.push({ kind: 'resubscribe', reason: message });
+      state.reconciliation = undefined;
+      out.tail.push(isFailover(message) ? { kind: 'deposed', reason: message } : { kind: 'resubscribe', reason: message });
       break;
     }
     // We answer every offer in the step that brings it, so a rescinded offer is never held.
@@ -197,8 +253,18 @@ function onEvent(state: SchedulerState, event: Event, now: number, out: Output):
   }
 }
 
+/**
+ * Mesos' ERROR to the previous subscription when another SUBSCRIBE with the same framework id took
+ * it over (`Master::failoverFramework`: "Framework failed over"; the emulator sends the same text).
+ */
+function isFailover(message: string): boolean {
+  return /framework failed over/i.test(message);
+}
+
 function onSubscribed(state: SchedulerState, subscribed: NonNullable<Event['subscribed']>, now: number, out: Output): void {
   const id = subscribed.framework_id.value;
+  // Subscribed again with the recorded id: Mesos may run tasks of it that the ledger does not know.
+  const resubscribed = state.ledger.frameworkId === id;
   if (state.ledger.frameworkId !== id) {
     state.ledger.frameworkId = id;
     out.dirty = true;
@@ -215,13 +281,55 @@ function onSubscribed(state: SchedulerState, subscribed: NonNullable<Event['subs
 
   const live = state.ledger.tasks.filter((task) => !isGone(task.state));
   out.report({ type: 'subscribed', frameworkId: id, adopted: live.map((task) => task.alias) });
+  // The ledger's tasks first: a stale record's answer (gone) then frees its alias before the
+  // implicit answers can offer a live task of the same alias for adoption.
   if (live.length === 0) {
     state.explicitReconcile = undefined;
+  } else {
+    const pending = new Map(live.map((task) => [task.taskId, task.agentId]));
+    state.explicitReconcile = { pending, nextAt: now + state.config.timing.explicitReconcileInitialMs, attempt: 1 };
+    out.call(reconcileCall(pending));
+  }
+  // A framework Mesos has just registered has no task to find.
+  if (!resubscribed) {
+    state.reconciliation = undefined;
     return;
   }
-  const pending = new Map(live.map((task) => [task.taskId, task.agentId]));
-  state.explicitReconcile = { pending, nextAt: now + state.config.timing.explicitReconcileInitialMs, attempt: 1 };
-  out.call(reconcileCall(pending));
+  const { timing, taskIdPrefix } = state.config;
+  state.reconciliation = {
+    markerId: `${taskIdPrefix}-reconciliation.${state.newId()}`,
+    startedAt: now,
+    holdUntil: now + timing.reconcileHoldMs,
+    holding: true,
+    nextAt: now + timing.explicitReconcileInitialMs,
+    attempt: 1,
+  };
+  sendFullReconciliation(state.reconciliation, out);
+}
+
+function sendFullReconciliation(full: FullReconciliation, out: Output): void {
+  out.call(calls.reconcile([]));
+  out.call(calls.reconcile([{ task_id: { value: full.markerId } }]));
+}
+
+/** Launches may go on: the offers declined meanwhile carry filters, cleared if anything is wanted. */
+function endLaunchHold(
+  state: SchedulerState,
+  full: FullReconciliation,
+  outcome: 'reconciled' | 'timed-out',
+  now: number,
+  out: Output,
+): void {
+  full.holding = false;
+  out.report({ type: 'launch-hold-ended', outcome, afterMs: now - full.startedAt });
+  const view = placementView(state);
+  const wanted =
+    wantedSlots(view, 'master', now).wanted > 0 || (state.masterReadyAlias !== undefined && wantedSlots(view, 'worker', now).wanted > 0);
+  if (wanted) {
+    out.call(calls.revive([state.config.role]));
+    state.suppressed = false;
+    state.allPlacedReported = false;
+  }
 }
 
 function reconcileCall(tasks: Map<string, string>): Call {
@@ -267,19 +375,70 @@ function onUpdate(state: SchedulerState, status: TaskStatus, now: number, out: O
   }
 
   const task = state.byTaskId.get(taskId);
+  const full = state.reconciliation;
+  if (task === undefined && full !== undefined && taskId === full.markerId) {
+    // Every answer to the implicit reconciliation has arrived (see FullReconciliation).
+    if (full.holding) endLaunchHold(state, full, 'reconciled', now, out);
+    state.reconciliation = undefined;
+    return;
+  }
   if (task === undefined) {
-    // Ours (same framework) but in no slot: an earlier launch of a relaunched alias, or a launch
-    // whose ledger write was lost. It would hold the ports of its replacement.
-    if (!isGone(status.state) && status.state !== 'TASK_KILLING') {
-      out.call(calls.kill(status.task_id, status.agent_id));
-      out.report({ type: 'orphan-killed', taskId, state: status.state });
-    }
+    // Ours (same framework) but in no record: see unknown-task.ts.
+    if (!isGone(status.state) && status.state !== 'TASK_KILLING') onUnknownTask(state, status, now, out);
   } else {
     applyStatus(state, task, status, now, out);
   }
   // Reconciliation answers carry no uuid and must not be acknowledged.
   if (status.uuid !== undefined && status.agent_id !== undefined) {
     out.call(calls.acknowledge(status.agent_id, status.task_id, status.uuid));
+  }
+}
+
+function onUnknownTask(state: SchedulerState, status: TaskStatus, now: number, out: Output): void {
+  const taskId = status.task_id.value;
+  const agentId = status.agent_id?.value;
+  const verdict = judgeUnknownTask(state.config, state.ledger.tasks, taskId, agentId);
+  if (verdict.kind === 'kill' || agentId === undefined) {
+    out.call(calls.kill(status.task_id, status.agent_id));
+    out.report({
+      type: 'orphan-killed',
+      taskId,
+      state: status.state,
+      reason: verdict.kind === 'kill' ? verdict.why : 'Mesos named no agent',
+    });
+    return;
+  }
+  const hostname = state.agentHostnames.get(agentId) ?? '';
+  if (hostname === '') state.unnamedAgents.add(agentId);
+  if (verdict.slot !== undefined) state.byTaskId.delete(verdict.slot.taskId);
+  const template = verdict.role === 'master' ? state.config.master : state.config.worker;
+  const task = adoptIntoLedger(state.ledger, verdict, { taskId, agentId, hostname, ports: template.ports, status, now });
+  state.byTaskId.set(taskId, task);
+  state.stuck.delete(task.alias);
+  out.dirty = true;
+  out.report({
+    type: 'task-adopted',
+    alias: task.alias,
+    taskId,
+    role: task.role,
+    agentId,
+    hostname,
+    state: task.state,
+    healthy: task.healthy,
+  });
+}
+
+/** Hostnames come with offers; adopted tasks learn theirs from the first offer of their agent. */
+function learnHostnames(state: SchedulerState, offers: readonly Offer[], out: Output): void {
+  for (const offer of offers) {
+    const agentId = offer.agent_id.value;
+    state.agentHostnames.set(agentId, offer.hostname);
+    if (!state.unnamedAgents.delete(agentId)) continue;
+    for (const task of state.ledger.tasks) {
+      if (task.agentId !== agentId || task.hostname !== '') continue;
+      task.hostname = offer.hostname;
+      out.dirty = true;
+    }
   }
 }
 
@@ -363,6 +522,15 @@ function killForGood(state: SchedulerState, alias: string, now: number, out: Out
 
 function onTick(state: SchedulerState, now: number, out: Output): void {
   const { timing } = state.config;
+  const full = state.reconciliation;
+  if (full !== undefined) {
+    if (full.holding && now >= full.holdUntil) endLaunchHold(state, full, 'timed-out', now, out);
+    if (now >= full.nextAt) {
+      full.attempt += 1;
+      full.nextAt = now + backoffDelay(full.attempt - 1, doubling(timing.explicitReconcileInitialMs, timing.explicitReconcileMaxMs));
+      sendFullReconciliation(full, out);
+    }
+  }
   const explicit = state.explicitReconcile;
   if (explicit !== undefined && now >= explicit.nextAt) {
     explicit.attempt += 1;
@@ -422,7 +590,13 @@ function checkStuck(state: SchedulerState, task: LedgerTask, now: number, out: O
 // ---------------------------------------------------------------------------------------------
 
 function isReadyMaster(state: SchedulerState, task: LedgerTask): boolean {
-  return task.role === 'master' && task.state === 'TASK_RUNNING' && (state.config.healthCheck === undefined || task.healthy === true);
+  // An adopted master whose host no offer has named yet cannot be pointed at.
+  return (
+    task.role === 'master' &&
+    task.state === 'TASK_RUNNING' &&
+    task.hostname !== '' &&
+    (state.config.healthCheck === undefined || task.healthy === true)
+  );
 }
 
 function webuiUrl(state: SchedulerState, hostname: string): string {
@@ -461,6 +635,25 @@ function placementView(state: SchedulerState): PlacementView {
 /** Applies placement's decisions in offer order: launches first as calls, then the two declines. */
 function onOffers(state: SchedulerState, offers: readonly Offer[], now: number, out: Output): void {
   const { config } = state;
+  learnHostnames(state, offers, out);
+  const full = state.reconciliation;
+  if (full?.holding === true) {
+    if (now >= full.holdUntil) endLaunchHold(state, full, 'timed-out', now, out);
+    else {
+      // A launch now could fill an alias that an answer still on its way would adopt.
+      if (!state.reportedReasons.has('reconciling')) {
+        state.reportedReasons.add('reconciling');
+        out.report({ type: 'decline-reason', code: 'reconciling', text: 'waiting for Mesos to list the tasks it runs for this framework' });
+      }
+      out.call(
+        calls.decline(
+          offers.map((offer) => offer.id),
+          config.timing.waitRefuseSeconds,
+        ),
+      );
+      return;
+    }
+  }
   const masterReady = state.masterReadyAlias === undefined ? undefined : state.ledger.tasks.find((t) => t.alias === state.masterReadyAlias);
   const { decisions, workerSearchExhausted } = placeOffers(offers, placementView(state), masterReady?.hostname, now);
 

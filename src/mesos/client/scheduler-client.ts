@@ -13,16 +13,24 @@ const SCHEDULER_PATH = '/api/v1/scheduler';
 /** Far above any real event (an OFFERS event of 10,000 offers is a few MB); guards memory. */
 const MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
-/** Mesos refused a call; `subscriptionLost` means a new SUBSCRIBE is needed (403, wrong stream id). */
+/**
+ * Mesos refused a call; `subscriptionLost` means a new SUBSCRIBE is needed (403, wrong stream id).
+ * `takenOver`: the framework is now held by another subscription (its stream id is not ours, or it
+ * is not even an HTTP one), i.e. another scheduler failed it over; Mesos 1.12 checks, in order,
+ * "not subscribed" (403: nobody holds it, e.g. our connection dropped), "not connected via HTTP"
+ * (403) and the stream id (400).
+ */
 export class SchedulerCallError extends AlluxioMesosError {
   readonly status: number;
   readonly subscriptionLost: boolean;
+  readonly takenOver: boolean;
 
   constructor(status: number, body: string, callType: string) {
     const lost = status === 403 || /stream ID .* didn't match|Framework cannot be found|not subscribed/i.test(body);
     super(`Mesos rejected ${callType} (${status}): ${body.trim() || 'no reason given'}`, ExitCode.FAILED, { retriable: lost });
     this.status = status;
     this.subscriptionLost = lost;
+    this.takenOver = /stream ID .* didn't match|not connected via HTTP/i.test(body);
   }
 }
 

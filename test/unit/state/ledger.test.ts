@@ -71,6 +71,12 @@ describe('ledger (de)serialization', () => {
     expect(liveTasks(sample()).map((t) => t.alias)).toEqual(['master-1']);
   });
 
+  it('accepts an empty hostname: an adopted task whose host no offer has named yet', () => {
+    const ledger = sample();
+    ledger.tasks[0]!.hostname = '';
+    expect(parseLedger(serializeLedger(ledger)).tasks[0]?.hostname).toBe('');
+  });
+
   it.each([
     ['not JSON', '{', /not valid JSON/],
     ['wrong version', JSON.stringify({ ...JSON.parse(serializeLedger(sample())), version: 7 }), /unsupported version 7/],
@@ -88,6 +94,9 @@ describe('ledger (de)serialization', () => {
     expect((error as ConfigError).message).toMatch(message);
     expect((error as ConfigError).file).toBe('/conf/deploy-ledger.json');
     expect((error as ConfigError).hint).toMatch(/\.bak/);
+    expect((error as ConfigError).hint).toContain(
+      'The .bak is one write behind: tasks launched since are found by reconciliation when deploy subscribes, and adopted or killed.',
+    );
   });
 });
 
@@ -109,6 +118,21 @@ describe('fileLedgerStore', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     await store.save(emptyLedger());
     expect(JSON.parse(await readFile(`${file}.bak`, 'utf8')).frameworkId).toBe('fw-1');
+  });
+
+  it('keeps the previous save as <file>.bak on every save: exactly one write behind', async () => {
+    const file = path.join(dir, 'ledger.json');
+    const store = fileLedgerStore(file);
+    const ledger = sample();
+    await store.save(ledger);
+    for (const alias of ['worker-4', 'worker-5']) {
+      const before = await readFile(file, 'utf8');
+      ledger.tasks.push({ ...ledger.tasks[0]!, alias, taskId: `alluxio-${alias}.x` });
+      await store.save(ledger);
+      expect(await readFile(`${file}.bak`, 'utf8')).toBe(before);
+      expect((await stat(`${file}.bak`)).mode & 0o777).toBe(0o600);
+    }
+    expect(parseLedger(await readFile(`${file}.bak`, 'utf8')).tasks.map((t) => t.alias)).not.toContain('worker-5');
   });
 
   it('reports a corrupt file as a ConfigError', async () => {

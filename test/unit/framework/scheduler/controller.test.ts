@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runController, type ControllerReport, type EventStream } from '../../../../src/framework/scheduler/controller.js';
+import {
+  FrameworkTakenOverError,
+  runController,
+  type ControllerReport,
+  type EventStream,
+} from '../../../../src/framework/scheduler/controller.js';
 import { abortReason, type Clock } from '../../../../src/shared/clock.js';
 import { buildFrameworkInfo } from '../../../../src/framework/scheduler/framework-info.js';
 import { emptyLedger, memoryLedgerStore, type Ledger, type LedgerStore } from '../../../../src/state/ledger.js';
@@ -117,6 +122,8 @@ function start(
     random?: () => number;
     newFramework?: boolean;
     maxWorkers?: number;
+    /** Runs before a call is recorded; throwing makes the call fail. */
+    call?: (call: Call) => void;
   } = {},
 ): Rig {
   const clock = new FakeClock();
@@ -154,6 +161,7 @@ function start(
       return stream;
     },
     call: async (call) => {
+      options.call?.(call);
       rig.sent.push(call);
       rig.log.push(`call:${call.type}`);
     },
@@ -208,7 +216,63 @@ describe('runController', () => {
     await expect(rig.done).rejects.toThrow('disk full');
     expect(rig.log).toContain('persist:1');
     expect(rig.sent.map((c) => c.type)).not.toContain('ACCEPT');
+    // The framework id is on disk: nothing to tear down.
+    expect(rig.sent.map((c) => c.type)).not.toContain('TEARDOWN');
     expect(rig.streams[0]?.closed).toBe(true);
+  });
+
+  it('tears down a framework Mesos registered when its id cannot be recorded, then fails with the write error', async () => {
+    const failing = memoryLedgerStore();
+    failing.save = async () => {
+      throw new OperationError('cannot write /gone/conf/alluxio-mesos-ledger.json: ENOENT', {
+        hint: 'check that the directory exists and is writable; the previous file was left as it was',
+      });
+    };
+    const rig = start({ store: failing });
+    const outcome = rig.done.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await rig.clock.advance(0);
+    lastStream(rig).push(subscribedEvent('fw-new'));
+    lastStream(rig).push(offersEvent(offer('a1')));
+    await rig.clock.advance(0);
+    const error = (await outcome) as OperationError;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toBe(
+      'cannot write /gone/conf/alluxio-mesos-ledger.json: ENOENT; ' +
+        'the framework fw-new Mesos had just registered was torn down (its id could not be recorded)',
+    );
+    expect(error.hint).toMatch(/^check that the directory exists and is writable.*run deploy again/);
+    expect(rig.sent).toEqual([{ type: 'TEARDOWN', framework_id: { value: 'fw-new' } }]);
+    expect(rig.streams[0]?.closed).toBe(true);
+    expect(rig.reports.map((r) => r.type)).not.toContain('subscribed');
+  });
+
+  it('says how to remove the unrecorded framework when the TEARDOWN fails too', async () => {
+    const failing = memoryLedgerStore();
+    failing.save = async () => {
+      throw new Error('EIO');
+    };
+    const rig = start({
+      store: failing,
+      call: (call) => {
+        if (call.type === 'TEARDOWN') throw new UnreachableError('connection reset', '127.0.0.1:5050');
+      },
+    });
+    const outcome = rig.done.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await rig.clock.advance(0);
+    lastStream(rig).push(subscribedEvent('fw-new'));
+    await rig.clock.advance(0);
+    const error = (await outcome) as OperationError;
+    expect(error.message).toBe(
+      'EIO; the framework fw-new Mesos had just registered is recorded nowhere, and tearing it down failed: connection reset',
+    );
+    expect(error.hint).toContain('alluxio-mesos teardown --framework-id fw-new');
   });
 
   it('resubscribes after an ERROR event, with the framework id in both places', async () => {
@@ -216,15 +280,65 @@ describe('runController', () => {
     await rig.clock.advance(0);
     lastStream(rig).push(subscribedEvent('fw-1'));
     await rig.clock.advance(0);
-    lastStream(rig).push({ type: 'ERROR', error: { message: 'Framework failed over' } });
+    lastStream(rig).push({ type: 'ERROR', error: { message: 'Master is shutting down' } });
     await rig.clock.advance(0);
     expect(rig.streams[0]?.closed).toBe(true);
-    expect(rig.reports).toContainEqual({ type: 'disconnected', reason: 'Framework failed over', retryInMs: 1000 });
+    expect(rig.reports).toContainEqual({ type: 'disconnected', reason: 'Master is shutting down', retryInMs: 1000 });
     expect(rig.subscribes).toHaveLength(1);
     await rig.clock.advance(1000);
     expect(rig.subscribes).toHaveLength(2);
     expect(rig.subscribes[1]?.framework_id).toEqual({ value: 'fw-1' });
     expect(rig.subscribes[1]?.subscribe?.framework_info.id).toEqual({ value: 'fw-1' });
+  });
+
+  it('stops with a clear error, never resubscribing, when another scheduler took the framework over', async () => {
+    const rig = start();
+    await rig.clock.advance(0);
+    lastStream(rig).push(subscribedEvent('fw-1'));
+    await rig.clock.advance(0);
+    const savesBefore = rig.store.saved.length;
+    lastStream(rig).push({ type: 'ERROR', error: { message: 'Framework failed over' } });
+    await expect(rig.done).rejects.toThrow('another scheduler took over framework fw-1 (Mesos: Framework failed over); this one stopped');
+    await expect(rig.done).rejects.toBeInstanceOf(OperationError);
+    expect(rig.streams[0]?.closed).toBe(true);
+    // The successor owns the ledger now: nothing more is written.
+    expect(rig.store.saved).toHaveLength(savesBefore);
+    await rig.clock.advance(60_000);
+    expect(rig.subscribes).toHaveLength(1);
+    expect(rig.reports.map((r) => r.type)).not.toContain('disconnected');
+  });
+
+  it('stops the same way when a call is refused because another subscription holds the framework', async () => {
+    let refuse = false;
+    const rig = start({
+      call: (call) => {
+        if (refuse && call.type === 'RECONCILE') {
+          throw new FrameworkTakenOverError(
+            "Mesos rejected RECONCILE (400): The stream ID 's1' included in this request didn't match the stream ID currently associated with framework ID fw-1",
+          );
+        }
+      },
+    });
+    await rig.clock.advance(0);
+    lastStream(rig).push(subscribedEvent('fw-1'));
+    await rig.clock.advance(0);
+    refuse = true;
+    const outcome = rig.done.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // The periodic implicit reconciliation is the next call.
+    for (let t = 0; t < 600; t += 15) {
+      await rig.clock.advance(15_000);
+      lastStream(rig).push({ type: 'HEARTBEAT' });
+    }
+    await rig.clock.advance(1000);
+    expect(await outcome).toBeInstanceOf(OperationError);
+    expect(((await outcome) as Error).message).toMatch(
+      /another scheduler took over framework fw-1 \(Mesos: .*didn't match.*\); this one stopped/,
+    );
+    await rig.clock.advance(60_000);
+    expect(rig.subscribes).toHaveLength(1);
   });
 
   it('reconnects after 5 missed heartbeats, not before', async () => {
@@ -328,7 +442,13 @@ describe('runController', () => {
     lastStream(rig).push(update('alluxio-master-1.x', 'a1', 'TASK_RUNNING', { uuid: undefined, healthy: true }));
     lastStream(rig).push(offersEvent(offer('a2')));
     await rig.clock.advance(0);
-    expect(rig.sent.map((c) => c.type)).toEqual(['RECONCILE', 'SUPPRESS', 'DECLINE']);
+    // The ledger's task, every task (implicit) and the marker that closes the implicit answers.
+    expect(rig.sent.map((c) => c.type)).toEqual(['RECONCILE', 'RECONCILE', 'RECONCILE', 'SUPPRESS', 'DECLINE']);
+    expect(rig.sent.slice(0, 3).map((c) => c.reconcile?.tasks?.map((t) => t.task_id.value))).toEqual([
+      ['alluxio-master-1.x'],
+      [],
+      [expect.stringMatching(/^alluxio-reconciliation\./)],
+    ]);
     expect(rig.reports).toContainEqual({ type: 'reconciled', tasks: 1 });
   });
 

@@ -1,7 +1,7 @@
 /** Builders for scheduler tests: a small config, offers, updates, and a step runner. */
 import type { Call, Event, Offer, Resource, TaskState, TaskStatus } from '../../../../src/mesos/protocol/types.js';
 import { DEFAULT_HEALTH_CHECK, DEFAULT_TIMING, type SchedulerConfig } from '../../../../src/framework/scheduler/config.js';
-import { emptyLedger, type Ledger } from '../../../../src/state/ledger.js';
+import { emptyLedger, type Ledger, type LedgerTask } from '../../../../src/state/ledger.js';
 import {
   createSchedulerState,
   step,
@@ -164,4 +164,37 @@ export class Harness {
     this.step(update(taskId, agent, 'TASK_RUNNING', { healthy: true }));
     return taskId;
   }
+}
+
+/** A ledger of framework `fw-1` holding `tasks` (hostnames `<agent>.example`), next aliases 2. */
+export function ledgerWith(
+  tasks: Array<Partial<LedgerTask> & Pick<LedgerTask, 'alias' | 'role' | 'taskId' | 'agentId' | 'state'>>,
+): Ledger {
+  const ledger = emptyLedger();
+  ledger.frameworkId = 'fw-1';
+  ledger.nextAlias = { master: 2, worker: 2 };
+  ledger.tasks = tasks.map((t) => ({
+    hostname: `${t.agentId}.example`,
+    ports: [],
+    healthy: undefined,
+    launchedAt: 0,
+    relaunchCount: 0,
+    failures: [],
+    lastFailure: undefined,
+    killRequested: undefined,
+    relaunchAt: undefined,
+    crashLooped: false,
+    ...t,
+  }));
+  return ledger;
+}
+
+/** Answers the marker of the full reconciliation a resubscription sent (Mesos: TASK_LOST, unknown task). */
+export function answerMarker(h: Harness, state: 'TASK_LOST' | 'TASK_UNKNOWN' = 'TASK_LOST'): SchedulerAction[] {
+  const marker = h.state.reconciliation?.markerId;
+  if (marker === undefined) throw new Error('no full reconciliation under way');
+  return h.step({
+    type: 'UPDATE',
+    update: { status: { task_id: { value: marker }, state, reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown' } },
+  });
 }

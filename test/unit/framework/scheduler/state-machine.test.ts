@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { emptyLedger, type Ledger, type LedgerTask } from '../../../../src/state/ledger.js';
-import { callsOf, Harness, launchedTasks, makeConfig, offer, offersEvent, reportsOf, subscribedEvent, update } from './fixtures.js';
+import {
+  answerMarker,
+  callsOf,
+  Harness,
+  launchedTasks,
+  ledgerWith,
+  makeConfig,
+  offer,
+  offersEvent,
+  reportsOf,
+  subscribedEvent,
+  update,
+} from './fixtures.js';
 
 describe('master placement', () => {
   it('places the master first on a fitting offer and persists the ledger before the ACCEPT', () => {
@@ -335,23 +346,35 @@ describe('events', () => {
     expect(callsOf(h.step(update(taskId, 'a1', 'TASK_RUNNING', { uuid: undefined })))).toEqual([]);
   });
 
-  it('kills a running task that is in no slot (orphan) and acknowledges its update', () => {
+  it('kills a running task of an alias that runs another task (an earlier launch) and acknowledges its update', () => {
     const h = new Harness();
-    h.step(subscribedEvent());
-    const calls = callsOf(h.step(update('alluxio-worker-9.old', 'a4', 'TASK_RUNNING')));
+    h.readyMaster('a1');
+    const calls = callsOf(h.step(update('alluxio-master-1.old', 'a4', 'TASK_RUNNING')));
     expect(calls.map((c) => c.type)).toEqual(['KILL', 'ACKNOWLEDGE']);
-    expect(callsOf(h.step(update('alluxio-worker-9.old', 'a4', 'TASK_KILLED'))).map((c) => c.type)).toEqual(['ACKNOWLEDGE']);
+    expect(callsOf(h.step(update('alluxio-master-1.old', 'a4', 'TASK_KILLED'))).map((c) => c.type)).toEqual(['ACKNOWLEDGE']);
   });
 
   it('ignores RESCIND (offers are never held) and answers ERROR by resubscribing', () => {
     const h = new Harness();
     h.step(subscribedEvent());
     expect(h.step({ type: 'RESCIND', rescind: { offer_id: { value: 'offer-x' } } })).toEqual([]);
-    const error = h.step({ type: 'ERROR', error: { message: 'Framework failed over' } });
-    expect(error).toContainEqual({ kind: 'resubscribe', reason: 'Framework failed over' });
+    const error = h.step({ type: 'ERROR', error: { message: 'Master is shutting down' } });
+    expect(error).toContainEqual({ kind: 'resubscribe', reason: 'Master is shutting down' });
+    expect(error.map((a) => a.kind)).not.toContain('deposed');
     expect(h.state.subscribed).toBe(false);
     // Nothing is sent while disconnected.
     expect(callsOf(h.tick(700_000))).toEqual([]);
+  });
+
+  it('stops for good, never resubscribing, when Mesos says the framework failed over to another scheduler', () => {
+    const h = new Harness();
+    h.readyMaster('a1');
+    const error = h.step({ type: 'ERROR', error: { message: 'Framework failed over' } });
+    expect(error).toContainEqual({ kind: 'deposed', reason: 'Framework failed over' });
+    expect(error.map((a) => a.kind)).not.toContain('resubscribe');
+    expect(error.map((a) => a.kind)).not.toContain('persist');
+    expect(callsOf(error)).toEqual([]);
+    expect(h.state.subscribed).toBe(false);
   });
 
   it('on an agent FAILURE, reconciles its tasks and waits for their updates', () => {
@@ -375,26 +398,6 @@ describe('events', () => {
   });
 });
 
-function ledgerWith(tasks: Array<Partial<LedgerTask> & Pick<LedgerTask, 'alias' | 'role' | 'taskId' | 'agentId' | 'state'>>): Ledger {
-  const ledger = emptyLedger();
-  ledger.frameworkId = 'fw-1';
-  ledger.nextAlias = { master: 2, worker: 2 };
-  ledger.tasks = tasks.map((t) => ({
-    hostname: `${t.agentId}.example`,
-    ports: [],
-    healthy: undefined,
-    launchedAt: 0,
-    relaunchCount: 0,
-    failures: [],
-    lastFailure: undefined,
-    killRequested: undefined,
-    relaunchAt: undefined,
-    crashLooped: false,
-    ...t,
-  }));
-  return ledger;
-}
-
 describe('adoption after a restart', () => {
   const restored = () =>
     ledgerWith([
@@ -408,6 +411,7 @@ describe('adoption after a restart', () => {
     expect(reportsOf(subscribed)).toContainEqual({ type: 'subscribed', frameworkId: 'fw-1', adopted: ['master-1', 'worker-1'] });
     const reconcile = callsOf(subscribed).find((c) => c.type === 'RECONCILE');
     expect(reconcile?.reconcile?.tasks?.map((t) => t.task_id.value)).toEqual(['alluxio-master-1.x', 'alluxio-worker-1.y']);
+    answerMarker(h);
     h.step(update('alluxio-master-1.x', 'a1', 'TASK_RUNNING', { uuid: undefined, healthy: true }));
     const retry = callsOf(h.tick(5000)).find((c) => c.type === 'RECONCILE');
     expect(retry?.reconcile?.tasks?.map((t) => t.task_id.value)).toEqual(['alluxio-worker-1.y']);
@@ -421,7 +425,9 @@ describe('adoption after a restart', () => {
   it('adopts running tasks instead of launching duplicates, and suppresses', () => {
     const h = new Harness(makeConfig({ maxWorkers: 1 }), restored());
     const subscribed = h.step(subscribedEvent());
-    expect(callsOf(subscribed).map((c) => c.type)).toEqual(['RECONCILE', 'SUPPRESS']);
+    expect(callsOf(subscribed).map((c) => c.type)).toEqual(['RECONCILE', 'RECONCILE', 'RECONCILE', 'SUPPRESS']);
+    expect(launchedTasks(h.step(offersEvent(offer('a3'), offer('a4'))))).toEqual([]);
+    answerMarker(h);
     expect(launchedTasks(h.step(offersEvent(offer('a3'), offer('a4'))))).toEqual([]);
   });
 
@@ -430,6 +436,7 @@ describe('adoption after a restart', () => {
     h.step(subscribedEvent());
     const lost = h.step(update('alluxio-worker-1.y', 'a2', 'TASK_LOST', { uuid: undefined, message: 'Reconciliation: Task is unknown' }));
     expect(reportsOf(lost)).toContainEqual(expect.objectContaining({ type: 'relaunch-scheduled', alias: 'worker-1' }));
+    answerMarker(h);
     h.tick(5000);
     expect(launchedTasks(h.step(offersEvent(offer('a3'))))).toEqual([
       expect.objectContaining({ taskId: expect.stringMatching(/^alluxio-worker-1\./) }),
