@@ -25,6 +25,11 @@ export interface SchedulerPresence {
   readonly leader: (SchedulerIdentity & { readonly heartbeatAt?: number }) | undefined;
   /** Schedulers waiting to take over (`deploy --standby`), as far as the backend can tell. */
   readonly standbys: readonly SchedulerIdentity[];
+  /**
+   * With no leader: epoch ms when the last one was last known alive (a stale file lock's heartbeat),
+   * if the backend can tell; `status` says since when no scheduler runs.
+   */
+  readonly lastSeenAt?: number;
 }
 
 export interface AcquireOptions {
