@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../shared/clock.js';
-import type { DeploymentState, SchedulerIdentity, SchedulerLease, SchedulerPresence } from './deployment-state.js';
+import type { AcquireOptions, DeploymentState, SchedulerIdentity, SchedulerLease, SchedulerPresence } from './deployment-state.js';
 import { ledgerPath, lockPath, STANDBY_FILE_PREFIX, standbyPath } from './files.js';
 import { fileLedgerStore, type LedgerStore } from './ledger.js';
 import { describeScheduler, SchedulerActiveError, SchedulerLeaseLostError } from './scheduler-errors.js';
@@ -68,7 +68,7 @@ export function openFileState(confDir: string, options: FileStateOptions = {}): 
     location,
     readLedger: () => ledger.load(),
     readScheduler,
-    async acquire({ standby, signal, onStandby }) {
+    async acquire({ standby, signal, onStandby }: AcquireOptions) {
       const standbyFile = standbyPath(confDir, host, pid);
       let waiting = false;
       let announced: string | undefined;

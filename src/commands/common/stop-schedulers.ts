@@ -10,7 +10,6 @@ import { readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { DeploymentState, SchedulerIdentity } from '../../state/deployment-state.js';
 import { pidFilePath } from '../../state/files.js';
-import { processIsAlive } from '../../state/scheduler-lock.js';
 import { systemClock } from '../../shared/clock.js';
 
 export interface StoppedSchedulers {
@@ -40,7 +39,7 @@ export async function stopLocalSchedulers(state: DeploymentState, confDir: strin
 }
 
 /** Whether `pid` is an `alluxio-mesos deploy` process (without /proc, the state's record vouches for it). */
-export async function isDeployProcess(pid: number): Promise<boolean> {
+async function isDeployProcess(pid: number): Promise<boolean> {
   let cmdline: string[];
   try {
     cmdline = (await readFile(`/proc/${pid}/cmdline`)).toString('utf8').split('\0');
@@ -69,10 +68,7 @@ async function terminate(pid: number): Promise<boolean> {
   return true;
 }
 
-/** The `--detach` pid file goes once its process is no scheduler any more. */
+/** After teardown nothing of this deployment runs here: a `--detach` pid file left behind is stale. */
 async function forgetPidFile(confDir: string): Promise<void> {
-  const file = pidFilePath(confDir);
-  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-  if (Number.isInteger(pid) && pid > 0 && processIsAlive(pid) && (await isDeployProcess(pid))) return;
-  await rm(file, { force: true });
+  await rm(pidFilePath(confDir), { force: true });
 }
