@@ -7,12 +7,15 @@ import { ExitCode, isAlluxioMesosError, SilentError } from './shared/errors.js';
 import { systemIo, type Io } from './ui/io.js';
 import { VERSION } from './shared/version.js';
 import { watchProcessSignals, type Termination } from './context/termination.js';
+import { detachedIo, isDetachedChild } from './ui/detached-io.js';
 
 /**
  * `termination` defaults to this process's SIGINT/SIGTERM; callers that run a command in-process
  * pass their own (see context/termination.ts).
  */
-export async function main(argv: readonly string[], io: Io = systemIo(), termination?: Termination): Promise<number> {
+export async function main(argv: readonly string[], given: Io = systemIo(), termination?: Termination): Promise<number> {
+  // A background `deploy --detach` writes nothing but NDJSON records to its log.
+  const io = isDetachedChild(given.env) ? detachedIo(given) : given;
   const result: ProgramResult = {
     exitCode: ExitCode.OK,
     verbose: argv.includes('--verbose'),
@@ -53,6 +56,12 @@ export function reportError(error: unknown, io: Io, result: Pick<ProgramResult, 
   const exitCode = known ? error.exitCode : ExitCode.FAILED;
   const message = error instanceof Error ? error.message : String(error);
   const hint = known ? error.hint : undefined;
+  if (isDetachedChild(io.env)) {
+    const stack = result.verbose && error instanceof Error ? { stack: error.stack ?? null } : {};
+    const record = { time: new Date().toISOString(), type: 'error', error: { message, hint: hint ?? null, exitCode, ...stack } };
+    io.stdout.write(`${JSON.stringify(record)}\n`);
+    return exitCode;
+  }
   if (result.json) {
     io.stdout.write(`${JSON.stringify({ error: { message, hint: hint ?? null, exitCode } })}\n`);
   }

@@ -1,6 +1,11 @@
 /**
- * Where `deploy` keeps its state, next to the configuration: the scheduler ledger (framework id and
- * tasks), and for `--detach` the log and pid file (`logs/framework.out`, as the original framework).
+ * The files of one deployment, all in its configuration directory (beside alluxio-site.properties),
+ * so that two configuration directories never share one, even when they share a parent directory:
+ * - `alluxio-mesos-ledger.json`: the scheduler ledger (framework id and tasks);
+ * - `alluxio-mesos.lock`: who the active scheduler is (pid, host, since, heartbeat; see scheduler-lock.ts);
+ * - `alluxio-mesos.standby.<host>.<pid>`: one per `deploy --standby` waiting to take over;
+ * - `alluxio-mesos-framework.out` and `alluxio-mesos-framework.pid`: the NDJSON log and the pid of
+ *   a `deploy --detach` scheduler (the original framework's `logs/framework.out`).
  */
 import path from 'node:path';
 import { SITE_PROPERTIES_FILE } from '../config/site-file.js';
@@ -10,14 +15,21 @@ export function ledgerPath(confDir: string): string {
   return ledgerPathNextTo(path.join(confDir, SITE_PROPERTIES_FILE));
 }
 
-export function logsDir(confDir: string): string {
-  return path.join(path.dirname(confDir), 'logs');
+export function lockPath(confDir: string): string {
+  return path.join(confDir, 'alluxio-mesos.lock');
+}
+
+/** File names of standby records start with this (then `<host>.<pid>`). */
+export const STANDBY_FILE_PREFIX = 'alluxio-mesos.standby.';
+
+export function standbyPath(confDir: string, host: string, pid: number): string {
+  return path.join(confDir, `${STANDBY_FILE_PREFIX}${host}.${pid}`);
 }
 
 export function frameworkLogPath(confDir: string): string {
-  return path.join(logsDir(confDir), 'framework.out');
+  return path.join(confDir, 'alluxio-mesos-framework.out');
 }
 
 export function pidFilePath(confDir: string): string {
-  return path.join(logsDir(confDir), 'framework.pid');
+  return path.join(confDir, 'alluxio-mesos-framework.pid');
 }

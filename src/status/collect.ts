@@ -9,6 +9,7 @@ import type { MesosMasterClient } from '../mesos/client/master-client.js';
 import type { FrameworkRecord } from '../mesos/client/frameworks.js';
 import type { TaskRecord } from '../mesos/client/tasks.js';
 import type { Ledger, LedgerTask } from '../state/ledger.js';
+import type { SchedulerIdentity, SchedulerPresence } from '../state/deployment-state.js';
 import { aliasOfTaskId } from '../state/task-names.js';
 import { TERMINAL_TASK_STATES } from '../mesos/protocol/types.js';
 
@@ -42,6 +43,13 @@ interface StatusTask {
   note: string | null;
 }
 
+/** A scheduler as `status --json` shows it (times as ISO strings). */
+interface StatusScheduler {
+  pid: number;
+  host: string;
+  since: string;
+}
+
 export interface StatusReport {
   framework: {
     id: string;
@@ -52,6 +60,20 @@ export interface StatusReport {
     failoverSecondsLeft: number | null;
     /** A scheduler is subscribed to the framework right now: only then are failed tasks relaunched. */
     schedulerConnected: boolean;
+  };
+  /** Who schedules the framework: Mesos says whether one is connected; the deployment's state says who. */
+  scheduler: {
+    connected: boolean;
+    /** The scheduler holding the deployment's lease, as its state records it; null when none does. */
+    active: (StatusScheduler & { heartbeatAt: string | null }) | null;
+    /** `deploy --standby` processes waiting to take over. */
+    standbys: StatusScheduler[];
+    /** Not connected: since when, when known (deploy's recorded disconnection, or the last heartbeat). */
+    disconnectedSince: string | null;
+    /** Not connected: when Mesos kills the tasks (the failover timeout after the disconnection), when known. */
+    tasksKeptUntil: string | null;
+    /** Where the deployment's state lives (a file, or a zk:// URL). */
+    stateLocation: string | null;
   };
   webuiUrl: string | null;
   /** The saved ledger describes this framework, so its aliases and wanted tasks were used. */
@@ -164,17 +186,27 @@ function problemOf(task: StatusTask): string | undefined {
 function schedulerProblem(
   state: StatusReport['framework']['state'],
   framework: FrameworkRecord | undefined,
-  failoverSecondsLeft: number | null,
+  disconnectedAt: number | undefined,
 ): string | undefined {
   if (state === 'active') return undefined;
   if (state === 'unknown' || state === 'completed') return undefined; // said by the "does not run" problem
+  const timeout = framework?.failoverTimeoutSeconds;
+  const since = disconnectedAt === undefined ? ` (framework ${state}; since when is not known)` : ` since ${iso(disconnectedAt)}`;
   const keeps =
-    failoverSecondsLeft !== null
-      ? `Mesos kills its tasks in ${failoverSecondsLeft} s unless deploy reattaches`
-      : framework?.failoverTimeoutSeconds === undefined
-        ? 'Mesos keeps its tasks for the failover timeout'
-        : `Mesos keeps its tasks for the failover timeout (${framework.failoverTimeoutSeconds} s from the disconnection)`;
-  return `no scheduler connected (framework ${state}): failed tasks will not be relaunched; ${keeps}`;
+    disconnectedAt !== undefined && timeout !== undefined
+      ? `Mesos keeps the tasks until ${iso(disconnectedAt + timeout * 1000)}`
+      : timeout === undefined
+        ? 'Mesos keeps the tasks for the failover timeout'
+        : `Mesos keeps the tasks for the failover timeout (${timeout} s from the disconnection)`;
+  return `no scheduler connected${since}: failed tasks will not be relaunched; ${keeps}`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function statusScheduler(scheduler: SchedulerIdentity): StatusScheduler {
+  return { pid: scheduler.pid, host: scheduler.host, since: iso(scheduler.since) };
 }
 
 export function buildStatus(input: {
@@ -186,6 +218,9 @@ export function buildStatus(input: {
   /** Agent id -> hostname of every agent registered with the master. */
   hostnames: ReadonlyMap<string, string>;
   ledger: Ledger | undefined;
+  /** Who holds the deployment's lease (and waits for it), and where that state lives. */
+  presence?: SchedulerPresence;
+  stateLocation?: string;
 }): StatusReport {
   const { frameworkId, framework, hostnames: agents } = input;
   // The saved ledger speaks of one framework: for any other it would invent tasks.
@@ -205,11 +240,16 @@ export function buildStatus(input: {
   tasks.sort((a, b) => (a.role === b.role ? a.alias.localeCompare(b.alias, 'en', { numeric: true }) : a.role === 'master' ? -1 : 1));
 
   const state = frameworkState(framework);
-  const failoverSecondsLeft = failoverLeft(state, framework?.failoverTimeoutSeconds, ledger?.disconnectedAt, input.now ?? Date.now());
+  const { presence } = input;
+  // A disconnection deploy recorded on its way out, else the last heartbeat of a scheduler that died.
+  const disconnectedAt = ledger?.disconnectedAt ?? (presence?.leader === undefined ? presence?.lastSeenAt : undefined);
+  const connected = state === 'active';
+  const failoverSecondsLeft = failoverLeft(state, framework?.failoverTimeoutSeconds, disconnectedAt, input.now ?? Date.now());
   const problems: string[] = [];
-  if (state === 'unknown' || state === 'completed') problems.push(`Mesos does not run framework ${frameworkId}`);
-  const noScheduler = schedulerProblem(state, framework, failoverSecondsLeft);
+  // No scheduler comes first: whatever the tasks do now, nothing would relaunch a failed one.
+  const noScheduler = schedulerProblem(state, framework, disconnectedAt);
   if (noScheduler !== undefined) problems.push(noScheduler);
+  if (state === 'unknown' || state === 'completed') problems.push(`Mesos does not run framework ${frameworkId}`);
   for (const task of tasks) {
     const problem = problemOf(task);
     if (problem !== undefined) problems.push(problem);
@@ -225,7 +265,24 @@ export function buildStatus(input: {
       state,
       failoverTimeoutSeconds: framework?.failoverTimeoutSeconds ?? null,
       failoverSecondsLeft,
-      schedulerConnected: state === 'active',
+      schedulerConnected: connected,
+    },
+    scheduler: {
+      connected,
+      active:
+        presence?.leader === undefined
+          ? null
+          : {
+              ...statusScheduler(presence.leader),
+              heartbeatAt: presence.leader.heartbeatAt === undefined ? null : iso(presence.leader.heartbeatAt),
+            },
+      standbys: (presence?.standbys ?? []).map(statusScheduler),
+      disconnectedSince: connected || disconnectedAt === undefined ? null : iso(disconnectedAt),
+      tasksKeptUntil:
+        connected || disconnectedAt === undefined || framework?.failoverTimeoutSeconds === undefined
+          ? null
+          : iso(disconnectedAt + framework.failoverTimeoutSeconds * 1000),
+      stateLocation: input.stateLocation ?? null,
     },
     webuiUrl: ledger?.webuiUrl ?? framework?.webuiUrl ?? null,
     ledgerUsed: ledger !== undefined,
@@ -245,11 +302,15 @@ function failoverLeft(
   return Math.max(0, Math.round(timeoutSeconds - (now - disconnectedAt) / 1000));
 }
 
-export async function collectStatus(client: MesosMasterClient, frameworkId: string, ledger: Ledger | undefined): Promise<StatusReport> {
+export async function collectStatus(
+  client: MesosMasterClient,
+  frameworkId: string,
+  local: { ledger: Ledger | undefined; presence?: SchedulerPresence; stateLocation?: string },
+): Promise<StatusReport> {
   const [frameworks, tasks, agents] = await Promise.all([client.getFrameworks(), client.getTasks(), client.getAgents()]);
   const framework =
     frameworks.find((candidate) => candidate.frameworkId === frameworkId && !candidate.completed) ??
     frameworks.find((candidate) => candidate.frameworkId === frameworkId);
   const hostnames = new Map(agents.map((agent) => [agent.agentId, agent.hostname]));
-  return buildStatus({ frameworkId, framework, tasks, hostnames, ledger });
+  return buildStatus({ frameworkId, framework, tasks, hostnames, ...local });
 }

@@ -17,7 +17,12 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
       : framework.state === 'active'
         ? chalk.green('active')
         : chalk.red(framework.state);
-  const lines = [`Framework ${framework.name ?? '(unknown)'} ${framework.id}: ${stateText}`];
+  const lines: string[] = [];
+  // Said first: with no scheduler, nothing relaunches a failed task, whatever the table shows.
+  const noScheduler = report.problems.find((problem) => problem.startsWith('no scheduler connected'));
+  if (noScheduler !== undefined) lines.push(chalk.red(noScheduler.replace(/^no/, 'No')), '');
+  lines.push(`Framework ${framework.name ?? '(unknown)'} ${framework.id}: ${stateText}`);
+  lines.push(schedulerLine(report));
   if (report.webuiUrl !== null) lines.push(`Alluxio master web UI: ${report.webuiUrl}`);
   lines.push('');
   const header = ['ALIAS', 'STATE', 'HEALTH', 'HOST', 'PORTS', 'STARTED', 'RELAUNCHES'];
@@ -46,6 +51,20 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
   lines.push('');
   lines.push(report.ok ? chalk.green('OK: every Alluxio task is running') : chalk.red(`NOT OK: ${report.problems.join('; ')}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** Who schedules: connected or not (Mesos), and who holds the lease and waits for it (the state). */
+function schedulerLine(report: StatusReport): string {
+  const { scheduler } = report;
+  const who = (s: { pid: number; host: string; since: string }): string => `pid ${s.pid} on ${s.host} since ${s.since}`;
+  const active =
+    scheduler.active === null
+      ? scheduler.connected
+        ? ' (this configuration records no scheduler: it runs from another one)'
+        : ''
+      : `, ${who(scheduler.active)}${scheduler.connected ? '' : ' holds the lease'}`;
+  const standbys = scheduler.standbys.length === 0 ? '' : `; standby: ${scheduler.standbys.map(who).join(', ')}`;
+  return `Scheduler: ${scheduler.connected ? 'connected' : 'not connected'}${active}${standbys}`;
 }
 
 /** Short words for the HEALTH column (one word each: scripts split rows on spaces). */

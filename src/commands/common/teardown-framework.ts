@@ -5,7 +5,6 @@
  * Mesos no longer knows is reported and the local state still cleaned. Tasks that may still run
  * (on an agent not registered with the master, which Mesos cannot reach) are named, with exit 1.
  */
-import { readFile, rm } from 'node:fs/promises';
 import type { CommandContext } from '../../context/context.js';
 import { openMaster, type ConnectionFlags } from '../../context/connection.js';
 import type { LoadedSite } from '../../context/site.js';
@@ -17,8 +16,9 @@ import { canPrompt } from '../../ui/io.js';
 import { inquirerPrompter } from '../../ui/prompts.js';
 import { frameworkUser } from '../../framework/scheduler/config.js';
 import { buildFrameworkInfo } from '../../framework/scheduler/framework-info.js';
-import { fileLedgerStore } from '../../state/ledger.js';
-import { ledgerPath, pidFilePath } from '../../state/files.js';
+import { openDeploymentState } from '../../context/deployment-state.js';
+import type { DeploymentState } from '../../state/deployment-state.js';
+import { stopLocalSchedulers } from './stop-schedulers.js';
 import { systemClock } from '../../shared/clock.js';
 import type { MesosMasterClient } from '../../mesos/client/master-client.js';
 import type { LedgerTask } from '../../state/ledger.js';
@@ -30,7 +30,10 @@ interface TeardownResult {
   tornDown: boolean;
   knownToMesos: boolean;
   ledgerCleared: boolean;
+  /** The active scheduler (`deploy`, `deploy --detach`) stopped on this host, if any. */
   stoppedScheduler: number | null;
+  /** Standbys (`deploy --standby`) stopped on this host. */
+  stoppedStandbys: number[];
   /** Mesos was asked afterwards and lists no task of the framework that may still run. */
   tasksGone: boolean;
   /** Tasks that may still run, and why (e.g. their agent is not registered with the master). */
@@ -43,15 +46,35 @@ export async function teardownFramework(
   site: LoadedSite,
   options: { yes: boolean },
 ): Promise<number> {
+  const state = openDeploymentState(ctx.globals.confDir);
+  try {
+    return await teardownWith(ctx, flags, site, options, state);
+  } finally {
+    await state.close();
+  }
+}
+
+async function teardownWith(
+  ctx: CommandContext,
+  flags: ConnectionFlags & { frameworkId?: string },
+  site: LoadedSite,
+  options: { yes: boolean },
+  state: DeploymentState,
+): Promise<number> {
   const { io, globals } = ctx;
-  const ledgerFile = ledgerPath(globals.confDir);
-  const ledger = await fileLedgerStore(ledgerFile).load();
+  const ledgerFile = state.location;
+  const ledger = await state.readLedger();
   const frameworkId = flags.frameworkId ?? ledger?.frameworkId;
   if (frameworkId === undefined) {
     throw new OperationError(`no framework to tear down: ${ledgerFile} records none`, {
       hint: 'pass --framework-id <id> to tear down another framework',
     });
   }
+  const stopSchedulers = async (): Promise<void> => {
+    const stopped = await stopLocalSchedulers(state, globals.confDir);
+    result.stoppedScheduler = stopped.leader;
+    result.stoppedStandbys = stopped.standbys;
+  };
 
   const connection = await openMaster(ctx, flags, site);
   const result: TeardownResult = {
@@ -61,6 +84,7 @@ export async function teardownFramework(
     knownToMesos: false,
     ledgerCleared: false,
     stoppedScheduler: null,
+    stoppedStandbys: [],
     tasksGone: false,
     tasksMayStillRun: [],
   };
@@ -74,8 +98,8 @@ export async function teardownFramework(
     result.name = framework?.name ?? null;
     if (framework !== undefined) {
       if (!options.yes && !globals.yes) await confirmByName(ctx, framework.name, frameworkId);
-      // A scheduler still running in the background would re-register at once: stop it first.
-      result.stoppedScheduler = await stopDetachedScheduler(globals.confDir);
+      // A scheduler still running (or a standby) would register the framework again: stop them first.
+      await stopSchedulers();
       await sendTeardown(connection.client.transport, framework, site);
       result.tornDown = true;
     }
@@ -85,9 +109,9 @@ export async function teardownFramework(
     connection.close();
   }
   if (flags.frameworkId === undefined || flags.frameworkId === ledger?.frameworkId) {
-    // A detached scheduler of a framework Mesos has forgotten is local state too (and its pid file).
-    if (!result.knownToMesos) result.stoppedScheduler = await stopDetachedScheduler(globals.confDir);
-    await rm(ledgerFile, { force: true });
+    // A scheduler of a framework Mesos has forgotten is local state too (and its pid file).
+    if (!result.knownToMesos) await stopSchedulers();
+    await state.clear();
     result.ledgerCleared = true;
   }
   const cleared = result.ledgerCleared ? ` Cleared ${ledgerFile}.` : '';
@@ -143,36 +167,6 @@ async function confirmByName(ctx: CommandContext, name: string, frameworkId: str
     message: `This kills every Alluxio master and worker of ${frameworkId}. Type the framework name (${name}) to confirm`,
   });
   if (typed.trim() !== name) throw new UsageError(`"${typed.trim()}" is not the framework name; nothing was torn down`);
-}
-
-async function stopDetachedScheduler(confDir: string): Promise<number | null> {
-  let pid: number;
-  try {
-    pid = Number((await readFile(pidFilePath(confDir), 'utf8')).trim());
-  } catch {
-    return null;
-  }
-  if (!Number.isInteger(pid) || pid <= 0) {
-    await rm(pidFilePath(confDir), { force: true });
-    return null;
-  }
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    // Long gone: the pid file is stale.
-    await rm(pidFilePath(confDir), { force: true });
-    return null;
-  }
-  for (let i = 0; i < 50; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      break;
-    }
-    await systemClock.sleep(100);
-  }
-  await rm(pidFilePath(confDir), { force: true });
-  return pid;
 }
 
 /** TEARDOWN needs a stream id, so subscribe as the framework (a failover), then tear it down. */

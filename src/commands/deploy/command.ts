@@ -26,7 +26,11 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
     .option('--no-health-checks', 'no Mesos TCP health checks on the Alluxio RPC ports')
     .option('--health-check-delay <seconds>', 'seconds before the first health check (default 15)')
     .option('--health-check-interval <seconds>', 'seconds between health checks (default 10)')
-    .option('--detach', 'run in the background, logging to logs/framework.out (pid in logs/framework.pid)')
+    .option(
+      '--detach',
+      'run in the background, logging NDJSON to <conf>/alluxio-mesos-framework.out (pid in <conf>/alluxio-mesos-framework.pid)',
+    )
+    .option('--standby', 'when another scheduler is active for this configuration, wait and take over when it stops (instead of exit 1)')
     .option('--dry-run', 'print the FrameworkInfo and the task plan; launch nothing')
     .option('--teardown', 'remove the framework and all its tasks (same as the teardown command, without the question)')
     .addHelpText(
@@ -34,12 +38,15 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
       `
 Ctrl-C disconnects: Mesos keeps the Alluxio tasks for the failover timeout and a second deploy
 reattaches (the framework id and tasks are kept in conf/alluxio-mesos-ledger.json).
+One scheduler is active per configuration (conf/alluxio-mesos.lock names it): a second deploy
+exits 1 naming it; with --standby it waits and takes over (and adopts the tasks) when it stops.
 
 Examples:
   $ alluxio-mesos deploy --jar-url LOCAL --alluxio-home /opt/alluxio
   $ alluxio-mesos deploy --jar-url https://repo.example.com/alluxio-1.8.2-bin.tar.gz --max-workers 10
   $ alluxio-mesos deploy --master local --jar-url LOCAL --alluxio-home ./demo/alluxio-1.8.2
   $ alluxio-mesos deploy --detach && alluxio-mesos status --watch
+  $ alluxio-mesos deploy --detach --standby   # a hot standby of the running scheduler
   $ alluxio-mesos deploy --dry-run
   $ alluxio-mesos deploy --json | jq -c 'select(.type == "task-state")'
 ${EXIT_CODES_HELP}`,

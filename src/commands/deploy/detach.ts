@@ -1,38 +1,57 @@
 /**
- * `deploy --detach`: the same command in the background, logging NDJSON to logs/framework.out.
+ * `deploy --detach`: the same command in the background, logging NDJSON to
+ * `<conf>/alluxio-mesos-framework.out`; the background scheduler writes its pid to
+ * `<conf>/alluxio-mesos-framework.pid` once it holds the deployment's lock.
  *
- * The parent reports success only once the background scheduler has subscribed: the child tells it
- * over an IPC channel, then closes the channel. If the child ends first (the master cannot be reached
- * within --timeout, the configuration is refused, ...) the parent reports the child's own error, read
- * from the log, with the child's exit code. Ctrl-C while waiting stops the child too.
+ * The parent reports success only once the background scheduler has subscribed (or, with
+ * --standby, is standing by): the child tells it over an IPC channel, then closes the channel. If
+ * the child ends first (the master cannot be reached within --timeout, another scheduler is active,
+ * the configuration is refused, ...) the parent reports the child's own error, read from the log,
+ * with the child's exit code. Ctrl-C while waiting stops the child too.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { CommandContext } from '../../context/context.js';
 import { AlluxioMesosError, ExitCode, OperationError, type ExitCodeValue } from '../../shared/errors.js';
-import { frameworkLogPath, logsDir, pidFilePath } from '../../state/files.js';
+import { frameworkLogPath, pidFilePath } from '../../state/files.js';
+import type { SchedulerIdentity } from '../../state/deployment-state.js';
+import { describeStandby } from './live-view.js';
 import { spawnDetachedWithChannel } from '../../shared/spawn.js';
+import { DETACHED_CHILD_ENV, isDetachedChild } from '../../ui/detached-io.js';
 
-/** The one message the background scheduler sends its parent. */
-interface SubscribedMessage {
-  type: 'subscribed';
-  frameworkId: string;
-}
+/** What the background scheduler tells its waiting parent (once; then it closes the channel). */
+type ChildMessage = { type: 'subscribed'; frameworkId: string } | { type: 'standby'; leader: SchedulerIdentity | null };
 
-/** Child side: tells a waiting `deploy --detach` that the scheduler has subscribed, then lets it go. */
-export function notifyDetachingParent(frameworkId: string): void {
+/** Child side: tells a waiting `deploy --detach` that the scheduler has subscribed or stands by, then lets it go. */
+export function notifyDetachingParent(message: ChildMessage): void {
   if (typeof process.send !== 'function' || !process.connected) return;
-  const message: SubscribedMessage = { type: 'subscribed', frameworkId };
   process.send(message, () => {
     if (process.connected) process.disconnect();
   });
 }
 
-type ChildOutcome = { kind: 'subscribed'; frameworkId: string } | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null };
+/**
+ * Child side: once it holds the lock, the background scheduler records its pid for `kill` (and
+ * removes it when it ends, if the file is still its own). Returns the cleanup; a no-op in the foreground.
+ */
+export async function recordDetachedPid(ctx: CommandContext): Promise<() => Promise<void>> {
+  if (!isDetachedChild(ctx.io.env)) return async () => {};
+  const file = pidFilePath(ctx.globals.confDir);
+  await writeFile(file, `${process.pid}\n`);
+  return async () => {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text.trim() === String(process.pid)) await rm(file, { force: true });
+  };
+}
+
+type ChildOutcome =
+  | { kind: 'subscribed'; frameworkId: string }
+  | { kind: 'standby'; leader: SchedulerIdentity | null }
+  | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null };
 
 export async function detach(ctx: CommandContext, argv: readonly string[]): Promise<number> {
   const { io, globals } = ctx;
-  await mkdir(logsDir(globals.confDir), { recursive: true });
+  await mkdir(globals.confDir, { recursive: true });
   const logFile = frameworkLogPath(globals.confDir);
   const log = await open(logFile, 'a');
   // Where this child's own lines start: earlier runs appended to the same log.
@@ -42,21 +61,30 @@ export async function detach(ctx: CommandContext, argv: readonly string[]): Prom
   if (!args.includes('--conf-dir')) args.push('--conf-dir', globals.confDir);
   const child = spawnDetachedWithChannel(process.execPath, [process.argv[1] ?? '', ...args], {
     cwd: io.cwd,
-    env: { ...process.env, ...io.env } as NodeJS.ProcessEnv,
+    env: { ...process.env, ...io.env, [DETACHED_CHILD_ENV]: '1' } as NodeJS.ProcessEnv,
     logFd: log.fd,
   });
   await log.close();
-  await writeFile(pidFilePath(globals.confDir), `${child.pid ?? ''}\n`);
 
   const outcome = await waitForChild(child, ctx.termination.signal);
   if (outcome.kind === 'exited') {
-    await rm(pidFilePath(globals.confDir), { force: true });
     if (ctx.termination.received() !== undefined) throw ctx.termination.signal.reason;
     throw await childFailure(logFile, logOffset, outcome);
   }
   if (child.connected) child.disconnect();
   child.unref();
 
+  if (outcome.kind === 'standby') {
+    if (globals.json) {
+      io.stdout.write(`${JSON.stringify({ detached: true, standby: true, pid: child.pid, leader: outcome.leader, log: logFile })}\n`);
+    } else {
+      io.stdout.write(
+        `${describeStandby(outcome.leader ?? undefined).replace(/^standing by/, `Standing by in the background (pid ${child.pid})`)}; ` +
+          `this one takes over when it stops. Log: ${logFile}\n`,
+      );
+    }
+    return ExitCode.OK;
+  }
   if (globals.json) {
     io.stdout.write(
       `${JSON.stringify({ detached: true, pid: child.pid, frameworkId: outcome.frameworkId, log: logFile, pidFile: pidFilePath(globals.confDir) })}\n`,
@@ -73,10 +101,14 @@ export async function detach(ctx: CommandContext, argv: readonly string[]): Prom
 function waitForChild(child: ChildProcess, signal: AbortSignal): Promise<ChildOutcome> {
   return new Promise((resolve) => {
     const onMessage = (message: unknown): void => {
-      const subscribed = message as Partial<SubscribedMessage> | null;
-      if (subscribed?.type !== 'subscribed' || typeof subscribed.frameworkId !== 'string') return;
-      cleanup();
-      resolve({ kind: 'subscribed', frameworkId: subscribed.frameworkId });
+      const told = message as Partial<ChildMessage> | null;
+      if (told?.type === 'subscribed' && typeof told.frameworkId === 'string') {
+        cleanup();
+        resolve({ kind: 'subscribed', frameworkId: told.frameworkId });
+      } else if (told?.type === 'standby') {
+        cleanup();
+        resolve({ kind: 'standby', leader: told.leader ?? null });
+      }
     };
     const onExit = (code: number | null, exitSignal: NodeJS.Signals | null): void => {
       cleanup();
@@ -98,7 +130,7 @@ function waitForChild(child: ChildProcess, signal: AbortSignal): Promise<ChildOu
   });
 }
 
-/** The child's own error (its last `{"error": ...}` line in the log) with its exit code. */
+/** The child's own error (its last record with an `error` in the log) with its exit code. */
 async function childFailure(logFile: string, offset: number, outcome: Extract<ChildOutcome, { kind: 'exited' }>): Promise<Error> {
   const text = (await readFile(logFile)).subarray(offset).toString('utf8');
   const reported = text
@@ -117,7 +149,7 @@ async function childFailure(logFile: string, offset: number, outcome: Extract<Ch
 }
 
 function parseErrorLine(line: string): { message: string; hint: string | null; exitCode: number } | undefined {
-  if (!line.startsWith('{"error"')) return undefined;
+  if (!line.startsWith('{') || !line.includes('"error"')) return undefined;
   try {
     const { error } = JSON.parse(line) as { error?: { message?: unknown; hint?: unknown; exitCode?: unknown } };
     if (typeof error?.message !== 'string' || typeof error.exitCode !== 'number') return undefined;

@@ -6,6 +6,8 @@
 import type { ControllerReport } from '../../framework/scheduler/controller.js';
 import type { Io } from '../../ui/io.js';
 import type { Progress } from '../../ui/spinner.js';
+import type { SchedulerIdentity } from '../../state/deployment-state.js';
+import { describeScheduler } from '../../state/scheduler-errors.js';
 
 export function describeReport(report: ControllerReport): string | undefined {
   switch (report.type) {
@@ -74,7 +76,15 @@ export function describeReport(report: ControllerReport): string | undefined {
 export interface DeployView {
   report(report: ControllerReport): void;
   line(text: string): void;
+  /** `deploy --standby` waits: another scheduler (if known) is active. */
+  standby(leader: SchedulerIdentity | undefined): void;
+  /** This process holds the lease now (pid and host, as other commands will name it). */
+  active(self: { pid: number; host: string }): void;
   close(): void;
+}
+
+export function describeStandby(leader: SchedulerIdentity | undefined): string {
+  return `standing by: the active scheduler is ${leader === undefined ? 'not known yet' : describeScheduler(leader)}`;
 }
 
 export function createDeployView(io: Io, options: { json: boolean; progress: Progress; now?: () => Date }): DeployView {
@@ -88,14 +98,31 @@ export function createDeployView(io: Io, options: { json: boolean; progress: Pro
     };
     return `masters running ${running('master-')}, workers running ${running('worker-')}`;
   };
+  let stoodBy = false;
+  const record = (fields: Record<string, unknown>): void => {
+    io.stdout.write(`${JSON.stringify({ time: now().toISOString(), ...fields })}\n`);
+  };
   return {
+    standby(leader) {
+      stoodBy = true;
+      if (options.json) return record({ type: 'standby', leader: leader ?? null });
+      options.progress.stop();
+      io.stderr.write(`${now().toISOString().slice(11, 19)} ${describeStandby(leader)}\n`);
+      options.progress.text('standing by');
+    },
+    active(self) {
+      if (options.json) return record({ type: 'scheduler-active', pid: self.pid, host: self.host, tookOver: stoodBy });
+      if (!stoodBy) return;
+      options.progress.stop();
+      io.stderr.write(
+        `${now().toISOString().slice(11, 19)} the active scheduler is gone: taking over as pid ${self.pid} on ${self.host}\n`,
+      );
+      options.progress.text('connecting to Mesos');
+    },
     report(report) {
       if (report.type === 'task-launched') placed.set(report.alias, 'TASK_STAGING');
       if (report.type === 'task-state' || report.type === 'task-adopted') placed.set(report.alias, report.state);
-      if (options.json) {
-        io.stdout.write(`${JSON.stringify({ time: now().toISOString(), ...report })}\n`);
-        return;
-      }
+      if (options.json) return record({ ...report });
       const text = describeReport(report);
       if (text === undefined) return;
       options.progress.stop();

@@ -4,6 +4,7 @@
  * disconnects: the Alluxio tasks keep running until the failover timeout and a later deploy adopts
  * them.
  */
+import { hostname } from 'node:os';
 import type { CommandContext } from '../../context/context.js';
 import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { resolveCredentials } from '../../context/credentials.js';
@@ -14,13 +15,16 @@ import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { startProgress } from '../../ui/spinner.js';
 import { FrameworkTakenOverError, runController, type EventStream } from '../../framework/scheduler/controller.js';
-import { fileLedgerStore, type LedgerStore } from '../../state/ledger.js';
+import type { LedgerStore } from '../../state/ledger.js';
+import type { SchedulerLease } from '../../state/deployment-state.js';
+import { SchedulerActiveError } from '../../state/scheduler-errors.js';
+import { openDeploymentState } from '../../context/deployment-state.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
 import { preflightDistribution } from '../../framework/deploy/preflight.js';
 import { ledgerPath } from '../../state/files.js';
 import { createDeployView } from './live-view.js';
-import { detach, notifyDetachingParent } from './detach.js';
+import { detach, notifyDetachingParent, recordDetachedPid } from './detach.js';
 import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 
@@ -34,6 +38,7 @@ export interface DeployFlags extends ConnectionFlags {
   encoding?: string;
   newFramework?: boolean;
   detach?: boolean;
+  standby?: boolean;
   dryRun?: boolean;
   teardown?: boolean;
   healthChecks?: boolean;
@@ -118,17 +123,80 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   const preflight = await preflightDistribution(plan.distribution, { masterIsLocal, timeoutMs: globals.timeoutMs });
   for (const warning of preflight.warnings) io.stderr.write(`warning: ${warning}\n`);
 
-  if (flags.detach === true) return detach(ctx, argv);
+  const state = openDeploymentState(globals.confDir);
+  if (flags.detach === true) {
+    try {
+      // Refused at once, before anything starts in the background (the child would be refused too).
+      const { leader } = flags.standby === true ? { leader: undefined } : await state.readScheduler();
+      if (leader !== undefined) throw new SchedulerActiveError(leader);
+    } finally {
+      await state.close();
+    }
+    return detach(ctx, argv);
+  }
 
-  const progress = await startProgress(io, 'connecting to Mesos', { enabled: !globals.json, noColorFlag: !globals.color });
+  const progress = await startProgress(io, flags.standby === true ? 'standing by' : 'connecting to Mesos', {
+    enabled: !globals.json,
+    noColorFlag: !globals.color,
+  });
   const view = createDeployView(io, { json: globals.json, progress });
-  // Ctrl-C and SIGTERM disconnect; so does not reaching the master within --timeout the first time.
+  // Exactly one active scheduler per deployment: the lease comes before any contact with Mesos.
+  let lease: SchedulerLease;
+  let forgetPid: () => Promise<void>;
+  try {
+    lease = await state.acquire({
+      standby: flags.standby === true,
+      signal: ctx.termination.signal,
+      onStandby: (leader) => {
+        view.standby(leader);
+        notifyDetachingParent({ type: 'standby', leader: leader ?? null });
+      },
+    });
+    forgetPid = await recordDetachedPid(ctx);
+  } catch (error) {
+    view.close();
+    await state.close();
+    throw error;
+  }
+  try {
+    return await runScheduler(ctx, flags, { site, plan, options, preflight, address, encoding, view, lease });
+  } finally {
+    await forgetPid();
+    await lease.release();
+    await state.close();
+  }
+}
+
+interface SchedulerRun {
+  site: Awaited<ReturnType<typeof loadSite>>;
+  plan: ReturnType<typeof buildDeployPlan>;
+  options: DeployOptions;
+  preflight: Awaited<ReturnType<typeof preflightDistribution>>;
+  address: ReturnType<typeof parseMasterAddress>;
+  encoding: 'protobuf' | 'json';
+  view: ReturnType<typeof createDeployView>;
+  lease: SchedulerLease;
+}
+
+/** Subscribes and runs the controller while this process holds the lease. */
+async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: SchedulerRun): Promise<number> {
+  const { globals } = ctx;
+  const { site, plan, options, preflight, address, encoding, view, lease } = run;
+  view.active({ pid: process.pid, host: hostname() });
+  // Ctrl-C and SIGTERM disconnect; so does not reaching the master within --timeout the first time,
+  // and losing the lease (another scheduler took over: not one more call may go out).
   const firstContact = firstSubscriptionDeadline(globals.timeoutMs, masterAddressOf(ctx, site));
-  const stop = AbortSignal.any([ctx.termination.signal, firstContact.signal]);
+  const stop = AbortSignal.any([ctx.termination.signal, firstContact.signal, lease.lost]);
 
   // A reattaching deploy makes any recorded disconnection stale; a new one is recorded on exit.
-  const store = fileLedgerStore(ledgerPath(globals.confDir));
-  await markDisconnected(store, undefined);
+  const store = lease.store;
+  try {
+    await markDisconnected(store, undefined);
+  } catch (error) {
+    firstContact.cancel();
+    view.close();
+    throw error;
+  }
   const media = `application/${encoding === 'json' ? 'json' : 'x-protobuf'}` as MediaType;
   const credentials = await resolveCredentials(ctx, flags, site);
   let connection: Awaited<ReturnType<typeof openMaster>>;
@@ -187,6 +255,8 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
         return { [Symbol.asyncIterator]: () => subscription.events[Symbol.asyncIterator](), close: subscription.close };
       },
       call: async (call) => {
+        // Deposed: nothing more goes out (retriable, so the rest of this batch is dropped too).
+        if (lease.lost.aborted) throw new OperationError(`not sending ${call.type}: this scheduler lost its lease`, { retriable: true });
         if (streamId === undefined) throw new OperationError(`cannot send ${call.type}: not subscribed`, { retriable: true });
         await scheduler.call(call, streamId).catch((error: unknown) => {
           if (error instanceof SchedulerCallError && error.takenOver) throw new FrameworkTakenOverError(error.message, { cause: error });
@@ -199,7 +269,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
           // write tears the new framework down instead), so --detach's parent hears of success only then.
           subscribedOnce = true;
           firstContact.cancel();
-          notifyDetachingParent(report.frameworkId);
+          notifyDetachingParent({ type: 'subscribed', frameworkId: report.frameworkId });
         }
         if (report.type === 'disconnected') firstContact.lastTrouble = report.reason;
         view.report(report);
@@ -207,11 +277,15 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       signal: stop,
       newFramework: flags.newFramework === true,
     });
+  } catch (error) {
+    // A rejected ledger write after the lease was lost says less than the loss itself.
+    throw lease.lost.aborted ? lease.lost.reason : error;
   } finally {
     firstContact.cancel();
     view.close();
     connection.close();
   }
+  if (lease.lost.aborted) throw lease.lost.reason;
   const unreachable = firstContact.expired();
   if (unreachable !== undefined) throw unreachable;
   await markDisconnected(store, Date.now());

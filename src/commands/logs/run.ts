@@ -8,8 +8,8 @@ import type { CommandContext } from '../../context/context.js';
 import { openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { resolveCredentials } from '../../context/credentials.js';
 import { loadSite } from '../../context/site.js';
-import { frameworkLogPath, ledgerPath } from '../../state/files.js';
-import { fileLedgerStore } from '../../state/ledger.js';
+import { frameworkLogPath } from '../../state/files.js';
+import { openDeploymentState } from '../../context/deployment-state.js';
 import { aliasOfTaskId } from '../../state/task-names.js';
 import { HttpTransport } from '../../mesos/client/http.js';
 import { systemClock } from '../../shared/clock.js';
@@ -58,7 +58,8 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
   if (flags.allTasks === true && flags.bundle === undefined)
     throw new UsageError('--all-tasks works with --bundle', { hint: 'e.g. alluxio-mesos logs --all-tasks --bundle logs.tar.gz' });
   const site = await loadSite(globals.confDir);
-  const ledger = await fileLedgerStore(ledgerPath(globals.confDir)).load();
+  const state = openDeploymentState(globals.confDir);
+  const ledger = await state.readLedger().finally(() => state.close());
   const credentials = await resolveCredentials(ctx, flags, site);
   const connection = await openMaster(ctx, flags, site, { credentials });
   const { signal } = ctx.termination;

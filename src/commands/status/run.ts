@@ -5,15 +5,15 @@
 import type { CommandContext } from '../../context/context.js';
 import { openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { loadSite } from '../../context/site.js';
-import { ledgerPath } from '../../state/files.js';
-import { fileLedgerStore } from '../../state/ledger.js';
-import { ExitCode, UsageError } from '../../shared/errors.js';
+import { openDeploymentState } from '../../context/deployment-state.js';
+import { ExitCode, OperationError, UsageError } from '../../shared/errors.js';
 import { decoration } from '../../ui/io.js';
 import { exitCodeFor } from '../../context/termination.js';
 import { collectStatus } from '../../status/collect.js';
 import { resolveFrameworkId } from '../../state/framework-id.js';
 import { renderStatus } from '../../status/render.js';
 import { systemClock } from '../../shared/clock.js';
+import type { DeploymentState } from '../../state/deployment-state.js';
 
 export interface StatusFlags extends ConnectionFlags {
   frameworkId?: string;
@@ -23,12 +23,28 @@ export interface StatusFlags extends ConnectionFlags {
 }
 
 export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<number> {
-  const { io, globals } = ctx;
+  const { globals } = ctx;
   const intervalMs = flags.interval === undefined ? 2000 : Number(flags.interval) * 1000;
   if (!Number.isFinite(intervalMs) || intervalMs < 200)
     throw new UsageError(`--interval "${flags.interval}" must be a number of seconds (at least 0.2)`);
   const site = await loadSite(globals.confDir);
-  const ledger = await fileLedgerStore(ledgerPath(globals.confDir)).load();
+  const state = openDeploymentState(globals.confDir);
+  try {
+    return await statusWith(ctx, flags, intervalMs, site, state);
+  } finally {
+    await state.close();
+  }
+}
+
+async function statusWith(
+  ctx: CommandContext,
+  flags: StatusFlags,
+  intervalMs: number,
+  site: Awaited<ReturnType<typeof loadSite>>,
+  state: DeploymentState,
+): Promise<number> {
+  const { io, globals } = ctx;
+  const ledger = await state.readLedger();
   const connection = await openMaster(ctx, flags, site);
   const { color, animate } = decoration(io, 'stdout', { noColorFlag: !globals.color });
   try {
@@ -39,8 +55,13 @@ export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promis
       purpose: 'show the status of',
     });
     const once = async (): Promise<boolean> => {
-      const latestLedger = flags.watch === true ? await fileLedgerStore(ledgerPath(globals.confDir)).load() : ledger;
-      const report = await collectStatus(connection.client, frameworkId, latestLedger);
+      const [latestLedger, presence] = await Promise.all([flags.watch === true ? state.readLedger() : ledger, state.readScheduler()]);
+      const report = await collectStatus(connection.client, frameworkId, { ledger: latestLedger, presence, stateLocation: state.location });
+      if (report.framework.state === 'unknown' && flags.frameworkId !== undefined) {
+        throw new OperationError(`Mesos knows no framework ${frameworkId}`, {
+          hint: 'check the id (the master lists its frameworks at /master/frameworks), or leave --framework-id out for the deployed one',
+        });
+      }
       if (globals.json) io.stdout.write(`${JSON.stringify(report)}\n`);
       else io.stdout.write(renderStatus(report, { color }));
       return report.ok;

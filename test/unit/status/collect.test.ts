@@ -207,4 +207,50 @@ describe('buildStatus', () => {
     expect(report.tasks.find((t) => t.alias === 'worker-1')?.state).toBe('TASK_LOST');
     expect(report.ok).toBe(false);
   });
+
+  it("says first since when no scheduler is connected and until when Mesos keeps the tasks (a dead scheduler's last heartbeat)", () => {
+    const running = [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_RUNNING', true)];
+    const lastSeenAt = Date.parse('2026-11-24T20:00:00.000Z');
+    const report = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw({ connected: false, active: false, failoverTimeoutSeconds: 3600 }),
+      tasks: running,
+      hostnames,
+      ledger: ledgerWith(0),
+      presence: { leader: undefined, standbys: [{ pid: 7, host: 'h2', since: lastSeenAt }], lastSeenAt },
+      stateLocation: '/conf/alluxio-mesos-ledger.json',
+    });
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toBe(
+      'no scheduler connected since 2026-11-24T20:00:00.000Z: failed tasks will not be relaunched; ' +
+        'Mesos keeps the tasks until 2026-11-24T21:00:00.000Z',
+    );
+    expect(report.scheduler).toEqual({
+      connected: false,
+      active: null,
+      standbys: [{ pid: 7, host: 'h2', since: '2026-11-24T20:00:00.000Z' }],
+      disconnectedSince: '2026-11-24T20:00:00.000Z',
+      tasksKeptUntil: '2026-11-24T21:00:00.000Z',
+      stateLocation: '/conf/alluxio-mesos-ledger.json',
+    });
+  });
+
+  it('names the active scheduler from the state while Mesos says it is connected', () => {
+    const since = Date.parse('2026-11-24T19:00:00.000Z');
+    const report = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(),
+      tasks: [task('alluxio-master-1.a', 'TASK_RUNNING', true), task('alluxio-worker-1.b', 'TASK_RUNNING', true)],
+      hostnames,
+      ledger: ledgerWith(0),
+      presence: { leader: { pid: 42, host: 'h1', since, heartbeatAt: since + 5000 }, standbys: [] },
+    });
+    expect(report.ok).toBe(true);
+    expect(report.scheduler).toMatchObject({
+      connected: true,
+      active: { pid: 42, host: 'h1', since: '2026-11-24T19:00:00.000Z', heartbeatAt: '2026-11-24T19:00:05.000Z' },
+      disconnectedSince: null,
+      tasksKeptUntil: null,
+    });
+  });
 });

@@ -11,6 +11,14 @@ const report: StatusReport = {
     failoverSecondsLeft: null,
     schedulerConnected: true,
   },
+  scheduler: {
+    connected: true,
+    active: { pid: 4242, host: 'sched-1', since: '2026-11-24T19:20:00.000Z', heartbeatAt: '2026-11-24T19:25:00.000Z' },
+    standbys: [{ pid: 4343, host: 'sched-2', since: '2026-11-24T19:21:00.000Z' }],
+    disconnectedSince: null,
+    tasksKeptUntil: null,
+    stateLocation: '/etc/alluxio/alluxio-mesos-ledger.json',
+  },
   ledgerUsed: true,
   webuiUrl: 'http://127.0.0.2:19999',
   tasks: [
@@ -55,6 +63,7 @@ describe('renderStatus', () => {
   it('lays the task table out in columns (plain)', () => {
     expect(renderStatus(report, { color: false })).toMatchInlineSnapshot(`
       "Framework alluxio fw-0001: active
+      Scheduler: connected, pid 4242 on sched-1 since 2026-11-24T19:20:00.000Z; standby: pid 4343 on sched-2 since 2026-11-24T19:21:00.000Z
       Alluxio master web UI: http://127.0.0.2:19999
 
       ALIAS      STATE    HEALTH   HOST       PORTS        STARTED              RELAUNCHES
@@ -68,7 +77,25 @@ describe('renderStatus', () => {
 
   it('paints the header bold and a task that is not running red (color)', () => {
     expect(JSON.stringify(renderStatus(report, { color: true }))).toMatchInlineSnapshot(
-      `""Framework alluxio fw-0001: \\u001b[32mactive\\u001b[39m\\nAlluxio master web UI: http://127.0.0.2:19999\\n\\n\\u001b[1mALIAS      STATE    HEALTH   HOST       PORTS        STARTED              RELAUNCHES\\u001b[22m\\nmaster-1   RUNNING  healthy  127.0.0.2  19998,19999  2026-11-24 19:23:38  0\\n\\u001b[31mworker-10  STAGING  -        -          -            -                    12\\u001b[39m\\n\\n\\u001b[31mNOT OK: worker-10 is STAGING\\u001b[39m\\n""`,
+      `""Framework alluxio fw-0001: \\u001b[32mactive\\u001b[39m\\nScheduler: connected, pid 4242 on sched-1 since 2026-11-24T19:20:00.000Z; standby: pid 4343 on sched-2 since 2026-11-24T19:21:00.000Z\\nAlluxio master web UI: http://127.0.0.2:19999\\n\\n\\u001b[1mALIAS      STATE    HEALTH   HOST       PORTS        STARTED              RELAUNCHES\\u001b[22m\\nmaster-1   RUNNING  healthy  127.0.0.2  19998,19999  2026-11-24 19:23:38  0\\n\\u001b[31mworker-10  STAGING  -        -          -            -                    12\\u001b[39m\\n\\n\\u001b[31mNOT OK: worker-10 is STAGING\\u001b[39m\\n""`,
     );
+  });
+
+  it('says first that no scheduler is connected, and who holds the lease', () => {
+    const problem =
+      'no scheduler connected since 2026-11-24T20:00:00.000Z: failed tasks will not be relaunched; Mesos keeps the tasks until 2026-11-24T21:00:00.000Z';
+    const text = renderStatus(
+      {
+        ...report,
+        framework: { ...report.framework, state: 'disconnected', schedulerConnected: false, failoverSecondsLeft: 1800 },
+        scheduler: { ...report.scheduler, connected: false, standbys: [] },
+        problems: [problem, 'worker-10 is STAGING'],
+      },
+      { color: false },
+    );
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(`N${problem.slice(1)}`);
+    expect(lines[1]).toBe('');
+    expect(lines[3]).toBe('Scheduler: not connected, pid 4242 on sched-1 since 2026-11-24T19:20:00.000Z holds the lease');
   });
 });

@@ -89,15 +89,16 @@ describe('teardown', () => {
       expect(logs.exitCode).toBe(2);
       expect(logs.stderr).toContain('no framework to read logs of');
 
-      // A ledger (and a background scheduler's pid file) left behind for a framework Mesos has
-      // forgotten: reported, the scheduler stopped, both files removed.
+      // A ledger and a pid file left behind for a framework Mesos has forgotten: reported, both files
+      // removed; the pid's process is no scheduler of this deployment (no lock names it, and it is no
+      // `alluxio-mesos deploy`), so it is never signalled, even though the pid file names it.
       await writeFile(ledgerFile, ledgerText);
       const pidFile = pidFilePath(current.confDir);
       await mkdir(path.dirname(pidFile), { recursive: true });
-      const scheduler = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-      const schedulerExit = new Promise<NodeJS.Signals | null>((resolve) => scheduler.once('exit', (_code, signal) => resolve(signal)));
+      const stranger = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'alluxio-mesos', 'deploy'], { stdio: 'ignore' });
+      const strangerExit = new Promise<NodeJS.Signals | null>((resolve) => stranger.once('exit', (_code, signal) => resolve(signal)));
       try {
-        await writeFile(pidFile, `${scheduler.pid}\n`);
+        await writeFile(pidFile, `${stranger.pid}\n`);
         const forgotten = await current.cli(['teardown', '--yes', '--framework-id', frameworkId, '--json']);
         expect(forgotten.stderr).toBe('');
         expect(forgotten.exitCode).toBe(0);
@@ -107,20 +108,23 @@ describe('teardown', () => {
           tornDown: false,
           knownToMesos: false,
           ledgerCleared: true,
-          stoppedScheduler: scheduler.pid,
+          stoppedScheduler: null,
+          stoppedStandbys: [],
           tasksGone: true,
           tasksMayStillRun: [],
         });
-        expect(await schedulerExit).toBe('SIGTERM');
+        expect(stranger.exitCode).toBeNull();
+        expect(stranger.signalCode).toBeNull();
       } finally {
-        scheduler.kill('SIGKILL');
+        stranger.kill('SIGKILL');
       }
+      expect(await strangerExit).toBe('SIGKILL');
       expect(existsSync(ledgerFile)).toBe(false);
       expect(existsSync(pidFile)).toBe(false);
 
       // The same in text, with a stale pid file (its process long gone).
       await writeFile(ledgerFile, ledgerText);
-      await writeFile(pidFile, `${scheduler.pid}\n`);
+      await writeFile(pidFile, `${stranger.pid}\n`);
       const text = await current.cli(['teardown', '--yes']);
       expect(text.exitCode).toBe(0);
       expect(text.stdout).toContain(

@@ -106,6 +106,7 @@ describe('status (in-process)', () => {
     expect(io.stdoutText()).toBe(
       [
         `Framework alluxio ${FRAMEWORK_ID}: active`,
+        'Scheduler: connected (this configuration records no scheduler: it runs from another one)',
         'Alluxio master web UI: http://a1:19999',
         '',
         'ALIAS     STATE    HEALTH   HOST  PORTS              STARTED              RELAUNCHES',
@@ -145,6 +146,14 @@ describe('status (in-process)', () => {
         failoverTimeoutSeconds: 604800,
         failoverSecondsLeft: null,
         schedulerConnected: true,
+      },
+      scheduler: {
+        connected: true,
+        active: null,
+        standbys: [],
+        disconnectedSince: null,
+        tasksKeptUntil: null,
+        stateLocation: ledgerPath(path.join(dir, 'conf')),
       },
       webuiUrl: 'http://a1:19999',
       ledgerUsed: true,
