@@ -10,6 +10,7 @@
  * `deploy` acquires a lease and writes through the lease's store only, so a deposed scheduler can
  * never overwrite its successor's state (fencing).
  */
+import { OperationError } from '../shared/errors.js';
 import type { Ledger, LedgerStore } from './ledger.js';
 
 /** A scheduler process, as recorded by the state it holds or waits for. */
@@ -45,6 +46,13 @@ export interface SchedulerLease {
   readonly lost: AbortSignal;
   /** The ledger, written only while the lease holds: a save after it is lost is rejected. */
   readonly store: LedgerStore;
+  /**
+   * Aborts `lost` now if the backend can tell, without waiting for an event, that the lease may be
+   * gone (ZooKeeper: no answer from the server for most of the session timeout, as after the process
+   * was frozen). Event callbacks run only after timers, so `lost` alone could be seen too late by a
+   * process that wakes up: call `assertLeaseHeld` right before every Mesos call.
+   */
+  checkHeld?(): void;
   /** Gives the lease up (a standby takes over); idempotent. */
   release(): Promise<void>;
 }
@@ -62,4 +70,35 @@ export interface DeploymentState {
   /** Removes the ledger (teardown); refused while another scheduler holds the lease. */
   clear(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Throws the reason the lease was lost, if it was (checked synchronously): call before every Mesos call. */
+export function assertLeaseHeld(lease: SchedulerLease): void {
+  lease.checkHeld?.();
+  if (lease.lost.aborted) throw lease.lost.reason as Error;
+}
+
+function describeScheduler(scheduler: SchedulerIdentity): string {
+  return `pid ${scheduler.pid} on ${scheduler.host} since ${new Date(scheduler.since).toISOString()}`;
+}
+
+/** Another scheduler is active for this deployment (exit 1). */
+export class SchedulerActiveError extends OperationError {
+  constructor(
+    readonly holder: SchedulerIdentity,
+    location: string,
+  ) {
+    super(`another scheduler is active for this deployment: ${describeScheduler(holder)} (state ${location})`, {
+      hint: 'run deploy --standby to wait and take over when it stops, or stop that scheduler first',
+    });
+  }
+}
+
+/** The lease went away under a running scheduler (exit 1): it has stopped sending calls. */
+export class SchedulerLeaseLostError extends OperationError {
+  constructor(why: string, location: string) {
+    super(`lost the scheduler lease (${why}); stopped sending calls to Mesos, a standby may have taken over (state ${location})`, {
+      hint: 'run deploy --standby under a supervisor (e.g. systemd Restart=on-failure) so it comes back as a standby',
+    });
+  }
 }

@@ -26,6 +26,11 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
     .option('--no-health-checks', 'no Mesos TCP health checks on the Alluxio RPC ports')
     .option('--health-check-delay <seconds>', 'seconds before the first health check (default 15)')
     .option('--health-check-interval <seconds>', 'seconds between health checks (default 10)')
+    .option(
+      '--state <file|zk://...>',
+      'where the framework id and tasks live: file (default, beside the configuration) or zk://host:2181/alluxio-mesos (default: as saved by init)',
+    )
+    .option('--standby', 'with ZooKeeper state: wait while another scheduler is active and take over when it goes')
     .option('--detach', 'run in the background, logging to logs/framework.out (pid in logs/framework.pid)')
     .option('--dry-run', 'print the FrameworkInfo and the task plan; launch nothing')
     .option('--teardown', 'remove the framework and all its tasks (same as the teardown command, without the question)')

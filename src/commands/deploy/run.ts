@@ -23,6 +23,10 @@ import { createDeployView } from './live-view.js';
 import { detach, notifyDetachingParent } from './detach.js';
 import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
+import { parseStateLocation } from '../../state/state-location.js';
+import { assertLeaseHeld } from '../../state/deployment-state.js';
+import { cliSettingsPath } from '../../config/cli-settings.js';
+import { acquireZooKeeperLease, type HeldLease } from './zookeeper-lease.js';
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -39,6 +43,8 @@ export interface DeployFlags extends ConnectionFlags {
   healthChecks?: boolean;
   healthCheckDelay?: string;
   healthCheckInterval?: string;
+  state?: string;
+  standby?: boolean;
 }
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
@@ -52,6 +58,11 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   const site = await loadSite(globals.confDir);
   if (flags.teardown === true) return teardownFramework(ctx, flags, site, { yes: true });
 
+  const stateSource = flags.state === undefined ? `"state" in ${cliSettingsPath(globals.confDir)}` : '--state';
+  const stateLocation = parseStateLocation(
+    flags.state ?? site.settings.state ?? 'file',
+    flags.state === undefined ? stateSource : '--state',
+  );
   const encoding = flags.encoding ?? 'protobuf';
   if (encoding !== 'protobuf' && encoding !== 'json') throw new UsageError(`--encoding "${encoding}" must be protobuf or json`);
   const maxWorkers = positiveNumber('--max-workers', flags.maxWorkers) ?? site.settings.maxWorkers;
@@ -120,13 +131,34 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
 
   const progress = await startProgress(io, 'connecting to Mesos', { enabled: !globals.json, noColorFlag: !globals.color });
   const view = createDeployView(io, { json: globals.json, progress });
+  // With ZooKeeper state: the election first (a standby waits here), and every Mesos call fenced by the lease.
+  let held: HeldLease | undefined;
+  if (stateLocation.kind === 'zk') {
+    try {
+      held = await acquireZooKeeperLease(ctx, stateLocation, { standby: flags.standby === true, source: stateSource, line: view.line });
+    } catch (error) {
+      view.close();
+      throw error;
+    }
+  }
+  const fence = (): void => {
+    if (held !== undefined) assertLeaseHeld(held.lease);
+  };
   // Ctrl-C and SIGTERM disconnect; so does not reaching the master within --timeout the first time.
   const firstContact = firstSubscriptionDeadline(globals.timeoutMs, masterAddressOf(ctx, site));
-  const stop = AbortSignal.any([ctx.termination.signal, firstContact.signal]);
+  const stop = AbortSignal.any([ctx.termination.signal, firstContact.signal, ...(held === undefined ? [] : [held.lease.lost])]);
 
   // A reattaching deploy makes any recorded disconnection stale; a new one is recorded on exit.
-  const store = fileLedgerStore(ledgerPath(globals.confDir));
-  await markDisconnected(store, undefined);
+  const store = held?.lease.store ?? fileLedgerStore(ledgerPath(globals.confDir));
+  const stateShown = held?.location ?? ledgerPath(globals.confDir);
+  try {
+    await markDisconnected(store, undefined);
+  } catch (error) {
+    firstContact.cancel();
+    view.close();
+    await held?.close();
+    throw error;
+  }
   const media = `application/${encoding === 'json' ? 'json' : 'x-protobuf'}` as MediaType;
   const credentials = await resolveCredentials(ctx, flags, site);
   let connection: Awaited<ReturnType<typeof openMaster>>;
@@ -135,6 +167,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   } catch (error) {
     firstContact.cancel();
     view.close();
+    await held?.close();
     throw error;
   }
   let scheduler = new HttpSchedulerClient(connection.client.transport, media);
@@ -150,7 +183,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   let subscribedOnce = false;
   let streamId: string | undefined;
   try {
-    view.line(`Mesos master ${connection.client.baseUrl}; ledger ${ledgerPath(globals.confDir)}`);
+    view.line(`Mesos master ${connection.client.baseUrl}; ledger ${stateShown}`);
     for (const line of preflight.checked) view.line(`checked: ${line}`);
     await runController({
       config: plan.scheduler,
@@ -159,6 +192,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       subscribe: async (call, signal): Promise<EventStream> => {
         subscriptions += 1;
         const subscribeOnce = async (): Promise<Awaited<ReturnType<HttpSchedulerClient['subscribe']>>> => {
+          fence();
           if (followLeader && subscriptions > 1) {
             const next = await openMaster(ctx, flags, site, { signal, credentials });
             if (address.kind === 'zk' && next.client.baseUrl !== connection.client.baseUrl) {
@@ -168,6 +202,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
             connection = next;
             scheduler = new HttpSchedulerClient(connection.client.transport, media);
           }
+          fence();
           return scheduler.subscribe(call, signal);
         };
         const subscription = await subscribeOnce().catch((error: unknown) => {
@@ -186,6 +221,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       },
       call: async (call) => {
         if (streamId === undefined) throw new OperationError(`cannot send ${call.type}: not subscribed`, { retriable: true });
+        fence();
         await scheduler.call(call, streamId);
       },
       onReport: (report) => {
@@ -200,14 +236,23 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       signal: stop,
       newFramework: flags.newFramework === true,
     });
+  } catch (error) {
+    await held?.close();
+    throw error;
   } finally {
     firstContact.cancel();
     view.close();
     connection.close();
   }
-  const unreachable = firstContact.expired();
-  if (unreachable !== undefined) throw unreachable;
-  await markDisconnected(store, Date.now());
+  try {
+    // A lost lease is why the controller stopped: say so (exit 1), and write nothing more.
+    if (held?.lease.lost.aborted === true) throw held.lease.lost.reason as Error;
+    const unreachable = firstContact.expired();
+    if (unreachable !== undefined) throw unreachable;
+    await markDisconnected(store, Date.now());
+  } finally {
+    await held?.close();
+  }
   const hours = Math.round(options.failoverTimeoutSeconds / 3600);
   const failover = hours >= 1 ? `${hours} h` : `${options.failoverTimeoutSeconds} s`;
   view.line(
