@@ -291,7 +291,8 @@ class ZooKeeperState implements DeploymentState {
         released = true;
         stop();
         if (this.ownNode === node) this.ownNode = undefined;
-        await resign();
+        // A lost session's node is gone or going; a request on it may never be answered.
+        if (!lost.signal.aborted) await resign();
       },
     };
   }

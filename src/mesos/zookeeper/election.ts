@@ -10,6 +10,7 @@ import type { CoordinationClient } from './coordination.js';
 
 /** The prefix of every candidate node: `<dir>/candidate-0000000007`. */
 const CANDIDATE_PREFIX = 'candidate-';
+const RESIGN_TIMEOUT_MS = 2_000;
 
 export interface Candidate {
   /** The node's name under the election directory. */
@@ -90,7 +91,13 @@ export async function runForLeader(
   const resign = async (): Promise<void> => {
     if (resigned) return;
     resigned = true;
-    await client.remove(`${dir}/${node}`).catch(() => undefined);
+    // Bounded: a request made while the session is being lost may never be answered.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.remove(`${dir}/${node}`).catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, RESIGN_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
   };
   try {
     let reportedLeader: string | undefined;

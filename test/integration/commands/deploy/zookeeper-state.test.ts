@@ -162,7 +162,9 @@ describeWithZooKeeper('deploy --state zk://', () => {
     await standby.waitFor('standby', (event) => event.type === 'standby');
 
     const frozenAt = Date.now();
-    const leaderStream = [...cluster.master.schedulerCalls].reverse().find((call) => call.type === 'SUBSCRIBE' && call.at <= frozenAt)?.streamId;
+    const leaderStream = [...cluster.master.schedulerCalls]
+      .reverse()
+      .find((call) => call.type === 'SUBSCRIBE' && call.at <= frozenAt)?.streamId;
     expect(leaderStream).toBeDefined();
     process.kill(leader.pid, 'SIGSTOP');
     let wokenAt = Number.POSITIVE_INFINITY;
@@ -174,7 +176,7 @@ describeWithZooKeeper('deploy --state zk://', () => {
       wokenAt = Date.now();
       process.kill(leader.pid, 'SIGCONT');
     }
-    expect(await leader.exited).toBe(1);
+    expect(await leader.exited, leader.stderr).toBe(1);
     expect(leader.stderr).toContain('lost the scheduler lease');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
