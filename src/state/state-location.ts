@@ -10,7 +10,7 @@
 import { describeMasterAddress, parseMasterAddress, type ZooKeeperMasterAddress } from '../mesos/client/address.js';
 import { isAlluxioMesosError, UsageError } from '../shared/errors.js';
 
-export const DEFAULT_SESSION_TIMEOUT_MS = 5_000;
+const DEFAULT_SESSION_TIMEOUT_MS = 5_000;
 const MIN_SESSION_TIMEOUT_S = 2;
 const MAX_SESSION_TIMEOUT_S = 60;
 

@@ -56,7 +56,7 @@ export function openZooKeeperState(location: ZooKeeperLocation, options: ZooKeep
 }
 
 /** The identity a candidate node holds; undefined when it is not ours to read. */
-export function parseIdentity(data: Buffer | undefined): SchedulerIdentity | undefined {
+function parseIdentity(data: Buffer | undefined): SchedulerIdentity | undefined {
   if (data === undefined) return undefined;
   try {
     const raw = JSON.parse(data.toString('utf8')) as Partial<SchedulerIdentity> | null;
