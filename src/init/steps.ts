@@ -337,7 +337,7 @@ export const STEPS: readonly Step[] = [
     id: 'state',
     flag: '--state',
     placeholder: '<file|zk://...>',
-    message: 'Where the scheduler keeps its state (empty or file: next to this configuration; zk://host:2181/alluxio-mesos: ZooKeeper)',
+    message: 'Scheduler state: file or zk://host:2181/path',
     help: 'file, or zk://host1:2181,host2:2181/path for standby schedulers on other hosts; remembered for every command.',
     target: { kind: 'setting', key: 'state' },
     prompt: 'input',
