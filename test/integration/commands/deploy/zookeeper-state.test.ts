@@ -58,14 +58,20 @@ function watchDuplicates(): { duplicates: Set<string>; stop(): void } {
 }
 
 async function waitAllRunning(count: number, timeoutMs = 40_000): Promise<void> {
-  await waitUntil(
-    `${count} aliases RUNNING in the master`,
-    () => {
-      const running = runningByAlias();
-      return running.size === count && [...running.values()].every((ids) => ids.length === 1) ? true : undefined;
-    },
-    timeoutMs,
-  );
+  try {
+    await waitUntil(
+      `${count} aliases RUNNING in the master`,
+      () => {
+        const running = runningByAlias();
+        return running.size === count && [...running.values()].every((ids) => ids.length === 1) ? true : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    const tasks = sandbox === undefined ? [] : [...masterTasks(sandbox.cluster)].map(([id, task]) => `${id} ${task.state}`);
+    const leaders = runs.filter((run) => run.running && isElected(run)).map((run) => run.transcript().slice(-3_000));
+    throw new Error(`${(error as Error).message}\nmaster tasks:\n${tasks.join('\n')}\nleader:\n${leaders.join('\n---\n')}`);
+  }
 }
 
 const isElected = (run: DeployRun): boolean => run.of('elected').length > 0;
