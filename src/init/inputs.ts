@@ -24,6 +24,7 @@ export interface InitInputs {
   user?: string;
   underfsAddress?: string;
   maxWorkers?: string;
+  state?: string;
   force?: boolean;
   dryRun?: boolean;
 }

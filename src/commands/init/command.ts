@@ -39,6 +39,7 @@ export function registerInit(program: Command, run: ActionRunner): void {
     .option('--user <user>', 'user the Alluxio tasks run as')
     .option('--underfs-address <uri>', 'under-storage address, e.g. hdfs://namenode:9000/alluxio')
     .option('--max-workers <n>', 'maximum number of workers (default: one per agent)')
+    .option('--state <file|zk://...>', 'where deploy keeps the framework id and tasks: file (default) or zk://host:2181/alluxio-mesos')
     .option('--force', 'overwrite an existing file without asking (a backup is still kept)')
     .option('--dry-run', 'print the file that would be written, write nothing')
     .addHelpText(

@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandContext } from '../../context/context.js';
 import type { InitInputs } from '../../init/inputs.js';
+import { parseStateLocation } from '../../state/state-location.js';
 import { readCliSettings, writeCliSettings, cliSettingsPath, type CliSettings } from '../../config/cli-settings.js';
 import { findSpec } from '../../config/catalog.js';
 import { PropertiesDocument } from '../../config/properties.js';
@@ -60,6 +61,13 @@ export function checkAnswer(step: Step, value: string, spelling: PortSpelling): 
         : `choose one of ${step.choices?.map((c) => c.value).join(', ')}`;
     case 'secretFile':
       return undefined; // checked by reading it, with the file's own error
+    case 'state':
+      try {
+        parseStateLocation(trimmed, '');
+        return undefined;
+      } catch (error) {
+        return isAlluxioMesosError(error) ? [error.message, error.hint].filter(Boolean).join('; ') : String(error);
+      }
     default:
       break;
   }

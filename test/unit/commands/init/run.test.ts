@@ -187,6 +187,7 @@ describe('init output', () => {
     '  User the Alluxio tasks run as                 (not set)                                          alluxio.integration.mesos.user',
     '  Under-storage address                         (not set)                                          alluxio.underfs.address',
     '  Maximum number of workers                     5                                                  alluxio-mesos.json',
+    '  Scheduler state: file or zk://host:2181/path  (not set)                                          alluxio-mesos.json',
     '',
     '',
   ].join('\n');
