@@ -101,7 +101,7 @@ describeWithZooKeeper('state migrate', () => {
       await lease.store.save({ ...emptyLedger(), frameworkId: 'fw-held' });
       const refused = await runCli(['state', 'migrate', '--to', 'file', '--conf-dir', confDir]);
       expect(refused.exitCode).toBe(1);
-      expect(refused.stderr).toContain('another scheduler is active for this deployment: pid 4242 on scheduler-host');
+      expect(refused.stderr).toContain('another scheduler is already active for this deployment: pid 4242 on scheduler-host');
       expect(await readdir(confDir)).toEqual(['alluxio-mesos.json']);
       expect(JSON.parse((await readZNode(zk.connectString, '/am-held/ledger')) ?? '{}').frameworkId).toBe('fw-held');
     } finally {
