@@ -24,6 +24,11 @@ export interface InitInputs {
   user?: string;
   underfsAddress?: string;
   maxWorkers?: string;
+  /** `zk://...`: keep the scheduler state in ZooKeeper (saved in the CLI settings); empty: a file again. */
+  state?: string;
+  /** Also write a service file for the scheduler, from the settings as saved. */
+  writeService?: string;
+  serviceFile?: string;
   force?: boolean;
   dryRun?: boolean;
 }
