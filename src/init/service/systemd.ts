@@ -53,9 +53,11 @@ export function renderSystemdUnit(inputs: ServiceInputs): string {
       : [`The state (framework id, task ledger) is in ZooKeeper (${inputs.stateShown ?? ''}),`, 'so any host can take over.'];
   const lines = [
     ...comment([
-      'The Alluxio on Mesos framework scheduler as a systemd service. Written by',
-      `\`alluxio-mesos init --write-service systemd\` from ${inputs.confDir}`,
-      `(Mesos master ${inputs.masterShown}; Alluxio ${inputs.alluxio}): run that again after changing the settings.`,
+      'The Alluxio on Mesos framework scheduler as a systemd service, written by',
+      '`alluxio-mesos init --write-service systemd`: run that again after changing the settings.',
+      `  configuration: ${inputs.confDir}`,
+      `  Mesos master:  ${inputs.masterShown}`,
+      `  Alluxio:       ${inputs.alluxio}`,
       '',
       'Install: cp alluxio-mesos-scheduler.service /etc/systemd/system/',
       '         systemctl daemon-reload && systemctl enable --now alluxio-mesos-scheduler',
