@@ -7,7 +7,7 @@ import { describe } from 'vitest';
 
 export type Availability = { available: true } | { available: false; reason: string };
 
-export function inCi(): boolean {
+function inCi(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
 }

@@ -14,7 +14,7 @@ export type ServiceKind = (typeof SERVICE_KINDS)[number];
 export const MARATHON_SECRET_STORE_PATH = 'alluxio-mesos/mesos-secret';
 
 /** The unix user a service runs the scheduler as when the settings name none. */
-export const DEFAULT_SERVICE_USER = 'alluxio';
+const DEFAULT_SERVICE_USER = 'alluxio';
 
 /** What init knows, as saved in the configuration directory. */
 export interface ServiceSettings {

@@ -47,7 +47,7 @@ export interface MarathonApp {
  * The task's shell command: record the pid, then `exec` so that the scheduler itself is the task's
  * process (Marathon's SIGTERM reaches it, and its exit code is the task's).
  */
-export function marathonCommand(inputs: ServiceInputs): string {
+function marathonCommand(inputs: ServiceInputs): string {
   const secret = inputs.secretFile === undefined ? undefined : SECRET_ARGUMENT;
   const words = [inputs.node, inputs.cli, ...deployArguments(inputs, secret)].map((arg) =>
     arg === SECRET_ARGUMENT ? `${SANDBOX}/${SECRET_VOLUME_PATH}` : shellQuote(arg),
