@@ -5,6 +5,7 @@
 import { OperationError, UsageError } from '../shared/errors.js';
 import { isTerminalState, matchTask, type TaskCandidate } from './task-match.js';
 import { formatTable } from '../ui/table.js';
+import { editDistance } from '../shared/edit-distance.js';
 
 export interface ChooseOptions {
   includeCompleted?: boolean;
@@ -34,14 +35,31 @@ export function chooseTask(query: string, candidates: readonly TaskCandidate[], 
         { hint: 'add --completed to read the logs of a completed task' },
       );
     }
-    case 'none':
-      throw new OperationError(`no task of the framework matches "${query}"`, {
+    case 'none': {
+      const closest = closestName(query, candidates);
+      const guess = closest === undefined ? '' : `; did you mean ${closest}?`;
+      throw new OperationError(`no task of the framework matches "${query}"${guess}`, {
         hint:
           candidates.length === 0
             ? 'the framework has no tasks; is it running (alluxio-mesos status)?'
             : `known tasks: ${describeSome(candidates)}`,
       });
+    }
   }
+}
+
+/** The alias (or task id) within two edits of what was typed, live tasks first: `wroker-2` → `worker-2`. */
+function closestName(query: string, candidates: readonly TaskCandidate[]): string | undefined {
+  const live = candidates.filter((task) => !isTerminalState(task.state));
+  let best: { name: string; distance: number } | undefined;
+  for (const task of [...live, ...candidates]) {
+    for (const name of [task.alias, task.taskId]) {
+      if (name === undefined) continue;
+      const distance = editDistance(query, name);
+      if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name, distance };
+    }
+  }
+  return best?.name;
 }
 
 function formatMatches(matches: readonly TaskCandidate[], all: boolean): string {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/shared/errors.js';
 import { parse } from '../../../src/config/properties.js';
 import { validateSiteProperties } from '../../../src/config/validate.js';
-import { editDistance, segmentDistance, suggestKey } from '../../../src/config/suggest.js';
+import { segmentDistance, suggestKey } from '../../../src/config/suggest.js';
+import { editDistance } from '../../../src/shared/edit-distance.js';
 
 const FILE = 'conf/alluxio-site.properties';
 

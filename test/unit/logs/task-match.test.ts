@@ -89,6 +89,12 @@ describe('chooseTask', () => {
     expect(() => chooseTask('w-', many, { allMatches: true })).toThrow(/w-14/);
   });
 
+  it('suggests the alias a typo meant, and nothing for a name far from every task', () => {
+    expect(() => chooseTask('wroker-2', tasks)).toThrow('no task of the framework matches "wroker-2"; did you mean worker-2?');
+    expect(() => chooseTask('mastr-1', tasks)).toThrow(/did you mean master-1\?/);
+    expect(() => chooseTask('nothing-like-it', tasks)).toThrow(/^no task of the framework matches "nothing-like-it"$/);
+  });
+
   it('points at --completed when only completed tasks match (exit 1)', () => {
     expect(() => chooseTask('worker-3', tasks)).toThrow(OperationError);
     try {
