@@ -26,11 +26,14 @@ export async function main(argv: readonly string[], given: Io = systemIo(), term
     io.stdout.write(`${VERSION}\n`);
     return ExitCode.OK;
   }
+  // `--version --json` is the version command's report, as machines want it.
+  const args =
+    argv.length === 2 && argv.includes('--json') && (argv.includes('--version') || argv.includes('-V')) ? ['version', '--json'] : argv;
   const watched = termination === undefined ? watchProcessSignals() : undefined;
   try {
     const { buildProgram } = await import('./cli/program.js');
     const program = buildProgram(io, result, termination ?? (watched as Termination));
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync([...args], { from: 'user' });
     return result.exitCode;
   } catch (error) {
     return reportError(error, io, result);

@@ -8,6 +8,7 @@ import { registerTeardown } from '../commands/teardown/command.js';
 import { registerStatus } from '../commands/status/command.js';
 import { registerLogs } from '../commands/logs/command.js';
 import { registerState } from '../commands/state/command.js';
+import { registerVersion } from '../commands/version/command.js';
 
 export const COMMANDS: readonly CommandRegistrar[] = [
   registerInit,
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerTeardown,
   registerState,
   registerLocalCluster,
+  registerVersion,
 ];
