@@ -8,6 +8,7 @@ import { systemIo, type Io } from './ui/io.js';
 import { VERSION } from './shared/version.js';
 import { watchProcessSignals, type Termination } from './context/termination.js';
 import { detachedIo, isDetachedChild } from './ui/detached-io.js';
+import { printable } from './shared/printable.js';
 
 /**
  * `termination` defaults to this process's SIGINT/SIGTERM; callers that run a command in-process
@@ -69,7 +70,10 @@ export function reportError(error: unknown, io: Io, result: Pick<ProgramResult, 
     io.stdout.write(`${JSON.stringify({ error: { message, hint: hint ?? null, exitCode } })}\n`);
   }
   // A message that lists things (ambiguous task names) keeps its list; the hint goes on its own line.
-  const line = hint === undefined ? message : message.includes('\n') ? `${message}\n${hint}` : `${message}; ${hint}`;
+  // Messages quote what the cluster said (hostnames, error bodies) and what was typed: escaped.
+  const safe = printable(message, { keepNewlines: true });
+  const safeHint = hint === undefined ? undefined : printable(hint, { keepNewlines: true });
+  const line = safeHint === undefined ? safe : safe.includes('\n') ? `${safe}\n${safeHint}` : `${safe}; ${safeHint}`;
   io.stderr.write(`error: ${known ? line : `unexpected: ${line}`}\n`);
   if (result.verbose && error instanceof Error && error.stack !== undefined) {
     io.stderr.write(`${error.stack}\n`);

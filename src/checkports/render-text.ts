@@ -6,6 +6,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { formatCpus, formatMb } from './format.js';
 import type { AgentVerdict, CheckPortsReport, PortSuggestionGroup } from './report-types.js';
 import { formatTable } from '../ui/table.js';
+import { printable } from '../shared/printable.js';
 
 export interface RenderOptions {
   readonly color: boolean;
@@ -79,7 +80,7 @@ function reasonLines(agent: AgentVerdict): string[] {
   for (const reason of agent.worker.reasons) {
     if (!masterReasons.has(reason)) lines.push(`worker: ${reason}`);
   }
-  for (const note of agent.notes) lines.push(`note:   ${note}`);
+  for (const note of agent.notes) lines.push(`note:   ${printable(note)}`);
   return lines;
 }
 
@@ -99,9 +100,9 @@ export function renderCheckPortsText(report: CheckPortsReport, options: RenderOp
   const out: string[] = [];
 
   const version = report.master.version ?? 'version unknown';
-  out.push(`Mesos master ${report.master.address} (${version})`);
-  for (const reason of report.master.reasons) out.push(s.bad(`error: ${reason}`));
-  for (const warning of report.master.warnings) out.push(s.warn(`warning: ${warning}`));
+  out.push(`Mesos master ${printable(report.master.address)} (${printable(version)})`);
+  for (const reason of report.master.reasons) out.push(s.bad(`error: ${printable(reason)}`));
+  for (const warning of report.master.warnings) out.push(s.warn(`warning: ${printable(warning)}`));
   const req = report.requirements;
   out.push(
     s.dim(
@@ -129,18 +130,18 @@ export function renderCheckPortsText(report: CheckPortsReport, options: RenderOp
   if (explained.length > 0) {
     out.push('', 'Why not:');
     for (const agent of explained) {
-      out.push(`  ${agent.hostname}`);
+      out.push(`  ${printable(agent.hostname)}`);
       for (const line of reasonLines(agent)) out.push(`    ${line}`);
     }
   }
 
   out.push('');
-  for (const warning of report.warnings) out.push(s.warn(`warning: ${warning}`));
+  for (const warning of report.warnings) out.push(s.warn(`warning: ${printable(warning)}`));
   out.push(s.bold(report.summary.line));
   const placement = report.verdict.placement;
   if (placement.masters.length > 0) {
     out.push(
-      `Placement: master${placement.masters.length === 1 ? '' : 's'} on ${placement.masters.join(', ')}; ` +
+      `Placement: master${placement.masters.length === 1 ? '' : 's'} on ${printable(placement.masters.join(', '))}; ` +
         `room for ${placement.workers.length} worker${placement.workers.length === 1 ? '' : 's'}`,
     );
   }
@@ -152,19 +153,19 @@ export function renderCheckPortsText(report: CheckPortsReport, options: RenderOp
       ),
     );
   } else {
-    out.push(s.bad(`${s.no === 'no' ? 'FAILED' : s.no}: ${report.verdict.reasons.join('; ')}`));
+    out.push(s.bad(`${s.no === 'no' ? 'FAILED' : s.no}: ${printable(report.verdict.reasons.join('; '))}`));
   }
 
   const fixes = report.fixes;
   if (fixes.resourcesFlags.length > 0) {
     out.push('', s.bold('Fix 1: make the ports available by restarting agents with these resources'));
     for (const fix of fixes.resourcesFlags) {
-      out.push(`  ${fix.agents.length === 1 ? 'Agent' : `${fix.agents.length} agents`}: ${fix.agents.join(', ')}`);
+      out.push(`  ${fix.agents.length === 1 ? 'Agent' : `${fix.agents.length} agents`}: ${printable(fix.agents.join(', '))}`);
       out.push(`    ${fix.binary} ${fix.flag}`);
       out.push(`    or in the environment: ${fix.env}`);
       out.push(`    ${s.warn(fix.restartNote)}`);
     }
-    for (const warning of fixes.warnings) out.push(`  ${s.warn(`warning: ${warning}`)}`);
+    for (const warning of fixes.warnings) out.push(`  ${s.warn(`warning: ${printable(warning)}`)}`);
   }
   const suggestion = fixes.suggestedPorts;
   if (suggestion !== undefined) {

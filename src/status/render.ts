@@ -2,6 +2,7 @@
 import { Chalk } from 'chalk';
 import type { StatusReport } from './collect.js';
 import { formatTable } from '../ui/table.js';
+import { printable } from '../shared/printable.js';
 
 export function renderStatus(report: StatusReport, options: { color: boolean; now?: Date }): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
@@ -21,9 +22,9 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
   // Said first: with no scheduler, nothing relaunches a failed task, whatever the table shows.
   const noScheduler = report.problems.find((problem) => problem.startsWith('no scheduler connected'));
   if (noScheduler !== undefined) lines.push(chalk.red(noScheduler.replace(/^no/, 'No')), '');
-  lines.push(`Framework ${framework.name ?? '(unknown)'} ${framework.id}: ${stateText}`);
+  lines.push(`Framework ${printable(framework.name ?? '(unknown)')} ${printable(framework.id)}: ${stateText}`);
   lines.push(schedulerLine(report));
-  if (report.webuiUrl !== null) lines.push(`Alluxio master web UI: ${report.webuiUrl}`);
+  if (report.webuiUrl !== null) lines.push(`Alluxio master web UI: ${printable(report.webuiUrl)}`);
   lines.push('');
   const header = ['ALIAS', 'STATE', 'HEALTH', 'HOST', 'PORTS', 'STARTED', 'RELAUNCHES'];
   const rows = report.tasks.map((task) => [
@@ -46,17 +47,17 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
   const notes = report.tasks.filter((task) => task.note !== null);
   if (notes.length > 0) {
     lines.push('');
-    for (const task of notes) lines.push(chalk.yellow(`${task.alias}: ${task.note}`));
+    for (const task of notes) lines.push(chalk.yellow(printable(`${task.alias}: ${task.note}`)));
   }
   lines.push('');
-  lines.push(report.ok ? chalk.green('OK: every Alluxio task is running') : chalk.red(`NOT OK: ${report.problems.join('; ')}`));
+  lines.push(report.ok ? chalk.green('OK: every Alluxio task is running') : chalk.red(printable(`NOT OK: ${report.problems.join('; ')}`)));
   return `${lines.join('\n')}\n`;
 }
 
 /** Who schedules: connected or not (Mesos), and who holds the lease and waits for it (the state). */
 function schedulerLine(report: StatusReport): string {
   const { scheduler } = report;
-  const who = (s: { pid: number; host: string; since: string }): string => `pid ${s.pid} on ${s.host} since ${s.since}`;
+  const who = (s: { pid: number; host: string; since: string }): string => `pid ${s.pid} on ${printable(s.host)} since ${s.since}`;
   const active =
     scheduler.active === null
       ? scheduler.connected

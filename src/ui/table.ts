@@ -4,6 +4,8 @@
  * escape codes never skew the alignment. The last cell of a row is never padded.
  */
 
+import { printable } from '../shared/printable.js';
+
 /** A cell: plain text, or text with the colour to paint it in. */
 export type TableCell = string | { readonly text: string; readonly paint?: (text: string) => string };
 
@@ -18,7 +20,8 @@ export interface TableOptions {
 
 /** One line per row; a header is just the first row. */
 export function formatTable(rows: ReadonlyArray<readonly TableCell[]>, options: TableOptions = {}): string[] {
-  const textOf = (cell: TableCell): string => (typeof cell === 'string' ? cell : cell.text);
+  // Cells hold names from the cluster: never a control character on the operator's terminal.
+  const textOf = (cell: TableCell): string => printable(typeof cell === 'string' ? cell : cell.text);
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, column) => {

@@ -8,6 +8,7 @@ import type { Io } from '../../ui/io.js';
 import type { Progress } from '../../ui/spinner.js';
 import type { SchedulerIdentity } from '../../state/deployment-state.js';
 import { describeScheduler } from '../../state/scheduler-errors.js';
+import { printable } from '../../shared/printable.js';
 
 export function describeReport(report: ControllerReport): string | undefined {
   switch (report.type) {
@@ -107,7 +108,7 @@ export function createDeployView(io: Io, options: { json: boolean; progress: Pro
       stoodBy = true;
       if (options.json) return record({ type: 'standby', leader: leader ?? null });
       options.progress.stop();
-      io.stderr.write(`${now().toISOString().slice(11, 19)} ${describeStandby(leader)}\n`);
+      io.stderr.write(`${now().toISOString().slice(11, 19)} ${printable(describeStandby(leader))}\n`);
       options.progress.text('standing by');
     },
     active(self) {
@@ -115,7 +116,7 @@ export function createDeployView(io: Io, options: { json: boolean; progress: Pro
       if (!stoodBy) return;
       options.progress.stop();
       io.stderr.write(
-        `${now().toISOString().slice(11, 19)} the active scheduler is gone: taking over as pid ${self.pid} on ${self.host}\n`,
+        `${now().toISOString().slice(11, 19)} the active scheduler is gone: taking over as pid ${self.pid} on ${printable(self.host)}\n`,
       );
       options.progress.text('connecting to Mesos');
     },
@@ -126,13 +127,14 @@ export function createDeployView(io: Io, options: { json: boolean; progress: Pro
       const text = describeReport(report);
       if (text === undefined) return;
       options.progress.stop();
-      io.stderr.write(`${now().toISOString().slice(11, 19)} ${text}\n`);
+      // Reports carry hostnames and Mesos' messages: escaped before they reach the terminal.
+      io.stderr.write(`${now().toISOString().slice(11, 19)} ${printable(text)}\n`);
       options.progress.text(totals());
     },
     line(text) {
       if (options.json) return;
       options.progress.stop();
-      io.stderr.write(`${text}\n`);
+      io.stderr.write(`${printable(text, { keepNewlines: true })}\n`);
     },
     close() {
       options.progress.stop();

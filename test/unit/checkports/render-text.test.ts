@@ -100,3 +100,22 @@ describe('renderTable', () => {
     expect(lines).toEqual(['A     B', '<x   >  y', 'long  z']);
   });
 });
+
+describe('renderCheckPortsText with a hostile agent', () => {
+  it('never writes a control character the agent sent: its hostname shows as escapes', () => {
+    const hostile = '127.0.0.2\u001b]0;TITLE\u0007\u001b[2J';
+    const report = analyzeCheckPorts({
+      master: { address: 'mesos.example.com:5050', version: '1.12.0' },
+      agents: [
+        agent({ hostname: hostile, total: [cpus(4), mem(8192), ports(ALLUXIO_AND_DEFAULT)] }),
+        agent({ hostname: `${hostile}-small`, total: [cpus(1), mem(512), ports(ALLUXIO_AND_DEFAULT)] }),
+      ],
+      requirements: defaultCheckPortsRequirements('1.x'),
+      suggestPorts: false,
+    });
+    const text = renderCheckPortsText(report, { color: false });
+    expect(text).not.toContain('\u001b');
+    expect(text).not.toContain('\u0007');
+    expect(text).toContain('127.0.0.2\\x1b]0;TITLE\\x07\\x1b[2J');
+  });
+});

@@ -99,3 +99,22 @@ describe('renderStatus', () => {
     expect(lines[3]).toBe('Scheduler: not connected, pid 4242 on sched-1 since 2026-11-24T19:20:00.000Z holds the lease');
   });
 });
+
+describe('renderStatus with names a hostile cluster chose', () => {
+  it('shows control characters in hostnames, the framework name and notes as escapes', () => {
+    const hostile = '127.0.0.2\u001b]0;TITLE\u0007\u001b[2J';
+    const [first, ...rest] = report.tasks;
+    const text = renderStatus(
+      {
+        ...report,
+        framework: { ...report.framework, name: `alluxio${hostile}` },
+        scheduler: { ...report.scheduler, active: { ...report.scheduler.active!, host: hostile } },
+        tasks: [{ ...first!, host: hostile, note: `lost on ${hostile}` }, ...rest],
+      },
+      { color: false },
+    );
+    expect(text).not.toContain('\u001b');
+    expect(text).not.toContain('\u0007');
+    expect(text).toContain('127.0.0.2\\x1b]0;TITLE\\x07\\x1b[2J');
+  });
+});
