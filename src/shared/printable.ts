@@ -8,9 +8,7 @@
 
 // C0 controls, DEL and C1 controls (0x80-0x9f: a terminal may read 0x9b as CSI), and the Unicode
 // bidirectional overrides that can make a name read differently from what it is.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
 const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 function escape(char: string): string {
