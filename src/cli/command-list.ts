@@ -7,6 +7,7 @@ import { registerDeploy } from '../commands/deploy/command.js';
 import { registerTeardown } from '../commands/teardown/command.js';
 import { registerStatus } from '../commands/status/command.js';
 import { registerLogs } from '../commands/logs/command.js';
+import { registerState } from '../commands/state/command.js';
 
 export const COMMANDS: readonly CommandRegistrar[] = [
   registerInit,
@@ -15,5 +16,6 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerStatus,
   registerLogs,
   registerTeardown,
+  registerState,
   registerLocalCluster,
 ];

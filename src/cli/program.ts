@@ -37,6 +37,8 @@ export function buildProgram(io: Io, result: ProgramResult, termination: Termina
     .option('-y, --yes', 'never prompt: take defaults and confirm')
     .option('--timeout <ms>', 'how long to wait for Mesos/ZooKeeper, in milliseconds (default: 30000)')
     .showHelpAfterError('(run with --help for usage)')
+    // Every subcommand's help lists --master, --conf-dir, --json, ... too: its own examples use them.
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       'after',
       `

@@ -16,9 +16,11 @@ export interface CliSettings {
   alluxioMaster?: string;
   secretFile?: string;
   maxWorkers?: number;
+  /** Where the scheduler state lives: `file` (default) or a zk:// URL (`init --state`). */
+  state?: string;
 }
 
-const KNOWN_KEYS: ReadonlySet<string> = new Set(['master', 'alluxioMaster', 'secretFile', 'maxWorkers']);
+const KNOWN_KEYS: ReadonlySet<string> = new Set(['master', 'alluxioMaster', 'secretFile', 'maxWorkers', 'state']);
 
 export function cliSettingsPath(confDir: string): string {
   return path.join(confDir, CLI_SETTINGS_FILE);
@@ -70,7 +72,7 @@ export function parseCliSettings(text: string, file: string): CliSettings {
       if (typeof value !== 'string') {
         throw new ConfigError(`${file}: "${key}" must be a string`, { file, key }, { hint: 'run alluxio-mesos init again' });
       }
-      if (value !== '') settings[key as 'master' | 'alluxioMaster' | 'secretFile'] = value;
+      if (value !== '') settings[key as 'master' | 'alluxioMaster' | 'secretFile' | 'state'] = value;
     }
   }
   return settings;
@@ -82,6 +84,7 @@ export function renderCliSettings(settings: CliSettings): string {
   if (settings.alluxioMaster !== undefined) ordered.alluxioMaster = settings.alluxioMaster;
   if (settings.secretFile !== undefined) ordered.secretFile = settings.secretFile;
   if (settings.maxWorkers !== undefined) ordered.maxWorkers = settings.maxWorkers;
+  if (settings.state !== undefined) ordered.state = settings.state;
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 

@@ -1,11 +1,34 @@
 /**
- * The one place that chooses where a deployment's scheduler state lives. Every command that reads
- * or writes it (deploy, status, logs, teardown) opens it here, so another backend plugs in by adding
- * its branch below and nothing else.
+ * The one place that chooses where a deployment's scheduler state lives: `--state` (deploy), else
+ * the `state` saved by `init --state` in alluxio-mesos.json, else the file beside the configuration.
+ * Every command that reads or writes it (deploy, status, logs, teardown) opens it here.
  */
+import { cliSettingsPath } from '../config/cli-settings.js';
 import type { DeploymentState } from '../state/deployment-state.js';
 import { openFileState } from '../state/file-state.js';
+import { parseStateLocation } from '../state/state-location.js';
+import { openZooKeeperState } from '../state/zookeeper-state.js';
+import type { GlobalOptions } from './context.js';
+import type { LoadedSite } from './site.js';
 
-export function openDeploymentState(confDir: string): DeploymentState {
-  return openFileState(confDir);
+export interface StateChoice {
+  /** `deploy --state`, when given. */
+  readonly flag?: string | undefined;
+  /** Told when a standby cannot reach ZooKeeper and keeps retrying. */
+  readonly onRetry?: (error: Error) => void;
+}
+
+export function openDeploymentState(
+  globals: Pick<GlobalOptions, 'confDir' | 'timeoutMs'>,
+  site: Pick<LoadedSite, 'settings'>,
+  choice: StateChoice = {},
+): DeploymentState {
+  const source = choice.flag === undefined ? `"state" in ${cliSettingsPath(globals.confDir)}` : '--state';
+  const location = parseStateLocation(choice.flag ?? site.settings.state ?? 'file', source);
+  if (location.kind === 'file') return openFileState(globals.confDir);
+  return openZooKeeperState(location, {
+    timeoutMs: globals.timeoutMs,
+    source,
+    ...(choice.onRetry === undefined ? {} : { onRetry: choice.onRetry }),
+  });
 }

@@ -55,6 +55,7 @@ export function answersFromFlags(flags: InitInputs, master: string | undefined):
     ['user', flags.user],
     ['underfsAddress', flags.underfsAddress],
     ['maxWorkers', flags.maxWorkers],
+    ['state', flags.state],
   ];
   for (const [id, value] of direct) if (value !== undefined) answers[id] = value;
   if (PORT_STEPS.some((id) => answers[id] !== undefined)) answers.customPorts = 'yes';

@@ -24,6 +24,11 @@ export interface InitInputs {
   user?: string;
   underfsAddress?: string;
   maxWorkers?: string;
+  /** `zk://...` or `file`: where deploy keeps the scheduler state (saved in the CLI settings). */
+  state?: string;
+  /** Also write a service file for the scheduler, from the settings as saved. */
+  writeService?: string;
+  serviceFile?: string;
   force?: boolean;
   dryRun?: boolean;
 }

@@ -32,14 +32,15 @@ export type StepId =
   | 'secretFile'
   | 'user'
   | 'underfsAddress'
-  | 'maxWorkers';
+  | 'maxWorkers'
+  | 'state';
 
 export type Answers = Partial<Record<StepId, string>>;
 
 /** Where an answer is stored. `property` keys may depend on the port spelling (1.x or 2.x). */
 type StepTarget =
   | { kind: 'property'; key: string | ((spelling: PortSpelling) => string) }
-  | { kind: 'setting'; key: 'master' | 'alluxioMaster' | 'secretFile' | 'maxWorkers' }
+  | { kind: 'setting'; key: 'master' | 'alluxioMaster' | 'secretFile' | 'maxWorkers' | 'state' }
   | { kind: 'derived' };
 
 export type PortSpelling = '1.x' | '2.x';
@@ -329,6 +330,16 @@ export const STEPS: readonly Step[] = [
     message: 'Maximum number of workers (empty: one per agent, no limit)',
     help: 'Upper bound on worker tasks; remembered for deploy.',
     target: { kind: 'setting', key: 'maxWorkers' },
+    prompt: 'input',
+    optional: true,
+  },
+  {
+    id: 'state',
+    flag: '--state',
+    placeholder: '<file|zk://...>',
+    message: 'Scheduler state: file or zk://host:2181/path',
+    help: 'file, or zk://host1:2181,host2:2181/path for standby schedulers on other hosts; remembered for every command.',
+    target: { kind: 'setting', key: 'state' },
     prompt: 'input',
     optional: true,
   },

@@ -50,6 +50,13 @@ export interface SchedulerLease {
   readonly lost: AbortSignal;
   /** The ledger, written only while the lease holds: a save after it is lost is rejected. */
   readonly store: LedgerStore;
+  /**
+   * Aborts `lost` now if the backend can tell, without waiting for an event, that the lease may be
+   * gone (ZooKeeper: no answer from the server for most of the session timeout, as after the process
+   * was frozen). Event callbacks run only after timers, so `lost` alone could be seen too late by a
+   * process that wakes up: call `assertLeaseHeld` right before every Mesos call.
+   */
+  checkHeld?(): void;
   /** Gives the lease up (a standby takes over); idempotent. */
   release(): Promise<void>;
 }
@@ -67,4 +74,10 @@ export interface DeploymentState {
   /** Removes the ledger (teardown); refused while another scheduler holds the lease. */
   clear(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Throws the reason the lease was lost, if it was (checked synchronously): call before every Mesos call. */
+export function assertLeaseHeld(lease: SchedulerLease): void {
+  lease.checkHeld?.();
+  if (lease.lost.aborted) throw lease.lost.reason as Error;
 }

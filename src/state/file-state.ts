@@ -102,7 +102,9 @@ export function openFileState(confDir: string, options: FileStateOptions = {}): 
     async clear() {
       const { leader } = await readScheduler();
       if (leader !== undefined && !(leader.pid === pid && leader.host === host)) throw new SchedulerActiveError(leader);
+      // The backup too: it records the framework just removed, and nothing could reattach to it.
       await rm(ledgerFile, { force: true });
+      await rm(`${ledgerFile}.bak`, { force: true });
     },
     async close() {},
   };

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { ACL, createClient, CreateMode, Id, Permission, type Client } from 'node-zookeeper-client';
 import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs';
-import { describe } from 'vitest';
+import { describeRequiring } from './ci.js';
 
 export interface ZooKeeperServer {
   host: '127.0.0.1';
@@ -44,30 +44,13 @@ function zookeeperAvailable(): Availability {
   return { available: true, java, jar };
 }
 
-function inCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
-}
-
 /**
  * `describe` when ZooKeeper can run here. Otherwise: in CI a suite that fails with the reason;
  * elsewhere a skipped suite and a warning that cannot be missed.
  */
 export function describeWithZooKeeper(name: string, body: () => void): void {
   const availability = zookeeperAvailable();
-  if (availability.available) {
-    describe(name, body);
-    return;
-  }
-  if (inCi()) {
-    describe(name, () => {
-      throw new Error(`ZooKeeper is required in CI but missing: ${availability.reason}`);
-    });
-    return;
-  }
-  const line = '!'.repeat(78);
-  console.warn(`\n${line}\n!! SKIPPED "${name}": ZooKeeper is not available.\n!! ${availability.reason}\n${line}\n`);
-  describe.skip(name, body);
+  describeRequiring(name, 'ZooKeeper', availability.available ? { available: true } : availability, body);
 }
 
 export async function startZooKeeper(): Promise<ZooKeeperServer> {

@@ -46,7 +46,7 @@ export async function teardownFramework(
   site: LoadedSite,
   options: { yes: boolean },
 ): Promise<number> {
-  const state = openDeploymentState(ctx.globals.confDir);
+  const state = openDeploymentState(ctx.globals, site);
   try {
     return await teardownWith(ctx, flags, site, options, state);
   } finally {

@@ -27,10 +27,14 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
     .option('--health-check-delay <seconds>', 'seconds before the first health check (default 15)')
     .option('--health-check-interval <seconds>', 'seconds between health checks (default 10)')
     .option(
+      '--state <file|zk://...>',
+      'where the framework id and tasks live: file (default, beside the configuration) or zk://host:2181/alluxio-mesos (default: as saved by init)',
+    )
+    .option(
       '--detach',
       'run in the background, logging NDJSON to <conf>/alluxio-mesos-framework.out (pid in <conf>/alluxio-mesos-framework.pid)',
     )
-    .option('--standby', 'when another scheduler is active for this configuration, wait and take over when it stops (instead of exit 1)')
+    .option('--standby', 'when another scheduler is active for this deployment, wait and take over when it stops (instead of exit 1)')
     .option('--dry-run', 'print the FrameworkInfo and the task plan; launch nothing')
     .option('--teardown', 'remove the framework and all its tasks (same as the teardown command, without the question)')
     .addHelpText(

@@ -44,6 +44,7 @@ export interface DeployFlags extends ConnectionFlags {
   healthChecks?: boolean;
   healthCheckDelay?: string;
   healthCheckInterval?: string;
+  state?: string;
 }
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
@@ -123,7 +124,10 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   const preflight = await preflightDistribution(plan.distribution, { masterIsLocal, timeoutMs: globals.timeoutMs });
   for (const warning of preflight.warnings) io.stderr.write(`warning: ${warning}\n`);
 
-  const state = openDeploymentState(globals.confDir);
+  const state = openDeploymentState(globals, site, {
+    flag: flags.state,
+    onRetry: (error) => io.stderr.write(`standing by: ${error.message}; retrying\n`),
+  });
   if (flags.detach === true) {
     try {
       // Refused at once, before anything starts in the background (the child would be refused too).
@@ -159,7 +163,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     throw error;
   }
   try {
-    return await runScheduler(ctx, flags, { site, plan, options, preflight, address, encoding, view, lease });
+    return await runScheduler(ctx, flags, { site, plan, options, preflight, address, encoding, view, lease, location: state.location });
   } finally {
     await forgetPid();
     await lease.release();
@@ -176,17 +180,26 @@ interface SchedulerRun {
   encoding: 'protobuf' | 'json';
   view: ReturnType<typeof createDeployView>;
   lease: SchedulerLease;
+  /** Where the state lives, for the first line. */
+  location: string;
 }
 
 /** Subscribes and runs the controller while this process holds the lease. */
 async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: SchedulerRun): Promise<number> {
   const { globals } = ctx;
-  const { site, plan, options, preflight, address, encoding, view, lease } = run;
+  const { site, plan, options, preflight, address, encoding, view, lease, location } = run;
   view.active({ pid: process.pid, host: hostname() });
   // Ctrl-C and SIGTERM disconnect; so does not reaching the master within --timeout the first time,
   // and losing the lease (another scheduler took over: not one more call may go out).
   const firstContact = firstSubscriptionDeadline(globals.timeoutMs, masterAddressOf(ctx, site));
   const stop = AbortSignal.any([ctx.termination.signal, firstContact.signal, lease.lost]);
+  // Deposed: nothing more goes out. The check is synchronous (a process that was frozen learns it
+  // before its first call, not after the timers that would tell it); retriable, so the rest of this
+  // batch is dropped too and the controller stops on the aborted signal.
+  const fence = (what: string): void => {
+    lease.checkHeld?.();
+    if (lease.lost.aborted) throw new OperationError(`not sending ${what}: this scheduler lost its lease`, { retriable: true });
+  };
 
   // A reattaching deploy makes any recorded disconnection stale; a new one is recorded on exit.
   const store = lease.store;
@@ -220,7 +233,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
   let subscribedOnce = false;
   let streamId: string | undefined;
   try {
-    view.line(`Mesos master ${connection.client.baseUrl}; ledger ${ledgerPath(globals.confDir)}`);
+    view.line(`Mesos master ${connection.client.baseUrl}; state ${location}`);
     for (const line of preflight.checked) view.line(`checked: ${line}`);
     await runController({
       config: plan.scheduler,
@@ -229,6 +242,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       subscribe: async (call, signal): Promise<EventStream> => {
         subscriptions += 1;
         const subscribeOnce = async (): Promise<Awaited<ReturnType<HttpSchedulerClient['subscribe']>>> => {
+          fence('SUBSCRIBE');
           if (followLeader && subscriptions > 1) {
             const next = await openMaster(ctx, flags, site, { signal, credentials });
             if (address.kind === 'zk' && next.client.baseUrl !== connection.client.baseUrl) {
@@ -238,6 +252,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
             connection = next;
             scheduler = new HttpSchedulerClient(connection.client.transport, media);
           }
+          fence('SUBSCRIBE');
           return scheduler.subscribe(call, signal);
         };
         const subscription = await subscribeOnce().catch((error: unknown) => {
@@ -255,8 +270,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
         return { [Symbol.asyncIterator]: () => subscription.events[Symbol.asyncIterator](), close: subscription.close };
       },
       call: async (call) => {
-        // Deposed: nothing more goes out (retriable, so the rest of this batch is dropped too).
-        if (lease.lost.aborted) throw new OperationError(`not sending ${call.type}: this scheduler lost its lease`, { retriable: true });
+        fence(call.type);
         if (streamId === undefined) throw new OperationError(`cannot send ${call.type}: not subscribed`, { retriable: true });
         await scheduler.call(call, streamId).catch((error: unknown) => {
           if (error instanceof SchedulerCallError && error.takenOver) throw new FrameworkTakenOverError(error.message, { cause: error });

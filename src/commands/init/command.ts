@@ -39,8 +39,16 @@ export function registerInit(program: Command, run: ActionRunner): void {
     .option('--user <user>', 'user the Alluxio tasks run as')
     .option('--underfs-address <uri>', 'under-storage address, e.g. hdfs://namenode:9000/alluxio')
     .option('--max-workers <n>', 'maximum number of workers (default: one per agent)')
+    .option('--state <file|zk://...>', 'where deploy keeps the framework id and tasks: file (default) or zk://host:2181/alluxio-mesos')
+    .addOption(
+      new Option('--write-service <kind>', 'also write a service file that runs the scheduler: a systemd unit or a Marathon app').choices([
+        'systemd',
+        'marathon',
+      ]),
+    )
+    .option('--service-file <file>', 'where --write-service writes (default: in the conf dir)')
     .option('--force', 'overwrite an existing file without asking (a backup is still kept)')
-    .option('--dry-run', 'print the file that would be written, write nothing')
+    .option('--dry-run', 'print the file that would be written (with --write-service: the service file), write nothing')
     .addHelpText(
       'after',
       `
@@ -54,6 +62,11 @@ Examples:
       --jar-url https://downloads.example.com/alluxio-1.8.2-bin.tar.gz --worker-memory-size 4GB
   $ ALLUXIO_MESOS_SECRET=s3cret alluxio-mesos init --principal alluxio --store-secret --yes --force
   $ alluxio-mesos init --dry-run --yes --master local --jar-url LOCAL
+  $ alluxio-mesos init --write-service systemd
+  $ alluxio-mesos init --state zk://zk1:2181,zk2:2181/alluxio-mesos --write-service marathon --service-file app.json
+
+With --write-service and an existing configuration, init asks nothing: the service file is written
+from the settings as saved (and as changed by the flags given).
 ${EXIT_CODES_HELP}`,
     )
     .action(async (flags: InitInputs, command: Command) => {

@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandContext } from '../../context/context.js';
 import type { InitInputs } from '../../init/inputs.js';
+import { parseStateLocation } from '../../state/state-location.js';
 import { readCliSettings, writeCliSettings, cliSettingsPath, type CliSettings } from '../../config/cli-settings.js';
 import { findSpec } from '../../config/catalog.js';
 import { PropertiesDocument } from '../../config/properties.js';
@@ -24,6 +25,7 @@ import { inquirerPrompter, type Prompter } from '../../ui/prompts.js';
 import { renderSummary, renderDiff } from '../../init/render.js';
 import { answersFromFlags, applyAnswers, currentValue } from '../../init/answers.js';
 import { STEPS, propertyKeyOf, type Answers, type PortSpelling, type Step } from '../../init/steps.js';
+import { commitServiceWrite, planServiceWrite, renderService, serviceKind, serviceReport } from './write-service.js';
 
 /**
  * Answers are read the way a person means them: `1.5 GB` is taken as `1.5GB`, because Alluxio's
@@ -60,6 +62,13 @@ export function checkAnswer(step: Step, value: string, spelling: PortSpelling): 
         : `choose one of ${step.choices?.map((c) => c.value).join(', ')}`;
     case 'secretFile':
       return undefined; // checked by reading it, with the file's own error
+    case 'state':
+      try {
+        parseStateLocation(trimmed, '');
+        return undefined;
+      } catch (error) {
+        return isAlluxioMesosError(error) ? [error.message, error.hint].filter(Boolean).join('; ') : String(error);
+      }
     default:
       break;
   }
@@ -86,7 +95,13 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   const settingsBefore = await readCliSettings(globals.confDir);
   const spelling: PortSpelling =
     (flags.portKeys as PortSpelling | undefined) ?? (existing === undefined ? DEFAULT_PORT_SPELLING : portSpelling(existing));
-  const interactive = injectedPrompter !== undefined || canPrompt(io, globals.yes);
+  if (flags.writeService !== undefined) serviceKind(flags.writeService);
+  if (flags.serviceFile !== undefined && flags.writeService === undefined) {
+    throw new UsageError('--service-file needs --write-service systemd|marathon');
+  }
+  // Writing a service file for an existing configuration asks nothing: it renders what is saved.
+  const rendersOnly = flags.writeService !== undefined && existing !== undefined;
+  const interactive = injectedPrompter !== undefined || (canPrompt(io, globals.yes) && !rendersOnly);
   const prompter = injectedPrompter ?? (interactive ? await inquirerPrompter(io, ctx.termination.signal) : undefined);
 
   const answers = answersFromFlags(flags, globals.master);
@@ -168,7 +183,17 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
     io.stderr.write(`warning: ${text}\n`);
   };
   for (const warning of [...validation.warnings, ...secretWarnings]) warn(warning);
+  const service = flags.writeService === undefined ? undefined : renderService(ctx, flags.writeService, flags.serviceFile, doc, settings);
+  for (const warning of service?.warnings ?? []) warn(warning);
 
+  if (flags.dryRun === true && service !== undefined) {
+    if (globals.json) {
+      io.stdout.write(`${JSON.stringify({ serviceFile: service.path, kind: service.kind, dryRun: true, content: service.text })}\n`);
+    } else {
+      io.stdout.write(service.text);
+    }
+    return ExitCode.OK;
+  }
   if (flags.dryRun === true) {
     const shown = hasSecret ? redactSecret(doc) : newText;
     if (globals.json) {
@@ -179,7 +204,7 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
     return ExitCode.OK;
   }
 
-  out(renderSummary(summaryRows(answers, settings, spelling, applicable, doc), { color }));
+  if (!rendersOnly || changed || settingsChanged) out(renderSummary(summaryRows(answers, settings, spelling, applicable, doc), { color }));
 
   if (existing !== undefined && changed) {
     out(
@@ -212,6 +237,11 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
     }
   }
 
+  const servicePlan =
+    service === undefined
+      ? undefined
+      : await planServiceWrite(service, { replace: flags.force === true || globals.yes, prompter, color, out });
+
   let backup: string | null = null;
   await mkdir(globals.confDir, { recursive: true });
   if (changed) {
@@ -219,14 +249,22 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
     backup = written.backupPath ?? null;
   }
   if (settingsChanged || existing === undefined) await writeCliSettings(globals.confDir, settings);
+  const serviceResult = service === undefined || servicePlan === undefined ? undefined : await commitServiceWrite(service, servicePlan);
 
   if (globals.json) {
     const written = result(file, globals.confDir, changed, changed, backup, false);
-    io.stdout.write(`${JSON.stringify({ ...written, settings, next: 'alluxio-mesos check-ports' })}\n`);
+    const serviceField = serviceResult === undefined ? {} : { service: { kind: service?.kind, ...serviceResult } };
+    io.stdout.write(`${JSON.stringify({ ...written, settings, ...serviceField, next: 'alluxio-mesos check-ports' })}\n`);
   } else {
-    out(changed ? `Wrote ${file}${backup === null ? '' : ` (previous version: ${backup})`}\n` : `${file} is already up to date.\n`);
-    out(`Saved CLI settings in ${cliSettingsPath(globals.confDir)}\n`);
-    out(`\nNext: alluxio-mesos check-ports${globals.confDir === path.resolve(io.cwd, 'conf') ? '' : ` --conf-dir ${globals.confDir}`}\n`);
+    if (!rendersOnly || changed) {
+      out(changed ? `Wrote ${file}${backup === null ? '' : ` (previous version: ${backup})`}\n` : `${file} is already up to date.\n`);
+    }
+    if (!rendersOnly || settingsChanged) out(`Saved CLI settings in ${cliSettingsPath(globals.confDir)}\n`);
+    if (service !== undefined && serviceResult !== undefined) {
+      out(serviceReport(service, serviceResult));
+    } else {
+      out(`\nNext: alluxio-mesos check-ports${globals.confDir === path.resolve(io.cwd, 'conf') ? '' : ` --conf-dir ${globals.confDir}`}\n`);
+    }
   }
   return ExitCode.OK;
 }

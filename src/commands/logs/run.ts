@@ -58,7 +58,7 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
   if (flags.allTasks === true && flags.bundle === undefined)
     throw new UsageError('--all-tasks works with --bundle', { hint: 'e.g. alluxio-mesos logs --all-tasks --bundle logs.tar.gz' });
   const site = await loadSite(globals.confDir);
-  const state = openDeploymentState(globals.confDir);
+  const state = openDeploymentState(globals, site);
   const ledger = await state.readLedger().finally(() => state.close());
   const credentials = await resolveCredentials(ctx, flags, site);
   const connection = await openMaster(ctx, flags, site, { credentials });

@@ -28,7 +28,7 @@ export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promis
   if (!Number.isFinite(intervalMs) || intervalMs < 200)
     throw new UsageError(`--interval "${flags.interval}" must be a number of seconds (at least 0.2)`);
   const site = await loadSite(globals.confDir);
-  const state = openDeploymentState(globals.confDir);
+  const state = openDeploymentState(globals, site);
   try {
     return await statusWith(ctx, flags, intervalMs, site, state);
   } finally {

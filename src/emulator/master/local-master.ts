@@ -15,6 +15,7 @@ import type { MasterClock } from './clock.js';
 import { defaultCodecs, type MasterCodecs } from './codec-adapter.js';
 import type { HttpEventStream } from './event-stream.js';
 import { route, type RoutingContext } from './http-server.js';
+import type { SchedulerCallRecord } from './scheduler-endpoint.js';
 import { IdGenerator, ipv4ToMesosInt } from './ids.js';
 import { ZooKeeperLeaderElection } from './leader-election.js';
 import { MasterCore } from './master-core.js';
@@ -57,6 +58,9 @@ export interface LocalMasterOptions {
 /** Seen on Mesos 1.12: about 6 s of self-redirects after the election before the master serves. */
 export const DEFAULT_TAKEOVER_REDIRECT_MS = 6_000;
 
+/** Enough scheduler calls for a test to count those of one episode. */
+const MAX_CALL_LOG = 10_000;
+
 export class LocalMaster {
   private readonly host: string;
   private requestedPort: number;
@@ -66,6 +70,7 @@ export class LocalMaster {
   private readonly gateway: AgentGateway;
   private readonly registry: Registry;
   private readonly streams = new Set<HttpEventStream>();
+  private readonly callLog: SchedulerCallRecord[] = [];
   private server: Server | undefined;
   private core: MasterCore | undefined;
   private ids: IdGenerator;
@@ -101,6 +106,10 @@ export class LocalMaster {
         heartbeatIntervalSeconds: options.heartbeatIntervalSeconds ?? 15,
         streams: this.streams,
         log: (m) => this.log(m),
+        onCall: (call) => {
+          this.callLog.push(call);
+          if (this.callLog.length > MAX_CALL_LOG) this.callLog.splice(0, this.callLog.length - MAX_CALL_LOG);
+        },
       },
       operator: {
         core: () => this.state,
@@ -121,6 +130,11 @@ export class LocalMaster {
 
   get port(): number {
     return this.boundPort;
+  }
+
+  /** The latest scheduler calls received (at most MAX_CALL_LOG), oldest first: tests count them. */
+  get schedulerCalls(): readonly SchedulerCallRecord[] {
+    return this.callLog;
   }
 
   get masterId(): string {

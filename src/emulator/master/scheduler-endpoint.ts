@@ -31,12 +31,27 @@ export interface SchedulerEndpointDeps {
   /** Streams currently open, so that a restart can drop them like a dying process would. */
   readonly streams: Set<HttpEventStream>;
   readonly log?: (message: string) => void;
+  /** Hears every decoded scheduler call, valid or not, before any check (tests count them). */
+  readonly onCall?: (call: SchedulerCallRecord) => void;
+}
+
+/** One scheduler call as it reached the master. */
+export interface SchedulerCallRecord {
+  readonly type: string;
+  /** Clock ms when it arrived. */
+  readonly at: number;
+  readonly frameworkId: string | undefined;
+  /** The Mesos-Stream-Id header sent; for SUBSCRIBE, the stream id the master assigned. */
+  readonly streamId: string | undefined;
 }
 
 export function handleScheduler(req: IncomingMessage, res: ServerResponse, body: Buffer, deps: SchedulerEndpointDeps): void {
   const decoded = decodePostedCall(req, res, body, (bytes, media) => deps.codec.decodeCall(bytes, media));
   if (decoded === undefined) return;
   const { call } = decoded;
+  const record = (streamId: string | undefined): void =>
+    deps.onCall?.({ type: call.type, at: deps.clock.now(), frameworkId: call.framework_id?.value, streamId });
+  if (call.type !== 'SUBSCRIBE') record(requestHeader(req, 'mesos-stream-id'));
   const invalid = deps.codec.validateCall(call);
   if (invalid !== undefined) {
     replyText(res, 400, `Failed to validate scheduler::Call: ${invalid}`);
@@ -55,6 +70,7 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
       return;
     }
     const streamId = newStreamId();
+    record(streamId);
     res.writeHead(200, { 'Mesos-Stream-Id': streamId, 'Content-Type': eventMedia });
     // Mesos flushes the headers before the first event; so do we, and send each record at once.
     res.flushHeaders();

@@ -176,63 +176,12 @@ class ZooKeeperSession {
   }
 
   static async open(address: ZooKeeperMasterAddress, timeoutMs: number, signal?: AbortSignal): Promise<ZooKeeperSession> {
-    const ipv6 = address.servers.find((server) => server.host.includes(':'));
-    if (ipv6 !== undefined) {
-      throw new UsageError(`ZooKeeper server [${ipv6.host}] is an IPv6 literal, which the ZooKeeper client cannot dial`, {
-        hint: 'use a host name that resolves to it',
-      });
-    }
-    await requireResolvableServer(address);
-    const connectionString = address.servers.map((server) => `${server.host}:${server.port}`).join(',');
-    // A short spin delay: the whole wait is bounded by timeoutMs anyway.
-    const client = createClient(connectionString, {
-      sessionTimeout: Math.max(4_000, Math.min(timeoutMs, 30_000)),
-      spinDelay: 200,
-      retries: 0,
+    const client = await connectZooKeeper(address, {
+      timeoutMs,
+      sessionTimeoutMs: Math.max(4_000, Math.min(timeoutMs, 30_000)),
+      ...(signal === undefined ? {} : { signal }),
     });
-    if (address.auth !== undefined) client.addAuthInfo('digest', Buffer.from(`${address.auth.user}:${address.auth.password}`, 'utf8'));
-    const session = new ZooKeeperSession(client, address);
-
-    await new Promise<void>((resolve, reject) => {
-      const done = (error?: Error): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        client.off('connected', onConnected);
-        client.off('connectedReadOnly', onConnected);
-        client.off('authenticationFailed', onAuthFailed);
-        if (error === undefined) resolve();
-        else void session.close().then(() => reject(error));
-      };
-      const onConnected = (): void => done();
-      const onAuthFailed = (): void =>
-        done(
-          new CredentialsError(
-            `credentials rejected by ZooKeeper at ${describeMasterAddress(address)}: sent digest user '${address.auth?.user ?? ''}'`,
-          ),
-        );
-      const onAbort = (): void => done(abortReason(signal));
-      const timer = setTimeout(
-        () =>
-          done(
-            new UnreachableError(
-              `cannot reach ZooKeeper at ${describeMasterAddress(address)}: no server answered within ${timeoutMs} ms`,
-              describeMasterAddress(address),
-              {
-                hint: 'check the zk:// servers and ports, and that ZooKeeper is running; raise --timeout on a slow network',
-              },
-            ),
-          ),
-        timeoutMs,
-      );
-      client.once('connected', onConnected);
-      // A server cut off from its quorum still serves reads, which is all we do.
-      client.once('connectedReadOnly', onConnected);
-      client.once('authenticationFailed', onAuthFailed);
-      if (signal?.aborted === true) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-      client.connect();
-    });
-    return session;
+    return new ZooKeeperSession(client, address);
   }
 
   onExpired(listener: () => void): void {
@@ -274,18 +223,7 @@ class ZooKeeperSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const client = this.client;
-    const connected = client.getState() === State.SYNC_CONNECTED || client.getState() === State.CONNECTED_READ_ONLY;
-    await new Promise<void>((resolve) => {
-      // Only a live session answers the close; otherwise there is nothing to wait for.
-      const timer = setTimeout(resolve, connected ? 1_000 : 0);
-      client.once('disconnected', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      client.close();
-    });
-    client.removeAllListeners();
+    await closeClient(this.client);
   }
 
   private translate(error: Error | Exception, path: string): Error {
@@ -302,6 +240,94 @@ class ZooKeeperSession {
     // Retriable: during a failover znodes come and go; a long-running scheduler asks again.
     return new OperationError(`ZooKeeper failed reading ${where}: ${error.message}`, { cause: error, retriable: true });
   }
+}
+
+export interface ConnectOptions {
+  /** How long to wait for a session. */
+  readonly timeoutMs: number;
+  /** The session timeout asked of the server (it clamps it to 2..20 of its ticks). */
+  readonly sessionTimeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** Only a read-write session will do (state writers); readers accept a server cut off from its quorum. */
+  readonly readWrite?: boolean;
+  /** Where the zk:// address came from, for the hint of an unresolvable host (default: --master). */
+  readonly source?: string;
+}
+
+/**
+ * A connected node-zookeeper-client, its digest credentials added. Fails with UnreachableError (exit
+ * 3) when no server answers within the timeout or no server name resolves, CredentialsError when the
+ * credentials are refused; the client is closed on every failure.
+ */
+export async function connectZooKeeper(address: ZooKeeperMasterAddress, options: ConnectOptions): Promise<Client> {
+  const { timeoutMs, signal } = options;
+  const ipv6 = address.servers.find((server) => server.host.includes(':'));
+  if (ipv6 !== undefined) {
+    throw new UsageError(`ZooKeeper server [${ipv6.host}] is an IPv6 literal, which the ZooKeeper client cannot dial`, {
+      hint: 'use a host name that resolves to it',
+    });
+  }
+  await requireResolvableServer(address, options.source ?? '--master (or the master saved by init)');
+  const connectionString = address.servers.map((server) => `${server.host}:${server.port}`).join(',');
+  // A short spin delay: the whole wait is bounded by timeoutMs anyway.
+  const client = createClient(connectionString, { sessionTimeout: options.sessionTimeoutMs, spinDelay: 200, retries: 0 });
+  if (address.auth !== undefined) client.addAuthInfo('digest', Buffer.from(`${address.auth.user}:${address.auth.password}`, 'utf8'));
+
+  await new Promise<void>((resolve, reject) => {
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      client.off('connected', onConnected);
+      client.off('connectedReadOnly', onConnected);
+      client.off('authenticationFailed', onAuthFailed);
+      if (error === undefined) resolve();
+      else void closeClient(client).then(() => reject(error));
+    };
+    const onConnected = (): void => done();
+    const onAuthFailed = (): void =>
+      done(
+        new CredentialsError(
+          `credentials rejected by ZooKeeper at ${describeMasterAddress(address)}: sent digest user '${address.auth?.user ?? ''}'`,
+        ),
+      );
+    const onAbort = (): void => done(abortReason(signal));
+    const timer = setTimeout(
+      () =>
+        done(
+          new UnreachableError(
+            `cannot reach ZooKeeper at ${describeMasterAddress(address)}: no server answered within ${timeoutMs} ms`,
+            describeMasterAddress(address),
+            {
+              hint: 'check the zk:// servers and ports, and that ZooKeeper is running; raise --timeout on a slow network',
+            },
+          ),
+        ),
+      timeoutMs,
+    );
+    client.once('connected', onConnected);
+    // A server cut off from its quorum still serves reads, which is all a reader does.
+    if (options.readWrite !== true) client.once('connectedReadOnly', onConnected);
+    client.once('authenticationFailed', onAuthFailed);
+    if (signal?.aborted === true) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    client.connect();
+  });
+  return client;
+}
+
+/** Closes the session and waits (briefly) until the client has let go of its socket. */
+export async function closeClient(client: Client): Promise<void> {
+  const connected = client.getState() === State.SYNC_CONNECTED || client.getState() === State.CONNECTED_READ_ONLY;
+  await new Promise<void>((resolve) => {
+    // Only a live session answers the close; otherwise there is nothing to wait for.
+    const timer = setTimeout(resolve, connected ? 1_000 : 0);
+    client.once('disconnected', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.close();
+  });
+  client.removeAllListeners();
 }
 
 /** Resolves when fired or after `ms`, whichever is first. */
@@ -348,7 +374,7 @@ const UNKNOWN_HOST_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI
  * --timeout. Refused or silent servers are still waited for (ZooKeeper may be restarting), and one
  * resolvable server is enough to try.
  */
-async function requireResolvableServer(address: ZooKeeperMasterAddress): Promise<void> {
+async function requireResolvableServer(address: ZooKeeperMasterAddress, source: string): Promise<void> {
   const unresolved = await Promise.all(
     address.servers.map(async (server) => {
       try {
@@ -364,7 +390,7 @@ async function requireResolvableServer(address: ZooKeeperMasterAddress): Promise
   const names = unresolved.map((host) => `"${host}"`).join(', ');
   const where = describeMasterAddress(address);
   throw new UnreachableError(`cannot resolve the ZooKeeper host name${unresolved.length > 1 ? 's' : ''} ${names} of ${where}`, where, {
-    hint: 'check the spelling of the zk:// servers in --master (or the master saved by init) and the DNS of this machine',
+    hint: `check the spelling of the zk:// servers in ${source} and the DNS of this machine`,
     retriable: false,
   });
 }

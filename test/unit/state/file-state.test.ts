@@ -2,6 +2,7 @@
  * The file DeploymentState: one lease at a time, the refusal naming the holder, standbys that wait,
  * record themselves and take over, and a lease lost to a takeover (lost aborted, saves rejected).
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFileState, type FileStateOptions } from '../../../src/state/file-state.js';
 import type { SchedulerIdentity } from '../../../src/state/deployment-state.js';
 import { emptyLedger } from '../../../src/state/ledger.js';
-import { lockPath } from '../../../src/state/files.js';
+import { ledgerPath, lockPath } from '../../../src/state/files.js';
 import { SchedulerActiveError, SchedulerLeaseLostError } from '../../../src/state/scheduler-errors.js';
 
 let dir: string;
@@ -137,13 +138,17 @@ describe('file deployment state', () => {
     expect(JSON.parse(await readFile(lockPath(dir), 'utf8'))).toMatchObject({ pid: 81 });
   });
 
-  it('clear removes the ledger, but not while another scheduler holds the lease', async () => {
+  it('clear removes the ledger and its backup, but not while another scheduler holds the lease', async () => {
     const files = state(91);
     const lease = await files.acquire({ standby: false, signal: never });
     await lease.store.save(emptyLedger());
+    await lease.store.save(emptyLedger());
+    expect(existsSync(`${ledgerPath(dir)}.bak`)).toBe(true);
     await expect(state(92).clear()).rejects.toBeInstanceOf(SchedulerActiveError);
     await lease.release();
     await state(92).clear();
     expect(await state(92).readLedger()).toBeUndefined();
+    // Nothing of the removed framework is left behind: teardown said it cleared the state.
+    expect(existsSync(`${ledgerPath(dir)}.bak`)).toBe(false);
   });
 });

@@ -156,6 +156,7 @@ describe.runIf(ptyAvailable)('alluxio-mesos init (binary, in a terminal)', () =>
     await pty.expectAndSend('User the Alluxio tasks', '\r');
     await pty.expectAndSend('Under-storage address', '\r');
     await pty.expectAndSend('Maximum number of workers', '\r');
+    await pty.expectAndSend('Scheduler state', '\r');
     await pty.waitFor('Summary');
     await pty.expectAndSend('Write ', '\r');
     expect(await pty.exit).toBe(0);

@@ -58,6 +58,7 @@ describe('teardown', () => {
       expect(unconfirmed.stderr).toContain('--yes');
       expect((await masterFrameworks(current)).frameworks.map((framework) => framework.id)).toEqual([frameworkId]);
       expect(existsSync(ledgerFile)).toBe(true);
+      expect(existsSync(`${ledgerFile}.bak`)).toBe(true);
       expect((await standins(current.root)).length).toBe(4);
 
       const torn = await current.cli(['teardown', '--yes']);
@@ -72,6 +73,7 @@ describe('teardown', () => {
       expect(after.frameworks.map((framework) => framework.id)).not.toContain(frameworkId);
       expect(after.completed_frameworks.map((framework) => framework.id)).toContain(frameworkId);
       expect(existsSync(ledgerFile)).toBe(false);
+      expect(existsSync(`${ledgerFile}.bak`)).toBe(false);
       await waitUntil('every stand-in to be killed', async () => ((await standins(current.root)).length === 0 ? true : undefined), 15_000);
       // The deploy that ran it learns its framework is gone and stops.
       await current.deploy.until('deploy to exit', () => (current.deploy.running ? undefined : true), 15_000);

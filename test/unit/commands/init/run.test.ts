@@ -187,6 +187,7 @@ describe('init output', () => {
     '  User the Alluxio tasks run as                 (not set)                                          alluxio.integration.mesos.user',
     '  Under-storage address                         (not set)                                          alluxio.underfs.address',
     '  Maximum number of workers                     5                                                  alluxio-mesos.json',
+    '  Scheduler state: file or zk://host:2181/path  (not set)                                          alluxio-mesos.json',
     '',
     '',
   ].join('\n');
@@ -254,5 +255,41 @@ describe('init output', () => {
     await runInit(ctx(plain, { yes: true, master: 'mesos1:5050' }), { ...flags, force: true });
     expect(plain.stdoutText()).toContain('\nSummary\n');
     expect(plain.stdoutText()).not.toContain('\u001b[');
+  });
+});
+
+describe('init --write-service and --state', () => {
+  const setUp = async (): Promise<void> => {
+    await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'mesos1:5050' }), { jarUrl: 'LOCAL', alluxioHome: '/opt/alluxio' });
+  };
+
+  it('on an existing configuration asks nothing, even in a terminal, and writes only the service file', async () => {
+    await setUp();
+    const settingsBefore = await readFile(path.join(dir, 'conf/alluxio-mesos.json'), 'utf8');
+    const io = testIo({ cwd: dir, tty: true });
+    expect(await runInit(ctx(io), { writeService: 'systemd' })).toBe(0);
+    expect(io.stdoutText()).not.toContain('Summary');
+    expect(io.stdoutText()).toContain('systemctl enable --now alluxio-mesos-scheduler');
+    expect(await readFile(path.join(dir, 'conf/alluxio-mesos-scheduler.service'), 'utf8')).toContain('ExecStart=');
+    expect(await readFile(path.join(dir, 'conf/alluxio-mesos.json'), 'utf8')).toBe(settingsBefore);
+  });
+
+  it('saves a zk:// --state, clears it with an empty one, and rejects anything else', async () => {
+    await setUp();
+    const settings = async (): Promise<Record<string, unknown>> =>
+      JSON.parse(await readFile(path.join(dir, 'conf/alluxio-mesos.json'), 'utf8')) as Record<string, unknown>;
+    await runInit(ctx(testIo({ cwd: dir }), { yes: true }), { state: 'zk://zk1:2181,zk2:2181/alluxio-mesos' });
+    expect((await settings()).state).toBe('zk://zk1:2181,zk2:2181/alluxio-mesos');
+    await runInit(ctx(testIo({ cwd: dir }), { yes: true }), { state: '' });
+    expect((await settings()).state).toBeUndefined();
+    await expect(runInit(ctx(testIo({ cwd: dir }), { yes: true }), { state: 'mesos1:2181/x' })).rejects.toThrow(
+      /is neither file nor a zk:\/\/ URL/,
+    );
+  });
+
+  it('--service-file needs --write-service; --write-service knows two kinds', async () => {
+    await setUp();
+    await expect(runInit(ctx(), { serviceFile: 'x.service' })).rejects.toThrow(/--service-file needs --write-service/);
+    await expect(runInit(ctx(), { writeService: 'upstart' })).rejects.toThrow(/choose one of systemd, marathon/);
   });
 });
