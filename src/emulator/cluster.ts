@@ -6,11 +6,11 @@
  * cluster that keeps running. Without `zk` it behaves like a standalone Mesos cluster: a restarted
  * master never gets its agents back.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalAgent } from './agent/local-agent.js';
 import { LocalMaster } from './master/local-master.js';
 import { systemClock } from '../shared/clock.js';
+import { makeDirectory } from '../shared/make-directory.js';
 
 export const DEFAULT_AGENT_RESOURCES = 'cpus:4;mem:8192;disk:16384;ports:[19998-19999,29998-30000,31000-32000]';
 
@@ -41,6 +41,8 @@ export interface LocalClusterOptions {
   zk?: string;
   /** See LocalMasterOptions.takeoverRedirectMs (ZooKeeper only; default about 6 s like Mesos). */
   takeoverRedirectMs?: number;
+  /** How long the master waits for its first ZooKeeper connection (default 15 s). */
+  zkConnectTimeoutMs?: number;
   log?: (message: string) => void;
 }
 
@@ -58,6 +60,7 @@ export class LocalCluster {
       agentTimeoutMs: options.agentTimeoutMs,
       agentReregisterTimeoutMs: options.agentReregisterTimeoutMs,
       zk: options.zk,
+      zkConnectTimeoutMs: options.zkConnectTimeoutMs,
       takeoverRedirectMs: options.takeoverRedirectMs,
       workDir: options.workDir,
       log: options.log,
@@ -74,12 +77,24 @@ export class LocalCluster {
     return this.agentList;
   }
 
+  /**
+   * Starts the master and the agents and waits until they are registered. A failure stops whatever
+   * had started (a listening master would keep the process alive for good) and is thrown.
+   */
   async start(): Promise<void> {
-    await mkdir(this.options.workDir, { recursive: true });
-    await this.master.start();
-    const count = this.options.agents ?? 1;
-    for (let i = 0; i < count; i++) await this.startAgent(i);
-    await this.waitForAgents(count, 30_000);
+    try {
+      // Every directory the master and agents make later is under these, which exist by then.
+      await makeDirectory(this.options.workDir, { what: 'work directory' });
+      await makeDirectory(path.join(this.options.workDir, 'master'), { what: 'work directory' });
+      await makeDirectory(path.join(this.options.workDir, 'agents'), { what: 'work directory' });
+      await this.master.start();
+      const count = this.options.agents ?? 1;
+      for (let i = 0; i < count; i++) await this.startAgent(i);
+      await this.waitForAgents(count, 30_000);
+    } catch (error) {
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Starts (or starts again after `killAgent`) agent `i` on 127.0.0.(i+2). */

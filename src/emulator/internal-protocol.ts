@@ -23,6 +23,11 @@ export const AGENT_INTERNAL = {
   kill: '/internal/master/kill',
   acknowledge: '/internal/master/acknowledge',
   shutdownFramework: '/internal/master/shutdown-framework',
+  /**
+   * A framework (re-)subscribed (Mesos `UpdateFrameworkMessage`): the agent takes its new
+   * FrameworkInfo and re-sends every pending status update at once, to the new scheduler.
+   */
+  updateFramework: '/internal/master/update-framework',
   /** Liveness probe from the master; an agent that stops answering is marked unreachable. */
   ping: '/internal/master/ping',
 } as const;
@@ -84,4 +89,9 @@ export interface AcknowledgeRequest {
 
 export interface ShutdownFrameworkRequest {
   framework_id: FrameworkID;
+}
+
+export interface UpdateFrameworkRequest {
+  framework_id: FrameworkID;
+  framework_info: FrameworkInfo;
 }

@@ -10,9 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CommandContext } from '../../context/context.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
+import { makeDirectory } from '../../shared/make-directory.js';
 import { LocalCluster, DEFAULT_AGENT_RESOURCES } from '../../emulator/cluster.js';
 import { writeDemoDistribution } from '../../emulator/standin-alluxio/generate.js';
 import { installRestartSignal } from './restart-signal.js';
+import { checkResourcesFlags, demoFailure, startFailure } from './start-failure.js';
 
 export interface LocalClusterFlags {
   agents?: string;
@@ -35,7 +37,11 @@ function wholeNumber(flag: string, value: string | undefined, fallback: number, 
 export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFlags): Promise<number> {
   const { io, globals } = ctx;
   if (flags.writeDemoDist !== undefined) {
-    const written = await writeDemoDistribution(path.resolve(io.cwd, flags.writeDemoDist));
+    const target = path.resolve(io.cwd, flags.writeDemoDist);
+    await makeDirectory(target, { hint: 'give --write-demo-dist a directory (it is created if missing)' });
+    const written = await writeDemoDistribution(target).catch((error: unknown) => {
+      throw demoFailure(error, target);
+    });
     if (globals.json) {
       io.stdout.write(`${JSON.stringify(written)}\n`);
     } else {
@@ -59,8 +65,10 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
       hint: 'give one --resources for all agents, or one per agent',
     });
   }
+  checkResourcesFlags(resources);
   const workDir =
     flags.workDir !== undefined ? path.resolve(io.cwd, flags.workDir) : await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-local-'));
+  await makeDirectory(workDir, { what: 'work directory', hint: 'give --work-dir a directory you can write to' });
   const cluster = new LocalCluster({
     agents,
     port,
@@ -68,7 +76,7 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     heartbeatIntervalSeconds: heartbeat,
     resources:
       resources.length === 0 ? DEFAULT_AGENT_RESOURCES : resources.length === 1 ? (resources[0] ?? DEFAULT_AGENT_RESOURCES) : resources,
-    ...(flags.zk === undefined ? {} : { zk: flags.zk }),
+    ...(flags.zk === undefined ? {} : { zk: flags.zk, zkConnectTimeoutMs: globals.timeoutMs }),
     ...(globals.verbose ? { log: (line: string) => io.stderr.write(`${line}\n`) } : {}),
   });
   const { termination } = ctx;
@@ -85,10 +93,11 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     standalone: flags.zk === undefined,
   });
   try {
+    // A failed start has already stopped what it started: nothing is left to keep the process alive.
     await cluster.start();
   } catch (error) {
     restartSignal.remove();
-    throw error;
+    throw startFailure(error, { port });
   }
   restartSignal.ready();
   const ready = {

@@ -1,6 +1,7 @@
 /**
  * An emulation of Mesos' command executor for one task: fetch the URIs, fork the command in the
- * sandbox (its own process group, so a kill reaches every child), report TASK_STARTING, TASK_RUNNING
+ * sandbox (its own process group, so a kill reaches every child, guarded so that the group dies with
+ * the agent's process even when that is SIGKILLed), report TASK_STARTING, TASK_RUNNING
  * and a terminal state, run the health check, kill with SIGTERM then SIGKILL after a grace period.
  * It writes the executor's glog lines to the sandbox's stderr like the real one, and the task's own
  * stdout/stderr go to the same files.
@@ -14,6 +15,7 @@ import { fetchUris } from './fetcher.js';
 import type { Clock } from '../../shared/clock.js';
 import { epochSeconds, glogLine, type GlogLevel } from './glog.js';
 import { HealthChecker } from './health-checker.js';
+import { guardProcessGroup, type GroupGuard } from '../../shared/spawn.js';
 
 /** The command executor's default kill grace period (KillPolicy absent, no grace in the kill). */
 export const DEFAULT_KILL_GRACE_MS = 3_000;
@@ -119,6 +121,8 @@ type Phase = 'staging' | 'fetching' | 'running' | 'terminated';
 export class CommandExecutor {
   private phase: Phase = 'staging';
   private subprocess: ResultPromise | undefined;
+  /** Kills the task's process group should the agent's process die without stopping it (SIGKILL). */
+  private groupGuard: GroupGuard | undefined;
   private stderrFd: number | undefined;
   private killRequested: { graceMs: number } | undefined;
   private killedByHealthCheck = false;
@@ -240,6 +244,7 @@ export class CommandExecutor {
       (error: unknown) => this.onExit(undefined, undefined, (error as Error).message),
     );
     if (this.pid === undefined) return; // spawn failed; onExit reports it
+    this.groupGuard = guardProcessGroup(this.pid);
     this.stderrLine('executor.cpp:740', `Forked command at ${this.pid}`);
     // Open the gate: the command starts only now, so its output follows the line above.
     subprocess.stdin?.on('error', () => undefined);
@@ -377,6 +382,7 @@ export class CommandExecutor {
     this.healthChecker?.stop();
     // Like the containerizer destroying the container: nothing of the task outlives it.
     this.signalGroup('SIGKILL');
+    this.groupGuard?.disarm();
     if (this.crashed) {
       this.phase = 'terminated';
       this.closeStderr();

@@ -84,6 +84,14 @@ export function parseShutdownFramework(body: unknown): { frameworkId: string } {
   return { frameworkId: requireId(requireObject(body, 'body').framework_id, 'framework_id') };
 }
 
+export function parseUpdateFramework(body: unknown): { frameworkId: string; frameworkInfo: FrameworkInfo } {
+  const request = requireObject(body, 'body');
+  return {
+    frameworkId: requireId(request.framework_id, 'framework_id'),
+    frameworkInfo: requireObject(request.framework_info, 'framework_info') as unknown as FrameworkInfo,
+  };
+}
+
 /** `{master_id, agent_id}`; both optional (a bare liveness probe is fine too). */
 export function parsePing(body: unknown): { masterId: string | undefined; agentId: string | undefined } {
   const ping = body as { master_id?: unknown; agent_id?: { value?: unknown } } | undefined;

@@ -27,7 +27,7 @@ import { ExecutorBook, type ExecutorEntry } from './executor-book.js';
 import { FilesApi, FilesRegistry } from './files-api.js';
 import { microsecondClock, type Clock } from '../../shared/clock.js';
 import { epochSeconds, glogLine, type GlogLevel } from './glog.js';
-import { parseAcknowledge, parseKill, parseLaunch, parsePing, parseShutdownFramework } from './internal-requests.js';
+import { parseAcknowledge, parseKill, parseLaunch, parsePing, parseShutdownFramework, parseUpdateFramework } from './internal-requests.js';
 import { MasterLink, type MasterDetection } from './master-link.js';
 import { toMesosJson } from '../mesos-json.js';
 import { parseResourcesFlag } from '../../mesos/resources/resources-flag.js';
@@ -224,6 +224,7 @@ export class LocalAgent {
           [AGENT_INTERNAL.kill]: (body) => this.handleKill(body),
           [AGENT_INTERNAL.acknowledge]: (body) => this.handleAcknowledge(body),
           [AGENT_INTERNAL.shutdownFramework]: (body) => this.handleShutdownFramework(body),
+          [AGENT_INTERNAL.updateFramework]: (body) => this.handleUpdateFramework(body),
           [AGENT_INTERNAL.ping]: (body) => this.handlePing(body),
         },
       }),
@@ -469,6 +470,20 @@ export class LocalAgent {
         entry.runner.kill();
       }
     }
+    return {};
+  }
+
+  /**
+   * Mesos `Slave::updateFramework`: a framework (re-)subscribed. A running framework takes the new
+   * FrameworkInfo, and every pending status update is re-sent now (`resume()`), whichever framework.
+   */
+  private handleUpdateFramework(body: unknown): unknown {
+    const { frameworkId, frameworkInfo } = parseUpdateFramework(body);
+    const framework = this.book.framework(frameworkId);
+    if (framework === undefined || framework.shuttingDown) return {};
+    this.log('I', `Updating info for framework ${frameworkId}`);
+    framework.info = frameworkInfo;
+    this.statusUpdates.flush();
     return {};
   }
 

@@ -6,7 +6,13 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { AGENT_INTERNAL } from '../internal-protocol.js';
-import type { AcknowledgeRequest, KillTaskRequest, LaunchTaskRequest, ShutdownFrameworkRequest } from '../internal-protocol.js';
+import type {
+  AcknowledgeRequest,
+  KillTaskRequest,
+  LaunchTaskRequest,
+  ShutdownFrameworkRequest,
+  UpdateFrameworkRequest,
+} from '../internal-protocol.js';
 import { HttpRequestError, httpRequest } from '../../shared/http-request.js';
 
 export interface PingRequest {
@@ -19,6 +25,7 @@ export interface AgentGateway {
   kill(endpoint: string, message: KillTaskRequest): void;
   acknowledge(endpoint: string, message: AcknowledgeRequest): void;
   shutdownFramework(endpoint: string, message: ShutdownFrameworkRequest): void;
+  updateFramework(endpoint: string, message: UpdateFrameworkRequest): void;
   /**
    * Resolves the HTTP status of the ping: 0 when the connection failed (refused, reset), -1 when
    * the agent did not answer within `timeoutMs`.
@@ -54,6 +61,11 @@ export class HttpAgentGateway implements AgentGateway {
   /** Goes out after everything already queued for the agent, whatever the task. */
   shutdownFramework(endpoint: string, message: ShutdownFrameworkRequest): void {
     this.enqueue(endpoint, undefined, AGENT_INTERNAL.shutdownFramework, message);
+  }
+
+  /** Goes out after everything already queued for the agent (an ACK of the old scheduler first). */
+  updateFramework(endpoint: string, message: UpdateFrameworkRequest): void {
+    this.enqueue(endpoint, undefined, AGENT_INTERNAL.updateFramework, message);
   }
 
   ping(endpoint: string, message: PingRequest, timeoutMs: number): Promise<number> {

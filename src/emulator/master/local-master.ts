@@ -39,6 +39,8 @@ export interface LocalMasterOptions {
   /** `zk://127.0.0.1:2181/mesos`: join leader election instead of leading alone. */
   zk?: string;
   zkSessionTimeoutMs?: number;
+  /** How long to wait for the first ZooKeeper connection before `start` fails (default 15 s). */
+  zkConnectTimeoutMs?: number;
   /**
    * After winning a ZooKeeper election, how long every API call is answered with a 307 to this
    * master itself, as real Mesos 1.12 does until it has recovered as leader (about 6 s, the
@@ -254,6 +256,7 @@ export class LocalMaster {
         zk: this.options.zk,
         masterInfo: this.masterInfo(),
         sessionTimeoutMs: this.options.zkSessionTimeoutMs,
+        connectTimeoutMs: this.options.zkConnectTimeoutMs,
         log: this.options.log,
         onChange: (leader, elected) => {
           if (this.election !== election) return;

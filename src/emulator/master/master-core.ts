@@ -188,7 +188,20 @@ export class MasterCore {
     fw.active = true;
     this.allocator.activateFramework(fw.id);
     this.connect(fw, conn);
+    this.sendFrameworkUpdates(fw);
     this.requestAllocation();
+  }
+
+  /**
+   * Mesos `sendFrameworkUpdates`, after every re-subscription: each registered agent takes the new
+   * FrameworkInfo and re-sends its pending status updates at once, so that a scheduler that failed
+   * over before acknowledging (say) TASK_STARTING hears it again now, not at the next retry (10 s,
+   * 20 s, 40 s ...), and reconciliation, which answers the last forwarded state as Mesos does, moves on.
+   */
+  private sendFrameworkUpdates(fw: FrameworkRecord): void {
+    for (const agent of this.agents.values()) {
+      this.o.gateway.updateFramework(agent.endpoint, { framework_id: { value: fw.id }, framework_info: fw.info });
+    }
   }
 
   private validateFrameworkInfo(info: FrameworkInfo): string | undefined {

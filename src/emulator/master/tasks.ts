@@ -72,7 +72,12 @@ export function applyStatus(task: TaskRecord, status: TaskStatus): boolean {
   return !wasDone && nowDone;
 }
 
-/** The state reconciliation reports: the last forwarded state if there is one, else the latest. */
+/**
+ * The state reconciliation reports: the last state forwarded to the scheduler (Mesos
+ * `status_update_state`, the unacknowledged head of the agent's stream) if there is one, else the
+ * latest, exactly as Mesos 1.12 `Master::reconcile` does. A scheduler that failed over before
+ * acknowledging hears the head again at once on re-subscription (see `sendFrameworkUpdates`).
+ */
 export function reconciledState(task: TaskRecord): TaskState {
   return task.statusUpdateState ?? task.state;
 }

@@ -10,6 +10,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { create as createTar } from 'tar';
 import { OperationError, UsageError } from '../../shared/errors.js';
+import { makeDirectory } from '../../shared/make-directory.js';
 
 /** The last Alluxio 1.x release, whose layout and scripts the stand-in follows. */
 export const DEFAULT_DEMO_VERSION = '1.8.2';
@@ -52,7 +53,7 @@ export async function writeDemoDistribution(dir: string, options: DemoDistributi
   const home = join(dir, topDir);
   const tarball = join(dir, `${topDir}-bin.tar.gz`);
 
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   if (existsSync(home)) {
     if (!existsSync(join(home, MARKER_FILE))) {
       throw new OperationError(`${home} already exists and is not a stand-in distribution; not overwriting it`, {

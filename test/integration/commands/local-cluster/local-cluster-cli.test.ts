@@ -1,8 +1,11 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../../../helpers/cli.js';
+import { FRAMEWORK } from '../../emulator/master/helpers/cluster.js';
+import { subscribeFramework } from '../../emulator/master/helpers/scheduler-client.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -122,4 +125,160 @@ describe('alluxio-mesos local-cluster (binary)', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/^error: --agents "many"/);
   });
+});
+
+describe('alluxio-mesos local-cluster: a fatal start error exits at once with one line and the fix', () => {
+  /** The whole of stderr is one `error:` line. */
+  function oneLine(stderr: string): string {
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    return lines[0] ?? '';
+  }
+
+  it.each([
+    ['garbage;;;', /^error: --resources "garbage;;;": Invalid resource 'garbage'.*; Use Mesos' syntax/],
+    ['cpus:-4', /^error: --resources "cpus:-4": Invalid value '-4' for resource 'cpus'.*; Use Mesos' syntax/],
+  ])('--resources %j: exit 2', async (resources, message) => {
+    const result = await runCli(['local-cluster', '--agents', '1', '--port', '0', '--work-dir', dir, '--resources', resources]);
+    expect(result.exitCode).toBe(2);
+    expect(oneLine(result.stderr)).toMatch(message);
+  });
+
+  it('an unreachable --zk: gives up after --timeout with exit 3', async () => {
+    // Port 1 refuses connections; the ZooKeeper client keeps retrying until the deadline.
+    const result = await runCli([
+      'local-cluster',
+      '--agents',
+      '1',
+      '--port',
+      '0',
+      '--work-dir',
+      dir,
+      '--zk',
+      'zk://127.0.0.1:1/mesos',
+      '--timeout',
+      '1000',
+    ]);
+    expect(result.exitCode).toBe(3);
+    expect(oneLine(result.stderr)).toBe(
+      'error: cannot reach ZooKeeper at 127.0.0.1:1 within 1000 ms; check that ZooKeeper runs and that --zk names it',
+    );
+  });
+
+  it('a --work-dir where no directory can be made (/proc/nope): exit 1', async () => {
+    const result = await runCli(['local-cluster', '--agents', '1', '--port', '0', '--work-dir', '/proc/nope']);
+    expect(result.exitCode).toBe(1);
+    expect(oneLine(result.stderr)).toBe(
+      'error: cannot create the work directory /proc/nope: no directory can be created there; give --work-dir a directory you can write to',
+    );
+  });
+
+  it('a busy --port: exit 1 naming the port', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const result = await runCli(['local-cluster', '--agents', '1', '--port', String(port), '--work-dir', dir]);
+      expect(result.exitCode).toBe(1);
+      expect(oneLine(result.stderr)).toBe(
+        `error: the master cannot listen on 127.0.0.1:${port}: the port is already in use; stop what listens there, or choose another --port (0 picks a free one)`,
+      );
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('--write-demo-dist onto an existing file: exit 1, the file untouched', async () => {
+    const file = path.join(dir, 'a-file');
+    await writeFile(file, 'mine');
+    const result = await runCli(['local-cluster', '--write-demo-dist', file]);
+    expect(result.exitCode).toBe(1);
+    expect(oneLine(result.stderr)).toBe(
+      `error: cannot create the directory ${file}: a file that is not a directory is in the way; give --write-demo-dist a directory (it is created if missing)`,
+    );
+    expect((await stat(file)).size).toBe(4);
+  });
+});
+
+/** Pids of the processes whose working directory or command line is under `dir` (found by path, never by name). */
+async function processesUnder(dir: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => '');
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cwd.startsWith(dir) || cmdline.includes(dir)) found.push(Number(entry));
+  }
+  return found;
+}
+
+describe.runIf(process.platform === 'linux')('alluxio-mesos local-cluster: tasks die with it', () => {
+  type Ev = Record<string, any>;
+  afterEach(async () => {
+    // Whatever a failed run left behind, found by its sandbox path.
+    for (const pid of await processesUnder(dir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  });
+
+  it('a SIGKILL of local-cluster leaves no task process behind', async () => {
+    const child = startCli(['local-cluster', '--agents', '1', '--port', '0', '--work-dir', dir, '--json', '--heartbeat-interval', '1']);
+    try {
+      const ready = await firstJsonLine(child.stdout!);
+      const fw = await subscribeFramework(String(ready.master), FRAMEWORK);
+      const offer = await fw.stream.waitForEvent<Ev>((e) => (e.offers?.offers?.length ?? 0) > 0, 20_000, 'an offer');
+      const offered = offer.offers.offers[0] as Ev;
+      // A shell with a child of its own that ignores SIGTERM: the whole group must go.
+      const launched = await fw.call('ACCEPT', {
+        accept: {
+          offer_ids: [offered.id],
+          operations: [
+            {
+              type: 'LAUNCH',
+              launch: {
+                task_infos: [
+                  {
+                    name: 'long',
+                    task_id: { value: 'long' },
+                    agent_id: offered.agent_id,
+                    resources: [
+                      { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 }, role: '*' },
+                      { name: 'mem', type: 'SCALAR', scalar: { value: 32 }, role: '*' },
+                    ],
+                    command: { shell: true, value: 'sh -c \'trap "" TERM; sleep 300\' & sleep 300; wait' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      });
+      expect(launched.status).toBe(202);
+      // The agent holds TASK_RUNNING back until TASK_STARTING is acknowledged, as Mesos does.
+      const starting = await fw.stream.waitForEvent<Ev>((e) => e.update?.status.state === 'TASK_STARTING', 20_000, 'TASK_STARTING');
+      const { agent_id, task_id, uuid } = starting.update.status as Ev;
+      expect((await fw.call('ACKNOWLEDGE', { acknowledge: { agent_id, task_id, uuid } })).status).toBe(202);
+      await fw.stream.waitForEvent<Ev>((e) => e.update?.status.state === 'TASK_RUNNING', 20_000, 'TASK_RUNNING');
+      // The task's shell, its two sleeps and the inner shell, all in the sandbox.
+      for (;;) {
+        const tasks = (await processesUnder(dir)).filter((pid) => pid !== child.pid);
+        if (tasks.length >= 3) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      fw.stream.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await child;
+    let left = await processesUnder(dir);
+    while (left.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = await processesUnder(dir);
+    }
+    expect(left).toEqual([]);
+  }, 60_000);
 });

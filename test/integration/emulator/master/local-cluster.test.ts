@@ -180,4 +180,56 @@ describe('LocalCluster without ZooKeeper (standalone, as Mesos with --master=hos
     // Its registry still lists them: it waits for them until agent_reregister_timeout, in vain.
     expect(cluster.master.state.recoveredAgents.size).toBe(2);
   });
+
+  it('a scheduler that failed over before acknowledging TASK_STARTING hears it again at once, then TASK_RUNNING', async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'alluxio-mesos-cluster-'));
+    // No re-send within the test: whatever arrives again comes from the re-subscription.
+    cluster = new LocalCluster({ agents: 1, workDir, allocationIntervalMs: 200, statusRetryIntervalMs: 600_000 });
+    await cluster.start();
+    const fw = await subscribeFramework(cluster.url, FRAMEWORK);
+    const offer = (await fw.stream.waitForEvent<Ev>((e) => e.type === 'OFFERS', 10_000, 'an offer')).offers.offers[0] as Ev;
+    const launch = {
+      type: 'LAUNCH',
+      launch: {
+        task_infos: [
+          {
+            name: 'sleeper',
+            task_id: { value: 'sleeper' },
+            agent_id: offer.agent_id,
+            resources: [
+              { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 }, role: '*' },
+              { name: 'mem', type: 'SCALAR', scalar: { value: 32 }, role: '*' },
+            ],
+            command: { shell: true, value: 'sleep 60' },
+          },
+        ],
+      },
+    };
+    expect((await fw.call('ACCEPT', { accept: { offer_ids: [offer.id], operations: [launch] } })).status).toBe(202);
+    await fw.stream.waitForEvent<Ev>((e) => e.update?.status.state === 'TASK_STARTING', 10_000, 'TASK_STARTING');
+    // The task runs on the agent; its TASK_RUNNING waits behind the unacknowledged TASK_STARTING.
+    const agent = cluster.agents[0]!;
+    await waitUntil(
+      async () => (await getJson<Ev>(agent.endpoint, '/state')).frameworks[0]?.executors[0]?.tasks[0]?.state === 'TASK_RUNNING',
+      10_000,
+      'the task to run on the agent',
+    );
+    // The scheduler dies without a word (SIGKILL) and comes back with its framework id.
+    fw.stream.close();
+    const again = await subscribeFramework(cluster.url, { ...FRAMEWORK, id: { value: fw.frameworkId } }, { frameworkId: fw.frameworkId });
+    const resent = await again.stream.waitForEvent<Ev>((e) => e.update?.status.state === 'TASK_STARTING', 10_000, 'TASK_STARTING again');
+    const { agent_id, task_id, uuid } = resent.update.status as Ev;
+    expect(uuid).toBeDefined();
+    expect((await again.call('ACKNOWLEDGE', { acknowledge: { agent_id, task_id, uuid } })).status).toBe(202);
+    await again.stream.waitForEvent<Ev>((e) => e.update?.status.state === 'TASK_RUNNING', 10_000, 'TASK_RUNNING');
+    // Reconciliation answers the last state forwarded to the scheduler (Mesos `status_update_state`): RUNNING now.
+    await again.call('RECONCILE', { reconcile: { tasks: [] } });
+    const reconciled = await again.stream.waitForEvent<Ev>(
+      (e) => e.update?.status.reason === 'REASON_RECONCILIATION',
+      10_000,
+      'reconciliation',
+    );
+    expect(reconciled.update.status.state).toBe('TASK_RUNNING');
+    again.stream.close();
+  });
 });

@@ -55,6 +55,9 @@ export class RecordingGateway implements AgentGateway {
   shutdownFramework(endpoint: string, message: unknown): void {
     this.sent.push({ kind: 'shutdown', endpoint, message });
   }
+  updateFramework(endpoint: string, message: unknown): void {
+    this.sent.push({ kind: 'update-framework', endpoint, message });
+  }
   ping(_endpoint: string, _message: PingRequest): Promise<number> {
     return Promise.resolve(200);
   }

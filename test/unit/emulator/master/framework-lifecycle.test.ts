@@ -117,6 +117,20 @@ describe('MasterCore framework lifecycle', () => {
     expect(fw.tasks.has('t1')).toBe(true);
   });
 
+  it('a re-subscription tells every agent (Mesos UpdateFrameworkMessage), so pending updates are re-sent now', () => {
+    const { core, gateway } = setup();
+    const conn = new MemoryConnection();
+    const { fw } = launchOne(core, conn);
+    expect(gateway.of('update-framework')).toEqual([]);
+    conn.drop();
+    const info = { ...INFO, name: 'fw again', id: { value: fw.id } };
+    core.subscribe({ framework_info: info }, new MemoryConnection());
+    expect(gateway.sent.filter((s) => s.kind === 'update-framework')).toEqual([
+      { kind: 'update-framework', endpoint: 'http://127.0.0.2:5051', message: { framework_id: { value: fw.id }, framework_info: fw.info } },
+    ]);
+    expect(fw.info.name).toBe('fw again');
+  });
+
   it('one subscription per framework id: a new SUBSCRIBE tells the old stream and closes it', () => {
     const { core } = setup();
     const first = new MemoryConnection();
