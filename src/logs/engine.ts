@@ -17,6 +17,7 @@ import type { AgentRecord } from '../mesos/client/agents.js';
 import type { HttpTransport } from '../mesos/client/http.js';
 import type { MesosMasterClient } from '../mesos/client/master-client.js';
 import { MesosHttpError, parseJsonBody } from '../mesos/client/responses.js';
+import { STATE_ANSWER_BYTES } from '../mesos/client/answer-limits.js';
 import type { Clock } from '../shared/clock.js';
 import type { TaskRecord } from '../mesos/client/tasks.js';
 import { requestedNames, selectFiles, listRecursive, type FileFlags, type SelectedFile } from './file-selection.js';
@@ -102,6 +103,7 @@ export async function openSandbox(deps: EngineDeps, task: TaskCandidate, agents:
         path: endpoints.state,
         headers: { Accept: 'application/json' },
         signal: deps.signal,
+        maxBodyBytes: STATE_ANSWER_BYTES,
       });
       if (response.status !== 200) throw new MesosHttpError(response);
       return parseJsonBody(response);

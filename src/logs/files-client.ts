@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import { OperationError, UnreachableError, UsageError } from '../shared/errors.js';
 import type { HttpResponse, HttpTransport, StreamingResponse } from '../mesos/client/http.js';
 import type { AgentEndpoints } from '../mesos/client/version.js';
+import { BROWSE_ANSWER_BYTES, ERROR_ANSWER_BYTES, filesReadAnswerBytes } from '../mesos/client/answer-limits.js';
 
 /**
  * What Mesos answers at most per `/files/read` (`FilesProcess` caps `length` at 64 KiB).
@@ -102,7 +103,7 @@ export class AgentFilesClient implements SandboxFiles {
   }
 
   async browse(path: string, signal?: AbortSignal): Promise<SandboxEntry[]> {
-    const response = await this.get(`${this.endpoints.filesBrowse}?path=${encodeURIComponent(path)}`, signal);
+    const response = await this.get(`${this.endpoints.filesBrowse}?path=${encodeURIComponent(path)}`, BROWSE_ANSWER_BYTES, signal);
     this.check(response, path);
     return parseBrowseBody(response.body, `${response.url}`);
   }
@@ -117,8 +118,14 @@ export class AgentFilesClient implements SandboxFiles {
     }
     if (response.status !== 200) {
       const chunks: Buffer[] = [];
+      let received = 0;
       try {
-        for await (const chunk of response.body) chunks.push(chunk as Buffer);
+        // Only the first line of an error page is shown: the rest is not read.
+        for await (const chunk of response.body) {
+          chunks.push(chunk as Buffer);
+          received += (chunk as Buffer).length;
+          if (received >= ERROR_ANSWER_BYTES) break;
+        }
       } catch {
         // The status is what matters.
       } finally {
@@ -141,14 +148,14 @@ export class AgentFilesClient implements SandboxFiles {
 
   private async readCall(path: string, offset: number, length: number | undefined, signal?: AbortSignal): Promise<ReadAnswer> {
     const query = `path=${encodeURIComponent(path)}&offset=${offset}${length === undefined ? '' : `&length=${length}`}`;
-    const response = await this.get(`${this.endpoints.filesRead}?${query}`, signal);
+    const response = await this.get(`${this.endpoints.filesRead}?${query}`, filesReadAnswerBytes(length ?? 0), signal);
     this.check(response, path);
     return decodeReadBody(response.body, response.url);
   }
 
-  private async get(path: string, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  private async get(path: string, maxBodyBytes: number, signal: AbortSignal | undefined): Promise<HttpResponse> {
     try {
-      return await this.transport.request({ method: 'GET', path, headers: { Accept: 'application/json' }, signal });
+      return await this.transport.request({ method: 'GET', path, headers: { Accept: 'application/json' }, signal, maxBodyBytes });
     } catch (error) {
       throw this.agentError(error);
     }

@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import type { SandboxEntry } from './files-client.js';
 import type { Line } from './utf8-lines.js';
 import { formatTable } from '../ui/table.js';
+import { formatSize } from '../shared/byte-size.js';
 
 export interface LogWriter {
   write(task: string, file: string, lines: readonly Line[]): void;
@@ -121,18 +122,6 @@ export function formatListing(entries: readonly ListedFile[]): string {
   // Mode and time have a fixed width; names are printed exactly, trailing spaces included.
   const lines = formatTable(rows, { align: ['left', 'right'], trimEnd: false });
   return lines.join('\n') + (rows.length > 0 ? '\n' : '');
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 function formatTime(seconds: number): string {

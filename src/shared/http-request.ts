@@ -66,6 +66,11 @@ export interface OpenHttpAnswer extends HttpAnswerHead {
   body: Readable;
   /** Reads the whole body (within the deadline and maxBodyBytes); rejects with HttpRequestError or the abort reason. */
   read(): Promise<Buffer>;
+  /**
+   * Reads the body up to `maxBytes` and ends the exchange there: the start of a body that is only
+   * looked at (an error page), never an error for its size.
+   */
+  readAtMost(maxBytes: number): Promise<Buffer>;
   /** Lifts the deadline for the rest of the body: an event stream may take as long as it lives. */
   untimed(): void;
   /** Ends the exchange; an unfinished body is cut and its connection closed. Idempotent. */
@@ -145,42 +150,62 @@ export function openHttpRequest(options: HttpRequestOptions): Promise<OpenHttpAn
         ended = true;
       });
       answer.once('close', finish);
+      const close = (): void => {
+        finish();
+        if (ended) return;
+        answer.destroy();
+        client.destroy();
+      };
       resolve({
         status: answer.statusCode ?? 0,
         statusText: answer.statusMessage ?? '',
         headers: answer.headers,
         body: answer,
-        read: () => readBody(answer, options.maxBodyBytes, () => failure, fail),
-        untimed,
-        close: () => {
-          finish();
-          if (ended) return;
-          answer.destroy();
-          client.destroy();
+        read: () => readBody(answer, { maxBodyBytes: options.maxBodyBytes, truncate: false }, () => failure, fail),
+        readAtMost: async (maxBytes) => {
+          try {
+            return await readBody(answer, { maxBodyBytes: maxBytes, truncate: true }, () => failure, fail);
+          } finally {
+            close();
+          }
         },
+        untimed,
+        close,
       });
     });
     client.end(body);
   });
 }
 
+/** `truncate`: beyond maxBodyBytes, resolve with the bytes up to it instead of failing with 'too-large'. */
 function readBody(
   answer: IncomingMessage,
-  maxBodyBytes: number | undefined,
+  limit: { maxBodyBytes: number | undefined; truncate: boolean },
   failure: () => Error | undefined,
   fail: (error: Error) => void,
 ): Promise<Buffer> {
+  const { maxBodyBytes } = limit;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
+    let settled = false;
     const cutOff = (): void => {
+      if (settled) return;
       const declared = answer.headers['content-length'];
       const message = `connection closed after ${received}${declared === undefined ? '' : ` of ${declared}`} bytes of the body`;
       reject(failure() ?? new HttpRequestError('cut-off', message));
     };
     answer.on('data', (chunk: Buffer) => {
+      if (settled) return;
       received += chunk.length;
       if (maxBodyBytes !== undefined && received > maxBodyBytes) {
+        if (limit.truncate) {
+          settled = true;
+          chunks.push(chunk.subarray(0, chunk.length - (received - maxBodyBytes)));
+          answer.pause();
+          resolve(Buffer.concat(chunks));
+          return;
+        }
         fail(new HttpRequestError('too-large', `the answer is larger than ${maxBodyBytes} bytes`));
         return;
       }

@@ -32,6 +32,11 @@ export type FixtureResponse =
       /** Wait before answering. */
       delayMs?: number;
     }
+  /**
+   * A 200 (or `status`) whose body never ends: the head, then `prefix`, then `chunk` over and over
+   * for as long as the client reads (a runaway or hostile peer).
+   */
+  | { endless: Buffer; prefix?: Buffer; status?: number; headers?: Record<string, string> }
   /** Never answer. */
   | { hang: true }
   /** Close the connection without answering. */
@@ -136,6 +141,22 @@ export class FixtureServer {
     if ('raw' in response) {
       socket.write(response.raw);
       if (response.keepOpen !== true) socket.end();
+      return;
+    }
+    if ('endless' in response) {
+      const status = response.status ?? 200;
+      const head = [
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? ''}`,
+        'Connection: close',
+        ...Object.entries(response.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+      ];
+      const chunk = response.endless;
+      const write = (): void => {
+        while (!socket.destroyed && socket.write(chunk));
+        if (!socket.destroyed) socket.once('drain', write);
+      };
+      socket.write(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), response.prefix ?? Buffer.alloc(0)]));
+      write();
       return;
     }
     if ('rawParts' in response) {

@@ -27,6 +27,8 @@ import { VERSION } from '../../shared/version.js';
 import { basicAuthorization, describeCredentials, type Credentials } from './credentials.js';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 import { abortReason, systemClock, type Clock } from '../../shared/clock.js';
+import { formatSize } from '../../shared/byte-size.js';
+import { ERROR_ANSWER_BYTES } from './answer-limits.js';
 
 export interface TransportOptions {
   /** `http(s)://host:port[/prefix]`, no trailing slash needed. */
@@ -59,7 +61,15 @@ export interface HttpRequest {
   retry?: boolean;
   /** Statuses handed back instead of mapped to errors, e.g. 403 for the scheduler API. */
   passStatuses?: readonly number[];
+  /**
+   * request(): the largest 2xx body read (see answer-limits.ts); a larger one is an OperationError
+   * naming the endpoint and the limit. Other statuses' bodies are read up to ERROR_ANSWER_BYTES.
+   */
+  maxBodyBytes?: number;
 }
+
+/** A request whose whole answer is read: it says how much of it may be. */
+export type BoundedHttpRequest = HttpRequest & { maxBodyBytes: number };
 
 export interface HttpResponse {
   status: number;
@@ -146,11 +156,12 @@ export class HttpTransport {
     return this.options.credentials;
   }
 
-  /** Sends the request and reads the whole body. */
-  async request(request: HttpRequest): Promise<HttpResponse> {
+  /** Sends the request and reads the whole body: up to maxBodyBytes for a 2xx, the start of any other. */
+  async request(request: BoundedHttpRequest): Promise<HttpResponse> {
     const { answer, url } = await this.exchange(request);
     try {
-      const body = await answer.read();
+      const success = answer.status >= 200 && answer.status < 300;
+      const body = success ? await answer.read() : await answer.readAtMost(ERROR_ANSWER_BYTES);
       return { status: answer.status, statusText: answer.statusText, headers: answer.headers, body, url };
     } catch (error) {
       throw this.bodyError(error, url, request);
@@ -302,6 +313,7 @@ export class HttpTransport {
       timeoutMs: remainingMs,
       signal: request.signal,
       agent: new URL(url).protocol === 'https:' ? this.tlsAgent() : this.httpAgent,
+      ...(request.maxBodyBytes === undefined ? {} : { maxBodyBytes: request.maxBodyBytes }),
     });
   }
 
@@ -365,6 +377,12 @@ export class HttpTransport {
     if (error instanceof HttpRequestError && error.failure === 'timeout') {
       return new UnreachableError(`timed out after ${request.timeoutMs ?? this.options.timeoutMs} ms reading the answer of ${url}`, url, {
         hint: UNREACHABLE_HINT,
+      });
+    }
+    if (error instanceof HttpRequestError && error.failure === 'too-large' && request.maxBodyBytes !== undefined) {
+      return new OperationError(`the answer of ${url} is larger than ${formatSize(request.maxBodyBytes)}, the most read from it`, {
+        hint: 'no Mesos master or agent sends that much there: check the address (a proxy or a broken server may be sending an endless answer)',
+        cause: error,
       });
     }
     return new OperationError(`the answer of ${url} was cut off: ${(error as Error).message}`, {
@@ -438,7 +456,7 @@ function classify(error: unknown): AttemptFailure {
 /** The first line of an answer we do not use (a 503's or 401's explanation), for the error message. */
 async function drainText(answer: OpenHttpAnswer): Promise<string> {
   try {
-    return firstLine((await answer.read()).toString('utf8'));
+    return firstLine((await answer.readAtMost(ERROR_ANSWER_BYTES)).toString('utf8'));
   } catch {
     return '';
   } finally {

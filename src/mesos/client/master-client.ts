@@ -10,6 +10,7 @@ import { frameworksFromGetFrameworks, frameworksFromStateJson, type FrameworkRec
 import type { HttpResponse, HttpTransport } from './http.js';
 import { asRecord, optionalString, type JsonRecord } from './json-shape.js';
 import { MesosHttpError, parseJsonBody } from './responses.js';
+import { STATE_ANSWER_BYTES, VERSION_ANSWER_BYTES } from './answer-limits.js';
 import { tasksFromGetTasks, tasksFromStateJson, type TaskRecord } from './tasks.js';
 import { endpointNames, mesosFeatures, parseMesosVersion, type EndpointNames, type MesosFeatures, type MesosVersion } from './version.js';
 
@@ -116,7 +117,7 @@ export class MesosMasterClient {
   private async probeVersion(options: RequestOptions): Promise<VersionReport> {
     const tried: string[] = [];
 
-    const operator = await this.postOperator('GET_VERSION', {}, options);
+    const operator = await this.postOperator('GET_VERSION', {}, options, VERSION_ANSWER_BYTES);
     if (operator.status === 200) {
       const where = `${operator.url} (GET_VERSION)`;
       const root = asRecord(parseJsonBody(operator), where);
@@ -126,7 +127,7 @@ export class MesosMasterClient {
     tried.push(`POST /api/v1 GET_VERSION (${operator.status})`);
     if (!NOT_THERE.has(operator.status)) throw new MesosHttpError(operator);
 
-    const version = await this.get('/version', options);
+    const version = await this.get('/version', options, VERSION_ANSWER_BYTES);
     if (version.status === 200) return report(asRecord(parseJsonBody(version), version.url), '/version', version.url);
     tried.push(`GET /version (${version.status})`);
     if (!NOT_THERE.has(version.status)) throw new MesosHttpError(version);
@@ -164,17 +165,24 @@ export class MesosMasterClient {
     throw new MesosHttpError(last, { hint: `tried ${paths.join(', ')}; is this master older than Mesos 0.23?` });
   }
 
-  private get(path: string, options: RequestOptions): Promise<HttpResponse> {
-    return this.transport.request({ method: 'GET', path, headers: { Accept: 'application/json' }, signal: options.signal });
+  /** Everything but the version is read as a state document (see answer-limits.ts). */
+  private get(path: string, options: RequestOptions, maxBodyBytes = STATE_ANSWER_BYTES): Promise<HttpResponse> {
+    return this.transport.request({ method: 'GET', path, headers: { Accept: 'application/json' }, signal: options.signal, maxBodyBytes });
   }
 
-  private postOperator(type: OperatorCallType, fields: JsonRecord, options: RequestOptions): Promise<HttpResponse> {
+  private postOperator(
+    type: OperatorCallType,
+    fields: JsonRecord,
+    options: RequestOptions,
+    maxBodyBytes = STATE_ANSWER_BYTES,
+  ): Promise<HttpResponse> {
     return this.transport.request({
       method: 'POST',
       path: '/api/v1',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify({ ...fields, type }),
       signal: options.signal,
+      maxBodyBytes,
     });
   }
 }

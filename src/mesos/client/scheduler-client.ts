@@ -5,12 +5,16 @@
  */
 import type { HttpTransport } from './http.js';
 import { encodeCall, decodeEvent, type MediaType } from '../protocol/codec.js';
-import { RecordIODecoder } from '../protocol/recordio.js';
+import { RecordIODecoder, RecordIOError } from '../protocol/recordio.js';
 import type { Call, Event } from '../protocol/types.js';
 import { AlluxioMesosError, ExitCode, OperationError } from '../../shared/errors.js';
+import { ERROR_ANSWER_BYTES } from './answer-limits.js';
 
 const SCHEDULER_PATH = '/api/v1/scheduler';
-/** Far above any real event (an OFFERS event of 10,000 offers is a few MB); guards memory. */
+/**
+ * Far above any real event (an OFFERS event of 10,000 offers is a few MB); guards memory: a larger
+ * length prefix fails the stream before anything is buffered.
+ */
 const MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -63,7 +67,7 @@ export class HttpSchedulerClient {
       ...(signal === undefined ? {} : { signal }),
     });
     if (response.status !== 200) {
-      const body = await readAll(response.body);
+      const body = await readAtMost(response.body, ERROR_ANSWER_BYTES);
       response.close();
       throw new SchedulerCallError(response.status, body.toString('utf8'), 'SUBSCRIBE');
     }
@@ -78,7 +82,7 @@ export class HttpSchedulerClient {
     const eventMedia: MediaType = contentType.startsWith('application/json') ? 'application/json' : 'application/x-protobuf';
     return {
       streamId,
-      events: decodeEvents(response.body, eventMedia),
+      events: decodeEvents(response.body, eventMedia, response.url),
       close: response.close,
     };
   }
@@ -92,6 +96,8 @@ export class HttpSchedulerClient {
       body: encodeCall(call, this.media),
       retry: false,
       passStatuses: [400, 403, 404, 406, 415, 500, 503],
+      // A call is answered 202 with an empty body; an error's body is a one-line reason.
+      maxBodyBytes: ERROR_ANSWER_BYTES,
       ...(signal === undefined ? {} : { signal }),
     });
     if (response.status !== 202 && response.status !== 200) {
@@ -100,20 +106,39 @@ export class HttpSchedulerClient {
   }
 }
 
-async function* decodeEvents(body: AsyncIterable<Buffer | string>, media: MediaType): AsyncGenerator<Event> {
+async function* decodeEvents(body: AsyncIterable<Buffer | string>, media: MediaType, url: string): AsyncGenerator<Event> {
   const decoder = new RecordIODecoder({ maxRecordBytes: MAX_EVENT_BYTES });
-  for await (const chunk of body) {
-    for (const record of decoder.feed(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
-      if (record.length === 0) continue;
-      yield decodeEvent(record, media);
+  try {
+    for await (const chunk of body) {
+      for (const record of decoder.feed(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
+        if (record.length === 0) continue;
+        yield decodeEvent(record, media);
+      }
     }
+    decoder.end();
+  } catch (error) {
+    // Named after the stream, so that the scheduler's "event stream failed: ..." says whose.
+    if (error instanceof RecordIOError) {
+      throw new OperationError(`the event stream of ${url} is corrupt: ${error.message}`, {
+        hint: error.hint,
+        cause: error,
+        retriable: true,
+      });
+    }
+    throw error;
   }
-  decoder.end();
 }
 
-async function readAll(body: AsyncIterable<Buffer | string>): Promise<Buffer> {
+/** The start of a body that is only looked at (a refused SUBSCRIBE's reason). */
+async function readAtMost(body: AsyncIterable<Buffer | string>, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  let received = 0;
+  for await (const chunk of body) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    chunks.push(bytes.subarray(0, maxBytes - received));
+    received += bytes.length;
+    if (received >= maxBytes) break;
+  }
   return Buffer.concat(chunks);
 }
 

@@ -1,6 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatListing, formatSize, NdjsonLogWriter, TextLogWriter } from '../../../src/logs/render.js';
+import { formatListing, NdjsonLogWriter, TextLogWriter } from '../../../src/logs/render.js';
+import { formatSize } from '../../../src/shared/byte-size.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();

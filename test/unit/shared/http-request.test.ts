@@ -195,6 +195,34 @@ describe('maxBodyBytes', () => {
   });
 });
 
+describe('readAtMost', () => {
+  /** Writes `x` until the client goes away: a body with no end. */
+  function endless(_request: IncomingMessage, response: ServerResponse): void {
+    const chunk = Buffer.alloc(16 * 1024, 'x');
+    const write = (): void => {
+      while (!response.destroyed && response.write(chunk));
+      if (!response.destroyed) response.once('drain', write);
+    };
+    write();
+  }
+
+  it('gives the start of an endless body and closes its connection', async () => {
+    handler = endless;
+    const answer = await openHttpRequest({ url: `${base}/` });
+    const closed = new Promise((resolve) => connections[0]!.once('close', resolve));
+    const body = await answer.readAtMost(100_000);
+    expect(body.length).toBe(100_000);
+    expect(body.every((byte) => byte === 0x78)).toBe(true);
+    await closed;
+  });
+
+  it('gives a shorter body whole', async () => {
+    handler = (_request, response) => response.end('a short reason');
+    const answer = await openHttpRequest({ url: `${base}/` });
+    expect((await answer.readAtMost(1000)).toString()).toBe('a short reason');
+  });
+});
+
 describe('streaming', () => {
   it('hands over the body as it arrives; untimed() lets it outlive the deadline', async () => {
     let sendRest: () => void = () => undefined;
