@@ -8,6 +8,7 @@ import type { SandboxEntry } from './files-client.js';
 import type { Line } from './utf8-lines.js';
 import { formatTable } from '../ui/table.js';
 import { formatSize } from '../shared/byte-size.js';
+import { printable } from '../shared/printable.js';
 
 export interface LogWriter {
   write(task: string, file: string, lines: readonly Line[]): void;
@@ -24,8 +25,9 @@ function drainedOf(out: Writable): Promise<void> | undefined {
   return out.writableNeedDrain ? new Promise((resolve) => out.once('drain', resolve)) : undefined;
 }
 
+/** The header is ours, the names in it the cluster's (escaped); the lines under it are the file's, raw. */
 function formatHeader(task: string, file: string): string {
-  return `==> ${task}:${file} <==`;
+  return `==> ${printable(task)}:${printable(file)} <==`;
 }
 
 export class TextLogWriter implements LogWriter {

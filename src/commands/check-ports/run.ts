@@ -19,6 +19,7 @@ import type { CheckPortsAgent } from '../../checkports/evaluate-agent.js';
 import { renderCheckPortsText } from '../../checkports/render-text.js';
 import type { CheckPortsRequirements, NamedPort } from '../../checkports/requirements.js';
 import type { CheckPortsReport } from '../../checkports/report-types.js';
+import { printable } from '../../shared/printable.js';
 
 export interface CheckPortsFlags extends ConnectionFlags {
   strict?: boolean;
@@ -89,7 +90,7 @@ export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags)
     });
   const report = analyze(requirementsFromSite(site));
 
-  for (const warning of site.warnings) io.stderr.write(`warning: ${warning}\n`);
+  for (const warning of site.warnings) io.stderr.write(`warning: ${printable(warning)}\n`);
   const suggestion = report.fixes.suggestedPorts;
   if (flags.write !== true || suggestion === undefined) {
     io.stdout.write(globals.json ? `${JSON.stringify(report)}\n` : renderCheckPortsText(report, { color }));

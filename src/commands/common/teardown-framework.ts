@@ -23,6 +23,7 @@ import { systemClock } from '../../shared/clock.js';
 import type { MesosMasterClient } from '../../mesos/client/master-client.js';
 import type { LedgerTask } from '../../state/ledger.js';
 import { describeTasksThatMayStillRun, hintForTasksThatMayStillRun, verifyTasksGone, type TaskThatMayStillRun } from './teardown-verify.js';
+import { printable } from '../../shared/printable.js';
 
 interface TeardownResult {
   frameworkId: string | null;
@@ -119,16 +120,18 @@ async function teardownWith(
     io.stdout.write(`${JSON.stringify(result)}\n`);
   } else if (result.tornDown) {
     const tasks = result.tasksGone ? 'Mesos reports every task of it ended' : 'Mesos could not end every task of it (below)';
-    io.stdout.write(`Tore down framework ${result.name} (${frameworkId}): ${tasks}.${cleared}\n`);
+    io.stdout.write(`${printable(`Tore down framework ${result.name} (${frameworkId}): ${tasks}.${cleared}`)}\n`);
   } else {
-    io.stdout.write(`Mesos no longer knows framework ${frameworkId} (already torn down, or its failover timeout expired).${cleared}\n`);
+    io.stdout.write(
+      `${printable(`Mesos no longer knows framework ${frameworkId} (already torn down, or its failover timeout expired).${cleared}`)}\n`,
+    );
   }
   if (!result.tasksGone) {
     const left = result.tasksMayStillRun;
     const error = new OperationError(describeTasksThatMayStillRun(left), { hint: hintForTasksThatMayStillRun(left) });
     // With --json the result above is the document on stdout; the error still gets its line on stderr.
     if (globals.json) {
-      io.stderr.write(`error: ${error.message}; ${error.hint}\n`);
+      io.stderr.write(`error: ${printable(`${error.message}; ${error.hint}`, { keepNewlines: true })}\n`);
       return ExitCode.FAILED;
     }
     throw error;

@@ -27,6 +27,7 @@ import { createDeployView } from './live-view.js';
 import { detach, notifyDetachingParent, recordDetachedPid } from './detach.js';
 import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
+import { printable } from '../../shared/printable.js';
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -117,16 +118,16 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
 
   // Before anything registers with Mesos (or a background scheduler is started): the ledger goes there.
   await requireConfDir(globals.confDir);
-  for (const warning of site.warnings) io.stderr.write(`warning: ${warning}\n`);
+  for (const warning of site.warnings) io.stderr.write(`warning: ${printable(warning)}\n`);
   const address = parseMasterAddress(masterAddressOf(ctx, site));
   // The agents' file systems are this machine's only when the cluster runs here.
   const masterIsLocal = address.kind === 'local' || (address.kind === 'http' && isLoopbackHost(address.host));
   const preflight = await preflightDistribution(plan.distribution, { masterIsLocal, timeoutMs: globals.timeoutMs });
-  for (const warning of preflight.warnings) io.stderr.write(`warning: ${warning}\n`);
+  for (const warning of preflight.warnings) io.stderr.write(`warning: ${printable(warning)}\n`);
 
   const state = openDeploymentState(globals, site, {
     flag: flags.state,
-    onRetry: (error) => io.stderr.write(`standing by: ${error.message}; retrying\n`),
+    onRetry: (error) => io.stderr.write(`standing by: ${printable(error.message)}; retrying\n`),
   });
   if (flags.detach === true) {
     try {

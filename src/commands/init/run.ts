@@ -26,6 +26,7 @@ import { renderSummary, renderDiff } from '../../init/render.js';
 import { answersFromFlags, applyAnswers, currentValue } from '../../init/answers.js';
 import { STEPS, propertyKeyOf, type Answers, type PortSpelling, type Step } from '../../init/steps.js';
 import { commitServiceWrite, planServiceWrite, renderService, serviceKind, serviceReport } from './write-service.js';
+import { printable } from '../../shared/printable.js';
 
 /**
  * Answers are read the way a person means them: `1.5 GB` is taken as `1.5GB`, because Alluxio's
@@ -180,7 +181,7 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
     if (!globals.json) io.stdout.write(text);
   };
   const warn = (text: string): void => {
-    io.stderr.write(`warning: ${text}\n`);
+    io.stderr.write(`warning: ${printable(text)}\n`);
   };
   for (const warning of [...validation.warnings, ...secretWarnings]) warn(warning);
   const service = flags.writeService === undefined ? undefined : renderService(ctx, flags.writeService, flags.serviceFile, doc, settings);

@@ -29,6 +29,7 @@ import {
 import { resolveFrameworkId } from '../../state/framework-id.js';
 import { formatListing, NdjsonLogWriter, TextLogWriter } from '../../logs/render.js';
 import { isTerminalState, type TaskCandidate } from '../../logs/task-match.js';
+import { printable } from '../../shared/printable.js';
 
 const AGENT_TIMEOUT_MS = 5_000;
 
@@ -101,14 +102,14 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
     if (opened.length === 0 && failures[0] !== undefined) throw failures[0].error;
     for (const failure of failures) {
       const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
-      io.stderr.write(`warning: ${failure.task.alias ?? failure.task.taskId}: ${reason}\n`);
+      io.stderr.write(`warning: ${printable(`${failure.task.alias ?? failure.task.taskId}: ${reason}`)}\n`);
     }
 
     if (flags.list === true) {
       for (const sandbox of opened) {
         const entries = await listSandbox(sandbox, signal);
         if (globals.json) for (const entry of entries) io.stdout.write(`${JSON.stringify({ task: sandbox.label, ...entry })}\n`);
-        else io.stdout.write(`==> ${sandbox.label} (${sandbox.location.path}) <==\n${formatListing(entries)}`);
+        else io.stdout.write(`==> ${printable(`${sandbox.label} (${sandbox.location.path})`)} <==\n${formatListing(entries)}`);
       }
       // A task whose sandbox could not be opened (warned above) is a listing missing: never exit 0.
       return failures.length === 0 ? ExitCode.OK : ExitCode.FAILED;
