@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { UsageError } from '../../shared/errors.js';
+import { printable } from '../../shared/printable.js';
 
 const DEFAULT_MASTER_PORT = 5050;
 const DEFAULT_ZOOKEEPER_PORT = 2181;
@@ -54,20 +55,27 @@ export function parseMasterAddress(input: string): MasterAddress {
   const text = input.trim();
   if (text === '') throw usage('the Mesos master address is empty');
   if (text.toLowerCase() === 'local') return { kind: 'local' };
+  // A newline or escape inside the address would split or garble every message that echoes it.
+  if (printable(text) !== text) {
+    throw usage(
+      `"${printable(redactCredentials(text))}" contains a control character`,
+      'give the address on one line, without tabs or escapes',
+    );
+  }
   const shown = redactCredentials(text);
 
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text);
   const name = (scheme?.[1] ?? '').toLowerCase();
   const afterColon = scheme === null ? '' : text.slice(scheme[0].length);
   if (scheme !== null && (afterColon.startsWith('/') || KNOWN_SCHEMES.has(name))) {
+    if (!KNOWN_SCHEMES.has(name)) throw usage(`"${name}:" is not a supported scheme in "${shown}"`);
     if (!afterColon.startsWith('//')) {
       const fixed = `${name}://${redactCredentials(afterColon.replace(/^\/+/, ''))}`;
       throw usage(`"${shown}" is malformed: "${name}:" must be followed by "//"`, `did you mean ${fixed}?`);
     }
     const rest = afterColon.slice(2);
     if (name === 'zk') return parseZooKeeper(shown, rest);
-    if (name === 'http' || name === 'https') return parseHttp(shown, name, rest);
-    throw usage(`"${name}://" is not a supported scheme in "${shown}"`);
+    return parseHttp(shown, name === 'https' ? 'https' : 'http', rest);
   }
 
   if (/[/?#]/.test(text)) {
@@ -183,6 +191,11 @@ function parseHostPort(text: string, defaultPort: number, context: string): Host
     if (isIP(host) !== 6) throw usage(`"${context}": "${host}" is not an IPv6 address`);
   } else {
     const colons = text.split(':').length - 1;
+    const first = text.slice(0, text.indexOf(':'));
+    // An IPv6 address starts with hex groups; `127.0.0.1:5050:5050` or `master:5050:5050` is a host given two ports.
+    if (colons > 1 && /[.g-z_]/i.test(first)) {
+      throw usage(`"${context}": "${text}" gives more than one port`, `give one, e.g. ${first}:${text.split(':')[1] ?? ''}`);
+    }
     if (colons > 1) {
       throw usage(`"${context}": "${text}" looks like an IPv6 address without brackets`, `write [${text}]:${defaultPort}`);
     }

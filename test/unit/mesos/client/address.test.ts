@@ -107,6 +107,13 @@ describe('parseMasterAddress: malformed input is a usage error with a fix', () =
     ['http://1.2.3.4.5:5050', /not a valid IPv4 address/],
     ['zk://10.0.0.300:2181/mesos', /not a valid IPv4 address/],
     ['a..b:5050', /not a valid host name/],
+    ['127.0.0.1:5050:5050', /gives more than one port/],
+    ['master:5050:5051', /gives more than one port/],
+    ['javascript:/x', /"javascript:" is not a supported scheme/],
+    ['javascript://x', /"javascript:" is not a supported scheme/],
+    ['javascript:alert(1)', /not a number/],
+    ['m1:5050\nfoo', /contains a control character/],
+    ['m1\u001b[2J:5050', /contains a control character/],
   ])('%j', (input, message) => {
     let error: unknown;
     try {
@@ -119,6 +126,23 @@ describe('parseMasterAddress: malformed input is a usage error with a fix', () =
     expect(usage.exitCode).toBe(ExitCode.USAGE);
     expect(usage.message).toMatch(message);
     expect(usage.hint ?? '').not.toBe('');
+  });
+
+  it('names an unknown scheme as the user wrote it, never with "//" added', () => {
+    expect(() => parseMasterAddress('javascript:/alert(1)')).toThrow(/^invalid --master: "javascript:" is not a supported scheme/);
+    expect(() => parseMasterAddress('javascript:/alert(1)')).not.toThrow(/javascript:\/\//);
+  });
+
+  it('keeps an error about a control character on one line, the character escaped', () => {
+    const error = catchError(() => parseMasterAddress('m1:5050\nfoo\u0007'));
+    expect(error.message).toBe('invalid --master: "m1:5050\\nfoo\\x07" contains a control character');
+    expect(`${error.message}${error.hint ?? ''}`).not.toMatch(/[\n\u0007]/);
+  });
+
+  it('says what is wrong with a host given two ports, and how to write it', () => {
+    const error = catchError(() => parseMasterAddress('127.0.0.1:5050:5050'));
+    expect(error.message).not.toMatch(/IPv6/);
+    expect(error.hint).toBe('give one, e.g. 127.0.0.1:5050');
   });
 
   it('never echoes a password in an error', () => {
@@ -190,3 +214,12 @@ describe('parseMasterAddress never fails with anything but a UsageError', () => 
     }
   });
 });
+
+function catchError(run: () => unknown): UsageError {
+  try {
+    run();
+  } catch (error) {
+    return error as UsageError;
+  }
+  throw new Error('expected an error');
+}
