@@ -10,10 +10,11 @@ import { loadSite, type LoadedSite } from '../../context/site.js';
 import { unifiedDiff } from '../../config/diff.js';
 import { redactSecrets, writeSiteProperty } from '../../config/site-config.js';
 import { writePropertiesFile } from '../../config/store.js';
-import { ExitCode, UsageError } from '../../shared/errors.js';
+import { ExitCode, OperationError, UsageError } from '../../shared/errors.js';
 import { colorEnabled } from '../../ui/io.js';
 import { startProgress } from '../../ui/spinner.js';
 import { analyzeCheckPorts } from '../../checkports/analyze.js';
+import { CHECK_PORTS_FLOOR, isOlderThan } from '../../checkports/mesos-version.js';
 import { fromAgentRecord } from '../../checkports/from-agent-record.js';
 import type { CheckPortsAgent } from '../../checkports/evaluate-agent.js';
 import { renderCheckPortsText } from '../../checkports/render-text.js';
@@ -69,6 +70,13 @@ export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags)
     try {
       progress.text(`Asking ${connection.client.baseUrl} for its version`);
       const version = await connection.client.getVersion({ signal });
+      // Below the floor that is the verdict; the endpoints the agents would be read from may not even exist.
+      if (isOlderThan(version.version.raw, CHECK_PORTS_FLOOR)) {
+        throw new OperationError(
+          `the Mesos master ${connection.client.baseUrl} runs ${version.version.raw}; Alluxio on Mesos needs ${CHECK_PORTS_FLOOR} or later`,
+          { hint: `upgrade the Mesos master and agents to ${CHECK_PORTS_FLOOR} or later` },
+        );
+      }
       progress.text(`Reading the agents from ${connection.client.baseUrl}`);
       agents = (await connection.client.getAgents({ signal })).map(fromAgentRecord);
       masterInfo = { address: connection.client.baseUrl, version: version.version.raw };

@@ -11,6 +11,7 @@ import { resolveGlobals, type RawGlobalOptions } from '../../../../src/context/c
 import { noTermination } from '../../../../src/context/termination.js';
 import { agent, cpus, mem, ports, startFakeMesos, type FakeMesos } from '../../../helpers/fake-mesos.js';
 import { testIo, type TestIo } from '../../../helpers/test-io.js';
+import { OperationError } from '../../../../src/shared/errors.js';
 
 const ALLUXIO_PORTS: Array<[number, number]> = [
   [19998, 19999],
@@ -91,6 +92,20 @@ describe('check-ports (in-process)', () => {
       `warning: ${path.join(dir, 'conf', 'alluxio-site.properties')} does not exist; using Alluxio's defaults (run alluxio-mesos init to write one)\n`,
     );
     expect(mesos.calls()).toEqual(['GET_VERSION', 'GET_AGENTS']);
+  });
+
+  it('a master claiming 0.22.0 gets the version verdict (exit 1), without asking for its agents', async () => {
+    mesos = await startFakeMesos(() => ({ version: '0.22.0', agents: [agent('a1', 5051, [cpus(4), mem(8192), ports(ALLUXIO_PORTS)])] }));
+    const error = await run({}).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(OperationError);
+    expect((error as OperationError).exitCode).toBe(1);
+    expect((error as OperationError).message).toBe(
+      `the Mesos master http://${mesos.hostPort} runs 0.22.0; Alluxio on Mesos needs 0.23.0 or later`,
+    );
+    expect(mesos.calls()).toEqual(['GET_VERSION']);
   });
 
   it('--json prints exactly one JSON document on one line, with every agent and the verdict', async () => {
