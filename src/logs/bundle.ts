@@ -51,7 +51,7 @@ export interface BundleResult {
 }
 
 export async function writeBundle(options: BundleOptions): Promise<BundleResult> {
-  await checkOutputDirectory(options.output);
+  await checkBundleOutput(options.output);
   const staging = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'alluxio-mesos-bundle-'));
   try {
     const members: string[] = [];
@@ -126,18 +126,27 @@ export async function writeBundle(options: BundleOptions): Promise<BundleResult>
   }
 }
 
-/** Before any download: the archive is written last, and a typo in its path should not cost the wait. */
-async function checkOutputDirectory(output: string): Promise<void> {
-  const directory = dirname(resolve(output));
-  let isDirectory: boolean;
-  try {
-    isDirectory = (await stat(directory)).isDirectory();
-  } catch {
-    isDirectory = false;
-  }
-  if (!isDirectory)
+/**
+ * Before any download, and before the master is even asked: the archive is written last, and a
+ * typo in its path should not cost the wait (nor end in an internal error from the tar writer).
+ */
+export async function checkBundleOutput(output: string): Promise<void> {
+  const target = resolve(output);
+  const directory = dirname(target);
+  const kind = async (file: string): Promise<'directory' | 'other' | 'missing'> => {
+    try {
+      return (await stat(file)).isDirectory() ? 'directory' : 'other';
+    } catch {
+      return 'missing';
+    }
+  };
+  if ((await kind(directory)) !== 'directory')
     throw new UsageError(`cannot write ${output}: ${directory} is not a directory`, {
       hint: 'create it first, or give --bundle a path in an existing directory',
+    });
+  if ((await kind(target)) === 'directory')
+    throw new UsageError(`cannot write ${output}: it is a directory`, {
+      hint: `give --bundle a file name, e.g. ${join(output, 'alluxio-logs.tar.gz')}`,
     });
 }
 

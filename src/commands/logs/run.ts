@@ -15,7 +15,7 @@ import { HttpTransport } from '../../mesos/client/http.js';
 import { systemClock } from '../../shared/clock.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
 import { chooseTask } from '../../logs/choose-task.js';
-import { writeBundle, progressLine } from '../../logs/bundle.js';
+import { checkBundleOutput, writeBundle, progressLine } from '../../logs/bundle.js';
 import {
   DEFAULT_LINES,
   followSources,
@@ -58,6 +58,11 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
     });
   if (flags.allTasks === true && flags.bundle === undefined)
     throw new UsageError('--all-tasks works with --bundle', { hint: 'e.g. alluxio-mesos logs --all-tasks --bundle logs.tar.gz' });
+  if (flags.untilExit === true && flags.follow !== true)
+    throw new UsageError('--until-exit works with --follow', {
+      hint: `e.g. alluxio-mesos logs ${task ?? 'worker-1'} --follow --until-exit`,
+    });
+  if (flags.bundle !== undefined) await checkBundleOutput(flags.bundle);
   const site = await loadSite(globals.confDir);
   const state = openDeploymentState(globals, site);
   const ledger = await state.readLedger().finally(() => state.close());

@@ -117,4 +117,24 @@ describe('logs (in-process)', () => {
       ].join('\n'),
     );
   });
+
+  it('--bundle onto a directory or into a missing one: a usage error with the fix, before the master is asked', async () => {
+    const missing = path.join(dir, 'no-such-dir', 'logs.tar.gz');
+    await expect(run('worker-1', { bundle: missing })).rejects.toMatchObject({
+      exitCode: 2,
+      message: `cannot write ${missing}: ${path.join(dir, 'no-such-dir')} is not a directory`,
+      hint: 'create it first, or give --bundle a path in an existing directory',
+    });
+    await expect(run('worker-1', { bundle: dir })).rejects.toMatchObject({
+      exitCode: 2,
+      message: `cannot write ${dir}: it is a directory`,
+      hint: `give --bundle a file name, e.g. ${path.join(dir, 'alluxio-logs.tar.gz')}`,
+    });
+    expect(mesos.calls()).toEqual([]);
+  });
+
+  it('--until-exit without --follow is a usage error, not silently ignored', async () => {
+    await expect(run('worker-1', { untilExit: true })).rejects.toMatchObject({ exitCode: 2, message: '--until-exit works with --follow' });
+    expect(mesos.calls()).toEqual([]);
+  });
 });
