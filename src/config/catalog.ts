@@ -4,7 +4,9 @@
  * table drives the `init` prompts, validation and help.
  */
 import { ConfigError } from '../shared/errors.js';
-import { parseByteSize } from './sizes.js';
+import { formatByteSize, parseByteSize } from './sizes.js';
+import { printable } from '../shared/printable.js';
+import { nameProblem } from './names.js';
 
 export type PropertyType =
   | 'port'
@@ -20,7 +22,9 @@ export type PropertyType =
   | 'hostname'
   | 'boolean'
   | 'secret'
-  | 'uri';
+  | 'uri'
+  | 'user'
+  | 'name';
 
 /** Alluxio generations whose property names differ. */
 export type PortSpelling = '1.x' | '2.x';
@@ -63,7 +67,15 @@ interface SpecInput {
   min?: number;
   /** Paths must be absolute. */
   absolute?: boolean;
+  /** Paths that shell scripts use unquoted: no blanks, quotes or shell metacharacters. */
+  shellWord?: boolean;
 }
+
+/**
+ * Mesos' own floor for a task's memory (`MIN_MEM`, 32 MB, in src/master/constants.hpp): anything
+ * less is a typo (`0.0001MB`), and no JVM starts in it.
+ */
+const MIN_TASK_MEM = 32 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Validators, one per type. Each returns a problem sentence and the fix.
@@ -90,7 +102,7 @@ function validateByteSize(value: string, min = 1): ValueProblem | undefined {
   if (bytes < min) {
     return {
       problem: `${value} is ${min === 1 ? 'zero' : 'too small'}`,
-      fix: min === 1 ? 'give a size above zero, e.g. 1GB' : `give at least ${min} bytes`,
+      fix: min === 1 ? 'give a size above zero, e.g. 1GB' : `give at least ${formatByteSize(min)}`,
     };
   }
   return undefined;
@@ -216,6 +228,36 @@ function validatePath(value: string, absolute: boolean): ValueProblem | undefine
   return undefined;
 }
 
+/**
+ * Alluxio's scripts (alluxio-start.sh, alluxio-config.sh) expand ALLUXIO_HOME unquoted: a blank
+ * splits it and `$(...)` or a backquote runs, and the master crash-loops. Only characters no
+ * shell treats specially are accepted.
+ */
+const SHELL_WORD = /^[\p{L}\p{N}._/+,:@%=-]+$/u;
+
+function validateShellWordPath(value: string): ValueProblem | undefined {
+  const problem = validatePath(value, true);
+  if (problem !== undefined) return problem;
+  if (SHELL_WORD.test(value)) return undefined;
+  const culprit = [...value].find((character) => !SHELL_WORD.test(character)) ?? '';
+  const named = /\s/.test(culprit) ? 'a blank' : `"${culprit}"`;
+  return {
+    problem: `"${value}" contains ${named}: Alluxio's own scripts use alluxio.home unquoted, so the shell would split or run it`,
+    fix: 'install Alluxio under a path of letters, digits and . _ - / only, e.g. /opt/alluxio',
+  };
+}
+
+/** A user name as useradd accepts it (POSIX portable characters, at most 32); never a shell command. */
+const USER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+
+function validateUser(value: string): ValueProblem | undefined {
+  if (value === '' || USER_NAME.test(value)) return undefined;
+  return {
+    problem: `"${printable(value)}" is not a valid user name`,
+    fix: 'give an existing user on the agents, e.g. alluxio (letters, digits, _ . - ; at most 32 characters), or leave it empty',
+  };
+}
+
 function validatePathList(value: string): ValueProblem | undefined {
   for (const part of value.split(',')) {
     const problem = validatePath(part.trim(), false);
@@ -262,7 +304,11 @@ function validatorFor(input: SpecInput): (value: string) => ValueProblem | undef
     case 'boolean':
       return validateBoolean;
     case 'path':
-      return (value) => validatePath(value, input.absolute ?? false);
+      return input.shellWord === true ? validateShellWordPath : (value) => validatePath(value, input.absolute ?? false);
+    case 'user':
+      return validateUser;
+    case 'name':
+      return nameProblem;
     case 'path-list':
       return validatePathList;
     case 'uri':
@@ -303,6 +349,7 @@ export const CATALOG: readonly PropertySpec[] = [
   spec({
     key: 'alluxio.integration.master.resource.mem',
     type: 'bytes',
+    min: MIN_TASK_MEM,
     default: '1024MB',
     description: 'Memory requested for the Alluxio master task.',
   }),
@@ -315,6 +362,7 @@ export const CATALOG: readonly PropertySpec[] = [
   spec({
     key: 'alluxio.integration.worker.resource.mem',
     type: 'bytes',
+    min: MIN_TASK_MEM,
     default: '1024MB',
     description: 'Memory for the worker process itself; the worker task asks for this plus alluxio.worker.memory.size.',
   }),
@@ -341,6 +389,7 @@ export const CATALOG: readonly PropertySpec[] = [
     key: 'alluxio.home',
     type: 'path',
     absolute: true,
+    shellWord: true,
     default: '/opt/alluxio',
     description: 'Alluxio installation directory; on the agents when the jar URL is LOCAL.',
   }),
@@ -353,13 +402,13 @@ export const CATALOG: readonly PropertySpec[] = [
   // Tasks and the framework
   spec({
     key: 'alluxio.integration.mesos.master.name',
-    type: 'string',
+    type: 'name',
     default: 'AlluxioMaster',
     description: 'Mesos task name of the Alluxio master.',
   }),
   spec({
     key: 'alluxio.integration.mesos.worker.name',
-    type: 'string',
+    type: 'name',
     default: 'AlluxioWorker',
     description: 'Mesos task name of the Alluxio workers.',
   }),
@@ -390,7 +439,7 @@ export const CATALOG: readonly PropertySpec[] = [
   }),
   spec({
     key: 'alluxio.integration.mesos.user',
-    type: 'string',
+    type: 'user',
     default: undefined,
     description: 'User the tasks run as on the agents; empty means the user running alluxio-mesos.',
   }),

@@ -15,8 +15,23 @@ const TABLES: ReadonlyArray<{ key: string; good: string[]; bad: string[] }> = [
   },
   {
     key: 'alluxio.integration.master.resource.mem',
-    good: ['1024MB', '2GB', '1'],
-    bad: ['0', '0MB', '12XB', '1.5 GB'],
+    good: ['1024MB', '2GB', '32MB', '33554432'],
+    bad: ['0', '0MB', '12XB', '1.5 GB', '1', '0.0001MB', '31MB'],
+  },
+  {
+    key: 'alluxio.integration.worker.resource.mem',
+    good: ['1024MB', '32MB'],
+    bad: ['16MB', '0.0001MB'],
+  },
+  {
+    key: 'alluxio.integration.mesos.worker.name',
+    good: ['AlluxioWorker', 'alluxio worker', 'w'.repeat(256)],
+    bad: ['', 'a\u001b[2Jb', 'w'.repeat(257)],
+  },
+  {
+    key: 'alluxio.integration.mesos.user',
+    good: ['', 'alluxio', 'root', '_svc', 'svc.alluxio-2', 'A'.repeat(32)],
+    bad: ['root;rm -rf /', 'a b', '$(id)', '-rf', '1abc', 'alluxio\n', 'A'.repeat(33), 'ali`id`'],
   },
   {
     key: 'alluxio.integration.mesos.alluxio.jar.url',
@@ -71,8 +86,8 @@ const TABLES: ReadonlyArray<{ key: string; good: string[]; bad: string[] }> = [
   },
   {
     key: 'alluxio.home',
-    good: ['/opt/alluxio', '/home/me/alluxio-1.8.1'],
-    bad: ['', 'opt/alluxio', 'alluxio'],
+    good: ['/opt/alluxio', '/home/me/alluxio-1.8.1', '/opt/alluxio_2.9+build,x', '/srv/données/alluxio'],
+    bad: ['', 'opt/alluxio', 'alluxio', '/opt/my alluxio', '/opt/$(reboot)', '/opt/`id`', '/opt/a;b', '/opt/a*', "/opt/it's", '/opt/a\tb'],
   },
   {
     key: 'alluxio.master.mount.table.root.ufs',
@@ -110,6 +125,22 @@ describe('catalog validators', () => {
       }
     });
   }
+});
+
+describe('catalog validators: what the user is told', () => {
+  it('names the minimum task memory', () => {
+    expect(requireSpec('alluxio.integration.master.resource.mem').validate('0.0001MB')).toEqual({
+      problem: '0.0001MB is too small',
+      fix: 'give at least 32MB',
+    });
+  });
+
+  it('says why alluxio.home may hold no blank or shell metacharacter', () => {
+    expect(requireSpec('alluxio.home').validate('/opt/my alluxio')?.problem).toBe(
+      '"/opt/my alluxio" contains a blank: Alluxio\'s own scripts use alluxio.home unquoted, so the shell would split or run it',
+    );
+    expect(requireSpec('alluxio.home').validate('/opt/$(reboot)')?.problem).toMatch(/^"\/opt\/\$\(reboot\)" contains "\$"/);
+  });
 });
 
 describe('catalog contents', () => {

@@ -162,6 +162,24 @@ describe('init wizard', () => {
   });
 });
 
+describe('init refuses hostile or absurd values, saying why, and writes nothing', () => {
+  it.each([
+    [{ user: 'root;rm -rf /' }, '--user "root;rm -rf /": "root;rm -rf /" is not a valid user name'],
+    [{ masterMem: '0.0001MB' }, '--master-mem "0.0001MB": 0.0001MB is too small; give at least 32MB'],
+    [{ workerMem: '1KB' }, '--worker-mem "1KB": 1KB is too small; give at least 32MB'],
+    [
+      { jarUrl: 'LOCAL', alluxioHome: '/opt/my alluxio' },
+      '"/opt/my alluxio" contains a blank: Alluxio\'s own scripts use alluxio.home unquoted',
+    ],
+    [{ jarUrl: 'LOCAL', alluxioHome: '/opt/$(reboot)' }, '"/opt/$(reboot)" contains "$"'],
+  ])('%j', async (flags, message) => {
+    const error = await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'm:5050' }), flags).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(`${(error as UsageError).message}; ${(error as UsageError).hint ?? ''}`).toContain(message);
+    await expect(stat(path.join(dir, 'conf', 'alluxio-site.properties'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe('init output', () => {
   const flags = {
     jarUrl: 'https://repo.example.com/alluxio-1.8.2-bin.tar.gz',
