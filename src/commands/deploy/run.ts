@@ -28,6 +28,7 @@ import { detach, notifyDetachingParent, recordDetachedPid } from './detach.js';
 import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { printable } from '../../shared/printable.js';
+import { checkedName } from '../../config/names.js';
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -72,7 +73,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       ? {}
       : { alluxioMaster: flags.alluxioMaster ?? site.settings.alluxioMaster }),
     ...(maxWorkers === undefined ? {} : { maxWorkers }),
-    name: flags.name ?? DEFAULT_FRAMEWORK_NAME,
+    name: flags.name === undefined ? DEFAULT_FRAMEWORK_NAME : checkedName('--name', flags.name),
     failoverTimeoutSeconds: positiveNumber('--failover-timeout', flags.failoverTimeout) ?? DEFAULT_FAILOVER_TIMEOUT_SECONDS,
     ...((flags.principal ?? site.config.mesos.principal) === undefined
       ? {}
