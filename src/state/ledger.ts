@@ -165,9 +165,9 @@ export function parseLedger(text: string, file?: string): Ledger {
     if (seen.has(alias)) fail(`alias ${alias} appears twice`);
     seen.add(alias);
     const ports =
-      Array.isArray(t.ports) && t.ports.every((p) => positiveInt(p) !== undefined)
+      Array.isArray(t.ports) && t.ports.every((p) => positiveInt(p) !== undefined && (p as number) <= 65535)
         ? (t.ports as number[])
-        : fail(`${where}.ports must be a list of ports`);
+        : fail(`${where}.ports must be a list of ports (1-65535)`);
     const failures =
       Array.isArray(t.failures) && t.failures.every((f) => typeof f === 'number')
         ? (t.failures as number[])

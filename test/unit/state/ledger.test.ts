@@ -135,6 +135,14 @@ describe('fileLedgerStore', () => {
     expect(parseLedger(await readFile(`${file}.bak`, 'utf8')).tasks.map((t) => t.alias)).not.toContain('worker-5');
   });
 
+  it('refuses a task port outside 1-65535 when the ledger is read', () => {
+    for (const port of [70000, 0, 65536]) {
+      const text = serializeLedger(sample()).replace('19998', String(port));
+      expect(() => parseLedger(text, 'ledger.json')).toThrow(/^ledger\.json: tasks\[0\]\.ports must be a list of ports \(1-65535\)$/);
+    }
+    expect(parseLedger(serializeLedger(sample()).replace('19998', '65535')).tasks[0]?.ports).toEqual([65535, 19999]);
+  });
+
   it('reports a corrupt file as a ConfigError', async () => {
     const file = path.join(dir, 'ledger.json');
     await writeFile(file, 'garbage');
