@@ -92,9 +92,15 @@ async function teardownWith(
   // The ledger names the tasks Mesos may no longer list (their agent is gone from the master).
   const ledgerTasks = ledger?.frameworkId === frameworkId ? ledger.tasks : [];
   try {
-    const framework = (await connection.client.getFrameworks()).find(
-      (candidate) => candidate.frameworkId === frameworkId && !candidate.completed,
-    );
+    const frameworks = await connection.client.getFrameworks();
+    const framework = frameworks.find((candidate) => candidate.frameworkId === frameworkId && !candidate.completed);
+    // An id typed with --framework-id, neither saved here nor ever known to this master, is a typo, not a framework already gone.
+    const typedId = flags.frameworkId !== undefined && flags.frameworkId !== ledger?.frameworkId;
+    if (typedId && !frameworks.some((candidate) => candidate.frameworkId === frameworkId)) {
+      throw new OperationError(`Mesos does not know framework ${printable(frameworkId)}: nothing was torn down`, {
+        hint: 'check the id: the Mesos web UI lists the frameworks (`alluxio-mesos status` shows the one of this configuration)',
+      });
+    }
     result.knownToMesos = framework !== undefined;
     result.name = framework?.name ?? null;
     if (framework !== undefined) {
