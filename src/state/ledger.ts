@@ -63,6 +63,23 @@ export interface Ledger {
   tasks: LedgerTask[];
 }
 
+/** A fresh record for an alias: no failures, no relaunches, health unknown; the caller fills in the task. */
+export function newLedgerTask(
+  fields: Pick<LedgerTask, 'alias' | 'role' | 'taskId' | 'agentId' | 'hostname' | 'state' | 'launchedAt'>,
+): LedgerTask {
+  return {
+    ...fields,
+    ports: [],
+    healthy: undefined,
+    relaunchCount: 0,
+    failures: [],
+    lastFailure: undefined,
+    killRequested: undefined,
+    relaunchAt: undefined,
+    crashLooped: false,
+  };
+}
+
 export function emptyLedger(): Ledger {
   return { version: LEDGER_VERSION, frameworkId: undefined, webuiUrl: undefined, nextAlias: { master: 1, worker: 1 }, tasks: [] };
 }

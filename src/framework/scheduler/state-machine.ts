@@ -13,7 +13,7 @@ import * as calls from '../../mesos/protocol/calls.js';
 import type { Call, CommandInfo, Event, Offer, OfferID, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 import type { SchedulerConfig } from './config.js';
-import { isGone, type Ledger, type LedgerFailure, type LedgerTask, type SlotRole } from '../../state/ledger.js';
+import { isGone, newLedgerTask, type Ledger, type LedgerFailure, type LedgerTask, type SlotRole } from '../../state/ledger.js';
 import type { DeclineCode } from './offer-matching.js';
 import { placeOffers, wantedSlots, type PlacementView } from './placement.js';
 import { buildTaskInfo } from './task-info.js';
@@ -704,23 +704,7 @@ function place(
   if (task === undefined) {
     const alias = `${role}-${ledger.nextAlias[role]}`;
     ledger.nextAlias[role] += 1;
-    task = {
-      alias,
-      role,
-      taskId: '',
-      agentId: '',
-      hostname: '',
-      ports: [],
-      state: 'TASK_STAGING',
-      healthy: undefined,
-      launchedAt: now,
-      relaunchCount: 0,
-      failures: [],
-      lastFailure: undefined,
-      killRequested: undefined,
-      relaunchAt: undefined,
-      crashLooped: false,
-    };
+    task = newLedgerTask({ alias, role, taskId: '', agentId: '', hostname: '', state: 'TASK_STAGING', launchedAt: now });
     ledger.tasks.push(task);
   } else {
     state.byTaskId.delete(task.taskId);

@@ -12,7 +12,7 @@
  * thing the ledger exists to prevent.
  */
 import type { TaskStatus } from '../../mesos/protocol/types.js';
-import { isGone, type Ledger, type LedgerTask, type SlotRole } from '../../state/ledger.js';
+import { isGone, newLedgerTask, type Ledger, type LedgerTask, type SlotRole } from '../../state/ledger.js';
 import { aliasOfTaskId } from '../../state/task-names.js';
 import type { SchedulerConfig } from './config.js';
 
@@ -77,23 +77,15 @@ export function adoptIntoLedger(
 ): LedgerTask {
   let task = verdict.slot;
   if (task === undefined) {
-    task = {
+    task = newLedgerTask({
       alias: verdict.alias,
       role: verdict.role,
       taskId: found.taskId,
       agentId: found.agentId,
       hostname: found.hostname,
-      ports: [],
       state: found.status.state,
-      healthy: undefined,
       launchedAt: found.now,
-      relaunchCount: 0,
-      failures: [],
-      lastFailure: undefined,
-      killRequested: undefined,
-      relaunchAt: undefined,
-      crashLooped: false,
-    };
+    });
     ledger.tasks.push(task);
     const number = Number(verdict.alias.slice(verdict.role.length + 1));
     ledger.nextAlias[verdict.role] = Math.max(ledger.nextAlias[verdict.role], number + 1);
