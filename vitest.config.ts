@@ -19,6 +19,13 @@ export default defineConfig({
         // the same loopback ports.
         test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/scenarios/**/*.test.ts'], fileParallelism: false },
       },
+      {
+        extends: true,
+        // Hostile input, broken peers and planted secrets: every case an adversarial run found, each
+        // asserting a one-line error, a distinct exit code, nothing lost and nothing leaked. Some files
+        // start the real CLI and local clusters, so one file at a time as in the integration project.
+        test: { name: 'hostile', include: ['test/hostile/**/*.test.ts'], fileParallelism: false },
+      },
     ],
   },
 });

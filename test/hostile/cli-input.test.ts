@@ -7,8 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../helpers/cli.js';
-import { agent, cpus, mem, ports, startFakeMesos, type FakeMesos } from '../../../helpers/fake-mesos.js';
+import { runCli } from '../helpers/cli.js';
+import { agent, cpus, mem, ports, startFakeMesos, type FakeMesos } from '../helpers/fake-mesos.js';
 
 /** Sets the window title (OSC 0, ended by BEL) and clears the screen (CSI 2J). */
 const HOSTILE_HOST = '127.0.0.2\u001b]0;TITLE\u0007\u001b[2J';
