@@ -2,7 +2,7 @@
  * matchTask's outcome as the command needs it: one task, or an error whose message lists what
  * matched (state, agent host, start time) and says what to type next.
  */
-import { OperationError, UsageError } from '../shared/errors.js';
+import { NotFoundError, OperationError, UsageError } from '../shared/errors.js';
 import { isTerminalState, matchTask, type TaskCandidate } from './task-match.js';
 import { formatTable } from '../ui/table.js';
 import { editDistance } from '../shared/edit-distance.js';
@@ -38,7 +38,7 @@ export function chooseTask(query: string, candidates: readonly TaskCandidate[], 
     case 'none': {
       const closest = closestName(query, candidates);
       const guess = closest === undefined ? '' : `; did you mean ${closest}?`;
-      throw new OperationError(`no task of the framework matches "${query}"${guess}`, {
+      throw new NotFoundError(`no task of the framework matches "${query}"${guess}`, {
         hint:
           candidates.length === 0
             ? 'the framework has no tasks; is it running (alluxio-mesos status)?'

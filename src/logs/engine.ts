@@ -4,15 +4,16 @@
  * Everything that talks to Mesos goes through the injected master client and agent transports.
  *
  * Exit codes of the errors raised on the way (all AlluxioMesosError):
- * - 1: no task matches; only completed tasks match (hint: --completed); agent gone; sandbox
- *   garbage collected; a named file missing; an agent answering garbage;
+ * - 4: no task matches; a named file missing from the sandbox;
+ * - 1: only completed tasks match (hint: --completed); agent gone; sandbox
+ *   garbage collected; an agent answering garbage;
  * - 2: several tasks match (listed); empty task name; a pattern matching every task; `--lines`
  *   not a number; a file name with `..` or an absolute one; a directory named as a file;
  * - 3: the master or an agent cannot be reached;
  * - 130: Ctrl-C (follow() returns 'cancelled' on the abort signal; the command maps it).
  */
 import type { Writable } from 'node:stream';
-import { OperationError, UsageError } from '../shared/errors.js';
+import { NotFoundError, OperationError, UsageError } from '../shared/errors.js';
 import type { AgentRecord } from '../mesos/client/agents.js';
 import type { HttpTransport } from '../mesos/client/http.js';
 import type { MesosMasterClient } from '../mesos/client/master-client.js';
@@ -177,7 +178,7 @@ function sectionError(sandbox: OpenedSandbox, file: SelectedFile, flags: FileFla
   // The sandbox was just browsed, so a file named on the command line is simply not there:
   // say so rather than suggest the sandbox was garbage collected.
   if (error instanceof SandboxFileMissingError && requestedNames(flags) !== undefined) {
-    return new OperationError(`${sandbox.label} has no file ${file.name} in its sandbox (${sandbox.files.label})`, {
+    return new NotFoundError(`${sandbox.label} has no file ${file.name} in its sandbox (${sandbox.files.label})`, {
       hint: 'run with --list to see its files',
     });
   }

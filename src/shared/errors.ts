@@ -12,6 +12,8 @@ export const ExitCode = {
   USAGE: 2,
   /** Mesos or ZooKeeper unreachable, or credentials rejected. */
   UNREACHABLE: 3,
+  /** What was named does not exist: no framework, no task matching the name, no such sandbox file. */
+  NOT_FOUND: 4,
   /** Interrupted by the user (Ctrl-C, SIGINT): 128 + 2, as shells report it. */
   INTERRUPTED: 130,
   /** Ended by SIGTERM: 128 + 15. */
@@ -19,6 +21,23 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * The one table of exit codes, the same for every command: `--help` and the README print it from
+ * here (a test compares them), so a script can rely on one meaning per code.
+ */
+export const EXIT_CODE_TABLE: readonly { code: ExitCodeValue; meaning: string }[] = [
+  { code: ExitCode.OK, meaning: 'success' },
+  { code: ExitCode.FAILED, meaning: 'a check failed or the operation failed' },
+  { code: ExitCode.USAGE, meaning: 'usage error or invalid input (flags, configuration files)' },
+  { code: ExitCode.UNREACHABLE, meaning: 'Mesos or ZooKeeper unreachable, or credentials rejected' },
+  { code: ExitCode.NOT_FOUND, meaning: 'not found: no framework, or no task or sandbox file matching the name given' },
+  { code: ExitCode.INTERRUPTED, meaning: 'interrupted (Ctrl-C, SIGINT)' },
+  {
+    code: ExitCode.TERMINATED,
+    meaning: 'terminated (SIGTERM); a foreground deploy and local-cluster stop cleanly with 0, as a service manager expects',
+  },
+];
 
 export interface ErrorDetails {
   hint?: string;
@@ -65,6 +84,13 @@ export class ConfigError extends AlluxioMesosError {
 export class OperationError extends AlluxioMesosError {
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, ExitCode.FAILED, details);
+  }
+}
+
+/** What the user named does not exist (a framework, a task, a sandbox file). Exit 4. */
+export class NotFoundError extends AlluxioMesosError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, ExitCode.NOT_FOUND, details);
   }
 }
 

@@ -1,6 +1,6 @@
 /** Which framework a command means: the flags first, then the id the last deployment saved. */
 import type { FrameworkRecord } from '../mesos/client/frameworks.js';
-import { OperationError, UsageError } from '../shared/errors.js';
+import { NotFoundError, UsageError } from '../shared/errors.js';
 
 export interface FrameworkChoice {
   frameworkId?: string | undefined;
@@ -19,7 +19,7 @@ export function resolveFrameworkId(frameworks: readonly FrameworkRecord[], choic
     const live = named.filter((framework) => !framework.completed);
     const pick = live.length > 0 ? live : named;
     if (pick.length === 0) {
-      throw new OperationError(`no framework named "${choice.frameworkName}" is known to the master`, {
+      throw new NotFoundError(`no framework named "${choice.frameworkName}" is known to the master`, {
         hint: `known: ${[...new Set(frameworks.map((framework) => framework.name))].join(', ') || 'none'}`,
       });
     }
@@ -34,7 +34,7 @@ export function resolveFrameworkId(frameworks: readonly FrameworkRecord[], choic
     return pick[0]!.frameworkId;
   }
   if (choice.savedFrameworkId !== undefined && choice.savedFrameworkId !== '') return choice.savedFrameworkId;
-  throw new UsageError(`no framework to ${choice.purpose ?? 'read logs of'}`, {
+  throw new NotFoundError(`no framework to ${choice.purpose ?? 'read logs of'}`, {
     hint: 'deploy one first, or pass --framework-id or --framework-name',
   });
 }

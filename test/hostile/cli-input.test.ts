@@ -95,10 +95,10 @@ describe('hostile arguments and a master that does not know what it is asked', (
     expect(result.stderr).toContain('"127.0.0.1:5050\\nfoo\\x1b[2J" contains a control character');
   });
 
-  it('teardown --framework-id of a framework Mesos never knew: exit 1, nothing torn down', async () => {
+  it('teardown --framework-id of a framework Mesos never knew: exit 4, nothing torn down', async () => {
     const master = await hostileCluster();
     const result = await cli(['--master', master.hostPort, 'teardown', '--framework-id', 'zzz', '--yes']);
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(4);
     expect(result.stderr).toBe(
       'error: Mesos does not know framework zzz: nothing was torn down; check the id: the Mesos web UI lists the frameworks ' +
         '(`alluxio-mesos status` shows the one of this configuration)',

@@ -11,7 +11,7 @@ import type { LoadedSite } from '../../context/site.js';
 import * as calls from '../../mesos/protocol/calls.js';
 import { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
 import type { FrameworkRecord } from '../../mesos/client/frameworks.js';
-import { ExitCode, OperationError, UsageError } from '../../shared/errors.js';
+import { ExitCode, NotFoundError, OperationError, UsageError } from '../../shared/errors.js';
 import { canPrompt } from '../../ui/io.js';
 import { inquirerPrompter } from '../../ui/prompts.js';
 import { frameworkUser } from '../../framework/scheduler/config.js';
@@ -67,7 +67,7 @@ async function teardownWith(
   const ledger = await state.readLedger();
   const frameworkId = flags.frameworkId ?? ledger?.frameworkId;
   if (frameworkId === undefined) {
-    throw new OperationError(`no framework to tear down: ${ledgerFile} records none`, {
+    throw new NotFoundError(`no framework to tear down: ${ledgerFile} records none`, {
       hint: 'pass --framework-id <id> to tear down another framework',
     });
   }
@@ -97,7 +97,7 @@ async function teardownWith(
     // An id typed with --framework-id, neither saved here nor ever known to this master, is a typo, not a framework already gone.
     const typedId = flags.frameworkId !== undefined && flags.frameworkId !== ledger?.frameworkId;
     if (typedId && !frameworks.some((candidate) => candidate.frameworkId === frameworkId)) {
-      throw new OperationError(`Mesos does not know framework ${printable(frameworkId)}: nothing was torn down`, {
+      throw new NotFoundError(`Mesos does not know framework ${printable(frameworkId)}: nothing was torn down`, {
         hint: 'check the id: the Mesos web UI lists the frameworks (`alluxio-mesos status` shows the one of this configuration)',
       });
     }

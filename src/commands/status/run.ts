@@ -6,7 +6,7 @@ import type { CommandContext } from '../../context/context.js';
 import { openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { loadSite } from '../../context/site.js';
 import { openDeploymentState } from '../../context/deployment-state.js';
-import { ExitCode, OperationError, UsageError } from '../../shared/errors.js';
+import { ExitCode, NotFoundError, UsageError } from '../../shared/errors.js';
 import { decoration } from '../../ui/io.js';
 import { exitCodeFor } from '../../context/termination.js';
 import { collectStatus } from '../../status/collect.js';
@@ -58,7 +58,7 @@ async function statusWith(
       const [latestLedger, presence] = await Promise.all([flags.watch === true ? state.readLedger() : ledger, state.readScheduler()]);
       const report = await collectStatus(connection.client, frameworkId, { ledger: latestLedger, presence, stateLocation: state.location });
       if (report.framework.state === 'unknown' && flags.frameworkId !== undefined) {
-        throw new OperationError(`Mesos knows no framework ${frameworkId}`, {
+        throw new NotFoundError(`Mesos knows no framework ${frameworkId}`, {
           hint: 'check the id (the master lists its frameworks at /master/frameworks), or leave --framework-id out for the deployed one',
         });
       }

@@ -209,7 +209,7 @@ describe('one active scheduler per configuration', () => {
 
       // An id Mesos does not know is an error, not a report about some other framework.
       const unknown = await runCli(['status', '--framework-id', 'no-such-framework', '--conf-dir', current.confDir]);
-      expect(unknown.exitCode).toBe(1);
+      expect(unknown.exitCode).toBe(4);
       expect(unknown.stdout).toBe('');
       expect(unknown.stderr).toContain('Mesos knows no framework no-such-framework');
     },

@@ -83,9 +83,9 @@ describe('logs of a running task', () => {
     await expectTailOf(lines, path.join(sandbox, 'logs', 'master.log'), 3);
   });
 
-  it('says which file a running task does not have, with exit 1', async () => {
+  it('says which file a running task does not have, with exit 4 (not found)', async () => {
     const result = await ready().cli(['logs', 'worker-1', '--file', 'logs/nothing-here.log']);
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(4);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
       /^error: worker-1 has no file logs\/nothing-here\.log in its sandbox \(127\.0\.0\.2:\d+\); run with --list/,
@@ -106,9 +106,9 @@ describe('logs of a running task', () => {
     expect(result.stderr).not.toContain('master-1');
   });
 
-  it('fails with exit 1 for a name no task has', async () => {
+  it('fails with exit 4 (not found) for a name no task has', async () => {
     const result = await ready().cli(['logs', 'no-such-task']);
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(4);
     expect(result.stderr).toContain('no task of the framework matches "no-such-task"');
     expect(result.stderr).toMatch(/master-1/);
   });

@@ -79,16 +79,17 @@ describe('teardown', () => {
       await current.deploy.until('deploy to exit', () => (current.deploy.running ? undefined : true), 15_000);
 
       const again = await current.cli(['teardown', '--yes']);
-      expect(again.exitCode).toBe(1);
+      expect(again.exitCode).toBe(4);
       expect(again.stdout).toBe('');
       expect(again.stderr).toContain(`no framework to tear down: ${ledgerFile} records none`);
       expect(again.stderr).toContain('--framework-id');
-      // Nothing saved any more: status and logs say there is no framework, each in its own words.
+      // Nothing saved any more: status and logs say there is no framework, each in its own words,
+      // with the same exit code (4, not found).
       const status = await current.cli(['status']);
-      expect(status.exitCode).toBe(2);
+      expect(status.exitCode).toBe(4);
       expect(status.stderr).toContain('no framework to show the status of');
       const logs = await current.cli(['logs', 'worker-1']);
-      expect(logs.exitCode).toBe(2);
+      expect(logs.exitCode).toBe(4);
       expect(logs.stderr).toContain('no framework to read logs of');
 
       // A ledger and a pid file left behind for a framework Mesos has forgotten: reported, both files
