@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import type { StatusReport } from './collect.js';
 import { formatTable } from '../ui/table.js';
 import { printable } from '../shared/printable.js';
+import { formatAge } from '../shared/duration.js';
 
 export function renderStatus(report: StatusReport, options: { color: boolean; now?: Date }): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
@@ -26,14 +27,17 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
   lines.push(schedulerLine(report));
   if (report.webuiUrl !== null) lines.push(`Alluxio master web UI: ${printable(report.webuiUrl)}`);
   lines.push('');
-  const header = ['ALIAS', 'STATE', 'HEALTH', 'HOST', 'PORTS', 'STARTED', 'RELAUNCHES'];
+  // AGE as kubectl prints it, from the time the task started running: no time zone to get wrong
+  // (JSON carries the ISO time, startedAt).
+  const now = (options.now ?? new Date()).getTime();
+  const header = ['ALIAS', 'STATE', 'HEALTH', 'HOST', 'PORTS', 'AGE', 'RELAUNCHES'];
   const rows = report.tasks.map((task) => [
     task.alias,
     task.state.replace(/^TASK_/, ''),
     HEALTH_TEXT[task.health],
     task.host ?? '-',
     task.ports.join(',') || '-',
-    task.startedAt === null ? '-' : task.startedAt.replace('T', ' ').slice(0, 19),
+    task.startedAt === null ? '-' : formatAge(now - Date.parse(task.startedAt)),
     String(task.relaunches),
   ]);
   const [headerLine, ...rowLines] = formatTable([header, ...rows]);

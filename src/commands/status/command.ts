@@ -13,7 +13,7 @@ export function registerStatus(program: Command, run: ActionRunner): void {
     .option('--framework-id <id>', 'another framework than the one saved by deploy')
     .option('--framework-name <name>', 'the running framework with this name')
     .option('--watch', 'refresh until Ctrl-C')
-    .option('--interval <seconds>', 'refresh interval for --watch (default 2)')
+    .option('--interval <duration>', 'refresh interval for --watch, e.g. 2s, 500ms (default 2s)')
     .addHelpText(
       'after',
       `

@@ -6,7 +6,8 @@ import type { CommandContext } from '../../context/context.js';
 import { openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { loadSite } from '../../context/site.js';
 import { openDeploymentState } from '../../context/deployment-state.js';
-import { ExitCode, NotFoundError, UsageError } from '../../shared/errors.js';
+import { ExitCode, NotFoundError } from '../../shared/errors.js';
+import { parseDuration } from '../../shared/duration.js';
 import { decoration } from '../../ui/io.js';
 import { exitCodeFor } from '../../context/termination.js';
 import { collectStatus } from '../../status/collect.js';
@@ -24,9 +25,8 @@ export interface StatusFlags extends ConnectionFlags {
 
 export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<number> {
   const { globals } = ctx;
-  const intervalMs = flags.interval === undefined ? 2000 : Number(flags.interval) * 1000;
-  if (!Number.isFinite(intervalMs) || intervalMs < 200)
-    throw new UsageError(`--interval "${flags.interval}" must be a number of seconds (at least 0.2)`);
+  const intervalMs =
+    flags.interval === undefined ? 2000 : parseDuration('--interval', flags.interval, { bareUnit: 's', minMs: 200, maxMs: 3_600_000 });
   const site = await loadSite(globals.confDir);
   const state = openDeploymentState(globals, site);
   try {

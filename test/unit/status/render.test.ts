@@ -61,14 +61,14 @@ const report: StatusReport = {
 
 describe('renderStatus', () => {
   it('lays the task table out in columns (plain)', () => {
-    expect(renderStatus(report, { color: false })).toMatchInlineSnapshot(`
+    expect(renderStatus(report, { color: false, now: new Date('2026-11-24T21:05:00.000Z') })).toMatchInlineSnapshot(`
       "Framework alluxio fw-0001: active
       Scheduler: connected, pid 4242 on sched-1 since 2026-11-24T19:20:00.000Z; standby: pid 4343 on sched-2 since 2026-11-24T19:21:00.000Z
       Alluxio master web UI: http://127.0.0.2:19999
 
-      ALIAS      STATE    HEALTH   HOST       PORTS        STARTED              RELAUNCHES
-      master-1   RUNNING  healthy  127.0.0.2  19998,19999  2026-11-24 19:23:38  0
-      worker-10  STAGING  -        -          -            -                    12
+      ALIAS      STATE    HEALTH   HOST       PORTS        AGE   RELAUNCHES
+      master-1   RUNNING  healthy  127.0.0.2  19998,19999  101m  0
+      worker-10  STAGING  -        -          -            -     12
 
       NOT OK: worker-10 is STAGING
       "
@@ -76,8 +76,8 @@ describe('renderStatus', () => {
   });
 
   it('paints the header bold and a task that is not running red (color)', () => {
-    expect(JSON.stringify(renderStatus(report, { color: true }))).toMatchInlineSnapshot(
-      `""Framework alluxio fw-0001: \\u001b[32mactive\\u001b[39m\\nScheduler: connected, pid 4242 on sched-1 since 2026-11-24T19:20:00.000Z; standby: pid 4343 on sched-2 since 2026-11-24T19:21:00.000Z\\nAlluxio master web UI: http://127.0.0.2:19999\\n\\n\\u001b[1mALIAS      STATE    HEALTH   HOST       PORTS        STARTED              RELAUNCHES\\u001b[22m\\nmaster-1   RUNNING  healthy  127.0.0.2  19998,19999  2026-11-24 19:23:38  0\\n\\u001b[31mworker-10  STAGING  -        -          -            -                    12\\u001b[39m\\n\\n\\u001b[31mNOT OK: worker-10 is STAGING\\u001b[39m\\n""`,
+    expect(JSON.stringify(renderStatus(report, { color: true, now: new Date('2026-11-24T21:05:00.000Z') }))).toMatchInlineSnapshot(
+      `""Framework alluxio fw-0001: \\u001b[32mactive\\u001b[39m\\nScheduler: connected, pid 4242 on sched-1 since 2026-11-24T19:20:00.000Z; standby: pid 4343 on sched-2 since 2026-11-24T19:21:00.000Z\\nAlluxio master web UI: http://127.0.0.2:19999\\n\\n\\u001b[1mALIAS      STATE    HEALTH   HOST       PORTS        AGE   RELAUNCHES\\u001b[22m\\nmaster-1   RUNNING  healthy  127.0.0.2  19998,19999  101m  0\\n\\u001b[31mworker-10  STAGING  -        -          -            -     12\\u001b[39m\\n\\n\\u001b[31mNOT OK: worker-10 is STAGING\\u001b[39m\\n""`,
     );
   });
 

@@ -50,17 +50,18 @@ describe('status', () => {
     const webui = deploy.of('master-ready')[0]?.webuiUrl as string;
     expect(webui).toMatch(/^http:\/\/127\.0\.0\.\d:\d+/);
     expect(result.stdout).toContain(`Alluxio master web UI: ${webui}`);
-    expect(lines.some((line) => /^ALIAS\s+STATE\s+HEALTH\s+HOST\s+PORTS\s+STARTED\s+RELAUNCHES$/.test(line))).toBe(true);
+    expect(lines.some((line) => /^ALIAS\s+STATE\s+HEALTH\s+HOST\s+PORTS\s+AGE\s+RELAUNCHES$/.test(line))).toBe(true);
     const rows = lines.filter((line) => /^(master|worker)-\d/.test(line));
     expect(rows.map((row) => row.split(/\s+/)[0])).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
     for (const row of rows) {
-      const [alias, state, health, host, ports, , , relaunches] = row.split(/\s+/);
+      const [alias, state, health, host, ports, age, relaunches] = row.split(/\s+/);
       const event = launched.get(alias!);
       expect(event, alias).toBeDefined();
       expect(state).toBe('RUNNING');
       expect(health).toBe('healthy');
       expect(host).toBe(event!.hostname);
       expect(ports).toBe((event!.ports as number[]).join(','));
+      expect(age).toMatch(/^\d+[smhd]$/);
       expect(relaunches).toBe('0');
     }
     expect(result.stdout).toContain('OK: every Alluxio task is running');

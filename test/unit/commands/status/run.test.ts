@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runStatus, type StatusFlags } from '../../../../src/commands/status/run.js';
 import { resolveGlobals, type RawGlobalOptions } from '../../../../src/context/context.js';
 import { noTermination } from '../../../../src/context/termination.js';
@@ -22,8 +22,12 @@ let dir: string;
 let mesos: FakeMesos;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'am-cmd-status-'));
+  // The AGE column counts from now: 45 minutes after the tasks started.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime((STARTED + 45 * 60) * 1000);
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await mesos.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -109,10 +113,10 @@ describe('status (in-process)', () => {
         'Scheduler: connected (this configuration records no scheduler: it runs from another one)',
         'Alluxio master web UI: http://a1:19999',
         '',
-        'ALIAS     STATE    HEALTH   HOST  PORTS              STARTED              RELAUNCHES',
-        'master-1  RUNNING  healthy  a1    19998,19999        2026-11-24 20:35:00  0',
-        'worker-1  RUNNING  healthy  a1    29998,29999,30000  2026-11-24 20:35:00  0',
-        'worker-2  RUNNING  healthy  a2    29998,29999,30000  2026-11-24 20:35:00  2',
+        'ALIAS     STATE    HEALTH   HOST  PORTS              AGE  RELAUNCHES',
+        'master-1  RUNNING  healthy  a1    19998,19999        45m  0',
+        'worker-1  RUNNING  healthy  a1    29998,29999,30000  45m  0',
+        'worker-2  RUNNING  healthy  a2    29998,29999,30000  45m  2',
         '',
         'OK: every Alluxio task is running',
         '',
@@ -128,7 +132,7 @@ describe('status (in-process)', () => {
     const { code, io } = await run();
     expect(code).toBe(1);
     const lines = io.stdoutText().split('\n');
-    expect(lines).toContain('worker-2  RUNNING  unhealthy  a2    29998,29999,30000  2026-11-24 20:35:00  2');
+    expect(lines).toContain('worker-2  RUNNING  unhealthy  a2    29998,29999,30000  45m  2');
     expect(lines.at(-2)).toBe('NOT OK: worker-2 is unhealthy');
   });
 
@@ -220,7 +224,7 @@ describe('status (in-process)', () => {
     const lines = io.stdoutText().split('\n');
     expect(lines[0]).toBe(`Framework alluxio ${FRAMEWORK_ID}: active`);
     // Without the ledger the ports come from the tasks' resources, the relaunch counts are unknown (0).
-    expect(lines).toContain('worker-2  RUNNING  healthy  a2    29998,29999,30000  2026-11-24 20:35:00  0');
+    expect(lines).toContain('worker-2  RUNNING  healthy  a2    29998,29999,30000  45m  0');
   });
 
   it('colours failing rows red only when colour is allowed', async () => {
