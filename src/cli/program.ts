@@ -35,7 +35,10 @@ export function buildProgram(io: Io, result: ProgramResult, termination: Termina
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .option('--verbose', 'more detail, and stack traces on errors')
     .option('-y, --yes', 'never prompt: take defaults and confirm')
-    .option('--timeout <ms>', 'how long to wait for Mesos/ZooKeeper, in milliseconds (default: 30000)')
+    .option(
+      '--timeout <duration>',
+      'how long to wait for Mesos/ZooKeeper, e.g. 30s, 2m, 500ms (a bare number is milliseconds; default: 30s)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     // Every subcommand's help lists --master, --conf-dir, --json, ... too: its own examples use them.
     .configureHelp({ showGlobalOptions: true })

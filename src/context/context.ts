@@ -2,7 +2,7 @@
  * What every command receives: the injected streams and the resolved global options.
  */
 import path from 'node:path';
-import { UsageError } from '../shared/errors.js';
+import { parseDuration } from '../shared/duration.js';
 import type { Io } from '../ui/io.js';
 import type { Termination } from './termination.js';
 
@@ -59,16 +59,5 @@ export function resolveGlobals(raw: RawGlobalOptions, io: Io): GlobalOptions {
 
 function parseTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
-  if (!/^\d+$/.test(value.trim())) {
-    throw new UsageError(`--timeout "${value}" is not a number of milliseconds`, {
-      hint: 'pass a whole number, e.g. --timeout 30000',
-    });
-  }
-  const ms = Number(value.trim());
-  if (ms <= 0 || ms > 24 * 3600 * 1000) {
-    throw new UsageError(`--timeout ${value} is out of range`, {
-      hint: 'pass between 1 and 86400000 milliseconds',
-    });
-  }
-  return ms;
+  return parseDuration('--timeout', value, { bareUnit: 'ms', minMs: 1, maxMs: 24 * 3600 * 1000 });
 }

@@ -37,8 +37,8 @@ export function answersFromFlags(flags: InitInputs, master: string | undefined):
   const direct: Array<[StepId, string | undefined]> = [
     ['alluxioHome', flags.alluxioHome],
     ['jdkPath', flags.jdkPath],
-    ['masterCount', flags.masters],
-    ['alluxioMaster', flags.alluxioMaster],
+    ['masterCount', flags.masterCount ?? flags.masters],
+    ['alluxioMaster', flags.masterHost ?? flags.alluxioMaster],
     ['masterCpus', flags.masterCpus],
     ['masterMem', flags.masterMem],
     ['workerCpus', flags.workerCpus],

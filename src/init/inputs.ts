@@ -4,6 +4,9 @@ export interface InitInputs {
   alluxioHome?: string;
   jdkUrl?: string;
   jdkPath?: string;
+  masterCount?: string;
+  masterHost?: string;
+  /** Old spellings of --master-count and --master-host, hidden. */
   masters?: string;
   alluxioMaster?: string;
   masterCpus?: string;

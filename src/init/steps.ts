@@ -146,7 +146,7 @@ export const STEPS: readonly Step[] = [
   },
   {
     id: 'masterCount',
-    flag: '--masters',
+    flag: '--master-count',
     placeholder: '<n>',
     message: 'Number of Alluxio masters',
     help: 'alluxio.integration.mesos.master.node.count',
@@ -155,7 +155,7 @@ export const STEPS: readonly Step[] = [
   },
   {
     id: 'alluxioMaster',
-    flag: '--alluxio-master',
+    flag: '--master-host',
     placeholder: '<host>',
     message: 'Pin the Alluxio master to one agent host (empty: any agent)',
     help: 'Agent hostname that must run the Alluxio master; remembered for deploy.',

@@ -24,6 +24,9 @@ import type { MesosMasterClient } from '../../mesos/client/master-client.js';
 import type { LedgerTask } from '../../state/ledger.js';
 import { describeTasksThatMayStillRun, hintForTasksThatMayStillRun, verifyTasksGone, type TaskThatMayStillRun } from './teardown-verify.js';
 import { printable } from '../../shared/printable.js';
+import { resolveFrameworkId } from '../../state/framework-id.js';
+
+export type TeardownFlags = ConnectionFlags & { frameworkId?: string; frameworkName?: string };
 
 interface TeardownResult {
   frameworkId: string | null;
@@ -43,7 +46,7 @@ interface TeardownResult {
 
 export async function teardownFramework(
   ctx: CommandContext,
-  flags: ConnectionFlags & { frameworkId?: string },
+  flags: TeardownFlags,
   site: LoadedSite,
   options: { yes: boolean },
 ): Promise<number> {
@@ -57,7 +60,7 @@ export async function teardownFramework(
 
 async function teardownWith(
   ctx: CommandContext,
-  flags: ConnectionFlags & { frameworkId?: string },
+  flags: TeardownFlags,
   site: LoadedSite,
   options: { yes: boolean },
   state: DeploymentState,
@@ -65,10 +68,12 @@ async function teardownWith(
   const { io, globals } = ctx;
   const ledgerFile = state.location;
   const ledger = await state.readLedger();
-  const frameworkId = flags.frameworkId ?? ledger?.frameworkId;
-  if (frameworkId === undefined) {
+  // --framework-name is looked up on the master below; otherwise the id typed or saved.
+  const byName = flags.frameworkId === undefined ? flags.frameworkName : undefined;
+  const givenId = flags.frameworkId ?? (byName === undefined ? ledger?.frameworkId : undefined);
+  if (givenId === undefined && byName === undefined) {
     throw new NotFoundError(`no framework to tear down: ${ledgerFile} records none`, {
-      hint: 'pass --framework-id <id> to tear down another framework',
+      hint: 'pass --framework-id <id> or --framework-name <name> to tear down another framework',
     });
   }
   const stopSchedulers = async (): Promise<void> => {
@@ -78,6 +83,8 @@ async function teardownWith(
   };
 
   const connection = await openMaster(ctx, flags, site);
+  const frameworkId =
+    givenId ?? resolveFrameworkId(await connection.client.getFrameworks(), { frameworkName: byName, purpose: 'tear down' });
   const result: TeardownResult = {
     frameworkId,
     name: null,
@@ -95,7 +102,7 @@ async function teardownWith(
     const frameworks = await connection.client.getFrameworks();
     const framework = frameworks.find((candidate) => candidate.frameworkId === frameworkId && !candidate.completed);
     // An id typed with --framework-id, neither saved here nor ever known to this master, is a typo, not a framework already gone.
-    const typedId = flags.frameworkId !== undefined && flags.frameworkId !== ledger?.frameworkId;
+    const typedId = givenId !== undefined && flags.frameworkId !== undefined && flags.frameworkId !== ledger?.frameworkId;
     if (typedId && !frameworks.some((candidate) => candidate.frameworkId === frameworkId)) {
       throw new NotFoundError(`Mesos does not know framework ${printable(frameworkId)}: nothing was torn down`, {
         hint: 'check the id: the Mesos web UI lists the frameworks (`alluxio-mesos status` shows the one of this configuration)',

@@ -17,15 +17,19 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
       'LOCAL (Alluxio at alluxio.home on every agent) or an Alluxio tarball URL (default: from alluxio-site.properties)',
     )
     .option('--alluxio-home <dir>', 'Alluxio install directory on the agents, with --jar-url LOCAL')
-    .option('--alluxio-master <host>', 'run the Alluxio master on this agent host only')
+    // `--master` is the Mesos master; every `--master-*` flag is about the Alluxio master task.
+    .option('--master-host <host>', 'run the Alluxio master on this agent host only')
+    .addOption(new Option('--alluxio-master <host>').hideHelp())
     .option('--max-workers <n>', 'at most this many workers (default: one per agent)')
-    .option('--name <name>', 'framework name (default: alluxio)')
-    .option('--failover-timeout <seconds>', 'how long Mesos keeps the tasks while deploy is disconnected (default: 604800, one week)')
+    .option('--framework-name <name>', 'framework name (default: alluxio)')
+    // The first spelling, kept for scripts; logs, status and teardown all say --framework-name.
+    .addOption(new Option('--name <name>').hideHelp())
+    .option('--failover-timeout <duration>', 'how long Mesos keeps the tasks while deploy is disconnected, e.g. 7d, 12h (default: 7d)')
     .addOption(new Option('--encoding <encoding>', 'scheduler API encoding').choices(['protobuf', 'json']).default('protobuf'))
     .option('--new-framework', 'register a new framework even though the ledger records live tasks')
     .option('--no-health-checks', 'no Mesos TCP health checks on the Alluxio RPC ports')
-    .option('--health-check-delay <seconds>', 'seconds before the first health check (default 15)')
-    .option('--health-check-interval <seconds>', 'seconds between health checks (default 10)')
+    .option('--health-check-delay <duration>', 'time before the first health check, e.g. 15s (default 15s)')
+    .option('--health-check-interval <duration>', 'time between health checks, e.g. 10s (default 10s)')
     .option(
       '--state <file|zk://...>',
       'where the framework id and tasks live: file (default, beside the configuration) or zk://host:2181/alluxio-mesos (default: as saved by init)',

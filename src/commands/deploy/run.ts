@@ -13,6 +13,7 @@ import { parseMasterAddress } from '../../mesos/client/address.js';
 import { HttpSchedulerClient, SchedulerCallError } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
+import { parseDuration } from '../../shared/duration.js';
 import { startProgress } from '../../ui/spinner.js';
 import { FrameworkTakenOverError, runController, type EventStream } from '../../framework/scheduler/controller.js';
 import type { LedgerStore } from '../../state/ledger.js';
@@ -33,8 +34,12 @@ import { checkedName } from '../../config/names.js';
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
   alluxioHome?: string;
+  masterHost?: string;
+  /** The old spelling of --master-host, hidden. */
   alluxioMaster?: string;
   maxWorkers?: string;
+  frameworkName?: string;
+  /** The first spelling of --framework-name, hidden. */
   name?: string;
   failoverTimeout?: string;
   encoding?: string;
@@ -55,6 +60,21 @@ function positiveNumber(flag: string, value: string | undefined): number | undef
   return Number(value);
 }
 
+/** A duration flag in seconds, as Mesos takes it (a bare number is seconds, as it always was). */
+function seconds(flag: string, value: string | undefined, maxMs = 365 * 86_400_000): number | undefined {
+  return value === undefined ? undefined : parseDuration(flag, value, { bareUnit: 's', minMs: 1, maxMs }) / 1000;
+}
+
+function frameworkNameOf(flags: DeployFlags): string {
+  if (flags.frameworkName !== undefined && flags.name !== undefined && flags.frameworkName !== flags.name) {
+    throw new UsageError(`--framework-name "${flags.frameworkName}" and --name "${flags.name}" differ`, {
+      hint: 'give only --framework-name (--name is its old spelling)',
+    });
+  }
+  const name = flags.frameworkName ?? flags.name;
+  return name === undefined ? DEFAULT_FRAMEWORK_NAME : checkedName(flags.frameworkName === undefined ? '--name' : '--framework-name', name);
+}
+
 export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: readonly string[]): Promise<number> {
   const { io, globals } = ctx;
   const site = await loadSite(globals.confDir);
@@ -64,17 +84,17 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   if (encoding !== 'protobuf' && encoding !== 'json') throw new UsageError(`--encoding "${encoding}" must be protobuf or json`);
   const maxWorkers = positiveNumber('--max-workers', flags.maxWorkers) ?? site.settings.maxWorkers;
   if (maxWorkers !== undefined && !Number.isInteger(maxWorkers)) throw new UsageError(`--max-workers ${maxWorkers} must be a whole number`);
-  const delay = positiveNumber('--health-check-delay', flags.healthCheckDelay);
-  const interval = positiveNumber('--health-check-interval', flags.healthCheckInterval);
+  const delay = seconds('--health-check-delay', flags.healthCheckDelay, 3_600_000);
+  const interval = seconds('--health-check-interval', flags.healthCheckInterval, 3_600_000);
   const options: DeployOptions = {
     ...(flags.jarUrl === undefined ? {} : { jarUrl: flags.jarUrl }),
     ...(flags.alluxioHome === undefined ? {} : { alluxioHome: flags.alluxioHome }),
-    ...((flags.alluxioMaster ?? site.settings.alluxioMaster) === undefined
+    ...((flags.masterHost ?? flags.alluxioMaster ?? site.settings.alluxioMaster) === undefined
       ? {}
-      : { alluxioMaster: flags.alluxioMaster ?? site.settings.alluxioMaster }),
+      : { alluxioMaster: flags.masterHost ?? flags.alluxioMaster ?? site.settings.alluxioMaster }),
     ...(maxWorkers === undefined ? {} : { maxWorkers }),
-    name: flags.name === undefined ? DEFAULT_FRAMEWORK_NAME : checkedName('--name', flags.name),
-    failoverTimeoutSeconds: positiveNumber('--failover-timeout', flags.failoverTimeout) ?? DEFAULT_FAILOVER_TIMEOUT_SECONDS,
+    name: frameworkNameOf(flags),
+    failoverTimeoutSeconds: seconds('--failover-timeout', flags.failoverTimeout) ?? DEFAULT_FAILOVER_TIMEOUT_SECONDS,
     ...((flags.principal ?? site.config.mesos.principal) === undefined
       ? {}
       : { principal: flags.principal ?? site.config.mesos.principal }),

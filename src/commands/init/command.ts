@@ -14,8 +14,12 @@ export function registerInit(program: Command, run: ActionRunner): void {
     .option('--alluxio-home <dir>', 'Alluxio install directory on the agents (with --jar-url LOCAL)')
     .option('--jdk-url <LOCAL|url>', "LOCAL (the agents' own Java) or the URL of a JDK tarball")
     .option('--jdk-path <dir>', 'directory the JDK tarball unpacks to (JAVA_HOME, relative to the sandbox)')
-    .option('--masters <n>', 'number of Alluxio masters')
-    .option('--alluxio-master <host>', 'pin the Alluxio master to this agent host')
+    // `--master` is the Mesos master; every `--master-*` flag is about the Alluxio master task.
+    .option('--master-count <n>', 'number of Alluxio masters')
+    .option('--master-host <host>', 'pin the Alluxio master to this agent host')
+    // The first spellings, kept for scripts.
+    .addOption(new Option('--masters <n>').hideHelp())
+    .addOption(new Option('--alluxio-master <host>').hideHelp())
     .option('--master-cpus <n>', 'CPUs of the master task')
     .option('--master-mem <size>', 'memory of the master task, e.g. 1024MB')
     .option('--worker-cpus <n>', 'CPUs of each worker task')

@@ -21,7 +21,7 @@ export function registerLocalCluster(program: Command, run: ActionRunner): void 
         '(default cpus:4;mem:8192;disk:16384;ports:[19998-19999,29998-30000,31000-32000])',
       collect,
     )
-    .option('--heartbeat-interval <seconds>', 'scheduler HEARTBEAT interval (default 15, as Mesos)')
+    .option('--heartbeat-interval <duration>', 'scheduler HEARTBEAT interval, e.g. 15s (default 15s, as Mesos)')
     .option('--zk <url>', 'register the master in ZooKeeper for leader election, e.g. zk://127.0.0.1:2181/mesos')
     .option('--write-demo-dist <dir>', 'write the stand-in Alluxio distribution (directory and .tar.gz) into DIR and exit')
     .addHelpText(

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CommandContext } from '../../context/context.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
+import { parseDuration } from '../../shared/duration.js';
 import { makeDirectory } from '../../shared/make-directory.js';
 import { LocalCluster, DEFAULT_AGENT_RESOURCES } from '../../emulator/cluster.js';
 import { writeDemoDistribution } from '../../emulator/standin-alluxio/generate.js';
@@ -58,7 +59,10 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
 
   const agents = wholeNumber('--agents', flags.agents, 3, 1, 200);
   const port = wholeNumber('--port', flags.port, 5050, 0, 65535);
-  const heartbeat = wholeNumber('--heartbeat-interval', flags.heartbeatInterval, 15, 1, 3600);
+  const heartbeat =
+    flags.heartbeatInterval === undefined
+      ? 15
+      : parseDuration('--heartbeat-interval', flags.heartbeatInterval, { bareUnit: 's', minMs: 1000, maxMs: 3_600_000 }) / 1000;
   const resources = flags.resources ?? [];
   if (resources.length > 1 && resources.length !== agents) {
     throw new UsageError(`${resources.length} --resources values for ${agents} agents`, {

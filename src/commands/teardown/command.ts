@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { ActionRunner } from '../common/action-runner.js';
 import { EXIT_CODES_HELP } from '../common/exit-codes-help.js';
 import { addConnectionOptions } from '../common/connection-options.js';
+import type { TeardownFlags } from '../common/teardown-framework.js';
 
 export function registerTeardown(program: Command, run: ActionRunner): void {
   const command = program
@@ -12,6 +13,7 @@ export function registerTeardown(program: Command, run: ActionRunner): void {
     .description('remove the Alluxio framework and every task it runs, then clear the saved state');
   addConnectionOptions(command)
     .option('--framework-id <id>', 'tear down this framework instead of the one saved by deploy')
+    .option('--framework-name <name>', 'tear down the running framework with this name instead')
     .addHelpText(
       'after',
       `
@@ -24,17 +26,13 @@ Examples:
   $ alluxio-mesos teardown
   $ alluxio-mesos teardown --yes --json
   $ alluxio-mesos teardown --framework-id 9f4a...-0003 --yes
+  $ alluxio-mesos teardown --framework-name alluxio-test --yes
 ${EXIT_CODES_HELP}`,
     )
-    .action(
-      async (
-        flags: { frameworkId?: string; principal?: string; secretFile?: string; caFile?: string; insecure?: boolean },
-        cmd: Command,
-      ) => {
-        await run(cmd, async (ctx) => {
-          const { runTeardown } = await import('./run.js');
-          return runTeardown(ctx, flags);
-        });
-      },
-    );
+    .action(async (flags: TeardownFlags, cmd: Command) => {
+      await run(cmd, async (ctx) => {
+        const { runTeardown } = await import('./run.js');
+        return runTeardown(ctx, flags);
+      });
+    });
 }

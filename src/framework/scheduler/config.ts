@@ -89,7 +89,7 @@ export interface SchedulerConfig {
   readonly master: TaskTemplate & {
     readonly count: number;
     readonly webPort: number;
-    /** `--alluxio-master HOST`: masters only on this agent hostname. */
+    /** `--master-host HOST`: masters only on this agent hostname. */
     readonly pinnedHost: string | undefined;
   };
   readonly worker: TaskTemplate & {

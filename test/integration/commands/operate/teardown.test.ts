@@ -61,7 +61,16 @@ describe('teardown', () => {
       expect(existsSync(`${ledgerFile}.bak`)).toBe(true);
       expect((await standins(current.root)).length).toBe(4);
 
-      const torn = await current.cli(['teardown', '--yes']);
+      // A name no framework has: not found, nothing touched.
+      const misnamed = await current.cli(['teardown', '--yes', '--framework-name', 'no-such-framework']);
+      expect(misnamed.exitCode).toBe(4);
+      expect(misnamed.stderr).toContain('no framework named "no-such-framework" is known to the master');
+      expect((await masterFrameworks(current)).frameworks.map((framework) => framework.id)).toEqual([frameworkId]);
+      expect(existsSync(ledgerFile)).toBe(true);
+
+      // Chosen by its name, as logs and status can.
+      const name = (await masterFrameworks(current)).frameworks[0]!.name;
+      const torn = await current.cli(['teardown', '--yes', '--framework-name', name]);
       expect(torn.stderr).toBe('');
       expect(torn.exitCode).toBe(0);
       expect(torn.stdout).toMatch(
