@@ -25,6 +25,7 @@ import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan
 import { preflightDistribution } from '../../framework/deploy/preflight.js';
 import { ledgerPath } from '../../state/files.js';
 import { createDeployView } from './live-view.js';
+import { dryRunDocument, renderDryRun } from './dry-run.js';
 import { detach, notifyDetachingParent, recordDetachedPid } from './detach.js';
 import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
@@ -111,29 +112,8 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   const plan = buildDeployPlan(site.config, site.doc, options);
 
   if (flags.dryRun === true) {
-    const masterHost = options.alluxioMaster ?? '<master agent>';
-    const document = {
-      frameworkInfo: plan.frameworkInfo(undefined),
-      distribution: plan.distribution,
-      master: {
-        count: plan.scheduler.master.count,
-        cpus: plan.scheduler.master.cpus,
-        memMb: plan.scheduler.master.memMb,
-        ports: plan.scheduler.master.ports,
-        pinnedHost: plan.scheduler.master.pinnedHost ?? null,
-        command: plan.scheduler.command('master', masterHost),
-      },
-      worker: {
-        max: plan.scheduler.worker.max ?? null,
-        cpus: plan.scheduler.worker.cpus,
-        memMb: plan.scheduler.worker.memMb,
-        ports: plan.scheduler.worker.ports,
-        command: plan.scheduler.command('worker', masterHost),
-      },
-      healthCheck: plan.scheduler.healthCheck ?? null,
-      ledger: ledgerPath(globals.confDir),
-    };
-    io.stdout.write(`${JSON.stringify(document, null, globals.json ? undefined : 2)}\n`);
+    const document = dryRunDocument(plan, options, ledgerPath(globals.confDir));
+    io.stdout.write(globals.json ? `${JSON.stringify(document)}\n` : renderDryRun(document));
     return ExitCode.OK;
   }
 

@@ -62,7 +62,7 @@ export function resolveDistribution(site: AlluxioSiteConfig, options: Pick<Deplo
 /** The properties the tasks get: every key whose value differs from Alluxio's default, no secret. */
 export function taskSiteProperties(doc: PropertiesDocument): string {
   const out = PropertiesDocument.empty();
-  out.appendComment('# Written by alluxio-mesos deploy: the non-default keys of alluxio-site.properties (secrets removed).');
+  out.appendComment('Written by alluxio-mesos deploy: the non-default keys of alluxio-site.properties (secrets removed).');
   for (const { key, value } of nonDefaultProperties(doc)) out.set(key, value);
   return out.toString();
 }
