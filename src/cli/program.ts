@@ -30,7 +30,10 @@ export function buildProgram(io: Io, result: ProgramResult, termination: Termina
         'MESOS_MASTER',
       ),
     )
-    .option('--conf-dir <dir>', 'directory of alluxio-site.properties (default: $ALLUXIO_HOME/conf, else ./conf)')
+    .option(
+      '--conf-dir <dir>',
+      'directory of alluxio-site.properties (default: $ALLUXIO_MESOS_CONF_DIR, $ALLUXIO_HOME/conf, ./conf, ~/.config/alluxio-mesos/config.json)',
+    )
     .option('--json', 'machine-readable output on stdout')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .option('--verbose', 'more detail, and stack traces on errors')

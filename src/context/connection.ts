@@ -19,8 +19,10 @@ export interface ConnectionFlags extends CredentialFlags {
 export function masterAddress(ctx: CommandContext, site: LoadedSite): string {
   const master = ctx.globals.master ?? site.settings.master;
   if (master === undefined) {
-    throw new UsageError('no Mesos master given', {
-      hint: 'pass --master host:5050 (or zk://.../mesos), set MESOS_MASTER, or save one with alluxio-mesos init',
+    throw new UsageError(`no Mesos master given, and none saved in ${ctx.globals.confDir}`, {
+      hint:
+        'pass --master host:5050 (or zk://.../mesos), set MESOS_MASTER, or save one with alluxio-mesos init ' +
+        `(settings searched: ${ctx.globals.confSearch.join(', ')})`,
     });
   }
   return master;

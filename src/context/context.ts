@@ -1,16 +1,18 @@
 /**
  * What every command receives: the injected streams and the resolved global options.
  */
-import path from 'node:path';
 import { parseDuration } from '../shared/duration.js';
 import type { Io } from '../ui/io.js';
 import type { Termination } from './termination.js';
+import { findConfDir } from './conf-dir.js';
 
 export interface GlobalOptions {
   /** Mesos master address as given (`host:port`, URL, `zk://...`, `local`), if any. */
   readonly master: string | undefined;
   /** Directory holding `alluxio-site.properties` (absolute). */
   readonly confDir: string;
+  /** How confDir was found (see conf-dir.ts), for errors about missing settings. */
+  readonly confSearch: readonly string[];
   readonly json: boolean;
   readonly color: boolean;
   readonly verbose: boolean;
@@ -39,16 +41,11 @@ export interface RawGlobalOptions {
 }
 
 export function resolveGlobals(raw: RawGlobalOptions, io: Io): GlobalOptions {
-  const alluxioHome = io.env.ALLUXIO_HOME;
-  const confDir =
-    raw.confDir !== undefined
-      ? path.resolve(io.cwd, raw.confDir)
-      : alluxioHome !== undefined && alluxioHome !== ''
-        ? path.resolve(io.cwd, alluxioHome, 'conf')
-        : path.resolve(io.cwd, 'conf');
+  const conf = findConfDir({ flag: raw.confDir, env: io.env, cwd: io.cwd });
   return {
     master: raw.master === '' ? undefined : raw.master,
-    confDir,
+    confDir: conf.dir,
+    confSearch: conf.searched,
     json: raw.json === true,
     color: raw.color !== false,
     verbose: raw.verbose === true,

@@ -49,7 +49,7 @@ export async function loadSite(confDir: string): Promise<LoadedSite> {
  * Reading falls back to Alluxio's defaults, but a scheduler whose ledger cannot be written would
  * register a framework and then fail to record it.
  */
-export async function requireConfDir(confDir: string): Promise<void> {
+export async function requireConfDir(confDir: string, searched: readonly string[] = []): Promise<void> {
   let problem: string | undefined;
   try {
     if (!(await stat(confDir)).isDirectory()) problem = 'is not a directory';
@@ -62,7 +62,9 @@ export async function requireConfDir(confDir: string): Promise<void> {
     `the configuration directory ${confDir} ${problem}`,
     { file: confDir },
     {
-      hint: `deploy keeps its ledger (the framework id and tasks) there: run \`alluxio-mesos init --conf-dir ${confDir}\` first, or create the directory`,
+      hint:
+        `deploy keeps its ledger (the framework id and tasks) there: run \`alluxio-mesos init --conf-dir ${confDir}\` first, ` +
+        `or create the directory${searched.length > 1 ? ` (settings searched: ${searched.join(', ')})` : ''}`,
     },
   );
 }

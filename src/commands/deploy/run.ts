@@ -118,7 +118,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   }
 
   // Before anything registers with Mesos (or a background scheduler is started): the ledger goes there.
-  await requireConfDir(globals.confDir);
+  await requireConfDir(globals.confDir, globals.confSearch);
   for (const warning of site.warnings) io.stderr.write(`warning: ${printable(warning)}\n`);
   const address = parseMasterAddress(masterAddressOf(ctx, site));
   // The agents' file systems are this machine's only when the cluster runs here.
