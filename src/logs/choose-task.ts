@@ -11,23 +11,33 @@ export interface ChooseOptions {
   includeCompleted?: boolean;
   /** List every match instead of the first few. */
   allMatches?: boolean;
+  /** `--previous`: the run of the alias before the newest one (as `kubectl logs --previous`). */
+  previous?: boolean;
+  /** `--run N`: the Nth run of the alias, oldest first, from 1. */
+  run?: number;
 }
 
 /** How many matches an ambiguity lists without --all-matches. */
 const SHOWN_MATCHES = 10;
 
 export function chooseTask(query: string, candidates: readonly TaskCandidate[], options: ChooseOptions = {}): TaskCandidate {
+  if (options.previous === true || options.run !== undefined) return chooseRun(query, candidates, options);
   const outcome = matchTask(query, candidates, { includeCompleted: options.includeCompleted });
   switch (outcome.kind) {
     case 'one':
       return outcome.task;
-    case 'ambiguous':
+    case 'ambiguous': {
+      const alias = sharedAlias(outcome.matches);
       throw new UsageError(
         `"${query}" matches ${outcome.matches.length} tasks:\n${formatMatches(outcome.matches, options.allMatches === true)}`,
         {
-          hint: 'give the alias or more of the task id',
+          hint:
+            alias === undefined
+              ? 'give the alias or more of the task id'
+              : `these are runs of ${alias}: --previous reads the one before the newest, --run N the Nth (oldest first), or give the task id`,
         },
       );
+    }
     case 'only-completed': {
       const count = outcome.matches.length === 1 ? 'one completed task does' : `${outcome.matches.length} completed tasks do`;
       throw new OperationError(
@@ -46,6 +56,39 @@ export function chooseTask(query: string, candidates: readonly TaskCandidate[], 
       });
     }
   }
+}
+
+/** `--previous` / `--run N`: one run among every run (completed ones too) of the alias the query names. */
+function chooseRun(query: string, candidates: readonly TaskCandidate[], options: ChooseOptions): TaskCandidate {
+  const outcome = matchTask(query, candidates, { includeCompleted: true });
+  if (outcome.kind === 'none') return chooseTask(query, candidates, { ...options, previous: false, run: undefined });
+  const matches = outcome.kind === 'one' ? [outcome.task] : outcome.matches;
+  const alias = sharedAlias(matches);
+  if (alias === undefined) {
+    throw new UsageError(`"${query}" matches tasks of several aliases:\n${formatMatches(matches, options.allMatches === true)}`, {
+      hint: `${options.previous === true ? '--previous' : '--run'} reads one alias's runs: give the alias, e.g. worker-2`,
+    });
+  }
+  const runs = candidates.filter((task) => task.alias === alias).sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
+  const listed = `:\n${formatMatches([...runs].reverse(), options.allMatches === true)}`;
+  if (options.previous === true) {
+    if (runs.length < 2) throw new NotFoundError(`${alias} has run once: it has no previous run`, { hint: 'leave --previous out' });
+    return runs[runs.length - 2]!;
+  }
+  const wanted = options.run!;
+  if (wanted > runs.length) {
+    throw new NotFoundError(`${alias} has run ${runs.length === 1 ? 'once' : `${runs.length} times`}: there is no run ${wanted}${listed}`, {
+      hint: `runs are numbered from 1, oldest first: --run 1 to --run ${runs.length}`,
+    });
+  }
+  return runs[wanted - 1]!;
+}
+
+/** The one alias every match has, if they share one (the runs of worker-2). */
+function sharedAlias(matches: readonly TaskCandidate[]): string | undefined {
+  const aliases = new Set(matches.map((task) => task.alias));
+  const [only] = aliases;
+  return aliases.size === 1 ? only : undefined;
 }
 
 /** The alias (or task id) within two edits of what was typed, live tasks first: `wroker-2` → `worker-2`. */

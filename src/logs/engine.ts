@@ -29,6 +29,8 @@ import { agentBaseUrl, agentGoneError, browseSandbox, locateSandbox, type Sandbo
 import { tailLines } from './tail.js';
 import { assignAliases, isTerminalState, type TaskCandidate } from './task-match.js';
 import { streamWholeFile, streamWholeFileBytes } from './whole-file.js';
+import type { RelaunchFollow } from './relaunch-follow.js';
+import { printable } from '../shared/printable.js';
 
 export const DEFAULT_LINES = 50;
 
@@ -229,10 +231,12 @@ export interface FollowRunOptions {
   notices: Writable;
   clock: Clock;
   signal?: AbortSignal;
-  /** `--until-exit`: stop once the task is terminal and the files are idle. */
+  /** `--until-exit`: stop once the task is terminal (with `relaunch`: for good) and the files are idle. */
   untilExit?: { deps: EngineDeps; taskIds: readonly string[]; idleMs?: number };
   /** Pick up files created later (the default selection grows when `logs/` gets a new file). */
   rediscover?: { opened: readonly OpenedSandbox[]; flags: FileFlags };
+  /** Following one alias: a relaunch is followed into the new run (needs `rediscover`). */
+  relaunch?: { follow: RelaunchFollow; deps: EngineDeps };
 }
 
 function followNotice(event: FollowEvent): string | undefined {
@@ -255,7 +259,8 @@ function followNotice(event: FollowEvent): string | undefined {
 
 export async function followSources(sources: readonly FollowSource[], options: FollowRunOptions): Promise<FollowEnd> {
   const until = options.untilExit;
-  const rediscover = options.rediscover;
+  const rediscover = options.rediscover === undefined ? undefined : { ...options.rediscover, opened: [...options.rediscover.opened] };
+  const relaunch = options.relaunch;
   return follow(sources, {
     clock: options.clock,
     signal: options.signal,
@@ -264,6 +269,19 @@ export async function followSources(sources: readonly FollowSource[], options: F
         ? undefined
         : async () => {
             const found: FollowSource[] = [];
+            const next = await relaunch?.follow.nextRun().catch(() => undefined);
+            const sandbox =
+              relaunch !== undefined && next !== undefined
+                ? await openSandbox(relaunch.deps, next.task, next.agents).catch(() => undefined)
+                : undefined;
+            if (relaunch !== undefined && next !== undefined && sandbox !== undefined) {
+              // Its files are picked up below, from their start, like any file that appeared.
+              relaunch.follow.adopt(next.task.taskId);
+              rediscover.opened.push(sandbox);
+              options.notices.write(
+                `alluxio-mesos: ${printable(`${sandbox.label} was relaunched as ${next.task.taskId} on ${next.task.agentHost ?? next.task.agentId}`)}: following the new run\n`,
+              );
+            }
             for (const sandbox of rediscover.opened) {
               try {
                 for (const file of await selectFiles(sandbox.files, sandbox.location.path, rediscover.flags, options.signal)) {
@@ -285,6 +303,7 @@ export async function followSources(sources: readonly FollowSource[], options: F
         : {
             idleMs: until.idleMs,
             isTerminal: async () => {
+              if (relaunch !== undefined) return relaunch.follow.endedForGood();
               const tasks = await until.deps.master.getTasks({ signal: options.signal });
               return until.taskIds.every((id) => {
                 const task = tasks.find((candidate) => candidate.taskId === id);

@@ -82,7 +82,8 @@ export async function follow(sources: readonly FollowSource[], options: FollowOp
   let idleRounds = 0;
   let lastChange = options.clock.now();
   let lastDiscovery = options.clock.now();
-  const keyOf = (source: FollowSource): string => `${source.task}\u0000${source.file}`;
+  // By path: a relaunched task keeps its label (the alias) and file names, in a new sandbox.
+  const keyOf = (source: FollowSource): string => `${source.task}\u0000${source.path}`;
   const known = new Set(sources.map(keyOf));
 
   for (;;) {

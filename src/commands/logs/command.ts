@@ -25,6 +25,8 @@ export function registerLogs(program: Command, run: ActionRunner): void {
     .option('--bundle <file.tar.gz>', 'write every sandbox file (and framework.out) into one archive')
     .option('--all-tasks', 'with --bundle: every task of the framework')
     .option('--completed', 'also consider tasks that have ended')
+    .option('--previous', 'the run of the alias before the newest one (after a relaunch: the run that died)')
+    .option('--run <n>', 'the Nth run of the alias, oldest first, from 1')
     .option('--all-matches', 'when several tasks match, list them all')
     .option('--framework-id <id>', 'another framework than the one saved by deploy')
     .option('--framework-name <name>', 'the framework with this name')
@@ -34,7 +36,8 @@ export function registerLogs(program: Command, run: ActionRunner): void {
 Examples:
   $ alluxio-mesos logs worker-3
   $ alluxio-mesos logs master-1 --file logs/master.log --lines 200
-  $ alluxio-mesos logs worker-2 --stderr --follow
+  $ alluxio-mesos logs worker-2 --stderr --follow     # follows worker-2 across relaunches
+  $ alluxio-mesos logs worker-2 --previous --stderr  # why the last run died
   $ alluxio-mesos logs alluxio-worker-3.6f1c --completed --list
   $ alluxio-mesos logs --all-tasks --bundle alluxio-logs.tar.gz
   $ alluxio-mesos logs worker-1 --json | jq -r .line

@@ -30,6 +30,10 @@ import { resolveFrameworkId } from '../../state/framework-id.js';
 import { formatListing, NdjsonLogWriter, TextLogWriter } from '../../logs/render.js';
 import { isTerminalState, type TaskCandidate } from '../../logs/task-match.js';
 import { printable } from '../../shared/printable.js';
+import { RelaunchFollow } from '../../logs/relaunch-follow.js';
+import type { AgentRecord } from '../../mesos/client/agents.js';
+import type { MesosMasterClient } from '../../mesos/client/master-client.js';
+import type { LoadedSite } from '../../context/site.js';
 
 const AGENT_TIMEOUT_MS = 5_000;
 
@@ -44,6 +48,8 @@ export interface LogsFlags extends ConnectionFlags {
   bundle?: string;
   allTasks?: boolean;
   completed?: boolean;
+  previous?: boolean;
+  run?: string;
   allMatches?: boolean;
   frameworkId?: string;
   frameworkName?: string;
@@ -62,6 +68,9 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
     throw new UsageError('--until-exit works with --follow', {
       hint: `e.g. alluxio-mesos logs ${task ?? 'worker-1'} --follow --until-exit`,
     });
+  const runNumber = parseRunFlag(flags);
+  if ((flags.previous === true || runNumber !== undefined) && flags.allTasks === true)
+    throw new UsageError('--previous and --run choose one run of one alias; --all-tasks takes every task', { hint: 'give one of them' });
   if (flags.bundle !== undefined) await checkBundleOutput(flags.bundle);
   const site = await loadSite(globals.confDir);
   const state = openDeploymentState(globals, site);
@@ -93,16 +102,26 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
       frameworkName: flags.frameworkName,
       savedFrameworkId: ledger?.frameworkId,
     });
-    const { candidates, agents } = await loadCandidates(deps, frameworkId);
-    // The scheduler's own aliases (in the task ids) beat guessed ones.
-    const named: TaskCandidate[] = candidates.map((candidate) => ({
-      ...candidate,
-      alias: aliasOfTaskId(candidate.taskId) ?? candidate.alias,
-    }));
+    const loadNamed = async (): Promise<{ candidates: TaskCandidate[]; agents: AgentRecord[] }> => {
+      const loaded = await loadCandidates(deps, frameworkId);
+      // The scheduler's own aliases (in the task ids) beat guessed ones.
+      return {
+        candidates: loaded.candidates.map((candidate) => ({ ...candidate, alias: aliasOfTaskId(candidate.taskId) ?? candidate.alias })),
+        agents: loaded.agents,
+      };
+    };
+    const { candidates: named, agents } = await loadNamed();
     const chosen =
       flags.allTasks === true
         ? named.filter((candidate) => flags.completed === true || !isTerminalState(candidate.state))
-        : [chooseTask(task ?? '', named, { includeCompleted: flags.completed === true, allMatches: flags.allMatches === true })];
+        : [
+            chooseTask(task ?? '', named, {
+              includeCompleted: flags.completed === true,
+              allMatches: flags.allMatches === true,
+              previous: flags.previous === true,
+              ...(runNumber === undefined ? {} : { run: runNumber }),
+            }),
+          ];
     const { opened, failures } = await openSandboxes(deps, chosen, agents);
     if (opened.length === 0 && failures[0] !== undefined) throw failures[0].error;
     for (const failure of failures) {
@@ -150,6 +169,17 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
     const writer = globals.json ? new NdjsonLogWriter(io.stdout) : new TextLogWriter(io.stdout, !singleFile || flags.follow === true);
     const sources = await printTails(opened, fileFlags, { lines, writer, forFollow: flags.follow === true, signal });
     if (flags.follow !== true) return failures.length === 0 ? ExitCode.OK : ExitCode.FAILED;
+    // A run chosen with --previous or --run is that run only; otherwise the alias is followed.
+    const followed = chosen.length === 1 && flags.previous !== true && runNumber === undefined ? chosen[0]! : undefined;
+    const relaunch =
+      followed?.alias === undefined
+        ? undefined
+        : new RelaunchFollow({
+            alias: followed.alias,
+            taskId: followed.taskId,
+            reload: loadNamed,
+            willNotRelaunch: async () => willNotRelaunch(ctx, site, frameworkId, followed.alias!, connection.client),
+          });
     const end = await followSources(sources, {
       writer,
       notices: io.stderr,
@@ -157,10 +187,48 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
       signal,
       ...(flags.untilExit === true ? { untilExit: { deps, taskIds: opened.map((sandbox) => sandbox.task.taskId) } } : {}),
       rediscover: { opened, flags: fileFlags },
+      ...(relaunch === undefined ? {} : { relaunch: { follow: relaunch, deps } }),
     });
     return end === 'cancelled' ? exitCodeFor(ctx.termination.received() ?? 'SIGINT') : ExitCode.OK;
   } finally {
     for (const transport of transports) transport.close();
     connection.close();
   }
+}
+
+/**
+ * Whether the scheduler will launch `alias` again: not when its framework is gone or has no
+ * scheduler connected, nor when the deployment's state retired the alias (killed without relaunch,
+ * crash-looped, or forgotten).
+ */
+async function willNotRelaunch(
+  ctx: CommandContext,
+  site: LoadedSite,
+  frameworkId: string,
+  alias: string,
+  master: MesosMasterClient,
+): Promise<boolean> {
+  const framework = (await master.getFrameworks({ signal: ctx.termination.signal })).find((f) => f.frameworkId === frameworkId);
+  if (framework === undefined || framework.completed || framework.connected === false || !framework.active) return true;
+  const state = openDeploymentState(ctx.globals, site);
+  const ledger = await state.readLedger().finally(() => state.close());
+  // No state of this framework here (another framework, or a scheduler keeping it elsewhere): its
+  // run ending is the end, as before relaunches were followed.
+  if (ledger?.frameworkId !== frameworkId) return true;
+  const entry = ledger.tasks.find((task) => task.alias === alias);
+  if (entry === undefined || entry.crashLooped) return true;
+  if (entry.killRequested !== undefined && !entry.killRequested.relaunch) return true;
+  return isTerminalState(entry.state) && entry.relaunchAt === undefined;
+}
+
+/** `--run N`: a whole number from 1; not with --previous. */
+function parseRunFlag(flags: LogsFlags): number | undefined {
+  if (flags.run === undefined) return undefined;
+  if (flags.previous === true) throw new UsageError('--previous and --run both choose a run', { hint: 'give one of them' });
+  if (!/^\d+$/.test(flags.run.trim()) || Number(flags.run) < 1) {
+    throw new UsageError(`--run must be a run number from 1, not "${flags.run}"`, {
+      hint: 'runs are numbered oldest first: --run 1 is the first',
+    });
+  }
+  return Number(flags.run);
 }

@@ -125,3 +125,42 @@ describe('chooseTask lists the matches in columns', () => {
     );
   });
 });
+
+describe('chooseTask --previous and --run N', () => {
+  // worker-2 ran three times (two ended, one runs now); worker-1 once.
+  const runs = [
+    task('alluxio-worker-2.a', { alias: 'worker-2', state: 'TASK_FAILED', startedAt: 100 }),
+    task('alluxio-worker-2.c', { alias: 'worker-2', state: 'TASK_RUNNING', startedAt: 300 }),
+    task('alluxio-worker-2.b', { alias: 'worker-2', state: 'TASK_KILLED', startedAt: 200 }),
+    task('alluxio-worker-1.a', { alias: 'worker-1', state: 'TASK_RUNNING', startedAt: 100 }),
+  ];
+
+  it('--completed alone says the runs are ambiguous and points at --previous and --run', () => {
+    expect(() => chooseTask('worker-2', runs, { includeCompleted: true })).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining('these are runs of worker-2: --previous') }),
+    );
+  });
+
+  it('--previous is the run before the newest one, with or without --completed', () => {
+    expect(chooseTask('worker-2', runs, { previous: true }).taskId).toBe('alluxio-worker-2.b');
+  });
+
+  it('--run N counts from 1, oldest first', () => {
+    expect(chooseTask('worker-2', runs, { run: 1 }).taskId).toBe('alluxio-worker-2.a');
+    expect(chooseTask('worker-2', runs, { run: 3 }).taskId).toBe('alluxio-worker-2.c');
+  });
+
+  it('says when there is no such run (not found, exit 4)', () => {
+    expect(() => chooseTask('worker-1', runs, { previous: true })).toThrow(
+      expect.objectContaining({ message: 'worker-1 has run once: it has no previous run', exitCode: 4 }),
+    );
+    expect(() => chooseTask('worker-2', runs, { run: 4 })).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/^worker-2 has run 3 times: there is no run 4:\n/), exitCode: 4 }),
+    );
+  });
+
+  it('refuses a query matching several aliases, and keeps "did you mean" for a typo', () => {
+    expect(() => chooseTask('worker', runs, { previous: true })).toThrow(/matches tasks of several aliases/);
+    expect(() => chooseTask('wroker-2', runs, { run: 1 })).toThrow(/did you mean worker-2\?/);
+  });
+});

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliResult } from '../../../helpers/cli.js';
+import { startCli, type CliResult } from '../../../helpers/cli.js';
 import { sandboxOnDisk, standins, startOperate, stopOperate, taskIdOf, waitUntil, type OperateEnv } from './helpers.js';
 
 let env: OperateEnv | undefined;
@@ -133,13 +133,20 @@ describe('logs of a running task', () => {
 });
 
 describe('logs of a completed task', () => {
-  it('reads the sandbox of a worker that was killed and relaunched, with --completed', { timeout: 40_000 }, async () => {
+  it('follows worker-3 across its relaunch, then reads either run: --completed, --previous, --run N', { timeout: 60_000 }, async () => {
     const current = ready();
     const { deploy } = current;
     const oldTaskId = taskIdOf(current, 'worker-3');
     const oldSandbox = await sandboxOnDisk(current, oldTaskId);
     const victim = (await standins(current.root)).find((standin) => standin.taskId === oldTaskId);
     expect(victim).toBeDefined();
+    // `logs -f --until-exit` of the alias: the relaunch is followed, not taken for the end.
+    const follower = startCli(['logs', 'worker-3', '-f', '--until-exit', '--file', 'logs/worker.log', '--conf-dir', current.confDir]);
+    let followed = '';
+    let notices = '';
+    follower.stdout!.on('data', (chunk: Buffer) => (followed += chunk.toString()));
+    follower.stderr!.on('data', (chunk: Buffer) => (notices += chunk.toString()));
+    await waitUntil('the follow to print the tail', () => (followed.includes('==> worker-3:logs/worker.log <==') ? true : undefined));
     const from = deploy.events.length;
     process.kill(victim!.pid, 'SIGKILL');
     const relaunched = await deploy.until('worker-3 relaunched and healthy', () =>
@@ -150,6 +157,36 @@ describe('logs of a completed task', () => {
         ),
     );
     expect(relaunched.taskId).not.toBe(oldTaskId);
+    const newSandbox = await sandboxOnDisk(current, relaunched.taskId as string);
+    await waitUntil('the follow to notice the relaunch', () =>
+      notices.includes(`alluxio-mesos: worker-3 was relaunched as ${relaunched.taskId as string} on `) ? true : undefined,
+    );
+    const firstNewLine = (await readFile(path.join(newSandbox, 'logs', 'worker.log'), 'utf8')).split('\n')[0]!;
+    expect(firstNewLine).not.toBe('');
+    await waitUntil('the new run to be followed', () => (followed.includes(firstNewLine) ? true : undefined));
+    expect(follower.exitCode).toBeNull();
+    follower.kill('SIGINT');
+    expect((await follower).exitCode).toBe(130);
+
+    // The run before the newest one, and runs by number (oldest first).
+    const previous = await current.cli(['logs', 'worker-3', '--previous', '--file', 'logs/worker.log', '-n', '3']);
+    expect(previous.stderr).toBe('');
+    expect(previous.exitCode).toBe(0);
+    await expectTailOf(
+      previous.stdout.split('\n').filter((line) => line !== ''),
+      path.join(oldSandbox, 'logs', 'worker.log'),
+      3,
+    );
+    const second = await current.cli(['logs', 'worker-3', '--run', '2', '--file', 'logs/worker.log', '-n', '3']);
+    expect(second.exitCode).toBe(0);
+    await expectTailOf(
+      second.stdout.split('\n').filter((line) => line !== ''),
+      path.join(newSandbox, 'logs', 'worker.log'),
+      3,
+    );
+    const none = await current.cli(['logs', 'worker-3', '--run', '3']);
+    expect(none.exitCode).toBe(4);
+    expect(none.stderr).toContain('worker-3 has run 2 times: there is no run 3');
 
     const withoutFlag = await current.cli(['logs', oldTaskId]);
     expect(withoutFlag.exitCode).toBe(1);
