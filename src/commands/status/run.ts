@@ -6,7 +6,9 @@ import type { CommandContext } from '../../context/context.js';
 import { openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { loadSite } from '../../context/site.js';
 import { openDeploymentState } from '../../context/deployment-state.js';
-import { ExitCode, NotFoundError } from '../../shared/errors.js';
+import { ExitCode, NotFoundError, UsageError } from '../../shared/errors.js';
+import { resolveCredentials } from '../../context/credentials.js';
+import { describeTask } from './describe.js';
 import { parseDuration } from '../../shared/duration.js';
 import { decoration } from '../../ui/io.js';
 import { exitCodeFor } from '../../context/termination.js';
@@ -23,14 +25,14 @@ export interface StatusFlags extends ConnectionFlags {
   interval?: string;
 }
 
-export async function runStatus(ctx: CommandContext, flags: StatusFlags): Promise<number> {
+export async function runStatus(ctx: CommandContext, flags: StatusFlags, task?: string): Promise<number> {
   const { globals } = ctx;
   const intervalMs =
     flags.interval === undefined ? 2000 : parseDuration('--interval', flags.interval, { bareUnit: 's', minMs: 200, maxMs: 3_600_000 });
   const site = await loadSite(globals.confDir);
   const state = openDeploymentState(globals, site);
   try {
-    return await statusWith(ctx, flags, intervalMs, site, state);
+    return await statusWith(ctx, flags, intervalMs, site, state, task);
   } finally {
     await state.close();
   }
@@ -42,10 +44,14 @@ async function statusWith(
   intervalMs: number,
   site: Awaited<ReturnType<typeof loadSite>>,
   state: DeploymentState,
+  task: string | undefined,
 ): Promise<number> {
   const { io, globals } = ctx;
+  if (task !== undefined && flags.watch === true)
+    throw new UsageError('--watch shows the whole framework', { hint: 'leave out the task, or --watch' });
   const ledger = await state.readLedger();
-  const connection = await openMaster(ctx, flags, site);
+  const credentials = task === undefined ? undefined : await resolveCredentials(ctx, flags, site);
+  const connection = await openMaster(ctx, flags, site, credentials === undefined ? {} : { credentials });
   const { color, animate } = decoration(io, 'stdout', { noColorFlag: !globals.color });
   try {
     const frameworkId = resolveFrameworkId(flags.frameworkName === undefined ? [] : await connection.client.getFrameworks(), {
@@ -54,6 +60,7 @@ async function statusWith(
       savedFrameworkId: ledger?.frameworkId,
       purpose: 'show the status of',
     });
+    if (task !== undefined) return await describeTask(ctx, task, frameworkId, ledger, connection, flags, credentials);
     const once = async (): Promise<boolean> => {
       const [latestLedger, presence] = await Promise.all([flags.watch === true ? state.readLedger() : ledger, state.readScheduler()]);
       const report = await collectStatus(connection.client, frameworkId, { ledger: latestLedger, presence, stateLocation: state.location });

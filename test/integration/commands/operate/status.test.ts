@@ -136,5 +136,34 @@ describe('status', () => {
     expect(relaunched.state).toBe('TASK_RUNNING');
     expect(relaunched.healthy).toBe(true);
     expect(relaunched.relaunches).toBe(1);
+
+    // `status worker-2` (as kubectl describe): both runs, the failure with Mesos' reason, the sandbox.
+    const described = await cli(['status', 'worker-2']);
+    expect(described.stderr).toBe('');
+    expect(described.exitCode).toBe(0);
+    const lines = described.stdout.split('\n');
+    expect(lines).toContain('Alias:            worker-2');
+    expect(lines).toContain('State:            RUNNING');
+    expect(lines).toContain('Health:           healthy');
+    expect(lines).toContain(`Task:             ${relaunched.taskId}`);
+    expect(lines).toContain('Relaunches:       1');
+    expect(lines.find((line) => line.startsWith('Last failure:'))).toMatch(/^Last failure:\s+FAILED at \S+Z/);
+    expect(lines.find((line) => line.startsWith('Sandbox:'))).toMatch(
+      new RegExp(`^Sandbox:\\s+/\\S+/${relaunched.taskId.replace(/\./g, '\\.')}/runs/`),
+    );
+    const runRows = lines.filter((line) => /^ {2}[12] {2}/.test(line));
+    expect(runRows.map((row) => row.trim().split(/\s+/).slice(0, 3))).toEqual([
+      ['1', before.taskId, 'FAILED'],
+      ['2', relaunched.taskId, 'RUNNING'],
+    ]);
+    const json = JSON.parse((await cli(['status', 'worker-2', '--json'])).stdout) as {
+      runs: Array<{ taskId: string; events: Array<{ state: string }> }>;
+    };
+    expect(json.runs.map((run) => run.taskId)).toEqual([before.taskId, relaunched.taskId]);
+    expect(json.runs[0]!.events.map((event) => event.state)).toContain('TASK_FAILED');
+
+    const typo = await cli(['status', 'wroker-2']);
+    expect(typo.exitCode).toBe(4);
+    expect(typo.stderr).toContain('is named wroker-2; did you mean worker-2?');
   });
 });
