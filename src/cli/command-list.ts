@@ -9,6 +9,7 @@ import { registerStatus } from '../commands/status/command.js';
 import { registerLogs } from '../commands/logs/command.js';
 import { registerState } from '../commands/state/command.js';
 import { registerVersion } from '../commands/version/command.js';
+import { registerCompletion } from '../commands/completion/command.js';
 
 export const COMMANDS: readonly CommandRegistrar[] = [
   registerInit,
@@ -20,4 +21,5 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerState,
   registerLocalCluster,
   registerVersion,
+  registerCompletion,
 ];

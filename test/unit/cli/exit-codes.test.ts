@@ -6,7 +6,19 @@ import { noTermination } from '../../../src/context/termination.js';
 import { EXIT_CODE_TABLE, ExitCode } from '../../../src/shared/errors.js';
 import { testIo } from '../../helpers/test-io.js';
 
-const COMMANDS = ['', 'init', 'check-ports', 'deploy', 'status', 'logs', 'teardown', 'local-cluster', 'state migrate', 'version'];
+const COMMANDS = [
+  '',
+  'init',
+  'check-ports',
+  'deploy',
+  'status',
+  'logs',
+  'teardown',
+  'local-cluster',
+  'state migrate',
+  'version',
+  'completion',
+];
 
 function helpRows(help: string): { code: number; meaning: string }[] {
   const section = help.slice(help.indexOf('Exit codes:'));

@@ -4,7 +4,7 @@ import { main } from '../../../src/main.js';
 import { noTermination } from '../../../src/context/termination.js';
 import { testIo } from '../../helpers/test-io.js';
 
-const COMMANDS = ['init', 'check-ports', 'deploy', 'status', 'logs', 'teardown', 'local-cluster', 'state migrate', 'version'];
+const COMMANDS = ['init', 'check-ports', 'deploy', 'status', 'logs', 'teardown', 'local-cluster', 'state migrate', 'version', 'completion'];
 const GLOBAL_FLAGS = ['--master <address>', '--conf-dir <dir>', '--json', '--no-color', '--verbose', '--yes', '--timeout <duration>'];
 
 describe('--help of every command', () => {
