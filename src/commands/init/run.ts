@@ -24,7 +24,8 @@ import { canPrompt, colorEnabled } from '../../ui/io.js';
 import { inquirerPrompter, type Prompter } from '../../ui/prompts.js';
 import { renderSummary, renderDiff } from '../../init/render.js';
 import { answersFromFlags, applyAnswers, currentValue } from '../../init/answers.js';
-import { STEPS, propertyKeyOf, type Answers, type PortSpelling, type Step } from '../../init/steps.js';
+import { STEPS, propertyKeyOf, type Answers, type PortSpelling, type Step, type StepId } from '../../init/steps.js';
+import { portClash, type AnswerOrigin } from '../../init/port-clash.js';
 import { commitServiceWrite, planServiceWrite, renderService, serviceKind, serviceReport } from './write-service.js';
 import { printable } from '../../shared/printable.js';
 
@@ -106,6 +107,8 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   const prompter = injectedPrompter ?? (interactive ? await inquirerPrompter(io, ctx.termination.signal) : undefined);
 
   const answers = answersFromFlags(flags, globals.master);
+  const origins = new Map<StepId, AnswerOrigin>(Object.keys(answers).map((id) => [id as StepId, 'flag']));
+  const originOf = (id: StepId): AnswerOrigin => origins.get(id) ?? 'current';
   const applicable = (step: Step): boolean => step.when === undefined || step.when(answers, spelling);
   const catalogDefault = (key: string): string | undefined => {
     const value = findSpec(key)?.default;
@@ -119,7 +122,7 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
     const given = raw === undefined ? undefined : normalizeAnswer(step, raw, spelling);
     if (given !== undefined) {
       answers[step.id] = given;
-      const problem = checkAnswer(step, given, spelling);
+      const problem = checkAnswer(step, given, spelling) ?? portClash(step.id, given, answers, originOf);
       if (problem !== undefined) {
         throw new UsageError(`${step.flag} "${given}": ${problem}`);
       }
@@ -127,8 +130,12 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
     }
     const current = currentValue(step, existing, settingsBefore, spelling, catalogDefault);
     if (prompter !== undefined) {
-      answers[step.id] = await ask(prompter, step, current, spelling);
+      answers[step.id] = await ask(prompter, step, current, spelling, (value) => portClash(step.id, value, answers, originOf));
+      origins.set(step.id, 'prompt');
     } else if (current !== undefined) {
+      const problem = portClash(step.id, current, answers, originOf);
+      if (problem !== undefined)
+        throw new UsageError(`${step.flag} (not given, ${current}): ${problem}`, { hint: `pass ${step.flag} <port>` });
       answers[step.id] = current;
     } else if (step.required === true) {
       missing.push(step);
@@ -160,15 +167,17 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   }
 
   const newText = doc.toString();
-  const validation = validateSiteProperties(PropertiesDocument.parse(newText, { fileName: file }), file);
+  // Edits keep the existing file's lines, so its line numbers stay true; a file that does not exist
+  // yet is named for what it is, never as if it had been written.
+  const shownAs = existing === undefined ? `the new ${SITE_PROPERTIES_FILE} (not written)` : file;
+  const validation = validateSiteProperties(PropertiesDocument.parse(newText, { fileName: shownAs }), shownAs);
+  const [first] = validation.errors;
+  if (first !== undefined && validation.errors.length === 1 && existing !== undefined) throw first;
   if (validation.errors.length > 0) {
-    const [first] = validation.errors;
-    if (first !== undefined && validation.errors.length === 1) throw first;
     throw new ConfigError(
-      `${validation.errors.length} problems in the new ${SITE_PROPERTIES_FILE}: ` +
-        validation.errors.map((e: ConfigError) => e.message).join(' | '),
+      `nothing was written: ${validation.errors.map((e: ConfigError) => e.message).join(' | ')}`,
       { file },
-      { hint: 'fix the values named above (flags or the file) and run init again' },
+      { hint: 'fix the values named above (flags, answers or the existing file) and run init again' },
     );
   }
 
@@ -274,14 +283,20 @@ function result(file: string, confDir: string, written: boolean, changed: boolea
   return { file, settingsFile: cliSettingsPath(confDir), written, changed, backup, dryRun };
 }
 
-async function ask(prompter: Prompter, step: Step, current: string | undefined, spelling: PortSpelling): Promise<string> {
+async function ask(
+  prompter: Prompter,
+  step: Step,
+  current: string | undefined,
+  spelling: PortSpelling,
+  crossCheck: (value: string) => string | undefined,
+): Promise<string> {
   if (step.prompt === 'select' && step.choices !== undefined) {
     return prompter.select({ message: step.message, choices: step.choices, ...(current === undefined ? {} : { default: current }) });
   }
   const answer = await prompter.input({
     message: step.message,
     ...(current === undefined ? {} : { default: current }),
-    validate: (value) => checkAnswer(step, value, spelling),
+    validate: (value) => checkAnswer(step, value, spelling) ?? crossCheck(normalizeAnswer(step, value, spelling)),
   });
   return normalizeAnswer(step, answer, spelling);
 }

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -309,5 +310,66 @@ describe('init --write-service and --state', () => {
     await setUp();
     await expect(runInit(ctx(), { serviceFile: 'x.service' })).rejects.toThrow(/--service-file needs --write-service/);
     await expect(runInit(ctx(), { writeService: 'upstart' })).rejects.toThrow(/choose one of systemd, marathon/);
+  });
+});
+
+describe('init checks each port against the earlier ones when it is given', () => {
+  it('names both flags the user typed, and writes nothing', async () => {
+    const error = await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'm:5050' }), {
+      jarUrl: 'LOCAL',
+      alluxioHome: '/opt/alluxio',
+      masterPort: '20000',
+      workerPort: '20000',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe(
+      '--master-port "20000": port 20000 is already --worker-port 20000; give every Alluxio port its own number ' +
+        '(a master and a worker may run on the same agent)',
+    );
+    expect(existsSync(path.join(dir, 'conf', 'alluxio-site.properties'))).toBe(false);
+  });
+
+  it('names the flag typed against a default it clashes with, and how to move the default', async () => {
+    const error = await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'm:5050' }), {
+      jarUrl: 'LOCAL',
+      alluxioHome: '/opt/alluxio',
+      workerPort: '19999',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toMatch(/^--master-web-port \(not given, 19999\): port 19999 is already --worker-port 19999; /);
+    expect((error as UsageError).hint).toBe('pass --master-web-port <port>');
+  });
+
+  it('asks again at once when an answer takes a port answered before (interactive)', async () => {
+    const checked: Array<string | undefined> = [];
+    const answersByQuestion: Record<string, string> = {
+      'Mesos master address': 'm:5050',
+      'Master RPC port': '21000',
+      'Master web UI port': '21001',
+      'Worker RPC port': '21000',
+    };
+    const prompter: Prompter = {
+      input: async (question) => {
+        const key = Object.keys(answersByQuestion).find((prefix) => question.message.startsWith(prefix));
+        if (key === undefined) return question.default ?? '';
+        const first = answersByQuestion[key]!;
+        const problem = question.validate?.(first);
+        checked.push(typeof problem === 'string' ? problem : undefined);
+        // A person reads the problem and types another port.
+        return typeof problem === 'string' ? '21002' : first;
+      },
+      select: async (question) => {
+        if (question.message.startsWith('Alluxio ports')) return 'yes' as never;
+        return question.default ?? question.choices[0]!.value;
+      },
+      confirm: async () => true,
+    };
+    expect(await runInit(ctx(), {}, prompter)).toBe(0);
+    expect(checked).toContain(
+      'port 21000 is already the master RPC port (21000, answered above); give every Alluxio port its own number ' +
+        '(a master and a worker may run on the same agent)',
+    );
+    const written = await readFile(path.join(dir, 'conf', 'alluxio-site.properties'), 'utf8');
+    expect(written).toMatch(/^alluxio\.worker\.(rpc\.)?port=21002$/m);
   });
 });
