@@ -76,8 +76,13 @@ export function startPty(
     waitFor,
     async expectAndSend(text, keys) {
       await waitFor(text);
-      // Give the prompt a moment to enter raw mode before typing, as a person would.
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      // Type once the screen has settled, as a person would: a prompt draws itself before it listens
+      // to the keyboard, and on a loaded machine the gap is longer than any fixed pause.
+      for (let round = 0; round < 20; round++) {
+        const seen = raw.length;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (raw.length === seen) break;
+      }
       child.stdin.write(keys);
     },
     exit,

@@ -165,6 +165,50 @@ describe.runIf(ptyAvailable)('alluxio-mesos init (binary, in a terminal)', () =>
     expect(text).toContain('alluxio.worker.memory.size=2GB');
   }, 60_000);
 
+  it('asks again at once when a port is already taken by an earlier answer, keeping every answer', async () => {
+    const pty = startPty(command('--master mesos.example.com:5050 --jar-url LOCAL --alluxio-home /srv/alluxio --jdk-url LOCAL'), {
+      cwd: dir,
+      env,
+    });
+    for (const question of [
+      'Number of Alluxio masters',
+      'Pin the Alluxio master',
+      'CPUs for the Alluxio master',
+      'Memory for the Alluxio master',
+      'CPUs for each Alluxio worker',
+      'Worker process memory',
+      'Worker ramdisk size',
+    ]) {
+      await pty.expectAndSend(question, '\r');
+    }
+    await pty.expectAndSend('Alluxio ports', '\u001b[B\r'); // "Choose other ports"
+    await pty.expectAndSend('Master RPC port', '\u0015\u007f\u007f\u007f\u007f\u007f20000\r');
+    await pty.expectAndSend('Master web UI port', '\r');
+    await pty.expectAndSend('Worker RPC port', '\u0015\u007f\u007f\u007f\u007f\u007f20000\r');
+    await pty.expectAndSend(
+      'port 20000 is already the master RPC port (20000, answered above)',
+      '\u0015\u007f\u007f\u007f\u007f\u007f20002\r',
+    );
+    for (const question of [
+      'Worker data port',
+      'Worker web UI port',
+      'Mesos role',
+      'Mesos principal',
+      'File holding the Mesos secret',
+      'User the Alluxio tasks',
+    ]) {
+      await pty.expectAndSend(question, '\r');
+    }
+    for (const question of ['Under-storage address', 'Maximum number of workers', 'Scheduler state'])
+      await pty.expectAndSend(question, '\r');
+    await pty.waitFor('Summary');
+    await pty.expectAndSend('Write ', '\r');
+    expect(await pty.exit).toBe(0);
+    const text = await readFile(propsFile(), 'utf8');
+    expect(text).toMatch(/^alluxio\.master\.(rpc\.)?port=20000$/m);
+    expect(text).toMatch(/^alluxio\.worker\.(rpc\.)?port=20002$/m);
+  }, 60_000);
+
   it('Ctrl-C at a prompt exits 130 and writes nothing', async () => {
     const pty = startPty(command('--master mesos.example.com:5050'), { cwd: dir, env });
     await pty.expectAndSend('How do the Mesos agents get Alluxio', '\x03');
