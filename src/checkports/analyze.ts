@@ -3,6 +3,7 @@
  * No I/O; the command fetches the inputs and prints the result.
  */
 import { evaluateAgent, type AgentAnalysis, type CheckPortsAgent } from './evaluate-agent.js';
+import { releaseOwnTasks, type OwnTask } from './own-tasks.js';
 import { CHECK_PORTS_FLOOR, DEPLOY_FLOOR, isOlderThan, tryParseVersion } from './mesos-version.js';
 import { placeAlluxio } from './placement.js';
 import { listNames } from './format.js';
@@ -19,6 +20,8 @@ export interface CheckPortsInput {
   readonly strict?: boolean;
   /** Compute Fix 2 (`--suggest-ports`). */
   readonly suggestPorts?: boolean;
+  /** This deployment's own tasks: their resources count as free for it (see own-tasks.ts). */
+  readonly ownTasks?: readonly OwnTask[];
 }
 
 function summaryLine(active: number, canRunWorker: number, canRunMaster: number): string {
@@ -66,7 +69,8 @@ function byHostname(a: { readonly hostname: string }, b: { readonly hostname: st
 export function analyzeCheckPorts(input: CheckPortsInput): CheckPortsReport {
   const req = input.requirements;
   const strict = input.strict === true;
-  const analyses: AgentAnalysis[] = [...input.agents].sort(byHostname).map((agent) => evaluateAgent(agent, req));
+  const { agents, held } = releaseOwnTasks(input.agents, input.ownTasks ?? []);
+  const analyses: AgentAnalysis[] = [...agents].sort(byHostname).map((agent) => evaluateAgent(agent, req));
   const active = analyses.filter((analysis) => analysis.agent.active);
   const activeVerdicts = active.map((analysis) => analysis.verdict);
 
@@ -133,6 +137,7 @@ export function analyzeCheckPorts(input: CheckPortsInput): CheckPortsReport {
       warnings: flags.warnings,
       ...(input.suggestPorts === true ? { suggestedPorts: suggestPorts(analyses, req, { masterCount: req.masterCount }) } : {}),
     },
+    heldByDeployment: held,
   };
 }
 

@@ -126,6 +126,13 @@ export function renderCheckPortsText(report: CheckPortsReport, options: RenderOp
     );
   }
 
+  if (report.heldByDeployment.length > 0) {
+    out.push('', 'Held by this deployment (its own tasks: counted as free for it):');
+    for (const held of report.heldByDeployment) {
+      out.push(`  ${printable(held.hostname)}: ports ${held.ports.join(', ')} (${printable(held.alias)})`);
+    }
+  }
+
   const explained = report.agents.filter((agent) => agent.active && reasonLines(agent).length > 0);
   if (explained.length > 0) {
     out.push('', 'Why not:');

@@ -13,6 +13,7 @@
  * - `fixes.suggestedPorts`: Fix 2, present only when asked for.
  */
 import type { AlluxioPortName, PortKeySpelling } from './requirements.js';
+import type { HeldByDeployment } from './own-tasks.js';
 
 export interface TaskVerdict {
   readonly ok: boolean;
@@ -146,4 +147,6 @@ export interface CheckPortsReport {
   readonly summary: CheckPortsSummary;
   readonly verdict: CheckPortsVerdict;
   readonly fixes: CheckPortsFixes;
+  /** Ports this deployment's own running tasks hold: counted as the deployment's, not as taken. */
+  readonly heldByDeployment: readonly HeldByDeployment[];
 }

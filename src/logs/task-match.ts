@@ -6,6 +6,7 @@
  * only count with `--completed`; when only terminal tasks match, the outcome says so.
  */
 import { UsageError } from '../shared/errors.js';
+import { isTerminalTaskState } from '../mesos/protocol/types.js';
 
 export interface TaskCandidate {
   taskId: string;
@@ -29,19 +30,8 @@ export type MatchOutcome =
   | { kind: 'only-completed'; matches: TaskCandidate[] }
   | { kind: 'none' };
 
-const TERMINAL_STATES = new Set([
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_LOST',
-  'TASK_ERROR',
-  'TASK_DROPPED',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-]);
-
 export function isTerminalState(state: string): boolean {
-  return TERMINAL_STATES.has(state);
+  return isTerminalTaskState(state);
 }
 
 export interface MatchOptions {

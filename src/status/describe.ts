@@ -11,8 +11,7 @@ import { aliasOfTaskId } from '../state/task-names.js';
 import { formatTable } from '../ui/table.js';
 import { formatAge } from '../shared/duration.js';
 import { printable } from '../shared/printable.js';
-
-const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE']);
+import { isTerminalTaskState } from '../mesos/protocol/types.js';
 
 interface RunEvent {
   /** ISO time. */
@@ -78,7 +77,7 @@ export function describeAlias(
           reason: status.reason ?? null,
           message: status.message ?? null,
         }));
-      const ended = [...task.statuses].reverse().find((status) => TERMINAL.has(status.state));
+      const ended = [...task.statuses].reverse().find((status) => isTerminalTaskState(status.state));
       return {
         number: 0,
         taskId: task.taskId,
@@ -188,6 +187,6 @@ export function renderAliasDescription(description: AliasDescription, now: Date)
 
 function healthText(run: AliasRun | null): string {
   const latest = [...(run?.events ?? [])].reverse().find((event) => event.healthy !== null);
-  if (latest === undefined) return run === null || TERMINAL.has(run.state) ? '-' : 'not checked yet';
+  if (latest === undefined) return run === null || isTerminalTaskState(run.state) ? '-' : 'not checked yet';
   return latest.healthy === true ? 'healthy' : 'unhealthy';
 }

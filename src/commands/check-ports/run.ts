@@ -21,6 +21,10 @@ import { renderCheckPortsText } from '../../checkports/render-text.js';
 import type { CheckPortsRequirements, NamedPort } from '../../checkports/requirements.js';
 import type { CheckPortsReport } from '../../checkports/report-types.js';
 import { printable } from '../../shared/printable.js';
+import type { OwnTask } from '../../checkports/own-tasks.js';
+import { openDeploymentState } from '../../context/deployment-state.js';
+import { aliasOfTaskId } from '../../state/task-names.js';
+import { isTerminalTaskState } from '../../mesos/protocol/types.js';
 
 export interface CheckPortsFlags extends ConnectionFlags {
   strict?: boolean;
@@ -64,7 +68,9 @@ export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags)
   const progress = await startProgress(io, 'Finding the Mesos master', { enabled: !globals.json, noColorFlag: !globals.color });
   const { signal } = ctx.termination;
   let agents: CheckPortsAgent[];
+  let ownTasks: OwnTask[] = [];
   let masterInfo: { address: string; version: string };
+  const frameworkId = await savedFrameworkId(ctx, site);
   try {
     const connection = await openMaster(ctx, flags, site);
     try {
@@ -79,6 +85,15 @@ export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags)
       }
       progress.text(`Reading the agents from ${connection.client.baseUrl}`);
       agents = (await connection.client.getAgents({ signal })).map(fromAgentRecord);
+      if (frameworkId !== undefined) {
+        // Where Alluxio already runs, its own tasks hold its ports: they are the deployment's.
+        ownTasks = (await connection.client.getTasks({ signal }))
+          .filter((task) => task.frameworkId === frameworkId && !isTerminalTaskState(task.state))
+          .flatMap((task) => {
+            const alias = aliasOfTaskId(task.taskId);
+            return alias === undefined ? [] : [{ agentId: task.agentId, alias, resources: task.resources }];
+          });
+      }
       masterInfo = { address: connection.client.baseUrl, version: version.version.raw };
     } finally {
       connection.close();
@@ -95,6 +110,7 @@ export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags)
       requirements,
       strict: flags.strict === true,
       suggestPorts: flags.suggestPorts === true,
+      ownTasks,
     });
   const report = analyze(requirementsFromSite(site));
 
@@ -147,4 +163,15 @@ async function writeSuggestedPorts(
   await mkdir(path.dirname(site.file), { recursive: true });
   const result = await writePropertiesFile(site.file, doc, site.loaded === undefined ? {} : { encoding: site.loaded.encoding });
   return { file: result.path, backup: result.backupPath ?? null, diff };
+}
+
+/** The framework this configuration deployed, if its state records one; never an error here. */
+async function savedFrameworkId(ctx: CommandContext, site: LoadedSite): Promise<string | undefined> {
+  try {
+    const state = openDeploymentState(ctx.globals, site);
+    const ledger = await state.readLedger().finally(() => state.close());
+    return ledger?.frameworkId;
+  } catch {
+    return undefined;
+  }
 }

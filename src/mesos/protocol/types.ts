@@ -221,6 +221,11 @@ export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
   'TASK_GONE_BY_OPERATOR',
 ]);
 
+/** For states read as strings from JSON (the operator API, state endpoints). */
+export function isTerminalTaskState(state: string): boolean {
+  return TERMINAL_TASK_STATES.has(state as TaskState);
+}
+
 export type TaskStatusSource = 'SOURCE_MASTER' | 'SOURCE_AGENT' | 'SOURCE_EXECUTOR';
 
 export interface ContainerStatus {

@@ -97,6 +97,21 @@ describe('status', () => {
     }
   });
 
+  it('check-ports during the deployment: exit 0, its own ports shown as held by it', async () => {
+    const { cli } = ready();
+    const text = await cli(['check-ports']);
+    expect(text.stderr).toBe('');
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain('Held by this deployment (its own tasks: counted as free for it):');
+    expect(text.stdout).toMatch(/^ {2}127\.0\.0\.\d: ports \d+, \d+ \(master-1\)$/m);
+    const json = JSON.parse((await cli(['check-ports', '--json'])).stdout) as {
+      verdict: { ok: boolean };
+      heldByDeployment: Array<{ alias: string; ports: number[] }>;
+    };
+    expect(json.verdict.ok).toBe(true);
+    expect(json.heldByDeployment.map((held) => held.alias)).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
+  });
+
   it('exits 1 while a killed worker is being relaunched, then 0 again', { timeout: 45_000 }, async () => {
     const { cli, deploy, root } = ready();
     const before = (JSON.parse((await cli(['status', '--json'])).stdout) as StatusJson).tasks.find((task) => task.alias === 'worker-2')!;
