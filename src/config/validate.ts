@@ -29,6 +29,7 @@ export function validateSiteProperties(doc: PropertiesDocument, fileName: string
   }
   checkUnknownKeys(doc, warnings);
   checkPortsDistinct(doc, fileName, errors);
+  checkHighAvailability(doc, fileName, errors);
   checkJdk(doc, warnings);
   return { errors, warnings };
 }
@@ -104,6 +105,34 @@ const PORT_ROLE: Readonly<Record<PortName, string>> = {
   'worker.data': 'worker data',
   'worker.web': 'worker web UI',
 };
+
+/**
+ * More than one Alluxio master needs leader election: without it each master is a cluster of its
+ * own, workers register with one of them, and every check looks green (a split brain). ZooKeeper
+ * (1.x and 2.x) or an embedded journal whose addresses are known (2.x) provides it.
+ */
+function checkHighAvailability(doc: PropertiesDocument, fileName: string, errors: ConfigError[]): void {
+  const count = setProperty(doc, 'alluxio.integration.mesos.master.node.count');
+  if (count === undefined || !(Number(count.value) > 1)) return;
+  const value = (key: string): string => setProperty(doc, key)?.value ?? '';
+  const zookeeper = value('alluxio.zookeeper.enabled').toLowerCase() === 'true' && value('alluxio.zookeeper.address') !== '';
+  const embedded =
+    value('alluxio.master.journal.type').toUpperCase() === 'EMBEDDED' && value('alluxio.master.embedded.journal.addresses') !== '';
+  if (zookeeper || embedded) return;
+  errors.push(
+    new ConfigError(
+      `${count.key}=${count.value} (${where(fileName, count.line)}) without high availability: each Alluxio master would be a ` +
+        'cluster of its own, and the workers would register with only one of them',
+      { key: count.key, file: fileName, line: count.line },
+      {
+        hint:
+          'set alluxio.zookeeper.enabled=true and alluxio.zookeeper.address=zk1:2181,zk2:2181 with ' +
+          'alluxio.master.journal.folder on storage every master reads (or, Alluxio 2.x, the embedded journal addresses), ' +
+          'or run one master (init --master-count 1)',
+      },
+    ),
+  );
+}
 
 /**
  * Every port a master and a worker listen on must differ: the ports of one process obviously, and

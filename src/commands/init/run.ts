@@ -177,7 +177,12 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
     throw new ConfigError(
       `nothing was written: ${validation.errors.map((e: ConfigError) => e.message).join(' | ')}`,
       { file },
-      { hint: 'fix the values named above (flags, answers or the existing file) and run init again' },
+      {
+        hint:
+          validation.errors.length === 1 && first?.hint !== undefined
+            ? first.hint
+            : 'fix the values named above (flags, answers or the existing file) and run init again',
+      },
     );
   }
 

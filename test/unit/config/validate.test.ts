@@ -240,3 +240,28 @@ describe('suggestKey', () => {
     expect(suggestKey('alluxio.master.foo.bar')).toBeUndefined();
   });
 });
+
+describe('more than one Alluxio master needs high availability', () => {
+  const two = 'alluxio.integration.mesos.master.node.count=2\n';
+
+  it('refuses two masters without leader election, naming the line and the fix', () => {
+    const { errors } = check(`alluxio.home=/opt/alluxio\n${two}`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toBe(
+      'alluxio.integration.mesos.master.node.count=2 (conf/alluxio-site.properties line 2) without high availability: ' +
+        'each Alluxio master would be a cluster of its own, and the workers would register with only one of them',
+    );
+    expect(errors[0]!.hint).toContain('alluxio.zookeeper.enabled=true');
+    expect(errors[0]!.line).toBe(2);
+  });
+
+  it('accepts ZooKeeper leader election, or an embedded journal with its addresses, or one master', () => {
+    expect(check(`${two}alluxio.zookeeper.enabled=true\nalluxio.zookeeper.address=zk1:2181\n`).errors).toEqual([]);
+    expect(
+      check(`${two}alluxio.master.journal.type=EMBEDDED\nalluxio.master.embedded.journal.addresses=m1:19200,m2:19200\n`).errors,
+    ).toEqual([]);
+    expect(check('alluxio.integration.mesos.master.node.count=1\n').errors).toEqual([]);
+    // Half a configuration is none.
+    expect(check(`${two}alluxio.zookeeper.enabled=true\n`).errors).toHaveLength(1);
+  });
+});

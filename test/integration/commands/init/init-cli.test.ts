@@ -118,6 +118,22 @@ describe('alluxio-mesos init (binary, non-interactive)', () => {
     expect(doc).toMatchObject({ written: true, next: 'alluxio-mesos check-ports' });
   });
 
+  it('refuses two Alluxio masters without high availability (a split brain), at init and at deploy', async () => {
+    const common = ['--yes', '--master', '127.0.0.1:9', '--jar-url', 'LOCAL', '--alluxio-home', '/opt/alluxio'];
+    const refused = await runCli([...base, ...common, '--master-count', '2'], { cwd: dir });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('without high availability: each Alluxio master would be a cluster of its own');
+    expect(refused.stderr).toContain('alluxio.zookeeper.enabled=true');
+    await expect(stat(propsFile())).rejects.toThrow();
+
+    const accepted = await runCli([...base, ...common], { cwd: dir });
+    expect(accepted.exitCode).toBe(0);
+    await writeFile(propsFile(), `${await readFile(propsFile(), 'utf8')}alluxio.integration.mesos.master.node.count=2\n`);
+    const deploy = await runCli(['deploy', '--conf-dir', 'conf', '--dry-run'], { cwd: dir });
+    expect(deploy.exitCode).toBe(2);
+    expect(deploy.stderr).toMatch(/alluxio-site\.properties line \d+\) without high availability/);
+  });
+
   it('replaces an existing file with --force, keeping a backup', async () => {
     await runCli([...base, '--yes', '--master', 'm:5050', '--jar-url', 'LOCAL'], { cwd: dir });
     const first = await readFile(propsFile(), 'utf8');
