@@ -582,9 +582,12 @@ export function requireSpec(key: string): PropertySpec {
   return found;
 }
 
-/** Every name in the catalog, aliases included. */
-export function knownKeys(): string[] {
-  return [...BY_NAME.keys()];
+let known: readonly string[] | undefined;
+
+/** Every name in the catalog, aliases included; always the same array, so that callers can prepare lookups over it once. */
+export function knownKeys(): readonly string[] {
+  known ??= Object.freeze([...BY_NAME.keys()]);
+  return known;
 }
 
 /** Every spelling of the property `key` belongs to, the catalog name first. */

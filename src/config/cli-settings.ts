@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
-import { writeFileAtomic } from '../shared/atomic-file.js';
+import { writeFileAtomic, type FileWrite } from '../shared/atomic-file.js';
 
 const CLI_SETTINGS_FILE = 'alluxio-mesos.json';
 
@@ -32,8 +32,13 @@ export async function readCliSettings(confDir: string): Promise<CliSettings> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    throw new ConfigError(
+      `cannot read ${file}: ${code ?? String(error)}`,
+      { file },
+      { hint: 'it must be a readable file: move what is there aside and run alluxio-mesos init again', cause: error },
+    );
   }
   return parseCliSettings(text, file);
 }
@@ -88,8 +93,13 @@ export function renderCliSettings(settings: CliSettings): string {
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
+/** The write of the settings, for writeFilesAtomic (init writes them with the site file, all or nothing). */
+export function cliSettingsWrite(confDir: string, settings: CliSettings): FileWrite {
+  return { path: cliSettingsPath(confDir), content: renderCliSettings(settings) };
+}
+
 export async function writeCliSettings(confDir: string, settings: CliSettings): Promise<string> {
-  const file = cliSettingsPath(confDir);
-  await writeFileAtomic(file, renderCliSettings(settings));
-  return file;
+  const write = cliSettingsWrite(confDir, settings);
+  await writeFileAtomic(write.path, write.content);
+  return write.path;
 }

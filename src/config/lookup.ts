@@ -3,7 +3,7 @@
  * references replaced, falling back to Alluxio's default.
  */
 import { findSpec, spellingsOf } from './catalog.js';
-import type { PropertiesDocument } from './properties.js';
+import type { PropertiesDocument, PropertyEntry } from './properties.js';
 
 export interface SetProperty {
   /** The spelling the file uses. */
@@ -18,12 +18,12 @@ export interface SetProperty {
  * Undefined when the file does not set it.
  */
 export function setProperty(doc: PropertiesDocument, key: string): SetProperty | undefined {
-  const names = new Set(spellingsOf(key));
-  let found: SetProperty | undefined;
-  for (const entry of doc.entries()) {
-    if (names.has(entry.key)) found = { key: entry.key, value: javaTrim(entry.value), line: entry.line };
+  let found: PropertyEntry | undefined;
+  for (const name of spellingsOf(key)) {
+    const entry = doc.entry(name);
+    if (entry !== undefined && (found === undefined || entry.line > found.line)) found = entry;
   }
-  return found;
+  return found === undefined ? undefined : { key: found.key, value: javaTrim(found.value), line: found.line };
 }
 
 /** The raw (not yet interpolated) value: the file's, else Alluxio's default. */

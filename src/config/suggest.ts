@@ -35,7 +35,7 @@ function segmentCost(a: string, b: string): number {
   if (a === b) return 0;
   if (a.startsWith(b) || b.startsWith(a)) return 1;
   const allowed = Math.max(1, Math.floor(Math.min(a.length, b.length) / 3));
-  return editDistance(a, b) <= allowed ? 1 : 2;
+  return editDistance(a, b, allowed) <= allowed ? 1 : 2;
 }
 
 /** Edit distance over dotted segments, with near-miss segments costing 1. */
@@ -58,22 +58,71 @@ export function segmentDistance(a: string, b: string): number {
 }
 
 /**
+ * Whether segmentDistance(x, y) is at most 1, in one pass: every segment equal but one near miss,
+ * or one segment more or less and the rest equal. Most keys are far from most candidates, and this
+ * says so without the full table.
+ */
+function withinOneSegmentEdit(x: readonly string[], y: readonly string[]): boolean {
+  if (x.length === y.length) {
+    let mismatch: number | undefined;
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] === y[i]) continue;
+      if (mismatch !== undefined) return false;
+      mismatch = i;
+    }
+    return mismatch === undefined || segmentCost(x[mismatch] as string, y[mismatch] as string) <= 1;
+  }
+  const [longer, shorter] = x.length > y.length ? [x, y] : [y, x];
+  if (longer.length - shorter.length !== 1) return false;
+  let prefix = 0;
+  while (prefix < shorter.length && shorter[prefix] === longer[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < shorter.length - prefix && shorter[shorter.length - 1 - suffix] === longer[longer.length - 1 - suffix]) suffix++;
+  return prefix + suffix >= shorter.length;
+}
+
+interface PreparedCandidates {
+  readonly exact: ReadonlySet<string>;
+  /** Lower case to the key itself: a key in the wrong case always matches. */
+  readonly byLower: ReadonlyMap<string, string>;
+  readonly list: ReadonlyArray<{ readonly key: string; readonly segments: readonly string[] }>;
+}
+
+/** Per list of candidates (knownKeys() is one array), computed once: it is compared with every unknown key. */
+const preparedLists = new WeakMap<readonly string[], PreparedCandidates>();
+
+function prepared(candidates: readonly string[]): PreparedCandidates {
+  let found = preparedLists.get(candidates);
+  if (found === undefined) {
+    const byLower = new Map<string, string>();
+    for (const candidate of candidates) if (!byLower.has(candidate.toLowerCase())) byLower.set(candidate.toLowerCase(), candidate);
+    found = { exact: new Set(candidates), byLower, list: candidates.map((key) => ({ key, segments: key.split('.') })) };
+    preparedLists.set(candidates, found);
+  }
+  return found;
+}
+
+/**
  * The catalog key `key` most likely meant, or undefined when it is not close to any (or is a
- * catalog key itself). Wrong case always matches.
+ * catalog key itself). Wrong case always matches. A candidate counts when it is within two
+ * character edits or one segment edit; the exact distances, which rank the candidates, are only
+ * computed for those (a file may hold hundreds of thousands of unknown keys).
  */
 export function suggestKey(key: string, candidates: readonly string[] = knownKeys()): string | undefined {
-  if (candidates.includes(key)) return undefined;
+  const { exact, byLower, list } = prepared(candidates);
+  if (exact.has(key)) return undefined;
   const lower = key.toLowerCase();
-  const sameButCase = candidates.find((candidate) => candidate.toLowerCase() === lower);
+  const sameButCase = byLower.get(lower);
   if (sameButCase !== undefined) return sameButCase;
 
+  const segments = lower.split('.');
   let best: { key: string; segments: number; chars: number } | undefined;
-  for (const candidate of candidates) {
-    const chars = editDistance(lower, candidate);
-    const segments = segmentDistance(lower, candidate);
-    if (segments > 1 && chars > 2) continue;
-    if (best === undefined || segments < best.segments || (segments === best.segments && chars < best.chars)) {
-      best = { key: candidate, segments, chars };
+  for (const candidate of list) {
+    if (editDistance(lower, candidate.key, 2) > 2 && !withinOneSegmentEdit(segments, candidate.segments)) continue;
+    const chars = editDistance(lower, candidate.key);
+    const segmentEdits = segmentDistance(lower, candidate.key);
+    if (best === undefined || segmentEdits < best.segments || (segmentEdits === best.segments && chars < best.chars)) {
+      best = { key: candidate.key, segments: segmentEdits, chars };
     }
   }
   return best?.key;

@@ -38,8 +38,26 @@ function where(fileName: string, line: number | undefined): string {
   return line === undefined ? 'default' : `${fileName} line ${line}`;
 }
 
+/** Longer values are shortened in messages: an error is one line, whatever the file holds. */
+const MAX_SHOWN_VALUE = 120;
+
+function clipped(value: string): string {
+  return value.length <= MAX_SHOWN_VALUE ? value : `${value.slice(0, MAX_SHOWN_VALUE)}... (${value.length} characters)`;
+}
+
 function shown(entry: PropertySpec | undefined, value: string): string {
-  return entry?.secret === true ? '(hidden)' : value;
+  return entry?.secret === true ? '(hidden)' : clipped(value);
+}
+
+/**
+ * At most this many warnings of one kind (duplicates, non-ASCII, unknown keys), then one line
+ * counting the rest: a file with thousands of them is the wrong file, and the first ones say so.
+ */
+const MAX_WARNINGS_OF_A_KIND = 20;
+
+function pushSome(warnings: string[], found: readonly string[], kind: string): void {
+  warnings.push(...found.slice(0, MAX_WARNINGS_OF_A_KIND));
+  if (found.length > MAX_WARNINGS_OF_A_KIND) warnings.push(`... and ${found.length - MAX_WARNINGS_OF_A_KIND} more ${kind}`);
 }
 
 const NUMERIC_TYPES = new Set<PropertyType>(['port', 'bytes', 'bytes-list', 'cpu', 'int']);
@@ -66,9 +84,10 @@ function checkValue(doc: PropertiesDocument, entry: PropertySpec, fileName: stri
   const problem = entry.validate(value);
   if (problem === undefined) return;
   const resolvedNote = value === set.value ? '' : ` (resolves to "${shown(entry, value)}")`;
+  const said = value.length > MAX_SHOWN_VALUE ? problem.problem.split(value).join(clipped(value)) : problem.problem;
   errors.push(
     new ConfigError(
-      `${set.key}=${shown(entry, set.value)}${resolvedNote} in ${where(fileName, set.line)}: ${problem.problem}`,
+      `${set.key}=${shown(entry, set.value)}${resolvedNote} in ${where(fileName, set.line)}: ${said}`,
       { key: set.key, file: fileName, line: set.line },
       { hint: problem.fix },
     ),
@@ -166,7 +185,8 @@ function describePort(port: ResolvedPort, fileName: string): string {
   return `${port.key}=${port.value} (${where(fileName, port.line)})`;
 }
 
-function checkUnknownKeys(doc: PropertiesDocument, warnings: string[]): void {
+function checkUnknownKeys(doc: PropertiesDocument, allWarnings: string[]): void {
+  const warnings: string[] = [];
   for (const key of doc.keys()) {
     if (!key.toLowerCase().startsWith('alluxio.') || findSpec(key) !== undefined) continue;
     const line = doc.entry(key)?.line;
@@ -178,18 +198,26 @@ function checkUnknownKeys(doc: PropertiesDocument, warnings: string[]): void {
     const suggestion = suggestKey(key);
     const isWrongCase = suggestion !== undefined && suggestion.toLowerCase() === key.toLowerCase();
     if (!isWrongCase && isOtherAlluxioKey(key)) continue;
-    if (suggestion !== undefined) warnings.push(`unknown key "${key}" (line ${line}); did you mean "${suggestion}"?`);
+    if (suggestion !== undefined) warnings.push(`unknown key "${clipped(key)}" (line ${line}); did you mean "${suggestion}"?`);
   }
+  pushSome(allWarnings, warnings, 'unknown keys');
 }
 
-function checkDuplicates(entries: readonly PropertyEntry[], warnings: string[]): void {
+function checkDuplicates(entries: readonly PropertyEntry[], allWarnings: string[]): void {
   const lines = new Map<string, number[]>();
-  for (const entry of entries) lines.set(entry.key, [...(lines.get(entry.key) ?? []), entry.line]);
+  for (const entry of entries) {
+    const at = lines.get(entry.key);
+    if (at === undefined) lines.set(entry.key, [entry.line]);
+    else at.push(entry.line);
+  }
+  const warnings: string[] = [];
   for (const [key, at] of lines) {
     if (at.length < 2) continue;
     const last = at[at.length - 1];
-    warnings.push(`"${key}" is set ${at.length} times (lines ${at.join(', ')}); line ${last} wins`);
+    const listed = at.length <= 10 ? at.join(', ') : `${at.slice(0, 5).join(', ')}, ..., ${last}`;
+    warnings.push(`"${clipped(key)}" is set ${at.length} times (lines ${listed}); line ${last} wins`);
   }
+  pushSome(allWarnings, warnings, 'keys set more than once');
 }
 
 function checkByteOrderMark(doc: PropertiesDocument, entries: readonly PropertyEntry[], warnings: string[]): void {
@@ -202,15 +230,17 @@ function checkByteOrderMark(doc: PropertiesDocument, entries: readonly PropertyE
 }
 
 /** Alluxio decodes the file as ISO-8859-1, so raw UTF-8 in a key or value reaches it garbled. */
-function checkEncoding(entries: readonly PropertyEntry[], warnings: string[]): void {
+function checkEncoding(entries: readonly PropertyEntry[], allWarnings: string[]): void {
+  const warnings: string[] = [];
   for (const entry of entries) {
     if (/[^\x00-\x7f]/.test(entry.raw)) {
       warnings.push(
-        `"${entry.key}" (line ${entry.line}) contains non-ASCII characters, which Alluxio reads as ISO-8859-1; ` +
+        `"${clipped(entry.key)}" (line ${entry.line}) contains non-ASCII characters, which Alluxio reads as ISO-8859-1; ` +
           'write them as \\uXXXX escapes',
       );
     }
   }
+  pushSome(allWarnings, warnings, 'entries with non-ASCII characters');
 }
 
 function checkJdk(doc: PropertiesDocument, warnings: string[]): void {

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { create as createTar } from 'tar';
+import { fileExistsError, publishFile, temporaryPath } from '../shared/atomic-file.js';
 import { OperationError, UsageError } from '../shared/errors.js';
 import { listRecursive } from './file-selection.js';
 import { SandboxFileMissingError, sandboxChild, type SandboxFiles } from './files-client.js';
@@ -33,6 +34,8 @@ export interface BundleProgress {
 
 export interface BundleOptions {
   output: string;
+  /** Replace an existing `output` (`--force`); without it an existing file is refused. */
+  force?: boolean;
   tasks: readonly BundleTask[];
   /** Local files to add at the top of the archive, e.g. `framework.out`. */
   extraFiles?: ReadonlyArray<{ name: string; localPath: string }>;
@@ -51,7 +54,7 @@ export interface BundleResult {
 }
 
 export async function writeBundle(options: BundleOptions): Promise<BundleResult> {
-  await checkBundleOutput(options.output);
+  await checkBundleOutput(options.output, { force: options.force === true });
   const staging = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'alluxio-mesos-bundle-'));
   try {
     const members: string[] = [];
@@ -118,9 +121,17 @@ export async function writeBundle(options: BundleOptions): Promise<BundleResult>
         hint: skipped.map((s) => `${s.name}: ${s.reason}`).join('; '),
       });
 
-    await createTar({ gzip: true, file: options.output, cwd: staging, portable: true }, members);
-    const bytes = (await stat(options.output)).size;
-    return { members, bytes, skipped };
+    // Packed beside the output under a temporary name, then published: an interrupted bundle never
+    // leaves half an archive, and a file that appeared meanwhile is not replaced without --force.
+    const temp = temporaryPath(resolve(options.output));
+    try {
+      await createTar({ gzip: true, file: temp, cwd: staging, portable: true }, members);
+      const bytes = (await stat(temp)).size;
+      await publishFile(temp, resolve(options.output), { replace: options.force === true });
+      return { members, bytes, skipped };
+    } finally {
+      await rm(temp, { force: true });
+    }
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -128,9 +139,11 @@ export async function writeBundle(options: BundleOptions): Promise<BundleResult>
 
 /**
  * Before any download, and before the master is even asked: the archive is written last, and a
- * typo in its path should not cost the wait (nor end in an internal error from the tar writer).
+ * typo in its path should not cost the wait (nor end in an internal error from the tar writer). An
+ * existing file is never replaced without `force`: `--bundle conf/alluxio-site.properties` must not
+ * turn the configuration into a tar.gz.
  */
-export async function checkBundleOutput(output: string): Promise<void> {
+export async function checkBundleOutput(output: string, options: { force: boolean }): Promise<void> {
   const target = resolve(output);
   const directory = dirname(target);
   const kind = async (file: string): Promise<'directory' | 'other' | 'missing'> => {
@@ -144,10 +157,12 @@ export async function checkBundleOutput(output: string): Promise<void> {
     throw new UsageError(`cannot write ${output}: ${directory} is not a directory`, {
       hint: 'create it first, or give --bundle a path in an existing directory',
     });
-  if ((await kind(target)) === 'directory')
+  const existing = await kind(target);
+  if (existing === 'directory')
     throw new UsageError(`cannot write ${output}: it is a directory`, {
       hint: `give --bundle a file name, e.g. ${join(output, 'alluxio-logs.tar.gz')}`,
     });
+  if (existing === 'other' && !options.force) throw fileExistsError(output);
 }
 
 /** `[#####-----] 52% 13.1 MiB / 25.0 MiB worker-3/logs/worker.log`, for a TTY. */

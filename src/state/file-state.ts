@@ -19,13 +19,13 @@ import { describeScheduler, SchedulerActiveError, SchedulerLeaseLostError } from
 import {
   DEFAULT_HEARTBEAT_MS,
   parseLockRecord,
-  processIsAlive,
   readLock,
   tryAcquireLock,
   type HeldLock,
   type LockOptions,
   type LockView,
 } from './scheduler-lock.js';
+import { processIsAlive } from '../shared/process-alive.js';
 
 export interface FileStateOptions {
   /** Heartbeat of the lock holder (default 5 s); the lock is stale after three missed ones. */

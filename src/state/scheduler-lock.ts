@@ -19,8 +19,8 @@ import { randomBytes } from 'node:crypto';
 import { fstatSync, ftruncateSync, futimesSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import path from 'node:path';
-import { errorCode } from '../shared/atomic-file.js';
+import { errorCode, temporaryPath } from '../shared/atomic-file.js';
+import { processIsAlive } from '../shared/process-alive.js';
 
 export interface LockRecord {
   readonly pid: number;
@@ -96,16 +96,6 @@ function resolve(options: LockOptions): Resolved {
   };
 }
 
-/** Signal 0 checks existence only; EPERM means it exists but belongs to another user. */
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === 'EPERM';
-  }
-}
-
 export function parseLockRecord(text: string): LockRecord | undefined {
   let raw: unknown;
   try {
@@ -165,7 +155,7 @@ export async function tryAcquireLock(options: LockOptions): Promise<AcquireResul
   const o = resolve(options);
   const now = o.now();
   const record: LockRecord = { pid: o.pid, host: o.host, since: now, heartbeatAt: now, token: randomBytes(8).toString('hex') };
-  const temp = path.join(path.dirname(o.path), `.${path.basename(o.path)}.${o.pid}.${record.token}.tmp`);
+  const temp = temporaryPath(o.path, o.pid);
   const handle = await open(temp, 'wx', 0o600);
   let won = false;
   try {

@@ -1,7 +1,7 @@
 /**
  * A fake Mesos cluster for running commands in-process: the master's v1 operator calls that the
  * commands make (GET_VERSION, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS), answered from plain v1 JSON
- * records, and one agent's files API (`/files/browse`, `/files/read`) served from an in-memory
+ * records, and one agent's files API (`/files/browse`, `/files/read`, `/files/download`) served from an in-memory
  * sandbox. Both listen on the same ephemeral 127.0.0.1 port (a fixture agent's `agent_info` names
  * that port), so a test binds nothing fixed and can run beside the other unit tests.
  *
@@ -40,6 +40,7 @@ export async function startFakeMesos(build: (port: number) => FakeMesosCluster):
   server.route('POST', '/api/v1', (request) => operatorAnswer(cluster, request));
   server.route('GET', '/files/browse', (request) => browseAnswer(cluster.files ?? {}, request));
   server.route('GET', '/files/read', (request) => readAnswer(cluster.files ?? {}, request));
+  server.route('GET', '/files/download', (request) => downloadAnswer(cluster.files ?? {}, request));
   return {
     hostPort: server.hostPort,
     port: server.port,
@@ -100,6 +101,13 @@ function readAnswer(files: Record<string, string>, request: RecordedRequest): Fi
   if (offset === -1) return json({ data: '', offset: bytes.length });
   const length = Number(query.get('length') ?? String(bytes.length));
   return json({ data: bytes.subarray(offset, offset + length).toString('latin1'), offset });
+}
+
+/** The whole file, as raw bytes (what `logs --bundle` fetches). */
+function downloadAnswer(files: Record<string, string>, request: RecordedRequest): FixtureResponse {
+  const content = files[queryOf(request).get('path') ?? ''];
+  if (content === undefined) return { status: 404 };
+  return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: Buffer.from(content, 'utf8') };
 }
 
 /** A `get_agents.agents` entry for an active agent with the given total resources. */

@@ -8,11 +8,12 @@ import path from 'node:path';
 import type { CommandContext } from '../../context/context.js';
 import type { InitInputs } from '../../init/inputs.js';
 import { parseStateLocation } from '../../state/state-location.js';
-import { readCliSettings, writeCliSettings, cliSettingsPath, type CliSettings } from '../../config/cli-settings.js';
+import { readCliSettings, cliSettingsWrite, cliSettingsPath, type CliSettings } from '../../config/cli-settings.js';
 import { findSpec } from '../../config/catalog.js';
 import { PropertiesDocument } from '../../config/properties.js';
 import { readSecret, SECRET_PROPERTY } from '../../config/secret.js';
-import { readPropertiesFile, writePropertiesFile } from '../../config/store.js';
+import { propertiesFileWrite, readPropertiesFile } from '../../config/store.js';
+import { writeFilesAtomic, type FileWrite, type StoreFs, type WriteResult } from '../../shared/atomic-file.js';
 import { unifiedDiff } from '../../config/diff.js';
 import { validateSiteProperties } from '../../config/validate.js';
 import { DEFAULT_PORT_SPELLING, portSpelling, redactSecrets } from '../../config/site-config.js';
@@ -26,7 +27,7 @@ import { renderSummary, renderDiff } from '../../init/render.js';
 import { answersFromFlags, applyAnswers, currentValue } from '../../init/answers.js';
 import { STEPS, propertyKeyOf, type Answers, type PortSpelling, type Step, type StepId } from '../../init/steps.js';
 import { portClash, type AnswerOrigin } from '../../init/port-clash.js';
-import { commitServiceWrite, planServiceWrite, renderService, serviceKind, serviceReport } from './write-service.js';
+import { planServiceWrite, renderService, serviceFileWrite, serviceKind, serviceReport, serviceWriteResult } from './write-service.js';
 import { printable } from '../../shared/printable.js';
 
 /**
@@ -89,7 +90,8 @@ interface InitResult {
   dryRun: boolean;
 }
 
-export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPrompter?: Prompter): Promise<number> {
+/** `storeFs`: the file-system calls of the final write, replaced by tests to simulate a failure. */
+export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPrompter?: Prompter, storeFs?: StoreFs): Promise<number> {
   const { io, globals } = ctx;
   const file = path.join(globals.confDir, SITE_PROPERTIES_FILE);
   const loaded = await readPropertiesFile(file);
@@ -253,18 +255,21 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   }
 
   const servicePlan =
-    service === undefined
-      ? undefined
-      : await planServiceWrite(service, { replace: flags.force === true || globals.yes, prompter, color, out });
+    service === undefined ? undefined : await planServiceWrite(service, { replace: flags.force === true, prompter, color, out });
 
-  let backup: string | null = null;
+  // Every file init writes changes, or none does (see writeFilesAtomic): a settings file that cannot
+  // be written must not leave a new site file behind it.
   await mkdir(globals.confDir, { recursive: true });
-  if (changed) {
-    const written = await writePropertiesFile(file, doc, loaded === undefined ? {} : { encoding: loaded.encoding });
-    backup = written.backupPath ?? null;
-  }
-  if (settingsChanged || existing === undefined) await writeCliSettings(globals.confDir, settings);
-  const serviceResult = service === undefined || servicePlan === undefined ? undefined : await commitServiceWrite(service, servicePlan);
+  const siteWrite = changed ? propertiesFileWrite(file, doc, loaded === undefined ? {} : { encoding: loaded.encoding }) : undefined;
+  const settingsWrite = settingsChanged || existing === undefined ? cliSettingsWrite(globals.confDir, settings) : undefined;
+  const serviceWrite = service === undefined || servicePlan === undefined ? undefined : serviceFileWrite(service, servicePlan);
+  const writes = [siteWrite, settingsWrite, serviceWrite].filter((write) => write !== undefined);
+  const results = await writeFilesAtomic(writes, storeFs === undefined ? {} : { fs: storeFs });
+  const resultOf = (write: FileWrite | undefined): WriteResult | undefined =>
+    write === undefined ? undefined : results[writes.indexOf(write)];
+  const backup = resultOf(siteWrite)?.backupPath ?? null;
+  const serviceResult =
+    service === undefined || servicePlan === undefined ? undefined : serviceWriteResult(service, servicePlan, resultOf(serviceWrite));
 
   if (globals.json) {
     const written = result(file, globals.confDir, changed, changed, backup, false);

@@ -11,7 +11,7 @@ import type { CliSettings } from '../../config/cli-settings.js';
 import { unifiedDiff } from '../../config/diff.js';
 import type { PropertiesDocument } from '../../config/properties.js';
 import { resolveSiteConfig } from '../../config/site-config.js';
-import { writeFileAtomic } from '../../shared/atomic-file.js';
+import type { FileWrite, WriteResult } from '../../shared/atomic-file.js';
 import { UsageError } from '../../shared/errors.js';
 import { packageRoot } from '../../shared/package-root.js';
 import { shellQuote } from '../../shared/shell-quote.js';
@@ -122,9 +122,15 @@ function serviceDiff(service: ServiceFile, current: string, color: boolean): str
   });
 }
 
-export async function commitServiceWrite(service: ServiceFile, plan: ServiceWritePlan): Promise<ServiceWriteResult> {
-  if (plan.action === 'keep') return { file: service.path, written: false, changed: plan.changed, backup: null };
-  const written = await writeFileAtomic(service.path, service.text, { mode: SERVICE_FILE_MODE });
+/** The write the plan asks for, for writeFilesAtomic (init writes it with the site file and settings, all or nothing). */
+export function serviceFileWrite(service: ServiceFile, plan: ServiceWritePlan): FileWrite | undefined {
+  return plan.action === 'keep' ? undefined : { path: service.path, content: service.text, mode: SERVICE_FILE_MODE };
+}
+
+/** What happened to the service file, once `written` (the result of its write, if it had one) is known. */
+export function serviceWriteResult(service: ServiceFile, plan: ServiceWritePlan, written: WriteResult | undefined): ServiceWriteResult {
+  if (plan.action === 'keep' || written === undefined)
+    return { file: service.path, written: false, changed: plan.action === 'keep' && plan.changed, backup: null };
   return { file: written.path, written: true, changed: true, backup: written.backupPath ?? null };
 }
 

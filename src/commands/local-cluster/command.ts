@@ -24,6 +24,7 @@ export function registerLocalCluster(program: Command, run: ActionRunner): void 
     .option('--heartbeat-interval <duration>', 'scheduler HEARTBEAT interval, e.g. 15s (default 15s, as Mesos)')
     .option('--zk <url>', 'register the master in ZooKeeper for leader election, e.g. zk://127.0.0.1:2181/mesos')
     .option('--write-demo-dist <dir>', 'write the stand-in Alluxio distribution (directory and .tar.gz) into DIR and exit')
+    .option('--force', 'with --write-demo-dist: replace a tarball of that name that is not a stand-in')
     .addHelpText(
       'after',
       `

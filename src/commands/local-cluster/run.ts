@@ -25,6 +25,7 @@ export interface LocalClusterFlags {
   heartbeatInterval?: string;
   zk?: string;
   writeDemoDist?: string;
+  force?: boolean;
 }
 
 function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -37,10 +38,15 @@ function wholeNumber(flag: string, value: string | undefined, fallback: number, 
 
 export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFlags): Promise<number> {
   const { io, globals } = ctx;
+  if (flags.force === true && flags.writeDemoDist === undefined) {
+    throw new UsageError('--force works with --write-demo-dist', {
+      hint: 'e.g. alluxio-mesos local-cluster --write-demo-dist ./demo --force',
+    });
+  }
   if (flags.writeDemoDist !== undefined) {
     const target = path.resolve(io.cwd, flags.writeDemoDist);
     await makeDirectory(target, { hint: 'give --write-demo-dist a directory (it is created if missing)' });
-    const written = await writeDemoDistribution(target).catch((error: unknown) => {
+    const written = await writeDemoDistribution(target, { force: flags.force === true }).catch((error: unknown) => {
       throw demoFailure(error, target);
     });
     if (globals.json) {

@@ -24,6 +24,7 @@ export function registerLogs(program: Command, run: ActionRunner): void {
     .option('--list', 'list the sandbox files with sizes and times')
     .option('--bundle <file.tar.gz>', 'write every sandbox file (and framework.out) into one archive')
     .option('--all-tasks', 'with --bundle: every task of the framework')
+    .option('--force', 'with --bundle: replace an existing file')
     .option('--completed', 'also consider tasks that have ended')
     .option('--previous', 'the run of the alias before the newest one (after a relaunch: the run that died)')
     .option('--run <n>', 'the Nth run of the alias, oldest first, from 1')

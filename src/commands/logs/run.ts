@@ -46,6 +46,7 @@ export interface LogsFlags extends ConnectionFlags {
   untilExit?: boolean;
   list?: boolean;
   bundle?: string;
+  force?: boolean;
   allTasks?: boolean;
   completed?: boolean;
   previous?: boolean;
@@ -71,7 +72,9 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
   const runNumber = parseRunFlag(flags);
   if ((flags.previous === true || runNumber !== undefined) && flags.allTasks === true)
     throw new UsageError('--previous and --run choose one run of one alias; --all-tasks takes every task', { hint: 'give one of them' });
-  if (flags.bundle !== undefined) await checkBundleOutput(flags.bundle);
+  if (flags.force === true && flags.bundle === undefined)
+    throw new UsageError('--force works with --bundle', { hint: 'e.g. alluxio-mesos logs --all-tasks --bundle logs.tar.gz --force' });
+  if (flags.bundle !== undefined) await checkBundleOutput(flags.bundle, { force: flags.force === true });
   const site = await loadSite(globals.confDir);
   const state = openDeploymentState(globals, site);
   const ledger = await state.readLedger().finally(() => state.close());
@@ -144,6 +147,7 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
       const showProgress = io.stderrIsTTY && !globals.json;
       const result = await writeBundle({
         output: flags.bundle,
+        force: flags.force === true,
         tasks: opened.map((sandbox) => ({ label: sandbox.label, files: sandbox.files, sandbox: sandbox.location.path })),
         ...(existsSync(frameworkOut) ? { extraFiles: [{ name: 'framework.out', localPath: frameworkOut }] } : {}),
         ...(showProgress ? { onProgress: (progress) => io.stderr.write(`\r${progressLine(progress)}`) } : {}),

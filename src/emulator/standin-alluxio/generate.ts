@@ -8,7 +8,8 @@ import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { create as createTar } from 'tar';
+import { create as createTar, list as listTar } from 'tar';
+import { fileExistsError, publishFile, temporaryPath } from '../../shared/atomic-file.js';
 import { OperationError, UsageError } from '../../shared/errors.js';
 import { makeDirectory } from '../../shared/make-directory.js';
 
@@ -42,7 +43,12 @@ export interface DemoDistribution {
 
 export interface DemoDistributionOptions {
   version?: string;
+  /** Replace an existing tarball that is not a stand-in's (`--force`); without it that is refused. */
+  force?: boolean;
 }
+
+/** A stand-in tarball is a few KiB; a bigger file of that name is something else, and is not read to find out. */
+const MAX_STANDIN_TARBALL_BYTES = 1024 * 1024;
 
 export async function writeDemoDistribution(dir: string, options: DemoDistributionOptions = {}): Promise<DemoDistribution> {
   const version = options.version ?? DEFAULT_DEMO_VERSION;
@@ -54,14 +60,15 @@ export async function writeDemoDistribution(dir: string, options: DemoDistributi
   const tarball = join(dir, `${topDir}-bin.tar.gz`);
 
   await makeDirectory(dir);
-  if (existsSync(home)) {
-    if (!existsSync(join(home, MARKER_FILE))) {
-      throw new OperationError(`${home} already exists and is not a stand-in distribution; not overwriting it`, {
-        hint: 'Choose another directory, or remove it yourself.',
-      });
-    }
-    await rm(home, { recursive: true, force: true });
+  // Both checked before anything is written. A directory tree that is not ours is never removed,
+  // not even with --force: the user removes it, or chooses another directory.
+  if (existsSync(home) && !existsSync(join(home, MARKER_FILE))) {
+    throw new UsageError(`${home} already exists and is not a stand-in distribution: not replacing it`, {
+      hint: 'choose another directory, or remove it yourself',
+    });
   }
+  if (options.force !== true && existsSync(tarball) && !(await isStandInTarball(tarball, topDir))) throw fileExistsError(tarball);
+  if (existsSync(home)) await rm(home, { recursive: true, force: true });
 
   const templates = templatesDir();
   for (const file of await listFiles(templates)) {
@@ -75,8 +82,37 @@ export async function writeDemoDistribution(dir: string, options: DemoDistributi
   }
   for (const empty of EMPTY_DIRS) await mkdir(join(home, empty), { recursive: true });
 
-  await createTar({ gzip: true, cwd: dir, file: tarball, portable: true }, [topDir]);
+  const temp = temporaryPath(tarball);
+  try {
+    await createTar({ gzip: true, cwd: dir, file: temp, portable: true }, [topDir]);
+    // A stand-in of an earlier run is replaced; anything else only with --force (checked above, and
+    // again atomically here for a file that appeared meanwhile).
+    await publishFile(temp, tarball, {
+      replace: options.force === true || (existsSync(tarball) && (await isStandInTarball(tarball, topDir))),
+    });
+  } finally {
+    await rm(temp, { force: true });
+  }
   return { home, tarball, version };
+}
+
+/** Whether `file` is a stand-in tarball this command wrote earlier (it holds `<topDir>/STAND-IN.md`). */
+async function isStandInTarball(file: string, topDir: string): Promise<boolean> {
+  try {
+    const stats = await stat(file);
+    if (!stats.isFile() || stats.size > MAX_STANDIN_TARBALL_BYTES) return false;
+    let found = false;
+    await listTar({
+      file,
+      strict: true,
+      onReadEntry: (entry) => {
+        if (entry.path === `${topDir}/${MARKER_FILE}`) found = true;
+      },
+    });
+    return found;
+  } catch {
+    return false;
+  }
 }
 
 /** Relative paths (with `/`) of every file under `root`, sorted for a reproducible tarball. */

@@ -91,6 +91,34 @@ describe('parse: Java semantics', () => {
 });
 
 describe('PropertiesDocument edits', () => {
+  it('lookups after every kind of edit see the document as it now is', () => {
+    const doc = parse('a=1\r\nb=2\r\na=3\r\n');
+    expect(doc.entry('a')).toMatchObject({ value: '3', line: 3 });
+    expect(doc.lineEnding).toBe('\r\n');
+    doc.set('a', '4');
+    expect(doc.get('a')).toBe('4');
+    expect(doc.entries().map((entry) => entry.value)).toEqual(['1', '2', '4']);
+    doc.appendComment('two\nlines');
+    doc.set('c', '5');
+    expect(doc.entry('c')).toMatchObject({ value: '5', line: 6 });
+    expect(doc.setEveryOccurrence('a', 'x')).toBe(2);
+    expect(doc.entries().map((entry) => `${entry.key}=${entry.value}@${entry.line}`)).toEqual(['a=x@1', 'b=2@2', 'a=x@3', 'c=5@6']);
+    expect(doc.delete('a')).toBe(true);
+    expect(doc.has('a')).toBe(false);
+    expect(doc.entry('c')?.line).toBe(4);
+    doc.appendBlankLine();
+    doc.set('d', '6');
+    expect(doc.entry('d')?.line).toBe(6);
+    expect(doc.toString()).toBe('b=2\r\n# two\r\n# lines\r\nc=5\r\n\r\nd=6\r\n');
+    expect(doc.clone().entry('d')?.line).toBe(6);
+  });
+
+  it('unescapes long values with escapes anywhere, as Java does', () => {
+    const long = 'v'.repeat(100_000);
+    const doc = parse(`k=${long}\\t${long}\\u0041\\\\${long}\\\n  end\n`);
+    expect(doc.get('k')).toBe(`${long}\t${long}A\\${long}end`);
+  });
+
   it('edits a value in place, keeping indentation, separator and line ending', () => {
     const text = '# top\r\n  alluxio.master.port = 19998\r\nother:1\r\n';
     const doc = parse(text);

@@ -4,6 +4,7 @@ import { parse } from '../../../src/config/properties.js';
 import { validateSiteProperties } from '../../../src/config/validate.js';
 import { segmentDistance, suggestKey } from '../../../src/config/suggest.js';
 import { editDistance } from '../../../src/shared/edit-distance.js';
+import { knownKeys } from '../../../src/config/catalog.js';
 
 const FILE = 'conf/alluxio-site.properties';
 
@@ -263,5 +264,124 @@ describe('more than one Alluxio master needs high availability', () => {
     expect(check('alluxio.integration.mesos.master.node.count=1\n').errors).toEqual([]);
     // Half a configuration is none.
     expect(check(`${two}alluxio.zookeeper.enabled=true\n`).errors).toHaveLength(1);
+  });
+});
+
+describe('a file of absurd size or content: linear checks, bounded output', () => {
+  it('editDistance with a limit answers exactly up to it, and limit + 1 beyond it', () => {
+    const words = [
+      '',
+      'a',
+      'ab',
+      'ba',
+      'port',
+      'prot',
+      'kitten',
+      'sitting',
+      'alluxio.master.port',
+      'alluxio.master.prot',
+      'alluxio.worker.port',
+    ];
+    for (const a of words) {
+      for (const b of words) {
+        const exact = editDistance(a, b);
+        for (const limit of [0, 1, 2, 3]) expect(editDistance(a, b, limit), `${a} / ${b} within ${limit}`).toBe(Math.min(exact, limit + 1));
+      }
+    }
+    expect(editDistance('x'.repeat(1_000_000), 'alluxio.master.port', 2)).toBe(3);
+  });
+
+  it('editDistance agrees with the textbook table on random strings, with and without a limit', () => {
+    const reference = (a: string, b: string): number => {
+      const d = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+      );
+      for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+          const row = d[i] as number[];
+          const up = d[i - 1] as number[];
+          row[j] = Math.min(up[j]! + 1, row[j - 1]! + 1, up[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, d[i - 2]![j - 2]! + 1);
+        }
+      }
+      return d[a.length]![b.length]!;
+    };
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const word = (): string => Array.from({ length: random(9) }, () => 'abc.'[random(4)]).join('');
+    for (let k = 0; k < 3000; k++) {
+      const [a, b] = [word(), word()];
+      const exact = reference(a, b);
+      expect(editDistance(a, b), `${a} / ${b}`).toBe(exact);
+      const limit = random(4);
+      expect(editDistance(a, b, limit), `${a} / ${b} within ${limit}`).toBe(Math.min(exact, limit + 1));
+    }
+  });
+
+  it('suggestKey picks what the full comparison with every known key picks', () => {
+    const reference = (key: string): string | undefined => {
+      const candidates = knownKeys();
+      if (candidates.includes(key)) return undefined;
+      const lower = key.toLowerCase();
+      const sameButCase = candidates.find((candidate) => candidate.toLowerCase() === lower);
+      if (sameButCase !== undefined) return sameButCase;
+      let best: { key: string; segments: number; chars: number } | undefined;
+      for (const candidate of candidates) {
+        const chars = editDistance(lower, candidate);
+        const segments = segmentDistance(lower, candidate);
+        if (segments > 1 && chars > 2) continue;
+        if (best === undefined || segments < best.segments || (segments === best.segments && chars < best.chars)) {
+          best = { key: candidate, segments, chars };
+        }
+      }
+      return best?.key;
+    };
+    const keys = [
+      'alluxio.master.prot',
+      'alluxio.integration.mesos.jar.url',
+      'alluxio.integration.mesos.alluxio.jar',
+      'alluxio.worker.memory.sizes',
+      'alluxio.worker.memory',
+      'alluxio.master.web',
+      'alluxio.Master.Hostname',
+      'alluxio.integration.master.resource.cpus',
+      'alluxio.integration.worker.resources.mem',
+      'alluxio.custom.property.n1',
+      'alluxio.worker.port.x.y',
+      'alluxio',
+      'alluxio.',
+      '.alluxio..master.port',
+    ];
+    for (const key of [...keys, ...knownKeys().map((known) => `${known}x`), ...knownKeys().map((known) => known.replace('.', '..'))]) {
+      expect(suggestKey(key), key).toBe(reference(key));
+    }
+  });
+
+  it('reports at most 20 warnings of a kind, then counts the rest', () => {
+    const lines = Array.from({ length: 500 }, (_, i) => `alluxio.master.port${i}=1`);
+    const { warnings } = check(`${lines.join('\n')}\n`);
+    expect(warnings.filter((warning) => warning.startsWith('unknown key'))).toHaveLength(20);
+    expect(warnings).toContain('... and 480 more unknown keys');
+
+    const duplicates = check(`${Array.from({ length: 30 }, (_, i) => `k${i}=1\nk${i}=2`).join('\n')}\n`).warnings;
+    expect(duplicates).toHaveLength(21);
+    expect(duplicates[20]).toBe('... and 10 more keys set more than once');
+  });
+
+  it('lists a key set many times by its first and last lines, not every line', () => {
+    const { warnings } = check(`${'a.b=1\n'.repeat(20_000)}`);
+    expect(warnings).toEqual(['"a.b" is set 20000 times (lines 1, 2, 3, 4, 5, ..., 20000); line 20000 wins']);
+  });
+
+  it('shortens a huge value in the error, which stays one line', () => {
+    const value = `x${'y'.repeat(1_000_000)}`;
+    const { errors } = check(`alluxio.underfs.address=${value}\n`);
+    expect(errors).toHaveLength(1);
+    const message = (errors[0] as ConfigError).message;
+    expect(message.length).toBeLessThan(600);
+    expect(message).toContain(`alluxio.underfs.address=x${'y'.repeat(119)}... (1000001 characters) in ${FILE} line 1`);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { list as listTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEMO_VERSION, writeDemoDistribution, type DemoDistribution } from '../../../../src/emulator/standin-alluxio/generate.js';
-import { OperationError, UsageError } from '../../../../src/shared/errors.js';
+import { UsageError } from '../../../../src/shared/errors.js';
 import { agentEnv, start, tempDir } from './harness.js';
 
 const EXPECTED_FILES = [
@@ -85,7 +85,7 @@ describe('writeDemoDistribution', () => {
 
     await mkdir(join(dir.path, 'alluxio-9.9.9'));
     await writeFile(join(dir.path, 'alluxio-9.9.9', 'precious'), 'x');
-    await expect(writeDemoDistribution(dir.path, { version: '9.9.9' })).rejects.toBeInstanceOf(OperationError);
+    await expect(writeDemoDistribution(dir.path, { version: '9.9.9' })).rejects.toBeInstanceOf(UsageError);
     expect(existsSync(join(dir.path, 'alluxio-9.9.9', 'precious'))).toBe(true);
 
     await expect(writeDemoDistribution(dir.path, { version: '../x' })).rejects.toBeInstanceOf(UsageError);

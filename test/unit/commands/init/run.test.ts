@@ -1,12 +1,15 @@
-import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
+import * as fsPromises from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runInit } from '../../../../src/commands/init/run.js';
 import { resolveGlobals } from '../../../../src/context/context.js';
 import { noTermination } from '../../../../src/context/termination.js';
-import { CancelledError, ConfigError, UsageError } from '../../../../src/shared/errors.js';
+import type { StoreFs } from '../../../../src/shared/atomic-file.js';
+import { CancelledError, ConfigError, OperationError, UsageError } from '../../../../src/shared/errors.js';
 import type { Prompter } from '../../../../src/ui/prompts.js';
 import { testIo } from '../../../helpers/test-io.js';
 
@@ -371,5 +374,94 @@ describe('init checks each port against the earlier ones when it is given', () =
     );
     const written = await readFile(path.join(dir, 'conf', 'alluxio-site.properties'), 'utf8');
     expect(written).toMatch(/^alluxio\.worker\.(rpc\.)?port=21002$/m);
+  });
+});
+
+describe('init writes the site file and the CLI settings together: both change or neither does', () => {
+  const conf = (): string => path.join(dir, 'conf');
+  const site = (): string => path.join(conf(), 'alluxio-site.properties');
+  const settings = (): string => path.join(conf(), 'alluxio-mesos.json');
+
+  async function firstInit(): Promise<{ site: string; settings: string }> {
+    await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'm1:5050' }), { jarUrl: 'LOCAL', alluxioHome: '/opt/alluxio' });
+    return { site: await readFile(site(), 'utf8'), settings: await readFile(settings(), 'utf8') };
+  }
+
+  /** A file system on which renaming over the settings file fails (EIO, or a full disk's ENOSPC). */
+  function failingSettingsRename(code: string): StoreFs {
+    return {
+      ...fsPromises,
+      rename: (async (...args: Parameters<typeof fsPromises.rename>) => {
+        if (args[1] === settings()) throw Object.assign(new Error(code), { code });
+        return fsPromises.rename(...args);
+      }) as typeof fsPromises.rename,
+    };
+  }
+
+  it('when the settings cannot be replaced, the new site file is taken back and the error says neither changed', async () => {
+    const before = await firstInit();
+    const error = await runInit(
+      ctx(testIo({ cwd: dir }), { yes: true, master: 'm2:5050' }),
+      { workerMemorySize: '3GB', force: true },
+      undefined,
+      failingSettingsRename('EIO'),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OperationError);
+    expect((error as OperationError).message).toBe(`cannot write ${settings()}: EIO; neither ${site()} nor ${settings()} was changed`);
+    expect(await readFile(site(), 'utf8')).toBe(before.site);
+    expect(await readFile(settings(), 'utf8')).toBe(before.settings);
+    expect((await readdir(conf())).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('on a full disk nothing is replaced, and the message says so', async () => {
+    const before = await firstInit();
+    const full: StoreFs = {
+      ...fsPromises,
+      open: (async (...args: Parameters<typeof fsPromises.open>) => {
+        if (String(args[0]).includes('.alluxio-mesos.json.')) throw Object.assign(new Error('full'), { code: 'ENOSPC' });
+        return fsPromises.open(...args);
+      }) as typeof fsPromises.open,
+    };
+    const error = await runInit(
+      ctx(testIo({ cwd: dir }), { yes: true, master: 'm2:5050' }),
+      { workerMemorySize: '3GB', force: true },
+      undefined,
+      full,
+    ).catch((caught: unknown) => caught);
+    expect((error as OperationError).message).toBe(`cannot write ${settings()}: ENOSPC; neither ${site()} nor ${settings()} was changed`);
+    expect(await readFile(site(), 'utf8')).toBe(before.site);
+    expect(await readFile(settings(), 'utf8')).toBe(before.settings);
+  });
+
+  it('a first init whose settings cannot be written leaves no site file behind', async () => {
+    const error = await runInit(
+      ctx(testIo({ cwd: dir }), { yes: true, master: 'm1:5050' }),
+      { jarUrl: 'LOCAL', alluxioHome: '/opt/alluxio' },
+      undefined,
+      failingSettingsRename('EIO'),
+    ).catch((caught: unknown) => caught);
+    expect((error as OperationError).message).toBe(`cannot write ${settings()}: EIO; neither ${site()} nor ${settings()} was changed`);
+    expect(await readdir(conf())).toEqual([]);
+  });
+});
+
+describe('init on a site file that is not text', () => {
+  it('refuses it, even with --force, and keeps it as it is instead of keeping its bytes as unknown keys', async () => {
+    const conf = path.join(dir, 'conf');
+    await mkdir(conf);
+    const file = path.join(conf, 'alluxio-site.properties');
+    const garbage = gzipSync(Buffer.from('worker-1/stdout\n'.repeat(100)));
+    await writeFile(file, garbage);
+    const error = await runInit(ctx(testIo({ cwd: dir }), { yes: true, master: 'm:5050' }), {
+      jarUrl: 'LOCAL',
+      alluxioHome: '/opt/alluxio',
+      force: true,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      `${file} is not a text file (it holds gzip-compressed data, e.g. a .tar.gz): not read as properties`,
+    );
+    expect(await readFile(file)).toEqual(garbage);
+    expect(await readdir(conf)).toEqual(['alluxio-site.properties']);
   });
 });

@@ -2,7 +2,7 @@
  * `logs` run in-process against a fake master whose one agent (same port) serves a sandbox: the
  * `==> task:file <==` headers, tails, NDJSON records and the `--list` table.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -131,6 +131,24 @@ describe('logs (in-process)', () => {
       hint: `give --bundle a file name, e.g. ${path.join(dir, 'alluxio-logs.tar.gz')}`,
     });
     expect(mesos.calls()).toEqual([]);
+  });
+
+  it('--bundle onto an existing file: refused without --force before the master is asked, the file untouched', async () => {
+    const site = path.join(dir, 'alluxio-site.properties');
+    await writeFile(site, 'alluxio.master.hostname=m1\n');
+    await expect(run('worker-1', { bundle: site })).rejects.toMatchObject({
+      exitCode: 2,
+      message: `${site} already exists: not replacing it`,
+      hint: 'pass --force to replace it, or give another file name',
+    });
+    expect(await readFile(site, 'utf8')).toBe('alluxio.master.hostname=m1\n');
+    expect(mesos.calls()).toEqual([]);
+    await expect(run('worker-1', { force: true })).rejects.toMatchObject({ exitCode: 2, message: '--force works with --bundle' });
+
+    const { code } = await run('worker-1', { bundle: site, force: true });
+    expect(code).toBe(0);
+    expect((await readFile(site)).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('--until-exit without --follow is a usage error, not silently ignored', async () => {
