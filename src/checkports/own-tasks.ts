@@ -7,17 +7,12 @@ import type { Resource } from '../mesos/protocol/types.js';
 import { Resources } from '../mesos/resources/resource-set.js';
 import { resourceRanges } from './agent-capacity.js';
 import type { CheckPortsAgent } from './evaluate-agent.js';
+import type { HeldByDeployment } from './report-types.js';
 
 export interface OwnTask {
   agentId: string;
   alias: string;
   resources: readonly Resource[];
-}
-
-export interface HeldByDeployment {
-  hostname: string;
-  alias: string;
-  ports: number[];
 }
 
 export function releaseOwnTasks(

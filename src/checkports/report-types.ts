@@ -13,7 +13,6 @@
  * - `fixes.suggestedPorts`: Fix 2, present only when asked for.
  */
 import type { AlluxioPortName, PortKeySpelling } from './requirements.js';
-import type { HeldByDeployment } from './own-tasks.js';
 
 export interface TaskVerdict {
   readonly ok: boolean;
@@ -123,6 +122,13 @@ interface CheckPortsFixes {
   readonly resourcesFlags: readonly ResourcesFlagFix[];
   readonly warnings: readonly string[];
   readonly suggestedPorts?: PortSuggestion;
+}
+
+/** A task of this deployment and the ports it holds on its agent. */
+export interface HeldByDeployment {
+  readonly hostname: string;
+  readonly alias: string;
+  readonly ports: readonly number[];
 }
 
 export interface CheckPortsReport {

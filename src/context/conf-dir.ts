@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 
-export const CONF_DIR_ENV = 'ALLUXIO_MESOS_CONF_DIR';
+const CONF_DIR_ENV = 'ALLUXIO_MESOS_CONF_DIR';
 
 export interface ConfDirChoice {
   /** Absolute path of the configuration directory. */

@@ -13,7 +13,7 @@ export interface CompletionFlag {
   choices: string[];
 }
 
-export interface CompletionCommand {
+interface CompletionCommand {
   /** `logs`, `state migrate`. */
   path: string;
   flags: CompletionFlag[];
