@@ -15,6 +15,7 @@
  * `onFailure` hears of every failure, the calls waiting for it then go on (what a failure means,
  * e.g. that the connection is gone, is the controller's decision: it closes the dispatcher).
  */
+import { setMaxListeners } from 'node:events';
 import type { Call } from '../../mesos/protocol/types.js';
 
 /** Calls in flight at once in the main lane. */
@@ -166,6 +167,9 @@ export class CallDispatcher {
       main: { window: options.window ?? CALL_WINDOW, ready: new Queue(), sending: 0 },
       ack: { window: options.ackWindow ?? ACK_WINDOW, ready: new Queue(), sending: 0 },
     };
+    // Every call in flight listens to the one signal (a few listeners each, down the transport):
+    // Node's leak warning at 10 would fire on a full window.
+    setMaxListeners(4 * (this.lanes.main.window + this.lanes.ack.window), this.abort.signal);
   }
 
   /** Queues a call (framework id already stamped); ignored once closed. */

@@ -263,6 +263,23 @@ describe('CallDispatcher', () => {
     expect(t.sent).toEqual(['ACCEPT(t1)', 'ACK(t3:u)']);
   });
 
+  it('a full window listening to the abort signal is no leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const t = new FakeTransport();
+      // Each call in flight listens a few times (the transport's request, a retry pause...).
+      for (let n = 0; n < 30; n += 1) t.submit(launchCall(`o${n}`, `t${n}`), ackCall(`t${n}`, 'u'));
+      for (const pending of t.inFlight) for (let i = 0; i < 3; i += 1) pending.signal.addEventListener('abort', () => undefined);
+      await flush();
+      expect(t.inFlight).toHaveLength(24);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('close() waits for a call that ignores the abort until it settles', async () => {
     let answer: () => void = () => undefined;
     const dispatcher = new CallDispatcher({
