@@ -6,15 +6,20 @@
  * real Mesos'); each run gets a fresh cluster and configuration. Health checks every 0.5 s (delay
  * 0.5 s) so that workers, which wait for a healthy master, are not held by the default 15 s delay.
  *
- * Also per run: the scheduler's CPU time (user + system, from /proc, up to all healthy), its peak RSS,
- * and the scheduler API requests and TCP connections the master saw (SUBSCRIBE included). The load
- * average is printed with every run: the machine is usually shared.
+ * Also per run: when the master had received the last ACCEPT, counted from the master task's
+ * `master-ready` report (what the scheduler itself takes to launch the N workers), the scheduler's
+ * CPU time (user + system, from /proc, up to all healthy), its peak RSS, the calls the master
+ * received by type, and the scheduler API requests and TCP connections it saw (SUBSCRIBE included).
+ * The load average is printed with every run: the machine is usually shared.
  *
  * A run that has not got every task healthy after --deadline seconds (default 600) is reported as
  * such, with how many tasks were RUNNING and healthy by then, and left out of the figures.
  *
- * Usage: npm run bench:deploy -- [--agents 20] [--runs 3] [--allocation-interval 1000] [--deadline 600] [--root DIR]
- * (--root: the checkout whose dist/ and bin/ to measure, e.g. a worktree of main; default this one).
+ * `--against DIR` measures the `deploy` of another checkout too (built, e.g. a worktree of main),
+ * alternating with this one's run by run so that both see the same load, on the same cluster code
+ * (this checkout's); figures are given for each.
+ *
+ * Usage: npm run bench:deploy -- [--agents 20] [--runs 3] [--allocation-interval 1000] [--deadline 600] [--against DIR]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -29,14 +34,37 @@ function option(name, fallback) {
   return index > 0 ? process.argv[index + 1] : fallback;
 }
 
-const root = path.resolve(option('root', path.join(path.dirname(fileURLToPath(import.meta.url)), '..')));
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const against = option('against', undefined);
 const agents = Number(option('agents', '20'));
 const runs = Number(option('runs', '3'));
 const allocationIntervalMs = Number(option('allocation-interval', '1000'));
 const deadlineMs = Number(option('deadline', '600')) * 1000;
 const bin = path.join(root, 'bin/alluxio-mesos.js');
+/** Whose `deploy` is measured; init, teardown and the cluster are always this checkout's. */
+const subjects = [...(against === undefined ? [] : [path.resolve(against)]), root];
 const { LocalCluster } = await import(path.join(root, 'dist/emulator/cluster.js'));
 const { writeDemoDistribution } = await import(path.join(root, 'dist/emulator/standin-alluxio/generate.js'));
+const { MasterCore } = await import(path.join(root, 'dist/emulator/master/master-core.js'));
+
+/** Calls the master received, by type, and when it received the last ACCEPT (reset per run). */
+const received = { calls: {}, lastAcceptAt: 0 };
+for (const [method, type] of Object.entries({
+  accept: 'ACCEPT',
+  decline: 'DECLINE',
+  revive: 'REVIVE',
+  suppress: 'SUPPRESS',
+  kill: 'KILL',
+  acknowledge: 'ACKNOWLEDGE',
+  reconcile: 'RECONCILE',
+})) {
+  const original = MasterCore.prototype[method];
+  MasterCore.prototype[method] = function (...args) {
+    received.calls[type] = (received.calls[type] ?? 0) + 1;
+    if (type === 'ACCEPT') received.lastAcceptAt = Date.now();
+    return original.apply(this, args);
+  };
+}
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /** utime + stime of a live process, in ms. */
@@ -60,7 +88,7 @@ const load = () =>
     .map((value) => value.toFixed(2))
     .join(' ');
 
-async function run() {
+async function run(subject) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'am-bench-deploy-'));
   const dist = await writeDemoDistribution(dir);
   const cluster = new LocalCluster({
@@ -109,11 +137,23 @@ async function run() {
   );
   if (init.status !== 0) throw new Error(`init exited ${init.status}`);
 
+  received.calls = {};
+  received.lastAcceptAt = 0;
   const loadBefore = load();
   const t0 = Date.now();
   const child = spawn(
     process.execPath,
-    [bin, 'deploy', '--conf-dir', conf, '--json', '--health-check-delay', '0.5', '--health-check-interval', '0.5'],
+    [
+      path.join(subject, 'bin/alluxio-mesos.js'),
+      'deploy',
+      '--conf-dir',
+      conf,
+      '--json',
+      '--health-check-delay',
+      '0.5',
+      '--health-check-interval',
+      '0.5',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const at = {};
@@ -146,6 +186,11 @@ async function run() {
     });
   });
   clearTimeout(timer);
+  const calls = Object.entries(received.calls)
+    .map(([type, count]) => `${count} ${type}`)
+    .join(', ');
+  const lastAcceptAt = received.lastAcceptAt;
+  const seen = { requests, connections: sockets.size };
   if (!finished) {
     cpu = cpuMs(child.pid);
     rss = peakRssMb(child.pid);
@@ -157,7 +202,6 @@ async function run() {
   await cluster.stop();
   await rm(dir, { recursive: true, force: true });
 
-  const workerLaunches = [...launched].filter(([alias]) => alias.startsWith('worker-')).map(([, t]) => t);
   if (!finished) {
     return {
       finished,
@@ -165,8 +209,8 @@ async function run() {
       healthy: healthy.size,
       cpu,
       rss,
-      requests,
-      connections: sockets.size,
+      calls,
+      ...seen,
       load: `${loadBefore} -> ${load()}`,
     };
   }
@@ -177,11 +221,11 @@ async function run() {
     subscribed: at.subscribed - t0,
     masterLaunched: launched.get('master-1') - t0,
     masterReady: at.masterReady - t0,
-    workersLaunched: Math.max(...workerLaunches) - at.masterReady,
+    workersLaunched: lastAcceptAt - at.masterReady,
     cpu,
     rss,
-    requests,
-    connections: sockets.size,
+    calls,
+    ...seen,
     load: `${loadBefore} -> ${load()}`,
   };
 }
@@ -195,32 +239,38 @@ const stats = (values) => {
 };
 
 console.log(
-  `deploy benchmark: ${agents} agents (1 master + ${agents} workers), allocation interval ${allocationIntervalMs} ms, ${runs} runs, ` +
-    `node ${process.version}, ${os.cpus().length} cores, ${root}`,
+  `deploy benchmark: ${agents} agents (1 master + ${agents} workers), allocation interval ${allocationIntervalMs} ms, ${runs} runs each, ` +
+    `node ${process.version}, ${os.cpus().length} cores, load ${load()}`,
 );
-const results = [];
+const results = new Map(subjects.map((subject) => [subject, []]));
 for (let i = 1; i <= runs; i += 1) {
-  const r = await run();
-  if (!r.finished) {
+  for (const subject of subjects) {
+    const r = await run(subject);
+    const name = `run ${i} of ${subject}`;
+    if (!r.finished) {
+      console.log(
+        `${name}: NOT DONE after ${deadlineMs / 1000} s: ${r.running} of ${agents + 1} tasks RUNNING, ${r.healthy} healthy; ` +
+          `scheduler CPU ${r.cpu} ms, peak RSS ${r.rss.toFixed(0)} MB; calls received: ${r.calls}; ` +
+          `${r.requests} scheduler requests on ${r.connections} connections; load ${r.load}`,
+      );
+      continue;
+    }
+    results.get(subject).push(r);
     console.log(
-      `run ${i}: NOT DONE after ${deadlineMs / 1000} s: ${r.running} of ${agents + 1} tasks RUNNING, ${r.healthy} healthy; ` +
-        `scheduler CPU ${r.cpu} ms, peak RSS ${r.rss.toFixed(0)} MB; ${r.requests} scheduler requests on ${r.connections} connections; load ${r.load}`,
+      `${name}: all RUNNING ${r.allRunning} ms, all healthy ${r.allHealthy} ms (SUBSCRIBED ${r.subscribed}, master launched ${r.masterLaunched}, ` +
+        `master ready ${r.masterReady}, ready -> last ACCEPT received ${r.workersLaunched}); scheduler CPU ${r.cpu} ms, peak RSS ${r.rss.toFixed(0)} MB; ` +
+        `calls received: ${r.calls}; ${r.requests} scheduler requests on ${r.connections} connections; load ${r.load}`,
     );
-    continue;
   }
-  results.push(r);
-  console.log(
-    `run ${i}: all RUNNING ${r.allRunning} ms, all healthy ${r.allHealthy} ms (SUBSCRIBED ${r.subscribed}, master launched ${r.masterLaunched}, ` +
-      `master ready ${r.masterReady}, ready -> last worker launched ${r.workersLaunched}); scheduler CPU ${r.cpu} ms, peak RSS ${r.rss.toFixed(0)} MB; ` +
-      `${r.requests} scheduler requests on ${r.connections} connections; load ${r.load}`,
-  );
 }
-const field = (name) => results.map((r) => r[name]);
-if (results.length === 0) process.exit(1);
-console.log(`min / median / max of the ${results.length} runs that finished:`);
-console.log(`  start -> all ${agents + 1} tasks RUNNING:            ${stats(field('allRunning'))} ms`);
-console.log(`  start -> all RUNNING and healthy:         ${stats(field('allHealthy'))} ms`);
-console.log(`  master ready -> last worker launched:     ${stats(field('workersLaunched'))} ms`);
-console.log(`  scheduler CPU time (to all healthy):      ${stats(field('cpu'))} ms`);
-console.log(`  scheduler peak RSS:                       ${stats(field('rss'))} MB`);
-console.log(`  scheduler API requests / connections:     ${stats(field('requests'))} / ${stats(field('connections'))}`);
+for (const [subject, done] of results) {
+  const field = (name) => done.map((r) => r[name]);
+  console.log(`${subject}: min / median / max of the ${done.length} of ${runs} runs that finished`);
+  if (done.length === 0) continue;
+  console.log(`  start -> all ${agents + 1} tasks RUNNING:            ${stats(field('allRunning'))} ms`);
+  console.log(`  start -> all RUNNING and healthy:         ${stats(field('allHealthy'))} ms`);
+  console.log(`  master ready -> last ACCEPT received:     ${stats(field('workersLaunched'))} ms`);
+  console.log(`  scheduler CPU time (to all healthy):      ${stats(field('cpu'))} ms`);
+  console.log(`  scheduler peak RSS:                       ${stats(field('rss'))} MB`);
+  console.log(`  scheduler API requests / connections:     ${stats(field('requests'))} / ${stats(field('connections'))}`);
+}
