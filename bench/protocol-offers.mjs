@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Cost of decoding (and encoding) one OFFERS event carrying 10,000 offers, in protobuf and JSON.
-// Imports the compiled codec from dist/, so build first.
+// Decoded by the scheduler's codec (JSON through the platform's JSON.parse), encoded by the local
+// cluster's (which writes what Mesos writes); for JSON also JSON.parse alone and the local cluster's
+// exact Mesos-style reader, which the scheduler does not use.
+// Imports the compiled codecs from dist/, so build first.
 // Usage: npm run build && node bench/protocol-offers.mjs [--offers 10000] [--runs 15]
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const codec = await import(pathToFileURL(path.join(root, 'dist', 'mesos', 'protocol', 'codec.js')).href);
-const { encodeEvent, decodeEvent, MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF } = codec;
+const load = (module) => import(pathToFileURL(path.join(root, 'dist', module)).href);
+const { decodeEvent, MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF } = await load('mesos/protocol/codec.js');
+const { encodeEvent, decodeEvent: decodeEventAsMesos } = await load('emulator/mesos-codec/codec.js');
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
@@ -74,13 +78,20 @@ for (const [label, media] of [
   const decode = measure(() => decodeEvent(body, media));
   const encode = measure(() => encodeEvent(event, media));
   rows.push({ media: label, bytes: body.length, decode, encode });
+  if (media === MEDIA_TYPE_JSON) {
+    rows.push({ media: 'json: JSON.parse alone', bytes: body.length, decode: measure(() => JSON.parse(body.toString('utf8'))) });
+    rows.push({
+      media: "json: the local cluster's Mesos-style reader",
+      bytes: body.length,
+      decode: measure(() => decodeEventAsMesos(body, media)),
+    });
+  }
 }
 
 const fmt = (ms) => ms.toFixed(1).padStart(8);
 console.log(`OFFERS event with ${offerCount} offers, ${runs} runs after 3 warm-ups (node ${process.version})`);
 console.log('media       bytes   decode median/min ms   encode median/min ms');
 for (const row of rows) {
-  console.log(
-    `${row.media.padEnd(9)} ${String(row.bytes).padStart(8)}  ${fmt(row.decode.median)} /${fmt(row.decode.min)}   ${fmt(row.encode.median)} /${fmt(row.encode.min)}`,
-  );
+  const encoded = row.encode === undefined ? '' : `   ${fmt(row.encode.median)} /${fmt(row.encode.min)}`;
+  console.log(`${row.media.padEnd(9)} ${String(row.bytes).padStart(8)}  ${fmt(row.decode.median)} /${fmt(row.decode.min)}${encoded}`);
 }

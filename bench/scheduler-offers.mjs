@@ -10,7 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const load = (file) => import(pathToFileURL(path.join(root, 'dist', ...file.split('/'))).href);
-const { encodeEvent, decodeEvent, encodeCall, MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF } = await load('mesos/protocol/codec.js');
+const { decodeEvent, encodeCall, MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF } = await load('mesos/protocol/codec.js');
+// The event as a master writes it: the local cluster's codec.
+const { encodeEvent } = await load('emulator/mesos-codec/codec.js');
 const { createSchedulerState, step } = await load('framework/scheduler/state-machine.js');
 const { DEFAULT_TIMING, DEFAULT_HEALTH_CHECK } = await load('framework/scheduler/config.js');
 const { emptyLedger } = await load('state/ledger.js');

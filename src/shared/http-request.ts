@@ -43,11 +43,23 @@ export class HttpRequestError extends Error {
   override name = 'HttpRequestError';
   readonly failure: HttpFailure;
   readonly code: string | undefined;
+  /**
+   * The request went out on a kept-alive connection that had already carried an answer, and failed
+   * before any answer came (Node's `request.reusedSocket`). With ECONNRESET or EPIPE that is most
+   * likely the server closing the idle connection as the request was written: Node's documentation
+   * advises sending it again, on a new connection.
+   */
+  readonly reusedSocket: boolean;
 
-  constructor(failure: HttpFailure, message: string, options: { code?: string | undefined; cause?: unknown } = {}) {
+  constructor(
+    failure: HttpFailure,
+    message: string,
+    options: { code?: string | undefined; cause?: unknown; reusedSocket?: boolean | undefined } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.failure = failure;
     this.code = options.code;
+    this.reusedSocket = options.reusedSocket ?? false;
   }
 }
 
@@ -138,7 +150,8 @@ export function openHttpRequest(options: HttpRequestOptions): Promise<OpenHttpAn
 
     // Kept for the whole exchange: a timeout, an abort or a reset while the body arrives lands here too.
     client.on('error', (error) => {
-      failure ??= requestError(error);
+      // Before the answer's head, the request itself failed: say whether its socket was a reused one.
+      failure ??= requestError(error, response === undefined && client.reusedSocket);
       finish();
       reject(failure);
     });
@@ -222,13 +235,13 @@ function readBody(
 }
 
 /** A socket error (or a bad URL or header, thrown before anything is sent) typed by what went wrong. */
-function requestError(error: unknown): HttpRequestError {
+function requestError(error: unknown, reusedSocket = false): HttpRequestError {
   if (error instanceof HttpRequestError) return error;
   const code = errorCode(error);
   const message = describeSocketError(error);
   if (code === 'ECONNREFUSED') return new HttpRequestError('refused', message, { code, cause: error });
   if (code !== undefined && UNKNOWN_HOST_CODES.has(code)) return new HttpRequestError('unknown-host', message, { code, cause: error });
-  return new HttpRequestError('network', message, { code, cause: error });
+  return new HttpRequestError('network', message, { code, cause: error, reusedSocket });
 }
 
 function errorCode(error: unknown): string | undefined {

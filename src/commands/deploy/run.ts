@@ -271,10 +271,10 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
         streamId = subscription.streamId;
         return { [Symbol.asyncIterator]: () => subscription.events[Symbol.asyncIterator](), close: subscription.close };
       },
-      call: async (call) => {
+      call: async (call, signal) => {
         fence(call.type);
         if (streamId === undefined) throw new OperationError(`cannot send ${call.type}: not subscribed`, { retriable: true });
-        await scheduler.call(call, streamId).catch((error: unknown) => {
+        await scheduler.call(call, streamId, signal).catch((error: unknown) => {
           if (error instanceof SchedulerCallError && error.takenOver) throw new FrameworkTakenOverError(error.message, { cause: error });
           throw error;
         });

@@ -4,6 +4,13 @@
  * ends, fails, sends ERROR or goes quiet for too many heartbeats. The clock, the transport and the
  * ledger store are injected, so tests drive it with fakes and no sockets.
  *
+ * Events are not held up by calls: a step's calls go to the call dispatcher (concurrent, in the order
+ * that matters, see call-dispatcher.ts) and the next event is taken at once. What is kept is the
+ * write-ahead rule: a step's calls and reports are released only once a save of the ledger that
+ * began after the step has completed, and steps are released in order. Saves are coalesced (one
+ * save covers every step taken while the previous one was being written), so a burst of status
+ * updates costs two saves, not one per update.
+ *
  * Aborting the signal (Ctrl-C) just disconnects: the framework is not torn down, its tasks keep
  * running and a later `deploy` adopts them within the failover timeout.
  */
@@ -14,6 +21,7 @@ import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { AlluxioMesosError, ExitCode, isAlluxioMesosError, OperationError } from '../../shared/errors.js';
 import { refuseNewFramework, startLedger } from './adoption.js';
+import { CallDispatcher } from './call-dispatcher.js';
 import type { SchedulerConfig } from './config.js';
 import type { Ledger, LedgerStore } from '../../state/ledger.js';
 import {
@@ -54,8 +62,11 @@ export interface ControllerOptions {
    * `signal` aborts on Ctrl-C.
    */
   readonly subscribe: (call: Call, signal: AbortSignal) => Promise<EventStream>;
-  /** Sends one call on the current connection (framework_id already stamped). */
-  readonly call: (call: Call) => Promise<void>;
+  /**
+   * Sends one call on the current connection (framework_id already stamped); resolves once the
+   * master answered it. `signal` aborts it when the session ends. Called concurrently.
+   */
+  readonly call: (call: Call, signal?: AbortSignal) => Promise<void>;
   /** Defaults: the system clock, Math.random and random UUIDs. */
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -87,6 +98,7 @@ export async function runController(options: ControllerOptions): Promise<Schedul
   if (options.newFramework === true) await options.store.save(started.ledger);
   const state = createSchedulerState(options.config, started.ledger, options.newId ?? randomUUID);
   const persist = ledgerWriter(options, started.ledger.frameworkId);
+  const saves = new LedgerSaves(() => persist(state.ledger));
 
   let failures = 0;
   let reason = '';
@@ -113,8 +125,8 @@ export async function runController(options: ControllerOptions): Promise<Schedul
       reason = `subscribe failed: ${messageOf(error)}`;
       continue;
     }
-    const end = await runSession(options, clock, state, stream, persist);
-    await apply(options, state, persist, step(state, { type: 'disconnected' }, clock.now()).actions);
+    const end = await runSession(options, clock, state, stream, saves);
+    await applyDisconnected(options, saves, step(state, { type: 'disconnected' }, clock.now()).actions);
     if (end.kind === 'aborted') break;
     // A session that got as far as SUBSCRIBED resets the backoff.
     failures = end.subscribed ? 1 : failures + 1;
@@ -135,15 +147,60 @@ type Persist = (ledger: Ledger) => Promise<void>;
 function ledgerWriter(options: ControllerOptions, recordedAtStart: string | undefined): Persist {
   let recorded = recordedAtStart;
   return async (ledger) => {
+    // The store serializes the ledger before its first await; the id is read at the same moment.
+    const id = ledger.frameworkId;
     try {
       await options.store.save(ledger);
     } catch (error) {
-      const id = ledger.frameworkId;
       if (id === undefined || id === recorded) throw error;
       throw await tearDownUnrecorded(options, id, error);
     }
-    recorded = ledger.frameworkId;
+    recorded = id;
   };
+}
+
+/**
+ * The ledger's saves, one at a time (a ZooKeeper store compares and sets its version) and coalesced:
+ * `request()` promises a save that starts no earlier than the request, so every request made while
+ * a save runs shares the one queued after it. A failed save fails every later request: nothing
+ * that waits for a save is released after a write error.
+ */
+class LedgerSaves {
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private failed: Promise<void> | undefined;
+
+  constructor(private readonly save: () => Promise<void>) {}
+
+  /** Resolves once a save that started after this call has completed; rejects with its error. */
+  request(): Promise<void> {
+    if (this.failed !== undefined) return this.failed;
+    if (this.queued !== undefined) return this.queued;
+    const running = this.running;
+    if (running === undefined) return this.start();
+    const queued = running.then(() => {
+      this.queued = undefined;
+      return this.start();
+    });
+    this.queued = queued;
+    // Handled by whoever awaits it; this only keeps a failure from counting as unhandled meanwhile.
+    queued.catch(() => undefined);
+    return queued;
+  }
+
+  private start(): Promise<void> {
+    const saving = this.save();
+    this.running = saving;
+    saving.then(
+      () => {
+        if (this.running === saving) this.running = undefined;
+      },
+      () => {
+        this.failed ??= saving;
+      },
+    );
+    return saving;
+  }
 }
 
 async function tearDownUnrecorded(options: ControllerOptions, frameworkId: string, writeError: unknown): Promise<AlluxioMesosError> {
@@ -164,24 +221,100 @@ async function tearDownUnrecorded(options: ControllerOptions, frameworkId: strin
   });
 }
 
+/** Why the connection must be dropped; `deposed`: for good, another scheduler has the framework. */
+interface Drop {
+  readonly reason: string;
+  readonly deposed: boolean;
+}
+
 async function runSession(
   options: ControllerOptions,
   clock: Clock,
   state: SchedulerState,
   stream: EventStream,
-  persist: Persist,
+  saves: LedgerSaves,
 ): Promise<SessionEnd> {
   const { signal } = options;
   const tickMs = options.tickMs ?? 1000;
   const missed = options.missedHeartbeats ?? 5;
   const iterator = stream[Symbol.asyncIterator]();
-  type Next = { kind: 'event'; result: IteratorResult<Event> } | { kind: 'error'; error: unknown } | { kind: 'tick' };
+  type Next =
+    | { kind: 'event'; result: IteratorResult<Event> }
+    | { kind: 'error'; error: unknown }
+    | { kind: 'tick' }
+    /** A call failed for a connection reason, a step asked to resubscribe, or a save failed. */
+    | { kind: 'woken' };
   let next: Promise<Next> = pull();
   let lastEventAt = clock.now();
   // Ticks keep their own schedule: restarting a full tickMs wait after every event would starve
   // the timers (reconcile retries, launch timeouts) whenever events arrive more often than tickMs.
   let nextTickAt = lastEventAt + tickMs;
   let subscribed = false;
+
+  let wake: () => void = () => undefined;
+  const woken = new Promise<Next>((resolve) => {
+    wake = () => resolve({ kind: 'woken' });
+  });
+  let dropped: Drop | undefined;
+  const drop = (why: Drop): void => {
+    if (dropped === undefined || (why.deposed && !dropped.deposed)) dropped = why;
+    wake();
+  };
+  /** The first save that failed: the run ends with its error. */
+  let writeFailure: { error: unknown } | undefined;
+
+  // After a call fails for a connection reason nothing more is sent on this session (its offers
+  // die with the connection; launches recorded but never sent come back as TASK_LOST from
+  // reconciliation and are relaunched); one failure is reported, not every call caught with it.
+  const dispatcher = new CallDispatcher({
+    send: (call, callSignal) => options.call(call, callSignal),
+    onFailure: (call, error) => {
+      if (dropped !== undefined) return;
+      options.onReport({ type: 'call-failed', call: call.type, message: messageOf(error) });
+      if (error instanceof FrameworkTakenOverError) drop({ reason: error.message, deposed: true });
+      else if (!isAlluxioMesosError(error) || error.retriable) drop({ reason: `${call.type} failed: ${messageOf(error)}`, deposed: false });
+    },
+  });
+
+  /** The release of the last step taken: steps are released in order, each after its save. */
+  let released: Promise<void> = Promise.resolve();
+  const take = (actions: readonly SchedulerAction[]): void => {
+    if (actions.length === 0) return;
+    const saved = actions.some((action) => action.kind === 'persist') ? saves.request() : undefined;
+    saved?.catch(() => undefined);
+    released = released
+      .then(() => saved)
+      .then(() => release(actions))
+      .catch((error: unknown) => {
+        writeFailure ??= { error };
+        wake();
+        throw error;
+      });
+    released.catch(() => undefined);
+  };
+  const release = (actions: readonly SchedulerAction[]): void => {
+    for (const action of actions) {
+      switch (action.kind) {
+        case 'persist':
+          break;
+        case 'report':
+          options.onReport(action.report);
+          break;
+        case 'call': {
+          if (dropped !== undefined) break;
+          const id = state.ledger.frameworkId;
+          dispatcher.submit(id === undefined ? action.call : calls.withFrameworkId(action.call, { value: id }));
+          break;
+        }
+        case 'resubscribe':
+          drop({ reason: action.reason, deposed: false });
+          break;
+        case 'deposed':
+          drop({ reason: action.reason, deposed: true });
+          break;
+      }
+    }
+  };
 
   function pull(): Promise<Next> {
     return iterator.next().then(
@@ -194,6 +327,16 @@ async function runSession(
     // Not awaited: a generator blocked in next() settles its return only after that next.
     iterator.return?.().catch(() => undefined);
   };
+  /**
+   * Ends the session: nothing more is sent (calls in flight are aborted), the steps taken so far
+   * are released (their saves completed and their reports given), then a failed save is thrown.
+   */
+  const finish = async (): Promise<void> => {
+    const calm = dispatcher.close();
+    await released.catch(() => undefined);
+    await calm;
+    if (writeFailure !== undefined) throw writeFailure.error;
+  };
 
   // One listener per session rather than AbortSignal.any per tick, which would pile up on `signal`.
   let timer = new AbortController();
@@ -201,20 +344,30 @@ async function runSession(
   signal.addEventListener('abort', stopTimer, { once: true });
   try {
     for (;;) {
+      if (writeFailure !== undefined) throw writeFailure.error;
+      if (dropped !== undefined) {
+        close();
+        await finish();
+        if (dropped.deposed) throw deposedError(state, dropped.reason);
+        return { kind: 'reconnect', reason: dropped.reason, subscribed };
+      }
       timer = new AbortController();
       if (signal.aborted) timer.abort();
       // Woken early (rejected) when the timer is stopped, which happens after every round: the
       // race below has its answer by then, and an abort of `signal` is checked right after it.
-      const wake = (): Next => ({ kind: 'tick' });
-      const tick = clock.sleep(Math.max(0, nextTickAt - clock.now()), timer.signal).then(wake, wake);
-      const got = await Promise.race([next, tick]);
+      const wakeUp = (): Next => ({ kind: 'tick' });
+      const tick = clock.sleep(Math.max(0, nextTickAt - clock.now()), timer.signal).then(wakeUp, wakeUp);
+      const got = await Promise.race([next, tick, woken]);
       timer.abort();
       if (signal.aborted) {
         close();
+        await finish();
         return { kind: 'aborted' };
       }
+      if (got.kind === 'woken') continue;
       if (got.kind === 'error') {
         close();
+        await finish();
         return { kind: 'reconnect', reason: `event stream failed: ${messageOf(got.error)}`, subscribed };
       }
       const now = clock.now();
@@ -222,12 +375,16 @@ async function runSession(
       if (got.kind === 'tick') {
         if (now - lastEventAt > missed * state.heartbeatIntervalSeconds * 1000) {
           close();
+          await finish();
           return { kind: 'reconnect', reason: `no event for ${missed} heartbeat intervals`, subscribed };
         }
         nextTickAt = now + tickMs;
         input = { type: 'tick' };
       } else {
-        if (got.result.done === true) return { kind: 'reconnect', reason: 'event stream ended', subscribed };
+        if (got.result.done === true) {
+          await finish();
+          return { kind: 'reconnect', reason: 'event stream ended', subscribed };
+        }
         lastEventAt = now;
         next = pull();
         const event = got.result.value;
@@ -236,75 +393,28 @@ async function runSession(
           // Resubscribing with this id can never succeed again.
           refuseNewFramework(state.ledger, `Mesos removed framework ${state.ledger.frameworkId ?? ''} (${event.error?.message ?? ''})`);
           state.ledger.frameworkId = undefined;
-          await persist(state.ledger);
+          await saves.request();
         }
         input = { type: 'event', event };
       }
-      const outcome = await apply(options, state, persist, step(state, input, now).actions);
-      if (outcome !== undefined) {
-        close();
-        if (outcome.deposed) throw deposedError(state, outcome.reason);
-        return { kind: 'reconnect', reason: outcome.reason, subscribed };
-      }
+      const actions = step(state, input, now).actions;
+      take(actions);
+      // A step that ends the session (an ERROR event) is the last one: nothing after it is taken.
+      if (actions.some((action) => action.kind === 'resubscribe' || action.kind === 'deposed')) await released.catch(() => undefined);
     }
   } catch (error) {
     close();
+    await finish().catch(() => undefined);
     throw error;
   } finally {
     signal.removeEventListener('abort', stopTimer);
   }
 }
 
-/** Why the connection must be dropped; `deposed`: for good, another scheduler has the framework. */
-interface Drop {
-  readonly reason: string;
-  readonly deposed: boolean;
-}
-
-/**
- * Carries out actions in order; returns why when the connection must be dropped. After a call
- * fails for a connection reason the remaining calls are skipped (their offers die with the
- * connection; launches recorded but never sent come back as TASK_LOST from reconciliation and are
- * relaunched) but reports still go out.
- */
-async function apply(
-  options: ControllerOptions,
-  state: SchedulerState,
-  persist: Persist,
-  actions: readonly SchedulerAction[],
-): Promise<Drop | undefined> {
-  let dropped: Drop | undefined;
-  for (const action of actions) {
-    switch (action.kind) {
-      case 'persist':
-        // A failed write must stop the launch: rethrown, so no ACCEPT after it goes out.
-        await persist(action.ledger);
-        break;
-      case 'report':
-        options.onReport(action.report);
-        break;
-      case 'resubscribe':
-        dropped ??= { reason: action.reason, deposed: false };
-        break;
-      case 'deposed':
-        dropped = { reason: action.reason, deposed: true };
-        break;
-      case 'call': {
-        if (dropped !== undefined) break;
-        const id = state.ledger.frameworkId;
-        try {
-          await options.call(id === undefined ? action.call : calls.withFrameworkId(action.call, { value: id }));
-        } catch (error) {
-          options.onReport({ type: 'call-failed', call: action.call.type, message: messageOf(error) });
-          if (error instanceof FrameworkTakenOverError) dropped = { reason: error.message, deposed: true };
-          else if (!isAlluxioMesosError(error) || error.retriable)
-            dropped = { reason: `${action.call.type} failed: ${messageOf(error)}`, deposed: false };
-        }
-        break;
-      }
-    }
-  }
-  return dropped;
+/** The `disconnected` step's actions: no call can go out; its save (if any) and reports do. */
+async function applyDisconnected(options: ControllerOptions, saves: LedgerSaves, actions: readonly SchedulerAction[]): Promise<void> {
+  if (actions.some((action) => action.kind === 'persist')) await saves.request();
+  for (const action of actions) if (action.kind === 'report') options.onReport(action.report);
 }
 
 /** The end of a scheduler another one replaced: never retried (see the `deposed` action). */

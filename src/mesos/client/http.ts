@@ -13,7 +13,12 @@
  *   error. The error stays retriable, so the long-running scheduler keeps reconnecting;
  * - a host name that does not resolve fails at once with UnknownHostError;
  * - 401/403 become CredentialsError naming what was sent (never the secret); unreachable, timed
- *   out and TLS failures become UnreachableError naming the address tried.
+ *   out and TLS failures become UnreachableError naming the address tried;
+ * - requests go over kept-alive connections (a pool of at most MAX_SOCKETS per master, so a TLS
+ *   master costs one handshake per connection, not per call); a streamed answer (SUBSCRIBE) gets a
+ *   connection of its own, never pooled. A request that fails with ECONNRESET or EPIPE on a reused
+ *   idle connection before any answer (the master closed it as the request was written) is sent
+ *   once more on a new connection, whatever `retry` says: nothing else is resent blindly.
  *
  * Every other status is returned to the caller, who knows which ones it tolerates.
  */
@@ -22,7 +27,7 @@ import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { CredentialsError, OperationError, UnreachableError, UsageError, isAlluxioMesosError } from '../../shared/errors.js';
-import { HttpRequestError, openHttpRequest, type OpenHttpAnswer } from '../../shared/http-request.js';
+import { HttpRequestError, openHttpRequest, type HttpRequestOptions, type OpenHttpAnswer } from '../../shared/http-request.js';
 import { VERSION } from '../../shared/version.js';
 import { basicAuthorization, describeCredentials, type Credentials } from './credentials.js';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
@@ -46,6 +51,8 @@ export interface TransportOptions {
   random?: () => number;
   /** Told about every redirect followed (for --verbose output). */
   onRedirect?: (from: string, to: string) => void;
+  /** The request primitive (tests inject a fake one). */
+  openRequest?: (options: HttpRequestOptions) => Promise<OpenHttpAnswer>;
 }
 
 export interface HttpRequest {
@@ -94,6 +101,15 @@ export interface StreamingResponse {
 /** Leader elections take seconds; polling faster than this only adds load to a master that is recovering. */
 const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 2_000, jitter: 'equal' };
 
+/**
+ * Kept-alive connections per master: at least the scheduler's calls in flight at once (its call
+ * window plus its acknowledgement window, 16 + 8), so that no call queues behind another inside the
+ * pool, where the acknowledgement lane would be lost.
+ */
+export const MAX_SOCKETS = 32;
+/** Failures of a reused idle connection that mean the master had closed it (Node's advice). */
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
 const REDIRECT_STATUSES = new Set([301, 302, 307, 308]);
 const RETRIABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
 /** Attempts at a refused address before giving up, and the pauses between them (about 0.5 s, then 1 s). */
@@ -136,8 +152,11 @@ export class HttpTransport {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly ca: Buffer | undefined;
-  private httpsAgent: HttpsAgent | undefined;
-  private readonly httpAgent = new HttpAgent({ keepAlive: false });
+  private readonly openRequest: (options: HttpRequestOptions) => Promise<OpenHttpAnswer>;
+  /** Kept-alive pools, by scheme (https lazily: it carries the TLS settings). */
+  private readonly pooled: { http: HttpAgent; https: HttpsAgent | undefined };
+  /** One new connection per request: streams, and the second try after a stale pooled connection. */
+  private readonly unpooled: { http: HttpAgent; https: HttpsAgent | undefined };
 
   constructor(options: TransportOptions) {
     this.options = options;
@@ -145,6 +164,9 @@ export class HttpTransport {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.ca = options.caFile === undefined ? undefined : readCaFile(options.caFile);
+    this.openRequest = options.openRequest ?? openHttpRequest;
+    this.pooled = { http: new HttpAgent(POOLED), https: undefined };
+    this.unpooled = { http: new HttpAgent({ keepAlive: false }), https: undefined };
   }
 
   /** The base URL requests go to now: after a redirect, the leader's. */
@@ -186,10 +208,12 @@ export class HttpTransport {
     };
   }
 
-  /** Releases the agents' sockets. Requests in flight are not affected. */
+  /** Closes the pooled connections and ends every request still open on them (the stream's too). */
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent?.destroy();
+    for (const agents of [this.pooled, this.unpooled]) {
+      agents.http.destroy();
+      agents.https?.destroy();
+    }
   }
 
   /**
@@ -205,6 +229,9 @@ export class HttpTransport {
     let attempt = 0;
     let refusals = 0;
     let lastFailure: string | undefined;
+    /** After a stale pooled connection: the one more try goes on a new connection. */
+    let fresh = streaming;
+    let staleRetried = false;
 
     for (;;) {
       const url = this.urlFor(request.path);
@@ -214,10 +241,16 @@ export class HttpTransport {
 
       let answer: OpenHttpAnswer;
       try {
-        answer = await this.open(url, request, remaining);
+        answer = await this.open(url, request, remaining, fresh);
       } catch (error) {
         if (isAlluxioMesosError(error)) throw error;
         if (isAborted(request.signal)) throw abortReason(request.signal);
+        if (!staleRetried && isStaleConnection(error)) {
+          // Not an answer, nor a sign the master is gone: it closed an idle connection of the pool.
+          staleRetried = true;
+          fresh = true;
+          continue;
+        }
         const failure = classify(error);
         if (failure.kind === 'timeout') throw this.gaveUp(url, timeoutMs, lastFailure);
         if (failure.kind === 'unknown-host') throw new UnknownHostError(new URL(url).hostname, url, failure.cause);
@@ -301,10 +334,11 @@ export class HttpTransport {
     await this.clock.sleep(Math.max(0, Math.min(delay, deadline - this.clock.now())), signal);
   }
 
-  private open(url: string, request: HttpRequest, remainingMs: number): Promise<OpenHttpAnswer> {
+  private open(url: string, request: HttpRequest, remainingMs: number, fresh: boolean): Promise<OpenHttpAnswer> {
     const headers: Record<string, string> = { 'User-Agent': `alluxio-mesos/${VERSION}`, ...request.headers };
     if (this.options.credentials !== undefined) headers.Authorization = basicAuthorization(this.options.credentials);
-    return openHttpRequest({
+    const agents = fresh ? this.unpooled : this.pooled;
+    return this.openRequest({
       url,
       method: request.method ?? 'GET',
       headers,
@@ -312,18 +346,18 @@ export class HttpTransport {
       // The deadline of this attempt covers the whole answer; stream() lifts it once the head is final.
       timeoutMs: remainingMs,
       signal: request.signal,
-      agent: new URL(url).protocol === 'https:' ? this.tlsAgent() : this.httpAgent,
+      agent: new URL(url).protocol === 'https:' ? this.tlsAgent(agents, !fresh) : agents.http,
       ...(request.maxBodyBytes === undefined ? {} : { maxBodyBytes: request.maxBodyBytes }),
     });
   }
 
-  private tlsAgent(): HttpsAgent {
-    this.httpsAgent ??= new HttpsAgent({
-      keepAlive: false,
+  private tlsAgent(agents: { https: HttpsAgent | undefined }, pooled: boolean): HttpsAgent {
+    agents.https ??= new HttpsAgent({
+      ...(pooled ? POOLED : { keepAlive: false }),
       ca: this.ca,
       rejectUnauthorized: this.options.insecure !== true,
     });
-    return this.httpsAgent;
+    return agents.https;
   }
 
   private rejected(url: string, status: number, statusText: string, text: string): CredentialsError {
@@ -435,6 +469,14 @@ function readCaFile(file: string): Buffer {
       cause: error,
     });
   }
+}
+
+/** The pool's settings: idle connections are kept (unreferenced, so they never keep the process alive). */
+const POOLED = { keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_SOCKETS } as const;
+
+/** A pooled connection the master had closed while idle (see HttpRequestError.reusedSocket). */
+function isStaleConnection(error: unknown): boolean {
+  return error instanceof HttpRequestError && error.reusedSocket && STALE_CONNECTION_CODES.has(error.code ?? '');
 }
 
 /** Why an attempt got no answer: the Mesos rules retry some failures and not others. */

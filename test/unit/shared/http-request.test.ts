@@ -95,6 +95,28 @@ describe('an answered request', () => {
 });
 
 describe('socket errors, typed', () => {
+  it('says when a request failed on a reused kept-alive connection before any answer, and only then', async () => {
+    let requests = 0;
+    handler = (request, response) => {
+      requests += 1;
+      // The first request of a connection is answered; the second dies with its connection.
+      if (requests % 2 === 0) request.socket.destroy();
+      else response.end('ok');
+    };
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      await httpRequest({ url: `${base}/one`, agent });
+      const reused = await failure(httpRequest({ url: `${base}/two`, agent }));
+      expect([reused.code, reused.reusedSocket]).toEqual(['ECONNRESET', true]);
+      expect(connections).toHaveLength(1);
+    } finally {
+      agent.destroy();
+    }
+    requests = 1;
+    const fresh = await failure(httpRequest({ url: `${base}/three` }));
+    expect([fresh.code, fresh.reusedSocket]).toEqual(['ECONNRESET', false]);
+  });
+
   it('a port nothing listens on is "refused"', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
