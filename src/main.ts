@@ -9,6 +9,7 @@ import { VERSION } from './shared/version.js';
 import { watchProcessSignals, type Termination } from './context/termination.js';
 import { detachedIo, isDetachedChild } from './ui/detached-io.js';
 import { printable } from './shared/printable.js';
+import { maskUriCredentials } from './shared/uri-credentials.js';
 
 /**
  * `termination` defaults to this process's SIGINT/SIGTERM; callers that run a command in-process
@@ -58,8 +59,10 @@ export function reportError(error: unknown, io: Io, result: Pick<ProgramResult, 
   if (error instanceof SilentError) return error.exitCode;
   const known = isAlluxioMesosError(error);
   const exitCode = known ? error.exitCode : ExitCode.FAILED;
-  const message = error instanceof Error ? error.message : String(error);
-  const hint = known ? error.hint : undefined;
+  // The last line of defence: a password or token inside a URI that some message quoted
+  // (`--master zk://user:PASS@...`, an under-storage address) is never printed or logged.
+  const message = maskUriCredentials(error instanceof Error ? error.message : String(error));
+  const hint = known && error.hint !== undefined ? maskUriCredentials(error.hint) : undefined;
   if (isDetachedChild(io.env)) {
     const stack = result.verbose && error instanceof Error ? { stack: error.stack ?? null } : {};
     const record = { time: new Date().toISOString(), type: 'error', error: { message, hint: hint ?? null, exitCode, ...stack } };

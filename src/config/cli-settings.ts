@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { writeFileAtomic, type FileWrite } from '../shared/atomic-file.js';
+import { hasUriCredentials, maskUriCredentials } from '../shared/uri-credentials.js';
 
 const CLI_SETTINGS_FILE = 'alluxio-mesos.json';
 
@@ -93,13 +94,34 @@ export function renderCliSettings(settings: CliSettings): string {
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
-/** The write of the settings, for writeFilesAtomic (init writes them with the site file, all or nothing). */
+/** Whether the settings hold a password (`zk://user:password@...` as the master or the state). */
+export function settingsHoldCredentials(settings: CliSettings): boolean {
+  return [settings.master, settings.state].some((value) => value !== undefined && hasUriCredentials(value));
+}
+
+/** The settings as they may be shown (`init --json`): passwords in addresses masked. */
+export function shownSettings(settings: CliSettings): CliSettings {
+  const shown = { ...settings };
+  if (shown.master !== undefined) shown.master = maskUriCredentials(shown.master);
+  if (shown.state !== undefined) shown.state = maskUriCredentials(shown.state);
+  return shown;
+}
+
+/**
+ * The write of the settings, for writeFilesAtomic (init writes them with the site file, all or
+ * nothing). Settings holding a password are written 0600 (a looser file is tightened, its backup
+ * too); others keep the mode of the file they replace.
+ */
 export function cliSettingsWrite(confDir: string, settings: CliSettings): FileWrite {
-  return { path: cliSettingsPath(confDir), content: renderCliSettings(settings) };
+  return {
+    path: cliSettingsPath(confDir),
+    content: renderCliSettings(settings),
+    ...(settingsHoldCredentials(settings) ? { mode: 0o600 } : {}),
+  };
 }
 
 export async function writeCliSettings(confDir: string, settings: CliSettings): Promise<string> {
   const write = cliSettingsWrite(confDir, settings);
-  await writeFileAtomic(write.path, write.content);
+  await writeFileAtomic(write.path, write.content, write.mode === undefined ? {} : { mode: write.mode });
   return write.path;
 }

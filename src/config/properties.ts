@@ -185,16 +185,17 @@ export class PropertiesDocument {
   }
 
   /**
-   * Rewrites every occurrence of `key` (not only the one that wins), e.g. to mask a secret
-   * everywhere before showing the file. Returns how many lines changed.
+   * Rewrites the value of every entry (shadowed duplicates too) to what `rewrite` returns, e.g. to
+   * mask secrets everywhere before showing the file. Returns how many lines changed.
    */
-  setEveryOccurrence(key: string, value: string, options: WriteOptions = {}): number {
+  rewriteValues(rewrite: (key: string, value: string) => string, options: WriteOptions = {}): number {
     let changed = 0;
     for (const node of this.nodes) {
-      if (node.kind === 'entry' && node.key === key && node.value !== value) {
-        rewriteEntry(node, value, options.nonAscii ?? 'escape');
-        changed++;
-      }
+      if (node.kind !== 'entry') continue;
+      const value = rewrite(node.key, node.value);
+      if (value === node.value) continue;
+      rewriteEntry(node, value, options.nonAscii ?? 'escape');
+      changed++;
     }
     if (changed > 0) this.edited();
     return changed;

@@ -7,6 +7,8 @@ import { findSpec, isSecretKey, requireSpec, type PortSpelling, type PropertySpe
 import { hasUnresolvedReference, javaTrim, resolvedValue, setProperty } from './lookup.js';
 import type { PropertiesDocument, WriteOptions } from './properties.js';
 import { bytesToMb, parseByteSize } from './sizes.js';
+import { isSecretProperty, shownPropertyValue } from './secret-keys.js';
+import { hasUriCredentials, maskUriCredentials } from '../shared/uri-credentials.js';
 
 export type { PortSpelling } from './catalog.js';
 
@@ -213,7 +215,7 @@ function checkedValue(doc: PropertiesDocument, entry: PropertySpec, fileName: st
   const key = set?.key ?? entry.key;
   const where = set === undefined ? 'default' : `${fileName === undefined ? '' : `${fileName} `}line ${set.line}`;
   throw new ConfigError(
-    `${key}=${entry.secret ? '(hidden)' : value} (${where}): ${problem.problem}`,
+    `${key}=${entry.secret ? '(hidden)' : maskUriCredentials(value)} (${where}): ${problem.problem}`,
     { key, ...(fileName === undefined ? {} : { file: fileName }), ...(set === undefined ? {} : { line: set.line }) },
     { hint: problem.fix },
   );
@@ -282,14 +284,20 @@ export function writeSiteProperty(doc: PropertiesDocument, key: string, value: s
   for (const name of names) if (name !== target) doc.delete(name);
 }
 
-/** Whether the document holds a secret value, so that it must be written with mode 0600. */
+/**
+ * Whether the document holds a credential, so that it must be written with mode 0600: a secret
+ * key's value, or a password or token inside any value or comment (`s3a://KEY:SECRET@bucket`).
+ */
 export function containsSecret(doc: PropertiesDocument): boolean {
-  return doc.entries().some((entry) => isSecretKey(entry.key) && javaTrim(entry.value) !== '');
+  return doc.entries().some((entry) => isSecretProperty(entry.key, javaTrim(entry.value))) || hasUriCredentials(doc.toString());
 }
 
-/** A copy with every secret value replaced by `mask` (every occurrence), for display and diffs. */
-export function redactSecrets(doc: PropertiesDocument, mask = '********'): PropertiesDocument {
+/**
+ * The document's text as it may be shown (diffs, `--dry-run`): every secret key's value (every
+ * occurrence) replaced by ********, credentials inside values and comments by ***.
+ */
+export function redactedText(doc: PropertiesDocument): string {
   const copy = doc.clone();
-  for (const key of copy.keys()) if (isSecretKey(key)) copy.setEveryOccurrence(key, mask);
-  return copy;
+  copy.rewriteValues(shownPropertyValue);
+  return maskUriCredentials(copy.toString());
 }

@@ -4,7 +4,9 @@
  * ignore are warnings. Keys outside `alluxio.*` are not ours and are left alone.
  */
 import { ConfigError } from '../shared/errors.js';
-import { CATALOG, RENAMED_KEYS, findSpec, type PropertySpec, type PropertyType } from './catalog.js';
+import { CATALOG, RENAMED_KEYS, findSpec, isSecretKey, type PropertySpec, type PropertyType } from './catalog.js';
+import { credentialFix, isSecretProperty, isSecretPropertyKey } from './secret-keys.js';
+import { maskUriCredentials } from '../shared/uri-credentials.js';
 import { hasUnresolvedReference, interpolate, javaTrim, rawValue, setProperty } from './lookup.js';
 import type { PropertiesDocument, PropertyEntry } from './properties.js';
 import { PORT_NAMES, resolvePorts, workerUsesDataPort, type PortName, type ResolvedPort } from './site-config.js';
@@ -31,6 +33,7 @@ export function validateSiteProperties(doc: PropertiesDocument, fileName: string
   checkPortsDistinct(doc, fileName, errors);
   checkHighAvailability(doc, fileName, errors);
   checkJdk(doc, warnings);
+  checkCredentials(entries, warnings);
   return { errors, warnings };
 }
 
@@ -46,7 +49,8 @@ function clipped(value: string): string {
 }
 
 function shown(entry: PropertySpec | undefined, value: string): string {
-  return entry?.secret === true ? '(hidden)' : clipped(value);
+  // Masked before clipped: a cut must never leave the start of a password.
+  return entry?.secret === true ? '(hidden)' : clipped(maskUriCredentials(value));
 }
 
 /**
@@ -74,7 +78,7 @@ function checkValue(doc: PropertiesDocument, entry: PropertySpec, fileName: stri
     if (!NUMERIC_TYPES.has(entry.type)) return;
     errors.push(
       new ConfigError(
-        `${set.key}=${set.value} in ${where(fileName, set.line)}: refers to a property this file does not set`,
+        `${set.key}=${shown(entry, set.value)} in ${where(fileName, set.line)}: refers to a property this file does not set`,
         { key: set.key, file: fileName, line: set.line },
         { hint: 'set the property referred to in this file, or write the value directly' },
       ),
@@ -241,6 +245,20 @@ function checkEncoding(entries: readonly PropertyEntry[], allWarnings: string[])
     }
   }
   pushSome(allWarnings, warnings, 'entries with non-ASCII characters');
+}
+
+/**
+ * A credential `deploy` would have to ship to the tasks (the Mesos secret is the scheduler's own and
+ * never shipped): said as soon as the file is read (init, check-ports), since deploy refuses it.
+ */
+function checkCredentials(entries: readonly PropertyEntry[], warnings: string[]): void {
+  const found: string[] = [];
+  for (const { key, value, line } of entries) {
+    if (isSecretKey(key) || !isSecretProperty(key, javaTrim(value))) continue;
+    const what = isSecretPropertyKey(key) ? 'a credential' : `a password or token in a URI (${shown(undefined, value)})`;
+    found.push(`"${key}" (line ${line}) holds ${what}, which deploy refuses to ship to Mesos tasks; ${credentialFix(key, value)}`);
+  }
+  pushSome(warnings, found, 'credentials');
 }
 
 function checkJdk(doc: PropertiesDocument, warnings: string[]): void {

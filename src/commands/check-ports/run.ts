@@ -8,7 +8,7 @@ import type { CommandContext } from '../../context/context.js';
 import { openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { loadSite, type LoadedSite } from '../../context/site.js';
 import { unifiedDiff } from '../../config/diff.js';
-import { redactSecrets, writeSiteProperty } from '../../config/site-config.js';
+import { redactedText, writeSiteProperty } from '../../config/site-config.js';
 import { writePropertiesFile } from '../../config/store.js';
 import { ExitCode, OperationError, UsageError } from '../../shared/errors.js';
 import { colorEnabled } from '../../ui/io.js';
@@ -156,7 +156,7 @@ async function writeSuggestedPorts(
   const before = site.doc.toString();
   const after = doc.toString();
   if (before === after) return { file: site.file, backup: null, diff: '' };
-  const diff = unifiedDiff(redactSecrets(site.doc).toString(), redactSecrets(doc).toString(), {
+  const diff = unifiedDiff(redactedText(site.doc), redactedText(doc), {
     fromFile: `${site.file} (current)`,
     toFile: `${site.file} (new)`,
   });

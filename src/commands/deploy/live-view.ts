@@ -9,6 +9,7 @@ import type { Progress } from '../../ui/spinner.js';
 import type { SchedulerIdentity } from '../../state/deployment-state.js';
 import { describeScheduler } from '../../state/scheduler-errors.js';
 import { printable } from '../../shared/printable.js';
+import { maskUriCredentials } from '../../shared/uri-credentials.js';
 
 export function describeReport(report: ControllerReport): string | undefined {
   switch (report.type) {
@@ -100,15 +101,18 @@ export function createDeployView(io: Io, options: { json: boolean; progress: Pro
     return `masters running ${running('master-')}, workers running ${running('worker-')}`;
   };
   let stoodBy = false;
+  // Reports quote Mesos' and ZooKeeper's messages, which may quote an address: no URI credential
+  // reaches the terminal, --json or framework.out.
   const record = (fields: Record<string, unknown>): void => {
-    io.stdout.write(`${JSON.stringify({ time: now().toISOString(), ...fields })}\n`);
+    io.stdout.write(`${maskUriCredentials(JSON.stringify({ time: now().toISOString(), ...fields }))}\n`);
   };
+  const shown = (text: string, keepNewlines = false): string => printable(maskUriCredentials(text), { keepNewlines });
   return {
     standby(leader) {
       stoodBy = true;
       if (options.json) return record({ type: 'standby', leader: leader ?? null });
       options.progress.stop();
-      io.stderr.write(`${now().toISOString().slice(11, 19)} ${printable(describeStandby(leader))}\n`);
+      io.stderr.write(`${now().toISOString().slice(11, 19)} ${shown(describeStandby(leader))}\n`);
       options.progress.text('standing by');
     },
     active(self) {
@@ -128,13 +132,13 @@ export function createDeployView(io: Io, options: { json: boolean; progress: Pro
       if (text === undefined) return;
       options.progress.stop();
       // Reports carry hostnames and Mesos' messages: escaped before they reach the terminal.
-      io.stderr.write(`${now().toISOString().slice(11, 19)} ${printable(text)}\n`);
+      io.stderr.write(`${now().toISOString().slice(11, 19)} ${shown(text)}\n`);
       options.progress.text(totals());
     },
     line(text) {
       if (options.json) return;
       options.progress.stop();
-      io.stderr.write(`${printable(text, { keepNewlines: true })}\n`);
+      io.stderr.write(`${shown(text, true)}\n`);
     },
     close() {
       options.progress.stop();

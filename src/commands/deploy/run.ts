@@ -9,7 +9,7 @@ import type { CommandContext } from '../../context/context.js';
 import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } from '../../context/connection.js';
 import { resolveCredentials } from '../../context/credentials.js';
 import { loadSite, requireConfDir } from '../../context/site.js';
-import { parseMasterAddress } from '../../mesos/client/address.js';
+import { parseMasterAddress, redactCredentials } from '../../mesos/client/address.js';
 import { HttpSchedulerClient, SchedulerCallError } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
@@ -109,7 +109,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
           },
         }),
   };
-  const plan = buildDeployPlan(site.config, site.doc, options);
+  const plan = buildDeployPlan(site.config, site.doc, options, site.file);
 
   if (flags.dryRun === true) {
     const document = dryRunDocument(plan, options, ledgerPath(globals.confDir));
@@ -193,7 +193,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
   view.active({ pid: process.pid, host: hostname() });
   // Ctrl-C and SIGTERM disconnect; so does not reaching the master within --timeout the first time,
   // and losing the lease (another scheduler took over: not one more call may go out).
-  const firstContact = firstSubscriptionDeadline(globals.timeoutMs, masterAddressOf(ctx, site));
+  const firstContact = firstSubscriptionDeadline(globals.timeoutMs, redactCredentials(masterAddressOf(ctx, site)));
   const stop = AbortSignal.any([ctx.termination.signal, firstContact.signal, lease.lost]);
   // Deposed: nothing more goes out. The check is synchronous (a process that was frozen learns it
   // before its first call, not after the timers that would tell it); retriable, so the rest of this

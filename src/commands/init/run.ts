@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { CommandContext } from '../../context/context.js';
 import type { InitInputs } from '../../init/inputs.js';
 import { parseStateLocation } from '../../state/state-location.js';
-import { readCliSettings, cliSettingsWrite, cliSettingsPath, type CliSettings } from '../../config/cli-settings.js';
+import { readCliSettings, cliSettingsWrite, cliSettingsPath, shownSettings, type CliSettings } from '../../config/cli-settings.js';
 import { findSpec } from '../../config/catalog.js';
 import { PropertiesDocument } from '../../config/properties.js';
 import { readSecret, SECRET_PROPERTY } from '../../config/secret.js';
@@ -16,7 +16,8 @@ import { propertiesFileWrite, readPropertiesFile } from '../../config/store.js';
 import { writeFilesAtomic, type FileWrite, type StoreFs, type WriteResult } from '../../shared/atomic-file.js';
 import { unifiedDiff } from '../../config/diff.js';
 import { validateSiteProperties } from '../../config/validate.js';
-import { DEFAULT_PORT_SPELLING, portSpelling, redactSecrets } from '../../config/site-config.js';
+import { DEFAULT_PORT_SPELLING, portSpelling, redactedText } from '../../config/site-config.js';
+import { shownPropertyValue } from '../../config/secret-keys.js';
 import { parseMasterAddress } from '../../mesos/client/address.js';
 import { ExitCode, UsageError, ConfigError, isAlluxioMesosError } from '../../shared/errors.js';
 import { templatePath } from '../../shared/package-root.js';
@@ -189,7 +190,6 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   }
 
   const color = colorEnabled(io, 'stdout', !globals.color);
-  const hasSecret = doc.has(SECRET_PROPERTY);
   const oldText = existing?.toString();
   const changed = oldText !== newText;
   const settingsChanged = JSON.stringify(settings) !== JSON.stringify(settingsBefore);
@@ -212,9 +212,11 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
     return ExitCode.OK;
   }
   if (flags.dryRun === true) {
-    const shown = hasSecret ? redactSecret(doc) : newText;
+    const shown = redactedText(doc);
     if (globals.json) {
-      io.stdout.write(`${JSON.stringify({ ...result(file, globals.confDir, false, changed, null, true), content: shown, settings })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ ...result(file, globals.confDir, false, changed, null, true), content: shown, settings: shownSettings(settings) })}\n`,
+      );
     } else {
       io.stdout.write(shown);
     }
@@ -225,14 +227,9 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
 
   if (existing !== undefined && changed) {
     out(
-      renderDiff(
-        unifiedDiff(
-          hasSecret || existing.has(SECRET_PROPERTY) ? redactSecret(existing) : existing.toString(),
-          hasSecret ? redactSecret(doc) : newText,
-          { fromFile: `${file} (current)`, toFile: `${file} (new)` },
-        ),
-        { color },
-      ),
+      renderDiff(unifiedDiff(redactedText(existing), redactedText(doc), { fromFile: `${file} (current)`, toFile: `${file} (new)` }), {
+        color,
+      }),
     );
     if (flags.force !== true && !globals.yes) {
       if (prompter === undefined) {
@@ -274,7 +271,9 @@ export async function runInit(ctx: CommandContext, flags: InitInputs, injectedPr
   if (globals.json) {
     const written = result(file, globals.confDir, changed, changed, backup, false);
     const serviceField = serviceResult === undefined ? {} : { service: { kind: service?.kind, ...serviceResult } };
-    io.stdout.write(`${JSON.stringify({ ...written, settings, ...serviceField, next: 'alluxio-mesos check-ports' })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ...written, settings: shownSettings(settings), ...serviceField, next: 'alluxio-mesos check-ports' })}\n`,
+    );
   } else {
     if (!rendersOnly || changed) {
       out(changed ? `Wrote ${file}${backup === null ? '' : ` (previous version: ${backup})`}\n` : `${file} is already up to date.\n`);
@@ -311,10 +310,6 @@ async function ask(
   return normalizeAnswer(step, answer, spelling);
 }
 
-function redactSecret(doc: PropertiesDocument): string {
-  return redactSecrets(doc).toString();
-}
-
 function summaryRows(
   answers: Answers,
   settings: CliSettings,
@@ -329,7 +324,8 @@ function summaryRows(
     const value = step.target.kind === 'setting' ? settings[step.target.key] : doc.get(where);
     rows.push([
       step.message.replace(/ \(.*$/, '').replace(/\?$/, ''),
-      value === undefined || value === '' ? '(not set)' : String(value),
+      // A password in the master or state address, or inside the under-storage URI, is never shown.
+      value === undefined || value === '' ? '(not set)' : shownPropertyValue(where, String(value)),
       where,
     ]);
   }

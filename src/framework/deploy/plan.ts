@@ -1,6 +1,6 @@
 /**
  * From the site configuration and the deploy flags to what the scheduler runs: the distribution,
- * the properties propagated to the tasks (non-default keys, never the secret), the launch command
+ * the properties propagated to the tasks (non-default keys, never a credential), the launch command
  * per role and the scheduler configuration. Pure; `commands/deploy/run.ts` does the I/O.
  */
 import os from 'node:os';
@@ -8,7 +8,7 @@ import { PropertiesDocument } from '../../config/properties.js';
 import { nonDefaultProperties, type AlluxioSiteConfig } from '../../config/site-config.js';
 import { formatByteSizeExact } from '../../config/sizes.js';
 import { UsageError } from '../../shared/errors.js';
-import { buildLaunchCommand, type AlluxioDistribution } from '../launch/launch-command.js';
+import { buildLaunchCommand, refuseTaskSecrets, type AlluxioDistribution } from '../launch/launch-command.js';
 import { buildFrameworkInfo } from '../scheduler/framework-info.js';
 import {
   frameworkUser,
@@ -59,17 +59,30 @@ export function resolveDistribution(site: AlluxioSiteConfig, options: Pick<Deplo
   return { kind: 'tarball', url: site.alluxioJar.url };
 }
 
-/** The properties the tasks get: every key whose value differs from Alluxio's default, no secret. */
-export function taskSiteProperties(doc: PropertiesDocument): string {
+/**
+ * The properties the tasks get: every key whose value differs from Alluxio's default, without the
+ * Mesos secret (the scheduler's own). Any other credential, by name (`aws.secretKey`) or inside a
+ * value (`s3a://KEY:SECRET@bucket`), is refused with the fix, naming its line in `fileName`.
+ */
+export function taskSiteProperties(doc: PropertiesDocument, fileName?: string): string {
+  const shipped = nonDefaultProperties(doc);
+  refuseTaskSecrets(
+    shipped.map(({ key }) => doc.entry(key)).filter((entry) => entry !== undefined),
+    fileName,
+  );
   const out = PropertiesDocument.empty();
-  out.appendComment('Written by alluxio-mesos deploy: the non-default keys of alluxio-site.properties (secrets removed).');
-  for (const { key, value } of nonDefaultProperties(doc)) out.set(key, value);
+  out.appendComment(
+    'Written by alluxio-mesos deploy: the non-default keys of alluxio-site.properties. No credential: deploy ships none ' +
+      '(the Mesos secret stays with the scheduler; any other is refused).',
+  );
+  for (const { key, value } of shipped) out.set(key, value);
   return out.toString();
 }
 
-export function buildDeployPlan(site: AlluxioSiteConfig, doc: PropertiesDocument, options: DeployOptions): DeployPlan {
+/** `fileName` is where `doc` was read, for the line of a refused credential. */
+export function buildDeployPlan(site: AlluxioSiteConfig, doc: PropertiesDocument, options: DeployOptions, fileName?: string): DeployPlan {
   const distribution = resolveDistribution(site, options);
-  const siteProperties = taskSiteProperties(doc);
+  const siteProperties = taskSiteProperties(doc, fileName);
   const jdk = site.jdk.kind === 'url' ? { url: site.jdk.url, path: site.jdkPath } : undefined;
   const workerMemory = formatByteSizeExact(site.worker.ramdiskBytes);
   const scheduler = schedulerConfigFromSite(site, {

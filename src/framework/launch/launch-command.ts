@@ -21,8 +21,9 @@
  */
 import { ConfigError } from '../../shared/errors.js';
 import type { CommandInfo, CommandURI, Environment } from '../../mesos/protocol/types.js';
-import { parse as parseProperties } from '../../config/properties.js';
-import { isSecretEnvName, isSecretPropertyKey } from './secret-keys.js';
+import { parse as parseProperties, type PropertyEntry } from '../../config/properties.js';
+import { credentialFix, isSecretEnvName, isSecretProperty, isSecretPropertyKey } from '../../config/secret-keys.js';
+import { hasUriCredentials, maskUriCredentials } from '../../shared/uri-credentials.js';
 import { heredocWrite, shellQuote } from '../../shared/shell-quote.js';
 
 type AlluxioRole = 'master' | 'worker';
@@ -101,22 +102,10 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function validate(spec: LaunchSpec): void {
   // Read as Alluxio will read it, so that an escaped or continued key cannot slip past the check.
-  const secrets = parseProperties(spec.siteProperties)
-    .entries()
-    .filter((entry) => isSecretPropertyKey(entry.key));
-  const first = secrets[0];
-  if (first) {
-    throw new ConfigError(
-      `refusing to put secret propert${secrets.length === 1 ? 'y' : 'ies'} ${secrets
-        .map((s) => s.key)
-        .join(', ')} into a Mesos task: task commands are readable by anyone with access to Mesos`,
-      { key: first.key, line: first.line },
-      { hint: 'Leave secrets out of the site properties shipped to tasks (configure them on the agents instead).' },
-    );
-  }
+  refuseTaskSecrets(parseProperties(spec.siteProperties).entries());
   for (const option of (spec.javaOpts ?? '').split(/\s+/)) {
-    const key = /^-D([^=]+)/.exec(option)?.[1];
-    if (key !== undefined && isSecretPropertyKey(key)) {
+    const [, key, value = ''] = /^-D([^=]+)=?(.*)$/.exec(option) ?? [];
+    if (key !== undefined && isSecretProperty(key, value)) {
       throw new ConfigError(`refusing to pass secret property ${key} as a JVM option of a Mesos task`, { key });
     }
   }
@@ -157,16 +146,39 @@ function validate(spec: LaunchSpec): void {
   }
 }
 
+/**
+ * Refuses properties holding a credential, by name (`aws.secretKey`) or inside the value (a URI
+ * password or token, `s3a://KEY:SECRET@bucket`): the task command carries the site file, `ps` on the
+ * agent and the Mesos state endpoints show commands, and the sandbox copy (conf/, kept after the
+ * task ends) is served by the agents' /files API and lands in `logs --bundle`. `file` names where
+ * the entries' lines are, when they are the user's.
+ */
+export function refuseTaskSecrets(entries: readonly PropertyEntry[], file?: string): void {
+  const secret = entries.find((entry) => isSecretProperty(entry.key, entry.value));
+  if (secret === undefined) return;
+  const what = isSecretPropertyKey(secret.key) ? 'a credential' : `a password or token in a URI (${maskUriCredentials(secret.value)})`;
+  const where = file === undefined ? '' : ` (${file} line ${secret.line})`;
+  throw new ConfigError(
+    `${secret.key}${where} holds ${what}, which deploy refuses to ship to Mesos tasks: others can read their command and ` +
+      "sandbox copy of alluxio-site.properties (ps on the agent, Mesos' state and /files endpoints)",
+    { key: secret.key, line: secret.line, ...(file === undefined ? {} : { file }) },
+    { hint: credentialFix(secret.key, secret.value) },
+  );
+}
+
 function checkUrl(url: string, key: string): void {
+  // The fetcher's URIs are in the TaskInfo (Mesos' state endpoints) and in the sandbox's stderr.
+  if (hasUriCredentials(url)) {
+    throw new ConfigError(
+      `${key} carries a password or token (${maskUriCredentials(url)}); task URIs are readable by anyone with access to Mesos`,
+      { key },
+      { hint: 'serve the tarball from a URL that needs no password or signature (it holds no secret), or install it on the agents' },
+    );
+  }
   let path = url;
   try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') {
-      throw new ConfigError(`${key} carries a password; task URIs are readable by anyone with access to Mesos`, { key });
-    }
-    path = parsed.pathname;
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
+    path = new URL(url).pathname;
+  } catch {
     // Not a URL (a plain agent-local path): the fetcher accepts those too.
   }
   if (!EXTRACTABLE.test(path)) {

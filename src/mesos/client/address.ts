@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { UsageError } from '../../shared/errors.js';
 import { printable } from '../../shared/printable.js';
+import { maskUriCredentials } from '../../shared/uri-credentials.js';
 
 const DEFAULT_MASTER_PORT = 5050;
 const DEFAULT_ZOOKEEPER_PORT = 2181;
@@ -91,8 +92,13 @@ export function parseMasterAddress(input: string): MasterAddress {
 const KNOWN_SCHEMES = new Set(['http', 'https', 'zk']);
 const CREDENTIALS_HINT = 'pass the principal with --principal and the secret with --secret-file or ALLUXIO_MESOS_SECRET';
 
-/** Replaces the password of `scheme://user:password@...` so that error messages never echo it. */
+/**
+ * Replaces the password of `scheme://user:password@...` (and of the malformed `user:password@host`
+ * or `zk:/user:password@host`, which the shared masker does not take for URIs) so that messages
+ * never echo it.
+ */
 export function redactCredentials(text: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return maskUriCredentials(text);
   return text.replace(
     /^([a-z][a-z0-9+.-]*:\/*)?([^/@:]*):[^/]*@/i,
     (_match, prefix: string | undefined, user: string) => `${prefix ?? ''}${user}:***@`,

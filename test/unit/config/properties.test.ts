@@ -101,7 +101,7 @@ describe('PropertiesDocument edits', () => {
     doc.appendComment('two\nlines');
     doc.set('c', '5');
     expect(doc.entry('c')).toMatchObject({ value: '5', line: 6 });
-    expect(doc.setEveryOccurrence('a', 'x')).toBe(2);
+    expect(doc.rewriteValues((key, value) => (key === 'a' ? 'x' : value))).toBe(2);
     expect(doc.entries().map((entry) => `${entry.key}=${entry.value}@${entry.line}`)).toEqual(['a=x@1', 'b=2@2', 'a=x@3', 'c=5@6']);
     expect(doc.delete('a')).toBe(true);
     expect(doc.has('a')).toBe(false);
@@ -235,9 +235,9 @@ describe('PropertiesDocument edits', () => {
     expect(copy.get('a')).toBe('2');
   });
 
-  it('setEveryOccurrence rewrites shadowed duplicates too', () => {
+  it('rewriteValues rewrites shadowed duplicates too', () => {
     const doc = parse('s=one\nt=x\ns = two\n');
-    expect(doc.setEveryOccurrence('s', '***')).toBe(2);
+    expect(doc.rewriteValues((key, value) => (key === 's' ? '***' : value))).toBe(2);
     expect(doc.toString()).toBe('s=***\nt=x\ns = ***\n');
   });
 });

@@ -7,7 +7,7 @@ import {
   nonDefaultProperties,
   portKey,
   portSpelling,
-  redactSecrets,
+  redactedText,
   resolvePorts,
   resolveSiteConfig,
   writeSiteProperty,
@@ -224,8 +224,8 @@ describe('secrets', () => {
   it('masks every occurrence in a copy and leaves the original alone', () => {
     const text = 'alluxio.integration.mesos.secret=old\nx=1\nalluxio.integration.mesos.secret = new\n';
     const doc = parse(text);
-    const redacted = redactSecrets(doc);
-    expect(redacted.toString()).toBe('alluxio.integration.mesos.secret=********\nx=1\nalluxio.integration.mesos.secret = ********\n');
+    const redacted = redactedText(doc);
+    expect(redacted).toBe('alluxio.integration.mesos.secret=********\nx=1\nalluxio.integration.mesos.secret = ********\n');
     expect(doc.toString()).toBe(text);
   });
 });

@@ -185,7 +185,25 @@ describe('validateSiteProperties: warnings', () => {
         'tachyon.master.port=19998',
       ].join('\n'),
     );
-    expect(warnings).toEqual([]);
+    // The two credentials are known keys; what is said of them is that deploy refuses to ship them.
+    expect(warnings.filter((warning) => !warning.includes('deploy refuses to ship'))).toEqual([]);
+  });
+
+  it('warns of credentials deploy would refuse to ship, by name or inside a URI, never showing them', () => {
+    const { warnings } = check(
+      [
+        'alluxio.integration.mesos.secret=mesos-secret',
+        'alluxio.underfs.address=s3a://AKID:uri-secret@bucket/data',
+        'aws.secretKey=key-secret',
+        'alluxio.master.journal.folder=hdfs://nn:8020/journal',
+      ].join('\n'),
+    );
+    expect(warnings).toEqual([
+      '"alluxio.underfs.address" (line 2) holds a password or token in a URI (s3a://AKID:***@bucket/data), which deploy refuses ' +
+        "to ship to Mesos tasks; remove the credentials from alluxio.underfs.address and give them to the agents instead: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the Mesos agents' environment (tasks inherit it), an instance profile, or ~/.aws/credentials of the user the tasks run as",
+      '"aws.secretKey" (line 3) holds a credential, which deploy refuses to ship to Mesos tasks; remove aws.secretKey from ' +
+        "alluxio-site.properties and give it to the agents instead: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the Mesos agents' environment (tasks inherit it), an instance profile, or ~/.aws/credentials of the user the tasks run as",
+    ]);
   });
 
   it('names the replacement of keys older Alluxio versions used', () => {

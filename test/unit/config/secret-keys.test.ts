@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretKey, knownKeys } from '../../../../src/config/catalog.js';
-import { isSecretEnvName, isSecretPropertyKey } from '../../../../src/framework/launch/secret-keys.js';
+import { isSecretKey, knownKeys } from '../../../src/config/catalog.js';
+import { isSecretEnvName, isSecretPropertyKey } from '../../../src/config/secret-keys.js';
 
 describe('isSecretPropertyKey', () => {
   it('flags exactly the catalog keys the catalog marks secret', () => {
