@@ -5,9 +5,9 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readCliSettings, type CliSettings } from '../config/cli-settings.js';
+import { cliSettingsPath, readCliSettings, settingsHoldCredentials, type CliSettings } from '../config/cli-settings.js';
 import { PropertiesDocument } from '../config/properties.js';
-import { resolveSiteConfig, type AlluxioSiteConfig } from '../config/site-config.js';
+import { containsSecret, resolveSiteConfig, type AlluxioSiteConfig } from '../config/site-config.js';
 import { readPropertiesFile, type LoadedProperties } from '../config/store.js';
 import { validateSiteProperties } from '../config/validate.js';
 import { ConfigError } from '../shared/errors.js';
@@ -41,7 +41,18 @@ export async function loadSite(confDir: string): Promise<LoadedSite> {
     );
   }
   if (loaded === undefined) warnings.push(`${file} does not exist; using Alluxio's defaults (run alluxio-mesos init to write one)`);
+  if (loaded !== undefined && containsSecret(doc)) warnings.push(...readableByOthers(file, loaded.mode));
+  if (settingsHoldCredentials(settings)) {
+    const settingsFile = cliSettingsPath(confDir);
+    warnings.push(...readableByOthers(settingsFile, (await stat(settingsFile)).mode));
+  }
   return { file, loaded, doc, config: resolveSiteConfig(doc, file), settings, warnings };
+}
+
+/** A file holding a credential that other users can read (init writes them 0600, but a copy or an editor may not). */
+function readableByOthers(file: string, mode: number): string[] {
+  if ((mode & 0o077) === 0) return [];
+  return [`${file} holds a credential and other users can read it (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${file}`];
 }
 
 /**

@@ -135,7 +135,10 @@ async function prepare(fs: StoreFs, entry: Prepared, keepUndo: boolean): Promise
   if (existingMode !== undefined) {
     if (entry.write.backup !== false) {
       entry.backupPath = `${entry.target}.bak`;
-      await replaceFile(fs, entry.backupPath, await fs.readFile(entry.target), existingMode);
+      // A file rewritten with a tighter mode (it now holds a secret, or always did) keeps no
+      // looser copy of its old bytes.
+      const backupMode = entry.write.mode === undefined ? existingMode : existingMode & entry.write.mode;
+      await replaceFile(fs, entry.backupPath, await fs.readFile(entry.target), backupMode);
     }
     if (keepUndo) entry.undo = await keepPrevious(fs, entry.target, existingMode);
   }
