@@ -114,6 +114,8 @@ export interface CommandExecutorContext {
   log: (level: GlogLevel, message: string) => void;
   /** Grace period of a kill when neither the kill nor the task's KillPolicy names one. */
   defaultKillGraceMs: number;
+  /** What the agent passes on of its own environment (see executor-environment.ts). */
+  agentEnvironment: Readonly<Record<string, string>>;
 }
 
 type Phase = 'staging' | 'fetching' | 'running' | 'terminated';
@@ -217,8 +219,9 @@ export class CommandExecutor {
     try {
       this.subprocess = execa('/bin/sh', gatedCommand(task.command!), {
         cwd: this.ctx.directory,
+        // Only what an agent would give: never the environment of the process the agent runs in.
         env: this.environment(),
-        extendEnv: true,
+        extendEnv: false,
         stdin: 'pipe',
         stdout: fileDescriptor(stdoutFd),
         stderr: fileDescriptor(this.stderrFd!),
@@ -254,7 +257,8 @@ export class CommandExecutor {
   }
 
   /**
-   * What a Mesos 1.12 command task finds in its environment: the agent's `executorEnvironment()`
+   * What a Mesos 1.12 command task finds in its environment: what the agent passes on of its own
+   * environment (ctx.agentEnvironment), then the agent's `executorEnvironment()`
    * (slave.cpp; LIBPROCESS_IP is the agent's own address, passed through so the executor never
    * needs DNS), then the command executor's additions (MESOS_ALLOCATION_ROLE), then the task's
    * CommandInfo variables, which win. A few extra ids (MESOS_AGENT_ID, MESOS_TASK_ID,
@@ -264,6 +268,7 @@ export class CommandExecutor {
     const { ctx } = this;
     const checkpoint = ctx.frameworkInfo.checkpoint === true;
     const env: Record<string, string> = {
+      ...ctx.agentEnvironment,
       LIBPROCESS_IP: ctx.hostname,
       // The executor binds a free port of its own, whatever the agent's --port.
       LIBPROCESS_PORT: '0',
@@ -298,7 +303,7 @@ export class CommandExecutor {
     this.healthChecker = new HealthChecker({
       check,
       sandbox: this.ctx.directory,
-      env: { ...(process.env as Record<string, string>), ...this.environment() },
+      env: this.environment(),
       onHealthChange: (healthy) => {
         if (this.phase !== 'running' || this.killRequested !== undefined) return;
         this.ctx.log('I', `Task ${this.ctx.task.task_id.value} is ${healthy ? 'healthy' : 'not healthy'}`);

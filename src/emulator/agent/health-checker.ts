@@ -82,7 +82,9 @@ async function commandCheck(command: CommandInfo, options: HealthCheckerOptions,
   try {
     const result = await execa(file, args, {
       cwd: options.sandbox,
+      // The task's environment, as Mesos runs a COMMAND check: nothing of the agent's process.
       env,
+      extendEnv: false,
       reject: false,
       stdin: 'ignore',
       stdout: 'ignore',

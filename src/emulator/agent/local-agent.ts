@@ -35,6 +35,7 @@ import { withDefaultResources } from './agent-resources.js';
 import { createSandbox, executorRunsDir, virtualLatestPath } from './sandbox.js';
 import { agentStateJson, localBuildInfo, taskRole, versionJson, type BuildInfo } from './state-json.js';
 import { StatusUpdateManager } from './status-update-manager.js';
+import { agentExecutorEnvironment } from './executor-environment.js';
 import { isLoopbackIPv4 } from '../../shared/loopback.js';
 
 export interface LocalAgentOptions {
@@ -69,6 +70,12 @@ export interface LocalAgentOptions {
   masterRequestTimeoutMs?: number;
   /** Kill grace period when neither the kill request nor the task's KillPolicy gives one (3 s). */
   killGracePeriodMs?: number;
+  /**
+   * What the agent passes on of its own environment to executors and tasks, like Mesos'
+   * `--executor_environment_variables`; default: PATH, HOME, the locale and a few more of this
+   * process (see executor-environment.ts), never the rest.
+   */
+  executorEnvironment?: Readonly<Record<string, string>>;
   /** Where the agent log (`/slave/log`) goes; default `<workDir>/logs`. */
   logDir?: string;
   clock?: Pick<Clock, 'now'>;
@@ -97,6 +104,7 @@ export class LocalAgent {
   private readonly build: BuildInfo;
   private readonly logDir: string;
   private readonly killGraceMs: number;
+  private readonly agentEnvironment: Readonly<Record<string, string>>;
   private lifecycle: Lifecycle = 'new';
   private agentId: string | undefined;
   private boundPort: number | undefined;
@@ -129,6 +137,7 @@ export class LocalAgent {
     this.build = localBuildInfo(this.version);
     this.logDir = options.logDir ?? join(options.workDir, 'logs');
     this.killGraceMs = options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_MS;
+    this.agentEnvironment = options.executorEnvironment ?? agentExecutorEnvironment(process.env);
     this.statusUpdates = new StatusUpdateManager({
       forward: (frameworkId, status) => this.forwardStatus(frameworkId, status),
       retryMinMs: options.statusRetryIntervalMs ?? 10_000,
@@ -416,6 +425,7 @@ export class LocalAgent {
       },
       log: (level, message) => this.log(level, message),
       defaultKillGraceMs: this.killGraceMs,
+      agentEnvironment: this.agentEnvironment,
     });
     framework.executors.set(taskId, {
       id: taskId,
