@@ -3,7 +3,7 @@ import { buildDeployPlan, resolveDistribution, taskSiteProperties } from '../../
 import { describeReport } from '../../../../src/commands/deploy/live-view.js';
 import { PropertiesDocument } from '../../../../src/config/properties.js';
 import { resolveSiteConfig } from '../../../../src/config/site-config.js';
-import { UsageError } from '../../../../src/shared/errors.js';
+import { ConfigError, UsageError } from '../../../../src/shared/errors.js';
 
 const site = (text: string) => {
   const doc = PropertiesDocument.parse(text);
@@ -42,6 +42,43 @@ describe('taskSiteProperties', () => {
     expect(text).toContain('alluxio.integration.mesos.principal=ops');
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('alluxio.master.web.port');
+  });
+});
+
+describe('taskSiteProperties: credentials', () => {
+  it.each([
+    ['alluxio.underfs.address=s3a://AKID:uri-secret@bucket/data', 's3a://AKID:***@bucket/data', 'AWS_SECRET_ACCESS_KEY'],
+    ['alluxio.master.journal.folder=hdfs://u:uri-secret@nn:8020/journal', 'hdfs://u:***@nn:8020/journal', "agents' environment"],
+    [
+      'alluxio.master.mount.table.root.ufs=https://h/x?sv=1&sig=uri-secret',
+      'https://h/x?sv=1&sig=***',
+      "storage client's own configuration",
+    ],
+    ['aws.secretKey=uri-secret', 'a credential', 'remove aws.secretKey from alluxio-site.properties'],
+  ])('refuses %s naming the file, the line and the fix, never the secret', (line, shown, fix) => {
+    const { doc } = site(`alluxio.worker.memory.size=4GB\n${line}\n`);
+    let error: unknown;
+    try {
+      taskSiteProperties(doc, '/c/alluxio-site.properties');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { message, hint, line: at, file } = error as ConfigError;
+    expect(message).toContain(
+      `(/c/alluxio-site.properties line 2) holds ${shown.startsWith('a ') ? shown : `a password or token in a URI (${shown})`}`,
+    );
+    expect(hint).toContain(fix);
+    expect([at, file]).toEqual([2, '/c/alluxio-site.properties']);
+    expect(`${message} ${hint}`).not.toContain('uri-secret');
+  });
+
+  it('says in the file the tasks get that it holds no credential', () => {
+    const { doc } = site('alluxio.underfs.address=s3a://bucket/data\nalluxio.integration.mesos.secret=hunter2\n');
+    const text = taskSiteProperties(doc);
+    expect(text.split('\n')[0]).toMatch(/^# .*No credential/);
+    expect(text).toContain('alluxio.underfs.address=s3a://bucket/data');
+    expect(text).not.toContain('hunter2');
   });
 });
 
