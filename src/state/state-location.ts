@@ -7,7 +7,7 @@
  * takeover time of a standby (about the timeout plus a second or two). The default of 5 s suits a
  * scheduler (a Node process has no long pauses); raise it where the network to ZooKeeper is flaky.
  */
-import { describeMasterAddress, parseMasterAddress, type ZooKeeperMasterAddress } from '../mesos/client/address.js';
+import { describeMasterAddress, parseMasterAddress, redactCredentials, type ZooKeeperMasterAddress } from '../mesos/client/address.js';
 import { isAlluxioMesosError, UsageError } from '../shared/errors.js';
 
 const DEFAULT_SESSION_TIMEOUT_MS = 5_000;
@@ -24,7 +24,7 @@ export function parseStateLocation(input: string, flag = '--state'): StateLocati
   const text = input.trim();
   const of = flag === '' ? '' : `${flag} `;
   if (text === '' || text.toLowerCase() === 'file') return { kind: 'file' };
-  if (!/^zk:/i.test(text)) throw new UsageError(`${of}"${text}" is neither file nor a zk:// URL`, { hint: FORMS });
+  if (!/^zk:/i.test(text)) throw new UsageError(`${of}"${redactCredentials(text)}" is neither file nor a zk:// URL`, { hint: FORMS });
   const question = text.indexOf('?');
   const url = question === -1 ? text : text.slice(0, question);
   const query = question === -1 ? '' : text.slice(question + 1);
@@ -35,7 +35,7 @@ export function parseStateLocation(input: string, flag = '--state'): StateLocati
     if (!isAlluxioMesosError(error)) throw error;
     throw new UsageError(`${of}${error.message}`, { hint: FORMS });
   }
-  if (address.kind !== 'zk') throw new UsageError(`${of}"${text}" is not a zk:// URL`, { hint: FORMS });
+  if (address.kind !== 'zk') throw new UsageError(`${of}"${redactCredentials(text)}" is not a zk:// URL`, { hint: FORMS });
   return { kind: 'zk', address, sessionTimeoutMs: parseSessionTimeout(query, of) };
 }
 

@@ -30,6 +30,7 @@ import { STEPS, propertyKeyOf, type Answers, type PortSpelling, type Step, type 
 import { portClash, type AnswerOrigin } from '../../init/port-clash.js';
 import { planServiceWrite, renderService, serviceFileWrite, serviceKind, serviceReport, serviceWriteResult } from './write-service.js';
 import { printable } from '../../shared/printable.js';
+import { maskUriCredentials } from '../../shared/uri-credentials.js';
 
 /**
  * Answers are read the way a person means them: `1.5 GB` is taken as `1.5GB`, because Alluxio's
@@ -302,12 +303,15 @@ async function ask(
   if (step.prompt === 'select' && step.choices !== undefined) {
     return prompter.select({ message: step.message, choices: step.choices, ...(current === undefined ? {} : { default: current }) });
   }
+  // A saved password (zk://user:password@...) is offered masked; taking the default keeps it.
+  const shown = current === undefined ? undefined : maskUriCredentials(current);
+  const meant = (value: string): string => (value === shown && current !== undefined ? current : value);
   const answer = await prompter.input({
     message: step.message,
-    ...(current === undefined ? {} : { default: current }),
-    validate: (value) => checkAnswer(step, value, spelling) ?? crossCheck(normalizeAnswer(step, value, spelling)),
+    ...(shown === undefined ? {} : { default: shown }),
+    validate: (value) => checkAnswer(step, meant(value), spelling) ?? crossCheck(normalizeAnswer(step, meant(value), spelling)),
   });
-  return normalizeAnswer(step, answer, spelling);
+  return normalizeAnswer(step, meant(answer), spelling);
 }
 
 function summaryRows(

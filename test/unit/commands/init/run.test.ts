@@ -125,6 +125,28 @@ describe('init wizard', () => {
     expect(await readFile(path.join(dir, 'conf/alluxio-site.properties.bak'), 'utf8')).toBe(before);
   });
 
+  it('offers a saved password masked, keeps it when the default is taken, and never prints it', async () => {
+    const master = 'zk://bob:zk-pass-1@zk1:2181/mesos';
+    const ufs = 's3a://AKID:ufs-pass-2@bucket/data';
+    await runInit(ctx(testIo({ cwd: dir }), { yes: true, master }), { jarUrl: 'LOCAL', alluxioHome: '/srv/alluxio', underfsAddress: ufs });
+    const prompter = scriptedPrompter([
+      ['Worker ramdisk size', '5GB'],
+      ['Replace ', true],
+    ]);
+    const io = testIo({ cwd: dir });
+    expect(await runInit(ctx(io), {}, prompter)).toBe(0);
+    expect(prompter.asked.find((q) => q.message.startsWith('Mesos master'))?.default).toBe('zk://bob:***@zk1:2181/mesos');
+    expect(prompter.asked.find((q) => q.message.startsWith('Under-storage'))?.default).toBe('s3a://AKID:***@bucket/data');
+    expect(JSON.parse(await readFile(path.join(dir, 'conf/alluxio-mesos.json'), 'utf8')).master).toBe(master);
+    expect(await readFile(path.join(dir, 'conf/alluxio-site.properties'), 'utf8')).toContain(`alluxio.underfs.address=${ufs}`);
+    for (const file of ['alluxio-mesos.json', 'alluxio-site.properties']) {
+      expect((await stat(path.join(dir, 'conf', file))).mode & 0o777).toBe(0o600);
+    }
+    const shown = io.stdoutText() + io.stderrText();
+    expect(shown).toContain('zk://bob:***@zk1:2181/mesos');
+    expect(shown).not.toMatch(/zk-pass-1|ufs-pass-2/);
+  });
+
   it('writes nothing when a prompt is cancelled', async () => {
     const prompter = scriptedPrompter([['Mesos master address', 'm:5050']]);
     prompter.select = async () => {
