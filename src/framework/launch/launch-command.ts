@@ -148,9 +148,10 @@ function validate(spec: LaunchSpec): void {
 
 /**
  * Refuses properties holding a credential, by name (`aws.secretKey`) or inside the value (a URI
- * password or token, `s3a://KEY:SECRET@bucket`): the task command carries the site file, `ps` on the
- * agent and the Mesos state endpoints show commands, and the sandbox copy (conf/, kept after the
- * task ends) is served by the agents' /files API and lands in `logs --bundle`. `file` names where
+ * password or token, `s3a://KEY:SECRET@bucket`): the task command carries the site file and `ps` on
+ * the agent shows it, and the sandbox copy (conf/, kept after the task ends) is served by the
+ * agents' /files API and lands in `logs --bundle`. Task environment variables are no better: the
+ * agent's state endpoint lists them. `file` names where
  * the entries' lines are, when they are the user's.
  */
 export function refuseTaskSecrets(entries: readonly PropertyEntry[], file?: string): void {
@@ -160,7 +161,7 @@ export function refuseTaskSecrets(entries: readonly PropertyEntry[], file?: stri
   const where = file === undefined ? '' : ` (${file} line ${secret.line})`;
   throw new ConfigError(
     `${secret.key}${where} holds ${what}, which deploy refuses to ship to Mesos tasks: others can read their command and ` +
-      "sandbox copy of alluxio-site.properties (ps on the agent, Mesos' state and /files endpoints)",
+      "sandbox copy of alluxio-site.properties (ps on the agent, the agent's /files API, logs --bundle)",
     { key: secret.key, line: secret.line, ...(file === undefined ? {} : { file }) },
     { hint: credentialFix(secret.key, secret.value) },
   );
