@@ -55,3 +55,12 @@ describe('masking twice', () => {
     expect(maskUriCredentials(once)).toBe(once);
   });
 });
+
+describe('long values', () => {
+  it('a 20 MB value without credentials is scanned in one pass (no quadratic regular expression)', () => {
+    // A long run of scheme characters, of "://", and of parameters without a credential name.
+    for (const unit of ['a', 'a://', '&x=1', '?a']) {
+      expect(hasUriCredentials(unit.repeat(Math.ceil(20_000_000 / unit.length)))).toBe(false);
+    }
+  });
+});
