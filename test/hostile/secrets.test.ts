@@ -253,6 +253,18 @@ describeWithZooKeeper('planted secrets never leak', () => {
           90_000,
         );
         leaks.push(...leaksInResult('status --json', status));
+        // The text outputs too: status, a task's logs, check-ports.
+        for (const args of [
+          ['status'],
+          ['logs', 'master-1', '-n', '20'],
+          ['logs', 'worker-1', '--list'],
+          ['check-ports'],
+          ['check-ports', '--json'],
+        ]) {
+          const result = await runCli([...args, '--conf-dir', confDir], { env: cleanEnv(OPERATOR_ENV) });
+          expect(result.stdout, args.join(' ')).not.toBe('');
+          leaks.push(...leaksInResult(args.join(' '), result));
+        }
         expect((await standins(root)).length).toBe(4);
 
         const bundle = path.join(root, 'standalone-logs.tar.gz');

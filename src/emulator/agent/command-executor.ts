@@ -65,12 +65,14 @@ export function commandExecutorName(task: TaskInfo): string {
  * `sh -c` arguments that wait for one line on stdin, then `exec` the task's command in place (same
  * pid). The executor writes "Forked command at <pid>" before opening the gate, so that line always
  * precedes the task's own output in stderr, as with the real command executor. `shell: false` runs
- * `value` with `arguments[1..]` (argv[0] is then `value`).
+ * `value` with `arguments[1..]` (argv[0] is then `value`). The task itself reads /dev/null, as
+ * under Mesos: the gate's pipe is a socket, and a bash whose stdin is a socket takes itself for an
+ * ssh session and sources ~/.bashrc of the user (which ran `pyenv rehash` on a test machine).
  */
 export function gatedCommand(command: CommandInfo): string[] {
   const gate = 'read -r _ || :';
-  if (command.shell ?? true) return ['-c', `${gate}; exec /bin/sh -c "$1"`, 'sh', command.value ?? ''];
-  return ['-c', `${gate}; exec "$@"`, 'sh', command.value ?? '', ...(command.arguments ?? []).slice(1)];
+  if (command.shell ?? true) return ['-c', `${gate}; exec /bin/sh -c "$1" </dev/null`, 'sh', command.value ?? ''];
+  return ['-c', `${gate}; exec "$@" </dev/null`, 'sh', command.value ?? '', ...(command.arguments ?? []).slice(1)];
 }
 
 /**

@@ -56,10 +56,15 @@ describe('command executor pieces', () => {
   });
 
   it('gates the command behind one line of stdin and execs it in place', () => {
-    expect(gatedCommand({ shell: true, value: 'echo $HOME' })).toEqual(['-c', 'read -r _ || :; exec /bin/sh -c "$1"', 'sh', 'echo $HOME']);
+    expect(gatedCommand({ shell: true, value: 'echo $HOME' })).toEqual([
+      '-c',
+      'read -r _ || :; exec /bin/sh -c "$1" </dev/null',
+      'sh',
+      'echo $HOME',
+    ]);
     expect(gatedCommand({ shell: false, value: '/bin/echo', arguments: ['echo', 'a b', 'c'] })).toEqual([
       '-c',
-      'read -r _ || :; exec "$@"',
+      'read -r _ || :; exec "$@" </dev/null',
       'sh',
       '/bin/echo',
       'a b',
