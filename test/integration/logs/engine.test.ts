@@ -17,7 +17,7 @@ import {
 import { resolveFrameworkId } from '../../../src/state/framework-id.js';
 import { NdjsonLogWriter, TextLogWriter } from '../../../src/logs/render.js';
 import { AgentGoneError, SandboxGoneError } from '../../../src/logs/sandbox.js';
-import { UsageError } from '../../../src/shared/errors.js';
+import { NotFoundError, UsageError } from '../../../src/shared/errors.js';
 import { mesosFilesAnswer } from './mesos-files-fixture.js';
 
 const FW = 'fw-0000';
@@ -213,7 +213,7 @@ describe('logs engine: master -> task -> agent sandbox', () => {
     expect(resolveFrameworkId(frameworks, { frameworkName: 'alluxio' })).toBe('b');
     expect(resolveFrameworkId(frameworks, { frameworkId: 'z', savedFrameworkId: 'a' })).toBe('z');
     expect(resolveFrameworkId(frameworks, { savedFrameworkId: 'a' })).toBe('a');
-    expect(() => resolveFrameworkId(frameworks, {})).toThrow(UsageError);
+    expect(() => resolveFrameworkId(frameworks, {})).toThrow(NotFoundError);
     for (const bad of ['ten', '-1', '1.5', '']) expect(() => parseLinesFlag(bad)).toThrow(UsageError);
   });
 });
