@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { writeFileAtomic, type FileWrite } from '../shared/atomic-file.js';
 import { hasUriCredentials, maskUriCredentials } from '../shared/uri-credentials.js';
+import { oneLineQuote } from '../shared/excerpt.js';
 
 const CLI_SETTINGS_FILE = 'alluxio-mesos.json';
 
@@ -50,7 +51,7 @@ export function parseCliSettings(text: string, file: string): CliSettings {
     raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(
-      `${file} is not valid JSON (${(error as Error).message})`,
+      `${file} is not valid JSON (${oneLineQuote((error as Error).message)})`,
       { file },
       {
         hint: `fix or delete it and run alluxio-mesos init again`,

@@ -7,6 +7,8 @@ import { ConfigError } from '../shared/errors.js';
 import { CATALOG, RENAMED_KEYS, findSpec, isSecretKey, type PropertySpec, type PropertyType } from './catalog.js';
 import { credentialFix, isSecretProperty, isSecretPropertyKey } from './secret-keys.js';
 import { maskUriCredentials } from '../shared/uri-credentials.js';
+import { oneLineQuote } from '../shared/excerpt.js';
+import { printable } from '../shared/printable.js';
 import { hasUnresolvedReference, interpolate, javaTrim, rawValue, setProperty } from './lookup.js';
 import type { PropertiesDocument, PropertyEntry } from './properties.js';
 import { PORT_NAMES, resolvePorts, workerUsesDataPort, type PortName, type ResolvedPort } from './site-config.js';
@@ -44,8 +46,9 @@ function where(fileName: string, line: number | undefined): string {
 /** Longer values are shortened in messages: an error is one line, whatever the file holds. */
 const MAX_SHOWN_VALUE = 120;
 
+/** One line however the value looks: control characters escaped (a value can hold `\n` escapes), long values cut. */
 function clipped(value: string): string {
-  return value.length <= MAX_SHOWN_VALUE ? value : `${value.slice(0, MAX_SHOWN_VALUE)}... (${value.length} characters)`;
+  return oneLineQuote(value, MAX_SHOWN_VALUE);
 }
 
 function shown(entry: PropertySpec | undefined, value: string): string {
@@ -88,7 +91,9 @@ function checkValue(doc: PropertiesDocument, entry: PropertySpec, fileName: stri
   const problem = entry.validate(value);
   if (problem === undefined) return;
   const resolvedNote = value === set.value ? '' : ` (resolves to "${shown(entry, value)}")`;
-  const said = value.length > MAX_SHOWN_VALUE ? problem.problem.split(value).join(clipped(value)) : problem.problem;
+  // The validator quotes the value as it is: quoted as `shown` quotes it (masked, one line, cut), and nothing else unprintable.
+  const quoted = shown(entry, value);
+  const said = printable(value === '' || quoted === value ? problem.problem : problem.problem.split(value).join(quoted));
   errors.push(
     new ConfigError(
       `${set.key}=${shown(entry, set.value)}${resolvedNote} in ${where(fileName, set.line)}: ${said}`,
@@ -186,7 +191,7 @@ function checkPortsDistinct(doc: PropertiesDocument, fileName: string, errors: C
 }
 
 function describePort(port: ResolvedPort, fileName: string): string {
-  return `${port.key}=${port.value} (${where(fileName, port.line)})`;
+  return `${port.key}=${clipped(port.value)} (${where(fileName, port.line)})`;
 }
 
 function checkUnknownKeys(doc: PropertiesDocument, allWarnings: string[]): void {

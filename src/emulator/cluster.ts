@@ -9,6 +9,8 @@
 import path from 'node:path';
 import { LocalAgent } from './agent/local-agent.js';
 import { LocalMaster } from './master/local-master.js';
+import { handleControl } from './cluster-control.js';
+import { agentHostname } from './control-api.js';
 import { systemClock } from '../shared/clock.js';
 import { makeDirectory } from '../shared/make-directory.js';
 
@@ -43,12 +45,21 @@ export interface LocalClusterOptions {
   takeoverRedirectMs?: number;
   /** How long the master waits for its first ZooKeeper connection (default 15 s). */
   zkConnectTimeoutMs?: number;
+  /**
+   * Serve the control endpoint (`/local-cluster/agents`, see cluster-control.ts) on the master, so
+   * that another process can kill, start and restart single agents. `alluxio-mesos local-cluster` turns it on.
+   */
+  control?: boolean;
   log?: (message: string) => void;
 }
 
 export class LocalCluster {
   readonly master: LocalMaster;
   private readonly agentList: Array<LocalAgent | undefined> = [];
+  /** Each agent's port once it first listened: a restarted agent comes back on it, as a real one on --port 5051. */
+  private readonly agentPorts: Array<number | undefined> = [];
+  /** The id the master gave each agent's last process, kept after it is killed (the control endpoint reports it). */
+  private readonly lastAgentIds: Array<string | undefined> = [];
 
   constructor(private readonly options: LocalClusterOptions) {
     this.master = new LocalMaster({
@@ -63,8 +74,20 @@ export class LocalCluster {
       zkConnectTimeoutMs: options.zkConnectTimeoutMs,
       takeoverRedirectMs: options.takeoverRedirectMs,
       workDir: options.workDir,
+      ...(options.control === true ? { control: (req, res) => handleControl(req, res, this) } : {}),
       log: options.log,
     });
+  }
+
+  /** How many agents the cluster has, running or killed. */
+  get agentCount(): number {
+    return this.options.agents ?? 1;
+  }
+
+  /** The id the master gave agent `i`'s current process, or its last one if it was killed. */
+  agentId(i: number): string | undefined {
+    const agent = this.agentList[i];
+    return agent === undefined ? this.lastAgentIds[i] : agent.id;
   }
 
   /** `http://127.0.0.1:PORT` of the master. */
@@ -103,8 +126,8 @@ export class LocalCluster {
     if (existing !== undefined) return existing;
     const resources = this.options.resources;
     const agent = new LocalAgent({
-      hostname: `127.0.0.${i + 2}`,
-      port: this.options.agentPort ?? 0,
+      hostname: agentHostname(i),
+      port: this.options.agentPort ?? this.agentPorts[i] ?? 0,
       workDir: path.join(this.options.workDir, 'agents', String(i)),
       resources: (typeof resources === 'string' ? resources : resources?.[i]) ?? DEFAULT_AGENT_RESOURCES,
       masterLocator: () => Promise.resolve(this.leaderUrl()),
@@ -113,14 +136,30 @@ export class LocalCluster {
     });
     await agent.start();
     this.agentList[i] = agent;
+    this.agentPorts[i] = agent.port;
     return agent;
   }
 
-  /** The agent host dies (tasks killed, no goodbye); the master notices through missed pings. */
+  /**
+   * The agent process dies with its tasks (SIGKILL, no goodbye), as when its host fails; the master
+   * notices through missed pings: the agent is disconnected at the first, unreachable (its tasks
+   * LOST) after `agentTimeoutMs`.
+   */
   async killAgent(i: number): Promise<void> {
     const agent = this.agentList[i];
     this.agentList[i] = undefined;
+    if (agent?.id !== undefined) this.lastAgentIds[i] = agent.id;
     await agent?.crash();
+  }
+
+  /**
+   * The agent process dies with its tasks and starts again on the same address and port, as after
+   * a reboot of its host: it keeps no state, so it registers as a new agent, and the master removes
+   * the old one at once ("a new agent registered at the same address"), its tasks LOST.
+   */
+  async restartAgent(i: number): Promise<LocalAgent> {
+    await this.killAgent(i);
+    return this.startAgent(i);
   }
 
   /**

@@ -14,6 +14,7 @@
  */
 import type { Readable } from 'node:stream';
 import { OperationError, UnreachableError, UsageError } from '../shared/errors.js';
+import { firstLine } from '../shared/excerpt.js';
 import type { HttpResponse, HttpTransport, StreamingResponse } from '../mesos/client/http.js';
 import type { AgentEndpoints } from '../mesos/client/version.js';
 import { BROWSE_ANSWER_BYTES, ERROR_ANSWER_BYTES, filesReadAnswerBytes } from '../mesos/client/answer-limits.js';
@@ -172,7 +173,7 @@ export class AgentFilesClient implements SandboxFiles {
 
   private check(response: HttpResponse, path: string): void {
     if (response.status === 200) return;
-    const text = response.body.toString('utf8').trim().split('\n', 1)[0] ?? '';
+    const text = firstLine(response.body.toString('utf8').trim());
     if (response.status === 404) throw new SandboxFileMissingError(path, this.label);
     if (response.status === 400 && /directory/i.test(text)) {
       throw new UsageError(`${path} on agent ${this.label} is a directory`, { hint: 'name a file inside it, or use --list' });
@@ -243,6 +244,9 @@ export function parseBrowseBody(body: Buffer, where: string): SandboxEntry[] {
       typeof entry !== 'object' ||
       typeof entry.path !== 'string' ||
       typeof entry.size !== 'number' ||
+      // A size the tail arithmetic can use: Mesos reports st_size, a whole number of bytes.
+      !Number.isSafeInteger(entry.size) ||
+      entry.size < 0 ||
       typeof entry.mode !== 'string'
     ) {
       throw new AgentAnswerError(`${where}: entry ${i} of the listing is not a file record`);
@@ -250,7 +254,7 @@ export function parseBrowseBody(body: Buffer, where: string): SandboxEntry[] {
     return {
       path: entry.path,
       size: entry.size,
-      mtime: typeof entry.mtime === 'number' ? entry.mtime : 0,
+      mtime: typeof entry.mtime === 'number' && Number.isFinite(entry.mtime) ? entry.mtime : 0,
       mode: entry.mode,
       directory: entry.mode.startsWith('d'),
     };

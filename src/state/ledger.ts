@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
+import { oneLineQuote } from '../shared/excerpt.js';
 import { writeFileAtomic } from '../shared/atomic-file.js';
 import { TERMINAL_TASK_STATES, type TaskState } from '../mesos/protocol/types.js';
 
@@ -153,7 +154,7 @@ export function parseLedger(text: string, file?: string): Ledger {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return fail(`not valid JSON (${(error as Error).message})`);
+    return fail(`not valid JSON (${oneLineQuote((error as Error).message)})`);
   }
   const root = asRecord(raw) ?? fail('expected a JSON object');
   if (root.version !== LEDGER_VERSION) fail(`unsupported version ${JSON.stringify(root.version)} (expected ${LEDGER_VERSION})`);

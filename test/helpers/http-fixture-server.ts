@@ -46,6 +46,8 @@ export type FixtureAnswer = FixtureResponse | ((request: RecordedRequest) => Fix
 
 export class FixtureServer {
   readonly requests: RecordedRequest[] = [];
+  /** Body bytes the `endless` answers got into the sockets (what the client read, plus the sockets' buffers). */
+  streamedBytes = 0;
   private readonly routes = new Map<string, { answers: FixtureAnswer[]; next: number }>();
   private readonly sockets = new Set<net.Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -152,8 +154,12 @@ export class FixtureServer {
       ];
       const chunk = response.endless;
       const write = (): void => {
-        while (!socket.destroyed && socket.write(chunk));
-        if (!socket.destroyed) socket.once('drain', write);
+        for (;;) {
+          if (socket.destroyed) return;
+          this.streamedBytes += chunk.length;
+          if (!socket.write(chunk)) break;
+        }
+        socket.once('drain', write);
       };
       socket.write(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), response.prefix ?? Buffer.alloc(0)]));
       write();

@@ -22,7 +22,7 @@ import { SchedulerActiveError } from '../../state/scheduler-errors.js';
 import { openDeploymentState } from '../../context/deployment-state.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
-import { preflightDistribution } from '../../framework/deploy/preflight.js';
+import { checkSchedulerApi, preflightDistribution } from '../../framework/deploy/preflight.js';
 import { ledgerPath } from '../../state/files.js';
 import { createDeployView } from './live-view.js';
 import { dryRunDocument, renderDryRun } from './dry-run.js';
@@ -218,6 +218,14 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
   try {
     connection = await openMaster(ctx, flags, site, { signal: stop, credentials });
   } catch (error) {
+    firstContact.cancel();
+    view.close();
+    throw error;
+  }
+  try {
+    await checkSchedulerApi(connection.client, stop);
+  } catch (error) {
+    connection.close();
     firstContact.cancel();
     view.close();
     throw error;

@@ -23,6 +23,8 @@ export interface LocalClusterFlags {
   workDir?: string;
   resources?: string[];
   heartbeatInterval?: string;
+  agentPingTimeout?: string;
+  maxAgentPingTimeouts?: string;
   zk?: string;
   writeDemoDist?: string;
   force?: boolean;
@@ -69,6 +71,11 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     flags.heartbeatInterval === undefined
       ? 15
       : parseDuration('--heartbeat-interval', flags.heartbeatInterval, { bareUnit: 's', minMs: 1000, maxMs: 3_600_000 }) / 1000;
+  const pingMs =
+    flags.agentPingTimeout === undefined
+      ? 15_000
+      : parseDuration('--agent-ping-timeout', flags.agentPingTimeout, { bareUnit: 's', minMs: 100, maxMs: 3_600_000 });
+  const maxPings = wholeNumber('--max-agent-ping-timeouts', flags.maxAgentPingTimeouts, 5, 1, 100);
   const resources = flags.resources ?? [];
   if (resources.length > 1 && resources.length !== agents) {
     throw new UsageError(`${resources.length} --resources values for ${agents} agents`, {
@@ -84,6 +91,9 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     port,
     workDir,
     heartbeatIntervalSeconds: heartbeat,
+    agentPingIntervalMs: pingMs,
+    agentTimeoutMs: pingMs * maxPings,
+    control: true,
     resources:
       resources.length === 0 ? DEFAULT_AGENT_RESOURCES : resources.length === 1 ? (resources[0] ?? DEFAULT_AGENT_RESOURCES) : resources,
     ...(flags.zk === undefined ? {} : { zk: flags.zk, zkConnectTimeoutMs: globals.timeoutMs }),
@@ -112,8 +122,8 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
   restartSignal.ready();
   const ready = {
     master: cluster.url,
-    agents: cluster.agents.flatMap((agent) =>
-      agent === undefined ? [] : [{ id: agent.id ?? null, hostname: agent.hostname, endpoint: agent.endpoint }],
+    agents: cluster.agents.flatMap((agent, i) =>
+      agent === undefined ? [] : [{ number: i + 1, id: agent.id ?? null, hostname: agent.hostname, endpoint: agent.endpoint }],
     ),
     workDir,
     pid: process.pid,
@@ -122,7 +132,7 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     io.stdout.write(`${JSON.stringify({ event: 'ready', ...ready })}\n`);
   } else {
     io.stdout.write(`Local Mesos master at ${ready.master} (work dir ${workDir})\n`);
-    for (const agent of ready.agents) io.stdout.write(`  agent ${agent.hostname} at ${agent.endpoint}\n`);
+    for (const agent of ready.agents) io.stdout.write(`  agent ${agent.number}: ${agent.hostname} at ${agent.endpoint}\n`);
     const master = flags.zk ?? ready.master.replace(/^http:\/\//, '');
     io.stdout.write(`Use it with --master ${master}. Ctrl-C stops it; kill -USR2 ${process.pid} restarts the master`);
     io.stdout.write(
@@ -130,6 +140,8 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
         ? ' (without --zk the agents then never re-register, as on Mesos: use --zk to rehearse a failover).\n'
         : ' (a failover through ZooKeeper: the agents re-register).\n',
     );
+    const at = master === '127.0.0.1:5050' ? '' : ` --master ${master}`;
+    io.stdout.write(`\`alluxio-mesos local-cluster agent kill|start|restart N${at}\` kills, starts or restarts agent N.\n`);
   }
   await stopped;
   const signalled = termination.received();

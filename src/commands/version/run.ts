@@ -3,12 +3,9 @@
  * scripts that check a fleet (`--json`).
  */
 import type { CommandContext } from '../../context/context.js';
-import { MINIMUM_MESOS_VERSION } from '../../mesos/client/version.js';
+import { DEPLOY_MINIMUM_MESOS_VERSION, MINIMUM_MESOS_VERSION } from '../../mesos/client/version.js';
 import { ExitCode } from '../../shared/errors.js';
 import { VERSION } from '../../shared/version.js';
-
-/** The scheduler API deploy speaks, and from which Mesos version (stream ids arrived in 0.28.0). */
-const DEPLOY_MINIMUM_MESOS_VERSION = '0.28.0';
 
 interface VersionReport {
   version: string;

@@ -52,6 +52,8 @@ export class AgentLifecycle {
   readonly recoveredAgents = new Map<string, RegistryAgent>();
   /** Agent id -> time (ms) it was marked unreachable. */
   readonly unreachableAgents: Map<string, number>;
+  /** Agents removed for good since this master started (Mesos `slaves.removed`). */
+  readonly removedAgents = new Set<string>();
   private reregisterTimer: TimerHandle | undefined;
 
   constructor(private readonly host: AgentLifecycleHost) {
@@ -93,6 +95,15 @@ export class AgentLifecycle {
       return { agent_id: { value: known.id }, master_id: this.host.ids.masterId };
     }
 
+    if (requested === undefined) {
+      // Mesos `registerSlave`: a new agent at the address of a registered one means the process
+      // there restarted without its state (the old one is gone for good). Mesos removes a
+      // registered agent only once its connection broke; the agent's process cannot have outlived
+      // its address being taken again, so here it is removed whatever its last ping said.
+      for (const old of [...this.host.agents.values()]) {
+        if (old.endpoint === req.endpoint) this.removeAgent(old.id, 'a new agent registered at the same address');
+      }
+    }
     const id = requested ?? this.host.ids.agentId();
     const agent: AgentRecord = {
       id,
@@ -208,6 +219,41 @@ export class AgentLifecycle {
     }
     for (const offerId of [...agent.offers]) this.host.rescindOffer(offerId);
     this.host.agents.delete(agentId);
+    for (const fw of this.host.frameworks.values()) {
+      fw.connection?.send({ type: 'FAILURE', failure: { agent_id: { value: agentId } } });
+    }
+  }
+
+  /**
+   * Mesos `removeSlave`: the agent is gone for good. Its tasks are lost (TASK_LOST, TASK_GONE for
+   * partition-aware frameworks; REASON_AGENT_REMOVED), its offers rescinded, the frameworks told
+   * (FAILURE), and it leaves the registry: it is neither registered nor unreachable any more.
+   */
+  removeAgent(agentId: string, cause: string): void {
+    const agent = this.host.agents.get(agentId);
+    if (agent === undefined) return;
+    this.host.log(`Removing agent ${agentId} (${agent.hostname}): ${cause}`);
+    this.host.registry.remove(agentId);
+    this.host.allocator.removeAgent(agentId);
+    for (const task of [...agent.tasks.values()]) {
+      if (isTerminal(task.state)) continue;
+      const fw = this.host.frameworks.get(task.frameworkId);
+      const status = masterStatus({
+        taskId: task.taskId,
+        state: fw !== undefined && hasCapability(fw.info, 'PARTITION_AWARE') ? 'TASK_GONE' : 'TASK_LOST',
+        message: `Agent ${agent.hostname} removed: ${cause}`,
+        reason: 'REASON_AGENT_REMOVED',
+        agentId,
+        executorId: executorIdOf(task),
+        timestampSeconds: this.nowSeconds(),
+      });
+      this.host.updateTask(task, status);
+      this.host.removeTask(task, false);
+      if (fw?.connection !== undefined) this.host.forward(fw, status);
+    }
+    for (const offerId of [...agent.offers]) this.host.rescindOffer(offerId);
+    this.host.agents.delete(agentId);
+    this.removedAgents.add(agentId);
     for (const fw of this.host.frameworks.values()) {
       fw.connection?.send({ type: 'FAILURE', failure: { agent_id: { value: agentId } } });
     }

@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MasterInfo } from '../../mesos/protocol/types.js';
 import type { RegisterAgentRequest, StatusUpdateRequest } from '../internal-protocol.js';
 import { MASTER_INTERNAL } from '../internal-protocol.js';
+import { CONTROL_PREFIX } from '../control-api.js';
 import { replyEmpty, replyJson, replyMesosJson, replyText } from './http-replies.js';
 import type { MasterCore } from './master-core.js';
 import { handleOperator, type OperatorDeps } from './operator-api.js';
@@ -30,6 +31,8 @@ export interface RoutingContext {
   readonly scheduler: SchedulerEndpointDeps;
   readonly operator: OperatorDeps;
   readonly maxBodyBytes: number;
+  /** The local cluster's control endpoint, under CONTROL_PREFIX; not a Mesos endpoint. */
+  readonly control?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   readonly log?: (message: string) => void;
 }
 
@@ -72,6 +75,10 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
   let path = url.pathname;
   if (path === '/master' || path.startsWith('/master/')) path = path.slice('/master'.length) || '/';
 
+  if (ctx.control !== undefined && url.pathname.startsWith(CONTROL_PREFIX)) {
+    await ctx.control(req, res);
+    return;
+  }
   if (path === '/version') {
     replyMesosJson(res, renderVersion());
     return;

@@ -5,7 +5,7 @@
  * a master failover: only the registry (admitted agents) survives; agents re-register with their
  * tasks and schedulers must re-subscribe with their framework id.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { MasterInfo } from '../../mesos/protocol/types.js';
@@ -52,6 +52,8 @@ export interface LocalMasterOptions {
   clock?: MasterClock;
   codecs?: MasterCodecs;
   gateway?: AgentGateway;
+  /** Serves `/local-cluster/...` (the local cluster's control endpoint, see cluster-control.ts). */
+  control?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   log?: (message: string) => void;
 }
 
@@ -119,6 +121,7 @@ export class LocalMaster {
         electedTime: () => this.electedAt,
       },
       maxBodyBytes: 16 * 1024 * 1024,
+      ...(options.control === undefined ? {} : { control: options.control }),
       log: (m) => this.log(m),
     };
   }
@@ -382,7 +385,9 @@ export class LocalMaster {
       framework_sorter: 'drf',
       hostname: this.host,
       ip: this.host,
-      max_agent_ping_timeouts: '5',
+      max_agent_ping_timeouts: String(
+        Math.max(1, Math.round((this.options.agentTimeoutMs ?? 75_000) / (this.options.agentPingIntervalMs ?? 15_000))),
+      ),
       max_completed_frameworks: '50',
       max_completed_tasks_per_framework: '1000',
       min_allocatable_resources: 'cpus:0.01|mem:32',

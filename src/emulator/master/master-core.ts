@@ -98,6 +98,11 @@ export class MasterCore {
     return this.agentLifecycle.unreachableAgents;
   }
 
+  /** Agents removed for good since this master started (a new agent registered at their address). */
+  get removedAgents(): ReadonlySet<string> {
+    return this.agentLifecycle.removedAgents;
+  }
+
   get masterId(): string {
     return this.o.ids.masterId;
   }

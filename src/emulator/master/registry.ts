@@ -57,6 +57,13 @@ export class Registry {
     this.persist();
   }
 
+  /** The agent is gone for good (Mesos' RemoveSlave operation): neither admitted nor unreachable. */
+  remove(id: string): void {
+    this.agents.delete(id);
+    this.unreachable.delete(id);
+    this.persist();
+  }
+
   markUnreachable(id: string, time: number): void {
     this.agents.delete(id);
     this.unreachable.set(id, time);

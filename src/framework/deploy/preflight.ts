@@ -8,7 +8,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { list } from 'tar';
-import { UsageError } from '../../shared/errors.js';
+import { CancelledError, OperationError, UsageError } from '../../shared/errors.js';
+import type { MesosMasterClient } from '../../mesos/client/master-client.js';
+import { DEPLOY_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast, type MesosVersion } from '../../mesos/client/version.js';
 import { httpRequest, openHttpRequest } from '../../shared/http-request.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import type { AlluxioDistribution } from '../launch/launch-command.js';
@@ -132,4 +134,29 @@ async function download(url: URL, timeoutMs: number): Promise<NodeJS.ReadableStr
   const answer = await openHttpRequest({ url, timeoutMs });
   answer.untimed();
   return answer.body;
+}
+
+/**
+ * A master older than the scheduler API deploy speaks (0.28.0) gets the version verdict before
+ * SUBSCRIBE, which would only answer 404. The wait is the first contact's: `signal` ends it (Ctrl-C,
+ * --timeout, a lost lease) with its reason. A master that cannot be asked now (refusing
+ * connections while it restarts, rejecting the credentials, telling no version) is left to
+ * SUBSCRIBE, which retries and reports as it always does.
+ */
+export async function checkSchedulerApi(
+  master: Pick<MesosMasterClient, 'getVersion' | 'baseUrl'>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let version: MesosVersion;
+  try {
+    version = (await master.getVersion(signal === undefined ? {} : { signal })).version;
+  } catch (error) {
+    if (signal?.aborted === true || error instanceof CancelledError) throw error;
+    return;
+  }
+  if (versionAtLeast(version, DEPLOY_MINIMUM_MESOS_VERSION)) return;
+  throw new OperationError(
+    `the Mesos master at ${master.baseUrl} runs Mesos ${formatVersion(version)}; deploy needs Mesos ${DEPLOY_MINIMUM_MESOS_VERSION} or later (the v1 HTTP scheduler API)`,
+    { hint: 'upgrade the Mesos masters; check-ports and status work with older ones' },
+  );
 }

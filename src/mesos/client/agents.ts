@@ -12,7 +12,7 @@ import {
   idValue,
   optionalArray,
   optionalBoolean,
-  optionalNumber,
+  optionalPort,
   optionalRecord,
   optionalString,
   parseResource,
@@ -53,7 +53,7 @@ export function agentsFromGetAgents(json: unknown, where: string): AgentRecord[]
     return {
       agentId: idValue(info.id, `${at}.agent_info.id`),
       hostname: asString(info.hostname, `${at}.agent_info.hostname`),
-      port: optionalNumber(info.port, `${at}.agent_info.port`) ?? portFromPid(optionalString(agent.pid, `${at}.pid`)) ?? 5051,
+      port: optionalPort(info.port, `${at}.agent_info.port`) ?? portFromPid(optionalString(agent.pid, `${at}.pid`)) ?? 5051,
       pid: optionalString(agent.pid, `${at}.pid`),
       version: optionalString(agent.version, `${at}.version`),
       active: optionalBoolean(agent.active, `${at}.active`) ?? true,
@@ -76,7 +76,7 @@ export function agentsFromStateJson(json: unknown, where: string): AgentRecord[]
 
 function agentFromSlave(slave: JsonRecord, at: string): AgentRecord {
   const pid = optionalString(slave.pid, `${at}.pid`);
-  const port = optionalNumber(slave.port, `${at}.port`) ?? portFromPid(pid);
+  const port = optionalPort(slave.port, `${at}.port`) ?? portFromPid(pid);
   if (port === undefined) throw shapeError(`${at}.port`, 'a number (or a pid with a port)', slave.port);
   const resources = totalResources(slave, at);
   return {

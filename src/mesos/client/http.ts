@@ -33,6 +33,7 @@ import { basicAuthorization, describeCredentials, type Credentials } from './cre
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
 import { abortReason, systemClock, type Clock } from '../../shared/clock.js';
 import { formatSize } from '../../shared/byte-size.js';
+import { firstLine } from '../../shared/excerpt.js';
 import { ERROR_ANSWER_BYTES } from './answer-limits.js';
 
 export interface TransportOptions {
@@ -504,9 +505,4 @@ async function drainText(answer: OpenHttpAnswer): Promise<string> {
   } finally {
     answer.close();
   }
-}
-
-function firstLine(text: string): string {
-  const line = text.split(/\r?\n/, 1)[0] ?? '';
-  return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }

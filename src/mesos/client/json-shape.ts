@@ -3,12 +3,14 @@
  * so that a master answering something unexpected gets an error that says exactly what and where.
  */
 import { OperationError } from '../../shared/errors.js';
+import { oneLineQuote } from '../../shared/excerpt.js';
 import type { Range, Resource } from '../protocol/types.js';
 
 export type JsonRecord = Record<string, unknown>;
 
 export function shapeError(where: string, expected: string, value: unknown): OperationError {
-  return new OperationError(`unexpected answer from Mesos: ${where} should be ${expected} but is ${describe(value)}`, {
+  // `where` holds keys of the answer (a role, an attribute name): quoted on one line.
+  return new OperationError(`unexpected answer from Mesos: ${oneLineQuote(where, 400)} should be ${expected} but is ${describe(value)}`, {
     hint: 'the master may be a version this tool does not know; run with --verbose and report it',
   });
 }
@@ -50,6 +52,13 @@ export function optionalNumber(value: unknown, where: string): number | undefine
   return value === undefined || value === null ? undefined : asNumber(value, where);
 }
 
+/** A TCP port (an agent's libprocess port): a whole number from 1 to 65535. */
+export function optionalPort(value: unknown, where: string): number | undefined {
+  const port = optionalNumber(value, where);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw shapeError(where, 'a port from 1 to 65535', value);
+  return port;
+}
+
 export function optionalBoolean(value: unknown, where: string): boolean | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'boolean') throw shapeError(where, 'true or false', value);
@@ -64,7 +73,7 @@ export function idValue(value: unknown, where: string): string {
 /** TimeInfo `{"nanoseconds": n}` (v1) or float seconds (state JSON), as seconds. */
 export function optionalSeconds(value: unknown, where: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') return asNumber(value, where);
   return asNumber(asRecord(value, where).nanoseconds, `${where}.nanoseconds`) / 1e9;
 }
 

@@ -3,6 +3,7 @@
  * truncated body, an unexpected status) is an OperationError (exit 1) that names the endpoint.
  */
 import { OperationError, type ErrorDetails } from '../../shared/errors.js';
+import { firstLine, oneLineQuote } from '../../shared/excerpt.js';
 import type { HttpResponse } from './http.js';
 
 /** The master answered with a status the caller cannot use. */
@@ -33,7 +34,8 @@ export function parseJsonBody(response: Pick<HttpResponse, 'url' | 'body' | 'hea
     const what = truncated
       ? 'truncated JSON'
       : `invalid JSON${type !== undefined && !type.includes('json') ? ` (Content-Type ${type})` : ''}`;
-    const reason = error instanceof Error ? error.message : String(error);
+    // V8 quotes the text around the fault as it is: line breaks and all.
+    const reason = oneLineQuote(error instanceof Error ? error.message : String(error));
     throw new OperationError(
       `${response.url} answered with ${what}: ${reason} (${response.body.length} bytes, starting ${JSON.stringify(text.slice(0, 40))})`,
       {
@@ -54,8 +56,3 @@ function looksTruncated(message: string, text: string, response: Pick<HttpRespon
 }
 
 const HINT = 'is --master pointing at a Mesos master (not a proxy error page)? try again if it was restarting';
-
-function firstLine(text: string): string {
-  const line = text.split(/\r?\n/, 1)[0] ?? '';
-  return line.length > 200 ? `${line.slice(0, 200)}...` : line;
-}

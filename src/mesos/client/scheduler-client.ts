@@ -9,6 +9,7 @@ import { RecordIODecoder, RecordIOError } from '../protocol/recordio.js';
 import type { Call, Event } from '../protocol/types.js';
 import { AlluxioMesosError, ExitCode, OperationError } from '../../shared/errors.js';
 import { ERROR_ANSWER_BYTES } from './answer-limits.js';
+import { firstLine } from '../../shared/excerpt.js';
 
 const SCHEDULER_PATH = '/api/v1/scheduler';
 /**
@@ -31,7 +32,7 @@ export class SchedulerCallError extends AlluxioMesosError {
 
   constructor(status: number, body: string, callType: string) {
     const lost = status === 403 || /stream ID .* didn't match|Framework cannot be found|not subscribed/i.test(body);
-    super(`Mesos rejected ${callType} (${status}): ${body.trim() || 'no reason given'}`, ExitCode.FAILED, { retriable: lost });
+    super(`Mesos rejected ${callType} (${status}): ${firstLine(body.trim()) || 'no reason given'}`, ExitCode.FAILED, { retriable: lost });
     this.status = status;
     this.subscriptionLost = lost;
     this.takenOver = /stream ID .* didn't match|not connected via HTTP/i.test(body);

@@ -105,6 +105,9 @@ function comparePrerelease(a: string, b: string): number {
 /** The oldest Mesos the Alluxio documentation supports; `check-ports` refuses anything older. */
 export const MINIMUM_MESOS_VERSION = '0.23.0';
 
+/** The scheduler API deploy speaks, and from which Mesos version (stream ids arrived in 0.28.0). */
+export const DEPLOY_MINIMUM_MESOS_VERSION = '0.28.0';
+
 export interface MesosFeatures {
   /** At least MINIMUM_MESOS_VERSION. */
   supported: boolean;

@@ -7,6 +7,7 @@
  * reject and word errors exactly as Mesos does, use `src/emulator/mesos-codec/` on the same schema.
  */
 import { AlluxioMesosError, ExitCode } from '../../shared/errors.js';
+import { oneLineQuote } from '../../shared/excerpt.js';
 import { type MessageDescriptor, MessageNames, mesosSchema } from './descriptors.js';
 import { JsonShapeError, jsonToShape } from './json-read.js';
 import { type DoubleFormat, messageToJson, shortestDouble } from './json-write.js';
@@ -56,13 +57,17 @@ function decodeJsonBody(descriptor: MessageDescriptor, label: string, body: Uint
   try {
     document = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   } catch (error) {
-    throw new ProtocolDecodeError(`Failed to parse body into JSON: ${(error as Error).message}`, 'json-syntax', error);
+    throw new ProtocolDecodeError(`Failed to parse body into JSON: ${oneLineQuote((error as Error).message)}`, 'json-syntax', error);
   }
   try {
     return jsonToShape(descriptor, document);
   } catch (error) {
     if (error instanceof JsonShapeError) {
-      throw new ProtocolDecodeError(`Failed to convert JSON into ${label} protobuf: ${error.message}`, 'json-conversion', error);
+      throw new ProtocolDecodeError(
+        `Failed to convert JSON into ${label} protobuf: ${oneLineQuote(error.message)}`,
+        'json-conversion',
+        error,
+      );
     }
     throw error;
   }

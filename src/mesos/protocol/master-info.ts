@@ -12,6 +12,7 @@
  * {hostname=1 string, ip=2 string, port=3 int32}.
  */
 import { OperationError } from '../../shared/errors.js';
+import { oneLineQuote } from '../../shared/excerpt.js';
 
 export interface MasterLocation {
   /** Hostname the master advertises (its --hostname, else reverse DNS of its IP). */
@@ -62,9 +63,12 @@ export function decodeMasterInfo(membership: Membership, data: Buffer, where: st
     }
   } catch (error) {
     if (error instanceof OperationError) throw error;
-    throw new OperationError(`${where} does not hold a Mesos MasterInfo: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new OperationError(
+      `${where} does not hold a Mesos MasterInfo: ${oneLineQuote(error instanceof Error ? error.message : String(error))}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -109,7 +113,7 @@ function fromProtobuf(data: Buffer, node: string): MasterLocation {
 
 function fromPid(pid: string, node: string): MasterLocation {
   const match = /^[^@\s]+@([^:\s]+):(\d+)$/.exec(pid);
-  if (match === null) throw new Error(`"${pid.slice(0, 60)}" is not a libprocess pid`);
+  if (match === null) throw new Error(`${JSON.stringify(pid.slice(0, 60))} is not a libprocess pid`);
   return checked({
     hostname: undefined,
     ip: match[1],

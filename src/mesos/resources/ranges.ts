@@ -4,6 +4,7 @@
  * (sorted, no overlaps, adjacent ranges joined) and never mutates its input.
  */
 import { OperationError, type ErrorDetails } from '../../shared/errors.js';
+import { oneLineQuote } from '../../shared/excerpt.js';
 import type { Range, Resource } from '../protocol/types.js';
 
 export type { Range, Resource };
@@ -13,7 +14,10 @@ export class InvalidRangesError extends OperationError {
   readonly input: string;
 
   constructor(input: string, reason: string, details: ErrorDetails = {}) {
-    super(`"${input}" is not a list of ranges: ${reason}`, { hint: 'ranges look like [31000-32000, 40000-40010]', ...details });
+    super(`"${oneLineQuote(input)}" is not a list of ranges: ${oneLineQuote(reason)}`, {
+      hint: 'ranges look like [31000-32000, 40000-40010]',
+      ...details,
+    });
     this.input = input;
   }
 }
@@ -194,13 +198,15 @@ export function resourcesByRole(resources: readonly Resource[]): Map<string, Res
 export function resourcesFromFlattened(map: unknown, role: string | undefined, context: string): Resource[] {
   if (map === undefined || map === null) return [];
   if (typeof map !== 'object' || Array.isArray(map)) {
-    throw new OperationError(`${context}: expected a resource map, got ${describeJsonValue(map)}`);
+    throw new OperationError(`${oneLineQuote(context, 400)}: expected a resource map, got ${describeJsonValue(map)}`);
   }
+  // The context holds keys of the answer (roles): quoted on one line.
+  const at = oneLineQuote(context, 400);
   const resources: Resource[] = [];
   const withRole = (resource: Resource): Resource => (role === undefined ? resource : { ...resource, role });
   for (const [name, value] of Object.entries(map)) {
     if (typeof value === 'number') {
-      if (!Number.isFinite(value)) throw new OperationError(`${context}: resource "${name}" is ${value}`);
+      if (!Number.isFinite(value)) throw new OperationError(`${at}: resource "${oneLineQuote(name)}" is ${value}`);
       if (value !== 0) resources.push(withRole({ name, type: 'SCALAR', scalar: { value } }));
     } else if (typeof value === 'string' && value.trim().startsWith('{')) {
       const items = value
@@ -215,11 +221,13 @@ export function resourcesFromFlattened(map: unknown, role: string | undefined, c
       try {
         ranges = parseRangesString(value);
       } catch (error) {
-        throw new OperationError(`${context}: resource "${name}" is "${value}", not a list of ranges`, { cause: error });
+        throw new OperationError(`${at}: resource "${oneLineQuote(name)}" is "${oneLineQuote(value)}", not a list of ranges`, {
+          cause: error,
+        });
       }
       if (ranges.length > 0) resources.push(withRole({ name, type: 'RANGES', ranges: { range: ranges } }));
     } else {
-      throw new OperationError(`${context}: resource "${name}" is ${describeJsonValue(value)}`);
+      throw new OperationError(`${at}: resource "${oneLineQuote(name)}" is ${describeJsonValue(value)}`);
     }
   }
   return resources;

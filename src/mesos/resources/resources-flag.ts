@@ -8,6 +8,7 @@
  * with. Bad input throws ConfigError (key `resources`).
  */
 import { ConfigError } from '../../shared/errors.js';
+import { oneLineQuote } from '../../shared/excerpt.js';
 import type { Range, Resource } from '../protocol/types.js';
 import { formatRanges, isValidRange, normalizeRanges, resourceRole, roundScalar } from './ranges.js';
 
@@ -142,7 +143,7 @@ function parseJsonResources(flag: string): Resource[] {
   try {
     parsed = JSON.parse(flag);
   } catch (error) {
-    throw flagError(`Invalid JSON in resources: ${(error as Error).message}`);
+    throw flagError(`Invalid JSON in resources: ${oneLineQuote((error as Error).message)}`);
   }
   if (!Array.isArray(parsed)) throw flagError('JSON resources must be an array of Resource objects.');
   return parsed.map((item: unknown, index) => {

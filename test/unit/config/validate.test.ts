@@ -250,6 +250,17 @@ describe('suggestKey', () => {
     expect(segmentDistance('alluxio.worker.hostname', 'alluxio.worker.port')).toBe(2);
   });
 
+  it('a key of 20,000 characters is no typo of a known key', () => {
+    expect(suggestKey(`alluxio.${'k'.repeat(20_000)}`)).toBeUndefined();
+  });
+
+  it('quotes a value with line breaks or of 20,000 characters on one bounded line', () => {
+    const { errors } = check(`alluxio.home=/opt/al\\nluxio\nalluxio.master.port=${'9'.repeat(20_000)}\n`);
+    expect(errors.map((error) => error.message.includes('\n'))).toEqual([false, false]);
+    expect(errors.every((error) => error.message.length < 600)).toBe(true);
+    expect(errors[0]?.message).toContain('/opt/al\\nluxio');
+  });
+
   it('does not suggest for distant keys or for known keys', () => {
     expect(suggestKey('alluxio.user.file.writetype.default')).toBeUndefined();
     expect(suggestKey('alluxio.master.journal.folder')).toBeUndefined();

@@ -62,6 +62,15 @@ describe('parseBrowseBody', () => {
     expect(entries).toEqual([{ path: '/s/logs', size: 4096, mtime: 1, mode: 'drwxr-xr-x', directory: true }]);
     expect(() => parseBrowseBody(Buffer.from('{"x":1}'), 'x')).toThrow(AgentAnswerError);
   });
+
+  it('refuses a size that is not a whole number of bytes, and reads an mtime that is not finite as 0', () => {
+    for (const size of ['1.5', '-1', '1e400', '123456789012345678901234567890']) {
+      expect(() => parseBrowseBody(Buffer.from(`[{"mode":"-rw-r--r--","path":"/s/stdout","size":${size}}]`), 'x')).toThrow(
+        AgentAnswerError,
+      );
+    }
+    expect(parseBrowseBody(Buffer.from('[{"mode":"-rw-r--r--","path":"/s/stdout","size":5,"mtime":1e400}]'), 'x')[0]?.mtime).toBe(0);
+  });
 });
 
 describe('readRange', () => {

@@ -46,7 +46,7 @@ export function randomPorts(): AlluxioPorts {
 }
 
 /** An agent `--resources` string offering `ports` plus some spare range. */
-function agentResources(ports: AlluxioPorts, scalars = 'cpus:4;mem:8192;disk:16384'): string {
+export function agentResources(ports: AlluxioPorts, scalars = 'cpus:4;mem:8192;disk:16384'): string {
   return `${scalars};ports:[${ports.master}-${ports.workerWeb},31000-32000]`;
 }
 
@@ -87,8 +87,16 @@ export function masterAddress(cluster: LocalCluster): string {
   return cluster.url.replace(/^https?:\/\//, '');
 }
 
-/** `alluxio-mesos init --yes` for the sandbox; `extra` flags replace the defaults of the same name. */
-export async function initConf(sandbox: Sandbox, extra: readonly string[] = [], master = masterAddress(sandbox.cluster)): Promise<void> {
+/**
+ * `alluxio-mesos init --yes` for the sandbox; `extra` flags replace the defaults of the same name.
+ * A sandbox without an in-process cluster (a `local-cluster` process) names its master.
+ */
+export async function initConf(
+  sandbox: Pick<Sandbox, 'confDir' | 'dist' | 'ports'> & { cluster?: LocalCluster },
+  extra: readonly string[] = [],
+  master = sandbox.cluster === undefined ? undefined : masterAddress(sandbox.cluster),
+): Promise<void> {
+  if (master === undefined) throw new Error('initConf: no master for a sandbox without a cluster');
   const defaults: Record<string, string> = {
     '--jar-url': 'LOCAL',
     '--alluxio-home': sandbox.dist.home,
@@ -202,7 +210,7 @@ export class DeployRun {
 }
 
 /** Starts `deploy --json` with short health checks; `extra` adds flags. */
-export function startDeploy(sandbox: Sandbox, extra: readonly string[] = [], env: Record<string, string> = {}): DeployRun {
+export function startDeploy(sandbox: Pick<Sandbox, 'confDir'>, extra: readonly string[] = [], env: Record<string, string> = {}): DeployRun {
   const args = ['deploy', '--json', '--conf-dir', sandbox.confDir, '--health-check-delay', '1', '--health-check-interval', '1', ...extra];
   return new DeployRun(startCli(args, { env: cleanEnv(env), stdin: 'ignore' }));
 }

@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../../../helpers/cli.js';
+import { processesUnder } from '../../../helpers/processes.js';
 import { FRAMEWORK } from '../../emulator/master/helpers/cluster.js';
 import { subscribeFramework } from '../../emulator/master/helpers/scheduler-client.js';
 
@@ -126,91 +126,6 @@ describe('alluxio-mesos local-cluster (binary)', () => {
     expect(result.stderr).toMatch(/^error: --agents "many"/);
   });
 });
-
-describe('alluxio-mesos local-cluster: a fatal start error exits at once with one line and the fix', () => {
-  /** The whole of stderr is one `error:` line. */
-  function oneLine(stderr: string): string {
-    const lines = stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
-    return lines[0] ?? '';
-  }
-
-  it.each([
-    ['garbage;;;', /^error: --resources "garbage;;;": Invalid resource 'garbage'.*; Use Mesos' syntax/],
-    ['cpus:-4', /^error: --resources "cpus:-4": Invalid value '-4' for resource 'cpus'.*; Use Mesos' syntax/],
-  ])('--resources %j: exit 2', async (resources, message) => {
-    const result = await runCli(['local-cluster', '--agents', '1', '--port', '0', '--work-dir', dir, '--resources', resources]);
-    expect(result.exitCode).toBe(2);
-    expect(oneLine(result.stderr)).toMatch(message);
-  });
-
-  it('an unreachable --zk: gives up after --timeout with exit 3', async () => {
-    // Port 1 refuses connections; the ZooKeeper client keeps retrying until the deadline.
-    const result = await runCli([
-      'local-cluster',
-      '--agents',
-      '1',
-      '--port',
-      '0',
-      '--work-dir',
-      dir,
-      '--zk',
-      'zk://127.0.0.1:1/mesos',
-      '--timeout',
-      '1000',
-    ]);
-    expect(result.exitCode).toBe(3);
-    expect(oneLine(result.stderr)).toBe(
-      'error: cannot reach ZooKeeper at 127.0.0.1:1 within 1000 ms; check that ZooKeeper runs and that --zk names it',
-    );
-  });
-
-  it('a --work-dir where no directory can be made (/proc/nope): exit 1', async () => {
-    const result = await runCli(['local-cluster', '--agents', '1', '--port', '0', '--work-dir', '/proc/nope']);
-    expect(result.exitCode).toBe(1);
-    expect(oneLine(result.stderr)).toBe(
-      'error: cannot create the work directory /proc/nope: no directory can be created there; give --work-dir a directory you can write to',
-    );
-  });
-
-  it('a busy --port: exit 1 naming the port', async () => {
-    const busy = createServer();
-    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-    const port = (busy.address() as AddressInfo).port;
-    try {
-      const result = await runCli(['local-cluster', '--agents', '1', '--port', String(port), '--work-dir', dir]);
-      expect(result.exitCode).toBe(1);
-      expect(oneLine(result.stderr)).toBe(
-        `error: the master cannot listen on 127.0.0.1:${port}: the port is already in use; stop what listens there, or choose another --port (0 picks a free one)`,
-      );
-    } finally {
-      busy.close();
-    }
-  });
-
-  it('--write-demo-dist onto an existing file: exit 1, the file untouched', async () => {
-    const file = path.join(dir, 'a-file');
-    await writeFile(file, 'mine');
-    const result = await runCli(['local-cluster', '--write-demo-dist', file]);
-    expect(result.exitCode).toBe(1);
-    expect(oneLine(result.stderr)).toBe(
-      `error: cannot create the directory ${file}: a file that is not a directory is in the way; give --write-demo-dist a directory (it is created if missing)`,
-    );
-    expect((await stat(file)).size).toBe(4);
-  });
-});
-
-/** Pids of the processes whose working directory or command line is under `dir` (found by path, never by name). */
-async function processesUnder(dir: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => '');
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cwd.startsWith(dir) || cmdline.includes(dir)) found.push(Number(entry));
-  }
-  return found;
-}
 
 describe.runIf(process.platform === 'linux')('alluxio-mesos local-cluster: tasks die with it', () => {
   type Ev = Record<string, any>;

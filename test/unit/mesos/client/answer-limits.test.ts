@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../../src/main.js';
 import { noTermination } from '../../../../src/context/termination.js';
 import { AgentFilesClient } from '../../../../src/logs/files-client.js';
-import { ERROR_ANSWER_BYTES, filesReadAnswerBytes } from '../../../../src/mesos/client/answer-limits.js';
+import { filesReadAnswerBytes } from '../../../../src/mesos/client/answer-limits.js';
 import { HttpTransport } from '../../../../src/mesos/client/http.js';
 import { MesosMasterClient } from '../../../../src/mesos/client/master-client.js';
 import { MesosHttpError } from '../../../../src/mesos/client/responses.js';
@@ -132,10 +132,10 @@ describe("the scheduler's event stream", () => {
     }
   });
 
-  it("a refused SUBSCRIBE's endless reason is read up to 64 KiB", async () => {
+  it("a refused SUBSCRIBE's endless reason ends the read, and its first 200 characters are quoted", async () => {
     server.route('POST', '/api/v1/scheduler', { endless: Buffer.alloc(4096, 'r'), status: 400 });
     const error = await rejection(new HttpSchedulerClient(transport, 'application/json').subscribe(calls.subscribe(frameworkInfo)));
     expect(error).toBeInstanceOf(SchedulerCallError);
-    expect(error.message).toBe(`Mesos rejected SUBSCRIBE (400): ${'r'.repeat(ERROR_ANSWER_BYTES)}`);
+    expect(error.message).toBe(`Mesos rejected SUBSCRIBE (400): ${'r'.repeat(200)}...`);
   });
 });
