@@ -67,7 +67,7 @@ describe('completion bash', () => {
   it('completes commands, subcommands, flags and flag choices', async () => {
     expect(await bashCompletes('alluxio-mesos', 'lo')).toEqual(['logs', 'local-cluster']);
     expect(await bashCompletes('alluxio-mesos', 'state', '')).toEqual(['migrate']);
-    expect(await bashCompletes('alluxio-mesos', 'logs', '--fo')).toEqual(['--follow']);
+    expect(await bashCompletes('alluxio-mesos', 'logs', '--fol')).toEqual(['--follow']);
     expect(await bashCompletes('alluxio-mesos', '--master', 'h:5050', 'deploy', '--encoding', '')).toEqual(['protobuf', 'json']);
     expect(await bashCompletes('alluxio-mesos', 'completion', '')).toEqual(['bash', 'zsh', 'fish']);
     // Hidden old spellings are not offered.
