@@ -11,7 +11,7 @@ import { loadSite } from '../../context/site.js';
 import { frameworkLogPath } from '../../state/files.js';
 import { openDeploymentState } from '../../context/deployment-state.js';
 import { aliasOfTaskId } from '../../state/task-names.js';
-import { HttpTransport } from '../../mesos/client/http.js';
+import { agentTransports } from '../common/agent-transports.js';
 import { systemClock } from '../../shared/clock.js';
 import { ExitCode, UsageError } from '../../shared/errors.js';
 import { chooseTask } from '../../logs/choose-task.js';
@@ -34,8 +34,6 @@ import { RelaunchFollow } from '../../logs/relaunch-follow.js';
 import type { AgentRecord } from '../../mesos/client/agents.js';
 import type { MesosMasterClient } from '../../mesos/client/master-client.js';
 import type { LoadedSite } from '../../context/site.js';
-
-const AGENT_TIMEOUT_MS = 5_000;
 
 export interface LogsFlags extends ConnectionFlags {
   file?: string[];
@@ -81,23 +79,8 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
   const credentials = await resolveCredentials(ctx, flags, site);
   const connection = await openMaster(ctx, flags, site, { credentials });
   const { signal } = ctx.termination;
-  const transports: HttpTransport[] = [];
-  const deps: EngineDeps = {
-    master: connection.client,
-    agentTransport: (baseUrl) => {
-      // An agent that refuses connections is usually gone; do not spend the master's whole timeout on it.
-      const transport = new HttpTransport({
-        baseUrl,
-        timeoutMs: Math.min(globals.timeoutMs, AGENT_TIMEOUT_MS),
-        credentials,
-        caFile: flags.caFile,
-        insecure: flags.insecure,
-      });
-      transports.push(transport);
-      return transport;
-    },
-    signal,
-  };
+  const transports = agentTransports(globals, flags, credentials);
+  const deps: EngineDeps = { master: connection.client, agentTransport: (baseUrl) => transports.open(baseUrl), signal };
   try {
     const frameworks = flags.frameworkName === undefined ? [] : await connection.client.getFrameworks();
     const frameworkId = resolveFrameworkId(frameworks, {
@@ -195,7 +178,7 @@ export async function runLogs(ctx: CommandContext, task: string | undefined, fla
     });
     return end === 'cancelled' ? exitCodeFor(ctx.termination.received() ?? 'SIGINT') : ExitCode.OK;
   } finally {
-    for (const transport of transports) transport.close();
+    transports.closeAll();
     connection.close();
   }
 }

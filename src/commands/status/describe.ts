@@ -5,7 +5,7 @@
 import type { CommandContext } from '../../context/context.js';
 import type { MasterConnection } from '../../mesos/client/connect.js';
 import type { ConnectionFlags } from '../../context/connection.js';
-import { HttpTransport } from '../../mesos/client/http.js';
+import { agentTransports } from '../common/agent-transports.js';
 import type { Ledger } from '../../state/ledger.js';
 import { aliasOfTaskId } from '../../state/task-names.js';
 import { describeAlias, renderAliasDescription } from '../../status/describe.js';
@@ -14,9 +14,6 @@ import type { TaskCandidate } from '../../logs/task-match.js';
 import { editDistance } from '../../shared/edit-distance.js';
 import { ExitCode, NotFoundError } from '../../shared/errors.js';
 import type { Credentials } from '../../mesos/client/credentials.js';
-
-/** An agent that does not answer quickly does not hold the description back. */
-const AGENT_TIMEOUT_MS = 5_000;
 
 export async function describeTask(
   ctx: CommandContext,
@@ -58,22 +55,8 @@ export async function describeTask(
   }
   const current = description.current;
   if (current !== null && current.host !== null) {
-    const transports: HttpTransport[] = [];
-    const deps: EngineDeps = {
-      master: connection.client,
-      agentTransport: (baseUrl) => {
-        const transport = new HttpTransport({
-          baseUrl,
-          timeoutMs: Math.min(globals.timeoutMs, AGENT_TIMEOUT_MS),
-          credentials,
-          caFile: flags.caFile,
-          insecure: flags.insecure,
-        });
-        transports.push(transport);
-        return transport;
-      },
-      signal,
-    };
+    const transports = agentTransports(globals, flags, credentials);
+    const deps: EngineDeps = { master: connection.client, agentTransport: (baseUrl) => transports.open(baseUrl), signal };
     const task = ours.find((candidate) => candidate.taskId === current.taskId)!;
     const candidate: TaskCandidate = {
       taskId: task.taskId,
@@ -91,7 +74,7 @@ export async function describeTask(
     } catch {
       // The sandbox may be collected or its agent silent: the rest still describes the alias.
     } finally {
-      for (const transport of transports) transport.close();
+      transports.closeAll();
     }
   }
   io.stdout.write(globals.json ? `${JSON.stringify(description)}\n` : renderAliasDescription(description, new Date()));
