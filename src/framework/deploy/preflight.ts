@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { list } from 'tar';
-import { CancelledError, OperationError, UsageError } from '../../shared/errors.js';
+import { OperationError, UsageError } from '../../shared/errors.js';
 import type { MesosMasterClient } from '../../mesos/client/master-client.js';
 import { DEPLOY_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast, type MesosVersion } from '../../mesos/client/version.js';
 import { httpRequest, openHttpRequest } from '../../shared/http-request.js';
@@ -143,15 +143,20 @@ async function download(url: URL, timeoutMs: number): Promise<NodeJS.ReadableStr
  * connections while it restarts, rejecting the credentials, telling no version) is left to
  * SUBSCRIBE, which retries and reports as it always does.
  */
+const VERSION_CHECK_MS = 1_000;
+
 export async function checkSchedulerApi(
   master: Pick<MesosMasterClient, 'getVersion' | 'baseUrl'>,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   let version: MesosVersion;
+  // A short budget of its own: a master refusing connections is retried by SUBSCRIBE, which must
+  // keep the first contact's --timeout for itself (and report the refusal as its last failure).
+  const budget = AbortSignal.timeout(VERSION_CHECK_MS);
   try {
-    version = (await master.getVersion(signal === undefined ? {} : { signal })).version;
+    version = (await master.getVersion({ signal: signal === undefined ? budget : AbortSignal.any([signal, budget]) })).version;
   } catch (error) {
-    if (signal?.aborted === true || error instanceof CancelledError) throw error;
+    if (signal?.aborted === true) throw error;
     return;
   }
   if (versionAtLeast(version, DEPLOY_MINIMUM_MESOS_VERSION)) return;
