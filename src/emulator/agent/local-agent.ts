@@ -385,6 +385,9 @@ export class LocalAgent {
     await this.registry.attach(directory, directory);
     await this.registry.attach(directory, join(executorRunsDir(this.options.workDir, ids), 'latest'));
     await this.registry.attach(directory, virtualLatestPath(frameworkId, taskId));
+    // Stopped or crashed while the sandbox was made: stop() has already killed what it knew of, so a
+    // task forked now would outlive the agent.
+    if (this.lifecycle !== 'running') throw new InternalError(503, 'The agent is shutting down');
 
     const role = taskRole(task);
     const allocation = task.resources[0]?.allocation_info;

@@ -1,0 +1,167 @@
+/**
+ * A minimal v1 HTTP scheduler (JSON) for the local-cluster benchmarks: it subscribes, accepts offers
+ * by launching tasks, acknowledges every status update that asks for it (an ACKNOWLEDGE counts once
+ * the master answered 202), and reports each update to a listener. It keeps its calls on a few
+ * kept-alive connections; the SUBSCRIBE stream has its own.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export async function benchScheduler(root, masterUrl, { name = 'bench', onUpdate = () => {} } = {}) {
+  const { RecordIODecoder } = await import(pathToFileURL(path.join(root, 'dist/mesos/protocol/recordio.js')).href);
+  const pool = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const offerWaiters = [];
+  const offers = [];
+  let streamId;
+  let frameworkId;
+  let response;
+  const calls = { sent: 0, answered: 0, failed: 0 };
+
+  function call(type, fields) {
+    const body = Buffer.from(JSON.stringify({ framework_id: { value: frameworkId }, type, ...fields }));
+    calls.sent++;
+    return new Promise((resolve) => {
+      const req = http.request(`${masterUrl}/api/v1/scheduler`, {
+        method: 'POST',
+        agent: pool,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, 'Mesos-Stream-Id': streamId },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 202) calls.answered++;
+          else calls.failed++;
+          resolve(res.statusCode);
+        });
+      });
+      req.on('error', () => {
+        calls.failed++;
+        resolve(0);
+      });
+      req.end(body);
+    });
+  }
+
+  function onEvent(event) {
+    if (event.type === 'SUBSCRIBED') frameworkId = event.subscribed.framework_id.value;
+    if (event.type === 'OFFERS') {
+      offers.push(...event.offers.offers);
+      for (const waiter of offerWaiters.splice(0)) waiter();
+    }
+    if (event.type === 'UPDATE') {
+      const status = event.update.status;
+      onUpdate(status);
+      if (status.uuid !== undefined) {
+        void call('ACKNOWLEDGE', { acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } });
+      }
+    }
+  }
+
+  await new Promise((resolve, reject) => {
+    const body = Buffer.from(
+      JSON.stringify({
+        type: 'SUBSCRIBE',
+        subscribe: { framework_info: { user: 'root', name, failover_timeout: 0, capabilities: [{ type: 'TASK_KILLING_STATE' }] } },
+      }),
+    );
+    const req = http.request(`${masterUrl}/api/v1/scheduler`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': body.length },
+    });
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`SUBSCRIBE -> ${res.statusCode}`));
+      response = res;
+      streamId = res.headers['mesos-stream-id'];
+      const decoder = new RecordIODecoder({ maxRecordBytes: 64 * 1024 * 1024 });
+      res.on('data', (chunk) => {
+        for (const record of decoder.feed(chunk)) {
+          const event = JSON.parse(record.toString('utf8'));
+          onEvent(event);
+          if (event.type === 'SUBSCRIBED') resolve();
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+
+  return {
+    calls,
+    get frameworkId() {
+      return frameworkId;
+    },
+    /** Waits until offers from `count` distinct agents are held, then hands them over (and forgets them). */
+    async takeOffers(count) {
+      for (;;) {
+        const agents = new Set(offers.map((offer) => offer.agent_id.value));
+        if (agents.size >= count) return offers.splice(0);
+        await new Promise((resolve) => offerWaiters.push(resolve));
+      }
+    },
+    /** ACCEPTs one offer, launching `tasks` (TaskInfos without agent_id: it is filled in). */
+    launch(offer, tasks) {
+      const taskInfos = tasks.map((task) => ({ ...task, agent_id: offer.agent_id }));
+      return call('ACCEPT', {
+        accept: {
+          offer_ids: [offer.id],
+          operations: [{ type: 'LAUNCH', launch: { task_infos: taskInfos } }],
+          filters: { refuse_seconds: 0.001 },
+        },
+      });
+    },
+    revive: () => call('REVIVE', {}),
+    teardown: () => call('TEARDOWN', {}),
+    close() {
+      response?.destroy();
+      pool.destroy();
+    },
+  };
+}
+
+/** A task of `cpus` and `mem` running `command` under `sh -c`. */
+export function commandTask(id, command, { cpus = 0.01, mem = 1 } = {}) {
+  return {
+    name: id,
+    task_id: { value: id },
+    resources: [
+      { name: 'cpus', type: 'SCALAR', scalar: { value: cpus } },
+      { name: 'mem', type: 'SCALAR', scalar: { value: mem } },
+    ],
+    command: { shell: true, value: command },
+  };
+}
+
+/** CPU seconds (user + system) this process and its agent-host child processes have used so far (/proc). */
+export function clusterCpuSeconds() {
+  const own = process.cpuUsage();
+  let hosts = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid) continue;
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('host-main.js')) continue;
+      hosts += (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
+    } catch {
+      // gone
+    }
+  }
+  return { own: (own.user + own.system) / 1e6, hosts };
+}
+
+/** The one-minute load average and the number of cores, for every report. */
+export function machineLoad() {
+  const [one] = os.loadavg();
+  return `load ${one.toFixed(2)} on ${os.availableParallelism()} cores`;
+}
+
+/** Minimum, median and maximum of a list of numbers. */
+export function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0], median: sorted[Math.floor((sorted.length - 1) / 2)], max: sorted[sorted.length - 1] };
+}
