@@ -59,7 +59,8 @@ async function once(mode) {
   const scheduler = await benchScheduler(root, cluster.url, {
     onUpdate: (status) => {
       if (status.state === 'TASK_RUNNING') running.add(status.task_id.value);
-      if (status.state !== 'TASK_RUNNING' && status.state !== 'TASK_STARTING') console.error(`unexpected ${status.state}: ${status.message}`);
+      if (status.state !== 'TASK_RUNNING' && status.state !== 'TASK_STARTING')
+        console.error(`unexpected ${status.state}: ${status.message}`);
       if (running.size === agents) allRunning();
     },
   });
@@ -68,7 +69,9 @@ async function once(mode) {
   const cpu1 = cpu();
   const byAgent = new Map(offers.map((offer) => [offer.agent_id.value, offer]));
   let n = 0;
-  await Promise.all([...byAgent.values()].map((offer) => scheduler.launch(offer, [commandTask(`t${n++}`, 'sleep 600', { cpus: 0.1, mem: 32 })])));
+  await Promise.all(
+    [...byAgent.values()].map((offer) => scheduler.launch(offer, [commandTask(`t${n++}`, 'sleep 600', { cpus: 0.1, mem: 32 })])),
+  );
   await done;
   const launchMs = performance.now() - t1;
   const launchCpu = cpu() - cpu1;
