@@ -85,13 +85,16 @@ export function buildDeployPlan(site: AlluxioSiteConfig, doc: PropertiesDocument
   const siteProperties = taskSiteProperties(doc, fileName);
   const jdk = site.jdk.kind === 'url' ? { url: site.jdk.url, path: site.jdkPath } : undefined;
   const workerMemory = formatByteSizeExact(site.worker.ramdiskBytes);
+  // Several masters: workers find the leader through the properties they get (ZooKeeper or the
+  // embedded journal), never the one master host the scheduler saw ready first.
+  const findsLeader = site.master.highAvailability.kind !== 'none';
   const scheduler = schedulerConfigFromSite(site, {
     command: (role, masterHostname) =>
       buildLaunchCommand({
         role,
         distribution,
         siteProperties,
-        masterHostname,
+        ...(role === 'worker' && findsLeader ? { findsLeader } : { masterHostname }),
         ...(jdk === undefined ? {} : { jdk }),
         ...(role === 'worker' ? { workerMemory } : {}),
       }),

@@ -91,6 +91,14 @@ export interface SchedulerConfig {
     readonly webPort: number;
     /** `--master-host HOST`: masters only on this agent hostname. */
     readonly pinnedHost: string | undefined;
+    /**
+     * Several masters electing a leader (ZooKeeper or the embedded journal). A standby listens on no
+     * Alluxio port until it is elected, so a port health check would kill every standby: masters get
+     * none, and a RUNNING master is ready. Workers find the leader through the site properties.
+     */
+    readonly electsLeader: boolean;
+    /** The embedded journal's hosts: masters run only there (its addresses name them). Undefined: any agent. */
+    readonly journalHosts: readonly string[] | undefined;
   };
   readonly worker: TaskTemplate & {
     /** Undefined: one worker on every agent that fits. */
@@ -100,7 +108,10 @@ export interface SchedulerConfig {
   readonly healthCheck: HealthCheckPolicy | undefined;
   /** Task ids are `<prefix>-<alias>.<uuid>`. */
   readonly taskIdPrefix: string;
-  /** The task's command (see buildLaunchCommand); `masterHostname` is the master's agent. */
+  /**
+   * The task's command (see buildLaunchCommand); `masterHostname` is the master's agent (with
+   * `master.electsLeader`, workers find the leader themselves and do not use it).
+   */
   readonly command: (role: SlotRole, masterHostname: string) => CommandInfo;
   readonly timing: SchedulerTiming;
 }
@@ -126,6 +137,9 @@ export function schedulerConfigFromSite(site: AlluxioSiteConfig, options: SiteSc
       webPort: site.master.webPort,
       count: site.master.nodeCount,
       pinnedHost: options.pinnedMasterHost,
+      electsLeader: site.master.highAvailability.kind !== 'none',
+      journalHosts:
+        site.master.highAvailability.kind === 'embedded' ? site.master.highAvailability.masters.map((master) => master.host) : undefined,
     },
     worker: {
       name: site.worker.taskName,

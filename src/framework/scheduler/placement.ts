@@ -190,6 +190,13 @@ function masterMisfit(config: SchedulerConfig, offer: Offer, masterHosts: Readon
   if (pinned !== undefined && offer.hostname.toLowerCase() !== pinned.toLowerCase()) {
     return { code: 'not-pinned-host', text: `the Alluxio master is pinned to ${pinned}; ${offer.hostname} is not it` };
   }
+  const journalHosts = config.master.journalHosts;
+  if (journalHosts !== undefined && !journalHosts.some((host) => host.toLowerCase() === offer.hostname.toLowerCase())) {
+    return {
+      code: 'not-journal-host',
+      text: `the embedded journal names the master hosts (${journalHosts.join(', ')}); ${offer.hostname} is not one of them`,
+    };
+  }
   if (masterHosts.has(offer.hostname)) {
     return { code: 'host-has-master', text: `${offer.hostname} already runs an Alluxio master (masters go on distinct agents)` };
   }

@@ -595,8 +595,13 @@ function isReadyMaster(state: SchedulerState, task: LedgerTask): boolean {
     task.role === 'master' &&
     task.state === 'TASK_RUNNING' &&
     task.hostname !== '' &&
-    (state.config.healthCheck === undefined || task.healthy === true)
+    (masterHealthCheck(state.config) === undefined || task.healthy === true)
   );
+}
+
+/** Masters electing a leader get no health check (a standby listens on no port; see config.ts). */
+function masterHealthCheck(config: SchedulerState['config']): SchedulerState['config']['healthCheck'] {
+  return config.master.electsLeader ? undefined : config.healthCheck;
 }
 
 function webuiUrl(state: SchedulerState, hostname: string): string {
@@ -734,7 +739,7 @@ function place(
     agentId: task.agentId,
     resources,
     command: commandFor(state, role, masterHostname),
-    healthCheck: state.config.healthCheck === undefined ? undefined : alluxioHealthCheck(template, task.hostname, state.config.healthCheck),
+    healthCheck: healthCheckOf(role === 'master' ? masterHealthCheck(config) : config.healthCheck, template, task.hostname),
   });
   out.call(calls.accept([offer.id], [calls.launch([info])]));
   out.report({
@@ -747,6 +752,14 @@ function place(
     ports: task.ports,
     relaunch: existing !== undefined,
   });
+}
+
+function healthCheckOf(
+  policy: SchedulerState['config']['healthCheck'],
+  template: Parameters<typeof alluxioHealthCheck>[0],
+  hostname: string,
+): ReturnType<typeof alluxioHealthCheck> | undefined {
+  return policy === undefined ? undefined : alluxioHealthCheck(template, hostname, policy);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ export function makeConfig(
     role?: string;
     masterCount?: number;
     pinnedHost?: string;
+    electsLeader?: boolean;
+    journalHosts?: string[];
     maxWorkers?: number;
     healthChecks?: boolean;
     timing?: Partial<SchedulerConfig['timing']>;
@@ -35,6 +37,8 @@ export function makeConfig(
       webPort: 19999,
       count: overrides.masterCount ?? 1,
       pinnedHost: overrides.pinnedHost,
+      electsLeader: overrides.electsLeader ?? false,
+      journalHosts: overrides.journalHosts,
     },
     worker: {
       name: 'AlluxioWorker',
