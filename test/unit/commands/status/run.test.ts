@@ -161,6 +161,8 @@ describe('status (in-process)', () => {
       },
       webuiUrl: 'http://a1:19999',
       ledgerUsed: true,
+      desired: null,
+      rollout: null,
       tasks: [
         {
           alias: 'master-1',
@@ -177,6 +179,8 @@ describe('status (in-process)', () => {
           ledgerState: null,
           agentRegistered: true,
           note: null,
+          fingerprint: null,
+          outdated: null,
         },
         {
           alias: 'worker-1',
@@ -193,6 +197,8 @@ describe('status (in-process)', () => {
           ledgerState: null,
           agentRegistered: true,
           note: null,
+          fingerprint: null,
+          outdated: null,
         },
         {
           alias: 'worker-2',
@@ -209,6 +215,8 @@ describe('status (in-process)', () => {
           ledgerState: null,
           agentRegistered: true,
           note: null,
+          fingerprint: null,
+          outdated: null,
         },
       ],
       ok: false,
