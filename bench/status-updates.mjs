@@ -12,7 +12,7 @@
  * / max and the machine's load. At most --window tasks are launched and not yet finished at once.
  * A run with no update for 30 s is reported as stalled, with how far it got.
  *
- * Usage: npm run bench:status-updates -- [--updates 50000] [--runs 3] [--agents 20] [--window 2000] [--keep] [--verbose]
+ * Usage: npm run bench:status-updates -- [--updates 50000] [--runs 3] [--agents 20] [--window 2000] [--agent-hosts N] [--keep] [--verbose]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -53,6 +53,7 @@ async function once() {
       '--resources',
       RESOURCES,
       '--json',
+      ...(option('agent-hosts', undefined) === undefined ? [] : ['--agent-hosts', option('agent-hosts')]),
       ...(process.argv.includes('--verbose') ? ['--verbose'] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
