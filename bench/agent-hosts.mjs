@@ -75,6 +75,7 @@ async function once(mode) {
   await done;
   const launchMs = performance.now() - t1;
   const launchCpu = cpu() - cpu1;
+  await scheduler.settle();
   scheduler.close();
   const t2 = performance.now();
   await cluster.stop();

@@ -15,14 +15,20 @@
  *
  * Usage: npm run build && node bench/local-cluster-scale.mjs [--agents 300] [--runs 3]
  */
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { benchScheduler, commandTask, machineLoad, spread } from './lib/bench-scheduler.mjs';
+import {
+  benchScheduler,
+  clusterPids,
+  commandTask,
+  machineLoad,
+  processesUnder,
+  spread,
+  startLocalClusterCli,
+  statusField,
+} from './lib/bench-scheduler.mjs';
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -32,57 +38,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const agents = Number(option('agents', '300'));
 const runs = Number(option('runs', '3'));
 
-function statusField(pid, field) {
-  try {
-    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The cluster process and its agent hosts (the node children running host-main.js). */
-function clusterPids(pid) {
-  const pids = [pid];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('host-main.js')) pids.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
-}
-
-function processesUnder(dir) {
-  let count = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) count++;
-    } catch {
-      // gone
-    }
-  }
-  return count;
-}
-
 async function once() {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'bench-lc-scale-'));
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [path.join(root, 'bin/alluxio-mesos.js'), 'local-cluster', '--agents', String(agents), '--port', '0', '--work-dir', workDir, '--json'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = readline.createInterface({ input: child.stdout });
-  const ready = await new Promise((resolve, reject) => {
-    lines.once('line', (line) => resolve(JSON.parse(line)));
-    child.once('exit', (code) => reject(new Error(`local-cluster exited with ${code}`)));
-  });
+  const { child, ready } = await startLocalClusterCli(root, ['--agents', String(agents), '--work-dir', workDir]);
   const readyMs = performance.now() - t0;
 
   const running = new Set();
@@ -107,6 +66,7 @@ async function once() {
   const rssMb = pids.reduce((sum, pid) => sum + statusField(pid, 'VmRSS'), 0);
   const peakMb = Math.max(...pids.map((pid) => statusField(pid, 'VmHWM')));
   const tasks = processesUnder(workDir);
+  await scheduler.settle();
   scheduler.close();
 
   const t2 = performance.now();

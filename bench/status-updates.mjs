@@ -12,15 +12,13 @@
  * / max and the machine's load. At most --window tasks are launched and not yet finished at once.
  * A run with no update for 30 s is reported as stalled, with how far it got.
  *
- * Usage: npm run bench:status-updates -- [--updates 50000] [--runs 3] [--agents 20] [--window 2000] [--keep] [--verbose]
+ * Usage: npm run bench:status-updates -- [--updates 50000] [--runs 3] [--agents 20] [--window 2000] [--agent-hosts N] [--keep] [--verbose]
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { benchScheduler, commandTask, machineLoad, spread } from './lib/bench-scheduler.mjs';
+import { benchScheduler, commandTask, machineLoad, spread, startLocalClusterCli } from './lib/bench-scheduler.mjs';
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -39,29 +37,16 @@ const STALL_MS = 30_000;
 
 async function once() {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'bench-status-updates-'));
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, 'bin/alluxio-mesos.js'),
-      'local-cluster',
-      '--agents',
-      String(agents),
-      '--port',
-      '0',
-      '--work-dir',
-      workDir,
-      '--resources',
-      RESOURCES,
-      '--json',
-      ...(process.argv.includes('--verbose') ? ['--verbose'] : []),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = readline.createInterface({ input: child.stdout });
-  const ready = await new Promise((resolve, reject) => {
-    lines.once('line', (line) => resolve(JSON.parse(line)));
-    child.once('exit', (code) => reject(new Error(`local-cluster exited with ${code}`)));
-  });
+  const { child, ready } = await startLocalClusterCli(root, [
+    '--agents',
+    String(agents),
+    '--work-dir',
+    workDir,
+    '--resources',
+    RESOURCES,
+    ...(option('agent-hosts', undefined) === undefined ? [] : ['--agent-hosts', option('agent-hosts')]),
+    ...(process.argv.includes('--verbose') ? ['--verbose'] : []),
+  ]);
 
   let received = 0;
   let finished = 0;
@@ -109,6 +94,7 @@ async function once() {
   clearInterval(watchdog);
   const seconds = (performance.now() - started) / 1000;
   const { calls } = scheduler;
+  await scheduler.settle();
   scheduler.close();
   child.kill('SIGINT');
   await new Promise((resolve) => child.once('exit', resolve));
@@ -125,7 +111,7 @@ for (let run = 1; run <= runs; run++) {
   console.log(
     `run ${run}: ${r.outcome === 'done' ? '' : 'STALLED after '}${r.received.toLocaleString('en-US')} updates in ${r.seconds.toFixed(2)} s = ` +
       `${Math.round(r.rate).toLocaleString('en-US')}/s (${r.finished} tasks finished, ${r.failed} not; ` +
-      `${r.calls.answered} calls answered, ${r.calls.failed} refused or failed); ${load} at the start, ${machineLoad()} at the end`,
+      `${r.calls.answered} calls answered, ${r.calls.failed} refused or failed${r.calls.failed > 0 ? ` ${JSON.stringify(r.calls.refusals)}` : ''}); ${load} at the start, ${machineLoad()} at the end`,
   );
 }
 const s = spread(results.map((r) => r.rate));

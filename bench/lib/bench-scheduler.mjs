@@ -4,9 +4,11 @@
  * the master answered 202), and reports each update to a listener. It keeps its calls on a few
  * kept-alive connections; the SUBSCRIBE stream has its own.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import readline from 'node:readline';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -18,22 +20,29 @@ export async function benchScheduler(root, masterUrl, { name = 'bench', onUpdate
   let streamId;
   let frameworkId;
   let response;
-  const calls = { sent: 0, answered: 0, failed: 0 };
+  const pending = new Set();
+  const calls = { sent: 0, answered: 0, failed: 0, refusals: {} };
 
   function call(type, fields) {
     const body = Buffer.from(JSON.stringify({ framework_id: { value: frameworkId }, type, ...fields }));
     calls.sent++;
-    return new Promise((resolve) => {
+    const answered = new Promise((resolve) => {
       const req = http.request(`${masterUrl}/api/v1/scheduler`, {
         method: 'POST',
         agent: pool,
         headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, 'Mesos-Stream-Id': streamId },
       });
       req.on('response', (res) => {
-        res.resume();
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
         res.on('end', () => {
+          if (res.statusCode !== 202 && process.env.BENCH_DEBUG) console.error(type, res.statusCode, Buffer.concat(chunks).toString());
           if (res.statusCode === 202) calls.answered++;
-          else calls.failed++;
+          else {
+            calls.failed++;
+            const key = `${type} ${res.statusCode}`;
+            calls.refusals[key] = (calls.refusals[key] ?? 0) + 1;
+          }
           resolve(res.statusCode);
         });
       });
@@ -43,6 +52,9 @@ export async function benchScheduler(root, masterUrl, { name = 'bench', onUpdate
       });
       req.end(body);
     });
+    pending.add(answered);
+    void answered.then(() => pending.delete(answered));
+    return answered;
   }
 
   function onEvent(event) {
@@ -115,6 +127,10 @@ export async function benchScheduler(root, masterUrl, { name = 'bench', onUpdate
     },
     revive: () => call('REVIVE', {}),
     teardown: () => call('TEARDOWN', {}),
+    /** Resolves once every call sent so far has its answer. */
+    async settle() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
     close() {
       response?.destroy();
       pool.destroy();
@@ -164,4 +180,60 @@ export function machineLoad() {
 export function spread(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return { min: sorted[0], median: sorted[Math.floor((sorted.length - 1) / 2)], max: sorted[sorted.length - 1] };
+}
+
+/** A `kB` field of /proc/PID/status (VmRSS, VmHWM), in MB; 0 once the process is gone. */
+export function statusField(pid, field) {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The cluster process and its agent hosts (the node children running host-main.js). */
+export function clusterPids(pid) {
+  const pids = [pid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('host-main.js')) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/** How many processes have their working directory under `dir` (task processes in their sandboxes). */
+export function processesUnder(dir) {
+  let count = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) count++;
+    } catch {
+      // gone
+    }
+  }
+  return count;
+}
+
+/**
+ * Starts `alluxio-mesos local-cluster --port 0 --json ARGS` as a user would and resolves with the
+ * process and its `ready` record once every agent is registered.
+ */
+export async function startLocalClusterCli(root, args) {
+  const child = spawn(process.execPath, [path.join(root, 'bin/alluxio-mesos.js'), 'local-cluster', '--port', '0', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  const ready = await new Promise((resolve, reject) => {
+    lines.once('line', (line) => resolve(JSON.parse(line)));
+    child.once('exit', (code) => reject(new Error(`local-cluster exited with ${code}`)));
+  });
+  return { child, ready };
 }

@@ -19,6 +19,7 @@ import { checkResourcesFlags, demoFailure, startFailure } from './start-failure.
 
 export interface LocalClusterFlags {
   agents?: string;
+  agentHosts?: string;
   port?: string;
   workDir?: string;
   resources?: string[];
@@ -69,6 +70,7 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
   }
 
   const agents = wholeNumber('--agents', flags.agents, 3, 1, MAX_AGENTS);
+  const hosts = wholeNumber('--agent-hosts', flags.agentHosts, Math.min(agents, os.availableParallelism()), 1, agents);
   const port = wholeNumber('--port', flags.port, 5050, 0, 65535);
   const heartbeat =
     flags.heartbeatInterval === undefined
@@ -97,8 +99,8 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     agentPingIntervalMs: pingMs,
     agentTimeoutMs: pingMs * maxPings,
     control: true,
-    // Agents and executors in child processes, one per core, off the master's event loop.
-    agentHosts: { kind: 'process', count: Math.min(agents, os.availableParallelism()) },
+    // Agents and executors in child processes (one per core by default), off the master's event loop.
+    agentHosts: { kind: 'process', count: hosts },
     resources:
       resources.length === 0 ? DEFAULT_AGENT_RESOURCES : resources.length === 1 ? (resources[0] ?? DEFAULT_AGENT_RESOURCES) : resources,
     ...(flags.zk === undefined ? {} : { zk: flags.zk, zkConnectTimeoutMs: globals.timeoutMs }),

@@ -132,10 +132,19 @@ class Host {
   }
 }
 
+/**
+ * The host's entry point next to this module once built (`dist/`). When this module runs from the
+ * TypeScript sources (the tests), the built one: a child process or worker runs JavaScript only, so
+ * integration tests need `npm run build` first, as they do for the CLI.
+ */
 function hostEntry(): string {
-  const entry = fileURLToPath(new URL('./host-main.js', import.meta.url));
-  if (!existsSync(entry)) {
-    throw new OperationError(`agent hosts run the built ${entry}, which is missing`, { hint: 'run `npm run build` first' });
+  const candidates = [
+    new URL('./host-main.js', import.meta.url),
+    new URL('../../../dist/emulator/agent-host/host-main.js', import.meta.url),
+  ];
+  const entry = candidates.map((url) => fileURLToPath(url)).find((file) => existsSync(file));
+  if (entry === undefined) {
+    throw new OperationError(`agent hosts run the built host-main.js, which is missing`, { hint: 'run `npm run build` first' });
   }
   return entry;
 }
