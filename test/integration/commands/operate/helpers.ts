@@ -18,7 +18,7 @@ import { LocalCluster } from '../../../../src/emulator/cluster.js';
 import { writeDemoDistribution } from '../../../../src/emulator/standin-alluxio/generate.js';
 import { cleanEnv, runCli, startCli, type CliResult } from '../../../helpers/cli.js';
 
-export interface DeployEvent {
+interface DeployEvent {
   readonly type: string;
   readonly [key: string]: unknown;
 }
