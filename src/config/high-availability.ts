@@ -64,10 +64,15 @@ function parseHostPortList(value: string): HostPort[] {
     .map((match) => ({ host: match[1] as string, port: Number(match[2]) }));
 }
 
-/** A journal folder every master can read: a URI of a distributed file system, never a local path. */
-export function isSharedStorage(folder: string): boolean {
+/**
+ * Where a journal folder lives: `shared`, a URI of a distributed file system (hdfs://, s3a://...);
+ * `mount`, a file:// URI, which every master reads only if it is a mount all agents share (NFS);
+ * `local`, a plain path (the default among them), which is each agent's own disk.
+ */
+export function journalStorage(folder: string): 'shared' | 'mount' | 'local' {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(folder)?.[1]?.toLowerCase();
-  return scheme !== undefined && scheme !== 'file';
+  if (scheme === undefined) return 'local';
+  return scheme === 'file' ? 'mount' : 'shared';
 }
 
 interface Settings {
@@ -184,8 +189,15 @@ export function checkHighAvailability(doc: PropertiesDocument, fileName: string)
   const count = settings.count;
   const masters = `${count?.key ?? MASTER_COUNT_KEY}=${settings.masters} (${at(count)})`;
   if (zookeeperEnabled !== undefined && zookeeperAddress !== undefined) {
-    if (!isSharedStorage(settings.journalFolder)) {
-      const folder = setProperty(doc, 'alluxio.master.journal.folder');
+    const folder = setProperty(doc, 'alluxio.master.journal.folder');
+    const storage = journalStorage(settings.journalFolder);
+    if (storage === 'mount') {
+      warnings.push(
+        `alluxio.master.journal.folder=${settings.journalFolder} (${at(folder)}) is a file:// journal: with ${settings.masters} ` +
+          'masters it must be a mount every agent shares (NFS), or a new leader will not see what the old one wrote',
+      );
+    }
+    if (storage === 'local') {
       refuse(
         folder ?? count,
         'alluxio.master.journal.folder',

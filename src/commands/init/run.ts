@@ -10,7 +10,7 @@ import type { InitInputs } from '../../init/inputs.js';
 import { parseStateLocation } from '../../state/state-location.js';
 import { readCliSettings, cliSettingsWrite, cliSettingsPath, shownSettings, type CliSettings } from '../../config/cli-settings.js';
 import { findSpec } from '../../config/catalog.js';
-import { isSharedStorage } from '../../config/high-availability.js';
+import { journalStorage } from '../../config/high-availability.js';
 import { PropertiesDocument } from '../../config/properties.js';
 import { readSecret, SECRET_PROPERTY } from '../../config/secret.js';
 import { propertiesFileWrite, readPropertiesFile } from '../../config/store.js';
@@ -61,9 +61,9 @@ export function checkAnswer(step: Step, value: string, spelling: PortSpelling): 
     case 'alluxioMaster':
       return /^[A-Za-z0-9.:[\]_-]+$/.test(trimmed) ? undefined : `"${trimmed}" is not a hostname`;
     case 'journalFolder':
-      return isSharedStorage(trimmed)
+      return journalStorage(trimmed) !== 'local'
         ? undefined
-        : `"${trimmed}" is on each agent's own disk; several masters need storage every master reads, e.g. hdfs://namenode:9000/alluxio/journal`;
+        : `"${trimmed}" is on each agent's own disk; several masters need storage every master reads, e.g. hdfs://namenode:9000/alluxio/journal (or file:// on a mount all agents share)`;
     case 'distribution':
     case 'java':
     case 'ha':

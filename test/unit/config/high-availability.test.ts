@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../../src/config/properties.js';
-import { checkHighAvailability, isSharedStorage, resolveHighAvailability } from '../../../src/config/high-availability.js';
+import { checkHighAvailability, journalStorage, resolveHighAvailability } from '../../../src/config/high-availability.js';
 import { validateSiteProperties } from '../../../src/config/validate.js';
 import { resolveSiteConfig } from '../../../src/config/site-config.js';
 
@@ -46,8 +46,8 @@ describe('ZooKeeper leader election (Alluxio 1.x and 2.x)', () => {
     expect(check(lines('alluxio.zookeeper.enabled=true')).errors[0]?.hint).toContain('alluxio.zookeeper.address=zk1:2181');
   });
 
-  it('refuses a journal on local disk (the default, a path, file://) with several masters, but not with one', () => {
-    for (const folder of [undefined, 'alluxio.master.journal.folder=/var/alluxio/journal', 'alluxio.master.journal.folder=file:///j']) {
+  it('refuses a journal on local disk (the default, a path) with several masters, but not with one', () => {
+    for (const folder of [undefined, 'alluxio.master.journal.folder=/var/alluxio/journal']) {
       const text = lines(TWO, ...ZK, ...(folder === undefined ? [] : [folder]));
       const { errors } = check(text);
       expect(errors).toHaveLength(1);
@@ -151,14 +151,16 @@ describe('several masters without either', () => {
   });
 });
 
-describe('isSharedStorage', () => {
-  it('takes URIs of distributed file systems, never a local path', () => {
-    expect(['hdfs://nn:9000/j', 's3a://bucket/j', 'gs://b/j'].map(isSharedStorage)).toEqual([true, true, true]);
-    expect(['/var/j', 'file:///var/j', '${alluxio.work.dir}/journal', 'journal'].map(isSharedStorage)).toEqual([
-      false,
-      false,
-      false,
-      false,
-    ]);
+describe('journalStorage', () => {
+  it('tells distributed file systems, file:// mounts and local paths apart', () => {
+    expect(['hdfs://nn:9000/j', 's3a://bucket/j', 'gs://b/j'].map(journalStorage)).toEqual(['shared', 'shared', 'shared']);
+    expect(journalStorage('file:///mnt/nfs/journal')).toBe('mount');
+    expect(['/var/j', '${alluxio.work.dir}/journal', 'journal'].map(journalStorage)).toEqual(['local', 'local', 'local']);
+  });
+
+  it('a file:// journal is taken with several masters, with a warning that it must be a shared mount', () => {
+    const { errors, warnings } = check(lines(TWO, ...ZK, 'alluxio.master.journal.folder=file:///mnt/nfs/journal'));
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining('must be a mount every agent shares (NFS)')]);
   });
 });

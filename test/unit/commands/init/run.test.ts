@@ -528,7 +528,7 @@ describe('init sets up leader election when there are several masters', () => {
     }).catch((e: unknown) => e);
     expect((local as UsageError).message).toBe(
       '--journal-folder "/var/alluxio/journal": "/var/alluxio/journal" is on each agent\'s own disk; several masters need ' +
-        'storage every master reads, e.g. hdfs://namenode:9000/alluxio/journal',
+        'storage every master reads, e.g. hdfs://namenode:9000/alluxio/journal (or file:// on a mount all agents share)',
     );
     const address = await runInit(yes(), {
       jarUrl: 'LOCAL',
