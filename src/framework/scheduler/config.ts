@@ -74,11 +74,19 @@ export interface HealthCheckPolicy {
   readonly gracePeriodSeconds: number;
 }
 
-/** Alluxio needs a while to format and start; Marathon's grace/failure defaults, shorter interval. */
+/**
+ * Probing starts as early as Mesos allows and repeats often, so that a task is reported healthy a
+ * couple of seconds after its port opens (workers wait for a healthy master): the first check after
+ * 1 s, then every 2 s. Start-up is covered by the grace period instead of the delay: Alluxio formats
+ * its journal and starts a JVM, which may take minutes on a slow host, and failures before the first
+ * success within those 300 s are not counted. After that, 3 failures in a row (a check may take
+ * 5 s) kill the task. A TCP connect every 2 s per task is cheap on an agent; `--health-check-delay`
+ * and `--health-check-interval` change both.
+ */
 export const DEFAULT_HEALTH_CHECK: HealthCheckPolicy = {
-  delaySeconds: 15,
-  intervalSeconds: 10,
-  timeoutSeconds: 10,
+  delaySeconds: 1,
+  intervalSeconds: 2,
+  timeoutSeconds: 5,
   consecutiveFailures: 3,
   gracePeriodSeconds: 300,
 };
