@@ -28,7 +28,10 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
     .addOption(new Option('--encoding <encoding>', 'scheduler API encoding').choices(['protobuf', 'json']).default('protobuf'))
     .option('--new-framework', 'register a new framework even though the ledger records live tasks')
     .option('--no-health-checks', 'no Mesos TCP health checks on the Alluxio RPC ports')
-    .option('--health-check-delay <duration>', 'time before the first health check, e.g. 5s (default 1s; start-up is covered by a 300 s grace period)')
+    .option(
+      '--health-check-delay <duration>',
+      'time before the first health check, e.g. 5s (default 1s; start-up is covered by a 300 s grace period)',
+    )
     .option('--health-check-interval <duration>', 'time between health checks, e.g. 10s (default 2s)')
     .option(
       '--state <file|zk://...>',
