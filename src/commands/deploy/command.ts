@@ -41,6 +41,10 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
       '--detach',
       'run in the background, logging NDJSON to <conf>/alluxio-mesos-framework.out (pid in <conf>/alluxio-mesos-framework.pid)',
     )
+    .option(
+      '--workers-with-master',
+      "launch the workers in the same offer round as the master instead of once it is healthy (its workers retry registering, as Alluxio's do)",
+    )
     .option('--standby', 'when another scheduler is active for this deployment, wait and take over when it stops (instead of exit 1)')
     .option('--dry-run', 'print the FrameworkInfo and the task plan; launch nothing')
     .option('--teardown', 'remove the framework and all its tasks (same as the teardown command, without the question)')

@@ -29,6 +29,8 @@ export interface DeployOptions {
   principal?: string;
   healthChecks: boolean;
   healthCheck?: Partial<HealthCheckPolicy>;
+  /** `--workers-with-master`: workers go out in the master's offer round. */
+  workersWithMaster?: boolean;
 }
 
 export interface DeployPlan {
@@ -98,6 +100,7 @@ export function buildDeployPlan(site: AlluxioSiteConfig, doc: PropertiesDocument
     ...(options.alluxioMaster === undefined ? {} : { pinnedMasterHost: options.alluxioMaster }),
     ...(options.maxWorkers === undefined ? {} : { maxWorkers: options.maxWorkers }),
     healthChecks: options.healthChecks,
+    workersWithMaster: options.workersWithMaster === true,
   });
   const withHealth: SchedulerConfig =
     scheduler.healthCheck === undefined || options.healthCheck === undefined

@@ -106,6 +106,11 @@ export interface SchedulerConfig {
   };
   /** Undefined: no Mesos health checks; a RUNNING master is then ready. */
   readonly healthCheck: HealthCheckPolicy | undefined;
+  /**
+   * Launch workers as soon as a master is placed (same offer round), not once it is ready: for
+   * distributions whose workers retry registering with their master until it answers (Alluxio's).
+   */
+  readonly workersWithMaster?: boolean;
   /** Task ids are `<prefix>-<alias>.<uuid>`. */
   readonly taskIdPrefix: string;
   /** The task's command (see buildLaunchCommand); `masterHostname` is the master's agent. */
@@ -118,6 +123,7 @@ export interface SiteSchedulerOptions {
   readonly pinnedMasterHost?: string;
   readonly maxWorkers?: number;
   readonly healthChecks?: boolean;
+  readonly workersWithMaster?: boolean;
   readonly timing?: Partial<SchedulerTiming>;
 }
 
@@ -145,6 +151,7 @@ export function schedulerConfigFromSite(site: AlluxioSiteConfig, options: SiteSc
       max: options.maxWorkers,
     },
     healthCheck: options.healthChecks === false ? undefined : DEFAULT_HEALTH_CHECK,
+    workersWithMaster: options.workersWithMaster === true,
     taskIdPrefix: 'alluxio',
     command: options.command,
     timing: { ...DEFAULT_TIMING, ...options.timing },
