@@ -339,7 +339,7 @@ function endLaunchHold(
   out.report({ type: 'launch-hold-ended', outcome, afterMs: now - full.startedAt });
   const view = placementView(state);
   const wanted =
-    wantedSlots(view, 'master', now).wanted > 0 || (state.masterReadyAlias !== undefined && wantedSlots(view, 'worker', now).wanted > 0);
+    wantedSlots(view, 'master', now).wanted > 0 || (masterForWorkers(state) !== undefined && wantedSlots(view, 'worker', now).wanted > 0);
   if (wanted) {
     out.call(calls.revive([state.config.role]));
     state.suppressed = false;
@@ -655,6 +655,17 @@ function updateMasterReadiness(state: SchedulerState, out: Output): void {
   }
 }
 
+/**
+ * The host of the Alluxio master new workers are pointed at: the ready one; with `workersWithMaster`,
+ * else any placed master that is not gone (its workers retry registering until it answers).
+ */
+function masterForWorkers(state: SchedulerState): string | undefined {
+  const ready = state.masterReadyAlias === undefined ? undefined : state.ledger.tasks.find((t) => t.alias === state.masterReadyAlias);
+  if (ready !== undefined) return ready.hostname;
+  if (state.config.workersWithMaster !== true) return undefined;
+  return state.ledger.tasks.find((task) => task.role === 'master' && !isGone(task.state) && task.hostname !== '')?.hostname;
+}
+
 /** What placement reads of the state (the ledger's tasks under their own name). */
 function placementView(state: SchedulerState): PlacementView {
   return { config: state.config, tasks: state.ledger.tasks, workerSearchOpen: state.workerSearchOpen };
@@ -682,8 +693,7 @@ function onOffers(state: SchedulerState, offers: readonly Offer[], now: number, 
       return;
     }
   }
-  const masterReady = state.masterReadyAlias === undefined ? undefined : state.ledger.tasks.find((t) => t.alias === state.masterReadyAlias);
-  const { decisions, workerSearchExhausted } = placeOffers(offers, placementView(state), masterReady?.hostname, now);
+  const { decisions, workerSearchExhausted } = placeOffers(offers, placementView(state), masterForWorkers(state), now);
 
   const declineLong: OfferID[] = [];
   const declineShort: OfferID[] = [];
@@ -795,7 +805,7 @@ function healthCheckOf(
 function syncOfferInterest(state: SchedulerState, now: number, out: Output): void {
   const masters = wantedSlots(placementView(state), 'master', now);
   const workers = wantedSlots(placementView(state), 'worker', now);
-  const workersUsable = state.masterReadyAlias !== undefined && workers.wanted > 0;
+  const workersUsable = workers.wanted > 0 && masterForWorkers(state) !== undefined;
   const wantOffers = masters.wanted > 0 || workersUsable;
   const role = state.config.role;
   if (wantOffers && state.suppressed) {
