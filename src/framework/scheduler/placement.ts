@@ -119,7 +119,17 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, ready
   let placedWorkers = 0;
   for (const offer of offers) {
     let reason: DeclineReason | undefined;
-    if (mastersLeft > 0) {
+    const waitingMaster = masters.relaunch[masterRelaunch];
+    if (
+      mastersLeft > 0 &&
+      waitingMaster !== undefined &&
+      waitingMaster.sameAgentUntil !== undefined &&
+      now < waitingMaster.sameAgentUntil &&
+      waitingMaster.agentId !== offer.agent_id.value
+    ) {
+      // A master replaced by a rollout comes back where its journal is, and where workers look for it.
+      reason = { code: 'relaunch-backoff', text: `${waitingMaster.alias} waits for an offer of its own agent` };
+    } else if (mastersLeft > 0) {
       reason = masterMisfit(config, offer, masterHosts);
       if (reason === undefined) {
         const match = matchOffer(offer, config.role, config.master, 'master');
@@ -166,7 +176,7 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, ready
         reason ??= match.reason;
       }
     }
-    let transient = false;
+    let transient = reason?.code === 'relaunch-backoff';
     if (reason === undefined) {
       if (workersLeft() > 0 && readyMaster === undefined) {
         reason = { code: 'waiting-for-master', text: 'workers start once the Alluxio master is running and healthy' };

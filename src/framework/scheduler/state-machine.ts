@@ -492,6 +492,7 @@ function onTaskEnded(state: SchedulerState, task: LedgerTask, status: TaskStatus
   if (kill?.replace === true) {
     // A rollout's kill: relaunched at once (on its agent, see placement) with the desired specification.
     task.relaunchAt = now;
+    task.sameAgentUntil = now + state.config.timing.sameAgentWaitMs;
     return;
   }
 
@@ -742,6 +743,7 @@ function place(
   task.launchedAt = now;
   task.relaunchAt = undefined;
   task.killRequested = undefined;
+  task.sameAgentUntil = undefined;
   task.fingerprint = state.ledger.desired?.fingerprints[role];
   state.byTaskId.set(task.taskId, task);
   state.stuck.delete(task.alias);

@@ -134,3 +134,25 @@ describe('rolling out a new desired state', () => {
     expect(h.step({ type: 'desired', desired: request })).toEqual([]);
   });
 });
+
+describe('replacing the master', () => {
+  it('relaunches it on its own agent, declining other agents briefly meanwhile', () => {
+    const config = makeConfig({ maxWorkers: 1 });
+    const first = desiredOf(config, 2048);
+    const h = running(config, first);
+    const master = first.specs.master;
+    const changed = { ...master, memMb: 512 };
+    const next = {
+      ...first,
+      specs: { ...first.specs, master: changed },
+      fingerprints: { ...first.fingerprints, master: fingerprintOf(changed) },
+    };
+    const applied = h.step({ type: 'desired', desired: next });
+    expect(reportsOf(applied)).toContainEqual(expect.objectContaining({ type: 'rollout-master-warning', alias: 'master-1' }));
+    h.step(update(h.task('master-1').taskId, 'a1', 'TASK_KILLED'));
+    const elsewhere = h.step(offersEvent(offer('a3')));
+    expect(launchedTasks(elsewhere)).toEqual([]);
+    expect(callsOf(elsewhere).find((c) => c.type === 'DECLINE')?.decline?.filters?.refuse_seconds).toBe(10);
+    expect(launchedTasks(h.step(offersEvent(offer('a1'))))).toEqual([expect.objectContaining({ agentId: 'a1' })]);
+  });
+});
