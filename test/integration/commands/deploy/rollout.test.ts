@@ -227,4 +227,46 @@ describe('rolling changes', () => {
     expect(missing.stderr).toMatch(/no running task is named worker-9/);
     expect(first.running).toBe(true);
   });
+
+  it(
+    'a scheduler SIGKILLed mid-rollout is succeeded by the next deploy, which resumes it: nothing replaced twice, none left behind',
+    { timeout: 180_000 },
+    async () => {
+      sandbox = await startSandbox({ agents: 4 });
+      const { confDir } = sandbox;
+      await initConf(sandbox, ['--max-workers', '4']);
+      const first = deploy();
+      await waitHealthy(first, 5, 0, 90_000);
+      const oldWorker = (await status(confDir)).desired.fingerprints.worker;
+
+      await setProperty(confDir, 'alluxio.worker.memory.size', '128MB');
+      const follower = runCli(['deploy', '--json', '--yes', '--conf-dir', confDir], { timeoutMs: 150_000 });
+      // Killed with worker-1 replaced and worker-2 on its way.
+      await first.waitFor(
+        'worker-2 in a batch',
+        (event) => event.type === 'rollout-batch' && (event.aliases as string[]).includes('worker-2'),
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      expect(await first.stop('SIGKILL')).toBe(137);
+
+      const second = deploy();
+      const followed = await follower;
+      expect(followed.exitCode, `${followed.stdout}\n${followed.stderr}\n${second.transcript()}`).toBe(0);
+      expect(followed.stdout).toMatch(/"phase":"done"/);
+
+      const after = await status(confDir);
+      const workers = after.tasks.filter((t) => t.role === 'worker' && t.state === 'TASK_RUNNING');
+      expect(workers.map((t) => t.fingerprint)).toEqual(Array(4).fill(after.desired.fingerprints.worker));
+      expect(after.desired.fingerprints.worker).not.toBe(oldWorker);
+      // Each worker alias was launched twice in all: its first task and one replacement.
+      const launches = new Map<string, number>();
+      for (const event of [...first.of('task-launched'), ...second.of('task-launched')]) {
+        launches.set(event.alias as string, (launches.get(event.alias as string) ?? 0) + 1);
+      }
+      for (const alias of ['worker-1', 'worker-2', 'worker-3', 'worker-4']) expect([alias, launches.get(alias)]).toEqual([alias, 2]);
+      expect(second.of('rollout-done')).toHaveLength(1);
+    },
+  );
 });
