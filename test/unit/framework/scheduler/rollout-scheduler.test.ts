@@ -156,3 +156,18 @@ describe('replacing the master', () => {
     expect(launchedTasks(h.step(offersEvent(offer('a1'))))).toEqual([expect.objectContaining({ agentId: 'a1' })]);
   });
 });
+
+describe('fingerprints after the ledger was lost', () => {
+  it('adopts a task with the fingerprint of its Mesos label, so a rollout knows it is outdated', async () => {
+    const { learnFingerprints } = await import('../../../../src/framework/scheduler/state-machine.js');
+    const { ledgerWith } = await import('./fixtures.js');
+    const config = makeConfig({ maxWorkers: 1 });
+    const first = desiredOf(config, 2048);
+    const h = new Harness(config, ledgerWith([]));
+    learnFingerprints(h.state, new Map([['alluxio-worker-1.old', 'sha256:0123456789abcdef']]));
+    h.step({ type: 'desired', desired: first });
+    h.step({ type: 'event', event: { type: 'SUBSCRIBED', subscribed: { framework_id: { value: 'fw-1' } } } });
+    h.step(update('alluxio-worker-1.old', 'a2', 'TASK_RUNNING', { uuid: undefined, healthy: true }));
+    expect(h.task('worker-1').fingerprint).toBe('sha256:0123456789abcdef');
+  });
+});
