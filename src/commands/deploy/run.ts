@@ -24,6 +24,7 @@ import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
 import { checkSchedulerApi, preflightDistribution } from '../../framework/deploy/preflight.js';
 import { ledgerPath } from '../../state/files.js';
+import { FINGERPRINT_LABEL } from '../../state/task-names.js';
 import { createDeployView } from './live-view.js';
 import { dryRunDocument, renderDryRun } from './dry-run.js';
 import { detach, notifyDetachingParent, recordDetachedPid } from './detach.js';
@@ -348,6 +349,15 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       newFramework: flags.newFramework === true,
       desired: plan.desired,
       pollDesired: run.pollDesired,
+      taskFingerprints: async () => {
+        const tasks = await connection.client.getTasks({ signal: stop });
+        const labels = new Map<string, string>();
+        for (const task of tasks) {
+          const fingerprint = task.labels?.get(FINGERPRINT_LABEL);
+          if (fingerprint !== undefined) labels.set(task.taskId, fingerprint);
+        }
+        return labels;
+      },
     });
   } catch (error) {
     // A rejected ledger write after the lease was lost says less than the loss itself.

@@ -53,6 +53,8 @@ export interface SchedulerTiming {
   readonly rolloutHealthyTimeoutMs: number;
   /** The kill policy's grace period of a rollout's kill: time for Alluxio's graceful stop after SIGTERM. */
   readonly killGracePeriodMs: number;
+  /** A master replaced by a rollout waits this long for an offer of its own agent before going elsewhere. */
+  readonly sameAgentWaitMs: number;
 }
 
 export const DEFAULT_TIMING: SchedulerTiming = {
@@ -72,6 +74,7 @@ export const DEFAULT_TIMING: SchedulerTiming = {
   reviveIntervalMs: 300_000,
   rolloutHealthyTimeoutMs: 300_000,
   killGracePeriodMs: 30_000,
+  sameAgentWaitMs: 30_000,
 };
 
 export interface HealthCheckPolicy {

@@ -27,6 +27,7 @@ import type { Ledger, LedgerStore } from '../../state/ledger.js';
 import type { DesiredState } from '../../state/desired-state.js';
 import {
   createSchedulerState,
+  learnFingerprints,
   step,
   type SchedulerAction,
   type SchedulerInput,
@@ -88,6 +89,12 @@ export interface ControllerOptions {
    * `scale`, `restart`, `rollout undo`), polled every tick; one already applied is ignored by its id.
    */
   readonly pollDesired?: () => Promise<DesiredState | undefined>;
+  /**
+   * The `alluxio-mesos.fingerprint` label of each task Mesos runs for the framework (task id ->
+   * fingerprint), read before subscribing: adopted tasks and ledgers from before fingerprints learn
+   * theirs from it, so drift is known even after the ledger was lost.
+   */
+  readonly taskFingerprints?: () => Promise<ReadonlyMap<string, string>>;
 }
 
 /**
@@ -109,6 +116,11 @@ export async function runController(options: ControllerOptions): Promise<Schedul
   const state = createSchedulerState(options.config, started.ledger, options.newId ?? randomUUID);
   const persist = ledgerWriter(options, started.ledger.frameworkId);
   const saves = new LedgerSaves(() => persist(state.ledger));
+  if (options.taskFingerprints !== undefined) {
+    // Best effort: without them, adopted tasks just have no known fingerprint (never replaced by a rollout).
+    const labels = await options.taskFingerprints().catch(() => new Map<string, string>());
+    learnFingerprints(state, labels);
+  }
   if (options.desired !== undefined) {
     const actions = step(state, { type: 'desired', desired: options.desired }, clock.now()).actions;
     await applyDisconnected(options, saves, actions);

@@ -146,6 +146,11 @@ export interface SchedulerState {
   masterReadyAlias: string | undefined;
   allPlacedReported: boolean;
   commandCache: Map<string, CommandInfo>;
+  /**
+   * Fingerprints Mesos' task labels gave (task id -> fingerprint), read when the scheduler started:
+   * a task adopted after the ledger was lost (or recorded before fingerprints) learns its own.
+   */
+  readonly labelFingerprints: Map<string, string>;
   readonly newId: () => string;
 }
 
@@ -177,6 +182,7 @@ export function createSchedulerState(config: SchedulerConfig, ledger: Ledger, ne
     masterReadyAlias: undefined,
     allPlacedReported: false,
     commandCache: new Map(),
+    labelFingerprints: new Map(),
     newId,
   };
 }
@@ -428,6 +434,7 @@ function onUnknownTask(state: SchedulerState, status: TaskStatus, now: number, o
   if (verdict.slot !== undefined) state.byTaskId.delete(verdict.slot.taskId);
   const template = verdict.role === 'master' ? state.config.master : state.config.worker;
   const task = adoptIntoLedger(state.ledger, verdict, { taskId, agentId, hostname, ports: template.ports, status, now });
+  task.fingerprint = state.labelFingerprints.get(taskId);
   state.byTaskId.set(taskId, task);
   state.stuck.delete(task.alias);
   out.dirty = true;
@@ -492,6 +499,7 @@ function onTaskEnded(state: SchedulerState, task: LedgerTask, status: TaskStatus
   if (kill?.replace === true) {
     // A rollout's kill: relaunched at once (on its agent, see placement) with the desired specification.
     task.relaunchAt = now;
+    task.sameAgentUntil = now + state.config.timing.sameAgentWaitMs;
     return;
   }
 
@@ -757,6 +765,7 @@ function place(
   task.launchedAt = now;
   task.relaunchAt = undefined;
   task.killRequested = undefined;
+  task.sameAgentUntil = undefined;
   task.fingerprint = state.ledger.desired?.fingerprints[role];
   state.byTaskId.set(task.taskId, task);
   state.stuck.delete(task.alias);
@@ -966,4 +975,10 @@ function forget(state: SchedulerState, task: LedgerTask): void {
 
 function aliasNumber(alias: string): number {
   return Number(/-(\d+)$/.exec(alias)?.[1] ?? 0);
+}
+
+/** Takes the fingerprints Mesos' labels give; ledger tasks without one (older ledgers) learn theirs. */
+export function learnFingerprints(state: SchedulerState, fromLabels: ReadonlyMap<string, string>): void {
+  for (const [taskId, fingerprint] of fromLabels) state.labelFingerprints.set(taskId, fingerprint);
+  for (const task of state.ledger.tasks) task.fingerprint ??= fromLabels.get(task.taskId);
 }
