@@ -37,6 +37,9 @@ import type { Ledger } from '../../state/ledger.js';
 import type { DesiredState } from '../../state/desired-state.js';
 import { confirmPlan, followChange, handOver, planChange } from '../common/desired-change.js';
 
+/** How long the read of the tasks' fingerprint labels before SUBSCRIBE may take (best effort). */
+const TASK_LABELS_READ_MS = 1_000;
+
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
   alluxioHome?: string;
@@ -269,8 +272,9 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     view.close();
     throw error;
   }
+  let masterAnswered: boolean;
   try {
-    await checkSchedulerApi(connection.client, stop);
+    masterAnswered = (await checkSchedulerApi(connection.client, stop)).answered;
   } catch (error) {
     connection.close();
     firstContact.cancel();
@@ -349,15 +353,20 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       newFramework: flags.newFramework === true,
       desired: plan.desired,
       pollDesired: run.pollDesired,
-      taskFingerprints: async () => {
-        const tasks = await connection.client.getTasks({ signal: stop });
-        const labels = new Map<string, string>();
-        for (const task of tasks) {
-          const fingerprint = task.labels?.get(FINGERPRINT_LABEL);
-          if (fingerprint !== undefined) labels.set(task.taskId, fingerprint);
-        }
-        return labels;
-      },
+      // Only from a master that answered the version check: one that did not is left to SUBSCRIBE,
+      // which keeps --timeout for itself and reports the last failure.
+      taskFingerprints: !masterAnswered
+        ? undefined
+        : async () => {
+            // A short budget of its own, as the version check's.
+            const tasks = await connection.client.getTasks({ signal: AbortSignal.any([stop, AbortSignal.timeout(TASK_LABELS_READ_MS)]) });
+            const labels = new Map<string, string>();
+            for (const task of tasks) {
+              const fingerprint = task.labels?.get(FINGERPRINT_LABEL);
+              if (fingerprint !== undefined) labels.set(task.taskId, fingerprint);
+            }
+            return labels;
+          },
     });
   } catch (error) {
     // A rejected ledger write after the lease was lost says less than the loss itself.

@@ -141,14 +141,15 @@ async function download(url: URL, timeoutMs: number): Promise<NodeJS.ReadableStr
  * SUBSCRIBE, which would only answer 404. The wait is the first contact's: `signal` ends it (Ctrl-C,
  * --timeout, a lost lease) with its reason. A master that cannot be asked now (refusing
  * connections while it restarts, rejecting the credentials, telling no version) is left to
- * SUBSCRIBE, which retries and reports as it always does.
+ * SUBSCRIBE, which retries and reports as it always does. `answered` says whether the master could
+ * be asked: what else deploy would ask before SUBSCRIBE is not worth waiting for when it could not.
  */
 const VERSION_CHECK_MS = 1_000;
 
 export async function checkSchedulerApi(
   master: Pick<MesosMasterClient, 'getVersion' | 'baseUrl'>,
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<{ answered: boolean }> {
   let version: MesosVersion;
   // A short budget of its own: a master refusing connections is retried by SUBSCRIBE, which must
   // keep the first contact's --timeout for itself (and report the refusal as its last failure).
@@ -157,9 +158,9 @@ export async function checkSchedulerApi(
     version = (await master.getVersion({ signal: signal === undefined ? budget : AbortSignal.any([signal, budget]) })).version;
   } catch (error) {
     if (signal?.aborted === true) throw error;
-    return;
+    return { answered: false };
   }
-  if (versionAtLeast(version, DEPLOY_MINIMUM_MESOS_VERSION)) return;
+  if (versionAtLeast(version, DEPLOY_MINIMUM_MESOS_VERSION)) return { answered: true };
   throw new OperationError(
     `the Mesos master at ${master.baseUrl} runs Mesos ${formatVersion(version)}; deploy needs Mesos ${DEPLOY_MINIMUM_MESOS_VERSION} or later (the v1 HTTP scheduler API)`,
     { hint: 'upgrade the Mesos masters; check-ports and status work with older ones' },
