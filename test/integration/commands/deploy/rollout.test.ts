@@ -222,10 +222,29 @@ describe('rolling changes', () => {
     expect(restarted.state).toBe('TASK_RUNNING');
     expect(now.tasks.find((t) => t.alias === 'worker-1')!.taskId).toBe(untouched.taskId);
 
+    // Every worker: each one a new task, same specification; the master untouched.
+    const masterBefore = now.tasks.find((t) => t.alias === 'master-1')!;
+    const workerIds = now.tasks.filter((t) => t.role === 'worker').map((t) => t.taskId);
+    const all = await runCli(['restart', '--workers', '--yes', '--conf-dir', confDir], { timeoutMs: 90_000 });
+    expect(all.exitCode, `${all.stdout}\n${all.stderr}`).toBe(0);
+    expect(all.stdout).toMatch(/worker-1\.\.2: restart with the same specification/);
+    now = await status(confDir);
+    const workersNow = now.tasks.filter((t) => t.role === 'worker');
+    expect(workersNow.map((t) => t.state)).toEqual(['TASK_RUNNING', 'TASK_RUNNING']);
+    expect(workersNow.filter((t) => workerIds.includes(t.taskId))).toEqual([]);
+    expect(now.tasks.find((t) => t.alias === 'master-1')!.taskId).toBe(masterBefore.taskId);
+
     const missing = await runCli(['restart', 'worker-9', '--yes', '--conf-dir', confDir]);
     expect(missing.exitCode).toBe(4);
     expect(missing.stderr).toMatch(/no running task is named worker-9/);
     expect(first.running).toBe(true);
+
+    // Without a scheduler nothing would apply a change: said, exit 1; the state is left as it was.
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const orphan = await runCli(['scale', '--workers', '3', '--yes', '--conf-dir', confDir]);
+    expect(orphan.exitCode).toBe(1);
+    expect(orphan.stderr).toMatch(/^error: no scheduler is running for this deployment .*: nothing would apply the scale to 3 worker\(s\)/);
+    expect((await status(confDir)).desired.workers.desired).toBe(2);
   });
 
   it(
@@ -269,4 +288,19 @@ describe('rolling changes', () => {
       expect(second.of('rollout-done')).toHaveLength(1);
     },
   );
+
+  it('refuses bad input in one line, with the fix and a distinct exit code', { timeout: 30_000 }, async () => {
+    for (const [args, pattern] of [
+      [['scale'], /^error: scale needs --workers <n>; e\.g\. alluxio-mesos scale --workers 5$/],
+      [['scale', '--workers', 'five'], /^error: --workers "five" must be a whole number/],
+      [['restart'], /^error: restart needs exactly one of: an alias \(worker-3\), --workers or --all/],
+      [['restart', 'worker-1', '--all'], /^error: restart needs exactly one of/],
+      [['restart', '--workers', '--max-unavailable', '0'], /^error: --max-unavailable "0" must be a count/],
+    ] as const) {
+      const result = await runCli([...args]);
+      expect([args.join(' '), result.exitCode]).toEqual([args.join(' '), 2]);
+      expect(result.stderr).toMatch(pattern);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
 });
