@@ -9,7 +9,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../helpers/cli.js';
+import { BIN, cleanEnv, REPO_ROOT, runCli } from '../../../helpers/cli.js';
+import { ptyAvailable, startPty } from '../../../helpers/pty.js';
 import { isTerminal } from '../../../../src/emulator/master/model.js';
 import type { LocalCluster } from '../../../../src/emulator/cluster.js';
 import { aliasOfTaskId } from '../../../../src/state/task-names.js';
@@ -303,4 +304,44 @@ describe('rolling changes', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
   });
+
+  it.runIf(ptyAvailable)(
+    'an interactive deploy with a change shows the plan and asks once; no leaves everything as it was',
+    { timeout: 120_000 },
+    async () => {
+      sandbox = await startSandbox({ agents: 2 });
+      const { confDir } = sandbox;
+      await initConf(sandbox, ['--max-workers', '2']);
+      const first = deploy();
+      await waitHealthy(first, 3, 0, 90_000);
+      await setProperty(confDir, 'alluxio.worker.memory.size', '128MB');
+      const inTerminal = (): ReturnType<typeof startPty> =>
+        startPty(`node ${BIN} deploy --conf-dir '${confDir}'; echo "EXIT=$?"`, {
+          cwd: REPO_ROOT,
+          env: cleanEnv({ NO_COLOR: '1' }),
+          timeoutMs: 90_000,
+        });
+
+      const declined = inTerminal();
+      await declined.expectAndSend('Apply this change?', 'n\r');
+      await declined.exit;
+      expect(declined.output()).toMatch(/worker-1\.\.2: task mem \d+ -> \d+ MB, alluxio\.worker\.memory\.size 256MB -> 128MB/);
+      expect(declined.output()).toMatch(/EXIT=130/);
+      expect((await status(confDir)).desired.revision).toBe(1);
+
+      const accepted = inTerminal();
+      await accepted.expectAndSend('Apply this change?', 'y\r');
+      await accepted.exit;
+      // One plan and one question (inquirer redraws the question line as the answer is typed).
+      expect(accepted.output().match(/Plan \(/g)).toHaveLength(1);
+      expect(
+        accepted
+          .output()
+          .split(/Apply this change\?/)
+          .at(-1),
+      ).toMatch(/rollout 2 done/);
+      expect(accepted.output()).toMatch(/rollout 2 done: replaced worker-1\.\.2, master-1/);
+      expect(accepted.output()).toMatch(/EXIT=0/);
+    },
+  );
 });
