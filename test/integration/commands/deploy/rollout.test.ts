@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, REPO_ROOT, runCli } from '../../../helpers/cli.js';
+import { BIN, cleanEnv, REPO_ROOT, runCli, startCli } from '../../../helpers/cli.js';
 import { ptyAvailable, startPty } from '../../../helpers/pty.js';
 import { isTerminal } from '../../../../src/emulator/master/model.js';
 import type { LocalCluster } from '../../../../src/emulator/cluster.js';
@@ -344,4 +344,27 @@ describe('rolling changes', () => {
       expect(accepted.output()).toMatch(/EXIT=0/);
     },
   );
+
+  it('Ctrl-C stops following a handed-over change, not the rollout', { timeout: 120_000 }, async () => {
+    sandbox = await startSandbox({ agents: 2 });
+    const { confDir } = sandbox;
+    await initConf(sandbox, ['--max-workers', '2']);
+    const first = deploy();
+    await waitHealthy(first, 3, 0, 90_000);
+    await setProperty(confDir, 'alluxio.worker.memory.size', '128MB');
+    const follower = startCli(['deploy', '--yes', '--conf-dir', confDir], { env: cleanEnv(), stdin: 'ignore' });
+    let out = '';
+    follower.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    await first.waitFor('the first batch', (event) => event.type === 'rollout-batch');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    follower.kill('SIGINT');
+    const stopped = await follower;
+    expect(stopped.exitCode, `${out}\n${String(stopped.stderr)}`).toBe(130);
+    expect(String(stopped.stderr)).toContain('stopped following; the rollout goes on (alluxio-mesos rollout status)');
+    // The scheduler carries on to the end.
+    await first.waitFor('rollout-done', (event) => event.type === 'rollout-done', { timeoutMs: 60_000 });
+    const rollout = await runCli(['rollout', 'status', '--json', '--conf-dir', confDir]);
+    expect(rollout.exitCode).toBe(0);
+    expect(JSON.parse(rollout.stdout)).toMatchObject({ phase: 'done', done: ['worker-1', 'worker-2', 'master-1'] });
+  });
 });
