@@ -79,6 +79,26 @@ interface StatusScheduler {
   since: string;
 }
 
+/** Which master leads, as read where Alluxio publishes it (see commands/status/run.ts). */
+export type LeaderReading =
+  /** ZooKeeper election: `address` is the leader's `host:port`, null when none leads now. */
+  | { readonly kind: 'zookeeper'; readonly source: string; readonly address: string | null }
+  /** ZooKeeper could not be read. */
+  | { readonly kind: 'zookeeper'; readonly source: string; readonly error: string }
+  /** The embedded journal elects its leader among the masters; nothing outside Alluxio's RPC says which. */
+  | { readonly kind: 'embedded' };
+
+interface StatusMasters {
+  /** How several masters elect a leader: `none` with one master and no election. */
+  highAvailability: 'none' | 'zookeeper' | 'embedded';
+  /** The leading master; null when none leads, or when it cannot be told (see `note`). */
+  leader: { alias: string | null; address: string } | null;
+  /** Where the leader was read (`zk://.../leader`); null without ZooKeeper. */
+  leaderSource: string | null;
+  /** Why the leader is not shown, when it is not. */
+  note: string | null;
+}
+
 export interface StatusReport {
   framework: {
     id: string;
@@ -105,6 +125,8 @@ export interface StatusReport {
     stateLocation: string | null;
   };
   webuiUrl: string | null;
+  /** The Alluxio masters' leader election, and which master leads. */
+  masters: StatusMasters;
   /** The saved ledger describes this framework, so its aliases and wanted tasks were used. */
   ledgerUsed: boolean;
   tasks: StatusTask[];
@@ -258,6 +280,8 @@ export function buildStatus(input: {
   /** Who holds the deployment's lease (and waits for it), and where that state lives. */
   presence?: SchedulerPresence;
   stateLocation?: string;
+  /** Which master leads, when the masters elect one; undefined: a single master, no election. */
+  leader?: LeaderReading;
 }): StatusReport {
   const { frameworkId, framework, hostnames: agents } = input;
   // The saved ledger speaks of one framework: for any other it would invent tasks.
@@ -302,6 +326,8 @@ export function buildStatus(input: {
   if (rollout?.phase === 'halted') {
     problems.push(`rollout ${rollout.revision} halted at ${rollout.halt?.alias ?? '?'}: ${rollout.halt?.reason ?? 'unknown reason'}`);
   }
+  const masters = describeMasters(input.leader, tasks);
+  if (input.leader?.kind === 'zookeeper' && masters.leader === null) problems.push(`no Alluxio master leads: ${masters.note ?? ''}`);
   const running = (role: StatusTask['role']): boolean => tasks.some((task) => task.role === role && task.state === 'TASK_RUNNING');
   if (!tasks.some((task) => task.state === 'TASK_RUNNING')) problems.push('no Alluxio task is running');
   else if (!running('worker')) problems.push('no Alluxio worker is running');
@@ -333,6 +359,7 @@ export function buildStatus(input: {
       stateLocation: input.stateLocation ?? null,
     },
     webuiUrl: ledger?.webuiUrl ?? framework?.webuiUrl ?? null,
+    masters,
     ledgerUsed: ledger !== undefined,
     tasks,
     desired: desired === undefined ? null : statusDesired(desired, tasks),
@@ -368,6 +395,49 @@ function statusRollout(rollout: RolloutRecord): StatusRollout {
   };
 }
 
+/**
+ * The election as status shows it. The leader publishes `host:rpc port`; the master task on that
+ * host holding that port is its alias (masters run on distinct agents).
+ */
+function describeMasters(reading: LeaderReading | undefined, tasks: readonly StatusTask[]): StatusMasters {
+  if (reading === undefined) return { highAvailability: 'none', leader: null, leaderSource: null, note: null };
+  if (reading.kind === 'embedded') {
+    return {
+      highAvailability: 'embedded',
+      leader: null,
+      leaderSource: null,
+      note: 'the embedded journal elects its leader among the masters; ask Alluxio (alluxio fsadmin report) which one leads',
+    };
+  }
+  if ('error' in reading) {
+    return {
+      highAvailability: 'zookeeper',
+      leader: null,
+      leaderSource: reading.source,
+      note: `cannot read ${reading.source}: ${reading.error}`,
+    };
+  }
+  if (reading.address === null) {
+    return { highAvailability: 'zookeeper', leader: null, leaderSource: reading.source, note: `${reading.source} names no leader` };
+  }
+  const separator = reading.address.lastIndexOf(':');
+  const host = reading.address.slice(0, separator).toLowerCase();
+  const port = Number(reading.address.slice(separator + 1));
+  const task = tasks.find(
+    (candidate) =>
+      candidate.role === 'master' &&
+      candidate.state === 'TASK_RUNNING' &&
+      candidate.host?.toLowerCase() === host &&
+      candidate.ports.includes(port),
+  );
+  return {
+    highAvailability: 'zookeeper',
+    leader: { alias: task?.alias ?? null, address: reading.address },
+    leaderSource: reading.source,
+    note: task === undefined ? `the leader ${reading.address} is not a master task of this framework` : null,
+  };
+}
+
 function failoverLeft(
   state: StatusReport['framework']['state'],
   timeoutSeconds: number | undefined,
@@ -381,7 +451,7 @@ function failoverLeft(
 export async function collectStatus(
   client: MesosMasterClient,
   frameworkId: string,
-  local: { ledger: Ledger | undefined; presence?: SchedulerPresence; stateLocation?: string },
+  local: { ledger: Ledger | undefined; presence?: SchedulerPresence; stateLocation?: string; leader?: LeaderReading },
 ): Promise<StatusReport> {
   const [frameworks, tasks, agents] = await Promise.all([client.getFrameworks(), client.getTasks(), client.getAgents()]);
   const framework =

@@ -26,6 +26,8 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
   lines.push(`Framework ${printable(framework.name ?? '(unknown)')} ${printable(framework.id)}: ${stateText}`);
   lines.push(schedulerLine(report));
   if (report.webuiUrl !== null) lines.push(`Alluxio master web UI: ${printable(report.webuiUrl)}`);
+  const leaderLine = mastersLine(report.masters);
+  if (leaderLine !== undefined) lines.push(leaderLine);
   lines.push('');
   // AGE as kubectl prints it, from the time the task started running: no time zone to get wrong
   // (JSON carries the ISO time, startedAt).
@@ -60,6 +62,16 @@ export function renderStatus(report: StatusReport, options: { color: boolean; no
   lines.push('');
   lines.push(report.ok ? chalk.green('OK: every Alluxio task is running') : chalk.red(printable(`NOT OK: ${report.problems.join('; ')}`)));
   return `${lines.join('\n')}\n`;
+}
+
+/** Which master leads, when the masters elect one. */
+function mastersLine(masters: StatusReport['masters']): string | undefined {
+  if (masters.highAvailability === 'none') return undefined;
+  const kind = masters.highAvailability === 'zookeeper' ? 'ZooKeeper' : 'the embedded journal';
+  if (masters.leader === null) return printable(`Leading master: unknown (${kind}): ${masters.note ?? ''}`);
+  const who = masters.leader.alias === null ? masters.leader.address : `${masters.leader.alias} (${masters.leader.address})`;
+  const note = masters.note === null ? '' : `; ${masters.note}`;
+  return printable(`Leading master: ${who}, elected through ${kind}, read from ${masters.leaderSource ?? '-'}${note}`);
 }
 
 /** Who schedules: connected or not (Mesos), and who holds the lease and waits for it (the state). */

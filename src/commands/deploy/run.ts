@@ -57,6 +57,7 @@ export interface DeployFlags extends ConnectionFlags {
   healthChecks?: boolean;
   healthCheckDelay?: string;
   healthCheckInterval?: string;
+  workersWithMaster?: boolean;
   state?: string;
   maxUnavailable?: string;
 }
@@ -106,6 +107,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       ? {}
       : { principal: flags.principal ?? site.config.mesos.principal }),
     healthChecks: flags.healthChecks !== false,
+    ...(flags.workersWithMaster === true ? { workersWithMaster: true } : {}),
     ...(delay === undefined && interval === undefined
       ? {}
       : {

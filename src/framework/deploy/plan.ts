@@ -34,6 +34,8 @@ export interface DeployOptions {
   healthCheck?: Partial<HealthCheckPolicy>;
   /** Rollout batch size: a count or a percentage (default 1). */
   maxUnavailable?: string;
+  /** `--workers-with-master`: workers go out in the master's offer round. */
+  workersWithMaster?: boolean;
 }
 
 export interface DeployPlan {
@@ -92,19 +94,23 @@ export function buildDeployPlan(site: AlluxioSiteConfig, doc: PropertiesDocument
   const siteProperties = taskSiteProperties(doc, fileName);
   const jdk = site.jdk.kind === 'url' ? { url: site.jdk.url, path: site.jdkPath } : undefined;
   const workerMemory = formatByteSizeExact(site.worker.ramdiskBytes);
+  // Several masters: workers find the leader through the properties they get (ZooKeeper or the
+  // embedded journal), never the one master host the scheduler saw ready first.
+  const findsLeader = site.master.highAvailability.kind !== 'none';
   const scheduler = schedulerConfigFromSite(site, {
     command: (role, masterHostname) =>
       buildLaunchCommand({
         role,
         distribution,
         siteProperties,
-        masterHostname,
+        ...(role === 'worker' && findsLeader ? { findsLeader } : { masterHostname }),
         ...(jdk === undefined ? {} : { jdk }),
         ...(role === 'worker' ? { workerMemory } : {}),
       }),
     ...(options.alluxioMaster === undefined ? {} : { pinnedMasterHost: options.alluxioMaster }),
     ...(options.maxWorkers === undefined ? {} : { maxWorkers: options.maxWorkers }),
     healthChecks: options.healthChecks,
+    workersWithMaster: options.workersWithMaster === true,
   });
   const withHealth: SchedulerConfig =
     scheduler.healthCheck === undefined || options.healthCheck === undefined

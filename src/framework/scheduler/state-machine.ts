@@ -345,7 +345,7 @@ function endLaunchHold(
   out.report({ type: 'launch-hold-ended', outcome, afterMs: now - full.startedAt });
   const view = placementView(state);
   const wanted =
-    wantedSlots(view, 'master', now).wanted > 0 || (state.masterReadyAlias !== undefined && wantedSlots(view, 'worker', now).wanted > 0);
+    wantedSlots(view, 'master', now).wanted > 0 || (masterForWorkers(state) !== undefined && wantedSlots(view, 'worker', now).wanted > 0);
   if (wanted) {
     out.call(calls.revive([state.config.role]));
     state.suppressed = false;
@@ -626,8 +626,13 @@ function isReadyMaster(state: SchedulerState, task: LedgerTask): boolean {
     task.role === 'master' &&
     task.state === 'TASK_RUNNING' &&
     task.hostname !== '' &&
-    (state.config.healthCheck === undefined || task.healthy === true)
+    (masterHealthCheck(state.config) === undefined || task.healthy === true)
   );
+}
+
+/** Masters electing a leader get no health check (a standby listens on no port; see config.ts). */
+function masterHealthCheck(config: SchedulerState['config']): SchedulerState['config']['healthCheck'] {
+  return config.master.electsLeader ? undefined : config.healthCheck;
 }
 
 function webuiUrl(state: SchedulerState, hostname: string): string {
@@ -658,6 +663,17 @@ function updateMasterReadiness(state: SchedulerState, out: Output): void {
   }
 }
 
+/**
+ * The host of the Alluxio master new workers are pointed at: the ready one; with `workersWithMaster`,
+ * else any placed master that is not gone (its workers retry registering until it answers).
+ */
+function masterForWorkers(state: SchedulerState): string | undefined {
+  const ready = state.masterReadyAlias === undefined ? undefined : state.ledger.tasks.find((t) => t.alias === state.masterReadyAlias);
+  if (ready !== undefined) return ready.hostname;
+  if (state.config.workersWithMaster !== true) return undefined;
+  return state.ledger.tasks.find((task) => task.role === 'master' && !isGone(task.state) && task.hostname !== '')?.hostname;
+}
+
 /** What placement reads of the state (the ledger's tasks under their own name). */
 function placementView(state: SchedulerState): PlacementView {
   return { config: state.config, tasks: state.ledger.tasks, workerSearchOpen: state.workerSearchOpen };
@@ -685,8 +701,7 @@ function onOffers(state: SchedulerState, offers: readonly Offer[], now: number, 
       return;
     }
   }
-  const masterReady = state.masterReadyAlias === undefined ? undefined : state.ledger.tasks.find((t) => t.alias === state.masterReadyAlias);
-  const { decisions, workerSearchExhausted } = placeOffers(offers, placementView(state), masterReady?.hostname, now);
+  const { decisions, workerSearchExhausted } = placeOffers(offers, placementView(state), masterForWorkers(state), now);
 
   const declineLong: OfferID[] = [];
   const declineShort: OfferID[] = [];
@@ -768,7 +783,7 @@ function place(
     resources,
     command: commandFor(state, role, masterHostname),
     fingerprint: task.fingerprint,
-    healthCheck: state.config.healthCheck === undefined ? undefined : alluxioHealthCheck(template, task.hostname, state.config.healthCheck),
+    healthCheck: healthCheckOf(role === 'master' ? masterHealthCheck(config) : config.healthCheck, template, task.hostname),
   });
   out.call(calls.accept([offer.id], [calls.launch([info])]));
   out.report({
@@ -783,6 +798,14 @@ function place(
   });
 }
 
+function healthCheckOf(
+  policy: SchedulerState['config']['healthCheck'],
+  template: Parameters<typeof alluxioHealthCheck>[0],
+  hostname: string,
+): ReturnType<typeof alluxioHealthCheck> | undefined {
+  return policy === undefined ? undefined : alluxioHealthCheck(template, hostname, policy);
+}
+
 // ---------------------------------------------------------------------------------------------
 // SUPPRESS / REVIVE
 // ---------------------------------------------------------------------------------------------
@@ -791,7 +814,7 @@ function place(
 function syncOfferInterest(state: SchedulerState, now: number, out: Output): void {
   const masters = wantedSlots(placementView(state), 'master', now);
   const workers = wantedSlots(placementView(state), 'worker', now);
-  const workersUsable = state.masterReadyAlias !== undefined && workers.wanted > 0;
+  const workersUsable = workers.wanted > 0 && masterForWorkers(state) !== undefined;
   const wantOffers = masters.wanted > 0 || workersUsable;
   const role = state.config.role;
   if (wantOffers && state.suppressed) {

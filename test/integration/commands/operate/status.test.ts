@@ -103,7 +103,10 @@ describe('status', () => {
     expect(text.stderr).toBe('');
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toContain('Held by this deployment (its own tasks: counted as free for it):');
-    expect(text.stdout).toMatch(/^ {2}127\.0\.0\.\d: ports \d+, \d+ \(master-1\)$/m);
+    expect(text.stdout).toMatch(/^ {2}127\.0\.0\.\d: ports \d+, \d+ held by this deployment \(master-1\)$/m);
+    expect(text.stdout).toMatch(/^ {2}127\.0\.0\.\d: ports \d+(, \d+)+ held by this deployment \(worker-2\)$/m);
+    expect(text.stdout).toContain('OK: the deployment fits: its tasks hold their own ports');
+    expect(text.stdout).not.toContain('FAILED');
     const json = JSON.parse((await cli(['check-ports', '--json'])).stdout) as {
       verdict: { ok: boolean };
       heldByDeployment: Array<{ alias: string; ports: number[] }>;

@@ -160,6 +160,7 @@ describe('status (in-process)', () => {
         stateLocation: ledgerPath(path.join(dir, 'conf')),
       },
       webuiUrl: 'http://a1:19999',
+      masters: { highAvailability: 'none', leader: null, leaderSource: null, note: null },
       ledgerUsed: true,
       desired: null,
       rollout: null,
