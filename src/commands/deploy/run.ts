@@ -158,8 +158,9 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       await confirmPlan(ctx, change, `handed to the running scheduler, pid ${leader.pid} on ${leader.host}`);
       const requestId = await handOver(state, plan.desired);
       if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...change, requestId })}\n`);
-      if (flags.detach === true) return ExitCode.OK;
-      return await followChange(ctx, state, requestId);
+      const code = flags.detach === true ? ExitCode.OK : await followChange(ctx, state, requestId);
+      await state.close();
+      return code;
     }
     if (changing) {
       await confirmPlan(ctx, change, 'applied by this scheduler');
@@ -352,6 +353,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       signal: stop,
       newFramework: flags.newFramework === true,
       desired: plan.desired,
+      keepRecordedDesired: flags.standby === true,
       pollDesired: run.pollDesired,
       // Only from a master that answered the version check: one that did not is left to SUBSCRIBE,
       // which keeps --timeout for itself and reports the last failure.

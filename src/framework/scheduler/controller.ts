@@ -84,6 +84,8 @@ export interface ControllerOptions {
   readonly missedHeartbeats?: number;
   /** What should run: taken before the first subscription (a change to the ledger's starts a rollout). */
   readonly desired?: DesiredState;
+  /** `deploy --standby`: the ledger's desired state, when it has one, wins over `desired`. */
+  readonly keepRecordedDesired?: boolean;
   /**
    * Reads a desired state another process handed over (`deploy` with a changed configuration,
    * `scale`, `restart`, `rollout undo`), polled every tick; one already applied is ignored by its id.
@@ -121,7 +123,9 @@ export async function runController(options: ControllerOptions): Promise<Schedul
     const labels = await options.taskFingerprints().catch(() => new Map<string, string>());
     learnFingerprints(state, labels);
   }
-  if (options.desired !== undefined) {
+  // A standby's configuration was read when it started waiting: what the ledger records since wins.
+  const recorded = options.keepRecordedDesired === true && state.ledger.desired !== undefined;
+  if (options.desired !== undefined && !recorded) {
     const actions = step(state, { type: 'desired', desired: options.desired }, clock.now()).actions;
     await applyDisconnected(options, saves, actions);
   }

@@ -9,7 +9,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../helpers/cli.js';
+import { BIN, cleanEnv, REPO_ROOT, runCli, startCli } from '../../../helpers/cli.js';
+import { ptyAvailable, startPty } from '../../../helpers/pty.js';
 import { isTerminal } from '../../../../src/emulator/master/model.js';
 import type { LocalCluster } from '../../../../src/emulator/cluster.js';
 import { aliasOfTaskId } from '../../../../src/state/task-names.js';
@@ -222,10 +223,29 @@ describe('rolling changes', () => {
     expect(restarted.state).toBe('TASK_RUNNING');
     expect(now.tasks.find((t) => t.alias === 'worker-1')!.taskId).toBe(untouched.taskId);
 
+    // Every worker: each one a new task, same specification; the master untouched.
+    const masterBefore = now.tasks.find((t) => t.alias === 'master-1')!;
+    const workerIds = now.tasks.filter((t) => t.role === 'worker').map((t) => t.taskId);
+    const all = await runCli(['restart', '--workers', '--yes', '--conf-dir', confDir], { timeoutMs: 90_000 });
+    expect(all.exitCode, `${all.stdout}\n${all.stderr}`).toBe(0);
+    expect(all.stdout).toMatch(/worker-1\.\.2: restart with the same specification/);
+    now = await status(confDir);
+    const workersNow = now.tasks.filter((t) => t.role === 'worker');
+    expect(workersNow.map((t) => t.state)).toEqual(['TASK_RUNNING', 'TASK_RUNNING']);
+    expect(workersNow.filter((t) => workerIds.includes(t.taskId))).toEqual([]);
+    expect(now.tasks.find((t) => t.alias === 'master-1')!.taskId).toBe(masterBefore.taskId);
+
     const missing = await runCli(['restart', 'worker-9', '--yes', '--conf-dir', confDir]);
     expect(missing.exitCode).toBe(4);
     expect(missing.stderr).toMatch(/no running task is named worker-9/);
     expect(first.running).toBe(true);
+
+    // Without a scheduler nothing would apply a change: said, exit 1; the state is left as it was.
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const orphan = await runCli(['scale', '--workers', '3', '--yes', '--conf-dir', confDir]);
+    expect(orphan.exitCode).toBe(1);
+    expect(orphan.stderr).toMatch(/^error: no scheduler is running for this deployment .*: nothing would apply the scale to 3 worker\(s\)/);
+    expect((await status(confDir)).desired.workers.desired).toBe(2);
   });
 
   it(
@@ -269,4 +289,82 @@ describe('rolling changes', () => {
       expect(second.of('rollout-done')).toHaveLength(1);
     },
   );
+
+  it('refuses bad input in one line, with the fix and a distinct exit code', { timeout: 30_000 }, async () => {
+    for (const [args, pattern] of [
+      [['scale'], /^error: scale needs --workers <n>; e\.g\. alluxio-mesos scale --workers 5$/],
+      [['scale', '--workers', 'five'], /^error: --workers "five" must be a whole number/],
+      [['restart'], /^error: restart needs exactly one of: an alias \(worker-3\), --workers or --all/],
+      [['restart', 'worker-1', '--all'], /^error: restart needs exactly one of/],
+      [['restart', '--workers', '--max-unavailable', '0'], /^error: --max-unavailable "0" must be a count/],
+    ] as const) {
+      const result = await runCli([...args]);
+      expect([args.join(' '), result.exitCode]).toEqual([args.join(' '), 2]);
+      expect(result.stderr).toMatch(pattern);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it.runIf(ptyAvailable)(
+    'an interactive deploy with a change shows the plan and asks once; no leaves everything as it was',
+    { timeout: 120_000 },
+    async () => {
+      sandbox = await startSandbox({ agents: 2 });
+      const { confDir } = sandbox;
+      await initConf(sandbox, ['--max-workers', '2']);
+      const first = deploy();
+      await waitHealthy(first, 3, 0, 90_000);
+      await setProperty(confDir, 'alluxio.worker.memory.size', '128MB');
+      const inTerminal = (): ReturnType<typeof startPty> =>
+        startPty(`node ${BIN} deploy --conf-dir '${confDir}'; echo "EXIT=$?"`, {
+          cwd: REPO_ROOT,
+          env: cleanEnv({ NO_COLOR: '1' }),
+          timeoutMs: 90_000,
+        });
+
+      const declined = inTerminal();
+      await declined.expectAndSend('Apply this change?', 'n\r');
+      await declined.exit;
+      expect(declined.output()).toMatch(/worker-1\.\.2: task mem \d+ -> \d+ MB, alluxio\.worker\.memory\.size 256MB -> 128MB/);
+      expect(declined.output()).toMatch(/EXIT=130/);
+      expect((await status(confDir)).desired.revision).toBe(1);
+
+      const accepted = inTerminal();
+      await accepted.expectAndSend('Apply this change?', 'y\r');
+      await accepted.exit;
+      // One plan and one question (inquirer redraws the question line as the answer is typed).
+      expect(accepted.output().match(/Plan \(/g)).toHaveLength(1);
+      expect(
+        accepted
+          .output()
+          .split(/Apply this change\?/)
+          .at(-1),
+      ).toMatch(/rollout 2 done/);
+      expect(accepted.output()).toMatch(/rollout 2 done: replaced worker-1\.\.2, master-1/);
+      expect(accepted.output()).toMatch(/EXIT=0/);
+    },
+  );
+
+  it('Ctrl-C stops following a handed-over change, not the rollout', { timeout: 120_000 }, async () => {
+    sandbox = await startSandbox({ agents: 2 });
+    const { confDir } = sandbox;
+    await initConf(sandbox, ['--max-workers', '2']);
+    const first = deploy();
+    await waitHealthy(first, 3, 0, 90_000);
+    await setProperty(confDir, 'alluxio.worker.memory.size', '128MB');
+    const follower = startCli(['deploy', '--yes', '--conf-dir', confDir], { env: cleanEnv(), stdin: 'ignore' });
+    let out = '';
+    follower.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    await first.waitFor('the first batch', (event) => event.type === 'rollout-batch');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    follower.kill('SIGINT');
+    const stopped = await follower;
+    expect(stopped.exitCode, `${out}\n${String(stopped.stderr)}`).toBe(130);
+    expect(String(stopped.stderr)).toContain('stopped following; the rollout goes on (alluxio-mesos rollout status)');
+    // The scheduler carries on to the end.
+    await first.waitFor('rollout-done', (event) => event.type === 'rollout-done', { timeoutMs: 60_000 });
+    const rollout = await runCli(['rollout', 'status', '--json', '--conf-dir', confDir]);
+    expect(rollout.exitCode).toBe(0);
+    expect(JSON.parse(rollout.stdout)).toMatchObject({ phase: 'done', done: ['worker-1', 'worker-2', 'master-1'] });
+  });
 });
