@@ -159,6 +159,8 @@ async function writeSuggestedPorts(
     const separator = line.indexOf('=');
     // Keys are re-spelled by writeSiteProperty to whatever generation the file already uses.
     writeSiteProperty(doc, line.slice(0, separator), line.slice(separator + 1));
+    // The embedded journal's addresses name its port too: they move with it, or no master finds the others.
+    if (line.slice(0, separator) === JOURNAL_PORT_KEY) moveJournalAddresses(doc, line.slice(separator + 1));
   }
   const before = site.doc.toString();
   const after = doc.toString();
@@ -170,6 +172,19 @@ async function writeSuggestedPorts(
   await mkdir(path.dirname(site.file), { recursive: true });
   const result = await writePropertiesFile(site.file, doc, site.loaded === undefined ? {} : { encoding: site.loaded.encoding });
   return { file: result.path, backup: result.backupPath ?? null, diff };
+}
+
+const JOURNAL_PORT_KEY = 'alluxio.master.embedded.journal.port';
+const JOURNAL_ADDRESSES_KEY = 'alluxio.master.embedded.journal.addresses';
+
+function moveJournalAddresses(doc: LoadedSite['doc'], port: string): void {
+  const addresses = doc.get(JOURNAL_ADDRESSES_KEY);
+  if (addresses === undefined) return;
+  const moved = addresses
+    .split(',')
+    .map((entry) => entry.trim().replace(/:\d+$/, `:${port}`))
+    .join(',');
+  writeSiteProperty(doc, JOURNAL_ADDRESSES_KEY, moved);
 }
 
 /** The framework this configuration deployed, if its state records one; never an error here. */
