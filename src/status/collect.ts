@@ -9,9 +9,10 @@ import type { MesosMasterClient } from '../mesos/client/master-client.js';
 import type { FrameworkRecord } from '../mesos/client/frameworks.js';
 import type { TaskRecord } from '../mesos/client/tasks.js';
 import type { Ledger, LedgerTask } from '../state/ledger.js';
+import type { DesiredState, RolloutRecord } from '../state/desired-state.js';
 import type { SchedulerIdentity, SchedulerPresence } from '../state/deployment-state.js';
-import { aliasOfTaskId } from '../state/task-names.js';
-import { TERMINAL_TASK_STATES } from '../mesos/protocol/types.js';
+import { aliasOfTaskId, FINGERPRINT_LABEL } from '../state/task-names.js';
+import { TERMINAL_TASK_STATES, type TaskState } from '../mesos/protocol/types.js';
 
 /**
  * - `healthy`, `unhealthy`: the latest health check result of a running task;
@@ -41,6 +42,34 @@ interface StatusTask {
   agentRegistered: boolean | null;
   /** Why the state is what it is when that is not obvious (unknown to Mesos, agent not registered). */
   note: string | null;
+  /** The fingerprint of its launch specification (Mesos' task label, else the ledger); null when not known. */
+  fingerprint?: string | null;
+  /** Its fingerprint differs from the desired one of its role; null when either is not known. */
+  outdated?: boolean | null;
+}
+
+/** What should run against what runs, and the latest rollout (from the ledger). */
+interface StatusDesired {
+  revision: number;
+  source: string;
+  fingerprints: { master: string; worker: string };
+  masters: { desired: number; running: number };
+  /** `desired` null: one worker on every agent that fits. */
+  workers: { desired: number | null; running: number };
+  /** Running tasks whose fingerprint differs from the desired one. */
+  outdated: string[];
+  maxUnavailable: string;
+}
+
+interface StatusRollout {
+  revision: number;
+  phase: 'rolling' | 'halted' | 'done';
+  startedAt: string;
+  finishedAt: string | null;
+  replaced: string[];
+  replacing: string[];
+  pending: string[];
+  halt: { alias: string; reason: string; at: string } | null;
 }
 
 /** A scheduler as `status --json` shows it (times as ISO strings). */
@@ -101,6 +130,10 @@ export interface StatusReport {
   /** The saved ledger describes this framework, so its aliases and wanted tasks were used. */
   ledgerUsed: boolean;
   tasks: StatusTask[];
+  /** Null when the ledger records no desired state (deployed before desired states existed). */
+  desired?: StatusDesired | null;
+  /** The latest rollout of the desired state, null when none ran. */
+  rollout?: StatusRollout | null;
   /** A scheduler is connected, and every wanted task runs (as Mesos says) and is healthy where it is checked. */
   ok: boolean;
   problems: string[];
@@ -156,6 +189,8 @@ function fromMesos(task: TaskRecord, entry: LedgerTask | undefined, agents: Read
     ledgerState: null,
     agentRegistered: registered,
     note: registered ? null : `its agent ${host ?? task.agentId} is not registered with the master`,
+    fingerprint: task.labels?.get(FINGERPRINT_LABEL) ?? (entry?.taskId === task.taskId ? entry.fingerprint : undefined) ?? null,
+    outdated: null,
   };
 }
 
@@ -187,6 +222,8 @@ function unknownToMesos(entry: LedgerTask, agents: ReadonlyMap<string, string>):
       : registered
         ? `unknown to Mesos (${lastSeen})`
         : `unknown to Mesos: on agent ${entry.hostname}, which is not registered with the master, so it may still run (${lastSeen})`,
+    fingerprint: entry.fingerprint ?? null,
+    outdated: null,
   };
 }
 
@@ -278,6 +315,17 @@ export function buildStatus(input: {
     const problem = problemOf(task);
     if (problem !== undefined) problems.push(problem);
   }
+  const desired = ledger?.desired;
+  if (desired !== undefined) {
+    for (const task of tasks) {
+      if (task.role === 'unknown' || task.fingerprint === null || task.fingerprint === undefined) continue;
+      task.outdated = !TERMINAL_TASK_STATES.has(task.state as TaskState) ? task.fingerprint !== desired.fingerprints[task.role] : null;
+    }
+  }
+  const rollout = ledger?.rollout;
+  if (rollout?.phase === 'halted') {
+    problems.push(`rollout ${rollout.revision} halted at ${rollout.halt?.alias ?? '?'}: ${rollout.halt?.reason ?? 'unknown reason'}`);
+  }
   const masters = describeMasters(input.leader, tasks);
   if (input.leader?.kind === 'zookeeper' && masters.leader === null) problems.push(`no Alluxio master leads: ${masters.note ?? ''}`);
   const running = (role: StatusTask['role']): boolean => tasks.some((task) => task.role === role && task.state === 'TASK_RUNNING');
@@ -314,8 +362,36 @@ export function buildStatus(input: {
     masters,
     ledgerUsed: ledger !== undefined,
     tasks,
+    desired: desired === undefined ? null : statusDesired(desired, tasks),
+    rollout: rollout === undefined ? null : statusRollout(rollout),
     ok: problems.length === 0,
     problems,
+  };
+}
+
+function statusDesired(desired: DesiredState, tasks: readonly StatusTask[]): StatusDesired {
+  const runningOf = (role: 'master' | 'worker'): number => tasks.filter((t) => t.role === role && t.state === 'TASK_RUNNING').length;
+  return {
+    revision: desired.revision,
+    source: desired.source,
+    fingerprints: { ...desired.fingerprints },
+    masters: { desired: desired.masters, running: runningOf('master') },
+    workers: { desired: desired.workers ?? null, running: runningOf('worker') },
+    outdated: tasks.filter((task) => task.outdated === true).map((task) => task.alias),
+    maxUnavailable: desired.maxUnavailable,
+  };
+}
+
+function statusRollout(rollout: RolloutRecord): StatusRollout {
+  return {
+    revision: rollout.revision,
+    phase: rollout.phase,
+    startedAt: iso(rollout.startedAt),
+    finishedAt: rollout.finishedAt === undefined ? null : iso(rollout.finishedAt),
+    replaced: [...rollout.done],
+    replacing: rollout.inFlight.map((target) => target.alias),
+    pending: [...rollout.pending],
+    halt: rollout.halt === undefined ? null : { alias: rollout.halt.alias, reason: rollout.halt.reason, at: iso(rollout.halt.at) },
   };
 }
 

@@ -39,7 +39,8 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
       'run in the background, logging NDJSON to <conf>/alluxio-mesos-framework.out (pid in <conf>/alluxio-mesos-framework.pid)',
     )
     .option('--standby', 'when another scheduler is active for this deployment, wait and take over when it stops (instead of exit 1)')
-    .option('--dry-run', 'print the FrameworkInfo and the task plan; launch nothing')
+    .option('--max-unavailable <n|percent>', 'rolling changes: replace at most this many workers at once, e.g. 2 or 25% (default 1)')
+    .option('--dry-run', 'print the FrameworkInfo, the task plan and the changes to a running deployment; launch nothing')
     .option('--teardown', 'remove the framework and all its tasks (same as the teardown command, without the question)')
     .addHelpText(
       'after',
@@ -48,6 +49,9 @@ Ctrl-C disconnects: Mesos keeps the Alluxio tasks for the failover timeout and a
 reattaches (the framework id and tasks are kept in conf/alluxio-mesos-ledger.json).
 One scheduler is active per configuration (conf/alluxio-mesos.lock names it): a second deploy
 exits 1 naming it; with --standby it waits and takes over (and adopts the tasks) when it stops.
+A changed configuration (worker memory, --jar-url, ...) is a rolling change: deploy shows the plan,
+asks once (--yes does not ask), and hands it to the running scheduler, following its progress
+(Ctrl-C stops following only; alluxio-mesos rollout status|undo).
 
 Examples:
   $ alluxio-mesos deploy --jar-url LOCAL --alluxio-home /opt/alluxio
@@ -56,6 +60,7 @@ Examples:
   $ alluxio-mesos deploy --detach && alluxio-mesos status --watch
   $ alluxio-mesos deploy --detach --standby   # a hot standby of the running scheduler
   $ alluxio-mesos deploy --dry-run
+  $ alluxio-mesos deploy --max-unavailable 2 --yes   # roll a changed configuration out, 2 workers at a time
   $ alluxio-mesos deploy --json | jq -c 'select(.type == "task-state")'
 ${EXIT_CODES_HELP}`,
     )

@@ -19,6 +19,7 @@ import { checkResourcesFlags, demoFailure, startFailure } from './start-failure.
 
 export interface LocalClusterFlags {
   agents?: string;
+  agentHosts?: string;
   port?: string;
   workDir?: string;
   resources?: string[];
@@ -29,6 +30,9 @@ export interface LocalClusterFlags {
   writeDemoDist?: string;
   force?: boolean;
 }
+
+/** Agents get 127.0.0.2 onwards; 1,000 is far past what one machine's processes and ports carry well. */
+const MAX_AGENTS = 1000;
 
 function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -65,7 +69,8 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     return ExitCode.OK;
   }
 
-  const agents = wholeNumber('--agents', flags.agents, 3, 1, 200);
+  const agents = wholeNumber('--agents', flags.agents, 3, 1, MAX_AGENTS);
+  const hosts = wholeNumber('--agent-hosts', flags.agentHosts, Math.min(agents, os.availableParallelism()), 1, agents);
   const port = wholeNumber('--port', flags.port, 5050, 0, 65535);
   const heartbeat =
     flags.heartbeatInterval === undefined
@@ -94,6 +99,8 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     agentPingIntervalMs: pingMs,
     agentTimeoutMs: pingMs * maxPings,
     control: true,
+    // Agents and executors in child processes (one per core by default), off the master's event loop.
+    agentHosts: { kind: 'process', count: hosts },
     resources:
       resources.length === 0 ? DEFAULT_AGENT_RESOURCES : resources.length === 1 ? (resources[0] ?? DEFAULT_AGENT_RESOURCES) : resources,
     ...(flags.zk === undefined ? {} : { zk: flags.zk, zkConnectTimeoutMs: globals.timeoutMs }),

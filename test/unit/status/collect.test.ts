@@ -255,6 +255,76 @@ describe('buildStatus', () => {
   });
 });
 
+describe('buildStatus: desired state and drift', () => {
+  const desired = {
+    revision: 3,
+    at: 0,
+    masters: 1,
+    workers: 2,
+    maxUnavailable: '1',
+    specs: {} as never,
+    fingerprints: { master: 'sha256:aaaaaaaaaaaaaaaa', worker: 'sha256:bbbbbbbbbbbbbbbb' },
+    source: 'deploy',
+  };
+  const labelled = (taskId: string, fingerprint: string): TaskRecord => ({
+    ...task(taskId, 'TASK_RUNNING', true),
+    labels: new Map([['alluxio-mesos.fingerprint', fingerprint]]),
+  });
+
+  it("reads each task's fingerprint from Mesos' label, flags outdated ones and counts desired against running", async () => {
+    const { renderStatus } = await import('../../../src/status/render.js');
+    const ledger = { ...ledgerWith(0), desired };
+    const report = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(),
+      tasks: [labelled('alluxio-worker-1.b', 'sha256:0000000000000000'), labelled('alluxio-worker-2.c', 'sha256:bbbbbbbbbbbbbbbb')],
+      hostnames: new Map([['S1', 'a1']]),
+      ledger,
+    });
+    expect(report.tasks.map((t) => [t.alias, t.fingerprint, t.outdated])).toEqual([
+      ['worker-1', 'sha256:0000000000000000', true],
+      ['worker-2', 'sha256:bbbbbbbbbbbbbbbb', false],
+    ]);
+    expect(report.desired).toMatchObject({
+      revision: 3,
+      workers: { desired: 2, running: 2 },
+      masters: { desired: 1, running: 0 },
+      outdated: ['worker-1'],
+    });
+    const text = renderStatus(report, { color: false });
+    expect(text).toMatch(/FINGERPRINT\s+SPEC/);
+    expect(text).toMatch(/worker-1 .* sha256:0000000000000000\s+outdated/);
+    expect(text).toContain('Outdated (an older specification than desired): worker-1');
+  });
+
+  it('reports a halted rollout as a problem, saying where and why', () => {
+    const ledger: Ledger = {
+      ...ledgerWith(0),
+      desired,
+      rollout: {
+        revision: 3,
+        phase: 'halted',
+        startedAt: 0,
+        previous: undefined,
+        inFlight: [],
+        done: [],
+        pending: [],
+        halt: { alias: 'worker-1', reason: 'the replacement of worker-1 failed its health check', at: 1000 },
+      },
+    };
+    const report = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(),
+      tasks: [labelled('alluxio-worker-1.b', 'sha256:bbbbbbbbbbbbbbbb')],
+      hostnames: new Map([['S1', 'a1']]),
+      ledger,
+    });
+    expect(report.ok).toBe(false);
+    expect(report.problems).toContain('rollout 3 halted at worker-1: the replacement of worker-1 failed its health check');
+    expect(report.rollout).toMatchObject({ phase: 'halted', halt: { alias: 'worker-1' } });
+  });
+});
+
 describe('buildStatus: which master leads', () => {
   const masterTask = (taskId: string, agentId: string, port: number): TaskRecord => ({
     ...task(taskId, 'TASK_RUNNING', undefined, agentId, false),

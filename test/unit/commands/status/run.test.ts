@@ -162,6 +162,8 @@ describe('status (in-process)', () => {
       webuiUrl: 'http://a1:19999',
       masters: { highAvailability: 'none', leader: null, leaderSource: null, note: null },
       ledgerUsed: true,
+      desired: null,
+      rollout: null,
       tasks: [
         {
           alias: 'master-1',
@@ -178,6 +180,8 @@ describe('status (in-process)', () => {
           ledgerState: null,
           agentRegistered: true,
           note: null,
+          fingerprint: null,
+          outdated: null,
         },
         {
           alias: 'worker-1',
@@ -194,6 +198,8 @@ describe('status (in-process)', () => {
           ledgerState: null,
           agentRegistered: true,
           note: null,
+          fingerprint: null,
+          outdated: null,
         },
         {
           alias: 'worker-2',
@@ -210,6 +216,8 @@ describe('status (in-process)', () => {
           ledgerState: null,
           agentRegistered: true,
           note: null,
+          fingerprint: null,
+          outdated: null,
         },
       ],
       ok: false,

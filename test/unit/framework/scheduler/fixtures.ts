@@ -141,7 +141,12 @@ export class Harness {
 
   step(input: SchedulerInput | Event): SchedulerAction[] {
     const wrapped: SchedulerInput =
-      'type' in input && (input.type === 'tick' || input.type === 'disconnected' || input.type === 'kill' || input.type === 'event')
+      'type' in input &&
+      (input.type === 'tick' ||
+        input.type === 'disconnected' ||
+        input.type === 'kill' ||
+        input.type === 'event' ||
+        input.type === 'desired')
         ? (input as SchedulerInput)
         : { type: 'event', event: input as Event };
     return step(this.state, wrapped, this.now).actions;
