@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCheckPorts, type CheckPortsFlags } from '../../../../src/commands/check-ports/run.js';
 import { resolveGlobals, type RawGlobalOptions } from '../../../../src/context/context.js';
@@ -257,5 +258,37 @@ describe('check-ports with the embedded journal (Alluxio 2.x high availability)'
     const journalPort = /alluxio\.master\.embedded\.journal\.port=(\d+)/.exec(written)?.[1];
     expect(journalPort).toMatch(/^3\d{4}$/);
     expect(written).toContain(`alluxio.master.embedded.journal.addresses=a1:${journalPort},a2:${journalPort}\n`);
+  });
+});
+
+describe('check-ports with ZooKeeper leader election', () => {
+  it('warns when the masters’ ZooKeeper does not answer: no master would lead', async () => {
+    await twoAgents();
+    await mkdir(path.join(dir, 'conf'));
+    const refusing = await new Promise<number>((resolve) => {
+      // A port nothing listens on: taken and released at once.
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    await writeFile(
+      path.join(dir, 'conf', 'alluxio-site.properties'),
+      [
+        'alluxio.integration.mesos.alluxio.jar.url=LOCAL',
+        'alluxio.integration.mesos.master.node.count=1',
+        'alluxio.zookeeper.enabled=true',
+        `alluxio.zookeeper.address=127.0.0.1:${refusing}`,
+        '',
+      ].join('\n'),
+    );
+    const { code, io } = await run({}, { timeout: '1000' });
+    expect(code).toBe(0);
+    expect(io.stdoutText()).toMatch(
+      new RegExp(
+        `warning: the masters' ZooKeeper \\(alluxio\\.zookeeper\\.address=127\\.0\\.0\\.1:${refusing}\\) does not answer: .*; without it no master becomes the leader`,
+      ),
+    );
   });
 });
