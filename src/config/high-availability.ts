@@ -21,6 +21,13 @@ import { requireSpec } from './catalog.js';
 import { resolvedValue, setProperty, type SetProperty } from './lookup.js';
 import type { PropertiesDocument } from './properties.js';
 import { writtenSpelling } from './generation.js';
+import { oneLineQuote } from '../shared/excerpt.js';
+import { maskUriCredentials } from '../shared/uri-credentials.js';
+
+/** A value as messages show it: one line, cut, a password in a URI masked. */
+function shown(value: string): string {
+  return oneLineQuote(maskUriCredentials(value), 120);
+}
 
 interface HostPort {
   readonly host: string;
@@ -167,7 +174,7 @@ export function checkHighAvailability(doc: PropertiesDocument, fileName: string)
     refuse(
       asked,
       'alluxio.master.journal.type',
-      `${asked?.key}=${asked?.value} (${at(asked)}) is Alluxio 2.x's embedded journal, but this file is for Alluxio 1.x ` +
+      `${asked?.key}=${shown(asked?.value ?? '')} (${at(asked)}) is Alluxio 2.x's embedded journal, but this file is for Alluxio 1.x ` +
         `(${generation.key}, ${at(generation)}), which has no embedded journal`,
       'for Alluxio 1.x use ZooKeeper: alluxio.zookeeper.enabled=true, alluxio.zookeeper.address and a shared ' +
         'alluxio.master.journal.folder (init --ha zookeeper); for Alluxio 2.x write the 2.x key names (init --port-keys 2.x)',
@@ -177,7 +184,7 @@ export function checkHighAvailability(doc: PropertiesDocument, fileName: string)
     refuse(
       journalType,
       'alluxio.master.journal.type',
-      `alluxio.master.embedded.journal.addresses (${at(embeddedAddresses)}) with alluxio.master.journal.type=${journalType.value} ` +
+      `alluxio.master.embedded.journal.addresses (${at(embeddedAddresses)}) with alluxio.master.journal.type=${shown(journalType.value)} ` +
         `(${at(journalType)}): the addresses are read only by the embedded journal`,
       'set alluxio.master.journal.type=EMBEDDED, or remove alluxio.master.embedded.journal.addresses',
     );
@@ -193,7 +200,7 @@ export function checkHighAvailability(doc: PropertiesDocument, fileName: string)
     const storage = journalStorage(settings.journalFolder);
     if (storage === 'mount') {
       warnings.push(
-        `alluxio.master.journal.folder=${settings.journalFolder} (${at(folder)}) is a file:// journal: with ${settings.masters} ` +
+        `alluxio.master.journal.folder=${shown(settings.journalFolder)} (${at(folder)}) is a file:// journal: with ${settings.masters} ` +
           'masters it must be a mount every agent shares (NFS), or a new leader will not see what the old one wrote',
       );
     }
@@ -202,7 +209,7 @@ export function checkHighAvailability(doc: PropertiesDocument, fileName: string)
         folder ?? count,
         'alluxio.master.journal.folder',
         `${masters} with ZooKeeper need a journal every master reads, but alluxio.master.journal.folder=` +
-          `${folder?.value ?? requireSpec('alluxio.master.journal.folder').default} (${at(folder)}) is on each agent's own disk: ` +
+          `${shown(folder?.value ?? requireSpec('alluxio.master.journal.folder').default ?? '')} (${at(folder)}) is on each agent's own disk: ` +
           'a new leader would not see what the old one wrote',
         `set alluxio.master.journal.folder to shared storage, e.g. ${SHARED_JOURNAL_EXAMPLE} (or init --journal-folder ...)`,
       );
@@ -256,7 +263,7 @@ function checkEmbeddedAddresses(
     refuse(
       addresses,
       addresses.key,
-      `${where} gives ${wrongPort.host} port ${wrongPort.port}, but each master listens on alluxio.master.embedded.journal.port=${settings.embeddedPort}`,
+      `${where} gives ${shown(wrongPort.host)} port ${wrongPort.port}, but each master listens on alluxio.master.embedded.journal.port=${settings.embeddedPort}`,
       `use port ${settings.embeddedPort} for every master (or set alluxio.master.embedded.journal.port to the port the addresses use)`,
     );
   }

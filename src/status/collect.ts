@@ -358,7 +358,7 @@ export function buildStatus(input: {
           : iso(disconnectedAt + framework.failoverTimeoutSeconds * 1000),
       stateLocation: input.stateLocation ?? null,
     },
-    webuiUrl: ledger?.webuiUrl ?? framework?.webuiUrl ?? null,
+    webuiUrl: leaderWebui(ledger?.webuiUrl ?? framework?.webuiUrl ?? null, masters, tasks),
     masters,
     ledgerUsed: ledger !== undefined,
     tasks,
@@ -436,6 +436,22 @@ function describeMasters(reading: LeaderReading | undefined, tasks: readonly Sta
     leaderSource: reading.source,
     note: task === undefined ? `the leader ${reading.address} is not a master task of this framework` : null,
   };
+}
+
+/**
+ * With several masters only the leader serves its web UI: the URL the scheduler recorded (the first
+ * master it saw up) is moved to the leader's host, the port being the same on every master.
+ */
+function leaderWebui(recorded: string | null, masters: StatusMasters, tasks: readonly StatusTask[]): string | null {
+  const host = tasks.find((task) => task.alias === masters.leader?.alias)?.host;
+  if (recorded === null || host === undefined || host === null) return recorded;
+  try {
+    const url = new URL(recorded);
+    url.hostname = host;
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return recorded;
+  }
 }
 
 function failoverLeft(

@@ -28,6 +28,10 @@ export function dryRunDocument(plan: DeployPlan, options: DeployOptions, ledgerF
       memMb: master.memMb,
       ports: master.ports,
       pinnedHost: master.pinnedHost ?? null,
+      /** Several masters elect their leader (ZooKeeper or the embedded journal); workers find it. */
+      electsLeader: master.electsLeader,
+      /** The embedded journal's hosts, the only agents masters run on; null: any agent. */
+      journalHosts: master.journalHosts ?? null,
       command: plan.scheduler.command('master', masterHost),
     },
     worker: {
@@ -63,7 +67,12 @@ export function renderDryRun(document: DryRunDocument & { rollout?: RolloutPlan 
     [
       'Masters',
       `${document.master.count} x (${document.master.cpus} cpus, ${document.master.memMb} MB, ports ${document.master.ports.join(',')}) ` +
-        (document.master.pinnedHost === null ? 'on any agent' : `on ${document.master.pinnedHost}`),
+        (document.master.pinnedHost !== null
+          ? `on ${document.master.pinnedHost}`
+          : document.master.journalHosts !== null
+            ? `on ${document.master.journalHosts.join(', ')} (the embedded journal's hosts)`
+            : 'on any agent') +
+        (document.master.electsLeader ? '; they elect a leader, and workers find it' : ''),
     ],
     [
       'Workers',
@@ -76,7 +85,8 @@ export function renderDryRun(document: DryRunDocument & { rollout?: RolloutPlan 
         ? 'off'
         : `first after ${seconds(health.delaySeconds)}, every ${seconds(health.intervalSeconds)}, ` +
           `timeout ${seconds(health.timeoutSeconds)}, unhealthy after ${health.consecutiveFailures} failures ` +
-          `(not counted during the first ${seconds(health.gracePeriodSeconds)})`,
+          `(not counted during the first ${seconds(health.gracePeriodSeconds)})` +
+          (document.master.electsLeader ? '; workers only (a standby master listens on no port)' : ''),
     ],
     ['State', document.ledger],
   ];

@@ -340,6 +340,8 @@ function summaryRows(
     ]);
   }
   if (doc.has(SECRET_PROPERTY)) rows.push(['Mesos secret', '******** (stored, file mode 0600)', SECRET_PROPERTY]);
+  if (answers.ha === 'zookeeper') rows.push(['Leader election', 'ZooKeeper, journal on shared storage', 'alluxio.zookeeper.enabled']);
+  if (answers.ha === 'embedded') rows.push(['Leader election', 'the embedded journal (Alluxio 2.x)', 'alluxio.master.journal.type']);
   if (answers.distribution === 'local')
     rows.unshift(['Alluxio distribution', 'LOCAL (installed on every agent)', 'alluxio.integration.mesos.alluxio.jar.url']);
   return rows;

@@ -24,6 +24,8 @@ export interface RolloutView {
   readonly desired: DesiredState;
   /** Tasks have Mesos health checks: "healthy" is then required, not just RUNNING. */
   readonly healthChecked: boolean;
+  /** Masters that elect a leader have none (a standby listens on no port); default: `healthChecked`. */
+  readonly mastersHealthChecked?: boolean;
   /** A replacement not RUNNING and healthy this long after its kill halts the rollout. */
   readonly healthyTimeoutMs: number;
 }
@@ -115,7 +117,7 @@ export function stepRollout(rollout: RolloutRecord, view: RolloutView, now: numb
     if (task.state === 'TASK_RUNNING' && task.healthy === false) {
       return halt(task.alias, `the replacement of ${task.alias} (${task.taskId}) failed its health check`);
     }
-    if (task.state === 'TASK_RUNNING' && (task.healthy === true || !view.healthChecked)) {
+    if (task.state === 'TASK_RUNNING' && (task.healthy === true || !checksHealth(view, task))) {
       rollout.inFlight.splice(rollout.inFlight.indexOf(target), 1);
       rollout.done.push(task.alias);
       changed = true;
@@ -193,6 +195,10 @@ export function stepRollout(rollout: RolloutRecord, view: RolloutView, now: numb
 function wantsReplacing(task: LedgerTask, rollout: RolloutRecord, desired: DesiredState): boolean {
   if (isGone(task.state) || task.killRequested !== undefined) return false;
   return isOutdated(task, desired) || rollout.pending.includes(task.alias);
+}
+
+function checksHealth(view: RolloutView, task: LedgerTask): boolean {
+  return task.role === 'master' ? (view.mastersHealthChecked ?? view.healthChecked) : view.healthChecked;
 }
 
 function isAvailable(task: LedgerTask, healthChecked: boolean): boolean {

@@ -916,6 +916,7 @@ function advanceRollout(state: SchedulerState, now: number, out: Output): void {
       tasks: state.ledger.tasks,
       desired,
       healthChecked: state.config.healthCheck !== undefined,
+      mastersHealthChecked: masterHealthCheck(state.config) !== undefined,
       healthyTimeoutMs: state.config.timing.rolloutHealthyTimeoutMs,
     },
     now,

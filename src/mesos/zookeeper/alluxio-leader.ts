@@ -15,7 +15,12 @@ export interface AlluxioLeaderOptions {
 
 /** `zk://<alluxio.zookeeper.address><leader path>`, as messages name where the leader was read. */
 export function alluxioLeaderSource(zookeeperAddress: string, leaderPath: string): string {
-  return `zk://${zookeeperAddress}${leaderPath}`;
+  // Alluxio trims each server of the list (`zk1:2181, zk2:2181` is valid there).
+  const servers = zookeeperAddress
+    .split(',')
+    .map((server) => server.trim())
+    .join(',');
+  return `zk://${servers}${leaderPath}`;
 }
 
 /** The leader's `host:port`; null when no master leads now (the path is empty or missing). */

@@ -164,3 +164,17 @@ describe('journalStorage', () => {
     expect(warnings).toEqual([expect.stringContaining('must be a mount every agent shares (NFS)')]);
   });
 });
+
+describe('messages stay one short line, never showing a password', () => {
+  it('cuts and escapes what the file holds, and masks URI credentials', () => {
+    const huge = `UFS\u001b[2J${'x'.repeat(100_000)}`;
+    const [typeMessage] = messages(
+      lines(TWO, `alluxio.master.journal.type=${huge}`, 'alluxio.master.embedded.journal.addresses=m1:19200,m2:19200'),
+    );
+    expect(typeMessage).not.toMatch(/[\u0000-\u001f]/);
+    expect(typeMessage!.length).toBeLessThan(600);
+    const mount = check(lines(TWO, ...ZK, 'alluxio.master.journal.folder=file://user:hunter2@nas/journal')).warnings.join('\n');
+    expect(mount).toContain('must be a mount every agent shares');
+    expect(mount).not.toContain('hunter2');
+  });
+});

@@ -352,8 +352,15 @@ describe('buildStatus: which master leads', () => {
       ...(leader === undefined ? {} : { leader }),
     });
 
-  it('names the master task whose host and rpc port ZooKeeper publishes', () => {
-    const report = build({ kind: 'zookeeper', source, address: '127.0.0.3:19998' });
+  it('names the master task whose host and rpc port ZooKeeper publishes, and points the web UI at it', () => {
+    const ledger = emptyLedger();
+    ledger.frameworkId = 'F-0001';
+    ledger.webuiUrl = 'http://127.0.0.2:19999';
+    const leader = { kind: 'zookeeper' as const, source, address: '127.0.0.3:19998' };
+    expect(buildStatus({ frameworkId: 'F-0001', framework: fw(), tasks, hostnames, ledger, leader }).webuiUrl).toBe(
+      'http://127.0.0.3:19999',
+    );
+    const report = build(leader);
     expect(report.masters).toEqual({
       highAvailability: 'zookeeper',
       leader: { alias: 'master-2', address: '127.0.0.3:19998' },

@@ -134,5 +134,7 @@ describeWithZooKeeper('high-availability masters on the local cluster', () => {
     );
     const shown = await cli(['status']);
     expect(shown.stdout).toContain(`Leading master: ${leader.alias} (${leader.address}), elected through ZooKeeper`);
+    // Only the leader serves the web UI: status points there.
+    expect(shown.stdout).toContain(`Alluxio master web UI: http://${leaderTask.host}:${leaderTask.ports[1]}\n`);
   });
 });

@@ -177,6 +177,31 @@ describe('rolling', () => {
     expect(done.reports).toContainEqual({ type: 'rollout-done', revision: 2, replaced: ['master-1'], tookMs: 10_000 });
   });
 
+  it('masters that elect a leader have no health check: a RUNNING replacement is done, a worker still needs healthy', () => {
+    const master = spec('master', { props: { 'alluxio.worker.memory.size': '256MB' } });
+    const both = {
+      ...after,
+      specs: { master, worker: newWorker },
+      fingerprints: { master: fingerprintOf(master), worker: after.fingerprints.worker },
+    };
+    const tasks = [task('master-1', before.fingerprints.master), task('worker-1', after.fingerprints.worker)];
+    const rollout = startRollout(before, both, tasks, 0)!;
+    const v = { tasks, desired: both, healthChecked: true, mastersHealthChecked: false, healthyTimeoutMs: 60_000 };
+    expect(stepRollout(rollout, v, 0).replace.map((t) => t.alias)).toEqual(['master-1']);
+    Object.assign(tasks[0]!, { taskId: 'master-1.new', fingerprint: both.fingerprints.master, healthy: undefined });
+    expect(stepRollout(rollout, v, 10_000).reports).toContainEqual(
+      expect.objectContaining({ type: 'rollout-replaced', alias: 'master-1' }),
+    );
+    expect(rollout.phase).toBe('done');
+    // The same replacement with health-checked masters is still waited for.
+    const checked = startRollout(before, both, [task('master-1', before.fingerprints.master)], 0)!;
+    const waiting = [task('master-1', before.fingerprints.master)];
+    const w = { ...v, tasks: waiting, mastersHealthChecked: true };
+    stepRollout(checked, w, 0);
+    Object.assign(waiting[0]!, { taskId: 'master-1.new', fingerprint: both.fingerprints.master, healthy: undefined });
+    expect(stepRollout(checked, w, 10_000).reports).toEqual([]);
+  });
+
   it('restarts the named aliases with the same specification', () => {
     const tasks = cluster().map((t) => Object.assign(t, { fingerprint: after.fingerprints[t.role] }));
     const restart = { ...after, restart: ['worker-3'] };
