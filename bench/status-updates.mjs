@@ -12,7 +12,7 @@
  * / max and the machine's load. At most --window tasks are launched and not yet finished at once.
  * A run with no update for 30 s is reported as stalled, with how far it got.
  *
- * Usage: npm run bench:status-updates -- [--updates 50000] [--runs 3] [--agents 20] [--window 2000] [--agent-hosts N] [--keep] [--verbose]
+ * Usage: npm run bench:status-updates -- [--updates 50000] [--runs 3] [--agents 20] [--window 1000] [--agent-hosts N] [--keep] [--verbose]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,7 +28,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const updates = Number(option('updates', '50000'));
 const runs = Number(option('runs', '3'));
 const agents = Number(option('agents', '20'));
-const window = Number(option('window', '2000'));
+const window = Number(option('window', '1000'));
 const UPDATES_PER_TASK = 3;
 const tasks = Math.ceil(updates / UPDATES_PER_TASK);
 // Room for many tasks per offer: every task takes 0.01 cpu and 1 MB, plus the command executor's 0.1 cpu and 32 MB.
