@@ -40,10 +40,17 @@ function requirementsFromSite(site: LoadedSite): CheckPortsRequirements {
   return {
     role: config.mesos.role,
     masterCount: config.master.nodeCount,
+    ...(config.master.highAvailability.kind === 'embedded'
+      ? { masterHosts: config.master.highAvailability.masters.map((master) => master.host) }
+      : {}),
     master: {
       ports: [
         { name: 'masterRpc', port: config.master.rpcPort },
         { name: 'masterWeb', port: config.master.webPort },
+        // The embedded journal's port (Alluxio 2.x HA): the masters replicate their journal through it.
+        ...(config.master.requiredPorts.includes(config.master.journalPort)
+          ? [{ name: 'masterJournal' as const, port: config.master.journalPort }]
+          : []),
       ],
       cpus: config.master.cpus,
       memMb: config.master.memMb,

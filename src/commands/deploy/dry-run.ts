@@ -5,6 +5,8 @@
 import type { DeployOptions, DeployPlan } from '../../framework/deploy/plan.js';
 import { formatDuration } from '../../shared/duration.js';
 import { printable } from '../../shared/printable.js';
+import type { RolloutPlan } from '../../framework/scheduler/rollout-plan.js';
+import { renderPlan } from '../common/rollout-text.js';
 
 /**
  * The master's agent is chosen from Mesos' offers, so a dry run cannot know it. The commands need
@@ -42,7 +44,7 @@ export function dryRunDocument(plan: DeployPlan, options: DeployOptions, ledgerF
   };
 }
 
-export function renderDryRun(document: DryRunDocument): string {
+export function renderDryRun(document: DryRunDocument & { rollout?: RolloutPlan }): string {
   const info = document.frameworkInfo;
   const seconds = (value: number): string => formatDuration(Math.round(value * 1000));
   const health = document.healthCheck;
@@ -90,6 +92,10 @@ export function renderDryRun(document: DryRunDocument): string {
     lines.push('', `The ${role} task runs, with sh -c in its sandbox${placeholder}:`);
     for (const uri of command.uris ?? []) lines.push(`  # fetched first: ${printable(uri.value)}`);
     for (const line of (command.value ?? '').split('\n')) lines.push(`    ${printable(line)}`);
+  }
+  if (document.rollout !== undefined) {
+    lines.push('', 'Changes to the running deployment:');
+    for (const line of renderPlan(document.rollout)) lines.push(`  ${printable(line)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -24,6 +24,7 @@ import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
 import { checkSchedulerApi, preflightDistribution } from '../../framework/deploy/preflight.js';
 import { ledgerPath } from '../../state/files.js';
+import { FINGERPRINT_LABEL } from '../../state/task-names.js';
 import { createDeployView } from './live-view.js';
 import { dryRunDocument, renderDryRun } from './dry-run.js';
 import { detach, notifyDetachingParent, recordDetachedPid } from './detach.js';
@@ -31,6 +32,10 @@ import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { printable } from '../../shared/printable.js';
 import { checkedName } from '../../config/names.js';
+import { parseMaxUnavailable } from '../../framework/scheduler/rollout.js';
+import type { Ledger } from '../../state/ledger.js';
+import type { DesiredState } from '../../state/desired-state.js';
+import { confirmPlan, followChange, handOver, planChange } from '../common/desired-change.js';
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -52,7 +57,9 @@ export interface DeployFlags extends ConnectionFlags {
   healthChecks?: boolean;
   healthCheckDelay?: string;
   healthCheckInterval?: string;
+  workersWithMaster?: boolean;
   state?: string;
+  maxUnavailable?: string;
 }
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
@@ -100,6 +107,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       ? {}
       : { principal: flags.principal ?? site.config.mesos.principal }),
     healthChecks: flags.healthChecks !== false,
+    ...(flags.workersWithMaster === true ? { workersWithMaster: true } : {}),
     ...(delay === undefined && interval === undefined
       ? {}
       : {
@@ -108,11 +116,13 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
             ...(interval === undefined ? {} : { intervalSeconds: interval }),
           },
         }),
+    ...(flags.maxUnavailable === undefined ? {} : { maxUnavailable: parseMaxUnavailable(flags.maxUnavailable) }),
   };
   const plan = buildDeployPlan(site.config, site.doc, options, site.file);
 
   if (flags.dryRun === true) {
-    const document = dryRunDocument(plan, options, ledgerPath(globals.confDir));
+    const current = await readLedgerQuietly(ctx, site, flags.state);
+    const document = { ...dryRunDocument(plan, options, ledgerPath(globals.confDir)), rollout: planChange(current, plan.desired) };
     io.stdout.write(globals.json ? `${JSON.stringify(document)}\n` : renderDryRun(document));
     return ExitCode.OK;
   }
@@ -130,15 +140,36 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     flag: flags.state,
     onRetry: (error) => io.stderr.write(`standing by: ${printable(error.message)}; retrying\n`),
   });
-  if (flags.detach === true) {
-    try {
+  // A change of what runs: the plan first, asked once; a running scheduler takes it over (never a second one).
+  let change: ReturnType<typeof planChange>;
+  let initialRequestId: string | undefined;
+  try {
+    const current = await state.readLedger().catch(() => undefined);
+    initialRequestId = (await state.readDesiredRequest().catch(() => undefined))?.requestId;
+    change = planChange(current, plan.desired);
+    const changing = !change.first && !change.unchanged;
+    const { leader } = flags.standby === true ? { leader: undefined } : await state.readScheduler();
+    if (leader !== undefined) {
       // Refused at once, before anything starts in the background (the child would be refused too).
-      const { leader } = flags.standby === true ? { leader: undefined } : await state.readScheduler();
-      if (leader !== undefined) throw new SchedulerActiveError(leader);
-    } finally {
-      await state.close();
+      if (!changing) throw new SchedulerActiveError(leader);
+      await confirmPlan(ctx, change, `handed to the running scheduler, pid ${leader.pid} on ${leader.host}`);
+      const requestId = await handOver(state, plan.desired);
+      if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...change, requestId })}\n`);
+      if (flags.detach === true) return ExitCode.OK;
+      return await followChange(ctx, state, requestId);
     }
-    return detach(ctx, argv);
+    if (changing) {
+      await confirmPlan(ctx, change, 'applied by this scheduler');
+      if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...change })}\n`);
+    }
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
+  if (flags.detach === true) {
+    await state.close();
+    // The question was asked here: the background scheduler proceeds.
+    return detach(ctx, argv.includes('--yes') || argv.includes('-y') ? argv : [...argv, '--yes']);
   }
 
   const progress = await startProgress(io, flags.standby === true ? 'standing by' : 'connecting to Mesos', {
@@ -165,7 +196,22 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     throw error;
   }
   try {
-    return await runScheduler(ctx, flags, { site, plan, options, preflight, address, encoding, view, lease, location: state.location });
+    return await runScheduler(ctx, flags, {
+      site,
+      plan,
+      options,
+      preflight,
+      address,
+      encoding,
+      view,
+      lease,
+      location: state.location,
+      // A request that was there before this scheduler started is stale (its scheduler is gone).
+      pollDesired: async () => {
+        const request = await state.readDesiredRequest();
+        return request === undefined || request.requestId === initialRequestId ? undefined : request;
+      },
+    });
   } finally {
     await forgetPid();
     await lease.release();
@@ -184,6 +230,7 @@ interface SchedulerRun {
   lease: SchedulerLease;
   /** Where the state lives, for the first line. */
   location: string;
+  pollDesired: () => Promise<DesiredState | undefined>;
 }
 
 /** Subscribes and runs the controller while this process holds the lease. */
@@ -300,6 +347,17 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       },
       signal: stop,
       newFramework: flags.newFramework === true,
+      desired: plan.desired,
+      pollDesired: run.pollDesired,
+      taskFingerprints: async () => {
+        const tasks = await connection.client.getTasks({ signal: stop });
+        const labels = new Map<string, string>();
+        for (const task of tasks) {
+          const fingerprint = task.labels?.get(FINGERPRINT_LABEL);
+          if (fingerprint !== undefined) labels.set(task.taskId, fingerprint);
+        }
+        return labels;
+      },
     });
   } catch (error) {
     // A rejected ledger write after the lease was lost says less than the loss itself.
@@ -356,4 +414,22 @@ async function markDisconnected(store: LedgerStore, at: number | undefined): Pro
   if (at === undefined) delete ledger.disconnectedAt;
   else ledger.disconnectedAt = at;
   await store.save(ledger);
+}
+
+/** The saved ledger for a dry run's plan; a state that cannot be read only leaves the plan without it. */
+async function readLedgerQuietly(
+  ctx: CommandContext,
+  site: Awaited<ReturnType<typeof loadSite>>,
+  flag: string | undefined,
+): Promise<Ledger | undefined> {
+  try {
+    const state = openDeploymentState(ctx.globals, site, { flag });
+    try {
+      return await state.readLedger();
+    } finally {
+      await state.close();
+    }
+  } catch {
+    return undefined;
+  }
 }

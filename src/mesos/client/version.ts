@@ -120,6 +120,8 @@ export interface MesosFeatures {
   schedulerApiStable: boolean;
   /** `Mesos-Stream-Id` header on scheduler calls: 0.28.0. */
   hasStreamId: boolean;
+  /** The scheduler Call SUPPRESS (over libprocess too): 0.25.0. */
+  hasSuppressCall: boolean;
   /** Sandbox under `/frameworks/<fid>/executors/<eid>/runs/latest` in the files API: 1.5.0. */
   hasVirtualLatestSandbox: boolean;
   /** Endpoint names without `.json`: 0.25.0. */
@@ -141,6 +143,7 @@ export function mesosFeatures(version: MesosVersion): MesosFeatures {
     hasSchedulerApi: atLeast('0.24.0'),
     schedulerApiStable: atLeast('1.0.0'),
     hasStreamId: atLeast('0.28.0'),
+    hasSuppressCall: atLeast('0.25.0'),
     hasVirtualLatestSandbox: atLeast('1.5.0'),
     hasPlainEndpoints: atLeast('0.25.0'),
     hasJsonEndpoints: !atLeast('1.7.0'),
