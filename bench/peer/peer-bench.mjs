@@ -309,11 +309,31 @@ async function run(subject, agents) {
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
   }
+  if (seen.failures.length > 0) result.failureLog = await sandboxTail(path.join(dir, 'mesos'), seen.failures[0].split(':')[0]);
   await cluster.stop();
   result.portsFreedAfterMs = await waitForPortsFree(agents);
   if (process.env.BENCH_PEER_KEEP === undefined) await rm(dir, { recursive: true, force: true });
   else console.log(`kept ${dir}`);
   return result;
+}
+
+/** The last lines a failed task wrote (its sandbox's stderr without the executor's own lines, and its logs). */
+async function sandboxTail(workDir, taskId) {
+  const found = spawnSync(
+    'find',
+    [workDir, '-path', `*/executors/${taskId}/runs/*`, '-maxdepth', '12', '(', '-name', 'stderr', '-o', '-name', '*.log', ')'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const lines = [];
+  for (const file of found.stdout.split('\n').filter(Boolean)) {
+    const text = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '' && !/^[IWE]\d{4} /.test(line));
+    lines.push(...text.slice(-3).map((line) => `${path.basename(file)}: ${line}`));
+  }
+  return lines.join(' | ');
 }
 
 /** Whether something still listens on host:port (a task process that outlived its cluster). */
@@ -390,7 +410,7 @@ for (const agents of agentCounts) {
         `${name}: all RUNNING ${r.allRunning} ms${subject === 'deploy' && healthChecks ? `, all healthy ${r.allHealthy} ms` : ''}; ` +
           `CPU ${r.cpu} ms; peak RSS ${r.rss.toFixed(0)} MB; OFFERS events before/after ${r.offersBefore}/${r.offersAfter} in ${windowMs / 1000} s; ` +
           `requests ${r.requestsToRunning} on ${r.connectionsToRunning} connections to all RUNNING, ${r.requests} on ${r.connections} in all; ` +
-          `master on ${r.masterHost}; ${r.failures} tasks failed${r.failures > 0 ? ` (first: ${r.firstFailure})` : ''}; load ${r.loadBefore} -> ${r.loadAfter}; ports free ${r.portsFreedAfterMs} ms after stop`,
+          `master on ${r.masterHost}; ${r.failures} tasks failed${r.failures > 0 ? ` (first: ${r.firstFailure}; its sandbox: ${r.failureLog})` : ''}; load ${r.loadBefore} -> ${r.loadAfter}; ports free ${r.portsFreedAfterMs} ms after stop`,
       );
     }
   }
