@@ -321,7 +321,7 @@ async function run(subject, agents) {
 async function sandboxTail(workDir, taskId) {
   const found = spawnSync(
     'find',
-    [workDir, '-path', `*/executors/${taskId}/runs/*`, '-maxdepth', '12', '(', '-name', 'stderr', '-o', '-name', '*.log', ')'],
+    [workDir, '-maxdepth', '12', '-path', `*/executors/${taskId}/runs/*`, '(', '-name', 'stderr', '-o', '-name', '*.log', ')'],
     {
       encoding: 'utf8',
     },
