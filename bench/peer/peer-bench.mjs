@@ -314,8 +314,12 @@ async function run(subject, agents) {
   result.loadAfter = load();
   child.removeAllListeners('exit');
   if (exited === undefined) {
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // SIGINT first: deploy stops as a user's Ctrl-C stops it (and a --cpu-prof profile is written).
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
   }
   if (seen.failures.length > 0) result.failureLog = await sandboxTail(path.join(dir, 'mesos'), seen.failures[0].split(':')[0]);
   await cluster.stop();
