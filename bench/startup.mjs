@@ -5,7 +5,7 @@
 // Interleaved runs, min / median / max, load average. Goal: at most 1.6x `node -e ""` at the median.
 // Usage: npm run bench:startup [-- --runs 40]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +16,20 @@ const bin = path.join(root, 'bin', 'alluxio-mesos.js');
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
 
-function time(args) {
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+/** CPU time (user + system) of each run, beside wall time: on a loaded machine wall time mostly measures the load. */
+const cpu = {};
+
+function time(args, name) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}`);
+  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const [user, system] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
+  if (name !== undefined) (cpu[name] ??= []).push((user + system) * 1000);
   return ms;
 }
 
@@ -30,6 +39,9 @@ function timeDeployToFirstRequest(confDir) {
     const start = process.hrtime.bigint();
     const child = spawn(process.execPath, [bin, 'deploy', '--conf-dir', confDir], { stdio: 'ignore' });
     firstRequest = () => {
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      (cpu[DEPLOY] ??= []).push(((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
       resolve(Number(process.hrtime.bigint() - start) / 1e6);
       child.kill('SIGKILL');
     };
@@ -45,6 +57,7 @@ function median(values) {
   return sorted.length % 2 === 0 ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[mid];
 }
 
+const DEPLOY = 'alluxio-mesos deploy (to its first request)';
 let firstRequest = () => undefined;
 const master = http.createServer((req) => {
   firstRequest();
@@ -75,14 +88,14 @@ const cases = {
   'alluxio-mesos --version': [bin, '--version'],
   'alluxio-mesos --help': [bin, '--help'],
 };
-const DEPLOY = 'alluxio-mesos deploy (to its first request)';
 // Warm the file system cache once, then interleave the cases so drift hits all of them alike.
 for (const args of Object.values(cases)) time(args);
 await timeDeployToFirstRequest(confDir);
+for (const name of Object.keys(cpu)) delete cpu[name];
 const samples = Object.fromEntries([...Object.keys(cases), DEPLOY].map((name) => [name, []]));
 const loadBefore = os.loadavg()[0].toFixed(2);
 for (let i = 0; i < runs; i++) {
-  for (const [name, args] of Object.entries(cases)) samples[name].push(time(args));
+  for (const [name, args] of Object.entries(cases)) samples[name].push(time(args, name));
   samples[DEPLOY].push(await timeDeployToFirstRequest(confDir));
 }
 master.close();
@@ -97,6 +110,6 @@ for (const [name, values] of Object.entries(samples)) {
   const sorted = [...values].sort((a, b) => a - b);
   console.log(
     `${name.padEnd(44)} min / median / max ${sorted[0].toFixed(1)} / ${m.toFixed(1)} / ${sorted[sorted.length - 1].toFixed(1)} ms   ` +
-      `ratio (medians) ${(m / baseline).toFixed(2)}x`,
+      `ratio (medians) ${(m / baseline).toFixed(2)}x; CPU time median ${median(cpu[name]).toFixed(0)} ms, ratio ${(median(cpu[name]) / median(cpu['node -e ""'])).toFixed(2)}x`,
   );
 }
