@@ -27,7 +27,7 @@
  * network namespace there is no registry: run once outside it with `--install-only`.
  *
  * Usage: npm run bench:peer -- [--agents 3,20,100] [--runs 3] [--window 60] [--tasks standin|sleep]
- *          [--allocation-interval 1000] [--deadline 600] [--deploy-args "--no-health-checks"] [--install-only]
+ *          [--allocation-interval 1000] [--deadline 600] [--deploy-args "--no-health-checks"] [--deploy-only] [--install-only]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -54,6 +54,8 @@ const deadlineMs = Number(option('deadline', '600')) * 1000;
 const deployArgs = option('deploy-args', '').split(/\s+/).filter(Boolean);
 if (tasks === 'sleep' && !deployArgs.includes('--no-health-checks')) deployArgs.push('--no-health-checks');
 const healthChecks = !deployArgs.includes('--no-health-checks');
+/** `--deploy-only`: measure deploy's settings alone (e.g. `--deploy-args --workers-with-master`). */
+const deployOnly = process.argv.includes('--deploy-only');
 const WORKER_AGENT_RESOURCES = 'cpus:4;mem:8192;disk:16384;ports:[29998-30000,31000-32000]';
 
 function ensurePeerInstalled() {
@@ -137,15 +139,21 @@ function sizeOf(taskInfo) {
 /** The commands deploy launched, by N: what the peer launches too. */
 const launchSpecs = new Map();
 
+/**
+ * One stand-in distribution for the whole benchmark: the command the peer is given names its
+ * directory (`alluxio.home`), so it must outlive the deploy run it was taken from.
+ */
+const distDir = await mkdtemp(path.join(os.tmpdir(), 'am-bench-peer-dist-'));
+const dist = await writeDemoDistribution(distDir);
+if (tasks === 'sleep') {
+  // The "JVM" of the stand-in becomes sleep for the master and worker; the journal format exits 0.
+  await writeFile(
+    path.join(dist.home, 'libexec/standin-java'),
+    '#!/bin/sh\ncase "$*" in *alluxio.master.AlluxioMaster*|*alluxio.worker.AlluxioWorker*) exec sleep 100000;; esac\nexit 0\n',
+  );
+}
+
 async function prepare(dir, agents) {
-  const dist = await writeDemoDistribution(dir);
-  if (tasks === 'sleep') {
-    // The "JVM" of the stand-in becomes sleep for the master and worker; the journal format exits 0.
-    await writeFile(
-      path.join(dist.home, 'libexec/standin-java'),
-      '#!/bin/sh\ncase "$*" in *alluxio.master.AlluxioMaster*|*alluxio.worker.AlluxioWorker*) exec sleep 100000;; esac\nexit 0\n',
-    );
-  }
   const cluster = new LocalCluster({
     agents,
     port: 0,
@@ -157,7 +165,7 @@ async function prepare(dir, agents) {
     resources: Array.from({ length: agents }, (_, i) => (i === 0 ? DEFAULT_AGENT_RESOURCES : WORKER_AGENT_RESOURCES)),
   });
   await cluster.start();
-  return { dist, cluster };
+  return { cluster };
 }
 
 async function runDeploy(dir, cluster, dist) {
@@ -220,7 +228,7 @@ async function runPeer(dir, cluster, agents) {
 
 async function run(subject, agents) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'am-bench-peer-'));
-  const { dist, cluster } = await prepare(dir, agents);
+  const { cluster } = await prepare(dir, agents);
   let requests = 0;
   const sockets = new Set();
   cluster.master.server.on('request', (request) => {
@@ -306,14 +314,38 @@ async function run(subject, agents) {
   result.loadAfter = load();
   child.removeAllListeners('exit');
   if (exited === undefined) {
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // SIGINT first: deploy stops as a user's Ctrl-C stops it (and a --cpu-prof profile is written).
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
   }
+  if (seen.failures.length > 0) result.failureLog = await sandboxTail(path.join(dir, 'mesos'), seen.failures[0].split(':')[0]);
   await cluster.stop();
   result.portsFreedAfterMs = await waitForPortsFree(agents);
   if (process.env.BENCH_PEER_KEEP === undefined) await rm(dir, { recursive: true, force: true });
   else console.log(`kept ${dir}`);
   return result;
+}
+
+/** The last lines a failed task wrote (its sandbox's stderr without the executor's own lines, and its logs). */
+async function sandboxTail(workDir, taskId) {
+  const found = spawnSync(
+    'find',
+    [workDir, '-maxdepth', '12', '-path', `*/executors/${taskId}/runs/*`, '(', '-name', 'stderr', '-o', '-name', '*.log', ')'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const lines = [];
+  for (const file of found.stdout.split('\n').filter(Boolean)) {
+    const text = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '' && !/^[IWE]\d{4} /.test(line));
+    lines.push(...text.slice(-3).map((line) => `${path.basename(file)}: ${line}`));
+  }
+  return lines.join(' | ');
 }
 
 /** Whether something still listens on host:port (a task process that outlived its cluster). */
@@ -370,7 +402,7 @@ for (const agents of agentCounts) {
   const results = { deploy: [], peer: [] };
   for (let i = 1; i <= runs; i += 1) {
     // deploy first in run 1 (the peer needs its command), then the order alternates.
-    const order = i % 2 === 1 ? ['deploy', 'peer'] : ['peer', 'deploy'];
+    const order = deployOnly ? ['deploy'] : i % 2 === 1 ? ['deploy', 'peer'] : ['peer', 'deploy'];
     for (const subject of order) {
       if (subject === 'peer' && !launchSpecs.has(agents)) {
         console.log(`N=${agents} run ${i} peer: skipped, deploy has not launched its tasks yet`);
@@ -390,7 +422,7 @@ for (const agents of agentCounts) {
         `${name}: all RUNNING ${r.allRunning} ms${subject === 'deploy' && healthChecks ? `, all healthy ${r.allHealthy} ms` : ''}; ` +
           `CPU ${r.cpu} ms; peak RSS ${r.rss.toFixed(0)} MB; OFFERS events before/after ${r.offersBefore}/${r.offersAfter} in ${windowMs / 1000} s; ` +
           `requests ${r.requestsToRunning} on ${r.connectionsToRunning} connections to all RUNNING, ${r.requests} on ${r.connections} in all; ` +
-          `master on ${r.masterHost}; ${r.failures} tasks failed${r.failures > 0 ? ` (first: ${r.firstFailure})` : ''}; load ${r.loadBefore} -> ${r.loadAfter}; ports free ${r.portsFreedAfterMs} ms after stop`,
+          `master on ${r.masterHost}; ${r.failures} tasks failed${r.failures > 0 ? ` (first: ${r.firstFailure}; its sandbox: ${r.failureLog})` : ''}; load ${r.loadBefore} -> ${r.loadAfter}; ports free ${r.portsFreedAfterMs} ms after stop`,
       );
     }
   }
@@ -410,3 +442,4 @@ for (const agents of agentCounts) {
   row('TCP connections in all', 'connections', '');
   console.log(`  finished runs: ${results.deploy.length} | ${results.peer.length} of ${runs}`);
 }
+await rm(distDir, { recursive: true, force: true });

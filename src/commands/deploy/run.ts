@@ -10,12 +10,12 @@ import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } fr
 import { resolveCredentials } from '../../context/credentials.js';
 import { loadSite, requireConfDir } from '../../context/site.js';
 import { parseMasterAddress, redactCredentials } from '../../mesos/client/address.js';
-import { HttpSchedulerClient, SchedulerCallError } from '../../mesos/client/scheduler-client.js';
+import type { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { parseDuration } from '../../shared/duration.js';
 import { startProgress } from '../../ui/spinner.js';
-import { FrameworkTakenOverError, runController, type EventStream } from '../../framework/scheduler/controller.js';
+import type { EventStream } from '../../framework/scheduler/controller.js';
 import type { LedgerStore } from '../../state/ledger.js';
 import type { SchedulerLease } from '../../state/deployment-state.js';
 import { SchedulerActiveError } from '../../state/scheduler-errors.js';
@@ -26,9 +26,7 @@ import { checkSchedulerApi, preflightDistribution } from '../../framework/deploy
 import { ledgerPath } from '../../state/files.js';
 import { FINGERPRINT_LABEL } from '../../state/task-names.js';
 import { createDeployView } from './live-view.js';
-import { dryRunDocument, renderDryRun } from './dry-run.js';
 import { detach, notifyDetachingParent, recordDetachedPid } from './detach.js';
-import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { printable } from '../../shared/printable.js';
 import { checkedName } from '../../config/names.js';
@@ -89,7 +87,10 @@ function frameworkNameOf(flags: DeployFlags): string {
 export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: readonly string[]): Promise<number> {
   const { io, globals } = ctx;
   const site = await loadSite(globals.confDir);
-  if (flags.teardown === true) return teardownFramework(ctx, flags, site, { yes: true });
+  if (flags.teardown === true) {
+    const { teardownFramework } = await import('../common/teardown-framework.js');
+    return teardownFramework(ctx, flags, site, { yes: true });
+  }
 
   const encoding = flags.encoding ?? 'protobuf';
   if (encoding !== 'protobuf' && encoding !== 'json') throw new UsageError(`--encoding "${encoding}" must be protobuf or json`);
@@ -124,6 +125,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   const plan = buildDeployPlan(site.config, site.doc, options, site.file);
 
   if (flags.dryRun === true) {
+    const { dryRunDocument, renderDryRun } = await import('./dry-run.js');
     const current = await readLedgerQuietly(ctx, site, flags.state);
     const document = { ...dryRunDocument(plan, options, ledgerPath(globals.confDir)), rollout: planChange(current, plan.desired) };
     io.stdout.write(globals.json ? `${JSON.stringify(document)}\n` : renderDryRun(document));
@@ -282,6 +284,12 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     view.close();
     throw error;
   }
+  // Loaded once the master answered: start-up up to the first request does not pay for the
+  // scheduler's reducer and codecs.
+  const [{ HttpSchedulerClient, SchedulerCallError }, { FrameworkTakenOverError, runController }] = await Promise.all([
+    import('../../mesos/client/scheduler-client.js'),
+    import('../../framework/scheduler/controller.js'),
+  ]);
   let scheduler = new HttpSchedulerClient(connection.client.transport, media);
   // The address is resolved again before every re-subscription, because the master that served
   // the last one may be gone for good: with zk:// only ZooKeeper knows the new leader; with

@@ -7,7 +7,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { list } from 'tar';
 import { OperationError, UsageError } from '../../shared/errors.js';
 import type { MesosMasterClient } from '../../mesos/client/master-client.js';
 import { DEPLOY_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast, type MesosVersion } from '../../mesos/client/version.js';
@@ -84,6 +83,8 @@ async function checkTarballLayout(open: () => NodeJS.ReadableStream | Promise<No
   const entries: string[] = [];
   try {
     const source = await open();
+    // Loaded here: only a tarball distribution readable from this machine needs it.
+    const { list } = await import('tar');
     await new Promise<void>((resolve, reject) => {
       const parser = list({ onReadEntry: (entry) => entries.push(entry.path) });
       source.on('error', reject);
