@@ -22,7 +22,13 @@ import { SchedulerActiveError } from '../../state/scheduler-errors.js';
 import { openDeploymentState } from '../../context/deployment-state.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
-import { checkSchedulerApi, preflightDistribution } from '../../framework/deploy/preflight.js';
+import { chooseSchedulerTransport, preflightDistribution, type SchedulerTransport } from '../../framework/deploy/preflight.js';
+import { LibprocessSchedulerClient } from '../../mesos/client/legacy-scheduler-client.js';
+import { libprocessAddresses, localAddressToward, type LibprocessAddresses } from '../../mesos/client/libprocess-address.js';
+import { legacyCapabilities } from '../../mesos/protocol/libprocess.js';
+import { TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION, formatVersion, mesosFeatures, versionAtLeast } from '../../mesos/client/version.js';
+import type { Subscription } from '../../mesos/client/scheduler-client.js';
+import type { Call } from '../../mesos/protocol/types.js';
 import { ledgerPath } from '../../state/files.js';
 import { createDeployView } from './live-view.js';
 import { dryRunDocument, renderDryRun } from './dry-run.js';
@@ -53,6 +59,28 @@ export interface DeployFlags extends ConnectionFlags {
   healthCheckDelay?: string;
   healthCheckInterval?: string;
   state?: string;
+  /** v1, legacy or auto (default). */
+  transport?: string;
+  /** The legacy transport's listener: ip[:port] (default LIBPROCESS_IP/LIBPROCESS_PORT, else any). */
+  listen?: string;
+  /** The address the master connects back to: ip[:port] (default LIBPROCESS_ADVERTISE_IP/_PORT, else the address toward the master). */
+  advertise?: string;
+}
+
+/** The scheduler API client either transport provides (the HTTP one, or the driver's protocol). */
+interface SchedulerClient {
+  subscribe(call: Call, signal?: AbortSignal): Promise<Subscription>;
+  call(call: Call, streamId: string, signal?: AbortSignal): Promise<void>;
+}
+
+function transportOf(flags: DeployFlags): SchedulerTransport | 'auto' {
+  const transport = flags.transport ?? 'auto';
+  if (transport !== 'v1' && transport !== 'legacy' && transport !== 'auto') {
+    throw new UsageError(`--transport "${transport}" must be v1, legacy or auto`, {
+      hint: "auto picks v1 for Mesos 0.28.0 and later, legacy (the scheduler driver's protocol) before",
+    });
+  }
+  return transport;
 }
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
@@ -81,6 +109,9 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   const site = await loadSite(globals.confDir);
   if (flags.teardown === true) return teardownFramework(ctx, flags, site, { yes: true });
 
+  const transport = transportOf(flags);
+  // Checked before anything starts, like every flag; only the legacy transport uses them.
+  const libprocess = libprocessAddresses(flags.listen, flags.advertise, io.env);
   const encoding = flags.encoding ?? 'protobuf';
   if (encoding !== 'protobuf' && encoding !== 'json') throw new UsageError(`--encoding "${encoding}" must be protobuf or json`);
   const maxWorkers = positiveNumber('--max-workers', flags.maxWorkers) ?? site.settings.maxWorkers;
@@ -165,7 +196,19 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     throw error;
   }
   try {
-    return await runScheduler(ctx, flags, { site, plan, options, preflight, address, encoding, view, lease, location: state.location });
+    return await runScheduler(ctx, flags, {
+      site,
+      plan,
+      options,
+      preflight,
+      address,
+      encoding,
+      view,
+      lease,
+      location: state.location,
+      transport,
+      libprocess,
+    });
   } finally {
     await forgetPid();
     await lease.release();
@@ -184,12 +227,15 @@ interface SchedulerRun {
   lease: SchedulerLease;
   /** Where the state lives, for the first line. */
   location: string;
+  transport: SchedulerTransport | 'auto';
+  libprocess: LibprocessAddresses;
 }
 
 /** Subscribes and runs the controller while this process holds the lease. */
 async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: SchedulerRun): Promise<number> {
   const { globals } = ctx;
-  const { site, plan, options, preflight, address, encoding, view, lease, location } = run;
+  const { site, options, preflight, address, encoding, view, lease, location } = run;
+  let { plan } = run;
   view.active({ pid: process.pid, host: hostname() });
   // Ctrl-C and SIGTERM disconnect; so does not reaching the master within --timeout the first time,
   // and losing the lease (another scheduler took over: not one more call may go out).
@@ -222,15 +268,38 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     view.close();
     throw error;
   }
+  let choice: Awaited<ReturnType<typeof chooseSchedulerTransport>>;
+  let legacy: LibprocessSchedulerClient | undefined;
   try {
-    await checkSchedulerApi(connection.client, stop);
+    choice = await chooseSchedulerTransport(connection.client, run.transport, stop);
+    if (choice.transport === 'legacy') {
+      if (credentials !== undefined) {
+        throw new UsageError("deploy cannot authenticate over the legacy transport: the scheduler driver's CRAM-MD5 is not implemented", {
+          hint:
+            'for a master that does not require framework authentication, deploy without a secret (a principal alone is fine); ' +
+            'otherwise use Mesos 0.28.0 or later, whose v1 API takes the credentials over HTTP',
+        });
+      }
+      legacy = await openLegacyScheduler(connection, run.libprocess, choice.version, globals.timeoutMs);
+    }
   } catch (error) {
     connection.close();
     firstContact.cancel();
     view.close();
     throw error;
   }
-  let scheduler = new HttpSchedulerClient(connection.client.transport, media);
+  if (choice.version !== undefined && options.healthChecks && !versionAtLeast(choice.version, TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION)) {
+    view.line(
+      `warning: Mesos ${formatVersion(choice.version)} has no TCP health checks (from ${TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION}); the Alluxio tasks run without them`,
+    );
+    plan = buildDeployPlan(site.config, site.doc, { ...options, healthChecks: false }, site.file);
+  }
+  const newClient = (): SchedulerClient => {
+    if (legacy === undefined) return new HttpSchedulerClient(connection.client.transport, media);
+    legacy.retarget(connection.client.transport);
+    return legacy;
+  };
+  let scheduler = newClient();
   // The address is resolved again before every re-subscription, because the master that served
   // the last one may be gone for good: with zk:// only ZooKeeper knows the new leader; with
   // host:port the transport has stuck to the leader a 307 named, so starting again from the address
@@ -244,6 +313,10 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
   let streamId: string | undefined;
   try {
     view.line(`Mesos master ${connection.client.baseUrl}; state ${location}`);
+    if (legacy !== undefined) {
+      const version = choice.version === undefined ? 'version unknown' : `Mesos ${formatVersion(choice.version)}`;
+      view.line(`legacy scheduler protocol (${version}): this scheduler is ${legacy.processId ?? ''}`);
+    }
     for (const line of preflight.checked) view.line(`checked: ${line}`);
     await runController({
       config: plan.scheduler,
@@ -251,7 +324,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       frameworkInfo: (ledger) => plan.frameworkInfo(ledger.webuiUrl),
       subscribe: async (call, signal): Promise<EventStream> => {
         subscriptions += 1;
-        const subscribeOnce = async (): Promise<Awaited<ReturnType<HttpSchedulerClient['subscribe']>>> => {
+        const subscribeOnce = async (): Promise<Subscription> => {
           fence('SUBSCRIBE');
           if (followLeader && subscriptions > 1) {
             const next = await openMaster(ctx, flags, site, { signal, credentials });
@@ -260,7 +333,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
             }
             connection.close();
             connection = next;
-            scheduler = new HttpSchedulerClient(connection.client.transport, media);
+            scheduler = newClient();
           }
           fence('SUBSCRIBE');
           return scheduler.subscribe(call, signal);
@@ -307,6 +380,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
   } finally {
     firstContact.cancel();
     view.close();
+    await legacy?.close();
     connection.close();
   }
   if (lease.lost.aborted) throw lease.lost.reason;
@@ -356,4 +430,40 @@ async function markDisconnected(store: LedgerStore, at: number | undefined): Pro
   if (at === undefined) delete ledger.disconnectedAt;
   else ledger.disconnectedAt = at;
   await store.save(ledger);
+}
+
+/**
+ * The legacy transport's client, listening before the first registration so a bad --listen fails
+ * at once. The master must hear back within --timeout: silence for most of it is reported as the
+ * master not reaching us (the rest is left for the first contact's own deadline).
+ */
+async function openLegacyScheduler(
+  connection: { client: { transport: ConstructorParameters<typeof HttpSchedulerClient>[0]; baseUrl: string } },
+  addresses: LibprocessAddresses,
+  version: Parameters<typeof mesosFeatures>[0] | undefined,
+  timeoutMs: number,
+): Promise<LibprocessSchedulerClient> {
+  const master = new URL(connection.client.baseUrl);
+  const host =
+    addresses.advertise.host ??
+    (await localAddressToward(
+      master.hostname,
+      Number(master.port || (master.protocol === 'https:' ? 443 : 80)),
+      Math.min(timeoutMs, 5_000),
+    ));
+  if (host === undefined) {
+    throw new OperationError(`cannot tell which address of this machine the Mesos master at ${connection.client.baseUrl} can reach`, {
+      hint: 'give it with --advertise (or LIBPROCESS_ADVERTISE_IP)',
+    });
+  }
+  const client = new LibprocessSchedulerClient({
+    transport: connection.client.transport,
+    listen: addresses.listen,
+    advertise: { host, port: addresses.advertise.port },
+    // Unknown version: assume the oldest (SUPPRESS is then dropped, which only costs offers).
+    capabilities: legacyCapabilities(version === undefined ? false : mesosFeatures(version).hasSuppressCall),
+    registrationTimeoutMs: Math.max(1_000, Math.floor(timeoutMs * 0.75)),
+  });
+  await client.listen();
+  return client;
 }
