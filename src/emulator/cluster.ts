@@ -6,6 +6,7 @@
  * cluster that keeps running. Without `zk` it behaves like a standalone Mesos cluster: a restarted
  * master never gets its agents back.
  */
+import type { EmulatedMesosApi } from './mesos-api.js';
 import path from 'node:path';
 import { LocalAgent } from './agent/local-agent.js';
 import { LocalMaster } from './master/local-master.js';
@@ -50,6 +51,8 @@ export interface LocalClusterOptions {
    * that another process can kill, start and restart single agents. `alluxio-mesos local-cluster` turns it on.
    */
   control?: boolean;
+  /** The Mesos version the master and agents emulate (default 1.12). */
+  api?: EmulatedMesosApi;
   log?: (message: string) => void;
 }
 
@@ -74,6 +77,7 @@ export class LocalCluster {
       zkConnectTimeoutMs: options.zkConnectTimeoutMs,
       takeoverRedirectMs: options.takeoverRedirectMs,
       workDir: options.workDir,
+      ...(options.api === undefined ? {} : { api: options.api }),
       ...(options.control === true ? { control: (req, res) => handleControl(req, res, this) } : {}),
       log: options.log,
     });
@@ -133,6 +137,7 @@ export class LocalCluster {
       masterLocator: () => Promise.resolve(this.leaderUrl()),
       masterDetection: this.options.zk === undefined ? 'standalone' : 'zookeeper',
       statusRetryIntervalMs: this.options.statusRetryIntervalMs,
+      ...(this.options.api === undefined ? {} : { api: this.options.api }),
     });
     await agent.start();
     this.agentList[i] = agent;
