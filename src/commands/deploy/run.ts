@@ -23,10 +23,10 @@ import { openDeploymentState } from '../../context/deployment-state.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
 import { chooseSchedulerTransport, preflightDistribution, type SchedulerTransport } from '../../framework/deploy/preflight.js';
-import { LibprocessSchedulerClient } from '../../mesos/client/legacy-scheduler-client.js';
-import { libprocessAddresses, localAddressToward, type LibprocessAddresses } from '../../mesos/client/libprocess-address.js';
-import { legacyCapabilities } from '../../mesos/protocol/libprocess.js';
-import { TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION, formatVersion, mesosFeatures, versionAtLeast } from '../../mesos/client/version.js';
+import type { LibprocessSchedulerClient } from '../../mesos/client/legacy-scheduler-client.js';
+import { openLegacyScheduler } from '../common/legacy-scheduler.js';
+import { libprocessAddresses, type LibprocessAddresses } from '../../mesos/client/libprocess-address.js';
+import { TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast } from '../../mesos/client/version.js';
 import type { Subscription } from '../../mesos/client/scheduler-client.js';
 import type { Call } from '../../mesos/protocol/types.js';
 import { ledgerPath } from '../../state/files.js';
@@ -280,7 +280,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
             'otherwise use Mesos 0.28.0 or later, whose v1 API takes the credentials over HTTP',
         });
       }
-      legacy = await openLegacyScheduler(connection, run.libprocess, choice.version, globals.timeoutMs);
+      legacy = await openLegacyScheduler(connection.client, run.libprocess, choice.version, globals.timeoutMs);
     }
   } catch (error) {
     connection.close();
@@ -430,40 +430,4 @@ async function markDisconnected(store: LedgerStore, at: number | undefined): Pro
   if (at === undefined) delete ledger.disconnectedAt;
   else ledger.disconnectedAt = at;
   await store.save(ledger);
-}
-
-/**
- * The legacy transport's client, listening before the first registration so a bad --listen fails
- * at once. The master must hear back within --timeout: silence for most of it is reported as the
- * master not reaching us (the rest is left for the first contact's own deadline).
- */
-async function openLegacyScheduler(
-  connection: { client: { transport: ConstructorParameters<typeof HttpSchedulerClient>[0]; baseUrl: string } },
-  addresses: LibprocessAddresses,
-  version: Parameters<typeof mesosFeatures>[0] | undefined,
-  timeoutMs: number,
-): Promise<LibprocessSchedulerClient> {
-  const master = new URL(connection.client.baseUrl);
-  const host =
-    addresses.advertise.host ??
-    (await localAddressToward(
-      master.hostname,
-      Number(master.port || (master.protocol === 'https:' ? 443 : 80)),
-      Math.min(timeoutMs, 5_000),
-    ));
-  if (host === undefined) {
-    throw new OperationError(`cannot tell which address of this machine the Mesos master at ${connection.client.baseUrl} can reach`, {
-      hint: 'give it with --advertise (or LIBPROCESS_ADVERTISE_IP)',
-    });
-  }
-  const client = new LibprocessSchedulerClient({
-    transport: connection.client.transport,
-    listen: addresses.listen,
-    advertise: { host, port: addresses.advertise.port },
-    // Unknown version: assume the oldest (SUPPRESS is then dropped, which only costs offers).
-    capabilities: legacyCapabilities(version === undefined ? false : mesosFeatures(version).hasSuppressCall),
-    registrationTimeoutMs: Math.max(1_000, Math.floor(timeoutMs * 0.75)),
-  });
-  await client.listen();
-  return client;
 }
