@@ -289,8 +289,9 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     throw error;
   }
   if (choice.version !== undefined && options.healthChecks && !versionAtLeast(choice.version, TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION)) {
-    view.line(
-      `warning: Mesos ${formatVersion(choice.version)} has no TCP health checks (from ${TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION}); the Alluxio tasks run without them`,
+    // A warning, as the site's: on stderr in --json mode too.
+    ctx.io.stderr.write(
+      `warning: Mesos ${formatVersion(choice.version)} has no TCP health checks (from ${TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION}); the Alluxio tasks run without them\n`,
     );
     plan = buildDeployPlan(site.config, site.doc, { ...options, healthChecks: false }, site.file);
   }
