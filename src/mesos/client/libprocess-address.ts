@@ -63,7 +63,8 @@ export async function localAddressToward(host: string, port: number, timeoutMs: 
 function hostPort(source: string, text: string, minPort: number): { host: string; port: number | undefined } {
   const match = /^([^:]+)(?::([^:]*))?$/.exec(text.trim());
   if (match === null) throw badAddress(source, text);
-  return { host: ipv4(source, match[1] ?? ''), port: match[2] === undefined ? undefined : port(source, match[2], minPort) };
+  if (!net.isIPv4(match[1] ?? '')) throw badAddress(source, text);
+  return { host: match[1] ?? '', port: match[2] === undefined ? undefined : port(source, match[2], minPort) };
 }
 
 function ipv4(source: string, text: string): string {

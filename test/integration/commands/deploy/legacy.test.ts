@@ -131,3 +131,44 @@ describe.each([
     expect(sandbox.cluster.master.state.framework(frameworkId)).toBeUndefined();
   });
 });
+
+describe('the legacy transport refuses what it cannot do, in one line', () => {
+  it('a master that never connects back: the addresses to check, exit 1, nothing registered', { timeout: 60_000 }, async () => {
+    sandbox = await startSandbox({ agents: 1, api: APIS['0.23.0'] });
+    await initConf(sandbox);
+    // Port 1 on loopback: nothing listens there, so the master's connection back is refused.
+    const run = deploy(['--advertise', '127.0.0.1:1', '--timeout', '4s']);
+    expect(await run.exited).toBe(1);
+    const errors = run.stderr.split('\n').filter((line) => line.startsWith('error: '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^error: the Mesos master at http:\/\/127\.0\.0\.1:\d+ took the registration but never connected back to this scheduler at scheduler\(1\)@127\.0\.0\.1:1 \(3 s\); .*--listen\/LIBPROCESS_IP.*--advertise\/LIBPROCESS_ADVERTISE_IP/,
+    );
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(masterTasks(sandbox.cluster).size).toBe(0);
+  });
+
+  it('credentials: not over the driver protocol (no CRAM-MD5), exit 2, before any registration', { timeout: 60_000 }, async () => {
+    sandbox = await startSandbox({ agents: 1, api: APIS['0.23.0'] });
+    await initConf(sandbox);
+    const run = startDeploy(sandbox, ['--principal', 'alluxio'], { ALLUXIO_MESOS_SECRET: 'not-printed' });
+    runs.push(run);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr).toMatch(
+      /^error: deploy cannot authenticate over the legacy transport: the scheduler driver's CRAM-MD5 is not implemented; /m,
+    );
+    expect(run.stderr).not.toContain('not-printed');
+    expect(sandbox.cluster.master.schedulerCalls).toEqual([]);
+  });
+
+  it.each([
+    [['--transport', 'v2'], /^error: --transport "v2"|option '--transport <transport>' argument 'v2' is invalid/m],
+    [['--listen', 'localhost:80'], /^error: --listen "localhost:80" is not an IPv4 address/m],
+  ])('%j: a usage error (exit 2)', { timeout: 30_000 }, async (flags, message) => {
+    sandbox = await startSandbox({ agents: 1, api: APIS['0.23.0'] });
+    await initConf(sandbox);
+    const run = deploy(flags);
+    expect(await run.exited).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+});
