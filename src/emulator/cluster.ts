@@ -6,6 +6,7 @@
  * cluster that keeps running. Without `zk` it behaves like a standalone Mesos cluster: a restarted
  * master never gets its agents back.
  */
+import type { EmulatedMesosApi } from './mesos-api.js';
 import path from 'node:path';
 import { LocalAgent } from './agent/local-agent.js';
 import { AgentHosts, type AgentHostsOptions, type ClusterAgent } from './agent-host/agent-hosts.js';
@@ -57,6 +58,8 @@ export interface LocalClusterOptions {
    * local` and most tests want. `alluxio-mesos local-cluster` uses one child process per core.
    */
   agentHosts?: AgentHostsOptions;
+  /** The Mesos version the master and agents emulate (default 1.12). */
+  api?: EmulatedMesosApi;
   log?: (message: string) => void;
 }
 
@@ -87,6 +90,7 @@ export class LocalCluster {
       zkConnectTimeoutMs: options.zkConnectTimeoutMs,
       takeoverRedirectMs: options.takeoverRedirectMs,
       workDir: options.workDir,
+      ...(options.api === undefined ? {} : { api: options.api }),
       ...(options.control === true ? { control: (req, res) => handleControl(req, res, this) } : {}),
       log: options.log,
     });
@@ -155,6 +159,7 @@ export class LocalCluster {
       resources: (typeof resources === 'string' ? resources : resources?.[i]) ?? DEFAULT_AGENT_RESOURCES,
       masterDetection: this.options.zk === undefined ? ('standalone' as const) : ('zookeeper' as const),
       ...(this.options.statusRetryIntervalMs === undefined ? {} : { statusRetryIntervalMs: this.options.statusRetryIntervalMs }),
+      ...(this.options.api === undefined ? {} : { api: this.options.api }),
     };
     let agent: ClusterAgent;
     if (this.hosts !== undefined) {

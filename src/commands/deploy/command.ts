@@ -26,6 +26,19 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
     .addOption(new Option('--name <name>').hideHelp())
     .option('--failover-timeout <duration>', 'how long Mesos keeps the tasks while deploy is disconnected, e.g. 7d, 12h (default: 7d)')
     .addOption(new Option('--encoding <encoding>', 'scheduler API encoding').choices(['protobuf', 'json']).default('protobuf'))
+    .addOption(
+      new Option('--transport <transport>', "v1 HTTP scheduler API, or legacy (the scheduler driver's protocol, Mesos before 0.28)")
+        .choices(['auto', 'v1', 'legacy'])
+        .default('auto'),
+    )
+    .option(
+      '--listen <ip[:port]>',
+      'legacy transport: the address the scheduler listens on (default LIBPROCESS_IP, LIBPROCESS_PORT; else any)',
+    )
+    .option(
+      '--advertise <ip[:port]>',
+      'legacy transport: the address the master connects back to (default LIBPROCESS_ADVERTISE_IP/_PORT; else the one toward the master)',
+    )
     .option('--new-framework', 'register a new framework even though the ledger records live tasks')
     .option('--no-health-checks', 'no Mesos TCP health checks on the Alluxio RPC ports')
     .option(
@@ -68,6 +81,7 @@ Examples:
   $ alluxio-mesos deploy --detach --standby   # a hot standby of the running scheduler
   $ alluxio-mesos deploy --dry-run
   $ alluxio-mesos deploy --max-unavailable 2 --yes   # roll a changed configuration out, 2 workers at a time
+  $ alluxio-mesos deploy --transport legacy --listen 10.0.0.5:9090   # Mesos 0.23-0.27
   $ alluxio-mesos deploy --json | jq -c 'select(.type == "task-state")'
 ${EXIT_CODES_HELP}`,
     )

@@ -10,7 +10,6 @@ import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } fr
 import { resolveCredentials } from '../../context/credentials.js';
 import { loadSite, requireConfDir } from '../../context/site.js';
 import { parseMasterAddress, redactCredentials } from '../../mesos/client/address.js';
-import type { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { parseDuration } from '../../shared/duration.js';
@@ -22,7 +21,13 @@ import { SchedulerActiveError } from '../../state/scheduler-errors.js';
 import { openDeploymentState } from '../../context/deployment-state.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
-import { checkSchedulerApi, preflightDistribution } from '../../framework/deploy/preflight.js';
+import { chooseSchedulerTransport, preflightDistribution, type SchedulerTransport } from '../../framework/deploy/preflight.js';
+import type { LibprocessSchedulerClient } from '../../mesos/client/legacy-scheduler-client.js';
+import { openLegacyScheduler } from '../common/legacy-scheduler.js';
+import { libprocessAddresses, type LibprocessAddresses } from '../../mesos/client/libprocess-address.js';
+import { TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast } from '../../mesos/client/version.js';
+import type { Subscription } from '../../mesos/client/scheduler-client.js';
+import type { Call } from '../../mesos/protocol/types.js';
 import { ledgerPath } from '../../state/files.js';
 import { FINGERPRINT_LABEL } from '../../state/task-names.js';
 import { createDeployView } from './live-view.js';
@@ -61,6 +66,28 @@ export interface DeployFlags extends ConnectionFlags {
   workersWithMaster?: boolean;
   state?: string;
   maxUnavailable?: string;
+  /** v1, legacy or auto (default). */
+  transport?: string;
+  /** The legacy transport's listener: ip[:port] (default LIBPROCESS_IP/LIBPROCESS_PORT, else any). */
+  listen?: string;
+  /** The address the master connects back to: ip[:port] (default LIBPROCESS_ADVERTISE_IP/_PORT, else the address toward the master). */
+  advertise?: string;
+}
+
+/** The scheduler API client either transport provides (the HTTP one, or the driver's protocol). */
+interface SchedulerClient {
+  subscribe(call: Call, signal?: AbortSignal): Promise<Subscription>;
+  call(call: Call, streamId: string, signal?: AbortSignal): Promise<void>;
+}
+
+function transportOf(flags: DeployFlags): SchedulerTransport | 'auto' {
+  const transport = flags.transport ?? 'auto';
+  if (transport !== 'v1' && transport !== 'legacy' && transport !== 'auto') {
+    throw new UsageError(`--transport "${transport}" must be v1, legacy or auto`, {
+      hint: "auto picks v1 for Mesos 0.28.0 and later, legacy (the scheduler driver's protocol) before",
+    });
+  }
+  return transport;
 }
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
@@ -92,6 +119,9 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     return teardownFramework(ctx, flags, site, { yes: true });
   }
 
+  const transport = transportOf(flags);
+  // Checked before anything starts, like every flag; only the legacy transport uses them.
+  const libprocess = libprocessAddresses(flags.listen, flags.advertise, io.env);
   const encoding = flags.encoding ?? 'protobuf';
   if (encoding !== 'protobuf' && encoding !== 'json') throw new UsageError(`--encoding "${encoding}" must be protobuf or json`);
   const maxWorkers = positiveNumber('--max-workers', flags.maxWorkers) ?? site.settings.maxWorkers;
@@ -217,6 +247,8 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
         const request = await state.readDesiredRequest();
         return request === undefined || request.requestId === initialRequestId ? undefined : request;
       },
+      transport,
+      libprocess,
     });
   } finally {
     await forgetPid();
@@ -237,12 +269,15 @@ interface SchedulerRun {
   /** Where the state lives, for the first line. */
   location: string;
   pollDesired: () => Promise<DesiredState | undefined>;
+  transport: SchedulerTransport | 'auto';
+  libprocess: LibprocessAddresses;
 }
 
 /** Subscribes and runs the controller while this process holds the lease. */
 async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: SchedulerRun): Promise<number> {
   const { globals } = ctx;
-  const { site, plan, options, preflight, address, encoding, view, lease, location } = run;
+  const { site, options, preflight, address, encoding, view, lease, location } = run;
+  let { plan } = run;
   view.active({ pid: process.pid, host: hostname() });
   // Ctrl-C and SIGTERM disconnect; so does not reaching the master within --timeout the first time,
   // and losing the lease (another scheduler took over: not one more call may go out).
@@ -275,22 +310,46 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     view.close();
     throw error;
   }
-  let masterAnswered: boolean;
+  let choice: Awaited<ReturnType<typeof chooseSchedulerTransport>>;
+  let legacy: LibprocessSchedulerClient | undefined;
   try {
-    masterAnswered = (await checkSchedulerApi(connection.client, stop)).answered;
+    choice = await chooseSchedulerTransport(connection.client, run.transport, stop);
+    if (choice.transport === 'legacy') {
+      if (credentials !== undefined) {
+        throw new UsageError("deploy cannot authenticate over the legacy transport: the scheduler driver's CRAM-MD5 is not implemented", {
+          hint:
+            'for a master that does not require framework authentication, deploy without a secret (a principal alone is fine); ' +
+            'otherwise use Mesos 0.28.0 or later, whose v1 API takes the credentials over HTTP',
+        });
+      }
+      legacy = await openLegacyScheduler(connection.client, run.libprocess, choice.version, globals.timeoutMs);
+    }
   } catch (error) {
     connection.close();
     firstContact.cancel();
     view.close();
     throw error;
   }
+  const masterAnswered = choice.version !== undefined;
   // Loaded once the master answered: start-up up to the first request does not pay for the
   // scheduler's reducer and codecs.
   const [{ HttpSchedulerClient, SchedulerCallError }, { FrameworkTakenOverError, runController }] = await Promise.all([
     import('../../mesos/client/scheduler-client.js'),
     import('../../framework/scheduler/controller.js'),
   ]);
-  let scheduler = new HttpSchedulerClient(connection.client.transport, media);
+  if (choice.version !== undefined && options.healthChecks && !versionAtLeast(choice.version, TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION)) {
+    // A warning, as the site's: on stderr in --json mode too.
+    ctx.io.stderr.write(
+      `warning: Mesos ${formatVersion(choice.version)} has no TCP health checks (from ${TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION}); the Alluxio tasks run without them\n`,
+    );
+    plan = buildDeployPlan(site.config, site.doc, { ...options, healthChecks: false }, site.file);
+  }
+  const newClient = (): SchedulerClient => {
+    if (legacy === undefined) return new HttpSchedulerClient(connection.client.transport, media);
+    legacy.retarget(connection.client.transport);
+    return legacy;
+  };
+  let scheduler = newClient();
   // The address is resolved again before every re-subscription, because the master that served
   // the last one may be gone for good: with zk:// only ZooKeeper knows the new leader; with
   // host:port the transport has stuck to the leader a 307 named, so starting again from the address
@@ -304,6 +363,10 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
   let streamId: string | undefined;
   try {
     view.line(`Mesos master ${connection.client.baseUrl}; state ${location}`);
+    if (legacy !== undefined) {
+      const version = choice.version === undefined ? 'version unknown' : `Mesos ${formatVersion(choice.version)}`;
+      view.line(`legacy scheduler protocol (${version}): this scheduler is ${legacy.processId ?? ''}`);
+    }
     for (const line of preflight.checked) view.line(`checked: ${line}`);
     await runController({
       config: plan.scheduler,
@@ -311,7 +374,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       frameworkInfo: (ledger) => plan.frameworkInfo(ledger.webuiUrl),
       subscribe: async (call, signal): Promise<EventStream> => {
         subscriptions += 1;
-        const subscribeOnce = async (): Promise<Awaited<ReturnType<HttpSchedulerClient['subscribe']>>> => {
+        const subscribeOnce = async (): Promise<Subscription> => {
           fence('SUBSCRIBE');
           if (followLeader && subscriptions > 1) {
             const next = await openMaster(ctx, flags, site, { signal, credentials });
@@ -320,7 +383,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
             }
             connection.close();
             connection = next;
-            scheduler = new HttpSchedulerClient(connection.client.transport, media);
+            scheduler = newClient();
           }
           fence('SUBSCRIBE');
           return scheduler.subscribe(call, signal);
@@ -384,6 +447,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
   } finally {
     firstContact.cancel();
     view.close();
+    await legacy?.close();
     connection.close();
   }
   if (lease.lost.aborted) throw lease.lost.reason;

@@ -31,6 +31,10 @@ export function registerLocalCluster(program: Command, run: ActionRunner): void 
       '--max-agent-ping-timeouts <n>',
       "missed pings before the master marks an agent unreachable, as Mesos' --max_agent_ping_timeouts (default 5)",
     )
+    .option(
+      '--mesos-version <version>',
+      'emulate this Mesos: its endpoint names and APIs, e.g. 0.23.0, 0.25.0, 0.27.2, 0.28.2 (default 1.12.0)',
+    )
     .option('--zk <url>', 'register the master in ZooKeeper for leader election, e.g. zk://127.0.0.1:2181/mesos')
     .option('--write-demo-dist <dir>', 'write the stand-in Alluxio distribution (directory and .tar.gz) into DIR and exit')
     .option('--force', 'with --write-demo-dist: replace a tarball of that name that is not a stand-in')

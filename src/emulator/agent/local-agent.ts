@@ -21,6 +21,7 @@ import type { FrameworkID, Resource, TaskStatus } from '../../mesos/protocol/typ
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
 import { AGENT_INTERNAL, MASTER_INTERNAL, type AgentTaskReport, type RegisterAgentRequest } from '../internal-protocol.js';
 import { createAgentRequestListener, InternalError } from './agent-http.js';
+import { MESOS_1_12_API, type EmulatedMesosApi } from '../mesos-api.js';
 import { parseAttributesFlag, type AgentAttribute } from './attributes-flag.js';
 import { CommandExecutor, DEFAULT_KILL_GRACE_MS, commandExecutorName } from './command-executor.js';
 import { ExecutorBook, type ExecutorEntry } from './executor-book.js';
@@ -48,8 +49,8 @@ export interface LocalAgentOptions {
   resources: string;
   /** Mesos `--attributes` syntax (`rack:r1;zone:a`) or name/value pairs. */
   attributes?: string | ReadonlyArray<AgentAttribute>;
-  /** Reported by `/version` and `/state`. Default 1.12.0. */
-  version?: string;
+  /** The Mesos version emulated: reported by `/version` and `/state`, and which endpoint names exist. Default 1.12. */
+  api?: EmulatedMesosApi;
   /** Base URL of the current leading master, or undefined when there is none. */
   masterLocator: () => Promise<string | undefined>;
   /**
@@ -101,6 +102,7 @@ export class LocalAgent {
   private readonly options: LocalAgentOptions;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly version: string;
+  private readonly api: EmulatedMesosApi;
   private readonly build: BuildInfo;
   private readonly logDir: string;
   private readonly killGraceMs: number;
@@ -133,7 +135,8 @@ export class LocalAgent {
     this.options = options;
     this.hostname = options.hostname;
     this.clock = options.clock ?? microsecondClock;
-    this.version = options.version ?? '1.12.0';
+    this.api = options.api ?? MESOS_1_12_API;
+    this.version = this.api.version;
     this.build = localBuildInfo(this.version);
     this.logDir = options.logDir ?? join(options.workDir, 'logs');
     this.killGraceMs = options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_MS;
@@ -225,6 +228,7 @@ export class LocalAgent {
 
     const server = createServer(
       createAgentRequestListener({
+        api: this.api,
         version: () => toMesosJson(versionJson(this.build)),
         state: () => toMesosJson(this.stateDocument()),
         files: new FilesApi(this.registry),

@@ -15,6 +15,7 @@ import type { MasterInfo } from '../../mesos/protocol/types.js';
 import type { RegisterAgentRequest, StatusUpdateRequest } from '../internal-protocol.js';
 import { MASTER_INTERNAL } from '../internal-protocol.js';
 import { CONTROL_PREFIX } from '../control-api.js';
+import { servedPath, type EmulatedMesosApi } from '../mesos-api.js';
 import { replyEmpty, replyJson, replyMesosJson, replyText } from './http-replies.js';
 import type { MasterCore } from './master-core.js';
 import { handleOperator, type OperatorDeps } from './operator-api.js';
@@ -33,6 +34,8 @@ export interface RoutingContext {
   readonly scheduler: LibprocessEndpointDeps;
   readonly operator: OperatorDeps;
   readonly maxBodyBytes: number;
+  /** The Mesos version emulated: which endpoints exist. */
+  readonly api: EmulatedMesosApi;
   /** The local cluster's control endpoint, under CONTROL_PREFIX; not a Mesos endpoint. */
   readonly control?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   readonly log?: (message: string) => void;
@@ -81,8 +84,14 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
     await ctx.control(req, res);
     return;
   }
+  const served = servedPath(path, ctx.api);
+  if (served === undefined) {
+    replyEmpty(res, 404);
+    return;
+  }
+  path = served;
   if (path === '/version') {
-    replyMesosJson(res, renderVersion());
+    replyMesosJson(res, renderVersion(ctx.api.version));
     return;
   }
   if (path === '/health') {

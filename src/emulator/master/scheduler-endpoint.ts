@@ -29,6 +29,8 @@ export interface SchedulerEndpointDeps {
   readonly codec: SchedulerCodec;
   readonly clock: MasterClock;
   readonly heartbeatIntervalSeconds: number;
+  /** Mesos-Stream-Id on SUBSCRIBE and required on calls (0.28.0 on); before, neither. */
+  readonly streamIds: boolean;
   /** Streams currently open, so that a restart can drop them like a dying process would. */
   readonly streams: Set<SchedulerConnection & { abort(): void }>;
   readonly log?: (message: string) => void;
@@ -66,13 +68,13 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
       replyText(res, 406, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
       return;
     }
-    if (requestHeader(req, 'mesos-stream-id') !== undefined) {
+    if (deps.streamIds && requestHeader(req, 'mesos-stream-id') !== undefined) {
       replyText(res, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       return;
     }
     const streamId = newStreamId();
     record(streamId);
-    res.writeHead(200, { 'Mesos-Stream-Id': streamId, 'Content-Type': eventMedia });
+    res.writeHead(200, deps.streamIds ? { 'Mesos-Stream-Id': streamId, 'Content-Type': eventMedia } : { 'Content-Type': eventMedia });
     // Mesos flushes the headers before the first event; so do we, and send each record at once.
     res.flushHeaders();
     req.socket.setNoDelay(true);
@@ -104,7 +106,7 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
     replyText(res, 403, 'Framework is not subscribed');
     return;
   }
-  const streamId = requestHeader(req, 'mesos-stream-id');
+  const streamId = deps.streamIds ? requestHeader(req, 'mesos-stream-id') : fw.connection.streamId;
   if (streamId === undefined) {
     replyText(res, 400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
     return;

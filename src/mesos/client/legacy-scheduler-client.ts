@@ -63,10 +63,17 @@ export class LibprocessSchedulerClient {
   private heardFromMaster = false;
   private readonly clock: Clock;
   private readonly probeIntervalMs: number;
+  private transport: LegacySchedulerOptions['transport'];
 
   constructor(private readonly options: LegacySchedulerOptions) {
+    this.transport = options.transport;
     this.clock = options.clock ?? systemClock;
     this.probeIntervalMs = options.probeIntervalMs ?? 15_000;
+  }
+
+  /** Talk to another master from now on (the leader moved); the listener and pid stay. */
+  retarget(transport: LegacySchedulerOptions['transport']): void {
+    this.transport = transport;
   }
 
   /** Our libprocess pid (`scheduler(1)@ip:port`), once listening. */
@@ -118,7 +125,8 @@ export class LibprocessSchedulerClient {
     this.listener = undefined;
   }
 
-  private async listen(): Promise<ProcessId> {
+  /** Binds the listener (once); subscribe does it too. Fails at once on a bad or busy address. */
+  async listen(): Promise<ProcessId> {
     if (this.pid !== undefined) return this.pid;
     this.listener = await LibprocessListener.open({
       ...this.options.listen,
@@ -147,7 +155,7 @@ export class LibprocessSchedulerClient {
 
   private async post(envelope: LegacyEnvelope, signal: AbortSignal | undefined): Promise<void> {
     const from = this.processId ?? '';
-    const response = await this.options.transport.request({
+    const response = await this.transport.request({
       method: 'POST',
       path: messagePath(MASTER_PROCESS, envelope.name),
       headers: { 'Libprocess-From': from, 'Content-Type': 'application/octet-stream' },
@@ -161,7 +169,7 @@ export class LibprocessSchedulerClient {
     if (response.status !== 202 && response.status !== 200) {
       const what =
         envelope.name === 'mesos.scheduler.Call' ? (envelope.message as Call).type : envelope.name.replace('mesos.internal.', '');
-      throw new OperationError(`the Mesos master at ${this.options.transport.baseUrl} refused ${what} (${response.status})`, {
+      throw new OperationError(`the Mesos master at ${this.transport.baseUrl} refused ${what} (${response.status})`, {
         hint:
           response.status === 404
             ? 'this master does not take libprocess messages at /master/...: use --transport v1'
@@ -173,7 +181,7 @@ export class LibprocessSchedulerClient {
 
   private async probe(): Promise<boolean> {
     try {
-      const response = await this.options.transport.request({
+      const response = await this.transport.request({
         method: 'GET',
         path: '/master/health',
         retry: false,
@@ -189,7 +197,7 @@ export class LibprocessSchedulerClient {
   private silence(pid: ProcessId): OperationError {
     const seconds = Math.round(this.options.registrationTimeoutMs / 100) / 10;
     return new OperationError(
-      `the Mesos master at ${this.options.transport.baseUrl} took the registration but never connected back to this scheduler at ${formatProcessId(pid)} (${seconds} s)`,
+      `the Mesos master at ${this.transport.baseUrl} took the registration but never connected back to this scheduler at ${formatProcessId(pid)} (${seconds} s)`,
       {
         hint:
           'the master must reach this machine at the advertised address: check --listen/LIBPROCESS_IP (the address bound), ' +
