@@ -54,6 +54,8 @@ export interface LedgerTask {
   crashLooped: boolean;
   /** The fingerprint of the launch specification of the current task; undefined when not known. */
   fingerprint?: string;
+  /** A rollout's relaunch waits for an offer of its own agent until then (epoch ms): its data is there. */
+  sameAgentUntil?: number;
 }
 
 export interface Ledger {
@@ -238,6 +240,7 @@ export function parseLedger(text: string, file?: string): Ledger {
       relaunchAt,
       crashLooped: t.crashLooped === true,
       ...(typeof t.fingerprint === 'string' ? { fingerprint: t.fingerprint } : {}),
+      ...(typeof t.sameAgentUntil === 'number' ? { sameAgentUntil: t.sameAgentUntil } : {}),
     };
   });
   const disconnectedAt = positiveInt(root.disconnectedAt);

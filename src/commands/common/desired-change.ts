@@ -8,9 +8,11 @@ import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '../../context/context.js';
 import type { DeploymentState } from '../../state/deployment-state.js';
 import type { DesiredState, RolloutRecord } from '../../state/desired-state.js';
-import type { Ledger } from '../../state/ledger.js';
+import { isGone, type Ledger } from '../../state/ledger.js';
 import { planRollout, type RolloutPlan } from '../../framework/scheduler/rollout-plan.js';
-import { CancelledError, ExitCode, OperationError } from '../../shared/errors.js';
+import { CancelledError, ExitCode, NotFoundError, OperationError } from '../../shared/errors.js';
+import { loadSite } from '../../context/site.js';
+import { openDeploymentState } from '../../context/deployment-state.js';
 import { systemClock } from '../../shared/clock.js';
 import { printable } from '../../shared/printable.js';
 import { canPrompt } from '../../ui/io.js';
@@ -79,8 +81,16 @@ export async function followChange(ctx: CommandContext, state: DeploymentState, 
       if (taken !== undefined && ledger !== undefined) {
         const rollout: RolloutRecord | undefined = ledger.rollout?.revision === revision ? ledger.rollout : undefined;
         if (rollout === undefined) {
-          emit({ type: 'rollout', revision, phase: 'none' }, 'no task needs replacing');
-          return ExitCode.OK;
+          // No task to replace: a change of counts (scale) is done once the workers match it.
+          const counts = workerCounts(ledger);
+          const text = `workers: ${counts.running} running of ${counts.wanted ?? 'one per agent'} wanted${counts.stopping > 0 ? `, ${counts.stopping} stopping` : ''}`;
+          if (text !== last) {
+            last = text;
+            emit({ type: 'workers', revision, ...counts }, text);
+          }
+          if (counts.stopping === 0 && (counts.wanted === null || counts.running === counts.wanted)) return ExitCode.OK;
+          await systemClock.sleep(FOLLOW_POLL_MS, signal);
+          continue;
         }
         const text = describeRollout(rollout);
         if (text !== last) {
@@ -97,4 +107,65 @@ export async function followChange(ctx: CommandContext, state: DeploymentState, 
     if (!globals.json) io.stderr.write('stopped following; the rollout goes on (alluxio-mesos rollout status)\n');
     return ExitCode.INTERRUPTED;
   }
+}
+
+export interface ChangeFlags {
+  /** `--state`: where the deployment's state lives (default: as saved by init). */
+  state?: string;
+  /** `--no-follow`: hand the change over and return. */
+  follow?: boolean;
+}
+
+/**
+ * scale, restart and rollout undo: a new desired state made from the recorded one, planned,
+ * confirmed, handed to the running scheduler and followed. The recorded desired state is the base,
+ * so these need no configuration beyond where the state lives.
+ */
+export async function applyChange(
+  ctx: CommandContext,
+  flags: ChangeFlags,
+  what: string,
+  change: (current: DesiredState, ledger: Ledger) => DesiredState,
+): Promise<number> {
+  const { io, globals } = ctx;
+  const site = await loadSite(globals.confDir);
+  const state = openDeploymentState(globals, site, { flag: flags.state });
+  try {
+    const ledger = await state.readLedger();
+    if (ledger?.desired === undefined) {
+      throw new NotFoundError('no desired state is recorded for this deployment', {
+        hint: 'run alluxio-mesos deploy first (a scheduler of this version records what should run)',
+      });
+    }
+    const { leader } = await state.readScheduler();
+    if (leader === undefined) {
+      throw new OperationError(`no scheduler is running for this deployment (${state.location}): nothing would apply the ${what}`, {
+        hint: 'start it (alluxio-mesos deploy --detach), then run this again',
+      });
+    }
+    const next = change(ledger.desired, ledger);
+    const plan = planChange(ledger, next);
+    if (plan.unchanged) {
+      if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...plan })}\n`);
+      else io.stdout.write('No change: the desired state is the one the scheduler has.\n');
+      return ExitCode.OK;
+    }
+    await confirmPlan(ctx, plan, `${what}, handed to the running scheduler, pid ${leader.pid} on ${leader.host}`);
+    const requestId = await handOver(state, next);
+    if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...plan, requestId })}\n`);
+    if (flags.follow === false) return ExitCode.OK;
+    return await followChange(ctx, state, requestId);
+  } finally {
+    await state.close();
+  }
+}
+
+/** Workers RUNNING (and healthy where known) against the desired count, and those still stopping after a scale-down. */
+function workerCounts(ledger: Ledger): { wanted: number | null; running: number; stopping: number } {
+  const workers = ledger.tasks.filter((task) => task.role === 'worker' && !isGone(task.state));
+  const stopping = workers.filter((task) => task.killRequested?.relaunch === false).length;
+  const running = workers.filter(
+    (task) => task.killRequested === undefined && task.state === 'TASK_RUNNING' && task.healthy !== false,
+  ).length;
+  return { wanted: ledger.desired?.workers ?? null, running, stopping };
 }

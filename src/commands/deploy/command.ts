@@ -28,8 +28,11 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
     .addOption(new Option('--encoding <encoding>', 'scheduler API encoding').choices(['protobuf', 'json']).default('protobuf'))
     .option('--new-framework', 'register a new framework even though the ledger records live tasks')
     .option('--no-health-checks', 'no Mesos TCP health checks on the Alluxio RPC ports')
-    .option('--health-check-delay <duration>', 'time before the first health check, e.g. 15s (default 15s)')
-    .option('--health-check-interval <duration>', 'time between health checks, e.g. 10s (default 10s)')
+    .option(
+      '--health-check-delay <duration>',
+      'time before the first health check, e.g. 5s (default 1s; start-up is covered by a 300 s grace period)',
+    )
+    .option('--health-check-interval <duration>', 'time between health checks, e.g. 10s (default 2s)')
     .option(
       '--state <file|zk://...>',
       'where the framework id and tasks live: file (default, beside the configuration) or zk://host:2181/alluxio-mesos (default: as saved by init)',
@@ -37,6 +40,10 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
     .option(
       '--detach',
       'run in the background, logging NDJSON to <conf>/alluxio-mesos-framework.out (pid in <conf>/alluxio-mesos-framework.pid)',
+    )
+    .option(
+      '--workers-with-master',
+      "launch the workers in the same offer round as the master instead of once it is healthy (its workers retry registering, as Alluxio's do)",
     )
     .option('--standby', 'when another scheduler is active for this deployment, wait and take over when it stops (instead of exit 1)')
     .option('--max-unavailable <n|percent>', 'rolling changes: replace at most this many workers at once, e.g. 2 or 25% (default 1)')

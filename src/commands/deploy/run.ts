@@ -10,12 +10,12 @@ import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } fr
 import { resolveCredentials } from '../../context/credentials.js';
 import { loadSite, requireConfDir } from '../../context/site.js';
 import { parseMasterAddress, redactCredentials } from '../../mesos/client/address.js';
-import { HttpSchedulerClient, SchedulerCallError } from '../../mesos/client/scheduler-client.js';
+import type { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { parseDuration } from '../../shared/duration.js';
 import { startProgress } from '../../ui/spinner.js';
-import { FrameworkTakenOverError, runController, type EventStream } from '../../framework/scheduler/controller.js';
+import type { EventStream } from '../../framework/scheduler/controller.js';
 import type { LedgerStore } from '../../state/ledger.js';
 import type { SchedulerLease } from '../../state/deployment-state.js';
 import { SchedulerActiveError } from '../../state/scheduler-errors.js';
@@ -24,10 +24,9 @@ import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
 import { checkSchedulerApi, preflightDistribution } from '../../framework/deploy/preflight.js';
 import { ledgerPath } from '../../state/files.js';
+import { FINGERPRINT_LABEL } from '../../state/task-names.js';
 import { createDeployView } from './live-view.js';
-import { dryRunDocument, renderDryRun } from './dry-run.js';
 import { detach, notifyDetachingParent, recordDetachedPid } from './detach.js';
-import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { printable } from '../../shared/printable.js';
 import { checkedName } from '../../config/names.js';
@@ -35,6 +34,9 @@ import { parseMaxUnavailable } from '../../framework/scheduler/rollout.js';
 import type { Ledger } from '../../state/ledger.js';
 import type { DesiredState } from '../../state/desired-state.js';
 import { confirmPlan, followChange, handOver, planChange } from '../common/desired-change.js';
+
+/** How long the read of the tasks' fingerprint labels before SUBSCRIBE may take (best effort). */
+const TASK_LABELS_READ_MS = 1_000;
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -56,6 +58,7 @@ export interface DeployFlags extends ConnectionFlags {
   healthChecks?: boolean;
   healthCheckDelay?: string;
   healthCheckInterval?: string;
+  workersWithMaster?: boolean;
   state?: string;
   maxUnavailable?: string;
 }
@@ -84,7 +87,10 @@ function frameworkNameOf(flags: DeployFlags): string {
 export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: readonly string[]): Promise<number> {
   const { io, globals } = ctx;
   const site = await loadSite(globals.confDir);
-  if (flags.teardown === true) return teardownFramework(ctx, flags, site, { yes: true });
+  if (flags.teardown === true) {
+    const { teardownFramework } = await import('../common/teardown-framework.js');
+    return teardownFramework(ctx, flags, site, { yes: true });
+  }
 
   const encoding = flags.encoding ?? 'protobuf';
   if (encoding !== 'protobuf' && encoding !== 'json') throw new UsageError(`--encoding "${encoding}" must be protobuf or json`);
@@ -105,6 +111,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       ? {}
       : { principal: flags.principal ?? site.config.mesos.principal }),
     healthChecks: flags.healthChecks !== false,
+    ...(flags.workersWithMaster === true ? { workersWithMaster: true } : {}),
     ...(delay === undefined && interval === undefined
       ? {}
       : {
@@ -118,6 +125,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
   const plan = buildDeployPlan(site.config, site.doc, options, site.file);
 
   if (flags.dryRun === true) {
+    const { dryRunDocument, renderDryRun } = await import('./dry-run.js');
     const current = await readLedgerQuietly(ctx, site, flags.state);
     const document = { ...dryRunDocument(plan, options, ledgerPath(globals.confDir)), rollout: planChange(current, plan.desired) };
     io.stdout.write(globals.json ? `${JSON.stringify(document)}\n` : renderDryRun(document));
@@ -152,8 +160,9 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       await confirmPlan(ctx, change, `handed to the running scheduler, pid ${leader.pid} on ${leader.host}`);
       const requestId = await handOver(state, plan.desired);
       if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...change, requestId })}\n`);
-      if (flags.detach === true) return ExitCode.OK;
-      return await followChange(ctx, state, requestId);
+      const code = flags.detach === true ? ExitCode.OK : await followChange(ctx, state, requestId);
+      await state.close();
+      return code;
     }
     if (changing) {
       await confirmPlan(ctx, change, 'applied by this scheduler');
@@ -266,14 +275,21 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     view.close();
     throw error;
   }
+  let masterAnswered: boolean;
   try {
-    await checkSchedulerApi(connection.client, stop);
+    masterAnswered = (await checkSchedulerApi(connection.client, stop)).answered;
   } catch (error) {
     connection.close();
     firstContact.cancel();
     view.close();
     throw error;
   }
+  // Loaded once the master answered: start-up up to the first request does not pay for the
+  // scheduler's reducer and codecs.
+  const [{ HttpSchedulerClient, SchedulerCallError }, { FrameworkTakenOverError, runController }] = await Promise.all([
+    import('../../mesos/client/scheduler-client.js'),
+    import('../../framework/scheduler/controller.js'),
+  ]);
   let scheduler = new HttpSchedulerClient(connection.client.transport, media);
   // The address is resolved again before every re-subscription, because the master that served
   // the last one may be gone for good: with zk:// only ZooKeeper knows the new leader; with
@@ -345,7 +361,22 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       signal: stop,
       newFramework: flags.newFramework === true,
       desired: plan.desired,
+      keepRecordedDesired: flags.standby === true,
       pollDesired: run.pollDesired,
+      // Only from a master that answered the version check: one that did not is left to SUBSCRIBE,
+      // which keeps --timeout for itself and reports the last failure.
+      taskFingerprints: !masterAnswered
+        ? undefined
+        : async () => {
+            // A short budget of its own, as the version check's.
+            const tasks = await connection.client.getTasks({ signal: AbortSignal.any([stop, AbortSignal.timeout(TASK_LABELS_READ_MS)]) });
+            const labels = new Map<string, string>();
+            for (const task of tasks) {
+              const fingerprint = task.labels?.get(FINGERPRINT_LABEL);
+              if (fingerprint !== undefined) labels.set(task.taskId, fingerprint);
+            }
+            return labels;
+          },
     });
   } catch (error) {
     // A rejected ledger write after the lease was lost says less than the loss itself.

@@ -13,12 +13,12 @@ import { HttpAgentGateway, type AgentGateway } from './agent-gateway.js';
 import { systemClock, type TimerHandle } from '../../shared/clock.js';
 import type { MasterClock } from './clock.js';
 import { defaultCodecs, type MasterCodecs } from './codec-adapter.js';
-import type { HttpEventStream } from './event-stream.js';
 import { route, type RoutingContext } from './http-server.js';
 import type { SchedulerCallRecord } from './scheduler-endpoint.js';
 import { IdGenerator, ipv4ToMesosInt } from './ids.js';
 import { ZooKeeperLeaderElection } from './leader-election.js';
 import { MasterCore } from './master-core.js';
+import type { SchedulerConnection } from './model.js';
 import { Registry } from './registry.js';
 import { MASTER_CAPABILITIES, MESOS_VERSION, type StateContext } from './state-json.js';
 import { isLoopbackIPv4 } from '../../shared/loopback.js';
@@ -71,7 +71,7 @@ export class LocalMaster {
   private readonly codecs: MasterCodecs;
   private readonly gateway: AgentGateway;
   private readonly registry: Registry;
-  private readonly streams = new Set<HttpEventStream>();
+  private readonly streams = new Set<SchedulerConnection & { abort(): void }>();
   private readonly callLog: SchedulerCallRecord[] = [];
   private server: Server | undefined;
   private core: MasterCore | undefined;
@@ -107,6 +107,7 @@ export class LocalMaster {
         clock: this.clock,
         heartbeatIntervalSeconds: options.heartbeatIntervalSeconds ?? 15,
         streams: this.streams,
+        masterPid: () => `master@${this.host}:${this.port}`,
         log: (m) => this.log(m),
         onCall: (call) => {
           this.callLog.push(call);

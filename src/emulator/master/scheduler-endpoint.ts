@@ -11,6 +11,7 @@ import { HttpEventStream } from './event-stream.js';
 import { replyEmpty, replyText } from './http-replies.js';
 import { newStreamId } from './ids.js';
 import type { MasterCore } from './master-core.js';
+import type { FrameworkRecord, SchedulerConnection } from './model.js';
 import { negotiateEventMediaType, type MesosMediaType } from './media.js';
 import { decodePostedCall, requestHeader } from './posted-call.js';
 
@@ -29,7 +30,7 @@ export interface SchedulerEndpointDeps {
   readonly clock: MasterClock;
   readonly heartbeatIntervalSeconds: number;
   /** Streams currently open, so that a restart can drop them like a dying process would. */
-  readonly streams: Set<HttpEventStream>;
+  readonly streams: Set<SchedulerConnection & { abort(): void }>;
   readonly log?: (message: string) => void;
   /** Hears every decoded scheduler call, valid or not, before any check (tests count them). */
   readonly onCall?: (call: SchedulerCallRecord) => void;
@@ -117,6 +118,19 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
     return;
   }
 
+  if (!applySchedulerCall(core, fw, call)) {
+    // UPDATE_FRAMEWORK and RECONCILE_OPERATIONS are outside what the local master emulates: 501.
+    replyEmpty(res, 501);
+    return;
+  }
+  replyEmpty(res, 202);
+}
+
+/**
+ * Carries out an accepted call of a subscribed framework (either transport); false for a call type
+ * the local master does not emulate.
+ */
+export function applySchedulerCall(core: MasterCore, fw: FrameworkRecord, call: Call): boolean {
   // The decoder also yields call types the project's `CallType` does not list.
   switch (call.type as string) {
     case 'TEARDOWN':
@@ -153,9 +167,7 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
       // accepts these calls all the same.
       break;
     default:
-      // UPDATE_FRAMEWORK and RECONCILE_OPERATIONS are outside what the local master emulates: 501.
-      replyEmpty(res, 501);
-      return;
+      return false;
   }
-  replyEmpty(res, 202);
+  return true;
 }

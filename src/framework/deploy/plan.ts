@@ -34,6 +34,8 @@ export interface DeployOptions {
   healthCheck?: Partial<HealthCheckPolicy>;
   /** Rollout batch size: a count or a percentage (default 1). */
   maxUnavailable?: string;
+  /** `--workers-with-master`: workers go out in the master's offer round. */
+  workersWithMaster?: boolean;
 }
 
 export interface DeployPlan {
@@ -119,6 +121,7 @@ export function buildDeployPlan(site: AlluxioSiteConfig, doc: PropertiesDocument
     ...(options.alluxioMaster === undefined ? {} : { pinnedMasterHost: options.alluxioMaster }),
     ...(options.maxWorkers === undefined ? {} : { maxWorkers: options.maxWorkers }),
     healthChecks: options.healthChecks,
+    workersWithMaster: options.workersWithMaster === true,
   });
   const withHealth: SchedulerConfig =
     scheduler.healthCheck === undefined || options.healthCheck === undefined

@@ -7,7 +7,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { list } from 'tar';
 import { OperationError, UsageError } from '../../shared/errors.js';
 import type { MesosMasterClient } from '../../mesos/client/master-client.js';
 import { DEPLOY_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast, type MesosVersion } from '../../mesos/client/version.js';
@@ -84,6 +83,8 @@ async function checkTarballLayout(open: () => NodeJS.ReadableStream | Promise<No
   const entries: string[] = [];
   try {
     const source = await open();
+    // Loaded here: only a tarball distribution readable from this machine needs it.
+    const { list } = await import('tar');
     await new Promise<void>((resolve, reject) => {
       const parser = list({ onReadEntry: (entry) => entries.push(entry.path) });
       source.on('error', reject);
@@ -141,14 +142,15 @@ async function download(url: URL, timeoutMs: number): Promise<NodeJS.ReadableStr
  * SUBSCRIBE, which would only answer 404. The wait is the first contact's: `signal` ends it (Ctrl-C,
  * --timeout, a lost lease) with its reason. A master that cannot be asked now (refusing
  * connections while it restarts, rejecting the credentials, telling no version) is left to
- * SUBSCRIBE, which retries and reports as it always does.
+ * SUBSCRIBE, which retries and reports as it always does. `answered` says whether the master could
+ * be asked: what else deploy would ask before SUBSCRIBE is not worth waiting for when it could not.
  */
 const VERSION_CHECK_MS = 1_000;
 
 export async function checkSchedulerApi(
   master: Pick<MesosMasterClient, 'getVersion' | 'baseUrl'>,
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<{ answered: boolean }> {
   let version: MesosVersion;
   // A short budget of its own: a master refusing connections is retried by SUBSCRIBE, which must
   // keep the first contact's --timeout for itself (and report the refusal as its last failure).
@@ -157,9 +159,9 @@ export async function checkSchedulerApi(
     version = (await master.getVersion({ signal: signal === undefined ? budget : AbortSignal.any([signal, budget]) })).version;
   } catch (error) {
     if (signal?.aborted === true) throw error;
-    return;
+    return { answered: false };
   }
-  if (versionAtLeast(version, DEPLOY_MINIMUM_MESOS_VERSION)) return;
+  if (versionAtLeast(version, DEPLOY_MINIMUM_MESOS_VERSION)) return { answered: true };
   throw new OperationError(
     `the Mesos master at ${master.baseUrl} runs Mesos ${formatVersion(version)}; deploy needs Mesos ${DEPLOY_MINIMUM_MESOS_VERSION} or later (the v1 HTTP scheduler API)`,
     { hint: 'upgrade the Mesos masters; check-ports and status work with older ones' },

@@ -53,6 +53,8 @@ export interface SchedulerTiming {
   readonly rolloutHealthyTimeoutMs: number;
   /** The kill policy's grace period of a rollout's kill: time for Alluxio's graceful stop after SIGTERM. */
   readonly killGracePeriodMs: number;
+  /** A master replaced by a rollout waits this long for an offer of its own agent before going elsewhere. */
+  readonly sameAgentWaitMs: number;
 }
 
 export const DEFAULT_TIMING: SchedulerTiming = {
@@ -72,6 +74,7 @@ export const DEFAULT_TIMING: SchedulerTiming = {
   reviveIntervalMs: 300_000,
   rolloutHealthyTimeoutMs: 300_000,
   killGracePeriodMs: 30_000,
+  sameAgentWaitMs: 30_000,
 };
 
 export interface HealthCheckPolicy {
@@ -82,11 +85,19 @@ export interface HealthCheckPolicy {
   readonly gracePeriodSeconds: number;
 }
 
-/** Alluxio needs a while to format and start; Marathon's grace/failure defaults, shorter interval. */
+/**
+ * Probing starts as early as Mesos allows and repeats often, so that a task is reported healthy a
+ * couple of seconds after its port opens (workers wait for a healthy master): the first check after
+ * 1 s, then every 2 s. Start-up is covered by the grace period instead of the delay: Alluxio formats
+ * its journal and starts a JVM, which may take minutes on a slow host, and failures before the first
+ * success within those 300 s are not counted. After that, 3 failures in a row (a check may take
+ * 5 s) kill the task. A TCP connect every 2 s per task is cheap on an agent; `--health-check-delay`
+ * and `--health-check-interval` change both.
+ */
 export const DEFAULT_HEALTH_CHECK: HealthCheckPolicy = {
-  delaySeconds: 15,
-  intervalSeconds: 10,
-  timeoutSeconds: 10,
+  delaySeconds: 1,
+  intervalSeconds: 2,
+  timeoutSeconds: 5,
   consecutiveFailures: 3,
   gracePeriodSeconds: 300,
 };
@@ -114,6 +125,11 @@ export interface SchedulerConfig {
   };
   /** Undefined: no Mesos health checks; a RUNNING master is then ready. */
   readonly healthCheck: HealthCheckPolicy | undefined;
+  /**
+   * Launch workers as soon as a master is placed (same offer round), not once it is ready: for
+   * distributions whose workers retry registering with their master until it answers (Alluxio's).
+   */
+  readonly workersWithMaster?: boolean;
   /** Task ids are `<prefix>-<alias>.<uuid>`. */
   readonly taskIdPrefix: string;
   /**
@@ -129,6 +145,7 @@ export interface SiteSchedulerOptions {
   readonly pinnedMasterHost?: string;
   readonly maxWorkers?: number;
   readonly healthChecks?: boolean;
+  readonly workersWithMaster?: boolean;
   readonly timing?: Partial<SchedulerTiming>;
 }
 
@@ -159,6 +176,7 @@ export function schedulerConfigFromSite(site: AlluxioSiteConfig, options: SiteSc
       max: options.maxWorkers,
     },
     healthCheck: options.healthChecks === false ? undefined : DEFAULT_HEALTH_CHECK,
+    workersWithMaster: options.workersWithMaster === true,
     taskIdPrefix: 'alluxio',
     command: options.command,
     timing: { ...DEFAULT_TIMING, ...options.timing },

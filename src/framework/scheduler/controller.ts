@@ -27,6 +27,7 @@ import type { Ledger, LedgerStore } from '../../state/ledger.js';
 import type { DesiredState } from '../../state/desired-state.js';
 import {
   createSchedulerState,
+  learnFingerprints,
   step,
   type SchedulerAction,
   type SchedulerInput,
@@ -83,11 +84,19 @@ export interface ControllerOptions {
   readonly missedHeartbeats?: number;
   /** What should run: taken before the first subscription (a change to the ledger's starts a rollout). */
   readonly desired?: DesiredState;
+  /** `deploy --standby`: the ledger's desired state, when it has one, wins over `desired`. */
+  readonly keepRecordedDesired?: boolean;
   /**
    * Reads a desired state another process handed over (`deploy` with a changed configuration,
    * `scale`, `restart`, `rollout undo`), polled every tick; one already applied is ignored by its id.
    */
   readonly pollDesired?: () => Promise<DesiredState | undefined>;
+  /**
+   * The `alluxio-mesos.fingerprint` label of each task Mesos runs for the framework (task id ->
+   * fingerprint), read before subscribing: adopted tasks and ledgers from before fingerprints learn
+   * theirs from it, so drift is known even after the ledger was lost.
+   */
+  readonly taskFingerprints?: () => Promise<ReadonlyMap<string, string>>;
 }
 
 /**
@@ -109,7 +118,14 @@ export async function runController(options: ControllerOptions): Promise<Schedul
   const state = createSchedulerState(options.config, started.ledger, options.newId ?? randomUUID);
   const persist = ledgerWriter(options, started.ledger.frameworkId);
   const saves = new LedgerSaves(() => persist(state.ledger));
-  if (options.desired !== undefined) {
+  if (options.taskFingerprints !== undefined) {
+    // Best effort: without them, adopted tasks just have no known fingerprint (never replaced by a rollout).
+    const labels = await options.taskFingerprints().catch(() => new Map<string, string>());
+    learnFingerprints(state, labels);
+  }
+  // A standby's configuration was read when it started waiting: what the ledger records since wins.
+  const recorded = options.keepRecordedDesired === true && state.ledger.desired !== undefined;
+  if (options.desired !== undefined && !recorded) {
     const actions = step(state, { type: 'desired', desired: options.desired }, clock.now()).actions;
     await applyDisconnected(options, saves, actions);
   }

@@ -146,6 +146,11 @@ export interface SchedulerState {
   masterReadyAlias: string | undefined;
   allPlacedReported: boolean;
   commandCache: Map<string, CommandInfo>;
+  /**
+   * Fingerprints Mesos' task labels gave (task id -> fingerprint), read when the scheduler started:
+   * a task adopted after the ledger was lost (or recorded before fingerprints) learns its own.
+   */
+  readonly labelFingerprints: Map<string, string>;
   readonly newId: () => string;
 }
 
@@ -177,6 +182,7 @@ export function createSchedulerState(config: SchedulerConfig, ledger: Ledger, ne
     masterReadyAlias: undefined,
     allPlacedReported: false,
     commandCache: new Map(),
+    labelFingerprints: new Map(),
     newId,
   };
 }
@@ -339,7 +345,7 @@ function endLaunchHold(
   out.report({ type: 'launch-hold-ended', outcome, afterMs: now - full.startedAt });
   const view = placementView(state);
   const wanted =
-    wantedSlots(view, 'master', now).wanted > 0 || (state.masterReadyAlias !== undefined && wantedSlots(view, 'worker', now).wanted > 0);
+    wantedSlots(view, 'master', now).wanted > 0 || (masterForWorkers(state) !== undefined && wantedSlots(view, 'worker', now).wanted > 0);
   if (wanted) {
     out.call(calls.revive([state.config.role]));
     state.suppressed = false;
@@ -428,6 +434,7 @@ function onUnknownTask(state: SchedulerState, status: TaskStatus, now: number, o
   if (verdict.slot !== undefined) state.byTaskId.delete(verdict.slot.taskId);
   const template = verdict.role === 'master' ? state.config.master : state.config.worker;
   const task = adoptIntoLedger(state.ledger, verdict, { taskId, agentId, hostname, ports: template.ports, status, now });
+  task.fingerprint = state.labelFingerprints.get(taskId);
   state.byTaskId.set(taskId, task);
   state.stuck.delete(task.alias);
   out.dirty = true;
@@ -492,6 +499,7 @@ function onTaskEnded(state: SchedulerState, task: LedgerTask, status: TaskStatus
   if (kill?.replace === true) {
     // A rollout's kill: relaunched at once (on its agent, see placement) with the desired specification.
     task.relaunchAt = now;
+    task.sameAgentUntil = now + state.config.timing.sameAgentWaitMs;
     return;
   }
 
@@ -655,6 +663,17 @@ function updateMasterReadiness(state: SchedulerState, out: Output): void {
   }
 }
 
+/**
+ * The host of the Alluxio master new workers are pointed at: the ready one; with `workersWithMaster`,
+ * else any placed master that is not gone (its workers retry registering until it answers).
+ */
+function masterForWorkers(state: SchedulerState): string | undefined {
+  const ready = state.masterReadyAlias === undefined ? undefined : state.ledger.tasks.find((t) => t.alias === state.masterReadyAlias);
+  if (ready !== undefined) return ready.hostname;
+  if (state.config.workersWithMaster !== true) return undefined;
+  return state.ledger.tasks.find((task) => task.role === 'master' && !isGone(task.state) && task.hostname !== '')?.hostname;
+}
+
 /** What placement reads of the state (the ledger's tasks under their own name). */
 function placementView(state: SchedulerState): PlacementView {
   return { config: state.config, tasks: state.ledger.tasks, workerSearchOpen: state.workerSearchOpen };
@@ -682,8 +701,7 @@ function onOffers(state: SchedulerState, offers: readonly Offer[], now: number, 
       return;
     }
   }
-  const masterReady = state.masterReadyAlias === undefined ? undefined : state.ledger.tasks.find((t) => t.alias === state.masterReadyAlias);
-  const { decisions, workerSearchExhausted } = placeOffers(offers, placementView(state), masterReady?.hostname, now);
+  const { decisions, workerSearchExhausted } = placeOffers(offers, placementView(state), masterForWorkers(state), now);
 
   const declineLong: OfferID[] = [];
   const declineShort: OfferID[] = [];
@@ -747,6 +765,7 @@ function place(
   task.launchedAt = now;
   task.relaunchAt = undefined;
   task.killRequested = undefined;
+  task.sameAgentUntil = undefined;
   task.fingerprint = state.ledger.desired?.fingerprints[role];
   state.byTaskId.set(task.taskId, task);
   state.stuck.delete(task.alias);
@@ -795,7 +814,7 @@ function healthCheckOf(
 function syncOfferInterest(state: SchedulerState, now: number, out: Output): void {
   const masters = wantedSlots(placementView(state), 'master', now);
   const workers = wantedSlots(placementView(state), 'worker', now);
-  const workersUsable = state.masterReadyAlias !== undefined && workers.wanted > 0;
+  const workersUsable = workers.wanted > 0 && masterForWorkers(state) !== undefined;
   const wantOffers = masters.wanted > 0 || workersUsable;
   const role = state.config.role;
   if (wantOffers && state.suppressed) {
@@ -957,4 +976,10 @@ function forget(state: SchedulerState, task: LedgerTask): void {
 
 function aliasNumber(alias: string): number {
   return Number(/-(\d+)$/.exec(alias)?.[1] ?? 0);
+}
+
+/** Takes the fingerprints Mesos' labels give; ledger tasks without one (older ledgers) learn theirs. */
+export function learnFingerprints(state: SchedulerState, fromLabels: ReadonlyMap<string, string>): void {
+  for (const [taskId, fingerprint] of fromLabels) state.labelFingerprints.set(taskId, fingerprint);
+  for (const task of state.ledger.tasks) task.fingerprint ??= fromLabels.get(task.taskId);
 }

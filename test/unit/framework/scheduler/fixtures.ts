@@ -23,6 +23,7 @@ export function makeConfig(
     journalHosts?: string[];
     maxWorkers?: number;
     healthChecks?: boolean;
+    workersWithMaster?: boolean;
     timing?: Partial<SchedulerConfig['timing']>;
   } = {},
 ): SchedulerConfig {
@@ -49,6 +50,7 @@ export function makeConfig(
       max: 'maxWorkers' in overrides ? overrides.maxWorkers : 2,
     },
     healthCheck: overrides.healthChecks === false ? undefined : DEFAULT_HEALTH_CHECK,
+    ...(overrides.workersWithMaster === undefined ? {} : { workersWithMaster: overrides.workersWithMaster }),
     taskIdPrefix: 'alluxio',
     command: (role, masterHostname) => ({ shell: true, value: `start-${role} --master ${masterHostname}` }),
     timing: { ...DEFAULT_TIMING, ...overrides.timing },

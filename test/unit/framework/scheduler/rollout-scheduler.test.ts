@@ -134,3 +134,40 @@ describe('rolling out a new desired state', () => {
     expect(h.step({ type: 'desired', desired: request })).toEqual([]);
   });
 });
+
+describe('replacing the master', () => {
+  it('relaunches it on its own agent, declining other agents briefly meanwhile', () => {
+    const config = makeConfig({ maxWorkers: 1 });
+    const first = desiredOf(config, 2048);
+    const h = running(config, first);
+    const master = first.specs.master;
+    const changed = { ...master, memMb: 512 };
+    const next = {
+      ...first,
+      specs: { ...first.specs, master: changed },
+      fingerprints: { ...first.fingerprints, master: fingerprintOf(changed) },
+    };
+    const applied = h.step({ type: 'desired', desired: next });
+    expect(reportsOf(applied)).toContainEqual(expect.objectContaining({ type: 'rollout-master-warning', alias: 'master-1' }));
+    h.step(update(h.task('master-1').taskId, 'a1', 'TASK_KILLED'));
+    const elsewhere = h.step(offersEvent(offer('a3')));
+    expect(launchedTasks(elsewhere)).toEqual([]);
+    expect(callsOf(elsewhere).find((c) => c.type === 'DECLINE')?.decline?.filters?.refuse_seconds).toBe(10);
+    expect(launchedTasks(h.step(offersEvent(offer('a1'))))).toEqual([expect.objectContaining({ agentId: 'a1' })]);
+  });
+});
+
+describe('fingerprints after the ledger was lost', () => {
+  it('adopts a task with the fingerprint of its Mesos label, so a rollout knows it is outdated', async () => {
+    const { learnFingerprints } = await import('../../../../src/framework/scheduler/state-machine.js');
+    const { ledgerWith } = await import('./fixtures.js');
+    const config = makeConfig({ maxWorkers: 1 });
+    const first = desiredOf(config, 2048);
+    const h = new Harness(config, ledgerWith([]));
+    learnFingerprints(h.state, new Map([['alluxio-worker-1.old', 'sha256:0123456789abcdef']]));
+    h.step({ type: 'desired', desired: first });
+    h.step({ type: 'event', event: { type: 'SUBSCRIBED', subscribed: { framework_id: { value: 'fw-1' } } } });
+    h.step(update('alluxio-worker-1.old', 'a2', 'TASK_RUNNING', { uuid: undefined, healthy: true }));
+    expect(h.task('worker-1').fingerprint).toBe('sha256:0123456789abcdef');
+  });
+});
