@@ -90,6 +90,17 @@ export function taskSiteProperties(doc: PropertiesDocument, fileName?: string): 
 
 /** `fileName` is where `doc` was read, for the line of a refused credential. */
 export function buildDeployPlan(site: AlluxioSiteConfig, doc: PropertiesDocument, options: DeployOptions, fileName?: string): DeployPlan {
+  if (options.alluxioMaster !== undefined && site.master.nodeCount > 1) {
+    // Masters go on distinct agents: pinned to one, all but the first would wait for ever.
+    throw new UsageError(
+      `the master host ${options.alluxioMaster} is pinned, but ${site.master.nodeCount} masters run on distinct agents`,
+      {
+        hint:
+          'leave out --master-host (and clear it with init --master-host "") with several masters; ' +
+          'with the embedded journal its addresses name the master hosts',
+      },
+    );
+  }
   const distribution = resolveDistribution(site, options);
   const siteProperties = taskSiteProperties(doc, fileName);
   const jdk = site.jdk.kind === 'url' ? { url: site.jdk.url, path: site.jdkPath } : undefined;

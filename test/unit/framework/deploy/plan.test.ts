@@ -146,6 +146,19 @@ describe('buildDeployPlan: several masters', () => {
     expect(plan.scheduler.command('master', 'agent-1').value).toContain('export ALLUXIO_MASTER_HOSTNAME=agent-1');
   });
 
+  it('refuses a pinned master host with several masters (they run on distinct agents)', () => {
+    const { doc, config } = site(ha);
+    let error: unknown;
+    try {
+      buildDeployPlan(config, doc, { ...options, alluxioMaster: 'agent-7' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe('the master host agent-7 is pinned, but 2 masters run on distinct agents');
+    expect((error as UsageError).hint).toContain('leave out --master-host');
+  });
+
   it('with one master, workers are pointed at it as before', () => {
     const { doc, config } = site('alluxio.integration.mesos.alluxio.jar.url=LOCAL\n');
     const plan = buildDeployPlan(config, doc, options);
