@@ -56,7 +56,7 @@ export async function followChange(ctx: CommandContext, state: DeploymentState, 
   const { io, globals } = ctx;
   const signal = ctx.termination.signal;
   const emit = (record: Record<string, unknown>, text: string): void => {
-    io.stdout.write(globals.json ? `${JSON.stringify(record)}\n` : `${printable(text)}\n`);
+    io.stdout.write(globals.json ? `${JSON.stringify({ time: new Date().toISOString(), ...record })}\n` : `${printable(text)}\n`);
   };
   const startedAt = systemClock.now();
   let taken: Ledger | undefined;
@@ -146,13 +146,13 @@ export async function applyChange(
     const next = change(ledger.desired, ledger);
     const plan = planChange(ledger, next);
     if (plan.unchanged) {
-      if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...plan })}\n`);
+      if (globals.json) io.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), type: 'plan', ...plan })}\n`);
       else io.stdout.write('No change: the desired state is the one the scheduler has.\n');
       return ExitCode.OK;
     }
     await confirmPlan(ctx, plan, `${what}, handed to the running scheduler, pid ${leader.pid} on ${leader.host}`);
     const requestId = await handOver(state, next);
-    if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...plan, requestId })}\n`);
+    if (globals.json) io.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), type: 'plan', ...plan, requestId })}\n`);
     if (flags.follow === false) return ExitCode.OK;
     return await followChange(ctx, state, requestId);
   } finally {

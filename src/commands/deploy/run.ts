@@ -189,14 +189,14 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       if (!changing) throw new SchedulerActiveError(leader);
       await confirmPlan(ctx, change, `handed to the running scheduler, pid ${leader.pid} on ${leader.host}`);
       const requestId = await handOver(state, plan.desired);
-      if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...change, requestId })}\n`);
+      if (globals.json) io.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), type: 'plan', ...change, requestId })}\n`);
       const code = flags.detach === true ? ExitCode.OK : await followChange(ctx, state, requestId);
       await state.close();
       return code;
     }
     if (changing) {
       await confirmPlan(ctx, change, 'applied by this scheduler');
-      if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...change })}\n`);
+      if (globals.json) io.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), type: 'plan', ...change })}\n`);
     }
   } catch (error) {
     await state.close();

@@ -50,6 +50,7 @@ describe('status', () => {
     const webui = deploy.of('master-ready')[0]?.webuiUrl as string;
     expect(webui).toMatch(/^http:\/\/127\.0\.0\.\d:\d+/);
     expect(result.stdout).toContain(`Alluxio master web UI: ${webui}`);
+    // The deployment records its desired state: each task's fingerprint, and whether it is current.
     expect(lines.some((line) => /^ALIAS\s+STATE\s+HEALTH\s+HOST\s+PORTS\s+AGE\s+RELAUNCHES\s+FINGERPRINT\s+SPEC$/.test(line))).toBe(true);
     const rows = lines.filter((line) => /^(master|worker)-\d/.test(line));
     expect(rows.map((row) => row.split(/\s+/)[0])).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);

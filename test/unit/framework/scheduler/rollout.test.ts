@@ -234,6 +234,25 @@ describe('the plan', () => {
     expect(planRollout(before, { ...before, workers: 2 }, tasks).scale).toEqual({ from: 5, to: 2 });
   });
 
+  it('shows a new distribution as the same kind of change', () => {
+    const before = desired(spec('worker'));
+    const newMaster = spec('master', { url: 'http://x/b.tgz' });
+    const newWorker = spec('worker', { url: 'http://x/b.tgz' });
+    const after = {
+      ...before,
+      specs: { master: newMaster, worker: newWorker },
+      fingerprints: { master: fingerprintOf(newMaster), worker: fingerprintOf(newWorker) },
+    };
+    const tasks = [task('master-1', before.fingerprints.master), task('worker-1', before.fingerprints.worker)];
+    const plan = planRollout(before, after, tasks);
+    expect(plan.changes.map((c) => [c.role, c.aliases, c.changes])).toEqual([
+      ['worker', ['worker-1'], ['distribution http://x/a.tgz -> http://x/b.tgz', 'fetched http://x/a.tgz -> http://x/b.tgz']],
+      ['master', ['master-1'], ['distribution http://x/a.tgz -> http://x/b.tgz', 'fetched http://x/a.tgz -> http://x/b.tgz']],
+    ]);
+    expect(plan.batches).toEqual([['worker-1'], ['master-1']]);
+    expect(plan.masterReplaced).toBe(true);
+  });
+
   it('writes runs of aliases as ranges', () => {
     expect(aliasRanges(['worker-1', 'worker-2', 'worker-3', 'worker-5', 'master-1'])).toBe('worker-1..3, worker-5, master-1');
   });
