@@ -2,8 +2,9 @@
 /**
  * `deploy` on a local cluster of N agents (default 20), run several times: from starting the real
  * binary to every one of the 1 + N tasks RUNNING, and to every one RUNNING and healthy. The cluster
- * runs in this process at the allocation interval a user gets (1 s, the local-cluster default and
- * real Mesos'); each run gets a fresh cluster and configuration. Health checks every 0.5 s (delay
+ * runs in this process (its agents too, or in agent hosts, one per core, with `--agents-in
+ * process|worker`) at the allocation interval a user gets (1 s, the local-cluster default and real
+ * Mesos'); each run gets a fresh cluster and configuration. Health checks every 0.5 s (delay
  * 0.5 s) so that workers, which wait for a healthy master, are not held by the default 15 s delay;
  * `--no-health-checks` runs without (the master is ready once RUNNING), which spares the local
  * cluster two probe processes per task and second: at 100 agents on 2 cores they are what it
@@ -22,7 +23,7 @@
  * alternating with this one's run by run so that both see the same load, on the same cluster code
  * (this checkout's); figures are given for each.
  *
- * Usage: npm run bench:deploy -- [--agents 20] [--runs 3] [--allocation-interval 1000] [--deadline 600] [--no-health-checks] [--against DIR]
+ * Usage: npm run bench:deploy -- [--agents 20] [--runs 3] [--allocation-interval 1000] [--deadline 600] [--no-health-checks] [--against DIR] [--agents-in in-process|process|worker]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -43,6 +44,8 @@ const agents = Number(option('agents', '20'));
 const runs = Number(option('runs', '3'));
 const allocationIntervalMs = Number(option('allocation-interval', '1000'));
 const deadlineMs = Number(option('deadline', '600')) * 1000;
+/** Where the cluster's agents run: `in-process` (default), or `process`/`worker` agent hosts, one per core. */
+const agentsIn = option('agents-in', 'in-process');
 const healthChecks = !process.argv.includes('--no-health-checks');
 const healthFlags = healthChecks ? ['--health-check-delay', '0.5', '--health-check-interval', '0.5'] : ['--no-health-checks'];
 const bin = path.join(root, 'bin/alluxio-mesos.js');
@@ -102,6 +105,7 @@ async function run(subject) {
     workDir: path.join(dir, 'mesos'),
     heartbeatIntervalSeconds: 5,
     allocationIntervalMs,
+    ...(agentsIn === 'in-process' ? {} : { agentHosts: { kind: agentsIn, count: os.availableParallelism() } }),
   });
   await cluster.start();
   // The scheduler's requests as the master sees them: calls and the connections they came on.

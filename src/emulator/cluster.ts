@@ -130,7 +130,15 @@ export class LocalCluster {
       await this.master.start();
       const count = this.options.agents ?? 1;
       if (this.options.agentHosts !== undefined) {
-        this.hosts = new AgentHosts(this.options.agentHosts);
+        this.hosts = new AgentHosts(this.options.agentHosts, (lost) => {
+          // Its host died (killed, crashed): these agents are gone with their tasks, as killAgent() leaves them.
+          for (const [i, agent] of lost) {
+            if (this.agentList[i] !== agent) continue;
+            if (agent.id !== undefined) this.lastAgentIds[i] = agent.id;
+            this.agentList[i] = undefined;
+            this.options.log?.(`agent ${i + 1} (${agent.hostname}) is gone: its host process exited`);
+          }
+        });
         this.broadcastLeader();
         this.leaderBroadcast = setInterval(() => this.broadcastLeader(), LEADER_BROADCAST_MS);
         this.leaderBroadcast.unref();

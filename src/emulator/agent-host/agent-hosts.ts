@@ -76,6 +76,7 @@ class Host {
     private readonly name: string,
     private readonly channel: { send(message: ToHost): void; terminate(): void },
     subscribe: (onMessage: (message: FromHost) => void, onExit: (why: string) => void) => void,
+    onLost: (agents: ReadonlyMap<number, ClusterAgent>) => void,
   ) {
     let resolveExit!: () => void;
     this.exited = new Promise((resolve) => (resolveExit = resolve));
@@ -101,7 +102,9 @@ class Host {
         rejectReady(this.gone);
         for (const waiter of this.waiters.values()) waiter.reject(this.gone);
         this.waiters.clear();
+        const lost = new Map(this.agents);
         this.agents.clear();
+        if (lost.size > 0) onLost(lost);
         resolveExit();
       },
     );
@@ -117,6 +120,10 @@ class Host {
   }
 
   /** Sends once the host listens, in order with the requests. */
+  get alive(): boolean {
+    return this.gone === undefined;
+  }
+
   post(message: ToHost): void {
     void this.ready.then(
       () => {
@@ -137,6 +144,9 @@ class Host {
  * TypeScript sources (the tests), the built one: a child process or worker runs JavaScript only, so
  * integration tests need `npm run build` first, as they do for the CLI.
  */
+/** A host died with these agents (index -> agent) still running on it. */
+type LostHandler = (agents: ReadonlyMap<number, ClusterAgent>) => void;
+
 function hostEntry(): string {
   const candidates = [
     new URL('./host-main.js', import.meta.url),
@@ -149,7 +159,7 @@ function hostEntry(): string {
   return entry;
 }
 
-function processHost(entry: string, n: number): Host {
+function processHost(entry: string, n: number, onLost: LostHandler): Host {
   const child: ChildProcess = fork(entry, [], { detached: true, execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Host(
     `process ${n} (pid ${child.pid ?? '?'})`,
@@ -167,10 +177,11 @@ function processHost(entry: string, n: number): Host {
       child.on('error', (error) => onExit(`failed: ${error.message}`));
       child.on('exit', (code, signal) => onExit(`exited (${signal ?? `code ${code ?? '?'}`})`));
     },
+    onLost,
   );
 }
 
-function workerHost(entry: string, n: number): Host {
+function workerHost(entry: string, n: number, onLost: LostHandler): Host {
   const worker = new Worker(entry);
   return new Host(
     `worker ${n}`,
@@ -180,24 +191,47 @@ function workerHost(entry: string, n: number): Host {
       worker.on('error', (error) => onExit(`failed: ${error.message}`));
       worker.on('exit', (code) => onExit(`exited (code ${code})`));
     },
+    onLost,
   );
 }
 
 export class AgentHosts {
   private readonly hosts: Host[];
+  private readonly entry = hostEntry();
+  private leader: string | undefined;
+  private closing = false;
 
-  constructor(options: AgentHostsOptions) {
-    const entry = hostEntry();
+  /** `onAgentsLost`: a host died by itself (killed, crashed) and its agents with it. */
+  constructor(
+    private readonly options: AgentHostsOptions,
+    private readonly onAgentsLost: LostHandler = () => undefined,
+  ) {
     const count = Math.max(1, Math.floor(options.count));
-    this.hosts = Array.from({ length: count }, (_, n) => (options.kind === 'process' ? processHost(entry, n) : workerHost(entry, n)));
+    this.hosts = Array.from({ length: count }, (_, n) => this.newHost(n));
   }
 
+  private newHost(n: number): Host {
+    const onLost: LostHandler = (agents) => {
+      if (!this.closing) this.onAgentsLost(agents);
+    };
+    return this.options.kind === 'process' ? processHost(this.entry, n, onLost) : workerHost(this.entry, n, onLost);
+  }
+
+  /** The host of agent `index`; a host that died is replaced by a new one when next needed. */
   private hostOf(index: number): Host {
-    return this.hosts[index % this.hosts.length]!;
+    const n = index % this.hosts.length;
+    let host = this.hosts[n]!;
+    if (!host.alive && !this.closing) {
+      host = this.newHost(n);
+      this.hosts[n] = host;
+      host.post({ type: 'leader', url: this.leader });
+    }
+    return host;
   }
 
   /** Every host learns the leading master's URL (its agents register there). */
   setLeader(url: string | undefined): void {
+    this.leader = url;
     for (const host of this.hosts) host.post({ type: 'leader', url });
   }
 
@@ -213,7 +247,7 @@ export class AgentHosts {
 
   /** `stop`: gracefully (tasks killed, last updates sent); `crash`: SIGKILL to its tasks, no word to anyone. */
   async stopAgent(index: number, how: 'stop' | 'crash'): Promise<void> {
-    const host = this.hostOf(index);
+    const host = this.hosts[index % this.hosts.length]!;
     if (!host.agents.has(index)) return;
     host.agents.delete(index);
     await host.request(`stop:${index}`, { type: how, index }).catch(() => undefined);
@@ -221,6 +255,7 @@ export class AgentHosts {
 
   /** Ends every host; their agents must have been stopped first, or they are crashed. */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.hosts.map((host) => host.terminate()));
   }
 }

@@ -87,3 +87,59 @@ describe.each(['process', 'worker'] as const)('LocalCluster with agents in %s ho
     expect(await processesUnder(workDir)).toEqual([]);
   }, 60_000);
 });
+
+describe('LocalCluster: an agent host that dies by itself', () => {
+  it('takes its agents and their tasks with it (SIGKILL: the guardian kills the tasks); a start brings the agent back on a new host', async () => {
+    const workDir = path.join(dir, 'work');
+    cluster = new LocalCluster({ agents: 2, port: 0, workDir, allocationIntervalMs: 200, agentHosts: { kind: 'process', count: 2 } });
+    await cluster.start();
+    const framework = await subscribeFramework(cluster.url, FRAMEWORK);
+    await framework.stream.waitFor(
+      () =>
+        new Set(
+          framework.stream
+            .json<Ev>()
+            .flatMap((e) => (e.type === 'OFFERS' ? e.offers.offers : []))
+            .map((o: Ev) => o.agent_id.value),
+        ).size === 2,
+      10_000,
+      'offers from both agents',
+    );
+    const offers = framework.stream.json<Ev>().flatMap((e) => (e.type === 'OFFERS' ? (e.offers.offers as Ev[]) : []));
+    for (const offer of offers.slice(0, 2)) {
+      const task = {
+        name: `on-${offer.hostname}`,
+        task_id: { value: `on-${offer.hostname}` },
+        agent_id: offer.agent_id,
+        resources: [
+          { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 }, role: '*' },
+          { name: 'mem', type: 'SCALAR', scalar: { value: 32 }, role: '*' },
+        ],
+        command: { shell: true, value: 'sleep 600' },
+      };
+      await framework.call('ACCEPT', {
+        accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }] },
+      });
+    }
+    const sandboxOf = (i: number): string => path.join(workDir, 'agents', String(i));
+    await waitUntil(
+      async () => (await processesUnder(sandboxOf(0))).length > 0 && (await processesUnder(sandboxOf(1))).length > 0,
+      15_000,
+      'a task on each agent',
+    );
+
+    // Agent 1 (index 0) lives on host 0, the host started first.
+    const [firstHost] = (await hostProcesses()).sort((a, b) => a - b);
+    const lostId = cluster.agents[0]!.id;
+    process.kill(firstHost!, 'SIGKILL');
+    await waitUntil(() => cluster!.agents[0] === undefined, 10_000, 'the cluster to see agent 1 gone');
+    await waitUntil(async () => (await processesUnder(sandboxOf(0))).length === 0, 10_000, "the dead host's task to be killed");
+    expect((await processesUnder(sandboxOf(1))).length).toBeGreaterThan(0);
+    expect(cluster.agents[1]?.registered).toBe(true);
+
+    const again = await cluster.startAgent(0);
+    await waitUntil(() => again.registered, 10_000, 'agent 1 to register from a new host');
+    expect(again.id).not.toBe(lostId);
+    framework.stream.close();
+  }, 60_000);
+});
