@@ -8,12 +8,18 @@
  *    read (goal: under 200 ms, without reading the file);
  * 2. a whole 256 MiB file as `logs --file stdout --lines all` reads it (streamed /files/download,
  *    decoded into lines and rendered), the same through sequential 64 KiB /files/read calls, and
- *    `curl` on /files/download of the same file (goal: at least 60% of curl's throughput).
+ *    `curl` on /files/download of the same file, in process (the engine alone);
+ * 3. end to end, both as whole processes: `alluxio-mesos logs master-1 --file stdout --lines all`
+ *    (process start, task lookup at the master, sandbox lookup at the agent, download, output to
+ *    /dev/null) against `curl -o /dev/null` on the agent's /files/download of the same 256 MiB
+ *    stdout, interleaved. The task is a real one: the stand-in Alluxio master deployed by `deploy`
+ *    on a `local-cluster` of one agent in a child process. Goal: at least 60% of curl's throughput.
  *
+ * Every timing is min / median / max over --runs runs, with the load average.
  * Usage: npm run bench:logs [-- --runs 5 --mib 256]   (LOGS_BENCH_DIST=<dir> to use another build)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync, ftruncateSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync, ftruncateSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -64,6 +70,151 @@ async function startServer(dir) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const spread = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[0].toFixed(0)} / ${median(values).toFixed(0)} / ${sorted[sorted.length - 1].toFixed(0)} ms`;
+};
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
+
+/** Runs a whole process with its stdout to /dev/null; resolves with its wall time in ms. */
+function timeProcess(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(performance.now() - start) : reject(new Error(`${command} exited ${code}: ${stderr}`)),
+    );
+  });
+}
+
+async function untilOk(what, probe, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Section 3: `logs --lines all` and curl, both as whole processes, against a real deployed task. */
+async function endToEnd(runs, mib) {
+  const bin = path.join(root, 'bin/alluxio-mesos.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'logs-e2e-bench-'));
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const master = `127.0.0.1:${port}`;
+  const children = [];
+  try {
+    const { writeDemoDistribution } = await load('emulator/standin-alluxio/generate.js');
+    const demo = await writeDemoDistribution(path.join(dir, 'dist'));
+    const cluster = spawn(
+      process.execPath,
+      [bin, 'local-cluster', '--agents', '1', '--port', String(port), '--work-dir', path.join(dir, 'mesos')],
+      {
+        stdio: 'ignore',
+      },
+    );
+    children.push(cluster);
+    await untilOk('the local cluster', async () => ((await fetch(`http://${master}/version`)).ok ? true : undefined));
+    const conf = path.join(dir, 'conf');
+    const init = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'init',
+        '--yes',
+        '--conf-dir',
+        conf,
+        '--master',
+        master,
+        '--jar-url',
+        'LOCAL',
+        '--alluxio-home',
+        demo.home,
+        '--max-workers',
+        '1',
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (init.status !== 0) throw new Error(`init exited ${init.status}: ${init.stderr}`);
+    const deploy = spawn(process.execPath, [bin, 'deploy', '--conf-dir', conf, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(deploy);
+    await new Promise((resolve, reject) => {
+      let buffered = '';
+      deploy.stdout.on('data', (chunk) => {
+        buffered += chunk;
+        if (buffered.includes('"master-ready"')) resolve();
+      });
+      deploy.once('exit', (code) => reject(new Error(`deploy exited ${code}`)));
+    });
+    const state = await (await fetch(`http://${master}/master/state`)).json();
+    const agent = state.slaves[0];
+    const agentUrl = `http://${agent.hostname}:${agent.port}`;
+    const found = spawnSync(
+      'find',
+      [path.join(dir, 'mesos'), '-path', '*alluxio-master-1*/runs/*', '-name', 'stdout', '-not', '-path', '*/latest/*'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const stdoutPath = found.stdout.split('\n').find(Boolean);
+    if (stdoutPath === undefined) throw new Error('no stdout of master-1 found');
+    const block = textBlock(8 * 1024 * 1024, 3);
+    const fd = openSync(stdoutPath, 'a');
+    for (let written = 0; written < mib * 1024 * 1024; written += block.length) writeSync(fd, block);
+    closeSync(fd);
+    const downloadUrl = `${agentUrl}/files/download?path=${encodeURIComponent(stdoutPath)}`;
+
+    const logsTimes = [];
+    const curlTimes = [];
+    const loadBefore = loadAverage();
+    for (let i = 0; i < runs + 1; i++) {
+      const logsMs = await timeProcess(process.execPath, [
+        bin,
+        'logs',
+        'master-1',
+        '--conf-dir',
+        conf,
+        '--file',
+        'stdout',
+        '--lines',
+        'all',
+      ]);
+      const curlMs = await timeProcess('curl', ['-sS', '-o', '/dev/null', downloadUrl]);
+      if (i === 0) continue; // warm-up: page cache, the agent's JIT
+      logsTimes.push(logsMs);
+      curlTimes.push(curlMs);
+    }
+    const size = statSync(stdoutPath).size;
+    process.stdout.write(
+      `end to end, whole processes, ${(size / 1024 / 1024).toFixed(0)} MiB stdout of a deployed task (${runs} interleaved runs, load ${loadBefore} -> ${loadAverage()}, min / median / max):\n`,
+    );
+    process.stdout.write(
+      `  alluxio-mesos logs master-1 --file stdout --lines all > /dev/null: ${spread(logsTimes)} (${mbps(size, median(logsTimes)).toFixed(0)} MiB/s)\n`,
+    );
+    process.stdout.write(
+      `  curl -o /dev/null <agent>/files/download:                         ${spread(curlTimes)} (${mbps(size, median(curlTimes)).toFixed(0)} MiB/s)\n`,
+    );
+    process.stdout.write(
+      `  logs reaches ${((median(curlTimes) / median(logsTimes)) * 100).toFixed(0)}% of curl's throughput at the median ` +
+        `(${((Math.min(...curlTimes) / Math.min(...logsTimes)) * 100).toFixed(0)}% best to best) — goal >= 60%\n`,
+    );
+  } finally {
+    for (const child of children.reverse()) {
+      child.kill('SIGINT');
+      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve)));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const mbps = (bytes, ms) => bytes / 1024 / 1024 / (ms / 1000);
 
 async function main() {
@@ -176,10 +327,13 @@ async function main() {
     server?.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
+  await endToEnd(runs, mib);
 }
 
 if (process.argv[2] === '--serve') {
   await serve(dist, process.argv[3]);
+} else if (process.argv.includes('--end-to-end-only')) {
+  await endToEnd(numberArg('--runs', 5), numberArg('--mib', 256));
 } else {
   await main();
 }

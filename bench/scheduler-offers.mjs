@@ -1,21 +1,55 @@
 #!/usr/bin/env node
-// The scheduler's hot paths, through the compiled reducer in dist/ (build first):
-//  1. one OFFERS event of 10,000 offers: JSON decoded, matched and answered (calls encoded), when
-//     every offer places a worker and when everything is placed (all declined). Goal: < 100 ms.
+// The scheduler's hot paths, through the compiled code in dist/ (build first):
+//  1. one OFFERS event of 10,000 offers decoded, matched by the reducer and its calls *sent*: every
+//     call goes through the scheduler's own dispatcher and HTTP client (kept-alive connections, 16
+//     in flight) to a master stand-in in a child process that reads each call and answers 202, and a
+//     call counts only once that answer is back (the stand-in's own count is checked against it).
+//     When every offer places a worker, when none fits, and when everything is placed (all
+//     declined, the steady state). Goal: < 100 ms with protobuf; the JSON figure is given too.
 //  2. 100,000 status updates through the reducer: heap after GC before, after, and after as many
 //     again (no growth), and peak RSS. Goal: < 100 MB.
+// Every figure is min / median / max of --runs runs (after 2 warm-up runs), with the load average,
+// and the scheduler side's CPU time (user + system of this process: on a loaded machine wall times
+// stretch with the load, CPU time much less).
 // Usage: npm run build && node --expose-gc bench/scheduler-offers.mjs [--offers 10000] [--updates 100000] [--runs 7]
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+/** The master stand-in: answers every scheduler call 202 once its body is read; GET /count tells how many. */
+if (process.argv.includes('--serve-calls')) {
+  let answered = 0;
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    if (req.method === 'GET') {
+      res.end(String(answered));
+      answered = 0;
+      return;
+    }
+    req.resume();
+    req.on('end', () => {
+      answered += 1;
+      res.writeHead(202, { 'Content-Length': '0' });
+      res.end();
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+  process.on('SIGTERM', () => process.exit(0));
+  await new Promise(() => undefined);
+}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const load = (file) => import(pathToFileURL(path.join(root, 'dist', ...file.split('/'))).href);
-const { decodeEvent, encodeCall, MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF } = await load('mesos/protocol/codec.js');
+const { decodeEvent, MEDIA_TYPE_JSON, MEDIA_TYPE_PROTOBUF } = await load('mesos/protocol/codec.js');
 // The event as a master writes it: the local cluster's codec.
 const { encodeEvent } = await load('emulator/mesos-codec/codec.js');
 const { createSchedulerState, step } = await load('framework/scheduler/state-machine.js');
 const { DEFAULT_TIMING, DEFAULT_HEALTH_CHECK } = await load('framework/scheduler/config.js');
 const { emptyLedger } = await load('state/ledger.js');
+const { CallDispatcher } = await load('framework/scheduler/call-dispatcher.js');
+const { HttpSchedulerClient } = await load('mesos/client/scheduler-client.js');
+const { HttpTransport } = await load('mesos/client/http.js');
 
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
@@ -96,40 +130,83 @@ function readyScheduler(maxWorkers) {
   return state;
 }
 
-function measureOffers(label, media, makeState) {
+/** Sends `calls` as the scheduler does and resolves once the master answered every one. */
+function sendAll(client, calls) {
+  return new Promise((resolve, reject) => {
+    if (calls.length === 0) return resolve(0);
+    let answered = 0;
+    const dispatcher = new CallDispatcher({
+      send: async (call, signal) => {
+        await client.call(call, 'bench-stream', signal);
+        answered += 1;
+        if (answered === calls.length) resolve(answered);
+      },
+      onFailure: (call, error) => reject(new Error(`${call.type} failed: ${error.message}`)),
+    });
+    for (const call of calls) dispatcher.submit(call);
+  });
+}
+
+async function answeredAtMaster() {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port: sinkPort, path: '/count' }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve(Number(body)));
+      })
+      .on('error', reject);
+  });
+}
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
+
+const stats = (list) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return `${sorted[0].toFixed(1)} / ${median.toFixed(1)} / ${sorted[sorted.length - 1].toFixed(1)}`;
+};
+
+async function measureOffers(label, media, makeState) {
   const body = bodies[media];
-  const times = { decode: [], step: [], encode: [], total: [] };
+  const client = new HttpSchedulerClient(transport, media);
+  const times = { decode: [], step: [], send: [], total: [], cpu: [] };
   let answer = '';
+  const loadBefore = loadAverage();
   for (let run = 0; run < runs + 2; run += 1) {
     const state = makeState();
+    const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const event = decodeEvent(body, media);
     const t1 = process.hrtime.bigint();
     const { actions } = step(state, { type: 'event', event }, now);
     const t2 = process.hrtime.bigint();
-    let calls = 0;
-    let bytes = 0;
-    for (const action of actions) {
-      if (action.kind !== 'call') continue;
-      calls += 1;
-      bytes += encodeCall(action.call, media).length;
-    }
+    const calls = actions.filter((action) => action.kind === 'call').map((action) => action.call);
+    const answered = await sendAll(client, calls);
     const t3 = process.hrtime.bigint();
+    const cpu = process.cpuUsage(cpu0);
+    const atMaster = await answeredAtMaster();
+    if (atMaster !== calls.length) throw new Error(`${calls.length} calls sent, the master answered ${atMaster}`);
     if (run < 2) continue; // warm-up
     times.decode.push(Number(t1 - t0) / 1e6);
     times.step.push(Number(t2 - t1) / 1e6);
-    times.encode.push(Number(t3 - t2) / 1e6);
+    times.send.push(Number(t3 - t2) / 1e6);
     times.total.push(Number(t3 - t0) / 1e6);
+    times.cpu.push((cpu.user + cpu.system) / 1000);
     const types = {};
-    for (const action of actions) if (action.kind === 'call') types[action.call.type] = (types[action.call.type] ?? 0) + 1;
-    answer = `${calls} calls (${Object.entries(types)
+    for (const call of calls) types[call.type] = (types[call.type] ?? 0) + 1;
+    answer = `${answered} calls answered (${Object.entries(types)
       .map(([k, v]) => `${v} ${k}`)
-      .join(', ')}), ${(bytes / 1e6).toFixed(1)} MB`;
+      .join(', ')})`;
   }
-  const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)].toFixed(1);
+  console.log(`${label} -> ${answer}; load ${loadBefore} -> ${loadAverage()}`);
   console.log(
-    `${label.padEnd(42)} decode ${median(times.decode).padStart(6)} ms  match+answer ${median(times.step).padStart(6)} ms  ` +
-      `encode calls ${median(times.encode).padStart(6)} ms  total ${median(times.total).padStart(6)} ms  -> ${answer}`,
+    `  decode ${stats(times.decode)} ms | match+answer ${stats(times.step)} ms | calls sent and answered ${stats(times.send)} ms | ` +
+      `total ${stats(times.total)} ms; CPU time of this process ${stats(times.cpu)} ms (min / median / max)`,
   );
 }
 
@@ -189,22 +266,28 @@ const bodies = {
   [MEDIA_TYPE_JSON]: encodeEvent(offersEventValue, MEDIA_TYPE_JSON),
   [MEDIA_TYPE_PROTOBUF]: encodeEvent(offersEventValue, MEDIA_TYPE_PROTOBUF),
 };
+const sink = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve-calls'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const sinkPort = await new Promise((resolve) => sink.stdout.once('data', (chunk) => resolve(Number(String(chunk).trim()))));
+const transport = new HttpTransport({ baseUrl: `http://127.0.0.1:${sinkPort}`, timeoutMs: 60_000 });
 console.log(
-  `OFFERS event: ${offerCount} offers (JSON ${(bodies[MEDIA_TYPE_JSON].length / 1e6).toFixed(1)} MB, protobuf ${(bodies[MEDIA_TYPE_PROTOBUF].length / 1e6).toFixed(1)} MB), median of ${runs} runs`,
+  `OFFERS event: ${offerCount} offers (JSON ${(bodies[MEDIA_TYPE_JSON].length / 1e6).toFixed(1)} MB, protobuf ${(bodies[MEDIA_TYPE_PROTOBUF].length / 1e6).toFixed(1)} MB), ` +
+    `${runs} runs each, calls sent over HTTP to a master stand-in in a child process; node ${process.version}, ${os.cpus().length} cores`,
 );
 for (const [name, media] of [
   ['protobuf', MEDIA_TYPE_PROTOBUF],
   ['json', MEDIA_TYPE_JSON],
 ]) {
-  measureOffers(`${name}: every offer places a worker`, media, () => readyScheduler(undefined));
-  measureOffers(`${name}: none fits (worker too big)`, media, () => {
-    const state = readyScheduler(undefined);
-    state.config.worker.memMb = 1e9;
-    return state;
-  });
-  measureOffers(`${name}: all placed, all declined`, media, () => {
+  await measureOffers(`${name}: all placed, all declined`, media, () => {
     const state = readyScheduler(0);
     step(state, { type: 'tick' }, now);
     return state;
   });
+  await measureOffers(`${name}: none fits (worker too big)`, media, () => {
+    const state = readyScheduler(undefined);
+    state.config.worker.memMb = 1e9;
+    return state;
+  });
+  await measureOffers(`${name}: every offer places a worker`, media, () => readyScheduler(undefined));
 }
+transport.close();
+sink.kill('SIGTERM');

@@ -6,8 +6,7 @@
 import { cliSettingsPath } from '../config/cli-settings.js';
 import type { DeploymentState } from '../state/deployment-state.js';
 import { openFileState } from '../state/file-state.js';
-import { parseStateLocation } from '../state/state-location.js';
-import { openZooKeeperState } from '../state/zookeeper-state.js';
+import { describeStateLocation, parseStateLocation } from '../state/state-location.js';
 import type { GlobalOptions } from './context.js';
 import type { LoadedSite } from './site.js';
 
@@ -26,9 +25,29 @@ export function openDeploymentState(
   const source = choice.flag === undefined ? `"state" in ${cliSettingsPath(globals.confDir)}` : '--state';
   const location = parseStateLocation(choice.flag ?? site.settings.state ?? 'file', source);
   if (location.kind === 'file') return openFileState(globals.confDir);
-  return openZooKeeperState(location, {
-    timeoutMs: globals.timeoutMs,
-    source,
-    ...(choice.onRetry === undefined ? {} : { onRetry: choice.onRetry }),
-  });
+  const options = { timeoutMs: globals.timeoutMs, source, ...(choice.onRetry === undefined ? {} : { onRetry: choice.onRetry }) };
+  return loadedOnFirstUse(describeStateLocation(location, ''), async () =>
+    (await import('../state/zookeeper-state.js')).openZooKeeperState(location, options),
+  );
+}
+
+/**
+ * The ZooKeeper state (and its client library) loads when first used, not when `deploy` or
+ * `teardown` start: with the default file state they never need it.
+ */
+function loadedOnFirstUse(location: string, open: () => Promise<DeploymentState>): DeploymentState {
+  let opened: Promise<DeploymentState> | undefined;
+  const state = (): Promise<DeploymentState> => (opened ??= open());
+  return {
+    location,
+    readLedger: async () => (await state()).readLedger(),
+    readScheduler: async () => (await state()).readScheduler(),
+    acquire: async (options) => (await state()).acquire(options),
+    clear: async () => (await state()).clear(),
+    submitDesired: async (...args) => (await state()).submitDesired(...args),
+    readDesiredRequest: async () => (await state()).readDesiredRequest(),
+    close: async () => {
+      if (opened !== undefined) await (await opened).close();
+    },
+  };
 }

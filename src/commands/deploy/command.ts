@@ -41,8 +41,11 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
     )
     .option('--new-framework', 'register a new framework even though the ledger records live tasks')
     .option('--no-health-checks', 'no Mesos TCP health checks on the Alluxio RPC ports')
-    .option('--health-check-delay <duration>', 'time before the first health check, e.g. 15s (default 15s)')
-    .option('--health-check-interval <duration>', 'time between health checks, e.g. 10s (default 10s)')
+    .option(
+      '--health-check-delay <duration>',
+      'time before the first health check, e.g. 5s (default 1s; start-up is covered by a 300 s grace period)',
+    )
+    .option('--health-check-interval <duration>', 'time between health checks, e.g. 10s (default 2s)')
     .option(
       '--state <file|zk://...>',
       'where the framework id and tasks live: file (default, beside the configuration) or zk://host:2181/alluxio-mesos (default: as saved by init)',
@@ -51,8 +54,13 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
       '--detach',
       'run in the background, logging NDJSON to <conf>/alluxio-mesos-framework.out (pid in <conf>/alluxio-mesos-framework.pid)',
     )
+    .option(
+      '--workers-with-master',
+      "launch the workers in the same offer round as the master instead of once it is healthy (its workers retry registering, as Alluxio's do)",
+    )
     .option('--standby', 'when another scheduler is active for this deployment, wait and take over when it stops (instead of exit 1)')
-    .option('--dry-run', 'print the FrameworkInfo and the task plan; launch nothing')
+    .option('--max-unavailable <n|percent>', 'rolling changes: replace at most this many workers at once, e.g. 2 or 25% (default 1)')
+    .option('--dry-run', 'print the FrameworkInfo, the task plan and the changes to a running deployment; launch nothing')
     .option('--teardown', 'remove the framework and all its tasks (same as the teardown command, without the question)')
     .addHelpText(
       'after',
@@ -61,6 +69,9 @@ Ctrl-C disconnects: Mesos keeps the Alluxio tasks for the failover timeout and a
 reattaches (the framework id and tasks are kept in conf/alluxio-mesos-ledger.json).
 One scheduler is active per configuration (conf/alluxio-mesos.lock names it): a second deploy
 exits 1 naming it; with --standby it waits and takes over (and adopts the tasks) when it stops.
+A changed configuration (worker memory, --jar-url, ...) is a rolling change: deploy shows the plan,
+asks once (--yes does not ask), and hands it to the running scheduler, following its progress
+(Ctrl-C stops following only; alluxio-mesos rollout status|undo).
 
 Examples:
   $ alluxio-mesos deploy --jar-url LOCAL --alluxio-home /opt/alluxio
@@ -69,6 +80,7 @@ Examples:
   $ alluxio-mesos deploy --detach && alluxio-mesos status --watch
   $ alluxio-mesos deploy --detach --standby   # a hot standby of the running scheduler
   $ alluxio-mesos deploy --dry-run
+  $ alluxio-mesos deploy --max-unavailable 2 --yes   # roll a changed configuration out, 2 workers at a time
   $ alluxio-mesos deploy --transport legacy --listen 10.0.0.5:9090   # Mesos 0.23-0.27
   $ alluxio-mesos deploy --json | jq -c 'select(.type == "task-state")'
 ${EXIT_CODES_HELP}`,

@@ -10,12 +10,11 @@ import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } fr
 import { resolveCredentials } from '../../context/credentials.js';
 import { loadSite, requireConfDir } from '../../context/site.js';
 import { parseMasterAddress, redactCredentials } from '../../mesos/client/address.js';
-import { HttpSchedulerClient, SchedulerCallError } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { parseDuration } from '../../shared/duration.js';
 import { startProgress } from '../../ui/spinner.js';
-import { FrameworkTakenOverError, runController, type EventStream } from '../../framework/scheduler/controller.js';
+import type { EventStream } from '../../framework/scheduler/controller.js';
 import type { LedgerStore } from '../../state/ledger.js';
 import type { SchedulerLease } from '../../state/deployment-state.js';
 import { SchedulerActiveError } from '../../state/scheduler-errors.js';
@@ -24,19 +23,24 @@ import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
 import { chooseSchedulerTransport, preflightDistribution, type SchedulerTransport } from '../../framework/deploy/preflight.js';
 import type { LibprocessSchedulerClient } from '../../mesos/client/legacy-scheduler-client.js';
-import { openLegacyScheduler } from '../common/legacy-scheduler.js';
 import { libprocessAddresses, type LibprocessAddresses } from '../../mesos/client/libprocess-address.js';
 import { TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast } from '../../mesos/client/version.js';
 import type { Subscription } from '../../mesos/client/scheduler-client.js';
 import type { Call } from '../../mesos/protocol/types.js';
 import { ledgerPath } from '../../state/files.js';
+import { FINGERPRINT_LABEL } from '../../state/task-names.js';
 import { createDeployView } from './live-view.js';
-import { dryRunDocument, renderDryRun } from './dry-run.js';
 import { detach, notifyDetachingParent, recordDetachedPid } from './detach.js';
-import { teardownFramework } from '../common/teardown-framework.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { printable } from '../../shared/printable.js';
 import { checkedName } from '../../config/names.js';
+import { parseMaxUnavailable } from '../../framework/scheduler/rollout.js';
+import type { Ledger } from '../../state/ledger.js';
+import type { DesiredState } from '../../state/desired-state.js';
+import { confirmPlan, followChange, handOver, planChange } from '../common/desired-change.js';
+
+/** How long the read of the tasks' fingerprint labels before SUBSCRIBE may take (best effort). */
+const TASK_LABELS_READ_MS = 1_000;
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -58,7 +62,9 @@ export interface DeployFlags extends ConnectionFlags {
   healthChecks?: boolean;
   healthCheckDelay?: string;
   healthCheckInterval?: string;
+  workersWithMaster?: boolean;
   state?: string;
+  maxUnavailable?: string;
   /** v1, legacy or auto (default). */
   transport?: string;
   /** The legacy transport's listener: ip[:port] (default LIBPROCESS_IP/LIBPROCESS_PORT, else any). */
@@ -107,7 +113,10 @@ function frameworkNameOf(flags: DeployFlags): string {
 export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: readonly string[]): Promise<number> {
   const { io, globals } = ctx;
   const site = await loadSite(globals.confDir);
-  if (flags.teardown === true) return teardownFramework(ctx, flags, site, { yes: true });
+  if (flags.teardown === true) {
+    const { teardownFramework } = await import('../common/teardown-framework.js');
+    return teardownFramework(ctx, flags, site, { yes: true });
+  }
 
   const transport = transportOf(flags);
   // Checked before anything starts, like every flag; only the legacy transport uses them.
@@ -131,6 +140,7 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       ? {}
       : { principal: flags.principal ?? site.config.mesos.principal }),
     healthChecks: flags.healthChecks !== false,
+    ...(flags.workersWithMaster === true ? { workersWithMaster: true } : {}),
     ...(delay === undefined && interval === undefined
       ? {}
       : {
@@ -139,11 +149,14 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
             ...(interval === undefined ? {} : { intervalSeconds: interval }),
           },
         }),
+    ...(flags.maxUnavailable === undefined ? {} : { maxUnavailable: parseMaxUnavailable(flags.maxUnavailable) }),
   };
   const plan = buildDeployPlan(site.config, site.doc, options, site.file);
 
   if (flags.dryRun === true) {
-    const document = dryRunDocument(plan, options, ledgerPath(globals.confDir));
+    const { dryRunDocument, renderDryRun } = await import('./dry-run.js');
+    const current = await readLedgerQuietly(ctx, site, flags.state);
+    const document = { ...dryRunDocument(plan, options, ledgerPath(globals.confDir)), rollout: planChange(current, plan.desired) };
     io.stdout.write(globals.json ? `${JSON.stringify(document)}\n` : renderDryRun(document));
     return ExitCode.OK;
   }
@@ -161,15 +174,37 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     flag: flags.state,
     onRetry: (error) => io.stderr.write(`standing by: ${printable(error.message)}; retrying\n`),
   });
-  if (flags.detach === true) {
-    try {
+  // A change of what runs: the plan first, asked once; a running scheduler takes it over (never a second one).
+  let change: ReturnType<typeof planChange>;
+  let initialRequestId: string | undefined;
+  try {
+    const current = await state.readLedger().catch(() => undefined);
+    initialRequestId = (await state.readDesiredRequest().catch(() => undefined))?.requestId;
+    change = planChange(current, plan.desired);
+    const changing = !change.first && !change.unchanged;
+    const { leader } = flags.standby === true ? { leader: undefined } : await state.readScheduler();
+    if (leader !== undefined) {
       // Refused at once, before anything starts in the background (the child would be refused too).
-      const { leader } = flags.standby === true ? { leader: undefined } : await state.readScheduler();
-      if (leader !== undefined) throw new SchedulerActiveError(leader);
-    } finally {
+      if (!changing) throw new SchedulerActiveError(leader);
+      await confirmPlan(ctx, change, `handed to the running scheduler, pid ${leader.pid} on ${leader.host}`);
+      const requestId = await handOver(state, plan.desired);
+      if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...change, requestId })}\n`);
+      const code = flags.detach === true ? ExitCode.OK : await followChange(ctx, state, requestId);
       await state.close();
+      return code;
     }
-    return detach(ctx, argv);
+    if (changing) {
+      await confirmPlan(ctx, change, 'applied by this scheduler');
+      if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...change })}\n`);
+    }
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
+  if (flags.detach === true) {
+    await state.close();
+    // The question was asked here: the background scheduler proceeds.
+    return detach(ctx, argv.includes('--yes') || argv.includes('-y') ? argv : [...argv, '--yes']);
   }
 
   const progress = await startProgress(io, flags.standby === true ? 'standing by' : 'connecting to Mesos', {
@@ -208,6 +243,11 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       location: state.location,
       transport,
       libprocess,
+      // A request that was there before this scheduler started is stale (its scheduler is gone).
+      pollDesired: async () => {
+        const request = await state.readDesiredRequest();
+        return request === undefined || request.requestId === initialRequestId ? undefined : request;
+      },
     });
   } finally {
     await forgetPid();
@@ -227,6 +267,7 @@ interface SchedulerRun {
   lease: SchedulerLease;
   /** Where the state lives, for the first line. */
   location: string;
+  pollDesired: () => Promise<DesiredState | undefined>;
   transport: SchedulerTransport | 'auto';
   libprocess: LibprocessAddresses;
 }
@@ -280,6 +321,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
             'otherwise use Mesos 0.28.0 or later, whose v1 API takes the credentials over HTTP',
         });
       }
+      const { openLegacyScheduler } = await import('../common/legacy-scheduler.js');
       legacy = await openLegacyScheduler(connection.client, run.libprocess, choice.version, globals.timeoutMs);
     }
   } catch (error) {
@@ -288,6 +330,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     view.close();
     throw error;
   }
+  const masterAnswered = choice.version !== undefined;
   if (choice.version !== undefined && options.healthChecks && !versionAtLeast(choice.version, TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION)) {
     // A warning, as the site's: on stderr in --json mode too.
     ctx.io.stderr.write(
@@ -295,6 +338,12 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     );
     plan = buildDeployPlan(site.config, site.doc, { ...options, healthChecks: false }, site.file);
   }
+  // Loaded once the master answered: start-up up to the first request does not pay for the
+  // scheduler's reducer and codecs.
+  const [{ HttpSchedulerClient, SchedulerCallError }, { FrameworkTakenOverError, runController }] = await Promise.all([
+    import('../../mesos/client/scheduler-client.js'),
+    import('../../framework/scheduler/controller.js'),
+  ]);
   const newClient = (): SchedulerClient => {
     if (legacy === undefined) return new HttpSchedulerClient(connection.client.transport, media);
     legacy.retarget(connection.client.transport);
@@ -374,6 +423,23 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       },
       signal: stop,
       newFramework: flags.newFramework === true,
+      desired: plan.desired,
+      keepRecordedDesired: flags.standby === true,
+      pollDesired: run.pollDesired,
+      // Only from a master that answered the version check: one that did not is left to SUBSCRIBE,
+      // which keeps --timeout for itself and reports the last failure.
+      taskFingerprints: !masterAnswered
+        ? undefined
+        : async () => {
+            // A short budget of its own, as the version check's.
+            const tasks = await connection.client.getTasks({ signal: AbortSignal.any([stop, AbortSignal.timeout(TASK_LABELS_READ_MS)]) });
+            const labels = new Map<string, string>();
+            for (const task of tasks) {
+              const fingerprint = task.labels?.get(FINGERPRINT_LABEL);
+              if (fingerprint !== undefined) labels.set(task.taskId, fingerprint);
+            }
+            return labels;
+          },
     });
   } catch (error) {
     // A rejected ledger write after the lease was lost says less than the loss itself.
@@ -431,4 +497,22 @@ async function markDisconnected(store: LedgerStore, at: number | undefined): Pro
   if (at === undefined) delete ledger.disconnectedAt;
   else ledger.disconnectedAt = at;
   await store.save(ledger);
+}
+
+/** The saved ledger for a dry run's plan; a state that cannot be read only leaves the plan without it. */
+async function readLedgerQuietly(
+  ctx: CommandContext,
+  site: Awaited<ReturnType<typeof loadSite>>,
+  flag: string | undefined,
+): Promise<Ledger | undefined> {
+  try {
+    const state = openDeploymentState(ctx.globals, site, { flag });
+    try {
+      return await state.readLedger();
+    } finally {
+      await state.close();
+    }
+  } catch {
+    return undefined;
+  }
 }

@@ -12,7 +12,8 @@ export function registerLocalCluster(program: Command, run: ActionRunner): void 
   const localCluster = program
     .command('local-cluster')
     .description('run an embedded single-machine Mesos cluster (master + agents on 127.0.0.x) to rehearse and test on')
-    .option('--agents <n>', 'number of agents, on 127.0.0.2, 127.0.0.3, ... (default 3)')
+    .option('--agents <n>', 'number of agents (1 to 1000), on 127.0.0.2, 127.0.0.3, ..., then 127.0.1.1, ... (default 3)')
+    .option('--agent-hosts <n>', 'child processes the agents and their executors run in, off the master (default: one per core)')
     .option('--port <port>', 'master port on 127.0.0.1 (default 5050; 0 picks a free one)')
     .option('--work-dir <dir>', 'where sandboxes live (default: a new temporary directory)')
     .option(

@@ -28,6 +28,7 @@ import { checkResourcesFlags, demoFailure, startFailure } from './start-failure.
 
 export interface LocalClusterFlags {
   agents?: string;
+  agentHosts?: string;
   port?: string;
   workDir?: string;
   resources?: string[];
@@ -66,6 +67,9 @@ function emulatedApi(flag: string | undefined): EmulatedMesosApi | undefined {
   };
 }
 
+/** Agents get 127.0.0.2 onwards; 1,000 is far past what one machine's processes and ports carry well. */
+const MAX_AGENTS = 1000;
+
 function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
@@ -102,7 +106,8 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
   }
 
   const api = emulatedApi(flags.mesosVersion);
-  const agents = wholeNumber('--agents', flags.agents, 3, 1, 200);
+  const agents = wholeNumber('--agents', flags.agents, 3, 1, MAX_AGENTS);
+  const hosts = wholeNumber('--agent-hosts', flags.agentHosts, Math.min(agents, os.availableParallelism()), 1, agents);
   const port = wholeNumber('--port', flags.port, 5050, 0, 65535);
   const heartbeat =
     flags.heartbeatInterval === undefined
@@ -132,6 +137,8 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     agentTimeoutMs: pingMs * maxPings,
     control: true,
     ...(api === undefined ? {} : { api }),
+    // Agents and executors in child processes (one per core by default), off the master's event loop.
+    agentHosts: { kind: 'process', count: hosts },
     resources:
       resources.length === 0 ? DEFAULT_AGENT_RESOURCES : resources.length === 1 ? (resources[0] ?? DEFAULT_AGENT_RESOURCES) : resources,
     ...(flags.zk === undefined ? {} : { zk: flags.zk, zkConnectTimeoutMs: globals.timeoutMs }),

@@ -33,7 +33,7 @@ import { MasterLink, type MasterDetection } from './master-link.js';
 import { toMesosJson } from '../mesos-json.js';
 import { parseResourcesFlag } from '../../mesos/resources/resources-flag.js';
 import { withDefaultResources } from './agent-resources.js';
-import { createSandbox, executorRunsDir, virtualLatestPath } from './sandbox.js';
+import { createSandbox, executorRunsDir, sandboxDir, virtualLatestPath, type SandboxIds } from './sandbox.js';
 import { agentStateJson, localBuildInfo, taskRole, versionJson, type BuildInfo } from './state-json.js';
 import { StatusUpdateManager } from './status-update-manager.js';
 import { agentExecutorEnvironment } from './executor-environment.js';
@@ -385,10 +385,7 @@ export class LocalAgent {
 
     const containerId = randomUUID();
     const ids = { agentId: this.agentId, frameworkId, executorId: taskId, containerId };
-    const directory = await createSandbox(this.options.workDir, ids);
-    await this.registry.attach(directory, directory);
-    await this.registry.attach(directory, join(executorRunsDir(this.options.workDir, ids), 'latest'));
-    await this.registry.attach(directory, virtualLatestPath(frameworkId, taskId));
+    const directory = sandboxDir(this.options.workDir, ids);
 
     const role = taskRole(task);
     const allocation = task.resources[0]?.allocation_info;
@@ -442,8 +439,25 @@ export class LocalAgent {
       runner,
     });
     this.log('I', `Launching task '${taskId}' for framework ${frameworkId} in ${directory}`);
-    void runner.launch().catch((error: unknown) => this.log('E', `Launch of task '${taskId}' failed: ${(error as Error).message}`));
+    // Answered at once, as a real agent never answers a RunTaskMessage: the sandbox and the fork follow.
+    // The task is in the book already, so a stop or crash meanwhile reaches it (it is then never forked).
+    void this.prepareAndLaunch(runner, ids, directory).catch((error: unknown) =>
+      this.log('E', `Launch of task '${taskId}' failed: ${(error as Error).message}`),
+    );
     return { container_id: { value: containerId }, directory };
+  }
+
+  private async prepareAndLaunch(runner: CommandExecutor, ids: SandboxIds, directory: string): Promise<void> {
+    try {
+      await createSandbox(this.options.workDir, ids);
+      await this.registry.attach(directory, directory);
+      await this.registry.attach(directory, join(executorRunsDir(this.options.workDir, ids), 'latest'));
+      await this.registry.attach(directory, virtualLatestPath(ids.frameworkId, ids.executorId));
+    } catch (error) {
+      runner.failLaunch(`Failed to create the sandbox ${directory}: ${(error as Error).message}`);
+      return;
+    }
+    await runner.launch();
   }
 
   private handleKill(body: unknown): unknown {

@@ -7,7 +7,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { list } from 'tar';
 import { OperationError, UsageError } from '../../shared/errors.js';
 import type { MesosMasterClient } from '../../mesos/client/master-client.js';
 import {
@@ -90,6 +89,8 @@ async function checkTarballLayout(open: () => NodeJS.ReadableStream | Promise<No
   const entries: string[] = [];
   try {
     const source = await open();
+    // Loaded here: only a tarball distribution readable from this machine needs it.
+    const { list } = await import('tar');
     await new Promise<void>((resolve, reject) => {
       const parser = list({ onReadEntry: (entry) => entries.push(entry.path) });
       source.on('error', reject);
@@ -156,7 +157,10 @@ export type SchedulerTransport = 'v1' | 'legacy';
 
 export interface TransportChoice {
   readonly transport: SchedulerTransport;
-  /** The master's version, when it told it. */
+  /**
+   * The master's version, when it told it; undefined: the master could not be asked now, and what
+   * else deploy would ask before SUBSCRIBE is not worth waiting for.
+   */
   readonly version: MesosVersion | undefined;
 }
 

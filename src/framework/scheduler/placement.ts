@@ -6,7 +6,10 @@
  *
  * The rules: masters first, on distinct hosts (and on the pinned host, if any); workers only once a
  * master is running and healthy, at most one per agent; an offer nobody can use now is declined long,
- * one that may be useful soon (master coming up, relaunch backoff) is declined briefly.
+ * one that may be useful soon (master coming up, relaunch backoff) is declined briefly. With
+ * `workersWithMaster` (for distributions whose workers retry registering with their master, as
+ * Alluxio's do), workers need only a master that is placed: one launched earlier and not gone, or one
+ * placed by this very batch, so that the master and every worker go out in the same offer round.
  *
  * A dead worker waiting for its relaunch keeps its agent: that agent's offers wait for the backoff
  * (declined briefly) and then relaunch the same alias there, where its cache and logs are. Without
@@ -87,10 +90,11 @@ export interface PlacementResult {
 }
 
 /**
- * Decides every offer of one OFFERS event. `readyMaster` is the hostname of the running, healthy
- * Alluxio master workers join, undefined while there is none.
+ * Decides every offer of one OFFERS event. `workerMaster` is the hostname of the Alluxio master
+ * workers join (the running, healthy one; with `workersWithMaster`, any placed one), undefined
+ * while there is none.
  */
-export function placeOffers(offers: readonly Offer[], view: PlacementView, readyMaster: string | undefined, now: number): PlacementResult {
+export function placeOffers(offers: readonly Offer[], view: PlacementView, workerMaster: string | undefined, now: number): PlacementResult {
   const { config } = view;
   const masters = wantedSlots(view, 'master', now);
   const workers = wantedSlots(view, 'worker', now);
@@ -115,33 +119,67 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, ready
   }
   const offeredAgents = new Set(offers.map((offer) => offer.agent_id.value));
 
+  // Masters first, over the whole batch: with workersWithMaster, a worker on an earlier offer than
+  // the master's already knows where its master goes.
+  const masterLaunches = new Map<Offer, OfferDecision>();
+  const masterMisses = new Map<Offer, DeclineReason>();
+  for (const offer of offers) {
+    if (mastersLeft <= 0) break;
+    const waitingMaster = masters.relaunch[masterRelaunch];
+    if (
+      waitingMaster?.sameAgentUntil !== undefined &&
+      now < waitingMaster.sameAgentUntil &&
+      waitingMaster.agentId !== offer.agent_id.value
+    ) {
+      // A master replaced by a rollout comes back where its journal is, and where workers look for it.
+      masterMisses.set(offer, { code: 'relaunch-backoff', text: `${waitingMaster.alias} waits for an offer of its own agent` });
+      continue;
+    }
+    let reason = masterMisfit(config, offer, masterHosts);
+    if (reason === undefined) {
+      const match = matchOffer(offer, config.role, config.master, 'master');
+      if (match.fit) {
+        const slot = masters.relaunch[masterRelaunch];
+        if (slot !== undefined) masterRelaunch += 1;
+        masterLaunches.set(offer, {
+          kind: 'launch',
+          offer,
+          role: 'master',
+          slot,
+          resources: match.resources,
+          masterHostname: offer.hostname,
+        });
+        masterHosts.add(offer.hostname);
+        mastersLeft -= 1;
+        continue;
+      }
+      reason = match.reason;
+    }
+    masterMisses.set(offer, reason);
+  }
+  const masterForWorkers =
+    workerMaster ??
+    (config.workersWithMaster === true
+      ? [...masterLaunches.values()].find((decision) => decision.kind === 'launch')?.offer.hostname
+      : undefined);
+
   const decisions: OfferDecision[] = [];
   let placedWorkers = 0;
   for (const offer of offers) {
-    let reason: DeclineReason | undefined;
-    if (mastersLeft > 0) {
-      reason = masterMisfit(config, offer, masterHosts);
-      if (reason === undefined) {
-        const match = matchOffer(offer, config.role, config.master, 'master');
-        if (match.fit) {
-          const slot = masters.relaunch[masterRelaunch];
-          if (slot !== undefined) masterRelaunch += 1;
-          decisions.push({ kind: 'launch', offer, role: 'master', slot, resources: match.resources, masterHostname: offer.hostname });
-          masterHosts.add(offer.hostname);
-          mastersLeft -= 1;
-          continue;
-        }
-        reason = match.reason;
-      }
+    const masterLaunch = masterLaunches.get(offer);
+    if (masterLaunch !== undefined) {
+      decisions.push(masterLaunch);
+      continue;
     }
+    let reason: DeclineReason | undefined = masterMisses.get(offer);
     const held = heldAgents.get(offer.agent_id.value);
     const heldUntilBackoffEnds = held !== undefined && !pendingWorkers.includes(held) && !workerAgents.has(offer.agent_id.value);
-    if (heldUntilBackoffEnds && readyMaster !== undefined) {
+    if (heldUntilBackoffEnds && masterForWorkers !== undefined) {
       reason ??= { code: 'relaunch-backoff', text: `${held.alias} waits for its relaunch backoff on ${offer.hostname}` };
       decisions.push({ kind: 'decline', offerId: offer.id, reason, transient: true });
       continue;
     }
-    if (workersLeft() > 0 && readyMaster !== undefined) {
+    if (workersLeft() > 0 && masterForWorkers !== undefined) {
       if (workerAgents.has(offer.agent_id.value)) {
         reason ??= { code: 'host-has-worker', text: `${offer.hostname} already runs an Alluxio worker (one per agent)` };
       } else {
@@ -154,7 +192,7 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, ready
           if (slot !== undefined || freshWorkers > 0) {
             if (slot !== undefined) pendingWorkers.splice(pendingWorkers.indexOf(slot), 1);
             else freshWorkers -= 1;
-            decisions.push({ kind: 'launch', offer, role: 'worker', slot, resources: match.resources, masterHostname: readyMaster });
+            decisions.push({ kind: 'launch', offer, role: 'worker', slot, resources: match.resources, masterHostname: masterForWorkers });
             workerAgents.add(offer.agent_id.value);
             placedWorkers += 1;
             continue;
@@ -166,9 +204,9 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, ready
         reason ??= match.reason;
       }
     }
-    let transient = false;
+    let transient = reason?.code === 'relaunch-backoff';
     if (reason === undefined) {
-      if (workersLeft() > 0 && readyMaster === undefined) {
+      if (workersLeft() > 0 && masterForWorkers === undefined) {
         reason = { code: 'waiting-for-master', text: 'workers start once the Alluxio master is running and healthy' };
         transient = true;
       } else if (masters.backingOff || workers.backingOff) {
@@ -181,7 +219,7 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, ready
     decisions.push({ kind: 'decline', offerId: offer.id, reason, transient });
   }
   const workerSearchExhausted =
-    config.worker.max === undefined && readyMaster !== undefined && placedWorkers === 0 && workers.relaunch.length === 0;
+    config.worker.max === undefined && masterForWorkers !== undefined && placedWorkers === 0 && workers.relaunch.length === 0;
   return { decisions, workerSearchExhausted };
 }
 
@@ -189,6 +227,13 @@ function masterMisfit(config: SchedulerConfig, offer: Offer, masterHosts: Readon
   const pinned = config.master.pinnedHost;
   if (pinned !== undefined && offer.hostname.toLowerCase() !== pinned.toLowerCase()) {
     return { code: 'not-pinned-host', text: `the Alluxio master is pinned to ${pinned}; ${offer.hostname} is not it` };
+  }
+  const journalHosts = config.master.journalHosts;
+  if (journalHosts !== undefined && !journalHosts.some((host) => host.toLowerCase() === offer.hostname.toLowerCase())) {
+    return {
+      code: 'not-journal-host',
+      text: `the embedded journal names the master hosts (${journalHosts.join(', ')}); ${offer.hostname} is not one of them`,
+    };
   }
   if (masterHosts.has(offer.hostname)) {
     return { code: 'host-has-master', text: `${offer.hostname} already runs an Alluxio master (masters go on distinct agents)` };

@@ -6,8 +6,21 @@
  * the hot codec loops never touch reflection.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
-import protobuf from 'protobufjs';
+import type protobufModule from 'protobufjs';
+
+type Protobuf = typeof protobufModule;
+let protobufLoaded: Protobuf | undefined;
+
+/**
+ * protobufjs, loaded when the first schema is compiled rather than when this module is imported:
+ * `--help` and a command's start-up up to its first request never need it.
+ */
+function protobufjs(): Protobuf {
+  protobufLoaded ??= createRequire(import.meta.url)('protobufjs') as Protobuf;
+  return protobufLoaded;
+}
 
 export type ScalarKind =
   | 'double'
@@ -117,11 +130,12 @@ interface MutableField {
 
 /** The schema, compiled once per process. */
 export class Schema {
-  readonly root: protobuf.Root;
+  readonly root: protobufModule.Root;
   private readonly messages = new Map<string, MessageDescriptor>();
   private readonly enums = new Map<string, EnumDescriptor>();
 
   constructor(sources: readonly string[]) {
+    const protobuf = protobufjs();
     const root = new protobuf.Root();
     for (const source of sources) protobuf.parse(source, root, { keepCase: true });
     root.resolveAll();
@@ -137,7 +151,7 @@ export class Schema {
     return this.compileMessage(type);
   }
 
-  private compileEnum(type: protobuf.Enum): EnumDescriptor {
+  private compileEnum(type: protobufModule.Enum): EnumDescriptor {
     const cached = this.enums.get(type.fullName);
     if (cached !== undefined) return cached;
     const numberByName = new Map<string, number>();
@@ -153,7 +167,7 @@ export class Schema {
     return descriptor;
   }
 
-  private compileMessage(type: protobuf.Type): MessageDescriptor {
+  private compileMessage(type: protobufModule.Type): MessageDescriptor {
     const fields: MutableField[] = [];
     const descriptor: MessageDescriptor = {
       fullName: type.fullName.slice(1),
@@ -171,7 +185,7 @@ export class Schema {
       field.resolve();
       const rule = (field as unknown as { rule?: string }).rule;
       const options = field.options ?? {};
-      const mapKey = field instanceof protobuf.MapField ? field.keyType : undefined;
+      const mapKey = field instanceof protobufjs().MapField ? field.keyType : undefined;
       if (mapKey !== undefined && !isScalarKind(mapKey)) throw new Error(`map key ${mapKey} is not a scalar`);
       const compiled: MutableField = {
         name: field.name,
@@ -188,10 +202,10 @@ export class Schema {
         messageType: undefined,
       };
       const resolved = field.resolvedType;
-      if (resolved instanceof protobuf.Enum) {
+      if (resolved instanceof protobufjs().Enum) {
         compiled.kind = 'enum';
         compiled.enumType = this.compileEnum(resolved);
-      } else if (resolved instanceof protobuf.Type) {
+      } else if (resolved instanceof protobufjs().Type) {
         compiled.kind = 'message';
         compiled.messageType = this.messages.get(resolved.fullName) ?? this.compileMessage(resolved);
       } else if (isScalarKind(field.type)) {

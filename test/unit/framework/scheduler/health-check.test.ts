@@ -29,6 +29,22 @@ describe('where the health check probes', () => {
   });
 });
 
+describe('when the health check runs', () => {
+  it('starts a second after launch and repeats every 2 s, so healthy follows the open port within about 2 s', () => {
+    const check = alluxioHealthCheck({ rpcPort: 19998, bindHost: '0.0.0.0' }, 'agent-1', DEFAULT_HEALTH_CHECK);
+    expect(check.delay_seconds).toBe(1);
+    expect(check.interval_seconds).toBe(2);
+  });
+
+  it('start-up is covered by the grace period, not by the delay: 300 s of failing checks before the first success do not count', () => {
+    const check = alluxioHealthCheck({ rpcPort: 29998 }, 'agent-1', DEFAULT_HEALTH_CHECK);
+    expect(check.grace_period_seconds).toBe(300);
+    // After the first success, a task is killed only after 3 failures in a row of checks that may each take 5 s.
+    expect(check.consecutive_failures).toBe(3);
+    expect(check.timeout_seconds).toBe(5);
+  });
+});
+
 describe('the COMMAND probe, run by sh as Mesos runs it', () => {
   const run = (value: string): number => {
     try {

@@ -87,6 +87,50 @@ describe('placeOffers: workers', () => {
   });
 });
 
+describe('placeOffers: every fitting offer of one OFFERS event at once', () => {
+  it('with a ready master and no worker maximum, 100 offers of one event are 100 worker launches, none held back', () => {
+    const offers = Array.from({ length: 100 }, (_, i) => offer(`b${i}`));
+    const { decisions } = placeOffers(offers, view([RUNNING_MASTER], makeConfig({ maxWorkers: undefined })), 'a1.example', NOW);
+    expect(decisions.filter((d) => d.kind === 'launch' && d.role === 'worker')).toHaveLength(100);
+    expect(new Set(decisions.map((d) => (d.kind === 'launch' ? d.offer.agent_id.value : 'declined')))).toHaveLength(100);
+  });
+});
+
+describe('placeOffers: workers with the master (workersWithMaster)', () => {
+  it('places the master and the workers in the same round, workers pointed at the master placed by it', () => {
+    const config = makeConfig({ workersWithMaster: true, maxWorkers: 3, pinnedHost: 'a4.example' });
+    const offers = [offer('a1'), offer('a2'), offer('a3'), offer('a4')];
+    expect(summary(placeOffers(offers, view([], config), undefined, NOW).decisions)).toEqual([
+      'launch worker a1 -> a4.example',
+      'launch worker a2 -> a4.example',
+      'launch worker a3 -> a4.example',
+      'launch master a4 -> a4.example',
+    ]);
+  });
+
+  it('without it, the same round launches the master only and holds the rest briefly', () => {
+    const config = makeConfig({ maxWorkers: 3, pinnedHost: 'a4.example' });
+    const offers = [offer('a1'), offer('a2'), offer('a3'), offer('a4')];
+    expect(summary(placeOffers(offers, view([], config), undefined, NOW).decisions)).toEqual([
+      'decline long not-pinned-host',
+      'decline long not-pinned-host',
+      'decline long not-pinned-host',
+      'launch master a4 -> a4.example',
+    ]);
+  });
+
+  it('with no master placed (none fits), workers still wait for one', () => {
+    const config = makeConfig({ workersWithMaster: true, maxWorkers: 3 });
+    const { decisions } = placeOffers(
+      [offer('a1', { ports: [[29998, 30000]] }), offer('a2', { ports: [[29998, 30000]] })],
+      view([], config),
+      undefined,
+      NOW,
+    );
+    expect(summary(decisions)).toEqual(['decline long missing-port', 'decline long missing-port']);
+  });
+});
+
 describe('placeOffers: relaunches', () => {
   it('reuses a dead alias whose backoff is over before creating a new one', () => {
     const dead = task({ alias: 'master-1', role: 'master', agentId: 'a1', state: 'TASK_FAILED', relaunchAt: NOW });
@@ -184,6 +228,18 @@ describe('placeOffers: a dead worker keeps its agent (a divergence seen on real 
     const looped = { ...dead(NOW - 1), crashLooped: true, relaunchAt: undefined };
     expect(summary(placeOffers([offer('a3')], view([RUNNING_MASTER, w1, w2, looped], open), 'a1.example', NOW).decisions)).toEqual([
       'launch worker a3 -> a1.example',
+    ]);
+  });
+});
+
+describe('placeOffers: the embedded journal names the master hosts', () => {
+  it('declines long every other host, and puts the masters on the named ones', () => {
+    const config = makeConfig({ masterCount: 2, journalHosts: ['a2.example', 'A3.example'] });
+    const { decisions } = placeOffers([offer('a1'), offer('a2'), offer('a3')], view([], config), undefined, NOW);
+    expect(summary(decisions)).toEqual([
+      'decline long not-journal-host',
+      'launch master a2 -> a2.example',
+      'launch master a3 -> a3.example',
     ]);
   });
 });

@@ -462,3 +462,58 @@ describe('ledger persistence', () => {
     expect(h.state.ledger.frameworkId).toBe('fw-42');
   });
 });
+
+describe('masters that elect a leader (high availability)', () => {
+  const taskInfos = (actions: ReturnType<Harness['step']>) =>
+    callsOf(actions).flatMap((call) => (call.accept?.operations ?? []).flatMap((op) => op.launch?.task_infos ?? []));
+
+  it('get no health check (a standby listens on no port), workers get theirs, and a RUNNING master is ready', () => {
+    const h = new Harness(makeConfig({ masterCount: 2, electsLeader: true }));
+    h.step(subscribedEvent());
+    const masters = taskInfos(h.step(offersEvent(offer('a1'), offer('a2'))));
+    expect(masters.map((task) => task.health_check)).toEqual([undefined, undefined]);
+    const ready = h.step(update(masters[0]?.task_id.value ?? '', 'a1', 'TASK_RUNNING'));
+    expect(reportsOf(ready)).toContainEqual(expect.objectContaining({ type: 'master-ready', alias: 'master-1' }));
+    const workers = taskInfos(h.step(offersEvent(offer('a3'))));
+    expect(workers.map((task) => task.name)).toEqual(['AlluxioWorker']);
+    expect(workers[0]?.health_check).toBeDefined();
+  });
+});
+
+describe('workers with the master (workersWithMaster)', () => {
+  it('one OFFERS event launches the master and every worker, workers pointed at the master, all persisted first', () => {
+    const h = new Harness(makeConfig({ workersWithMaster: true, maxWorkers: 3 }));
+    h.step(subscribedEvent());
+    const actions = h.step(offersEvent(offer('a1'), offer('a2'), offer('a3'), offer('a4')));
+    const launched = launchedTasks(actions);
+    expect(launched.map((t) => `${t.name}@${t.agentId}`)).toEqual([
+      'AlluxioMaster@a1',
+      'AlluxioWorker@a2',
+      'AlluxioWorker@a3',
+      'AlluxioWorker@a4',
+    ]);
+    const accepts = callsOf(actions).filter((c) => c.type === 'ACCEPT');
+    const commands = accepts.map((c) => c.accept?.operations?.[0]?.launch?.task_infos[0]?.command?.value);
+    expect(commands).toEqual(['start-master --master a1.example', ...Array(3).fill('start-worker --master a1.example')]);
+    expect(actions.findIndex((a) => a.kind === 'persist')).toBe(0);
+    // Nothing left to place: no more offers wanted while the master comes up.
+    expect(callsOf(actions).map((c) => c.type)).toContain('SUPPRESS');
+  });
+
+  it('a later offer round places the remaining workers while the master is still STAGING', () => {
+    const h = new Harness(makeConfig({ workersWithMaster: true, maxWorkers: 2 }));
+    h.step(subscribedEvent());
+    // One offer is one task (an offer is accepted whole).
+    expect(launchedTasks(h.step(offersEvent(offer('a1')))).map((t) => t.name)).toEqual(['AlluxioMaster']);
+    const later = h.step(offersEvent(offer('a2'), offer('a3')));
+    expect(launchedTasks(later).map((t) => `${t.name}@${t.agentId}`)).toEqual(['AlluxioWorker@a2', 'AlluxioWorker@a3']);
+    expect(h.task('master-1').state).toBe('TASK_STAGING');
+  });
+
+  it('without the option, workers wait for the master to be healthy', () => {
+    const h = new Harness(makeConfig({ maxWorkers: 3 }));
+    h.step(subscribedEvent());
+    const launched = launchedTasks(h.step(offersEvent(offer('a1'), offer('a2'), offer('a3'), offer('a4'))));
+    expect(launched.map((t) => t.name)).toEqual(['AlluxioMaster']);
+  });
+});
