@@ -22,7 +22,9 @@
  * alternating with this one's run by run so that both see the same load, on the same cluster code
  * (this checkout's); figures are given for each.
  *
- * Usage: npm run bench:deploy -- [--agents 20] [--runs 3] [--allocation-interval 1000] [--deadline 600] [--no-health-checks] [--against DIR]
+ * `--transport legacy` measures the scheduler driver's protocol (the local cluster takes it at every version).
+ *
+ * Usage: npm run bench:deploy -- [--agents 20] [--runs 3] [--allocation-interval 1000] [--deadline 600] [--no-health-checks] [--transport v1|legacy] [--against DIR]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -44,6 +46,8 @@ const runs = Number(option('runs', '3'));
 const allocationIntervalMs = Number(option('allocation-interval', '1000'));
 const deadlineMs = Number(option('deadline', '600')) * 1000;
 const healthChecks = !process.argv.includes('--no-health-checks');
+/** `--transport v1|legacy|auto`: deploy's scheduler transport (default: deploy's own, auto). */
+const transportFlags = option('transport', undefined) === undefined ? [] : ['--transport', option('transport', undefined)];
 const healthFlags = healthChecks ? ['--health-check-delay', '0.5', '--health-check-interval', '0.5'] : ['--no-health-checks'];
 const bin = path.join(root, 'bin/alluxio-mesos.js');
 /** Whose `deploy` is measured; init, teardown and the cluster are always this checkout's. */
@@ -148,7 +152,7 @@ async function run(subject) {
   const t0 = Date.now();
   const child = spawn(
     process.execPath,
-    [path.join(subject, 'bin/alluxio-mesos.js'), 'deploy', '--conf-dir', conf, '--json', ...healthFlags],
+    [path.join(subject, 'bin/alluxio-mesos.js'), 'deploy', '--conf-dir', conf, '--json', ...healthFlags, ...transportFlags],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const at = {};
