@@ -23,7 +23,9 @@
  * alternating with this one's run by run so that both see the same load, on the same cluster code
  * (this checkout's); figures are given for each.
  *
- * Usage: npm run bench:deploy -- [--agents 20] [--runs 3] [--allocation-interval 1000] [--deadline 600] [--no-health-checks] [--against DIR] [--agents-in in-process|process|worker]
+ * `--transport legacy` measures the scheduler driver's protocol (the local cluster takes it at every version).
+ *
+ * Usage: npm run bench:deploy -- [--agents 20] [--runs 3] [--allocation-interval 1000] [--deadline 600] [--no-health-checks] [--transport v1|legacy] [--against DIR] [--agents-in in-process|process|worker]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -47,6 +49,8 @@ const deadlineMs = Number(option('deadline', '600')) * 1000;
 /** Where the cluster's agents run: `in-process` (default), or `process`/`worker` agent hosts, one per core. */
 const agentsIn = option('agents-in', 'in-process');
 const healthChecks = !process.argv.includes('--no-health-checks');
+/** `--transport v1|legacy|auto`: deploy's scheduler transport (default: deploy's own, auto). */
+const transportFlags = option('transport', undefined) === undefined ? [] : ['--transport', option('transport', undefined)];
 const healthFlags = healthChecks ? ['--health-check-delay', '0.5', '--health-check-interval', '0.5'] : ['--no-health-checks'];
 const bin = path.join(root, 'bin/alluxio-mesos.js');
 /** Whose `deploy` is measured; init, teardown and the cluster are always this checkout's. */
@@ -152,7 +156,7 @@ async function run(subject) {
   const t0 = Date.now();
   const child = spawn(
     process.execPath,
-    [path.join(subject, 'bin/alluxio-mesos.js'), 'deploy', '--conf-dir', conf, '--json', ...healthFlags],
+    [path.join(subject, 'bin/alluxio-mesos.js'), 'deploy', '--conf-dir', conf, '--json', ...healthFlags, ...transportFlags],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const at = {};

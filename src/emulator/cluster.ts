@@ -52,14 +52,14 @@ export interface LocalClusterOptions {
    * that another process can kill, start and restart single agents. `alluxio-mesos local-cluster` turns it on.
    */
   control?: boolean;
+  /** The Mesos version the master and agents emulate (default 1.12). */
+  api?: EmulatedMesosApi;
   /**
    * Run the agents (and so their executors) outside this process's event loop: in `count` child
    * processes or worker threads (agent-host/). Without it they run in-process, as `deploy --master
    * local` and most tests want. `alluxio-mesos local-cluster` uses one child process per core.
    */
   agentHosts?: AgentHostsOptions;
-  /** The Mesos version the master and agents emulate (default 1.12). */
-  api?: EmulatedMesosApi;
   log?: (message: string) => void;
 }
 

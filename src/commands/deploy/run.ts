@@ -23,7 +23,6 @@ import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
 import { chooseSchedulerTransport, preflightDistribution, type SchedulerTransport } from '../../framework/deploy/preflight.js';
 import type { LibprocessSchedulerClient } from '../../mesos/client/legacy-scheduler-client.js';
-import { openLegacyScheduler } from '../common/legacy-scheduler.js';
 import { libprocessAddresses, type LibprocessAddresses } from '../../mesos/client/libprocess-address.js';
 import { TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast } from '../../mesos/client/version.js';
 import type { Subscription } from '../../mesos/client/scheduler-client.js';
@@ -242,13 +241,13 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
       view,
       lease,
       location: state.location,
+      transport,
+      libprocess,
       // A request that was there before this scheduler started is stale (its scheduler is gone).
       pollDesired: async () => {
         const request = await state.readDesiredRequest();
         return request === undefined || request.requestId === initialRequestId ? undefined : request;
       },
-      transport,
-      libprocess,
     });
   } finally {
     await forgetPid();
@@ -322,6 +321,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
             'otherwise use Mesos 0.28.0 or later, whose v1 API takes the credentials over HTTP',
         });
       }
+      const { openLegacyScheduler } = await import('../common/legacy-scheduler.js');
       legacy = await openLegacyScheduler(connection.client, run.libprocess, choice.version, globals.timeoutMs);
     }
   } catch (error) {
@@ -331,12 +331,6 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     throw error;
   }
   const masterAnswered = choice.version !== undefined;
-  // Loaded once the master answered: start-up up to the first request does not pay for the
-  // scheduler's reducer and codecs.
-  const [{ HttpSchedulerClient, SchedulerCallError }, { FrameworkTakenOverError, runController }] = await Promise.all([
-    import('../../mesos/client/scheduler-client.js'),
-    import('../../framework/scheduler/controller.js'),
-  ]);
   if (choice.version !== undefined && options.healthChecks && !versionAtLeast(choice.version, TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION)) {
     // A warning, as the site's: on stderr in --json mode too.
     ctx.io.stderr.write(
@@ -344,6 +338,12 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     );
     plan = buildDeployPlan(site.config, site.doc, { ...options, healthChecks: false }, site.file);
   }
+  // Loaded once the master answered: start-up up to the first request does not pay for the
+  // scheduler's reducer and codecs.
+  const [{ HttpSchedulerClient, SchedulerCallError }, { FrameworkTakenOverError, runController }] = await Promise.all([
+    import('../../mesos/client/scheduler-client.js'),
+    import('../../framework/scheduler/controller.js'),
+  ]);
   const newClient = (): SchedulerClient => {
     if (legacy === undefined) return new HttpSchedulerClient(connection.client.transport, media);
     legacy.retarget(connection.client.transport);

@@ -41,7 +41,8 @@ export function registerLocalCluster(program: Command, run: ActionRunner): void 
     .addHelpText(
       'after',
       `
-It speaks the same HTTP APIs as Mesos 1.x (scheduler, operator, state and sandbox file endpoints) and
+It speaks the same HTTP APIs as Mesos 1.x (scheduler, operator, state and sandbox file endpoints; older
+versions' with --mesos-version) and the scheduler driver's libprocess protocol, and
 runs tasks as real processes in real sandboxes. Every server binds to 127.x.x.x only.
 
 kill -USR2 <pid> restarts the master, as a real master process restart. With --zk it is a failover:

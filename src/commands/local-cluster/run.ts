@@ -41,9 +41,6 @@ export interface LocalClusterFlags {
   force?: boolean;
 }
 
-/** Agents get 127.0.0.2 onwards; 1,000 is far past what one machine's processes and ports carry well. */
-const MAX_AGENTS = 1000;
-
 /** The APIs of the Mesos version `--mesos-version` names (0.23.0 to 1.12.x). */
 function emulatedApi(flag: string | undefined): EmulatedMesosApi | undefined {
   if (flag === undefined) return undefined;
@@ -69,6 +66,9 @@ function emulatedApi(flag: string | undefined): EmulatedMesosApi | undefined {
     streamIds: features.hasStreamId,
   };
 }
+
+/** Agents get 127.0.0.2 onwards; 1,000 is far past what one machine's processes and ports carry well. */
+const MAX_AGENTS = 1000;
 
 function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -136,9 +136,9 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     agentPingIntervalMs: pingMs,
     agentTimeoutMs: pingMs * maxPings,
     control: true,
+    ...(api === undefined ? {} : { api }),
     // Agents and executors in child processes (one per core by default), off the master's event loop.
     agentHosts: { kind: 'process', count: hosts },
-    ...(api === undefined ? {} : { api }),
     resources:
       resources.length === 0 ? DEFAULT_AGENT_RESOURCES : resources.length === 1 ? (resources[0] ?? DEFAULT_AGENT_RESOURCES) : resources,
     ...(flags.zk === undefined ? {} : { zk: flags.zk, zkConnectTimeoutMs: globals.timeoutMs }),

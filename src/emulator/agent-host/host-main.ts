@@ -67,6 +67,7 @@ async function start(spec: HostedAgentSpec): Promise<void> {
     masterLocator: () => Promise.resolve(leaderUrl),
     masterDetection: spec.masterDetection,
     statusRetryIntervalMs: spec.statusRetryIntervalMs,
+    ...(spec.api === undefined ? {} : { api: spec.api }),
   });
   try {
     await agent.start();

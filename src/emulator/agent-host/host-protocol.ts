@@ -9,6 +9,7 @@
  * agent's registration as it changes, so that the cluster can answer `agents[i].id` and
  * `registered` without asking.
  */
+import type { EmulatedMesosApi } from '../mesos-api.js';
 import type { MasterDetection } from '../agent/master-link.js';
 
 /** What a host needs to start one agent (see LocalAgentOptions). */
@@ -20,6 +21,8 @@ export interface HostedAgentSpec {
   resources: string;
   masterDetection: MasterDetection;
   statusRetryIntervalMs?: number;
+  /** The Mesos version emulated (plain data: it crosses to the host process). */
+  api?: EmulatedMesosApi;
 }
 
 /** Cluster -> host. */

@@ -157,7 +157,10 @@ export type SchedulerTransport = 'v1' | 'legacy';
 
 export interface TransportChoice {
   readonly transport: SchedulerTransport;
-  /** The master's version, when it told it. */
+  /**
+   * The master's version, when it told it; undefined: the master could not be asked now, and what
+   * else deploy would ask before SUBSCRIBE is not worth waiting for.
+   */
   readonly version: MesosVersion | undefined;
 }
 

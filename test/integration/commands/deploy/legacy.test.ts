@@ -1,5 +1,5 @@
 /**
- * deploy, status, logs, failover and teardown through the legacy (libprocess) scheduler transport,
+ * check-ports, then deploy, status, logs, failover and teardown through the legacy (libprocess) scheduler transport,
  * on the local cluster emulating Mesos 0.23.0 and 0.27.2 (where `auto` picks it: there is no v1
  * API with stream ids) and 1.12.0 (with --transport legacy). The real binary, as in deploy.test.ts.
  */
@@ -82,9 +82,11 @@ describe.each([
   ['0.27.2', []],
   ['1.12.0', ['--transport', 'legacy']],
 ] as const)('the legacy transport on Mesos %s', (version, transportFlags) => {
-  it('deploys, reports status and logs, survives a scheduler SIGKILL, and tears down', { timeout: 90_000 }, async () => {
+  it('checks ports, deploys, reports status and logs, survives a scheduler SIGKILL, and tears down', { timeout: 90_000 }, async () => {
     sandbox = await startSandbox({ agents: 2, api: APIS[version] });
     await initConf(sandbox);
+    const check = await runCli(['check-ports', '--json', '--conf-dir', sandbox.confDir, '--master', masterAddress(sandbox.cluster)]);
+    expect(check.exitCode, check.stderr).toBe(0);
     const first = deploy(transportFlags);
     const states = await waitRunning(first, 3);
     expect([...states.keys()].sort()).toEqual(['master-1', 'worker-1', 'worker-2']);

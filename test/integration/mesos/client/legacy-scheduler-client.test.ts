@@ -189,4 +189,24 @@ describe('LibprocessSchedulerClient against the local master', () => {
       await new Promise((resolve) => scheduler.close(resolve));
     }
   });
+
+  it('takes hostile messages as Mesos does: 404 without a sender, 202 then dropped when undecodable or from a stranger', async () => {
+    const post = (name: string, headers: Record<string, string>, body: Buffer) =>
+      httpRequest({ url: `${cluster.url}/master/${name}`, method: 'POST', headers, body, timeoutMs: 5_000 });
+    const frameworksBefore = cluster.master.state.frameworks.size;
+    const callsBefore = cluster.master.schedulerCalls.length;
+    expect((await post(LegacyMessage.register, {}, Buffer.from('x'))).status).toBe(404);
+    expect((await post(LegacyMessage.register, { 'Libprocess-From': 'not a pid' }, Buffer.from('x'))).status).toBe(404);
+    const from = { 'Libprocess-From': 'scheduler(1)@127.0.0.1:9' };
+    expect((await post(LegacyMessage.register, from, Buffer.from([0xff, 0xff, 0xff]))).status).toBe(202);
+    expect((await post('mesos.internal.NoSuchMessage', from, Buffer.alloc(0))).status).toBe(202);
+    // A TEARDOWN for a framework this pid never registered.
+    const teardown = encodeLegacyMessage({
+      name: LegacyMessage.call,
+      message: { framework_id: { value: 'someone-else' }, type: 'TEARDOWN' },
+    });
+    expect((await post(LegacyMessage.call, from, teardown)).status).toBe(202);
+    expect(cluster.master.state.frameworks.size).toBe(frameworksBefore);
+    expect(cluster.master.schedulerCalls.slice(callsBefore).map((call) => call.type)).toEqual(['TEARDOWN']);
+  });
 });
