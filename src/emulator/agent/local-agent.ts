@@ -118,6 +118,8 @@ export class LocalAgent {
   private logStream: WriteStream | undefined;
   private readonly registry = new FilesRegistry();
   private readonly book = new ExecutorBook();
+  /** Launches answered whose sandbox and fork are still under way (see handleLaunch). */
+  private readonly preparing = new Set<Promise<void>>();
   private readonly statusUpdates: StatusUpdateManager;
   private readonly link: MasterLink;
   private readonly exitGuard = { killAllNow: (): void => this.killAllNow() };
@@ -269,6 +271,9 @@ export class LocalAgent {
     const entries = this.book.active();
     for (const entry of entries) entry.runner.kill();
     await Promise.all(entries.map((entry) => entry.runner.whenExited()));
+    // A sandbox still being made when the agent stops is finished first: nothing writes to the work
+    // directory once stop() has returned (its owner may remove it then).
+    await Promise.all([...this.preparing]);
     this.statusUpdates.stop();
     // Last word to the master: each killed task's terminal update, once, even if its stream is still
     // waiting for an earlier acknowledgement (a duplicate is harmless; updates are idempotent).
@@ -441,9 +446,10 @@ export class LocalAgent {
     this.log('I', `Launching task '${taskId}' for framework ${frameworkId} in ${directory}`);
     // Answered at once, as a real agent never answers a RunTaskMessage: the sandbox and the fork follow.
     // The task is in the book already, so a stop or crash meanwhile reaches it (it is then never forked).
-    void this.prepareAndLaunch(runner, ids, directory).catch((error: unknown) =>
-      this.log('E', `Launch of task '${taskId}' failed: ${(error as Error).message}`),
-    );
+    const preparing = this.prepareAndLaunch(runner, ids, directory)
+      .catch((error: unknown) => this.log('E', `Launch of task '${taskId}' failed: ${(error as Error).message}`))
+      .finally(() => this.preparing.delete(preparing));
+    this.preparing.add(preparing);
     return { container_id: { value: containerId }, directory };
   }
 
