@@ -1,7 +1,8 @@
 /**
  * check-ports, then deploy, status, logs, failover and teardown through the legacy (libprocess) scheduler transport,
  * on the local cluster emulating Mesos 0.23.0 and 0.27.2 (where `auto` picks it: there is no v1
- * API with stream ids) and 1.12.0 (with --transport legacy). The real binary, as in deploy.test.ts.
+ * API with stream ids) and 1.12.0 (with --transport legacy); and the same flow through the v1 API on
+ * 0.28.2, the first version `auto` gives it to. The real binary, as in deploy.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -37,6 +38,15 @@ const APIS: Record<string, EmulatedMesosApi> = {
     operatorApi: false,
     schedulerApi: true,
     streamIds: false,
+  },
+  '0.28.2': {
+    version: '0.28.2',
+    plainEndpoints: true,
+    jsonEndpoints: true,
+    versionEndpoint: true,
+    operatorApi: false,
+    schedulerApi: true,
+    streamIds: true,
   },
   '1.12.0': {
     version: '1.12.0',
@@ -78,60 +88,67 @@ async function waitRunning(run: DeployRun, count: number): Promise<Map<string, D
 }
 
 describe.each([
-  ['0.23.0', []],
-  ['0.27.2', []],
-  ['1.12.0', ['--transport', 'legacy']],
-] as const)('the legacy transport on Mesos %s', (version, transportFlags) => {
-  it('checks ports, deploys, reports status and logs, survives a scheduler SIGKILL, and tears down', { timeout: 90_000 }, async () => {
-    sandbox = await startSandbox({ agents: 2, api: APIS[version] });
-    await initConf(sandbox);
-    const check = await runCli(['check-ports', '--json', '--conf-dir', sandbox.confDir, '--master', masterAddress(sandbox.cluster)]);
-    expect(check.exitCode, check.stderr).toBe(0);
-    const first = deploy(transportFlags);
-    const states = await waitRunning(first, 3);
-    expect([...states.keys()].sort()).toEqual(['master-1', 'worker-1', 'worker-2']);
-    // Every registration and call went over libprocess, none to the v1 API.
-    const legacyCalls = sandbox.cluster.master.schedulerCalls;
-    expect(legacyCalls.length).toBeGreaterThan(0);
-    expect(legacyCalls.every((call) => call.streamId?.startsWith('libprocess:scheduler(1)@127.0.0.1:') === true)).toBe(true);
-    expect(first.stderr).not.toMatch(/error/i);
-    const subscribed = await first.waitFor('subscribed', (event) => event.type === 'subscribed');
-    const frameworkId = subscribed.frameworkId as string;
-    const healthChecked = version === '1.12.0';
-    expect(first.stderr.includes('has no TCP health checks (from 1.1.0); the Alluxio tasks run without them')).toBe(!healthChecked);
+  ['0.23.0', [], 'legacy'],
+  ['0.27.2', [], 'legacy'],
+  ['1.12.0', ['--transport', 'legacy'], 'legacy'],
+  // The v1 HTTP API where it exists: chosen by auto from 0.28.0 (1.12 is what every other deploy test runs).
+  ['0.28.2', [], 'v1'],
+] as const)('Mesos %s', (version, transportFlags, transport) => {
+  it(
+    `the ${transport} transport checks ports, deploys, reports status and logs, survives a scheduler SIGKILL, and tears down`,
+    { timeout: 90_000 },
+    async () => {
+      sandbox = await startSandbox({ agents: 2, api: APIS[version] });
+      await initConf(sandbox);
+      const check = await runCli(['check-ports', '--json', '--conf-dir', sandbox.confDir, '--master', masterAddress(sandbox.cluster)]);
+      expect(check.exitCode, check.stderr).toBe(0);
+      const first = deploy(transportFlags);
+      const states = await waitRunning(first, 3);
+      expect([...states.keys()].sort()).toEqual(['master-1', 'worker-1', 'worker-2']);
+      // Every registration and call went over the transport chosen: libprocess, or the v1 API's streams.
+      const calls = sandbox.cluster.master.schedulerCalls;
+      expect(calls.length).toBeGreaterThan(0);
+      const overLibprocess = calls.filter((call) => call.streamId?.startsWith('libprocess:scheduler(1)@127.0.0.1:') === true);
+      expect(overLibprocess.length).toBe(transport === 'legacy' ? calls.length : 0);
+      expect(first.stderr).not.toMatch(/error/i);
+      const subscribed = await first.waitFor('subscribed', (event) => event.type === 'subscribed');
+      const frameworkId = subscribed.frameworkId as string;
+      const healthChecked = version === '1.12.0';
+      expect(first.stderr.includes('has no TCP health checks (from 1.1.0); the Alluxio tasks run without them')).toBe(!healthChecked);
 
-    const status = await runCli(['status', '--json', '--conf-dir', sandbox.confDir, '--master', masterAddress(sandbox.cluster)]);
-    expect(status.exitCode, status.stderr).toBe(0);
-    expect(status.stdout).toContain(frameworkId);
-    const logs = await runCli(['logs', 'worker-1', '--list', '--conf-dir', sandbox.confDir, '--master', masterAddress(sandbox.cluster)]);
-    expect(logs.exitCode, logs.stderr).toBe(0);
-    expect(logs.stdout).toMatch(/stdout/);
+      const status = await runCli(['status', '--json', '--conf-dir', sandbox.confDir, '--master', masterAddress(sandbox.cluster)]);
+      expect(status.exitCode, status.stderr).toBe(0);
+      expect(status.stdout).toContain(frameworkId);
+      const logs = await runCli(['logs', 'worker-1', '--list', '--conf-dir', sandbox.confDir, '--master', masterAddress(sandbox.cluster)]);
+      expect(logs.exitCode, logs.stderr).toBe(0);
+      expect(logs.stdout).toMatch(/stdout/);
 
-    // A SIGKILLed scheduler: a second one re-registers the framework (failover) and adopts the tasks.
-    const ids = new Set(masterTasks(sandbox.cluster).keys());
-    expect(await first.stop('SIGKILL')).toBe(137);
-    const second = deploy(transportFlags);
-    const again = await second.waitFor('subscribed', (event) => event.type === 'subscribed');
-    expect(again.frameworkId).toBe(frameworkId);
-    expect([...(again.adopted as string[])].sort()).toEqual(['master-1', 'worker-1', 'worker-2']);
-    await second.waitFor('reconciled', (event) => event.type === 'reconciled');
-    expect(second.of('task-launched')).toEqual([]);
-    expect(new Set(masterTasks(sandbox.cluster).keys())).toEqual(ids);
-    expect(await second.stop('SIGTERM')).toBe(0);
+      // A SIGKILLed scheduler: a second one re-registers the framework (failover) and adopts the tasks.
+      const ids = new Set(masterTasks(sandbox.cluster).keys());
+      expect(await first.stop('SIGKILL')).toBe(137);
+      const second = deploy(transportFlags);
+      const again = await second.waitFor('subscribed', (event) => event.type === 'subscribed');
+      expect(again.frameworkId).toBe(frameworkId);
+      expect([...(again.adopted as string[])].sort()).toEqual(['master-1', 'worker-1', 'worker-2']);
+      await second.waitFor('reconciled', (event) => event.type === 'reconciled');
+      expect(second.of('task-launched')).toEqual([]);
+      expect(new Set(masterTasks(sandbox.cluster).keys())).toEqual(ids);
+      expect(await second.stop('SIGTERM')).toBe(0);
 
-    const teardown = await runCli([
-      'teardown',
-      '--yes',
-      '--json',
-      '--conf-dir',
-      sandbox.confDir,
-      '--master',
-      masterAddress(sandbox.cluster),
-    ]);
-    expect(teardown.exitCode, teardown.stderr).toBe(0);
-    await expect.poll(() => masterTasks(sandbox!.cluster).size, { timeout: 15_000 }).toBe(0);
-    expect(sandbox.cluster.master.state.framework(frameworkId)).toBeUndefined();
-  });
+      const teardown = await runCli([
+        'teardown',
+        '--yes',
+        '--json',
+        '--conf-dir',
+        sandbox.confDir,
+        '--master',
+        masterAddress(sandbox.cluster),
+      ]);
+      expect(teardown.exitCode, teardown.stderr).toBe(0);
+      await expect.poll(() => masterTasks(sandbox!.cluster).size, { timeout: 15_000 }).toBe(0);
+      expect(sandbox.cluster.master.state.framework(frameworkId)).toBeUndefined();
+    },
+  );
 });
 
 describe('the legacy transport refuses what it cannot do, in one line', () => {
