@@ -37,10 +37,14 @@ import { checkedName } from '../../config/names.js';
 import { parseMaxUnavailable } from '../../framework/scheduler/rollout.js';
 import type { Ledger } from '../../state/ledger.js';
 import type { DesiredState } from '../../state/desired-state.js';
+import type { HighAvailability } from '../../config/high-availability.js';
 import { confirmPlan, followChange, handOver, planChange } from '../common/desired-change.js';
 
 /** How long the read of the tasks' fingerprint labels before SUBSCRIBE may take (best effort). */
 const TASK_LABELS_READ_MS = 1_000;
+
+/** How long one read of the leading Alluxio master from ZooKeeper may take during a rollout. */
+const LEADER_READ_MS = 5_000;
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -426,6 +430,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       desired: plan.desired,
       keepRecordedDesired: flags.standby === true,
       pollDesired: run.pollDesired,
+      ...alluxioLeaderReader(run.site.config.master.highAvailability, globals.timeoutMs, stop),
       // Only from a master that answered the version check: one that did not is left to SUBSCRIBE,
       // which keeps --timeout for itself and reports the last failure.
       taskFingerprints: !masterAnswered
@@ -515,4 +520,25 @@ async function readLedgerQuietly(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * For masters that elect a leader through ZooKeeper: how the scheduler reads which one leads, so
+ * that a rollout replaces the standbys first and the leader last.
+ */
+function alluxioLeaderReader(
+  highAvailability: HighAvailability,
+  timeoutMs: number,
+  signal: AbortSignal,
+): { readAlluxioLeader?: () => Promise<string | null> } {
+  if (highAvailability.kind !== 'zookeeper') return {};
+  return {
+    readAlluxioLeader: async () => {
+      const { readAlluxioLeader } = await import('../../mesos/zookeeper/alluxio-leader.js');
+      return readAlluxioLeader(highAvailability.zookeeperAddress, highAvailability.leaderPath, {
+        timeoutMs: Math.min(timeoutMs, LEADER_READ_MS),
+        signal,
+      });
+    },
+  };
 }

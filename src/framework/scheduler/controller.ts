@@ -92,6 +92,12 @@ export interface ControllerOptions {
    */
   readonly pollDesired?: () => Promise<DesiredState | undefined>;
   /**
+   * Where the leading Alluxio master runs (`host:port`), for masters that elect a leader through
+   * ZooKeeper: read at the first ticks until known, then at every tick while a rollout is under way,
+   * so that a rollout replaces the standbys first and the leader last.
+   */
+  readonly readAlluxioLeader?: () => Promise<string | null>;
+  /**
    * The `alluxio-mesos.fingerprint` label of each task Mesos runs for the framework (task id ->
    * fingerprint), read before subscribing: adopted tasks and ledgers from before fingerprints learn
    * theirs from it, so drift is known even after the ledger was lost.
@@ -293,16 +299,34 @@ async function runSession(
   /** The first save that failed: the run ends with its error. */
   let writeFailure: { error: unknown } | undefined;
   /** Desired states handed over by other processes, taken at the next round. */
-  const inbox: DesiredState[] = [];
+  const inbox: SchedulerInput[] = [];
+  let readingLeader = false;
+  const readLeader = (): void => {
+    const read = options.readAlluxioLeader;
+    // Once known, read again only while a rollout runs (a ZooKeeper session per read).
+    if (read === undefined || readingLeader) return;
+    if (state.alluxioLeader !== undefined && state.ledger.rollout?.phase !== 'rolling') return;
+    readingLeader = true;
+    read()
+      .then(
+        (address) => inbox.push({ type: 'alluxio-leader', address }),
+        // Unknown for now: the rollout keeps its alias order until a read succeeds.
+        () => undefined,
+      )
+      .finally(() => {
+        readingLeader = false;
+      });
+  };
   let polling = false;
   const poll = (): void => {
+    readLeader();
     if (options.pollDesired === undefined || polling) return;
     polling = true;
     options
       .pollDesired()
       .then(
         (desired) => {
-          if (desired !== undefined) inbox.push(desired);
+          if (desired !== undefined) inbox.push({ type: 'desired', desired });
         },
         (error: unknown) => options.onReport({ type: 'desired-unreadable', message: messageOf(error) }),
       )
@@ -393,8 +417,8 @@ async function runSession(
   try {
     for (;;) {
       if (writeFailure !== undefined) throw writeFailure.error;
-      for (let desired = inbox.shift(); desired !== undefined; desired = inbox.shift()) {
-        take(step(state, { type: 'desired', desired }, clock.now()).actions);
+      for (let input = inbox.shift(); input !== undefined; input = inbox.shift()) {
+        take(step(state, input, clock.now()).actions);
       }
       if (dropped !== undefined) {
         close();

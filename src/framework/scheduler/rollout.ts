@@ -12,6 +12,7 @@
  * - a replacement that fails, reports unhealthy or is not healthy within `healthyTimeoutMs` halts
  *   the rollout: the remaining tasks keep the old specification (no automatic retry loop);
  * - masters last, one at a time, with a warning (a single master's service is down until it is back);
+ *   of masters that elect a leader, the standbys first and the leading one last (when it is known);
  * - resumable: the record is persisted with the ledger, and an alias whose task id moved on is never
  *   killed again, so a scheduler restarted mid-rollout replaces nothing twice.
  */
@@ -28,6 +29,12 @@ export interface RolloutView {
   readonly mastersHealthChecked?: boolean;
   /** A replacement not RUNNING and healthy this long after its kill halts the rollout. */
   readonly healthyTimeoutMs: number;
+  /**
+   * Where the leading Alluxio master runs (`host:port`, as Alluxio publishes it in ZooKeeper) when
+   * the masters elect a leader; undefined or null when not known. Standbys are replaced first and the
+   * leader last, so that the service fails over once, to a master that already runs the new spec.
+   */
+  readonly leadingMaster?: string | null | undefined;
 }
 
 export type RolloutReport =
@@ -133,7 +140,8 @@ export function stepRollout(rollout: RolloutRecord, view: RolloutView, now: numb
 
   // 2. The next batch: workers, then masters.
   for (const role of ['worker', 'master'] as const) {
-    const candidates = sortTasks(view.tasks.filter((task) => task.role === role && wantsReplacing(task, rollout, view.desired)));
+    const outdated = sortTasks(view.tasks.filter((task) => task.role === role && wantsReplacing(task, rollout, view.desired)));
+    const candidates = role === 'master' ? leaderLast(outdated, view.leadingMaster) : outdated;
     if (candidates.length === 0) continue;
     let batch = candidates.slice(0, 1);
     if (role === 'worker') {
@@ -217,4 +225,12 @@ function sortAliases(aliases: string[]): string[] {
   return [...new Set(aliases)].sort((a, b) =>
     a.startsWith('master') === b.startsWith('master') ? aliasNumber(a) - aliasNumber(b) : a.startsWith('master') ? 1 : -1,
   );
+}
+
+/** The master task on the leader's host goes last (masters run on distinct agents); order kept otherwise. */
+function leaderLast(masters: LedgerTask[], leader: string | null | undefined): LedgerTask[] {
+  if (leader === undefined || leader === null) return masters;
+  const host = leader.slice(0, leader.lastIndexOf(':')).toLowerCase();
+  const isLeader = (task: LedgerTask): boolean => task.hostname.toLowerCase() === host;
+  return [...masters.filter((task) => !isLeader(task)), ...masters.filter(isLeader)];
 }

@@ -31,7 +31,9 @@ export type SchedulerInput =
   /** Stop an alias for good (KILL, never relaunched). */
   | { readonly type: 'kill'; readonly alias: string }
   /** What should run from now on (deploy's configuration, or a change handed over by another process). */
-  | { readonly type: 'desired'; readonly desired: DesiredState };
+  | { readonly type: 'desired'; readonly desired: DesiredState }
+  /** Where the leading Alluxio master runs now (`host:port`), read from ZooKeeper; null: none leads. */
+  | { readonly type: 'alluxio-leader'; readonly address: string | null };
 
 /** Progress for the user, one NDJSON line each. */
 export type SchedulerReport =
@@ -126,6 +128,8 @@ interface StuckTask {
 export interface SchedulerState {
   /** Replaced when a desired state is applied (see configWithDesired). */
   config: SchedulerConfig;
+  /** The leading Alluxio master's `host:port` as last read (masters that elect a leader), for the rollout's order. */
+  alluxioLeader?: string | null;
   readonly ledger: Ledger;
   readonly byTaskId: Map<string, LedgerTask>;
   subscribed: boolean;
@@ -225,6 +229,9 @@ export function step(state: SchedulerState, input: SchedulerInput, now: number):
       break;
     case 'desired':
       applyDesired(state, input.desired, now, out);
+      break;
+    case 'alluxio-leader':
+      state.alluxioLeader = input.address;
       break;
   }
   // An update that changed nothing (the common case: a repeated RUNNING) cannot change what to
@@ -918,6 +925,7 @@ function advanceRollout(state: SchedulerState, now: number, out: Output): void {
       healthChecked: state.config.healthCheck !== undefined,
       mastersHealthChecked: masterHealthCheck(state.config) !== undefined,
       healthyTimeoutMs: state.config.timing.rolloutHealthyTimeoutMs,
+      leadingMaster: state.alluxioLeader,
     },
     now,
   );

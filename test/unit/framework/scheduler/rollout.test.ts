@@ -177,6 +177,34 @@ describe('rolling', () => {
     expect(done.reports).toContainEqual({ type: 'rollout-done', revision: 2, replaced: ['master-1'], tookMs: 10_000 });
   });
 
+  it.each([
+    ['master-1.example:19998', ['master-2', 'master-3', 'master-1']],
+    ['MASTER-2.example:19998', ['master-1', 'master-3', 'master-2']],
+    [null, ['master-1', 'master-2', 'master-3']],
+    [undefined, ['master-1', 'master-2', 'master-3']],
+  ] as const)('with the leader at %s, replaces the standbys first and the leader last', (leadingMaster, order) => {
+    const master = spec('master', { props: { 'alluxio.worker.memory.size': '256MB' } });
+    const both = {
+      ...after,
+      masters: 3,
+      specs: { master, worker: newWorker },
+      fingerprints: { master: fingerprintOf(master), worker: after.fingerprints.worker },
+    };
+    const tasks = ['master-1', 'master-2', 'master-3'].map((alias) => task(alias, before.fingerprints.master));
+    const rollout = startRollout(before, both, tasks, 0)!;
+    const v = { tasks, desired: both, healthChecked: true, healthyTimeoutMs: 60_000, leadingMaster };
+    const replaced: string[] = [];
+    for (let now = 0; now < 10; now++) {
+      const step = stepRollout(rollout, v, now);
+      for (const t of step.replace) {
+        replaced.push(t.alias);
+        Object.assign(t, { taskId: `${t.alias}.new`, fingerprint: both.fingerprints.master });
+      }
+    }
+    expect(replaced).toEqual(order);
+    expect(rollout.phase).toBe('done');
+  });
+
   it('masters that elect a leader have no health check: a RUNNING replacement is done, a worker still needs healthy', () => {
     const master = spec('master', { props: { 'alluxio.worker.memory.size': '256MB' } });
     const both = {
