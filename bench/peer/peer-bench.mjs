@@ -198,7 +198,10 @@ async function runDeploy(dir, cluster, dist) {
     { stdio: 'ignore' },
   );
   if (init.status !== 0) throw new Error(`init exited ${init.status}`);
-  return spawn(process.execPath, [bin, 'deploy', '--conf-dir', conf, '--json', ...deployArgs], {
+  // BENCH_DEPLOY_NODE_ARGS: node flags for deploy's process, e.g. "--cpu-prof --cpu-prof-dir=DIR"
+  // (NODE_OPTIONS does not take --cpu-prof).
+  const nodeArgs = (process.env.BENCH_DEPLOY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return spawn(process.execPath, [...nodeArgs, bin, 'deploy', '--conf-dir', conf, '--json', ...deployArgs], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
