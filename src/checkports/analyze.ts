@@ -89,6 +89,16 @@ export function analyzeCheckPorts(input: CheckPortsInput): CheckPortsReport {
   const canRunWorker = activeVerdicts.filter((verdict) => verdict.worker.ok).length;
 
   const reasons = [...master.reasons, ...placementReasons];
+  const unknownMasterHosts = (req.masterHosts ?? []).filter(
+    (host) => !active.some((analysis) => analysis.agent.hostname.toLowerCase() === host.toLowerCase()),
+  );
+  if (unknownMasterHosts.length > 0) {
+    reasons.push(
+      `alluxio.master.embedded.journal.addresses names ${listNames(unknownMasterHosts)}, which ` +
+        `${unknownMasterHosts.length === 1 ? 'is not the hostname of an active agent' : 'are not hostnames of active agents'}: ` +
+        'the masters run on the hosts the embedded journal lists',
+    );
+  }
   if (strict) {
     const misfits = activeVerdicts.filter((verdict) => !verdict.worker.ok).map((verdict) => verdict.hostname);
     if (misfits.length > 0) {

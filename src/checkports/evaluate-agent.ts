@@ -103,7 +103,11 @@ export function evaluateAgent(agent: CheckPortsAgent, req: CheckPortsRequirement
   const masterSize = sizeReason(master, capacity);
   const workerSize = sizeReason(worker, capacity);
 
-  const masterVerdict = verdict([...gate, ...masterPorts.reasons, ...(masterSize === undefined ? [] : [masterSize])]);
+  const masterHost =
+    req.masterHosts === undefined || req.masterHosts.some((host) => host.toLowerCase() === agent.hostname.toLowerCase())
+      ? []
+      : ['not a master host of alluxio.master.embedded.journal.addresses (the embedded journal names where masters run)'];
+  const masterVerdict = verdict([...gate, ...masterHost, ...masterPorts.reasons, ...(masterSize === undefined ? [] : [masterSize])]);
   const workerVerdict = verdict([...gate, ...workerPorts.reasons, ...(workerSize === undefined ? [] : [workerSize])]);
   const portsDisjoint = !req.master.ports.some((m) => req.worker.ports.some((w) => w.port === m.port));
   const both =

@@ -129,7 +129,7 @@ export function renderCheckPortsText(report: CheckPortsReport, options: RenderOp
   if (report.heldByDeployment.length > 0) {
     out.push('', 'Held by this deployment (its own tasks: counted as free for it):');
     for (const held of report.heldByDeployment) {
-      out.push(`  ${printable(held.hostname)}: ports ${held.ports.join(', ')} (${printable(held.alias)})`);
+      out.push(`  ${printable(held.hostname)}: ports ${held.ports.join(', ')} held by this deployment (${printable(held.alias)})`);
     }
   }
 
@@ -153,11 +153,10 @@ export function renderCheckPortsText(report: CheckPortsReport, options: RenderOp
     );
   }
   if (report.verdict.ok) {
+    // Where it already runs, the question is whether the deployment (its own tasks counted as its own) fits.
+    const fits = report.heldByDeployment.length > 0 ? 'the deployment fits: its tasks hold their own ports' : 'Alluxio can be placed';
     out.push(
-      s.ok(
-        `${s.yes === 'yes' ? 'OK' : s.yes}: Alluxio can be placed` +
-          (report.verdict.strict ? ' (strict: every active agent fits a worker)' : ''),
-      ),
+      s.ok(`${s.yes === 'yes' ? 'OK' : s.yes}: ${fits}` + (report.verdict.strict ? ' (strict: every active agent fits a worker)' : '')),
     );
   } else {
     out.push(s.bad(`${s.no === 'no' ? 'FAILED' : s.no}: ${printable(report.verdict.reasons.join('; '))}`));

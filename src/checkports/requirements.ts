@@ -6,8 +6,8 @@
 import { portKey, type PortName } from '../config/site-config.js';
 import { COMMAND_EXECUTOR_OVERHEAD } from '../mesos/resources/executor-overhead.js';
 
-/** The five ports Alluxio may need on an agent. 2.x has no worker data port. */
-export type AlluxioPortName = 'masterRpc' | 'masterWeb' | 'workerRpc' | 'workerData' | 'workerWeb';
+/** The ports Alluxio may need on an agent. 2.x has no worker data port; the journal port is the embedded journal's (2.x). */
+export type AlluxioPortName = 'masterRpc' | 'masterWeb' | 'masterJournal' | 'workerRpc' | 'workerData' | 'workerWeb';
 
 /** Which generation of `alluxio-site.properties` key names to write. */
 export type PortKeySpelling = '1.x' | '2.x';
@@ -22,6 +22,8 @@ export interface CheckPortsRequirements {
   readonly role: string;
   /** How many Alluxio masters must be placed, on distinct agents. */
   readonly masterCount: number;
+  /** The only agent hostnames masters may run on (the embedded journal's addresses); undefined: any. */
+  readonly masterHosts?: readonly string[];
   readonly master: {
     /** masterRpc and masterWeb. */
     readonly ports: readonly NamedPort[];
@@ -44,6 +46,7 @@ export interface CheckPortsRequirements {
 const DEFAULT_PORTS: Readonly<Record<AlluxioPortName, number>> = {
   masterRpc: 19998,
   masterWeb: 19999,
+  masterJournal: 19200,
   workerRpc: 29998,
   workerData: 29999,
   workerWeb: 30000,
@@ -52,6 +55,7 @@ const DEFAULT_PORTS: Readonly<Record<AlluxioPortName, number>> = {
 export const PORT_LABELS: Readonly<Record<AlluxioPortName, string>> = {
   masterRpc: 'master rpc',
   masterWeb: 'master web',
+  masterJournal: 'master embedded journal',
   workerRpc: 'worker rpc',
   workerData: 'worker data',
   workerWeb: 'worker web',
@@ -60,6 +64,7 @@ export const PORT_LABELS: Readonly<Record<AlluxioPortName, string>> = {
 const CONFIG_PORT_NAME: Readonly<Record<AlluxioPortName, PortName>> = {
   masterRpc: 'master.rpc',
   masterWeb: 'master.web',
+  masterJournal: 'master.journal',
   workerRpc: 'worker.rpc',
   workerData: 'worker.data',
   workerWeb: 'worker.web',

@@ -7,6 +7,9 @@ import { registerDeploy } from '../commands/deploy/command.js';
 import { registerTeardown } from '../commands/teardown/command.js';
 import { registerStatus } from '../commands/status/command.js';
 import { registerLogs } from '../commands/logs/command.js';
+import { registerScale } from '../commands/scale/command.js';
+import { registerRestart } from '../commands/restart/command.js';
+import { registerRollout } from '../commands/rollout/command.js';
 import { registerState } from '../commands/state/command.js';
 import { registerVersion } from '../commands/version/command.js';
 import { registerCompletion } from '../commands/completion/command.js';
@@ -16,6 +19,9 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerCheckPorts,
   registerDeploy,
   registerStatus,
+  registerScale,
+  registerRestart,
+  registerRollout,
   registerLogs,
   registerTeardown,
   registerState,

@@ -24,7 +24,9 @@ export type PropertyType =
   | 'secret'
   | 'uri'
   | 'user'
-  | 'name';
+  | 'name'
+  | 'host-port-list'
+  | 'journal-type';
 
 /** Alluxio generations whose property names differ. */
 export type PortSpelling = '1.x' | '2.x';
@@ -278,6 +280,29 @@ function validateUri(value: string): ValueProblem | undefined {
   return undefined;
 }
 
+/** `host:port[,host:port...]`, as Alluxio reads ZooKeeper and embedded journal addresses. */
+function validateHostPortList(value: string): ValueProblem | undefined {
+  const fix = 'write host:port pairs separated by commas, e.g. zk1:2181,zk2:2181,zk3:2181';
+  if (value.trim() === '') return { problem: 'the address list is empty', fix };
+  for (const part of value.split(',')) {
+    const entry = part.trim();
+    const match = /^(.+):(\d+)$/.exec(entry);
+    if (match === null) return { problem: `"${entry}" in "${value}" is not host:port`, fix };
+    const hostProblem = validateHostname((match[1] as string).replace(/^\[(.*)\]$/, '$1'));
+    if (hostProblem !== undefined) return { problem: `in "${value}": ${hostProblem.problem}`, fix };
+    const portProblem = validatePort(match[2] as string);
+    if (portProblem !== undefined) return { problem: `in "${value}": ${portProblem.problem}`, fix };
+  }
+  return undefined;
+}
+
+const JOURNAL_TYPES = ['UFS', 'EMBEDDED', 'NOOP'];
+
+function validateJournalType(value: string): ValueProblem | undefined {
+  if (JOURNAL_TYPES.includes(value.toUpperCase())) return undefined;
+  return { problem: `"${value}" is not a journal type`, fix: `use ${JOURNAL_TYPES.join(', ')} (EMBEDDED needs Alluxio 2.x)` };
+}
+
 function validateText(value: string): ValueProblem | undefined {
   if (CONTROL.test(value)) return { problem: 'the value contains control characters', fix: 'remove them' };
   return undefined;
@@ -313,6 +338,10 @@ function validatorFor(input: SpecInput): (value: string) => ValueProblem | undef
       return validatePathList;
     case 'uri':
       return validateUri;
+    case 'host-port-list':
+      return validateHostPortList;
+    case 'journal-type':
+      return validateJournalType;
     case 'string':
     case 'secret':
       return validateText;
@@ -518,6 +547,57 @@ export const CATALOG: readonly PropertySpec[] = [
     type: 'uri',
     default: '${alluxio.home}/underFSStorage',
     description: 'Under storage mounted at the Alluxio root, e.g. hdfs://namenode:9000/alluxio.',
+  }),
+  // High availability: leader election and a journal every master reads (see high-availability.ts)
+  spec({
+    key: 'alluxio.zookeeper.enabled',
+    type: 'boolean',
+    default: 'false',
+    description: 'Alluxio masters elect a leader through ZooKeeper (needed for more than one master, with a shared journal).',
+  }),
+  spec({
+    key: 'alluxio.zookeeper.address',
+    type: 'host-port-list',
+    default: undefined,
+    description: 'ZooKeeper servers the masters elect their leader through and the workers find it through: zk1:2181,zk2:2181.',
+  }),
+  spec({
+    key: 'alluxio.zookeeper.election.path',
+    type: 'path',
+    absolute: true,
+    default: '/election',
+    description: 'ZooKeeper path under which the masters take part in the leader election.',
+  }),
+  spec({
+    key: 'alluxio.zookeeper.leader.path',
+    type: 'path',
+    absolute: true,
+    default: '/leader',
+    description: 'ZooKeeper path where the leading master publishes its address (host:port) for workers and clients.',
+  }),
+  spec({
+    key: 'alluxio.master.journal.folder',
+    type: 'uri',
+    default: '${alluxio.work.dir}/journal',
+    description: 'Master journal; with several masters on ZooKeeper, on storage every master reads (hdfs://namenode:9000/alluxio/journal).',
+  }),
+  spec({
+    key: 'alluxio.master.journal.type',
+    type: 'journal-type',
+    default: undefined,
+    description: 'Journal kind (Alluxio 2.x): UFS (a folder on storage) or EMBEDDED (replicated among the masters by Raft).',
+  }),
+  spec({
+    key: 'alluxio.master.embedded.journal.addresses',
+    type: 'host-port-list',
+    default: undefined,
+    description: 'Alluxio 2.x embedded journal: every master as host:port (the journal port); the masters run on these hosts.',
+  }),
+  spec({
+    key: 'alluxio.master.embedded.journal.port',
+    type: 'port',
+    default: '19200',
+    description: 'Port of the Alluxio 2.x embedded journal on each master; agents must offer it.',
   }),
   spec({
     key: 'alluxio.worker.memory.size',

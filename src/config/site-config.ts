@@ -7,23 +7,26 @@ import { findSpec, isSecretKey, requireSpec, type PortSpelling, type PropertySpe
 import { hasUnresolvedReference, javaTrim, resolvedValue, setProperty } from './lookup.js';
 import type { PropertiesDocument, WriteOptions } from './properties.js';
 import { bytesToMb, parseByteSize } from './sizes.js';
+import { writtenSpelling } from './generation.js';
+import { resolveHighAvailability, type HighAvailability } from './high-availability.js';
 import { isSecretProperty, shownPropertyValue } from './secret-keys.js';
 import { hasUriCredentials, maskUriCredentials } from '../shared/uri-credentials.js';
 
 export type { PortSpelling } from './catalog.js';
 
-export type PortName = 'master.rpc' | 'master.web' | 'worker.rpc' | 'worker.data' | 'worker.web';
+export type PortName = 'master.rpc' | 'master.web' | 'master.journal' | 'worker.rpc' | 'worker.data' | 'worker.web';
 
 /** The catalog key of each port. */
 const PORT_KEYS: Readonly<Record<PortName, string>> = {
   'master.rpc': 'alluxio.master.rpc.port',
   'master.web': 'alluxio.master.web.port',
+  'master.journal': 'alluxio.master.embedded.journal.port',
   'worker.rpc': 'alluxio.worker.rpc.port',
   'worker.data': 'alluxio.worker.data.port',
   'worker.web': 'alluxio.worker.web.port',
 };
 
-export const PORT_NAMES: readonly PortName[] = ['master.rpc', 'master.web', 'worker.rpc', 'worker.data', 'worker.web'];
+const PORT_NAMES: readonly PortName[] = ['master.rpc', 'master.web', 'master.journal', 'worker.rpc', 'worker.data', 'worker.web'];
 
 /**
  * Used when a file gives no hint: Alluxio 1.x knows only these names, and 2.x still reads them as
@@ -37,16 +40,9 @@ export function portKey(name: PortName, spelling: PortSpelling): string {
   return entry.spellings?.[spelling] ?? entry.key;
 }
 
-const TWO_X_ONLY = ['alluxio.master.rpc.port', 'alluxio.worker.rpc.port'];
-const ONE_X_ONLY = ['alluxio.master.port', 'alluxio.worker.port', 'alluxio.worker.data.port'];
-
 /** Which generation's names a file uses, judged by its port keys, then its under-storage key. */
 export function portSpelling(doc: PropertiesDocument): PortSpelling {
-  if (TWO_X_ONLY.some((key) => doc.has(key))) return '2.x';
-  if (ONE_X_ONLY.some((key) => doc.has(key))) return '1.x';
-  if (doc.has('alluxio.master.mount.table.root.ufs')) return '2.x';
-  if (doc.has('alluxio.underfs.address')) return '1.x';
-  return DEFAULT_PORT_SPELLING;
+  return writtenSpelling(doc) ?? DEFAULT_PORT_SPELLING;
 }
 
 export interface ResolvedPort {
@@ -80,8 +76,20 @@ export function resolvePorts(doc: PropertiesDocument): Record<PortName, Resolved
  * Ports each task needs offered. Worker data port only for Alluxio 1.x (the 2.x scheduler did not
  * request it), unless the file sets it explicitly.
  */
-export function workerUsesDataPort(doc: PropertiesDocument): boolean {
+function workerUsesDataPort(doc: PropertiesDocument): boolean {
   return portSpelling(doc) === '1.x' || setProperty(doc, PORT_KEYS['worker.data']) !== undefined;
+}
+
+/** The embedded journal port is a master port only when the masters run the embedded journal. */
+function masterUsesJournalPort(doc: PropertiesDocument): boolean {
+  return resolveHighAvailability(doc).kind === 'embedded';
+}
+
+/** The ports a site file makes Alluxio listen on (see workerUsesDataPort and masterUsesJournalPort). */
+export function usedPortNames(doc: PropertiesDocument): PortName[] {
+  return PORT_NAMES.filter(
+    (name) => (name !== 'worker.data' || workerUsesDataPort(doc)) && (name !== 'master.journal' || masterUsesJournalPort(doc)),
+  );
 }
 
 type ArtifactSource =
@@ -98,11 +106,16 @@ export interface AlluxioSiteConfig {
   readonly master: {
     readonly rpcPort: number;
     readonly webPort: number;
+    /** `alluxio.master.embedded.journal.port`; a required port only with the embedded journal. */
+    readonly journalPort: number;
+    /** rpc and web, plus the journal port with the embedded journal. */
     readonly requiredPorts: readonly number[];
     readonly cpus: number;
     readonly memMb: number;
     readonly taskName: string;
     readonly nodeCount: number;
+    /** How several masters elect a leader, and how workers find it (see high-availability.ts). */
+    readonly highAvailability: HighAvailability;
     /** `alluxio.master.hostname` when set. */
     readonly hostname: string | undefined;
     /** `alluxio.master.bind.host` when set (unset: Alluxio binds every interface). */
@@ -155,7 +168,7 @@ export function resolveSiteConfig(doc: PropertiesDocument, fileName?: string): A
     return value === '' ? undefined : value;
   };
   const ports = PORT_NAMES.map((name) => Number(read(PORT_KEYS[name])));
-  const [masterRpc, masterWeb, workerRpc, workerData, workerWeb] = ports as [number, number, number, number, number];
+  const [masterRpc, masterWeb, masterJournal, workerRpc, workerData, workerWeb] = ports as [number, number, number, number, number, number];
   const overheadMemMb = bytesToMb(parseByteSize(read('alluxio.integration.worker.resource.mem')));
   const ramdiskBytes = parseByteSize(read('alluxio.worker.memory.size'));
   const usesDataPort = workerUsesDataPort(doc);
@@ -165,11 +178,13 @@ export function resolveSiteConfig(doc: PropertiesDocument, fileName?: string): A
     master: {
       rpcPort: masterRpc,
       webPort: masterWeb,
-      requiredPorts: [masterRpc, masterWeb],
+      journalPort: masterJournal,
+      requiredPorts: masterUsesJournalPort(doc) ? [masterRpc, masterWeb, masterJournal] : [masterRpc, masterWeb],
       cpus: Number(read('alluxio.integration.master.resource.cpu')),
       memMb: bytesToMb(parseByteSize(read('alluxio.integration.master.resource.mem'))),
       taskName: read('alluxio.integration.mesos.master.name'),
       nodeCount: Number(read('alluxio.integration.mesos.master.node.count')),
+      highAvailability: resolveHighAvailability(doc),
       hostname: optional('alluxio.master.hostname'),
       bindHost: optional('alluxio.master.bind.host'),
     },

@@ -11,8 +11,9 @@ import { oneLineQuote } from '../shared/excerpt.js';
 import { printable } from '../shared/printable.js';
 import { hasUnresolvedReference, interpolate, javaTrim, rawValue, setProperty } from './lookup.js';
 import type { PropertiesDocument, PropertyEntry } from './properties.js';
-import { PORT_NAMES, resolvePorts, workerUsesDataPort, type PortName, type ResolvedPort } from './site-config.js';
+import { resolvePorts, usedPortNames, type PortName, type ResolvedPort } from './site-config.js';
 import { isOtherAlluxioKey, suggestKey } from './suggest.js';
+import { checkHighAvailability } from './high-availability.js';
 
 export interface SiteValidation {
   readonly errors: ConfigError[];
@@ -33,7 +34,9 @@ export function validateSiteProperties(doc: PropertiesDocument, fileName: string
   }
   checkUnknownKeys(doc, warnings);
   checkPortsDistinct(doc, fileName, errors);
-  checkHighAvailability(doc, fileName, errors);
+  const highAvailability = checkHighAvailability(doc, fileName);
+  errors.push(...highAvailability.errors);
+  warnings.push(...highAvailability.warnings);
   checkJdk(doc, warnings);
   checkCredentials(entries, warnings);
   return { errors, warnings };
@@ -129,38 +132,11 @@ function checkSpellingsAgree(doc: PropertiesDocument, entry: PropertySpec, fileN
 const PORT_ROLE: Readonly<Record<PortName, string>> = {
   'master.rpc': 'master RPC',
   'master.web': 'master web UI',
+  'master.journal': 'master embedded journal',
   'worker.rpc': 'worker RPC',
   'worker.data': 'worker data',
   'worker.web': 'worker web UI',
 };
-
-/**
- * More than one Alluxio master needs leader election: without it each master is a cluster of its
- * own, workers register with one of them, and every check looks green (a split brain). ZooKeeper
- * (1.x and 2.x) or an embedded journal whose addresses are known (2.x) provides it.
- */
-function checkHighAvailability(doc: PropertiesDocument, fileName: string, errors: ConfigError[]): void {
-  const count = setProperty(doc, 'alluxio.integration.mesos.master.node.count');
-  if (count === undefined || !(Number(count.value) > 1)) return;
-  const value = (key: string): string => setProperty(doc, key)?.value ?? '';
-  const zookeeper = value('alluxio.zookeeper.enabled').toLowerCase() === 'true' && value('alluxio.zookeeper.address') !== '';
-  const embedded =
-    value('alluxio.master.journal.type').toUpperCase() === 'EMBEDDED' && value('alluxio.master.embedded.journal.addresses') !== '';
-  if (zookeeper || embedded) return;
-  errors.push(
-    new ConfigError(
-      `${count.key}=${count.value} (${where(fileName, count.line)}) without high availability: each Alluxio master would be a ` +
-        'cluster of its own, and the workers would register with only one of them',
-      { key: count.key, file: fileName, line: count.line },
-      {
-        hint:
-          'set alluxio.zookeeper.enabled=true and alluxio.zookeeper.address=zk1:2181,zk2:2181 with ' +
-          'alluxio.master.journal.folder on storage every master reads (or, Alluxio 2.x, the embedded journal addresses), ' +
-          'or run one master (init --master-count 1)',
-      },
-    ),
-  );
-}
 
 /**
  * Every port a master and a worker listen on must differ: the ports of one process obviously, and
@@ -168,7 +144,7 @@ function checkHighAvailability(doc: PropertiesDocument, fileName: string, errors
  */
 function checkPortsDistinct(doc: PropertiesDocument, fileName: string, errors: ConfigError[]): void {
   const ports = resolvePorts(doc);
-  const names = PORT_NAMES.filter((name) => name !== 'worker.data' || workerUsesDataPort(doc));
+  const names = usedPortNames(doc);
   for (let i = 0; i < names.length; i++) {
     for (let j = i + 1; j < names.length; j++) {
       const a = ports[names[i] as PortName];

@@ -44,6 +44,8 @@ function loadedOnFirstUse(location: string, open: () => Promise<DeploymentState>
     readScheduler: async () => (await state()).readScheduler(),
     acquire: async (options) => (await state()).acquire(options),
     clear: async () => (await state()).clear(),
+    submitDesired: async (...args) => (await state()).submitDesired(...args),
+    readDesiredRequest: async () => (await state()).readDesiredRequest(),
     close: async () => {
       if (opened !== undefined) await (await opened).close();
     },

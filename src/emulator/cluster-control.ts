@@ -15,7 +15,7 @@ import {
   type ControlAgentList,
   type MasterView,
 } from './control-api.js';
-import type { LocalAgent } from './agent/local-agent.js';
+import type { ClusterAgent } from './agent-host/agent-hosts.js';
 import type { LocalMaster } from './master/local-master.js';
 import { replyJson } from './master/http-replies.js';
 import { systemClock } from '../shared/clock.js';
@@ -24,11 +24,11 @@ import { systemClock } from '../shared/clock.js';
 export interface ControlledCluster {
   readonly master: LocalMaster;
   readonly agentCount: number;
-  readonly agents: ReadonlyArray<LocalAgent | undefined>;
+  readonly agents: ReadonlyArray<ClusterAgent | undefined>;
   agentId(i: number): string | undefined;
   killAgent(i: number): Promise<void>;
-  startAgent(i: number): Promise<LocalAgent>;
-  restartAgent(i: number): Promise<LocalAgent>;
+  startAgent(i: number): Promise<ClusterAgent>;
+  restartAgent(i: number): Promise<ClusterAgent>;
 }
 
 export async function handleControl(req: IncomingMessage, res: ServerResponse, cluster: ControlledCluster): Promise<void> {

@@ -6,8 +6,10 @@
  * cluster that keeps running. Without `zk` it behaves like a standalone Mesos cluster: a restarted
  * master never gets its agents back.
  */
+import type { EmulatedMesosApi } from './mesos-api.js';
 import path from 'node:path';
 import { LocalAgent } from './agent/local-agent.js';
+import { AgentHosts, type AgentHostsOptions, type ClusterAgent } from './agent-host/agent-hosts.js';
 import { LocalMaster } from './master/local-master.js';
 import { handleControl } from './cluster-control.js';
 import { agentHostname } from './control-api.js';
@@ -50,12 +52,26 @@ export interface LocalClusterOptions {
    * that another process can kill, start and restart single agents. `alluxio-mesos local-cluster` turns it on.
    */
   control?: boolean;
+  /**
+   * Run the agents (and so their executors) outside this process's event loop: in `count` child
+   * processes or worker threads (agent-host/). Without it they run in-process, as `deploy --master
+   * local` and most tests want. `alluxio-mesos local-cluster` uses one child process per core.
+   */
+  agentHosts?: AgentHostsOptions;
+  /** The Mesos version the master and agents emulate (default 1.12). */
+  api?: EmulatedMesosApi;
   log?: (message: string) => void;
 }
 
+/** How often hosted agents are told who leads (in-process agents ask on their own schedule). */
+const LEADER_BROADCAST_MS = 100;
+
 export class LocalCluster {
   readonly master: LocalMaster;
-  private readonly agentList: Array<LocalAgent | undefined> = [];
+  private readonly agentList: Array<ClusterAgent | undefined> = [];
+  private hosts: AgentHosts | undefined;
+  private leaderBroadcast: NodeJS.Timeout | undefined;
+  private lastLeader: string | undefined;
   /** Each agent's port once it first listened: a restarted agent comes back on it, as a real one on --port 5051. */
   private readonly agentPorts: Array<number | undefined> = [];
   /** The id the master gave each agent's last process, kept after it is killed (the control endpoint reports it). */
@@ -74,6 +90,7 @@ export class LocalCluster {
       zkConnectTimeoutMs: options.zkConnectTimeoutMs,
       takeoverRedirectMs: options.takeoverRedirectMs,
       workDir: options.workDir,
+      ...(options.api === undefined ? {} : { api: options.api }),
       ...(options.control === true ? { control: (req, res) => handleControl(req, res, this) } : {}),
       log: options.log,
     });
@@ -96,7 +113,7 @@ export class LocalCluster {
   }
 
   /** The agents by index; a killed agent's slot is undefined. */
-  get agents(): ReadonlyArray<LocalAgent | undefined> {
+  get agents(): ReadonlyArray<ClusterAgent | undefined> {
     return this.agentList;
   }
 
@@ -112,8 +129,17 @@ export class LocalCluster {
       await makeDirectory(path.join(this.options.workDir, 'agents'), { what: 'work directory' });
       await this.master.start();
       const count = this.options.agents ?? 1;
-      for (let i = 0; i < count; i++) await this.startAgent(i);
-      await this.waitForAgents(count, 30_000);
+      if (this.options.agentHosts !== undefined) {
+        this.hosts = new AgentHosts(this.options.agentHosts);
+        this.broadcastLeader();
+        this.leaderBroadcast = setInterval(() => this.broadcastLeader(), LEADER_BROADCAST_MS);
+        this.leaderBroadcast.unref();
+        // Hosts start their agents side by side; a slow agent start (mkdir, listen) does not hold up the rest.
+        await Promise.all(Array.from({ length: count }, (_, i) => this.startAgent(i)));
+      } else {
+        for (let i = 0; i < count; i++) await this.startAgent(i);
+      }
+      await this.waitForAgents(count, Math.max(30_000, count * 200));
     } catch (error) {
       await this.stop().catch(() => undefined);
       throw error;
@@ -121,20 +147,28 @@ export class LocalCluster {
   }
 
   /** Starts (or starts again after `killAgent`) agent `i` on 127.0.0.(i+2). */
-  async startAgent(i: number): Promise<LocalAgent> {
+  async startAgent(i: number): Promise<ClusterAgent> {
     const existing = this.agentList[i];
     if (existing !== undefined) return existing;
     const resources = this.options.resources;
-    const agent = new LocalAgent({
+    const spec = {
+      index: i,
       hostname: agentHostname(i),
       port: this.options.agentPort ?? this.agentPorts[i] ?? 0,
       workDir: path.join(this.options.workDir, 'agents', String(i)),
       resources: (typeof resources === 'string' ? resources : resources?.[i]) ?? DEFAULT_AGENT_RESOURCES,
-      masterLocator: () => Promise.resolve(this.leaderUrl()),
-      masterDetection: this.options.zk === undefined ? 'standalone' : 'zookeeper',
-      statusRetryIntervalMs: this.options.statusRetryIntervalMs,
-    });
-    await agent.start();
+      masterDetection: this.options.zk === undefined ? ('standalone' as const) : ('zookeeper' as const),
+      ...(this.options.statusRetryIntervalMs === undefined ? {} : { statusRetryIntervalMs: this.options.statusRetryIntervalMs }),
+      ...(this.options.api === undefined ? {} : { api: this.options.api }),
+    };
+    let agent: ClusterAgent;
+    if (this.hosts !== undefined) {
+      agent = await this.hosts.startAgent(spec);
+    } else {
+      const local = new LocalAgent({ ...spec, masterLocator: () => Promise.resolve(this.leaderUrl()) });
+      await local.start();
+      agent = local;
+    }
     this.agentList[i] = agent;
     this.agentPorts[i] = agent.port;
     return agent;
@@ -149,7 +183,13 @@ export class LocalCluster {
     const agent = this.agentList[i];
     this.agentList[i] = undefined;
     if (agent?.id !== undefined) this.lastAgentIds[i] = agent.id;
-    await agent?.crash();
+    await this.stopAgent(i, agent, 'crash');
+  }
+
+  private async stopAgent(i: number, agent: ClusterAgent | undefined, how: 'stop' | 'crash'): Promise<void> {
+    if (agent === undefined) return;
+    if (agent instanceof LocalAgent) await (how === 'stop' ? agent.stop() : agent.crash());
+    else await this.hosts?.stopAgent(i, how);
   }
 
   /**
@@ -157,7 +197,7 @@ export class LocalCluster {
    * a reboot of its host: it keeps no state, so it registers as a new agent, and the master removes
    * the old one at once ("a new agent registered at the same address"), its tasks LOST.
    */
-  async restartAgent(i: number): Promise<LocalAgent> {
+  async restartAgent(i: number): Promise<ClusterAgent> {
     await this.killAgent(i);
     return this.startAgent(i);
   }
@@ -171,8 +211,11 @@ export class LocalCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.agentList.map((agent) => agent?.stop()));
+    await Promise.all(this.agentList.map((agent, i) => this.stopAgent(i, agent, 'stop')));
     this.agentList.length = 0;
+    clearInterval(this.leaderBroadcast);
+    await this.hosts?.close();
+    this.hosts = undefined;
     await this.master.stop();
   }
 
@@ -186,6 +229,13 @@ export class LocalCluster {
         );
       await systemClock.sleep(25);
     }
+  }
+
+  private broadcastLeader(): void {
+    const leader = this.leaderUrl();
+    if (leader === this.lastLeader) return;
+    this.lastLeader = leader;
+    this.hosts?.setLeader(leader);
   }
 
   private leaderUrl(): string | undefined {

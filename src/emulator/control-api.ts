@@ -1,7 +1,8 @@
 /**
  * The control endpoint of `alluxio-mesos local-cluster`, as both sides see it: the paths and the
  * JSON records. The local master serves it (cluster-control.ts); `alluxio-mesos local-cluster agent`
- * calls it. Agents are numbered from 1 as the operator counts them: agent 1 is 127.0.0.2.
+ * calls it. Agents are numbered from 1 as the operator counts them: agent 1 is 127.0.0.2, agent 253
+ * 127.0.0.254, agent 254 127.0.1.1.
  *
  *   GET  /local-cluster/agents               every agent: its process, and how the master sees it
  *   POST /local-cluster/agents/<n>/kill      the agent process dies with its tasks (SIGKILL)
@@ -46,7 +47,15 @@ export function agentActionPath(number: number, action: AgentAction): string {
   return `${CONTROL_AGENTS_PATH}/${number}/${action}`;
 }
 
-/** Agent `i` (from 0) lives on 127.0.0.(i+2): the master has 127.0.0.1. */
+/** Loopback host addresses per /24 used for agents: .1 to .254 (never .0 or .255, which look like network and broadcast). */
+const HOSTS_PER_BLOCK = 254;
+
+/**
+ * Agent `i` (from 0) lives on 127.0.0.(i+2), the master having 127.0.0.1; past 127.0.0.254 the
+ * addresses go on at 127.0.1.1, 127.0.1.2, ... (every 127.x.y.z is loopback on Linux).
+ */
 export function agentHostname(i: number): string {
-  return `127.0.0.${i + 2}`;
+  const position = i + 1; // the master holds position 0
+  const block = Math.floor(position / HOSTS_PER_BLOCK);
+  return `127.0.${block}.${(position % HOSTS_PER_BLOCK) + 1}`;
 }

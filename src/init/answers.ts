@@ -38,6 +38,10 @@ export function answersFromFlags(flags: InitInputs, master: string | undefined):
     ['alluxioHome', flags.alluxioHome],
     ['jdkPath', flags.jdkPath],
     ['masterCount', flags.masterCount ?? flags.masters],
+    ['ha', flags.ha],
+    ['zookeeperAddress', flags.zookeeperAddress],
+    ['journalFolder', flags.journalFolder],
+    ['embeddedJournalAddresses', flags.embeddedJournalAddresses],
     ['alluxioMaster', flags.masterHost ?? flags.alluxioMaster],
     ['masterCpus', flags.masterCpus],
     ['masterMem', flags.masterMem],
@@ -94,6 +98,11 @@ export function currentValue(
     const jdk = read('alluxio.integration.mesos.jdk.url');
     return jdk === undefined || isLocalKeyword(jdk) ? 'local' : 'jdk';
   }
+  if (step.id === 'ha') {
+    if (read('alluxio.zookeeper.enabled')?.toLowerCase() === 'true') return 'zookeeper';
+    if (read('alluxio.master.journal.type')?.toUpperCase() === 'EMBEDDED') return 'embedded';
+    return undefined;
+  }
   if (step.id === 'customPorts') {
     const custom = PORT_STEPS.some((id) => {
       const portStep = STEPS.find((s) => s.id === id);
@@ -147,6 +156,15 @@ export function applyAnswers(
   }
   if (answers.distribution === 'local') doc.set('alluxio.integration.mesos.alluxio.jar.url', 'LOCAL');
   if (answers.java === 'local') doc.set('alluxio.integration.mesos.jdk.url', 'LOCAL');
+  // The chosen kind of leader election, and none of the other's keys (they would contradict it).
+  if (answers.ha === 'zookeeper') {
+    doc.set('alluxio.zookeeper.enabled', 'true');
+    if (setProperty(doc, 'alluxio.master.journal.type')?.value.toUpperCase() === 'EMBEDDED') doc.delete('alluxio.master.journal.type');
+    doc.delete('alluxio.master.embedded.journal.addresses');
+  } else if (answers.ha === 'embedded') {
+    doc.set('alluxio.master.journal.type', 'EMBEDDED');
+    doc.delete('alluxio.zookeeper.enabled');
+  }
   if (answers.customPorts === 'no') {
     for (const id of PORT_STEPS) {
       const step = STEPS.find((s) => s.id === id);

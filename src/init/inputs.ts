@@ -6,6 +6,11 @@ export interface InitInputs {
   jdkPath?: string;
   masterCount?: string;
   masterHost?: string;
+  /** Leader election for several masters: zookeeper or embedded. */
+  ha?: string;
+  zookeeperAddress?: string;
+  journalFolder?: string;
+  embeddedJournalAddresses?: string;
   /** Old spellings of --master-count and --master-host, hidden. */
   masters?: string;
   alluxioMaster?: string;

@@ -15,6 +15,10 @@ export type StepId =
   | 'jdkUrl'
   | 'jdkPath'
   | 'masterCount'
+  | 'ha'
+  | 'zookeeperAddress'
+  | 'journalFolder'
+  | 'embeddedJournalAddresses'
   | 'alluxioMaster'
   | 'masterCpus'
   | 'masterMem'
@@ -64,6 +68,8 @@ export interface Step {
 }
 
 const isLocal = (answers: Answers): boolean => answers.distribution === 'local';
+/** Several masters need leader election; with one, `--ha` still sets it up when given. */
+const asksHighAvailability = (answers: Answers): boolean => Number(answers.masterCount) > 1 || answers.ha !== undefined;
 const customPorts = (answers: Answers): boolean => answers.customPorts === 'yes';
 
 export const STEPS: readonly Step[] = [
@@ -152,6 +158,54 @@ export const STEPS: readonly Step[] = [
     help: 'alluxio.integration.mesos.master.node.count',
     target: { kind: 'property', key: 'alluxio.integration.mesos.master.node.count' },
     prompt: 'input',
+  },
+  {
+    id: 'ha',
+    flag: '--ha',
+    placeholder: '<zookeeper|embedded>',
+    message: 'Several Alluxio masters need leader election: which kind?',
+    help: 'zookeeper: alluxio.zookeeper.enabled with a shared journal (Alluxio 1.x and 2.x); embedded: the 2.x embedded journal.',
+    target: { kind: 'derived' },
+    prompt: 'select',
+    choices: [
+      { value: 'zookeeper', name: 'ZooKeeper elects the leader; the journal is on shared storage such as HDFS (Alluxio 1.x and 2.x)' },
+      { value: 'embedded', name: 'The embedded journal: masters replicate it themselves, on hosts named up front (Alluxio 2.x)' },
+    ],
+    required: true,
+    when: asksHighAvailability,
+  },
+  {
+    id: 'zookeeperAddress',
+    flag: '--zookeeper-address',
+    placeholder: '<host:port,...>',
+    message: 'ZooKeeper servers the masters elect their leader through (zk1:2181,zk2:2181,zk3:2181)',
+    help: 'alluxio.zookeeper.address',
+    target: { kind: 'property', key: 'alluxio.zookeeper.address' },
+    prompt: 'input',
+    required: true,
+    when: (answers) => asksHighAvailability(answers) && answers.ha === 'zookeeper',
+  },
+  {
+    id: 'journalFolder',
+    flag: '--journal-folder',
+    placeholder: '<uri>',
+    message: 'Master journal on storage every master reads (e.g. hdfs://namenode:9000/alluxio/journal)',
+    help: 'alluxio.master.journal.folder',
+    target: { kind: 'property', key: 'alluxio.master.journal.folder' },
+    prompt: 'input',
+    required: true,
+    when: (answers) => asksHighAvailability(answers) && answers.ha === 'zookeeper',
+  },
+  {
+    id: 'embeddedJournalAddresses',
+    flag: '--embedded-journal-addresses',
+    placeholder: '<host:19200,...>',
+    message: 'Embedded journal: every master host with the journal port (m1:19200,m2:19200,m3:19200); masters run there',
+    help: 'alluxio.master.embedded.journal.addresses',
+    target: { kind: 'property', key: 'alluxio.master.embedded.journal.addresses' },
+    prompt: 'input',
+    required: true,
+    when: (answers) => asksHighAvailability(answers) && answers.ha === 'embedded',
   },
   {
     id: 'alluxioMaster',

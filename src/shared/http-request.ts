@@ -21,8 +21,10 @@ export interface HttpRequestOptions {
   /** GET by default. */
   method?: string;
   headers?: Readonly<Record<string, string>>;
-  /** Sent with its Content-Length. */
+  /** Sent with its Content-Length (or as one chunk, see `chunked`). */
   body?: string | Buffer;
+  /** Send the body as one chunk of a chunked body, without Content-Length: libprocess peers send messages so. */
+  chunked?: boolean;
   /**
    * Deadline of the whole exchange: the answer's head and then its body, until the body has ended
    * or `untimed()` lifts it. No deadline when absent.
@@ -112,7 +114,7 @@ export function openHttpRequest(options: HttpRequestOptions): Promise<OpenHttpAn
   if (signal?.aborted === true) return Promise.reject(abortReason(signal));
   const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
   const headers: Record<string, string> = { ...options.headers };
-  if (body !== undefined) headers['Content-Length'] = String(body.length);
+  if (body !== undefined && options.chunked !== true) headers['Content-Length'] = String(body.length);
 
   return new Promise<OpenHttpAnswer>((resolve, reject) => {
     let client: http.ClientRequest;
@@ -186,7 +188,11 @@ export function openHttpRequest(options: HttpRequestOptions): Promise<OpenHttpAn
         close,
       });
     });
-    client.end(body);
+    if (options.chunked === true && body !== undefined) {
+      // write() before end(): end(body) alone would make Node compute a Content-Length.
+      client.write(body);
+      client.end();
+    } else client.end(body);
   });
 }
 

@@ -24,39 +24,62 @@ export function spawnDetachedWithChannel(file: string, args: readonly string[], 
 }
 
 export interface GroupGuard {
-  /** The group is gone (or no longer ours to kill): the guard exits without killing anything. */
+  /** The group is gone (or no longer ours to kill): the guardian forgets it. */
   disarm(): void;
 }
 
 /**
- * Process group `pgid` dies with this process, however this process dies (SIGKILL included, where
- * no 'exit' handler runs). A tiny `sh` blocks reading a pipe from us; the kernel closes our end when
- * we are gone, and at that end of file the guard SIGKILLs the whole group. It ignores SIGINT, SIGTERM
- * and SIGHUP, so that a Ctrl-C to the terminal's process group, or an orderly stop still waiting for
- * the group to end, never disarms it; `disarm` sends it the line that lets it exit quietly. Neither
- * the guard nor its pipe keeps this process alive.
+ * The guardian: one tiny `sh` per process (not one per group: a process with hundreds of tasks
+ * would fork twice per task) that holds the set of guarded process groups. It reads `add PGID` and
+ * `del PGID` lines on a pipe from us; the kernel closes our end when we are gone, however we die
+ * (SIGKILL included, where no 'exit' handler runs), and at that end of file it SIGKILLs every group
+ * still in its set. It ignores SIGINT, SIGTERM and SIGHUP, so that a Ctrl-C to the terminal's
+ * process group, or an orderly stop still waiting for the groups to end, never disarms it. Neither
+ * the guardian nor its pipe keeps this process alive.
  */
+const GUARDIAN_SCRIPT = [
+  "trap '' INT TERM HUP",
+  "groups=' '",
+  'while read -r op pgid; do',
+  '  case $op in',
+  '    add) groups="$groups$pgid " ;;',
+  '    del) case $groups in *" $pgid "*) groups="${groups%% $pgid *} ${groups#* $pgid }" ;; esac ;;',
+  '  esac',
+  'done',
+  'for pgid in $groups; do kill -s KILL -- "-$pgid" 2>/dev/null; done',
+].join('\n');
+
+let guardian: ChildProcess | undefined;
+
+function liveGuardian(): ChildProcess {
+  if (guardian !== undefined && guardian.exitCode === null && guardian.signalCode === null && guardian.stdin?.writable === true) {
+    return guardian;
+  }
+  const started = spawn('/bin/sh', ['-c', GUARDIAN_SCRIPT, 'group-guard'], {
+    cwd: '/',
+    env: { PATH: '/usr/bin:/bin' },
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  // A guardian that could not start (or died) must never take us down with an EPIPE.
+  started.on('error', () => undefined);
+  started.stdin?.on('error', () => undefined);
+  started.unref();
+  (started.stdin as { unref?: () => void } | null)?.unref?.();
+  guardian = started;
+  return started;
+}
+
+/** Process group `pgid` dies with this process, however this process dies (see the guardian above). */
 export function guardProcessGroup(pgid: number): GroupGuard {
-  const guard = spawn(
-    '/bin/sh',
-    ['-c', `trap '' INT TERM HUP; read -r _ || kill -s KILL -- "-$1" 2>/dev/null`, 'group-guard', String(pgid)],
-    {
-      cwd: '/',
-      env: { PATH: '/usr/bin:/bin' },
-      stdio: ['pipe', 'ignore', 'ignore'],
-    },
-  );
-  // A guard that could not start (or died) must never take us down with an EPIPE.
-  guard.on('error', () => undefined);
-  guard.stdin?.on('error', () => undefined);
-  guard.unref();
-  (guard.stdin as { unref?: () => void } | null)?.unref?.();
+  const keeper = liveGuardian();
+  keeper.stdin?.write(`add ${pgid}\n`);
   let disarmed = false;
   return {
     disarm: () => {
       if (disarmed) return;
       disarmed = true;
-      guard.stdin?.end('\n');
+      // Only the guardian that holds the group can drop it; a new one never heard of it.
+      if (keeper === guardian && keeper.stdin?.writable === true) keeper.stdin.write(`del ${pgid}\n`);
     },
   };
 }

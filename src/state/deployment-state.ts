@@ -11,6 +11,7 @@
  * never overwrite its successor's state (fencing).
  */
 import type { Ledger, LedgerStore } from './ledger.js';
+import type { DesiredState } from './desired-state.js';
 
 /** A scheduler process, as recorded by the state it holds or waits for. */
 export interface SchedulerIdentity {
@@ -73,6 +74,13 @@ export interface DeploymentState {
   acquire(options: AcquireOptions): Promise<SchedulerLease>;
   /** Removes the ledger (teardown); refused while another scheduler holds the lease. */
   clear(): Promise<void>;
+  /**
+   * Hands a desired state to the active scheduler (which never shares its ledger writes): kept beside
+   * the ledger until replaced; the scheduler applies a request once (by its id) and records it.
+   */
+  submitDesired(desired: DesiredState): Promise<void>;
+  /** The desired state last handed over, if any (the active scheduler polls it). */
+  readDesiredRequest(): Promise<DesiredState | undefined>;
   close(): Promise<void>;
 }
 

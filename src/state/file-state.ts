@@ -13,7 +13,9 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../shared/clock.js';
 import type { AcquireOptions, DeploymentState, SchedulerIdentity, SchedulerLease, SchedulerPresence } from './deployment-state.js';
-import { ledgerPath, lockPath, STANDBY_FILE_PREFIX, standbyPath } from './files.js';
+import { desiredRequestPath, ledgerPath, lockPath, STANDBY_FILE_PREFIX, standbyPath } from './files.js';
+import { parseDesiredRequest, serializeDesiredRequest } from './desired-state.js';
+import { writeFileAtomic } from '../shared/atomic-file.js';
 import { fileLedgerStore, type LedgerStore } from './ledger.js';
 import { describeScheduler, SchedulerActiveError, SchedulerLeaseLostError } from './scheduler-errors.js';
 import {
@@ -64,10 +66,24 @@ export function openFileState(confDir: string, options: FileStateOptions = {}): 
     return { leader: undefined, standbys, lastSeenAt: lastBeat(view) };
   };
 
+  const requestFile = desiredRequestPath(confDir);
   return {
     location,
     readLedger: () => ledger.load(),
     readScheduler,
+    async submitDesired(desired) {
+      await writeFileAtomic(requestFile, serializeDesiredRequest(desired), { mode: 0o600 });
+    },
+    async readDesiredRequest() {
+      let text: string;
+      try {
+        text = await readFile(requestFile, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+      return parseDesiredRequest(text, requestFile);
+    },
     async acquire({ standby, signal, onStandby }: AcquireOptions) {
       const standbyFile = standbyPath(confDir, host, pid);
       let waiting = false;
@@ -105,6 +121,8 @@ export function openFileState(confDir: string, options: FileStateOptions = {}): 
       // The backup too: it records the framework just removed, and nothing could reattach to it.
       await rm(ledgerFile, { force: true });
       await rm(`${ledgerFile}.bak`, { force: true });
+      await rm(requestFile, { force: true });
+      await rm(`${requestFile}.bak`, { force: true });
     },
     async close() {},
   };

@@ -2,6 +2,7 @@
  * The files of one deployment, all in its configuration directory (beside alluxio-site.properties),
  * so that two configuration directories never share one, even when they share a parent directory:
  * - `alluxio-mesos-ledger.json`: the scheduler ledger (framework id and tasks);
+ * - `alluxio-mesos-desired.json`: a desired state handed to the running scheduler;
  * - `alluxio-mesos.lock`: who the active scheduler is (pid, host, since, heartbeat; see scheduler-lock.ts);
  * - `alluxio-mesos.standby.<host>.<pid>`: one per `deploy --standby` waiting to take over;
  * - `alluxio-mesos-framework.out` and `alluxio-mesos-framework.pid`: the NDJSON log and the pid of
@@ -13,6 +14,11 @@ import { ledgerPathNextTo } from './ledger.js';
 
 export function ledgerPath(confDir: string): string {
   return ledgerPathNextTo(path.join(confDir, SITE_PROPERTIES_FILE));
+}
+
+/** A desired state handed to the running scheduler (deploy with a change, scale, restart, rollout undo). */
+export function desiredRequestPath(confDir: string): string {
+  return path.join(confDir, 'alluxio-mesos-desired.json');
 }
 
 export function lockPath(confDir: string): string {

@@ -10,6 +10,7 @@ import { ConfigError } from '../shared/errors.js';
 import { oneLineQuote } from '../shared/excerpt.js';
 import { writeFileAtomic } from '../shared/atomic-file.js';
 import { TERMINAL_TASK_STATES, type TaskState } from '../mesos/protocol/types.js';
+import { parseDesired, parseRollout, type DesiredState, type RolloutRecord } from './desired-state.js';
 
 const LEDGER_VERSION = 1;
 
@@ -42,12 +43,19 @@ export interface LedgerTask {
   /** Epoch ms of recent failures, oldest first, pruned to the crash-loop window. */
   failures: number[];
   lastFailure: LedgerFailure | undefined;
-  /** Set when we sent KILL: such a kill is never mistaken for a crash. */
-  killRequested: { at: number; relaunch: boolean } | undefined;
+  /**
+   * Set when we sent KILL: such a kill is never mistaken for a crash. `replace`: a rollout's kill,
+   * relaunched at once with the desired specification (no failure counted).
+   */
+  killRequested: { at: number; relaunch: boolean; replace?: boolean } | undefined;
   /** When the dead task's alias may be relaunched (epoch ms). */
   relaunchAt: number | undefined;
   /** Too many failures in the window: no more relaunches in this run. */
   crashLooped: boolean;
+  /** The fingerprint of the launch specification of the current task; undefined when not known. */
+  fingerprint?: string;
+  /** A rollout's relaunch waits for an offer of its own agent until then (epoch ms): its data is there. */
+  sameAgentUntil?: number;
 }
 
 export interface Ledger {
@@ -62,6 +70,10 @@ export interface Ledger {
   disconnectedAt?: number;
   nextAlias: { master: number; worker: number };
   tasks: LedgerTask[];
+  /** What should run (see desired-state.ts); undefined in ledgers from before it existed. */
+  desired?: DesiredState;
+  /** The latest rollout of a desired state, kept once done for `rollout status`. */
+  rollout?: RolloutRecord;
 }
 
 /** A fresh record for an alias: no failures, no relaunches, health unknown; the caller fills in the task. */
@@ -111,6 +123,8 @@ export function serializeLedger(ledger: Ledger): string {
         killRequested: task.killRequested ?? null,
         relaunchAt: task.relaunchAt ?? null,
       })),
+      ...(ledger.desired === undefined ? {} : { desired: ledger.desired }),
+      ...(ledger.rollout === undefined ? {} : { rollout: ledger.rollout }),
     },
     null,
     2,
@@ -219,9 +233,14 @@ export function parseLedger(text: string, file?: string): Ledger {
       relaunchCount: num('relaunchCount'),
       failures: [...failures],
       lastFailure,
-      killRequested: kill === undefined ? undefined : { at: Number(kill.at), relaunch: kill.relaunch === true },
+      killRequested:
+        kill === undefined
+          ? undefined
+          : { at: Number(kill.at), relaunch: kill.relaunch === true, ...(kill.replace === true ? { replace: true } : {}) },
       relaunchAt,
       crashLooped: t.crashLooped === true,
+      ...(typeof t.fingerprint === 'string' ? { fingerprint: t.fingerprint } : {}),
+      ...(typeof t.sameAgentUntil === 'number' ? { sameAgentUntil: t.sameAgentUntil } : {}),
     };
   });
   const disconnectedAt = positiveInt(root.disconnectedAt);
@@ -232,6 +251,8 @@ export function parseLedger(text: string, file?: string): Ledger {
     nextAlias: { master: nextMaster, worker: nextWorker },
     tasks,
     ...(disconnectedAt === undefined ? {} : { disconnectedAt }),
+    ...(root.desired === undefined || root.desired === null ? {} : { desired: parseDesired(root.desired, 'desired', fail) }),
+    ...(root.rollout === undefined || root.rollout === null ? {} : { rollout: parseRollout(root.rollout, 'rollout', fail) }),
   };
 }
 

@@ -5,6 +5,9 @@
 /** Label carrying the stable alias, so `status` and `logs` can map Mesos tasks back to `worker-3`. */
 export const ALIAS_LABEL = 'alluxio-mesos.alias';
 
+/** Label carrying the fingerprint of the task's launch specification (see framework/scheduler/fingerprint.ts). */
+export const FINGERPRINT_LABEL = 'alluxio-mesos.fingerprint';
+
 export function taskIdFor(prefix: string, alias: string, unique: string): string {
   return `${prefix}-${alias}.${unique}`;
 }

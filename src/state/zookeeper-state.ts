@@ -3,6 +3,8 @@
  * - `P/ledger`: the ledger JSON (as the file holds it), written only with versioned compare-and-set
  *   from the version this scheduler last read or wrote: a write by anyone else makes ours fail and
  *   the lease is lost, so a deposed leader can never overwrite its successor;
+ * - `P/desired`: a desired state handed to the active scheduler by another process (deploy with a
+ *   change, scale, restart, rollout undo); only the scheduler writes the ledger;
  * - `P/leader/candidate-<seq>`: the election, one ephemeral sequential node per `deploy` holding
  *   {pid, host, since}; the lowest leads, the others stand by (`deploy --standby`).
  *
@@ -25,6 +27,7 @@ import {
   type SchedulerPresence,
 } from './deployment-state.js';
 import { parseLedger, serializeLedger, type Ledger, type LedgerStore } from './ledger.js';
+import { parseDesiredRequest, serializeDesiredRequest, type DesiredState } from './desired-state.js';
 import { describeStateLocation, type StateLocation } from './state-location.js';
 
 type ZooKeeperLocation = Extract<StateLocation, { kind: 'zk' }>;
@@ -75,6 +78,8 @@ function identityOf(candidate: Candidate): SchedulerIdentity {
 class ZooKeeperState implements DeploymentState {
   readonly location: string;
   private readonly ledgerPath: string;
+  /** A desired state handed to the active scheduler by another process. */
+  private readonly desiredPath: string;
   private readonly leaderDir: string;
   private readonly now: () => number;
   private client: CoordinationClient | undefined;
@@ -88,6 +93,7 @@ class ZooKeeperState implements DeploymentState {
   ) {
     this.location = describeStateLocation(where, '');
     this.ledgerPath = `${where.address.path}/ledger`;
+    this.desiredPath = `${where.address.path}/desired`;
     this.leaderDir = `${where.address.path}/leader`;
     this.now = options.now ?? Date.now;
   }
@@ -95,6 +101,19 @@ class ZooKeeperState implements DeploymentState {
   async readLedger(): Promise<Ledger | undefined> {
     const read = await (await this.session()).read(this.ledgerPath);
     return read === undefined ? undefined : parseLedger(read.data.toString('utf8'), `${this.location} (ledger)`);
+  }
+
+  async submitDesired(desired: DesiredState): Promise<void> {
+    const client = await this.session();
+    const data = Buffer.from(serializeDesiredRequest(desired), 'utf8');
+    const current = await client.read(this.desiredPath);
+    if (current === undefined) await client.create(this.desiredPath, data);
+    else await client.write(this.desiredPath, data, current.version);
+  }
+
+  async readDesiredRequest(): Promise<DesiredState | undefined> {
+    const read = await (await this.session()).read(this.desiredPath);
+    return read === undefined ? undefined : parseDesiredRequest(read.data.toString('utf8'), `${this.location} (desired)`);
   }
 
   async readScheduler(): Promise<SchedulerPresence> {
@@ -153,6 +172,7 @@ class ZooKeeperState implements DeploymentState {
     const [leader] = await listCandidates(client, this.leaderDir);
     if (leader !== undefined && leader.name !== this.ownNode) throw new SchedulerActiveError(identityOf(leader), this.location);
     await client.remove(this.ledgerPath);
+    await client.remove(this.desiredPath);
   }
 
   /** Moves the ledger aside to `ledger.migrated-<epoch ms>` (migration keeps the source as a backup). */

@@ -9,9 +9,10 @@ import type { MesosMasterClient } from '../mesos/client/master-client.js';
 import type { FrameworkRecord } from '../mesos/client/frameworks.js';
 import type { TaskRecord } from '../mesos/client/tasks.js';
 import type { Ledger, LedgerTask } from '../state/ledger.js';
+import type { DesiredState, RolloutRecord } from '../state/desired-state.js';
 import type { SchedulerIdentity, SchedulerPresence } from '../state/deployment-state.js';
-import { aliasOfTaskId } from '../state/task-names.js';
-import { TERMINAL_TASK_STATES } from '../mesos/protocol/types.js';
+import { aliasOfTaskId, FINGERPRINT_LABEL } from '../state/task-names.js';
+import { TERMINAL_TASK_STATES, type TaskState } from '../mesos/protocol/types.js';
 
 /**
  * - `healthy`, `unhealthy`: the latest health check result of a running task;
@@ -41,6 +42,34 @@ interface StatusTask {
   agentRegistered: boolean | null;
   /** Why the state is what it is when that is not obvious (unknown to Mesos, agent not registered). */
   note: string | null;
+  /** The fingerprint of its launch specification (Mesos' task label, else the ledger); null when not known. */
+  fingerprint?: string | null;
+  /** Its fingerprint differs from the desired one of its role; null when either is not known. */
+  outdated?: boolean | null;
+}
+
+/** What should run against what runs, and the latest rollout (from the ledger). */
+interface StatusDesired {
+  revision: number;
+  source: string;
+  fingerprints: { master: string; worker: string };
+  masters: { desired: number; running: number };
+  /** `desired` null: one worker on every agent that fits. */
+  workers: { desired: number | null; running: number };
+  /** Running tasks whose fingerprint differs from the desired one. */
+  outdated: string[];
+  maxUnavailable: string;
+}
+
+interface StatusRollout {
+  revision: number;
+  phase: 'rolling' | 'halted' | 'done';
+  startedAt: string;
+  finishedAt: string | null;
+  replaced: string[];
+  replacing: string[];
+  pending: string[];
+  halt: { alias: string; reason: string; at: string } | null;
 }
 
 /** A scheduler as `status --json` shows it (times as ISO strings). */
@@ -48,6 +77,26 @@ interface StatusScheduler {
   pid: number;
   host: string;
   since: string;
+}
+
+/** Which master leads, as read where Alluxio publishes it (see commands/status/run.ts). */
+export type LeaderReading =
+  /** ZooKeeper election: `address` is the leader's `host:port`, null when none leads now. */
+  | { readonly kind: 'zookeeper'; readonly source: string; readonly address: string | null }
+  /** ZooKeeper could not be read. */
+  | { readonly kind: 'zookeeper'; readonly source: string; readonly error: string }
+  /** The embedded journal elects its leader among the masters; nothing outside Alluxio's RPC says which. */
+  | { readonly kind: 'embedded' };
+
+interface StatusMasters {
+  /** How several masters elect a leader: `none` with one master and no election. */
+  highAvailability: 'none' | 'zookeeper' | 'embedded';
+  /** The leading master; null when none leads, or when it cannot be told (see `note`). */
+  leader: { alias: string | null; address: string } | null;
+  /** Where the leader was read (`zk://.../leader`); null without ZooKeeper. */
+  leaderSource: string | null;
+  /** Why the leader is not shown, when it is not. */
+  note: string | null;
 }
 
 export interface StatusReport {
@@ -76,9 +125,15 @@ export interface StatusReport {
     stateLocation: string | null;
   };
   webuiUrl: string | null;
+  /** The Alluxio masters' leader election, and which master leads. */
+  masters: StatusMasters;
   /** The saved ledger describes this framework, so its aliases and wanted tasks were used. */
   ledgerUsed: boolean;
   tasks: StatusTask[];
+  /** Null when the ledger records no desired state (deployed before desired states existed). */
+  desired?: StatusDesired | null;
+  /** The latest rollout of the desired state, null when none ran. */
+  rollout?: StatusRollout | null;
   /** A scheduler is connected, and every wanted task runs (as Mesos says) and is healthy where it is checked. */
   ok: boolean;
   problems: string[];
@@ -134,6 +189,8 @@ function fromMesos(task: TaskRecord, entry: LedgerTask | undefined, agents: Read
     ledgerState: null,
     agentRegistered: registered,
     note: registered ? null : `its agent ${host ?? task.agentId} is not registered with the master`,
+    fingerprint: task.labels?.get(FINGERPRINT_LABEL) ?? (entry?.taskId === task.taskId ? entry.fingerprint : undefined) ?? null,
+    outdated: null,
   };
 }
 
@@ -165,6 +222,8 @@ function unknownToMesos(entry: LedgerTask, agents: ReadonlyMap<string, string>):
       : registered
         ? `unknown to Mesos (${lastSeen})`
         : `unknown to Mesos: on agent ${entry.hostname}, which is not registered with the master, so it may still run (${lastSeen})`,
+    fingerprint: entry.fingerprint ?? null,
+    outdated: null,
   };
 }
 
@@ -221,6 +280,8 @@ export function buildStatus(input: {
   /** Who holds the deployment's lease (and waits for it), and where that state lives. */
   presence?: SchedulerPresence;
   stateLocation?: string;
+  /** Which master leads, when the masters elect one; undefined: a single master, no election. */
+  leader?: LeaderReading;
 }): StatusReport {
   const { frameworkId, framework, hostnames: agents } = input;
   // The saved ledger speaks of one framework: for any other it would invent tasks.
@@ -254,6 +315,19 @@ export function buildStatus(input: {
     const problem = problemOf(task);
     if (problem !== undefined) problems.push(problem);
   }
+  const desired = ledger?.desired;
+  if (desired !== undefined) {
+    for (const task of tasks) {
+      if (task.role === 'unknown' || task.fingerprint === null || task.fingerprint === undefined) continue;
+      task.outdated = !TERMINAL_TASK_STATES.has(task.state as TaskState) ? task.fingerprint !== desired.fingerprints[task.role] : null;
+    }
+  }
+  const rollout = ledger?.rollout;
+  if (rollout?.phase === 'halted') {
+    problems.push(`rollout ${rollout.revision} halted at ${rollout.halt?.alias ?? '?'}: ${rollout.halt?.reason ?? 'unknown reason'}`);
+  }
+  const masters = describeMasters(input.leader, tasks);
+  if (input.leader?.kind === 'zookeeper' && masters.leader === null) problems.push(`no Alluxio master leads: ${masters.note ?? ''}`);
   const running = (role: StatusTask['role']): boolean => tasks.some((task) => task.role === role && task.state === 'TASK_RUNNING');
   if (!tasks.some((task) => task.state === 'TASK_RUNNING')) problems.push('no Alluxio task is running');
   else if (!running('worker')) problems.push('no Alluxio worker is running');
@@ -284,12 +358,100 @@ export function buildStatus(input: {
           : iso(disconnectedAt + framework.failoverTimeoutSeconds * 1000),
       stateLocation: input.stateLocation ?? null,
     },
-    webuiUrl: ledger?.webuiUrl ?? framework?.webuiUrl ?? null,
+    webuiUrl: leaderWebui(ledger?.webuiUrl ?? framework?.webuiUrl ?? null, masters, tasks),
+    masters,
     ledgerUsed: ledger !== undefined,
     tasks,
+    desired: desired === undefined ? null : statusDesired(desired, tasks),
+    rollout: rollout === undefined ? null : statusRollout(rollout),
     ok: problems.length === 0,
     problems,
   };
+}
+
+function statusDesired(desired: DesiredState, tasks: readonly StatusTask[]): StatusDesired {
+  const runningOf = (role: 'master' | 'worker'): number => tasks.filter((t) => t.role === role && t.state === 'TASK_RUNNING').length;
+  return {
+    revision: desired.revision,
+    source: desired.source,
+    fingerprints: { ...desired.fingerprints },
+    masters: { desired: desired.masters, running: runningOf('master') },
+    workers: { desired: desired.workers ?? null, running: runningOf('worker') },
+    outdated: tasks.filter((task) => task.outdated === true).map((task) => task.alias),
+    maxUnavailable: desired.maxUnavailable,
+  };
+}
+
+function statusRollout(rollout: RolloutRecord): StatusRollout {
+  return {
+    revision: rollout.revision,
+    phase: rollout.phase,
+    startedAt: iso(rollout.startedAt),
+    finishedAt: rollout.finishedAt === undefined ? null : iso(rollout.finishedAt),
+    replaced: [...rollout.done],
+    replacing: rollout.inFlight.map((target) => target.alias),
+    pending: [...rollout.pending],
+    halt: rollout.halt === undefined ? null : { alias: rollout.halt.alias, reason: rollout.halt.reason, at: iso(rollout.halt.at) },
+  };
+}
+
+/**
+ * The election as status shows it. The leader publishes `host:rpc port`; the master task on that
+ * host holding that port is its alias (masters run on distinct agents).
+ */
+function describeMasters(reading: LeaderReading | undefined, tasks: readonly StatusTask[]): StatusMasters {
+  if (reading === undefined) return { highAvailability: 'none', leader: null, leaderSource: null, note: null };
+  if (reading.kind === 'embedded') {
+    return {
+      highAvailability: 'embedded',
+      leader: null,
+      leaderSource: null,
+      note: 'the embedded journal elects its leader among the masters; ask Alluxio (alluxio fsadmin report) which one leads',
+    };
+  }
+  if ('error' in reading) {
+    return {
+      highAvailability: 'zookeeper',
+      leader: null,
+      leaderSource: reading.source,
+      note: `cannot read ${reading.source}: ${reading.error}`,
+    };
+  }
+  if (reading.address === null) {
+    return { highAvailability: 'zookeeper', leader: null, leaderSource: reading.source, note: `${reading.source} names no leader` };
+  }
+  const separator = reading.address.lastIndexOf(':');
+  const host = reading.address.slice(0, separator).toLowerCase();
+  const port = Number(reading.address.slice(separator + 1));
+  const task = tasks.find(
+    (candidate) =>
+      candidate.role === 'master' &&
+      candidate.state === 'TASK_RUNNING' &&
+      candidate.host?.toLowerCase() === host &&
+      candidate.ports.includes(port),
+  );
+  return {
+    highAvailability: 'zookeeper',
+    leader: { alias: task?.alias ?? null, address: reading.address },
+    leaderSource: reading.source,
+    note: task === undefined ? `the leader ${reading.address} is not a master task of this framework` : null,
+  };
+}
+
+/**
+ * With several masters only the leader serves its web UI: the URL the scheduler recorded (the first
+ * master it saw up) is moved to the leader's host, the port being the same on every master.
+ */
+function leaderWebui(recorded: string | null, masters: StatusMasters, tasks: readonly StatusTask[]): string | null {
+  const host = tasks.find((task) => task.alias === masters.leader?.alias)?.host;
+  if (recorded === null || host === undefined || host === null) return recorded;
+  try {
+    const url = new URL(recorded);
+    url.hostname = host;
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return recorded;
+  }
 }
 
 function failoverLeft(
@@ -305,7 +467,7 @@ function failoverLeft(
 export async function collectStatus(
   client: MesosMasterClient,
   frameworkId: string,
-  local: { ledger: Ledger | undefined; presence?: SchedulerPresence; stateLocation?: string },
+  local: { ledger: Ledger | undefined; presence?: SchedulerPresence; stateLocation?: string; leader?: LeaderReading },
 ): Promise<StatusReport> {
   const [frameworks, tasks, agents] = await Promise.all([client.getFrameworks(), client.getTasks(), client.getAgents()]);
   const framework =

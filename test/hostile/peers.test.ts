@@ -138,10 +138,10 @@ describe('a master claiming Mesos 0.22.0', () => {
     const result = await cli(['--master', master.hostPort, 'deploy']);
     expect(result.exitCode).toBe(1);
     expect(oneErrorLine(result.stderr)).toBe(
-      `error: the Mesos master at http://${master.hostPort} runs Mesos 0.22.0; deploy needs Mesos 0.28.0 or later (the v1 HTTP scheduler API); ` +
-        'upgrade the Mesos masters; check-ports and status work with older ones',
+      `error: the Mesos master at http://${master.hostPort} runs Mesos 0.22.0; deploy needs Mesos 0.23.0 or later; upgrade the Mesos masters`,
     );
     expect(master.requestsTo('POST', '/api/v1/scheduler')).toEqual([]);
+    expect(master.requestsTo('POST', '/master/mesos.internal.RegisterFrameworkMessage')).toEqual([]);
     expect(await readdir(conf)).toEqual(['alluxio-site.properties']);
   });
 

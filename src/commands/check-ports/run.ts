@@ -25,6 +25,7 @@ import type { OwnTask } from '../../checkports/own-tasks.js';
 import { openDeploymentState } from '../../context/deployment-state.js';
 import { aliasOfTaskId } from '../../state/task-names.js';
 import { isTerminalTaskState } from '../../mesos/protocol/types.js';
+import { readAlluxioLeader } from '../../mesos/zookeeper/alluxio-leader.js';
 
 export interface CheckPortsFlags extends ConnectionFlags {
   strict?: boolean;
@@ -40,10 +41,17 @@ function requirementsFromSite(site: LoadedSite): CheckPortsRequirements {
   return {
     role: config.mesos.role,
     masterCount: config.master.nodeCount,
+    ...(config.master.highAvailability.kind === 'embedded'
+      ? { masterHosts: config.master.highAvailability.masters.map((master) => master.host) }
+      : {}),
     master: {
       ports: [
         { name: 'masterRpc', port: config.master.rpcPort },
         { name: 'masterWeb', port: config.master.webPort },
+        // The embedded journal's port (Alluxio 2.x HA): the masters replicate their journal through it.
+        ...(config.master.requiredPorts.includes(config.master.journalPort)
+          ? [{ name: 'masterJournal' as const, port: config.master.journalPort }]
+          : []),
       ],
       cpus: config.master.cpus,
       memMb: config.master.memMb,
@@ -112,7 +120,9 @@ export async function runCheckPorts(ctx: CommandContext, flags: CheckPortsFlags)
       suggestPorts: flags.suggestPorts === true,
       ownTasks,
     });
-  const report = analyze(requirementsFromSite(site));
+  const analyzed = analyze(requirementsFromSite(site));
+  const zookeeper = await zookeeperProblem(site, Math.min(ctx.globals.timeoutMs, ZOOKEEPER_CHECK_MS), signal);
+  const report: CheckPortsReport = zookeeper === undefined ? analyzed : { ...analyzed, warnings: [...analyzed.warnings, zookeeper] };
 
   for (const warning of site.warnings) io.stderr.write(`warning: ${printable(warning)}\n`);
   const suggestion = report.fixes.suggestedPorts;
@@ -152,6 +162,8 @@ async function writeSuggestedPorts(
     const separator = line.indexOf('=');
     // Keys are re-spelled by writeSiteProperty to whatever generation the file already uses.
     writeSiteProperty(doc, line.slice(0, separator), line.slice(separator + 1));
+    // The embedded journal's addresses name its port too: they move with it, or no master finds the others.
+    if (line.slice(0, separator) === JOURNAL_PORT_KEY) moveJournalAddresses(doc, line.slice(separator + 1));
   }
   const before = site.doc.toString();
   const after = doc.toString();
@@ -163,6 +175,41 @@ async function writeSuggestedPorts(
   await mkdir(path.dirname(site.file), { recursive: true });
   const result = await writePropertiesFile(site.file, doc, site.loaded === undefined ? {} : { encoding: site.loaded.encoding });
   return { file: result.path, backup: result.backupPath ?? null, diff };
+}
+
+/** How long the masters' ZooKeeper may take to answer check-ports (never longer than --timeout). */
+const ZOOKEEPER_CHECK_MS = 3_000;
+
+/**
+ * Masters electing their leader through ZooKeeper need it to answer: a warning (not a verdict on the
+ * ports) when it does not, since the masters would never lead.
+ */
+async function zookeeperProblem(site: LoadedSite, timeoutMs: number, signal: AbortSignal): Promise<string | undefined> {
+  const ha = site.config.master.highAvailability;
+  if (ha.kind !== 'zookeeper') return undefined;
+  try {
+    await readAlluxioLeader(ha.zookeeperAddress, ha.leaderPath, { timeoutMs, signal });
+    return undefined;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return (
+      `the masters' ZooKeeper (alluxio.zookeeper.address=${ha.zookeeperAddress}) does not answer: ` +
+      `${error instanceof Error ? error.message : String(error)}; without it no master becomes the leader`
+    );
+  }
+}
+
+const JOURNAL_PORT_KEY = 'alluxio.master.embedded.journal.port';
+const JOURNAL_ADDRESSES_KEY = 'alluxio.master.embedded.journal.addresses';
+
+function moveJournalAddresses(doc: LoadedSite['doc'], port: string): void {
+  const addresses = doc.get(JOURNAL_ADDRESSES_KEY);
+  if (addresses === undefined) return;
+  const moved = addresses
+    .split(',')
+    .map((entry) => entry.trim().replace(/:\d+$/, `:${port}`))
+    .join(',');
+  writeSiteProperty(doc, JOURNAL_ADDRESSES_KEY, moved);
 }
 
 /** The framework this configuration deployed, if its state records one; never an error here. */

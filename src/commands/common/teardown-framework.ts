@@ -19,6 +19,9 @@ import { buildFrameworkInfo } from '../../framework/scheduler/framework-info.js'
 import { openDeploymentState } from '../../context/deployment-state.js';
 import type { DeploymentState } from '../../state/deployment-state.js';
 import { stopLocalSchedulers } from './stop-schedulers.js';
+import { openLegacyScheduler } from './legacy-scheduler.js';
+import { chooseSchedulerTransport } from '../../framework/deploy/preflight.js';
+import { libprocessAddresses } from '../../mesos/client/libprocess-address.js';
 import { systemClock } from '../../shared/clock.js';
 import type { MesosMasterClient } from '../../mesos/client/master-client.js';
 import type { LedgerTask } from '../../state/ledger.js';
@@ -114,7 +117,7 @@ async function teardownWith(
       if (!options.yes && !globals.yes) await confirmByName(ctx, framework.name, frameworkId);
       // A scheduler still running (or a standby) would register the framework again: stop them first.
       await stopSchedulers();
-      await sendTeardown(connection.client.transport, framework, site);
+      await sendTeardown(connection.client, framework, site, ctx);
       result.tornDown = true;
     }
     result.tasksMayStillRun = await checkTasksGone(connection.client, frameworkId, ledgerTasks, result.tornDown ? globals.timeoutMs : 0);
@@ -186,13 +189,26 @@ async function confirmByName(ctx: CommandContext, name: string, frameworkId: str
 }
 
 /** TEARDOWN needs a stream id, so subscribe as the framework (a failover), then tear it down. */
-async function sendTeardown(
-  transport: ConstructorParameters<typeof HttpSchedulerClient>[0],
+async function sendTeardown(master: MesosMasterClient, framework: FrameworkRecord, site: LoadedSite, ctx: CommandContext): Promise<void> {
+  // Before 0.28 there is no v1 scheduler API with stream ids: the scheduler driver's protocol instead.
+  const { transport, version } = await chooseSchedulerTransport(master, 'auto', ctx.termination.signal);
+  const legacy =
+    transport === 'legacy'
+      ? await openLegacyScheduler(master, libprocessAddresses(undefined, undefined, ctx.io.env), version, ctx.globals.timeoutMs)
+      : undefined;
+  try {
+    await teardownAs(legacy ?? new HttpSchedulerClient(master.transport, 'application/json'), framework, site);
+  } finally {
+    await legacy?.close();
+  }
+}
+
+async function teardownAs(
+  scheduler: Pick<HttpSchedulerClient, 'subscribe' | 'call'>,
   framework: FrameworkRecord,
   site: LoadedSite,
 ): Promise<void> {
   const { frameworkId } = framework;
-  const scheduler = new HttpSchedulerClient(transport, 'application/json');
   // Mesos refuses a failover that changes the principal (or user): present the framework as registered.
   const info = buildFrameworkInfo({
     user: framework.user ?? frameworkUser(site.config),

@@ -26,6 +26,19 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
     .addOption(new Option('--name <name>').hideHelp())
     .option('--failover-timeout <duration>', 'how long Mesos keeps the tasks while deploy is disconnected, e.g. 7d, 12h (default: 7d)')
     .addOption(new Option('--encoding <encoding>', 'scheduler API encoding').choices(['protobuf', 'json']).default('protobuf'))
+    .addOption(
+      new Option('--transport <transport>', "v1 HTTP scheduler API, or legacy (the scheduler driver's protocol, Mesos before 0.28)")
+        .choices(['auto', 'v1', 'legacy'])
+        .default('auto'),
+    )
+    .option(
+      '--listen <ip[:port]>',
+      'legacy transport: the address the scheduler listens on (default LIBPROCESS_IP, LIBPROCESS_PORT; else any)',
+    )
+    .option(
+      '--advertise <ip[:port]>',
+      'legacy transport: the address the master connects back to (default LIBPROCESS_ADVERTISE_IP/_PORT; else the one toward the master)',
+    )
     .option('--new-framework', 'register a new framework even though the ledger records live tasks')
     .option('--no-health-checks', 'no Mesos TCP health checks on the Alluxio RPC ports')
     .option(
@@ -46,7 +59,8 @@ export function registerDeploy(program: Command, run: ActionRunner): void {
       "launch the workers in the same offer round as the master instead of once it is healthy (its workers retry registering, as Alluxio's do)",
     )
     .option('--standby', 'when another scheduler is active for this deployment, wait and take over when it stops (instead of exit 1)')
-    .option('--dry-run', 'print the FrameworkInfo and the task plan; launch nothing')
+    .option('--max-unavailable <n|percent>', 'rolling changes: replace at most this many workers at once, e.g. 2 or 25% (default 1)')
+    .option('--dry-run', 'print the FrameworkInfo, the task plan and the changes to a running deployment; launch nothing')
     .option('--teardown', 'remove the framework and all its tasks (same as the teardown command, without the question)')
     .addHelpText(
       'after',
@@ -55,6 +69,9 @@ Ctrl-C disconnects: Mesos keeps the Alluxio tasks for the failover timeout and a
 reattaches (the framework id and tasks are kept in conf/alluxio-mesos-ledger.json).
 One scheduler is active per configuration (conf/alluxio-mesos.lock names it): a second deploy
 exits 1 naming it; with --standby it waits and takes over (and adopts the tasks) when it stops.
+A changed configuration (worker memory, --jar-url, ...) is a rolling change: deploy shows the plan,
+asks once (--yes does not ask), and hands it to the running scheduler, following its progress
+(Ctrl-C stops following only; alluxio-mesos rollout status|undo).
 
 Examples:
   $ alluxio-mesos deploy --jar-url LOCAL --alluxio-home /opt/alluxio
@@ -63,6 +80,8 @@ Examples:
   $ alluxio-mesos deploy --detach && alluxio-mesos status --watch
   $ alluxio-mesos deploy --detach --standby   # a hot standby of the running scheduler
   $ alluxio-mesos deploy --dry-run
+  $ alluxio-mesos deploy --max-unavailable 2 --yes   # roll a changed configuration out, 2 workers at a time
+  $ alluxio-mesos deploy --transport legacy --listen 10.0.0.5:9090   # Mesos 0.23-0.27
   $ alluxio-mesos deploy --json | jq -c 'select(.type == "task-state")'
 ${EXIT_CODES_HELP}`,
     )

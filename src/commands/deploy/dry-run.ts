@@ -5,6 +5,8 @@
 import type { DeployOptions, DeployPlan } from '../../framework/deploy/plan.js';
 import { formatDuration } from '../../shared/duration.js';
 import { printable } from '../../shared/printable.js';
+import type { RolloutPlan } from '../../framework/scheduler/rollout-plan.js';
+import { renderPlan } from '../common/rollout-text.js';
 
 /**
  * The master's agent is chosen from Mesos' offers, so a dry run cannot know it. The commands need
@@ -26,6 +28,10 @@ export function dryRunDocument(plan: DeployPlan, options: DeployOptions, ledgerF
       memMb: master.memMb,
       ports: master.ports,
       pinnedHost: master.pinnedHost ?? null,
+      /** Several masters elect their leader (ZooKeeper or the embedded journal); workers find it. */
+      electsLeader: master.electsLeader,
+      /** The embedded journal's hosts, the only agents masters run on; null: any agent. */
+      journalHosts: master.journalHosts ?? null,
       command: plan.scheduler.command('master', masterHost),
     },
     worker: {
@@ -42,7 +48,7 @@ export function dryRunDocument(plan: DeployPlan, options: DeployOptions, ledgerF
   };
 }
 
-export function renderDryRun(document: DryRunDocument): string {
+export function renderDryRun(document: DryRunDocument & { rollout?: RolloutPlan }): string {
   const info = document.frameworkInfo;
   const seconds = (value: number): string => formatDuration(Math.round(value * 1000));
   const health = document.healthCheck;
@@ -61,7 +67,12 @@ export function renderDryRun(document: DryRunDocument): string {
     [
       'Masters',
       `${document.master.count} x (${document.master.cpus} cpus, ${document.master.memMb} MB, ports ${document.master.ports.join(',')}) ` +
-        (document.master.pinnedHost === null ? 'on any agent' : `on ${document.master.pinnedHost}`),
+        (document.master.pinnedHost !== null
+          ? `on ${document.master.pinnedHost}`
+          : document.master.journalHosts !== null
+            ? `on ${document.master.journalHosts.join(', ')} (the embedded journal's hosts)`
+            : 'on any agent') +
+        (document.master.electsLeader ? '; they elect a leader, and workers find it' : ''),
     ],
     [
       'Workers',
@@ -74,7 +85,8 @@ export function renderDryRun(document: DryRunDocument): string {
         ? 'off'
         : `first after ${seconds(health.delaySeconds)}, every ${seconds(health.intervalSeconds)}, ` +
           `timeout ${seconds(health.timeoutSeconds)}, unhealthy after ${health.consecutiveFailures} failures ` +
-          `(not counted during the first ${seconds(health.gracePeriodSeconds)})`,
+          `(not counted during the first ${seconds(health.gracePeriodSeconds)})` +
+          (document.master.electsLeader ? '; workers only (a standby master listens on no port)' : ''),
     ],
     ['State', document.ledger],
   ];
@@ -90,6 +102,10 @@ export function renderDryRun(document: DryRunDocument): string {
     lines.push('', `The ${role} task runs, with sh -c in its sandbox${placeholder}:`);
     for (const uri of command.uris ?? []) lines.push(`  # fetched first: ${printable(uri.value)}`);
     for (const line of (command.value ?? '').split('\n')) lines.push(`    ${printable(line)}`);
+  }
+  if (document.rollout !== undefined) {
+    lines.push('', 'Changes to the running deployment:');
+    for (const line of renderPlan(document.rollout)) lines.push(`  ${printable(line)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -10,6 +10,7 @@ import type { SchedulerIdentity } from '../../state/deployment-state.js';
 import { describeScheduler } from '../../state/scheduler-errors.js';
 import { printable } from '../../shared/printable.js';
 import { maskUriCredentials } from '../../shared/uri-credentials.js';
+import { describeRolloutReport } from '../common/rollout-text.js';
 
 export function describeReport(report: ControllerReport): string | undefined {
   switch (report.type) {
@@ -72,6 +73,16 @@ export function describeReport(report: ControllerReport): string | undefined {
       return `reconciled ${report.tasks} task(s) with Mesos`;
     case 'mesos-error':
       return `Mesos sent an error: ${report.message}`;
+    case 'desired-unreadable':
+      return `could not read the desired state handed over: ${report.message}; reading it again`;
+    case 'desired-applied':
+    case 'worker-retired':
+    case 'rollout-batch':
+    case 'rollout-replaced':
+    case 'rollout-master-warning':
+    case 'rollout-halted':
+    case 'rollout-done':
+      return describeRolloutReport(report);
   }
 }
 

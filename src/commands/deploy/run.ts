@@ -10,7 +10,6 @@ import { masterAddress as masterAddressOf, openMaster, type ConnectionFlags } fr
 import { resolveCredentials } from '../../context/credentials.js';
 import { loadSite, requireConfDir } from '../../context/site.js';
 import { parseMasterAddress, redactCredentials } from '../../mesos/client/address.js';
-import type { HttpSchedulerClient } from '../../mesos/client/scheduler-client.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { parseDuration } from '../../shared/duration.js';
@@ -22,13 +21,27 @@ import { SchedulerActiveError } from '../../state/scheduler-errors.js';
 import { openDeploymentState } from '../../context/deployment-state.js';
 import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../framework/scheduler/framework-info.js';
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
-import { checkSchedulerApi, preflightDistribution } from '../../framework/deploy/preflight.js';
+import { chooseSchedulerTransport, preflightDistribution, type SchedulerTransport } from '../../framework/deploy/preflight.js';
+import type { LibprocessSchedulerClient } from '../../mesos/client/legacy-scheduler-client.js';
+import { openLegacyScheduler } from '../common/legacy-scheduler.js';
+import { libprocessAddresses, type LibprocessAddresses } from '../../mesos/client/libprocess-address.js';
+import { TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast } from '../../mesos/client/version.js';
+import type { Subscription } from '../../mesos/client/scheduler-client.js';
+import type { Call } from '../../mesos/protocol/types.js';
 import { ledgerPath } from '../../state/files.js';
+import { FINGERPRINT_LABEL } from '../../state/task-names.js';
 import { createDeployView } from './live-view.js';
 import { detach, notifyDetachingParent, recordDetachedPid } from './detach.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import { printable } from '../../shared/printable.js';
 import { checkedName } from '../../config/names.js';
+import { parseMaxUnavailable } from '../../framework/scheduler/rollout.js';
+import type { Ledger } from '../../state/ledger.js';
+import type { DesiredState } from '../../state/desired-state.js';
+import { confirmPlan, followChange, handOver, planChange } from '../common/desired-change.js';
+
+/** How long the read of the tasks' fingerprint labels before SUBSCRIBE may take (best effort). */
+const TASK_LABELS_READ_MS = 1_000;
 
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
@@ -52,6 +65,29 @@ export interface DeployFlags extends ConnectionFlags {
   healthCheckInterval?: string;
   workersWithMaster?: boolean;
   state?: string;
+  maxUnavailable?: string;
+  /** v1, legacy or auto (default). */
+  transport?: string;
+  /** The legacy transport's listener: ip[:port] (default LIBPROCESS_IP/LIBPROCESS_PORT, else any). */
+  listen?: string;
+  /** The address the master connects back to: ip[:port] (default LIBPROCESS_ADVERTISE_IP/_PORT, else the address toward the master). */
+  advertise?: string;
+}
+
+/** The scheduler API client either transport provides (the HTTP one, or the driver's protocol). */
+interface SchedulerClient {
+  subscribe(call: Call, signal?: AbortSignal): Promise<Subscription>;
+  call(call: Call, streamId: string, signal?: AbortSignal): Promise<void>;
+}
+
+function transportOf(flags: DeployFlags): SchedulerTransport | 'auto' {
+  const transport = flags.transport ?? 'auto';
+  if (transport !== 'v1' && transport !== 'legacy' && transport !== 'auto') {
+    throw new UsageError(`--transport "${transport}" must be v1, legacy or auto`, {
+      hint: "auto picks v1 for Mesos 0.28.0 and later, legacy (the scheduler driver's protocol) before",
+    });
+  }
+  return transport;
 }
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
@@ -83,6 +119,9 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     return teardownFramework(ctx, flags, site, { yes: true });
   }
 
+  const transport = transportOf(flags);
+  // Checked before anything starts, like every flag; only the legacy transport uses them.
+  const libprocess = libprocessAddresses(flags.listen, flags.advertise, io.env);
   const encoding = flags.encoding ?? 'protobuf';
   if (encoding !== 'protobuf' && encoding !== 'json') throw new UsageError(`--encoding "${encoding}" must be protobuf or json`);
   const maxWorkers = positiveNumber('--max-workers', flags.maxWorkers) ?? site.settings.maxWorkers;
@@ -111,12 +150,14 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
             ...(interval === undefined ? {} : { intervalSeconds: interval }),
           },
         }),
+    ...(flags.maxUnavailable === undefined ? {} : { maxUnavailable: parseMaxUnavailable(flags.maxUnavailable) }),
   };
   const plan = buildDeployPlan(site.config, site.doc, options, site.file);
 
   if (flags.dryRun === true) {
     const { dryRunDocument, renderDryRun } = await import('./dry-run.js');
-    const document = dryRunDocument(plan, options, ledgerPath(globals.confDir));
+    const current = await readLedgerQuietly(ctx, site, flags.state);
+    const document = { ...dryRunDocument(plan, options, ledgerPath(globals.confDir)), rollout: planChange(current, plan.desired) };
     io.stdout.write(globals.json ? `${JSON.stringify(document)}\n` : renderDryRun(document));
     return ExitCode.OK;
   }
@@ -134,15 +175,37 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     flag: flags.state,
     onRetry: (error) => io.stderr.write(`standing by: ${printable(error.message)}; retrying\n`),
   });
-  if (flags.detach === true) {
-    try {
+  // A change of what runs: the plan first, asked once; a running scheduler takes it over (never a second one).
+  let change: ReturnType<typeof planChange>;
+  let initialRequestId: string | undefined;
+  try {
+    const current = await state.readLedger().catch(() => undefined);
+    initialRequestId = (await state.readDesiredRequest().catch(() => undefined))?.requestId;
+    change = planChange(current, plan.desired);
+    const changing = !change.first && !change.unchanged;
+    const { leader } = flags.standby === true ? { leader: undefined } : await state.readScheduler();
+    if (leader !== undefined) {
       // Refused at once, before anything starts in the background (the child would be refused too).
-      const { leader } = flags.standby === true ? { leader: undefined } : await state.readScheduler();
-      if (leader !== undefined) throw new SchedulerActiveError(leader);
-    } finally {
+      if (!changing) throw new SchedulerActiveError(leader);
+      await confirmPlan(ctx, change, `handed to the running scheduler, pid ${leader.pid} on ${leader.host}`);
+      const requestId = await handOver(state, plan.desired);
+      if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...change, requestId })}\n`);
+      const code = flags.detach === true ? ExitCode.OK : await followChange(ctx, state, requestId);
       await state.close();
+      return code;
     }
-    return detach(ctx, argv);
+    if (changing) {
+      await confirmPlan(ctx, change, 'applied by this scheduler');
+      if (globals.json) io.stdout.write(`${JSON.stringify({ type: 'plan', ...change })}\n`);
+    }
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
+  if (flags.detach === true) {
+    await state.close();
+    // The question was asked here: the background scheduler proceeds.
+    return detach(ctx, argv.includes('--yes') || argv.includes('-y') ? argv : [...argv, '--yes']);
   }
 
   const progress = await startProgress(io, flags.standby === true ? 'standing by' : 'connecting to Mesos', {
@@ -169,7 +232,24 @@ export async function runDeploy(ctx: CommandContext, flags: DeployFlags, argv: r
     throw error;
   }
   try {
-    return await runScheduler(ctx, flags, { site, plan, options, preflight, address, encoding, view, lease, location: state.location });
+    return await runScheduler(ctx, flags, {
+      site,
+      plan,
+      options,
+      preflight,
+      address,
+      encoding,
+      view,
+      lease,
+      location: state.location,
+      // A request that was there before this scheduler started is stale (its scheduler is gone).
+      pollDesired: async () => {
+        const request = await state.readDesiredRequest();
+        return request === undefined || request.requestId === initialRequestId ? undefined : request;
+      },
+      transport,
+      libprocess,
+    });
   } finally {
     await forgetPid();
     await lease.release();
@@ -188,12 +268,16 @@ interface SchedulerRun {
   lease: SchedulerLease;
   /** Where the state lives, for the first line. */
   location: string;
+  pollDesired: () => Promise<DesiredState | undefined>;
+  transport: SchedulerTransport | 'auto';
+  libprocess: LibprocessAddresses;
 }
 
 /** Subscribes and runs the controller while this process holds the lease. */
 async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: SchedulerRun): Promise<number> {
   const { globals } = ctx;
-  const { site, plan, options, preflight, address, encoding, view, lease, location } = run;
+  const { site, options, preflight, address, encoding, view, lease, location } = run;
+  let { plan } = run;
   view.active({ pid: process.pid, host: hostname() });
   // Ctrl-C and SIGTERM disconnect; so does not reaching the master within --timeout the first time,
   // and losing the lease (another scheduler took over: not one more call may go out).
@@ -226,21 +310,46 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     view.close();
     throw error;
   }
+  let choice: Awaited<ReturnType<typeof chooseSchedulerTransport>>;
+  let legacy: LibprocessSchedulerClient | undefined;
   try {
-    await checkSchedulerApi(connection.client, stop);
+    choice = await chooseSchedulerTransport(connection.client, run.transport, stop);
+    if (choice.transport === 'legacy') {
+      if (credentials !== undefined) {
+        throw new UsageError("deploy cannot authenticate over the legacy transport: the scheduler driver's CRAM-MD5 is not implemented", {
+          hint:
+            'for a master that does not require framework authentication, deploy without a secret (a principal alone is fine); ' +
+            'otherwise use Mesos 0.28.0 or later, whose v1 API takes the credentials over HTTP',
+        });
+      }
+      legacy = await openLegacyScheduler(connection.client, run.libprocess, choice.version, globals.timeoutMs);
+    }
   } catch (error) {
     connection.close();
     firstContact.cancel();
     view.close();
     throw error;
   }
+  const masterAnswered = choice.version !== undefined;
   // Loaded once the master answered: start-up up to the first request does not pay for the
   // scheduler's reducer and codecs.
   const [{ HttpSchedulerClient, SchedulerCallError }, { FrameworkTakenOverError, runController }] = await Promise.all([
     import('../../mesos/client/scheduler-client.js'),
     import('../../framework/scheduler/controller.js'),
   ]);
-  let scheduler = new HttpSchedulerClient(connection.client.transport, media);
+  if (choice.version !== undefined && options.healthChecks && !versionAtLeast(choice.version, TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION)) {
+    // A warning, as the site's: on stderr in --json mode too.
+    ctx.io.stderr.write(
+      `warning: Mesos ${formatVersion(choice.version)} has no TCP health checks (from ${TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION}); the Alluxio tasks run without them\n`,
+    );
+    plan = buildDeployPlan(site.config, site.doc, { ...options, healthChecks: false }, site.file);
+  }
+  const newClient = (): SchedulerClient => {
+    if (legacy === undefined) return new HttpSchedulerClient(connection.client.transport, media);
+    legacy.retarget(connection.client.transport);
+    return legacy;
+  };
+  let scheduler = newClient();
   // The address is resolved again before every re-subscription, because the master that served
   // the last one may be gone for good: with zk:// only ZooKeeper knows the new leader; with
   // host:port the transport has stuck to the leader a 307 named, so starting again from the address
@@ -254,6 +363,10 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
   let streamId: string | undefined;
   try {
     view.line(`Mesos master ${connection.client.baseUrl}; state ${location}`);
+    if (legacy !== undefined) {
+      const version = choice.version === undefined ? 'version unknown' : `Mesos ${formatVersion(choice.version)}`;
+      view.line(`legacy scheduler protocol (${version}): this scheduler is ${legacy.processId ?? ''}`);
+    }
     for (const line of preflight.checked) view.line(`checked: ${line}`);
     await runController({
       config: plan.scheduler,
@@ -261,7 +374,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       frameworkInfo: (ledger) => plan.frameworkInfo(ledger.webuiUrl),
       subscribe: async (call, signal): Promise<EventStream> => {
         subscriptions += 1;
-        const subscribeOnce = async (): Promise<Awaited<ReturnType<HttpSchedulerClient['subscribe']>>> => {
+        const subscribeOnce = async (): Promise<Subscription> => {
           fence('SUBSCRIBE');
           if (followLeader && subscriptions > 1) {
             const next = await openMaster(ctx, flags, site, { signal, credentials });
@@ -270,7 +383,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
             }
             connection.close();
             connection = next;
-            scheduler = new HttpSchedulerClient(connection.client.transport, media);
+            scheduler = newClient();
           }
           fence('SUBSCRIBE');
           return scheduler.subscribe(call, signal);
@@ -310,6 +423,23 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
       },
       signal: stop,
       newFramework: flags.newFramework === true,
+      desired: plan.desired,
+      keepRecordedDesired: flags.standby === true,
+      pollDesired: run.pollDesired,
+      // Only from a master that answered the version check: one that did not is left to SUBSCRIBE,
+      // which keeps --timeout for itself and reports the last failure.
+      taskFingerprints: !masterAnswered
+        ? undefined
+        : async () => {
+            // A short budget of its own, as the version check's.
+            const tasks = await connection.client.getTasks({ signal: AbortSignal.any([stop, AbortSignal.timeout(TASK_LABELS_READ_MS)]) });
+            const labels = new Map<string, string>();
+            for (const task of tasks) {
+              const fingerprint = task.labels?.get(FINGERPRINT_LABEL);
+              if (fingerprint !== undefined) labels.set(task.taskId, fingerprint);
+            }
+            return labels;
+          },
     });
   } catch (error) {
     // A rejected ledger write after the lease was lost says less than the loss itself.
@@ -317,6 +447,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
   } finally {
     firstContact.cancel();
     view.close();
+    await legacy?.close();
     connection.close();
   }
   if (lease.lost.aborted) throw lease.lost.reason;
@@ -366,4 +497,22 @@ async function markDisconnected(store: LedgerStore, at: number | undefined): Pro
   if (at === undefined) delete ledger.disconnectedAt;
   else ledger.disconnectedAt = at;
   await store.save(ledger);
+}
+
+/** The saved ledger for a dry run's plan; a state that cannot be read only leaves the plan without it. */
+async function readLedgerQuietly(
+  ctx: CommandContext,
+  site: Awaited<ReturnType<typeof loadSite>>,
+  flag: string | undefined,
+): Promise<Ledger | undefined> {
+  try {
+    const state = openDeploymentState(ctx.globals, site, { flag });
+    try {
+      return await state.readLedger();
+    } finally {
+      await state.close();
+    }
+  } catch {
+    return undefined;
+  }
 }

@@ -17,6 +17,20 @@ export function registerInit(program: Command, run: ActionRunner): void {
     // `--master` is the Mesos master; every `--master-*` flag is about the Alluxio master task.
     .option('--master-count <n>', 'number of Alluxio masters')
     .option('--master-host <host>', 'pin the Alluxio master to this agent host')
+    .addOption(
+      new Option('--ha <kind>', 'leader election for several masters: zookeeper (with a shared journal) or embedded (Alluxio 2.x)').choices(
+        ['zookeeper', 'embedded'],
+      ),
+    )
+    .option('--zookeeper-address <host:port,...>', 'with --ha zookeeper: the ZooKeeper servers (alluxio.zookeeper.address)')
+    .option(
+      '--journal-folder <uri>',
+      'with --ha zookeeper: the master journal on shared storage, e.g. hdfs://namenode:9000/alluxio/journal',
+    )
+    .option(
+      '--embedded-journal-addresses <host:port,...>',
+      'with --ha embedded: every master host and journal port, e.g. m1:19200,m2:19200,m3:19200',
+    )
     // The first spellings, kept for scripts.
     .addOption(new Option('--masters <n>').hideHelp())
     .addOption(new Option('--alluxio-master <host>').hideHelp())
@@ -65,6 +79,8 @@ Examples:
   $ alluxio-mesos init --yes --master zk://zk1:2181,zk2:2181/mesos \\
       --jar-url https://downloads.example.com/alluxio-1.8.2-bin.tar.gz --worker-memory-size 4GB
   $ ALLUXIO_MESOS_SECRET=s3cret alluxio-mesos init --principal alluxio --store-secret --yes --force
+  $ alluxio-mesos init --yes --master m:5050 --jar-url LOCAL --master-count 2 --ha zookeeper \\
+      --zookeeper-address zk1:2181,zk2:2181,zk3:2181 --journal-folder hdfs://namenode:9000/alluxio/journal
   $ alluxio-mesos init --dry-run --yes --master local --jar-url LOCAL
   $ alluxio-mesos init --write-service systemd
   $ alluxio-mesos init --state zk://zk1:2181,zk2:2181/alluxio-mesos --write-service marathon --service-file app.json

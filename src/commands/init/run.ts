@@ -10,6 +10,7 @@ import type { InitInputs } from '../../init/inputs.js';
 import { parseStateLocation } from '../../state/state-location.js';
 import { readCliSettings, cliSettingsWrite, cliSettingsPath, shownSettings, type CliSettings } from '../../config/cli-settings.js';
 import { findSpec } from '../../config/catalog.js';
+import { journalStorage } from '../../config/high-availability.js';
 import { PropertiesDocument } from '../../config/properties.js';
 import { readSecret, SECRET_PROPERTY } from '../../config/secret.js';
 import { propertiesFileWrite, readPropertiesFile } from '../../config/store.js';
@@ -59,8 +60,13 @@ export function checkAnswer(step: Step, value: string, spelling: PortSpelling): 
       return /^[1-9]\d*$/.test(trimmed) ? undefined : `"${trimmed}" is not a whole number of at least 1`;
     case 'alluxioMaster':
       return /^[A-Za-z0-9.:[\]_-]+$/.test(trimmed) ? undefined : `"${trimmed}" is not a hostname`;
+    case 'journalFolder':
+      return journalStorage(trimmed) !== 'local'
+        ? undefined
+        : `"${trimmed}" is on each agent's own disk; several masters need storage every master reads, e.g. hdfs://namenode:9000/alluxio/journal (or file:// on a mount all agents share)`;
     case 'distribution':
     case 'java':
+    case 'ha':
     case 'customPorts':
       return step.choices?.some((choice) => choice.value === trimmed) === true
         ? undefined
@@ -334,6 +340,8 @@ function summaryRows(
     ]);
   }
   if (doc.has(SECRET_PROPERTY)) rows.push(['Mesos secret', '******** (stored, file mode 0600)', SECRET_PROPERTY]);
+  if (answers.ha === 'zookeeper') rows.push(['Leader election', 'ZooKeeper, journal on shared storage', 'alluxio.zookeeper.enabled']);
+  if (answers.ha === 'embedded') rows.push(['Leader election', 'the embedded journal (Alluxio 2.x)', 'alluxio.master.journal.type']);
   if (answers.distribution === 'local')
     rows.unshift(['Alluxio distribution', 'LOCAL (installed on every agent)', 'alluxio.integration.mesos.alluxio.jar.url']);
   return rows;

@@ -12,7 +12,8 @@ export function registerLocalCluster(program: Command, run: ActionRunner): void 
   const localCluster = program
     .command('local-cluster')
     .description('run an embedded single-machine Mesos cluster (master + agents on 127.0.0.x) to rehearse and test on')
-    .option('--agents <n>', 'number of agents, on 127.0.0.2, 127.0.0.3, ... (default 3)')
+    .option('--agents <n>', 'number of agents (1 to 1000), on 127.0.0.2, 127.0.0.3, ..., then 127.0.1.1, ... (default 3)')
+    .option('--agent-hosts <n>', 'child processes the agents and their executors run in, off the master (default: one per core)')
     .option('--port <port>', 'master port on 127.0.0.1 (default 5050; 0 picks a free one)')
     .option('--work-dir <dir>', 'where sandboxes live (default: a new temporary directory)')
     .option(
@@ -29,6 +30,10 @@ export function registerLocalCluster(program: Command, run: ActionRunner): void 
     .option(
       '--max-agent-ping-timeouts <n>',
       "missed pings before the master marks an agent unreachable, as Mesos' --max_agent_ping_timeouts (default 5)",
+    )
+    .option(
+      '--mesos-version <version>',
+      'emulate this Mesos: its endpoint names and APIs, e.g. 0.23.0, 0.25.0, 0.27.2, 0.28.2 (default 1.12.0)',
     )
     .option('--zk <url>', 'register the master in ZooKeeper for leader election, e.g. zk://127.0.0.1:2181/mesos')
     .option('--write-demo-dist <dir>', 'write the stand-in Alluxio distribution (directory and .tar.gz) into DIR and exit')

@@ -5,6 +5,15 @@
  * failover the agents follow; without it the agents stay away, as a standalone Mesos cluster's do,
  * so that rehearsing a standalone restart shows what an operator would really meet.
  */
+import type { EmulatedMesosApi } from '../../emulator/mesos-api.js';
+import {
+  MINIMUM_MESOS_VERSION,
+  formatVersion,
+  mesosFeatures,
+  parseMesosVersion,
+  versionAtLeast,
+  type MesosVersion,
+} from '../../mesos/client/version.js';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +28,7 @@ import { checkResourcesFlags, demoFailure, startFailure } from './start-failure.
 
 export interface LocalClusterFlags {
   agents?: string;
+  agentHosts?: string;
   port?: string;
   workDir?: string;
   resources?: string[];
@@ -26,8 +36,38 @@ export interface LocalClusterFlags {
   agentPingTimeout?: string;
   maxAgentPingTimeouts?: string;
   zk?: string;
+  mesosVersion?: string;
   writeDemoDist?: string;
   force?: boolean;
+}
+
+/** Agents get 127.0.0.2 onwards; 1,000 is far past what one machine's processes and ports carry well. */
+const MAX_AGENTS = 1000;
+
+/** The APIs of the Mesos version `--mesos-version` names (0.23.0 to 1.12.x). */
+function emulatedApi(flag: string | undefined): EmulatedMesosApi | undefined {
+  if (flag === undefined) return undefined;
+  let version: MesosVersion;
+  try {
+    version = parseMesosVersion(flag, '--mesos-version');
+  } catch {
+    throw new UsageError(`--mesos-version "${flag}" is not a Mesos version`, { hint: 'e.g. 0.23.0, 0.27.2, 0.28.2 or 1.12.0' });
+  }
+  if (!versionAtLeast(version, MINIMUM_MESOS_VERSION) || versionAtLeast(version, '1.13.0')) {
+    throw new UsageError(`--mesos-version ${formatVersion(version)} is outside what the local cluster emulates`, {
+      hint: `give a version from ${MINIMUM_MESOS_VERSION} to 1.12.x`,
+    });
+  }
+  const features = mesosFeatures(version);
+  return {
+    version: formatVersion(version),
+    plainEndpoints: features.hasPlainEndpoints,
+    jsonEndpoints: features.hasJsonEndpoints,
+    versionEndpoint: features.hasVersionEndpoint,
+    operatorApi: features.hasOperatorApi,
+    schedulerApi: features.hasSchedulerApi,
+    streamIds: features.hasStreamId,
+  };
 }
 
 function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -65,7 +105,9 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     return ExitCode.OK;
   }
 
-  const agents = wholeNumber('--agents', flags.agents, 3, 1, 200);
+  const api = emulatedApi(flags.mesosVersion);
+  const agents = wholeNumber('--agents', flags.agents, 3, 1, MAX_AGENTS);
+  const hosts = wholeNumber('--agent-hosts', flags.agentHosts, Math.min(agents, os.availableParallelism()), 1, agents);
   const port = wholeNumber('--port', flags.port, 5050, 0, 65535);
   const heartbeat =
     flags.heartbeatInterval === undefined
@@ -94,6 +136,9 @@ export async function runLocalCluster(ctx: CommandContext, flags: LocalClusterFl
     agentPingIntervalMs: pingMs,
     agentTimeoutMs: pingMs * maxPings,
     control: true,
+    // Agents and executors in child processes (one per core by default), off the master's event loop.
+    agentHosts: { kind: 'process', count: hosts },
+    ...(api === undefined ? {} : { api }),
     resources:
       resources.length === 0 ? DEFAULT_AGENT_RESOURCES : resources.length === 1 ? (resources[0] ?? DEFAULT_AGENT_RESOURCES) : resources,
     ...(flags.zk === undefined ? {} : { zk: flags.zk, zkConnectTimeoutMs: globals.timeoutMs }),

@@ -12,7 +12,9 @@ import { describeTask } from './describe.js';
 import { parseDuration } from '../../shared/duration.js';
 import { decoration } from '../../ui/io.js';
 import { exitCodeFor } from '../../context/termination.js';
-import { collectStatus } from '../../status/collect.js';
+import { collectStatus, type LeaderReading } from '../../status/collect.js';
+import { alluxioLeaderSource, readAlluxioLeader } from '../../mesos/zookeeper/alluxio-leader.js';
+import type { HighAvailability } from '../../config/high-availability.js';
 import { resolveFrameworkId } from '../../state/framework-id.js';
 import { renderStatus } from '../../status/render.js';
 import { systemClock } from '../../shared/clock.js';
@@ -63,7 +65,17 @@ async function statusWith(
     if (task !== undefined) return await describeTask(ctx, task, frameworkId, ledger, connection, flags, credentials);
     const once = async (): Promise<boolean> => {
       const [latestLedger, presence] = await Promise.all([flags.watch === true ? state.readLedger() : ledger, state.readScheduler()]);
-      const report = await collectStatus(connection.client, frameworkId, { ledger: latestLedger, presence, stateLocation: state.location });
+      const leader = await readLeader(
+        site.config.master.highAvailability,
+        Math.min(globals.timeoutMs, LEADER_READ_MS),
+        ctx.termination.signal,
+      );
+      const report = await collectStatus(connection.client, frameworkId, {
+        ledger: latestLedger,
+        presence,
+        stateLocation: state.location,
+        ...(leader === undefined ? {} : { leader }),
+      });
       if (report.framework.state === 'unknown' && flags.frameworkId !== undefined) {
         throw new NotFoundError(`Mesos knows no framework ${frameworkId}`, {
           hint: 'check the id (the master lists its frameworks at /master/frameworks), or leave --framework-id out for the deployed one',
@@ -86,5 +98,22 @@ async function statusWith(
     return exitCodeFor(ctx.termination.received() ?? 'SIGINT');
   } finally {
     connection.close();
+  }
+}
+
+/** How long reading the Alluxio leader from ZooKeeper may take at most (and no longer than --timeout). */
+const LEADER_READ_MS = 5_000;
+
+/** Which Alluxio master leads, read where Alluxio publishes it; undefined for a single master. */
+async function readLeader(highAvailability: HighAvailability, timeoutMs: number, signal: AbortSignal): Promise<LeaderReading | undefined> {
+  if (highAvailability.kind === 'none') return undefined;
+  if (highAvailability.kind === 'embedded') return { kind: 'embedded' };
+  const source = alluxioLeaderSource(highAvailability.zookeeperAddress, highAvailability.leaderPath);
+  try {
+    const address = await readAlluxioLeader(highAvailability.zookeeperAddress, highAvailability.leaderPath, { timeoutMs, signal });
+    return { kind: 'zookeeper', source, address };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return { kind: 'zookeeper', source, error: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -3,7 +3,7 @@
  * scripts that check a fleet (`--json`).
  */
 import type { CommandContext } from '../../context/context.js';
-import { DEPLOY_MINIMUM_MESOS_VERSION, MINIMUM_MESOS_VERSION } from '../../mesos/client/version.js';
+import { MINIMUM_MESOS_VERSION, V1_SCHEDULER_MINIMUM_MESOS_VERSION } from '../../mesos/client/version.js';
 import { ExitCode } from '../../shared/errors.js';
 import { VERSION } from '../../shared/version.js';
 
@@ -26,7 +26,13 @@ function versionReport(): VersionReport {
     arch: process.arch,
     mesos: {
       checkPorts: { minimum: MINIMUM_MESOS_VERSION },
-      deploy: { minimum: DEPLOY_MINIMUM_MESOS_VERSION, transports: ['v1 HTTP scheduler API'] },
+      deploy: {
+        minimum: MINIMUM_MESOS_VERSION,
+        transports: [
+          `v1 HTTP scheduler API from ${V1_SCHEDULER_MINIMUM_MESOS_VERSION}`,
+          `legacy libprocess scheduler protocol from ${MINIMUM_MESOS_VERSION}`,
+        ],
+      },
     },
   };
 }

@@ -2,6 +2,7 @@
  * HTTP routing of the local agent: the public endpoints a real agent serves (`/health`, `/version`,
  * `/state`, `/files/*`) and the master's internal JSON endpoints (`AGENT_INTERNAL`).
  */
+import { servedPath, type EmulatedMesosApi } from '../mesos-api.js';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { type AGENT_INTERNAL } from '../internal-protocol.js';
 import type { FilesApi } from './files-api.js';
@@ -20,6 +21,8 @@ export class InternalError extends Error {
 type InternalHandler = (body: unknown) => Promise<unknown> | unknown;
 
 export interface AgentRoutes {
+  /** Which endpoint names the emulated version has. */
+  api: EmulatedMesosApi;
   version: () => Buffer;
   state: () => Buffer;
   files: FilesApi;
@@ -76,9 +79,11 @@ function splitUrl(rawUrl: string): { pathname: string; query: URLSearchParams } 
 
 export function createAgentRequestListener(routes: AgentRoutes): RequestListener {
   const route = async (req: IncomingMessage): Promise<Reply> => {
-    const { pathname, query } = splitUrl(req.url ?? '/');
-    const internal = routes.internal[pathname as keyof AgentRoutes['internal']];
+    const { pathname: named, query } = splitUrl(req.url ?? '/');
+    const internal = routes.internal[named as keyof AgentRoutes['internal']];
     if (internal !== undefined) return internalReply(req, internal);
+    const pathname = servedPath(named, routes.api);
+    if (pathname === undefined) return notFound();
     if (pathname === '/health') return okEmpty();
     if (pathname === '/version') return okJson(routes.version(), query.get('jsonp') ?? undefined);
     if (pathname === '/state' || pathname === '/slave(1)/state') {

@@ -197,6 +197,12 @@ export class CommandExecutor {
     this.fork();
   }
 
+  /** The agent could not prepare the container (its sandbox): TASK_FAILED, nothing forked. */
+  failLaunch(message: string): void {
+    if (this.phase !== 'staging') return;
+    this.finish({ state: 'TASK_FAILED', source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LAUNCH_FAILED', message });
+  }
+
   private finishKilledBeforeLaunch(): void {
     this.finish({
       state: 'TASK_KILLED',

@@ -21,6 +21,7 @@ import type { FrameworkID, Resource, TaskStatus } from '../../mesos/protocol/typ
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
 import { AGENT_INTERNAL, MASTER_INTERNAL, type AgentTaskReport, type RegisterAgentRequest } from '../internal-protocol.js';
 import { createAgentRequestListener, InternalError } from './agent-http.js';
+import { MESOS_1_12_API, type EmulatedMesosApi } from '../mesos-api.js';
 import { parseAttributesFlag, type AgentAttribute } from './attributes-flag.js';
 import { CommandExecutor, DEFAULT_KILL_GRACE_MS, commandExecutorName } from './command-executor.js';
 import { ExecutorBook, type ExecutorEntry } from './executor-book.js';
@@ -32,7 +33,7 @@ import { MasterLink, type MasterDetection } from './master-link.js';
 import { toMesosJson } from '../mesos-json.js';
 import { parseResourcesFlag } from '../../mesos/resources/resources-flag.js';
 import { withDefaultResources } from './agent-resources.js';
-import { createSandbox, executorRunsDir, virtualLatestPath } from './sandbox.js';
+import { createSandbox, executorRunsDir, sandboxDir, virtualLatestPath, type SandboxIds } from './sandbox.js';
 import { agentStateJson, localBuildInfo, taskRole, versionJson, type BuildInfo } from './state-json.js';
 import { StatusUpdateManager } from './status-update-manager.js';
 import { agentExecutorEnvironment } from './executor-environment.js';
@@ -48,8 +49,8 @@ export interface LocalAgentOptions {
   resources: string;
   /** Mesos `--attributes` syntax (`rack:r1;zone:a`) or name/value pairs. */
   attributes?: string | ReadonlyArray<AgentAttribute>;
-  /** Reported by `/version` and `/state`. Default 1.12.0. */
-  version?: string;
+  /** The Mesos version emulated: reported by `/version` and `/state`, and which endpoint names exist. Default 1.12. */
+  api?: EmulatedMesosApi;
   /** Base URL of the current leading master, or undefined when there is none. */
   masterLocator: () => Promise<string | undefined>;
   /**
@@ -101,6 +102,7 @@ export class LocalAgent {
   private readonly options: LocalAgentOptions;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly version: string;
+  private readonly api: EmulatedMesosApi;
   private readonly build: BuildInfo;
   private readonly logDir: string;
   private readonly killGraceMs: number;
@@ -133,7 +135,8 @@ export class LocalAgent {
     this.options = options;
     this.hostname = options.hostname;
     this.clock = options.clock ?? microsecondClock;
-    this.version = options.version ?? '1.12.0';
+    this.api = options.api ?? MESOS_1_12_API;
+    this.version = this.api.version;
     this.build = localBuildInfo(this.version);
     this.logDir = options.logDir ?? join(options.workDir, 'logs');
     this.killGraceMs = options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_MS;
@@ -225,6 +228,7 @@ export class LocalAgent {
 
     const server = createServer(
       createAgentRequestListener({
+        api: this.api,
         version: () => toMesosJson(versionJson(this.build)),
         state: () => toMesosJson(this.stateDocument()),
         files: new FilesApi(this.registry),
@@ -381,10 +385,7 @@ export class LocalAgent {
 
     const containerId = randomUUID();
     const ids = { agentId: this.agentId, frameworkId, executorId: taskId, containerId };
-    const directory = await createSandbox(this.options.workDir, ids);
-    await this.registry.attach(directory, directory);
-    await this.registry.attach(directory, join(executorRunsDir(this.options.workDir, ids), 'latest'));
-    await this.registry.attach(directory, virtualLatestPath(frameworkId, taskId));
+    const directory = sandboxDir(this.options.workDir, ids);
 
     const role = taskRole(task);
     const allocation = task.resources[0]?.allocation_info;
@@ -438,8 +439,25 @@ export class LocalAgent {
       runner,
     });
     this.log('I', `Launching task '${taskId}' for framework ${frameworkId} in ${directory}`);
-    void runner.launch().catch((error: unknown) => this.log('E', `Launch of task '${taskId}' failed: ${(error as Error).message}`));
+    // Answered at once, as a real agent never answers a RunTaskMessage: the sandbox and the fork follow.
+    // The task is in the book already, so a stop or crash meanwhile reaches it (it is then never forked).
+    void this.prepareAndLaunch(runner, ids, directory).catch((error: unknown) =>
+      this.log('E', `Launch of task '${taskId}' failed: ${(error as Error).message}`),
+    );
     return { container_id: { value: containerId }, directory };
+  }
+
+  private async prepareAndLaunch(runner: CommandExecutor, ids: SandboxIds, directory: string): Promise<void> {
+    try {
+      await createSandbox(this.options.workDir, ids);
+      await this.registry.attach(directory, directory);
+      await this.registry.attach(directory, join(executorRunsDir(this.options.workDir, ids), 'latest'));
+      await this.registry.attach(directory, virtualLatestPath(ids.frameworkId, ids.executorId));
+    } catch (error) {
+      runner.failLaunch(`Failed to create the sandbox ${directory}: ${(error as Error).message}`);
+      return;
+    }
+    await runner.launch();
   }
 
   private handleKill(body: unknown): unknown {

@@ -17,7 +17,7 @@ export function executorRunsDir(workDir: string, ids: Omit<SandboxIds, 'containe
   return join(workDir, 'slaves', ids.agentId, 'frameworks', ids.frameworkId, 'executors', ids.executorId, 'runs');
 }
 
-function sandboxDir(workDir: string, ids: SandboxIds): string {
+export function sandboxDir(workDir: string, ids: SandboxIds): string {
   return join(executorRunsDir(workDir, ids), ids.containerId);
 }
 

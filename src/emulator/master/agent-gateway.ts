@@ -34,7 +34,16 @@ export interface AgentGateway {
   close(): void;
 }
 
+/**
+ * How long a message may take to be answered, queueing for a connection included. A libprocess
+ * message is not dropped because its agent is busy; a lost agent is found by the pings. With 10 s, a
+ * burst of a thousand launches to a busy agent lost some of them for good (the scheduler saw them
+ * STAGING forever); two minutes only ends a request to a hung agent.
+ */
+const MESSAGE_TIMEOUT_MS = 120_000;
+
 export interface HttpAgentGatewayOptions {
+  /** See MESSAGE_TIMEOUT_MS. */
   requestTimeoutMs?: number;
   log?: (message: string) => void;
 }
@@ -91,7 +100,7 @@ export class HttpAgentGateway implements AgentGateway {
         ? Promise.all([...this.queues].filter(([k]) => k.startsWith(prefix)).map(([, p]) => p))
         : Promise.all([this.queues.get(key), this.queues.get(barrier)]);
     const next = before.then(async () => {
-      const status = await this.post(endpoint, path, message, this.options.requestTimeoutMs ?? 10_000);
+      const status = await this.post(endpoint, path, message, this.options.requestTimeoutMs ?? MESSAGE_TIMEOUT_MS);
       if (status !== 200) this.options.log?.(`agent ${endpoint} answered ${status > 0 ? status : 'nothing'} to ${path}`);
     });
     this.queues.set(key, next);

@@ -15,10 +15,12 @@ import type { MasterInfo } from '../../mesos/protocol/types.js';
 import type { RegisterAgentRequest, StatusUpdateRequest } from '../internal-protocol.js';
 import { MASTER_INTERNAL } from '../internal-protocol.js';
 import { CONTROL_PREFIX } from '../control-api.js';
+import { servedPath, type EmulatedMesosApi } from '../mesos-api.js';
 import { replyEmpty, replyJson, replyMesosJson, replyText } from './http-replies.js';
 import type { MasterCore } from './master-core.js';
 import { handleOperator, type OperatorDeps } from './operator-api.js';
-import { handleScheduler, type SchedulerEndpointDeps } from './scheduler-endpoint.js';
+import { handleLibprocess, type LibprocessEndpointDeps } from './libprocess-endpoint.js';
+import { handleScheduler } from './scheduler-endpoint.js';
 import { renderFrameworks, renderSlaves, renderState, renderTasks, renderVersion, type StateContext } from './state-json.js';
 
 export interface RoutingContext {
@@ -28,9 +30,12 @@ export interface RoutingContext {
   readonly takingOver: () => boolean;
   readonly leader: () => MasterInfo | undefined;
   readonly stateContext: () => StateContext;
-  readonly scheduler: SchedulerEndpointDeps;
+  /** The v1 scheduler API and the driver's libprocess messages. */
+  readonly scheduler: LibprocessEndpointDeps;
   readonly operator: OperatorDeps;
   readonly maxBodyBytes: number;
+  /** The Mesos version emulated: which endpoints exist. */
+  readonly api: EmulatedMesosApi;
   /** The local cluster's control endpoint, under CONTROL_PREFIX; not a Mesos endpoint. */
   readonly control?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   readonly log?: (message: string) => void;
@@ -79,8 +84,14 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
     await ctx.control(req, res);
     return;
   }
+  const served = servedPath(path, ctx.api);
+  if (served === undefined) {
+    replyEmpty(res, 404);
+    return;
+  }
+  path = served;
   if (path === '/version') {
-    replyMesosJson(res, renderVersion());
+    replyMesosJson(res, renderVersion(ctx.api.version));
     return;
   }
   if (path === '/health') {
@@ -97,6 +108,13 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
   }
   if (path === '/files/debug') {
     replyMesosJson(res, {});
+    return;
+  }
+  // A libprocess message to the master process (`/master/mesos.internal.RegisterFrameworkMessage`).
+  if (/^\/mesos\.[A-Za-z0-9_.]+$/.test(path)) {
+    const body = await readBody(req, ctx.maxBodyBytes);
+    if (body === undefined) return void (res.headersSent || replyText(res, 413, 'Request body is too large'));
+    handleLibprocess(req, res, path.slice(1), body, ctx.scheduler, ctx.elected() && !ctx.takingOver());
     return;
   }
   if (path === MASTER_INTERNAL.register || path === MASTER_INTERNAL.statusUpdate) {

@@ -13,17 +13,20 @@ import { HttpAgentGateway, type AgentGateway } from './agent-gateway.js';
 import { systemClock, type TimerHandle } from '../../shared/clock.js';
 import type { MasterClock } from './clock.js';
 import { defaultCodecs, type MasterCodecs } from './codec-adapter.js';
-import type { HttpEventStream } from './event-stream.js';
 import { route, type RoutingContext } from './http-server.js';
 import type { SchedulerCallRecord } from './scheduler-endpoint.js';
 import { IdGenerator, ipv4ToMesosInt } from './ids.js';
 import { ZooKeeperLeaderElection } from './leader-election.js';
 import { MasterCore } from './master-core.js';
+import { MESOS_1_12_API, type EmulatedMesosApi } from '../mesos-api.js';
+import type { SchedulerConnection } from './model.js';
 import { Registry } from './registry.js';
 import { MASTER_CAPABILITIES, MESOS_VERSION, type StateContext } from './state-json.js';
 import { isLoopbackIPv4 } from '../../shared/loopback.js';
 
 export interface LocalMasterOptions {
+  /** The Mesos version emulated and the APIs it has (default 1.12). */
+  api?: EmulatedMesosApi;
   /** A 127.x.y.z address. */
   host?: string;
   /** 0 picks a free port. */
@@ -71,7 +74,7 @@ export class LocalMaster {
   private readonly codecs: MasterCodecs;
   private readonly gateway: AgentGateway;
   private readonly registry: Registry;
-  private readonly streams = new Set<HttpEventStream>();
+  private readonly streams = new Set<SchedulerConnection & { abort(): void }>();
   private readonly callLog: SchedulerCallRecord[] = [];
   private server: Server | undefined;
   private core: MasterCore | undefined;
@@ -107,6 +110,8 @@ export class LocalMaster {
         clock: this.clock,
         heartbeatIntervalSeconds: options.heartbeatIntervalSeconds ?? 15,
         streams: this.streams,
+        masterPid: () => `master@${this.host}:${this.port}`,
+        streamIds: options.api?.streamIds ?? true,
         log: (m) => this.log(m),
         onCall: (call) => {
           this.callLog.push(call);
@@ -121,6 +126,7 @@ export class LocalMaster {
         electedTime: () => this.electedAt,
       },
       maxBodyBytes: 16 * 1024 * 1024,
+      api: options.api ?? MESOS_1_12_API,
       ...(options.control === undefined ? {} : { control: options.control }),
       log: (m) => this.log(m),
     };
@@ -171,7 +177,7 @@ export class LocalMaster {
       port: this.port,
       pid: `master@${this.host}:${this.port}`,
       hostname: this.host,
-      version: MESOS_VERSION,
+      version: this.options.api?.version ?? MESOS_VERSION,
       address: { hostname: this.host, ip: this.host, port: this.port },
       capabilities: MASTER_CAPABILITIES.map((type) => ({ type })),
     };

@@ -68,7 +68,7 @@ function operatorResponse(
     case 'GET_HEALTH':
       return { type, get_health: { healthy: true } };
     case 'GET_VERSION':
-      return { type, get_version: { version_info: versionInfo() } };
+      return { type, get_version: { version_info: versionInfo(deps.masterInfo().version ?? MESOS_VERSION) } };
     case 'GET_AGENTS':
       return { type, get_agents: getAgents(core) };
     case 'GET_FRAMEWORKS':
@@ -103,9 +103,9 @@ function operatorResponse(
   }
 }
 
-function versionInfo(): VersionInfo {
+function versionInfo(version: string): VersionInfo {
   return {
-    version: MESOS_VERSION,
+    version,
     build_date: BUILD_INFO.build_date,
     build_time: BUILD_INFO.build_time,
     build_user: BUILD_INFO.build_user,

@@ -11,6 +11,7 @@ import { HttpEventStream } from './event-stream.js';
 import { replyEmpty, replyText } from './http-replies.js';
 import { newStreamId } from './ids.js';
 import type { MasterCore } from './master-core.js';
+import type { FrameworkRecord, SchedulerConnection } from './model.js';
 import { negotiateEventMediaType, type MesosMediaType } from './media.js';
 import { decodePostedCall, requestHeader } from './posted-call.js';
 
@@ -28,8 +29,10 @@ export interface SchedulerEndpointDeps {
   readonly codec: SchedulerCodec;
   readonly clock: MasterClock;
   readonly heartbeatIntervalSeconds: number;
+  /** Mesos-Stream-Id on SUBSCRIBE and required on calls (0.28.0 on); before, neither. */
+  readonly streamIds: boolean;
   /** Streams currently open, so that a restart can drop them like a dying process would. */
-  readonly streams: Set<HttpEventStream>;
+  readonly streams: Set<SchedulerConnection & { abort(): void }>;
   readonly log?: (message: string) => void;
   /** Hears every decoded scheduler call, valid or not, before any check (tests count them). */
   readonly onCall?: (call: SchedulerCallRecord) => void;
@@ -65,13 +68,13 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
       replyText(res, 406, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
       return;
     }
-    if (requestHeader(req, 'mesos-stream-id') !== undefined) {
+    if (deps.streamIds && requestHeader(req, 'mesos-stream-id') !== undefined) {
       replyText(res, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       return;
     }
     const streamId = newStreamId();
     record(streamId);
-    res.writeHead(200, { 'Mesos-Stream-Id': streamId, 'Content-Type': eventMedia });
+    res.writeHead(200, deps.streamIds ? { 'Mesos-Stream-Id': streamId, 'Content-Type': eventMedia } : { 'Content-Type': eventMedia });
     // Mesos flushes the headers before the first event; so do we, and send each record at once.
     res.flushHeaders();
     req.socket.setNoDelay(true);
@@ -103,7 +106,7 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
     replyText(res, 403, 'Framework is not subscribed');
     return;
   }
-  const streamId = requestHeader(req, 'mesos-stream-id');
+  const streamId = deps.streamIds ? requestHeader(req, 'mesos-stream-id') : fw.connection.streamId;
   if (streamId === undefined) {
     replyText(res, 400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
     return;
@@ -117,6 +120,19 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
     return;
   }
 
+  if (!applySchedulerCall(core, fw, call)) {
+    // UPDATE_FRAMEWORK and RECONCILE_OPERATIONS are outside what the local master emulates: 501.
+    replyEmpty(res, 501);
+    return;
+  }
+  replyEmpty(res, 202);
+}
+
+/**
+ * Carries out an accepted call of a subscribed framework (either transport); false for a call type
+ * the local master does not emulate.
+ */
+export function applySchedulerCall(core: MasterCore, fw: FrameworkRecord, call: Call): boolean {
   // The decoder also yields call types the project's `CallType` does not list.
   switch (call.type as string) {
     case 'TEARDOWN':
@@ -153,9 +169,7 @@ export function handleScheduler(req: IncomingMessage, res: ServerResponse, body:
       // accepts these calls all the same.
       break;
     default:
-      // UPDATE_FRAMEWORK and RECONCILE_OPERATIONS are outside what the local master emulates: 501.
-      replyEmpty(res, 501);
-      return;
+      return false;
   }
-  replyEmpty(res, 202);
+  return true;
 }

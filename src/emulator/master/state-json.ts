@@ -37,14 +37,14 @@ export interface StateContext {
   readonly logDir: string;
 }
 
-export function renderVersion(): JsonValue {
+export function renderVersion(version: string): JsonValue {
   return {
     build_date: BUILD_INFO.build_date,
     build_time: double(BUILD_INFO.build_time),
     build_user: BUILD_INFO.build_user,
     git_branch: BUILD_INFO.git_branch,
     git_sha: BUILD_INFO.git_sha,
-    version: MESOS_VERSION,
+    version,
   };
 }
 
@@ -304,7 +304,7 @@ export function renderState(ctx: StateContext): JsonValue {
   const { core, self, leader } = ctx;
   const agents = [...core.agents.values()];
   const out: { [key: string]: JsonValue } = {
-    version: MESOS_VERSION,
+    version: self.version ?? MESOS_VERSION,
     git_sha: BUILD_INFO.git_sha,
     git_branch: BUILD_INFO.git_branch,
     build_date: BUILD_INFO.build_date,

@@ -4,7 +4,7 @@
  * per role and the scheduler configuration. Pure; `commands/deploy/run.ts` does the I/O.
  */
 import os from 'node:os';
-import { PropertiesDocument } from '../../config/properties.js';
+import { parse as parseProperties, PropertiesDocument } from '../../config/properties.js';
 import { nonDefaultProperties, type AlluxioSiteConfig } from '../../config/site-config.js';
 import { formatByteSizeExact } from '../../config/sizes.js';
 import { UsageError } from '../../shared/errors.js';
@@ -18,6 +18,9 @@ import {
   type HealthCheckPolicy,
 } from '../scheduler/config.js';
 import type { FrameworkInfo } from '../../mesos/protocol/types.js';
+import type { DesiredState } from '../../state/desired-state.js';
+import type { SlotRole } from '../../state/ledger.js';
+import { fingerprintOf, launchSpecOf } from '../scheduler/fingerprint.js';
 
 export interface DeployOptions {
   jarUrl?: string;
@@ -29,6 +32,8 @@ export interface DeployOptions {
   principal?: string;
   healthChecks: boolean;
   healthCheck?: Partial<HealthCheckPolicy>;
+  /** Rollout batch size: a count or a percentage (default 1). */
+  maxUnavailable?: string;
   /** `--workers-with-master`: workers go out in the master's offer round. */
   workersWithMaster?: boolean;
 }
@@ -37,6 +42,8 @@ export interface DeployPlan {
   distribution: AlluxioDistribution;
   siteProperties: string;
   scheduler: SchedulerConfig;
+  /** What should run (revision 0: the scheduler numbers it when it takes it). */
+  desired: DesiredState;
   frameworkInfo: (webuiUrl: string | undefined) => FrameworkInfo;
 }
 
@@ -87,13 +94,16 @@ export function buildDeployPlan(site: AlluxioSiteConfig, doc: PropertiesDocument
   const siteProperties = taskSiteProperties(doc, fileName);
   const jdk = site.jdk.kind === 'url' ? { url: site.jdk.url, path: site.jdkPath } : undefined;
   const workerMemory = formatByteSizeExact(site.worker.ramdiskBytes);
+  // Several masters: workers find the leader through the properties they get (ZooKeeper or the
+  // embedded journal), never the one master host the scheduler saw ready first.
+  const findsLeader = site.master.highAvailability.kind !== 'none';
   const scheduler = schedulerConfigFromSite(site, {
     command: (role, masterHostname) =>
       buildLaunchCommand({
         role,
         distribution,
         siteProperties,
-        masterHostname,
+        ...(role === 'worker' && findsLeader ? { findsLeader } : { masterHostname }),
         ...(jdk === undefined ? {} : { jdk }),
         ...(role === 'worker' ? { workerMemory } : {}),
       }),
@@ -107,10 +117,43 @@ export function buildDeployPlan(site: AlluxioSiteConfig, doc: PropertiesDocument
       ? scheduler
       : { ...scheduler, healthCheck: { ...DEFAULT_HEALTH_CHECK, ...options.healthCheck } };
   const user = frameworkUser(site);
+  const given = Object.fromEntries(
+    parseProperties(siteProperties)
+      .entries()
+      .map((entry) => [entry.key, entry.value]),
+  );
+  const specOf = (role: SlotRole) => {
+    const template = role === 'master' ? withHealth.master : withHealth.worker;
+    return launchSpecOf({
+      role,
+      name: template.name,
+      cpus: template.cpus,
+      memMb: template.memMb,
+      ports: template.ports,
+      rpcPort: template.rpcPort,
+      bindHost: template.bindHost,
+      command: withHealth.command,
+      properties: role === 'worker' ? { ...given, 'alluxio.worker.memory.size': workerMemory } : given,
+      distribution: distribution.kind === 'local' ? `LOCAL ${distribution.home}` : distribution.url,
+    });
+  };
+  const specs = { master: specOf('master'), worker: specOf('worker') };
+  const desired: DesiredState = {
+    revision: 0,
+    at: 0,
+    masters: withHealth.master.count,
+    workers: withHealth.worker.max,
+    ...(withHealth.master.pinnedHost === undefined ? {} : { pinnedMasterHost: withHealth.master.pinnedHost }),
+    maxUnavailable: options.maxUnavailable ?? '1',
+    specs,
+    fingerprints: { master: fingerprintOf(specs.master), worker: fingerprintOf(specs.worker) },
+    source: 'deploy',
+  };
   return {
     distribution,
     siteProperties,
     scheduler: withHealth,
+    desired,
     frameworkInfo: (webuiUrl) =>
       buildFrameworkInfo({
         user,

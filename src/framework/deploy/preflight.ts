@@ -9,7 +9,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OperationError, UsageError } from '../../shared/errors.js';
 import type { MesosMasterClient } from '../../mesos/client/master-client.js';
-import { DEPLOY_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast, type MesosVersion } from '../../mesos/client/version.js';
+import {
+  MINIMUM_MESOS_VERSION,
+  V1_SCHEDULER_MINIMUM_MESOS_VERSION,
+  formatVersion,
+  versionAtLeast,
+  type MesosVersion,
+} from '../../mesos/client/version.js';
 import { httpRequest, openHttpRequest } from '../../shared/http-request.js';
 import { isLoopbackHost } from '../../shared/loopback.js';
 import type { AlluxioDistribution } from '../launch/launch-command.js';
@@ -138,31 +144,47 @@ async function download(url: URL, timeoutMs: number): Promise<NodeJS.ReadableStr
 }
 
 /**
- * A master older than the scheduler API deploy speaks (0.28.0) gets the version verdict before
- * SUBSCRIBE, which would only answer 404. The wait is the first contact's: `signal` ends it (Ctrl-C,
- * --timeout, a lost lease) with its reason. A master that cannot be asked now (refusing
- * connections while it restarts, rejecting the credentials, telling no version) is left to
- * SUBSCRIBE, which retries and reports as it always does.
+ * Which scheduler transport deploy uses (`--transport`): the v1 HTTP API from 0.28.0 (stream ids),
+ * the scheduler driver's libprocess protocol before it; `auto` picks by the master's version. The
+ * version is asked with a budget of its own: a master refusing connections is retried by the
+ * first subscription, which must keep the first contact's --timeout for itself (and report the
+ * refusal as its last failure). A master that cannot be asked now gets v1 under `auto`, as it
+ * always did. `signal` ends the wait (Ctrl-C, --timeout, a lost lease) with its reason.
  */
 const VERSION_CHECK_MS = 1_000;
 
-export async function checkSchedulerApi(
+export type SchedulerTransport = 'v1' | 'legacy';
+
+export interface TransportChoice {
+  readonly transport: SchedulerTransport;
+  /** The master's version, when it told it. */
+  readonly version: MesosVersion | undefined;
+}
+
+export async function chooseSchedulerTransport(
   master: Pick<MesosMasterClient, 'getVersion' | 'baseUrl'>,
+  requested: SchedulerTransport | 'auto',
   signal: AbortSignal | undefined,
-): Promise<void> {
-  let version: MesosVersion;
-  // A short budget of its own: a master refusing connections is retried by SUBSCRIBE, which must
-  // keep the first contact's --timeout for itself (and report the refusal as its last failure).
+): Promise<TransportChoice> {
+  let version: MesosVersion | undefined;
   const budget = AbortSignal.timeout(VERSION_CHECK_MS);
   try {
     version = (await master.getVersion({ signal: signal === undefined ? budget : AbortSignal.any([signal, budget]) })).version;
   } catch (error) {
     if (signal?.aborted === true) throw error;
-    return;
   }
-  if (versionAtLeast(version, DEPLOY_MINIMUM_MESOS_VERSION)) return;
+  if (version !== undefined && !versionAtLeast(version, MINIMUM_MESOS_VERSION)) {
+    throw new OperationError(
+      `the Mesos master at ${master.baseUrl} runs Mesos ${formatVersion(version)}; deploy needs Mesos ${MINIMUM_MESOS_VERSION} or later`,
+      { hint: 'upgrade the Mesos masters' },
+    );
+  }
+  if (requested === 'legacy') return { transport: 'legacy', version };
+  const v1 = version === undefined || versionAtLeast(version, V1_SCHEDULER_MINIMUM_MESOS_VERSION);
+  if (requested === 'auto') return { transport: v1 ? 'v1' : 'legacy', version };
+  if (v1) return { transport: 'v1', version };
   throw new OperationError(
-    `the Mesos master at ${master.baseUrl} runs Mesos ${formatVersion(version)}; deploy needs Mesos ${DEPLOY_MINIMUM_MESOS_VERSION} or later (the v1 HTTP scheduler API)`,
-    { hint: 'upgrade the Mesos masters; check-ports and status work with older ones' },
+    `the Mesos master at ${master.baseUrl} runs Mesos ${formatVersion(version as MesosVersion)}; the v1 HTTP scheduler API needs Mesos ${V1_SCHEDULER_MINIMUM_MESOS_VERSION} or later`,
+    { hint: "--transport legacy (or auto) speaks the scheduler driver's protocol to older masters" },
   );
 }

@@ -41,8 +41,16 @@ export interface LaunchSpec {
   jdk?: { url: string; path: string };
   /** The `alluxio-site.properties` text to write. The caller leaves secrets out; this checks. */
   siteProperties: string;
-  /** Host of the Alluxio master. Required for workers; for the master it pins the advertised host. */
+  /**
+   * Host of the Alluxio master. For the master it pins the advertised host. Workers need it unless
+   * `findsLeader`: then there are several masters, and a fixed host would tie every worker to one.
+   */
   masterHostname?: string;
+  /**
+   * Several masters elect a leader: workers find it through the site properties they receive
+   * (`alluxio.zookeeper.*`, or the embedded journal's addresses) and follow a new one.
+   */
+  findsLeader?: boolean;
   /** Ramdisk size of a worker (`alluxio.worker.memory.size`, e.g. `1GB`). Required for workers. */
   workerMemory?: string;
   /** Extra JVM options (`-Xmx2g -Dkey=value`), after Alluxio's own so that they win. */
@@ -135,7 +143,12 @@ function validate(spec: LaunchSpec): void {
     throw new ConfigError(`invalid Alluxio master hostname "${spec.masterHostname}"`, { key: 'alluxio.master.hostname' });
   }
   if (spec.role === 'worker') {
-    if (spec.masterHostname === undefined) {
+    if (spec.findsLeader === true && spec.masterHostname !== undefined) {
+      throw new ConfigError('a worker that finds the leading master must not be pointed at one master host', {
+        key: 'alluxio.master.hostname',
+      });
+    }
+    if (spec.findsLeader !== true && spec.masterHostname === undefined) {
       throw new ConfigError('a worker launch needs the master hostname', { key: 'alluxio.master.hostname' });
     }
     if (spec.workerMemory === undefined || !BYTE_SIZE.test(spec.workerMemory)) {

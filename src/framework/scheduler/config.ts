@@ -6,6 +6,8 @@ import { userInfo } from 'node:os';
 import type { AlluxioSiteConfig } from '../../config/site-config.js';
 import type { CommandInfo } from '../../mesos/protocol/types.js';
 import type { SlotRole } from '../../state/ledger.js';
+import type { DesiredState } from '../../state/desired-state.js';
+import { commandFromSpec } from './fingerprint.js';
 
 interface TaskTemplate {
   /** Mesos task name (`alluxio.integration.mesos.{master,worker}.name`). */
@@ -47,6 +49,12 @@ export interface SchedulerTiming {
   readonly reconcileHoldMs: number;
   /** With an open worker count, how often to REVIVE to pick up new agents. */
   readonly reviveIntervalMs: number;
+  /** A rollout's replacement not RUNNING and healthy this long after its kill halts the rollout. */
+  readonly rolloutHealthyTimeoutMs: number;
+  /** The kill policy's grace period of a rollout's kill: time for Alluxio's graceful stop after SIGTERM. */
+  readonly killGracePeriodMs: number;
+  /** A master replaced by a rollout waits this long for an offer of its own agent before going elsewhere. */
+  readonly sameAgentWaitMs: number;
 }
 
 export const DEFAULT_TIMING: SchedulerTiming = {
@@ -64,6 +72,9 @@ export const DEFAULT_TIMING: SchedulerTiming = {
   implicitReconcileMs: 600_000,
   reconcileHoldMs: 15_000,
   reviveIntervalMs: 300_000,
+  rolloutHealthyTimeoutMs: 300_000,
+  killGracePeriodMs: 30_000,
+  sameAgentWaitMs: 30_000,
 };
 
 export interface HealthCheckPolicy {
@@ -99,6 +110,14 @@ export interface SchedulerConfig {
     readonly webPort: number;
     /** `--master-host HOST`: masters only on this agent hostname. */
     readonly pinnedHost: string | undefined;
+    /**
+     * Several masters electing a leader (ZooKeeper or the embedded journal). A standby listens on no
+     * Alluxio port until it is elected, so a port health check would kill every standby: masters get
+     * none, and a RUNNING master is ready. Workers find the leader through the site properties.
+     */
+    readonly electsLeader: boolean;
+    /** The embedded journal's hosts: masters run only there (its addresses name them). Undefined: any agent. */
+    readonly journalHosts: readonly string[] | undefined;
   };
   readonly worker: TaskTemplate & {
     /** Undefined: one worker on every agent that fits. */
@@ -113,7 +132,10 @@ export interface SchedulerConfig {
   readonly workersWithMaster?: boolean;
   /** Task ids are `<prefix>-<alias>.<uuid>`. */
   readonly taskIdPrefix: string;
-  /** The task's command (see buildLaunchCommand); `masterHostname` is the master's agent. */
+  /**
+   * The task's command (see buildLaunchCommand); `masterHostname` is the master's agent (with
+   * `master.electsLeader`, workers find the leader themselves and do not use it).
+   */
   readonly command: (role: SlotRole, masterHostname: string) => CommandInfo;
   readonly timing: SchedulerTiming;
 }
@@ -140,6 +162,9 @@ export function schedulerConfigFromSite(site: AlluxioSiteConfig, options: SiteSc
       webPort: site.master.webPort,
       count: site.master.nodeCount,
       pinnedHost: options.pinnedMasterHost,
+      electsLeader: site.master.highAvailability.kind !== 'none',
+      journalHosts:
+        site.master.highAvailability.kind === 'embedded' ? site.master.highAvailability.masters.map((master) => master.host) : undefined,
     },
     worker: {
       name: site.worker.taskName,
@@ -161,4 +186,38 @@ export function schedulerConfigFromSite(site: AlluxioSiteConfig, options: SiteSc
 /** `alluxio.integration.mesos.user`, else the user running `deploy`. */
 export function frameworkUser(site: Pick<AlluxioSiteConfig, 'mesos'>, currentUser: () => string = () => userInfo().username): string {
   return site.mesos.user ?? currentUser();
+}
+
+/**
+ * The configuration a desired state asks for: the templates, counts and commands from its launch
+ * specifications (so a desired state handed over by another process is launched as it says), the
+ * role, health checks, task names and timing from `base`.
+ */
+export function configWithDesired(base: SchedulerConfig, desired: DesiredState): SchedulerConfig {
+  const { master, worker } = desired.specs;
+  return {
+    ...base,
+    master: {
+      ...base.master,
+      name: master.name,
+      cpus: master.cpus,
+      memMb: master.memMb,
+      ports: [...master.ports],
+      rpcPort: master.rpcPort,
+      bindHost: master.bindHost,
+      count: desired.masters,
+      pinnedHost: desired.pinnedMasterHost,
+    },
+    worker: {
+      ...base.worker,
+      name: worker.name,
+      cpus: worker.cpus,
+      memMb: worker.memMb,
+      ports: [...worker.ports],
+      rpcPort: worker.rpcPort,
+      bindHost: worker.bindHost,
+      max: desired.workers,
+    },
+    command: (role, masterHostname) => commandFromSpec(desired.specs[role], masterHostname),
+  };
 }

@@ -24,8 +24,10 @@ import { refuseNewFramework, startLedger } from './adoption.js';
 import { CallDispatcher } from './call-dispatcher.js';
 import type { SchedulerConfig } from './config.js';
 import type { Ledger, LedgerStore } from '../../state/ledger.js';
+import type { DesiredState } from '../../state/desired-state.js';
 import {
   createSchedulerState,
+  learnFingerprints,
   step,
   type SchedulerAction,
   type SchedulerInput,
@@ -49,7 +51,9 @@ export type ControllerReport =
   | { type: 'connecting'; attempt: number }
   | { type: 'disconnected'; reason: string; retryInMs: number }
   | { type: 'call-failed'; call: Call['type']; message: string }
-  | { type: 'abandoned'; aliases: string[] };
+  | { type: 'abandoned'; aliases: string[] }
+  /** A desired state handed over could not be read (it is read again at the next tick). */
+  | { type: 'desired-unreadable'; message: string };
 
 export interface ControllerOptions {
   readonly config: SchedulerConfig;
@@ -78,6 +82,21 @@ export interface ControllerOptions {
   readonly tickMs?: number;
   /** Reconnect after this many heartbeat intervals without any event (default 5). */
   readonly missedHeartbeats?: number;
+  /** What should run: taken before the first subscription (a change to the ledger's starts a rollout). */
+  readonly desired?: DesiredState;
+  /** `deploy --standby`: the ledger's desired state, when it has one, wins over `desired`. */
+  readonly keepRecordedDesired?: boolean;
+  /**
+   * Reads a desired state another process handed over (`deploy` with a changed configuration,
+   * `scale`, `restart`, `rollout undo`), polled every tick; one already applied is ignored by its id.
+   */
+  readonly pollDesired?: () => Promise<DesiredState | undefined>;
+  /**
+   * The `alluxio-mesos.fingerprint` label of each task Mesos runs for the framework (task id ->
+   * fingerprint), read before subscribing: adopted tasks and ledgers from before fingerprints learn
+   * theirs from it, so drift is known even after the ledger was lost.
+   */
+  readonly taskFingerprints?: () => Promise<ReadonlyMap<string, string>>;
 }
 
 /**
@@ -99,6 +118,17 @@ export async function runController(options: ControllerOptions): Promise<Schedul
   const state = createSchedulerState(options.config, started.ledger, options.newId ?? randomUUID);
   const persist = ledgerWriter(options, started.ledger.frameworkId);
   const saves = new LedgerSaves(() => persist(state.ledger));
+  if (options.taskFingerprints !== undefined) {
+    // Best effort: without them, adopted tasks just have no known fingerprint (never replaced by a rollout).
+    const labels = await options.taskFingerprints().catch(() => new Map<string, string>());
+    learnFingerprints(state, labels);
+  }
+  // A standby's configuration was read when it started waiting: what the ledger records since wins.
+  const recorded = options.keepRecordedDesired === true && state.ledger.desired !== undefined;
+  if (options.desired !== undefined && !recorded) {
+    const actions = step(state, { type: 'desired', desired: options.desired }, clock.now()).actions;
+    await applyDisconnected(options, saves, actions);
+  }
 
   let failures = 0;
   let reason = '';
@@ -262,6 +292,24 @@ async function runSession(
   };
   /** The first save that failed: the run ends with its error. */
   let writeFailure: { error: unknown } | undefined;
+  /** Desired states handed over by other processes, taken at the next round. */
+  const inbox: DesiredState[] = [];
+  let polling = false;
+  const poll = (): void => {
+    if (options.pollDesired === undefined || polling) return;
+    polling = true;
+    options
+      .pollDesired()
+      .then(
+        (desired) => {
+          if (desired !== undefined) inbox.push(desired);
+        },
+        (error: unknown) => options.onReport({ type: 'desired-unreadable', message: messageOf(error) }),
+      )
+      .finally(() => {
+        polling = false;
+      });
+  };
 
   // After a call fails for a connection reason nothing more is sent on this session (its offers
   // die with the connection; launches recorded but never sent come back as TASK_LOST from
@@ -345,6 +393,9 @@ async function runSession(
   try {
     for (;;) {
       if (writeFailure !== undefined) throw writeFailure.error;
+      for (let desired = inbox.shift(); desired !== undefined; desired = inbox.shift()) {
+        take(step(state, { type: 'desired', desired }, clock.now()).actions);
+      }
       if (dropped !== undefined) {
         close();
         await finish();
@@ -380,6 +431,7 @@ async function runSession(
         }
         nextTickAt = now + tickMs;
         input = { type: 'tick' };
+        poll();
       } else {
         if (got.result.done === true) {
           await finish();

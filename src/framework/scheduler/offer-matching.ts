@@ -23,6 +23,7 @@ export type DeclineCode =
   | 'missing-port'
   | 'port-reserved-other-role'
   | 'not-pinned-host'
+  | 'not-journal-host'
   | 'host-has-master'
   | 'host-has-worker'
   | 'waiting-for-master'

@@ -125,6 +125,16 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, worke
   const masterMisses = new Map<Offer, DeclineReason>();
   for (const offer of offers) {
     if (mastersLeft <= 0) break;
+    const waitingMaster = masters.relaunch[masterRelaunch];
+    if (
+      waitingMaster?.sameAgentUntil !== undefined &&
+      now < waitingMaster.sameAgentUntil &&
+      waitingMaster.agentId !== offer.agent_id.value
+    ) {
+      // A master replaced by a rollout comes back where its journal is, and where workers look for it.
+      masterMisses.set(offer, { code: 'relaunch-backoff', text: `${waitingMaster.alias} waits for an offer of its own agent` });
+      continue;
+    }
     let reason = masterMisfit(config, offer, masterHosts);
     if (reason === undefined) {
       const match = matchOffer(offer, config.role, config.master, 'master');
@@ -194,7 +204,7 @@ export function placeOffers(offers: readonly Offer[], view: PlacementView, worke
         reason ??= match.reason;
       }
     }
-    let transient = false;
+    let transient = reason?.code === 'relaunch-backoff';
     if (reason === undefined) {
       if (workersLeft() > 0 && masterForWorkers === undefined) {
         reason = { code: 'waiting-for-master', text: 'workers start once the Alluxio master is running and healthy' };
@@ -217,6 +227,13 @@ function masterMisfit(config: SchedulerConfig, offer: Offer, masterHosts: Readon
   const pinned = config.master.pinnedHost;
   if (pinned !== undefined && offer.hostname.toLowerCase() !== pinned.toLowerCase()) {
     return { code: 'not-pinned-host', text: `the Alluxio master is pinned to ${pinned}; ${offer.hostname} is not it` };
+  }
+  const journalHosts = config.master.journalHosts;
+  if (journalHosts !== undefined && !journalHosts.some((host) => host.toLowerCase() === offer.hostname.toLowerCase())) {
+    return {
+      code: 'not-journal-host',
+      text: `the embedded journal names the master hosts (${journalHosts.join(', ')}); ${offer.hostname} is not one of them`,
+    };
   }
   if (masterHosts.has(offer.hostname)) {
     return { code: 'host-has-master', text: `${offer.hostname} already runs an Alluxio master (masters go on distinct agents)` };

@@ -12,7 +12,9 @@
 import * as calls from '../../mesos/protocol/calls.js';
 import type { Call, CommandInfo, Event, Offer, OfferID, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
 import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
-import type { SchedulerConfig } from './config.js';
+import { configWithDesired, type SchedulerConfig } from './config.js';
+import type { DesiredState } from '../../state/desired-state.js';
+import { startRollout, stepRollout, type RolloutReport } from './rollout.js';
 import { isGone, newLedgerTask, type Ledger, type LedgerFailure, type LedgerTask, type SlotRole } from '../../state/ledger.js';
 import type { DeclineCode } from './offer-matching.js';
 import { placeOffers, wantedSlots, type PlacementView } from './placement.js';
@@ -27,7 +29,9 @@ export type SchedulerInput =
   /** The connection dropped: no calls until the next SUBSCRIBED. */
   | { readonly type: 'disconnected' }
   /** Stop an alias for good (KILL, never relaunched). */
-  | { readonly type: 'kill'; readonly alias: string };
+  | { readonly type: 'kill'; readonly alias: string }
+  /** What should run from now on (deploy's configuration, or a change handed over by another process). */
+  | { readonly type: 'desired'; readonly desired: DesiredState };
 
 /** Progress for the user, one NDJSON line each. */
 export type SchedulerReport =
@@ -69,7 +73,12 @@ export type SchedulerReport =
   | { type: 'agent-lost'; agentId: string; aliases: string[] }
   | { type: 'executor-lost'; agentId: string; executorId: string; status: number | undefined }
   | { type: 'reconciled'; tasks: number }
-  | { type: 'mesos-error'; message: string };
+  | { type: 'mesos-error'; message: string }
+  /** A new desired state was taken (`rollout`: some live task is to be replaced). */
+  | { type: 'desired-applied'; revision: number; source: string; rollout: boolean }
+  /** Scaled down: the alias is stopped for good and forgotten once its task ended. */
+  | { type: 'worker-retired'; alias: string }
+  | RolloutReport;
 
 export type SchedulerAction =
   /** Save `ledger` (the live object: serialize it before yielding) before the actions after it. */
@@ -115,7 +124,8 @@ interface StuckTask {
 }
 
 export interface SchedulerState {
-  readonly config: SchedulerConfig;
+  /** Replaced when a desired state is applied (see configWithDesired). */
+  config: SchedulerConfig;
   readonly ledger: Ledger;
   readonly byTaskId: Map<string, LedgerTask>;
   subscribed: boolean;
@@ -136,6 +146,11 @@ export interface SchedulerState {
   masterReadyAlias: string | undefined;
   allPlacedReported: boolean;
   commandCache: Map<string, CommandInfo>;
+  /**
+   * Fingerprints Mesos' task labels gave (task id -> fingerprint), read when the scheduler started:
+   * a task adopted after the ledger was lost (or recorded before fingerprints) learns its own.
+   */
+  readonly labelFingerprints: Map<string, string>;
   readonly newId: () => string;
 }
 
@@ -149,7 +164,7 @@ export function createSchedulerState(config: SchedulerConfig, ledger: Ledger, ne
     else unnamedAgents.add(task.agentId);
   }
   return {
-    config,
+    config: ledger.desired === undefined ? config : configWithDesired(config, ledger.desired),
     ledger,
     byTaskId,
     subscribed: false,
@@ -167,6 +182,7 @@ export function createSchedulerState(config: SchedulerConfig, ledger: Ledger, ne
     masterReadyAlias: undefined,
     allPlacedReported: false,
     commandCache: new Map(),
+    labelFingerprints: new Map(),
     newId,
   };
 }
@@ -207,11 +223,16 @@ export function step(state: SchedulerState, input: SchedulerInput, now: number):
     case 'kill':
       killForGood(state, input.alias, now, out);
       break;
+    case 'desired':
+      applyDesired(state, input.desired, now, out);
+      break;
   }
   // An update that changed nothing (the common case: a repeated RUNNING) cannot change what to
   // ask for; skipping the O(tasks) checks keeps long-running schedulers cheap per update.
   const quiet = input.type === 'event' && input.event.type === 'UPDATE' && !out.dirty;
   if (state.subscribed && !quiet) {
+    // After a resubscription the ledger's states are not trusted until Mesos listed the tasks.
+    if (state.reconciliation?.holding !== true) advanceRollout(state, now, out);
     updateMasterReadiness(state, out);
     syncOfferInterest(state, now, out);
   }
@@ -413,6 +434,7 @@ function onUnknownTask(state: SchedulerState, status: TaskStatus, now: number, o
   if (verdict.slot !== undefined) state.byTaskId.delete(verdict.slot.taskId);
   const template = verdict.role === 'master' ? state.config.master : state.config.worker;
   const task = adoptIntoLedger(state.ledger, verdict, { taskId, agentId, hostname, ports: template.ports, status, now });
+  task.fingerprint = state.labelFingerprints.get(taskId);
   state.byTaskId.set(taskId, task);
   state.stuck.delete(task.alias);
   out.dirty = true;
@@ -470,7 +492,16 @@ function onTaskEnded(state: SchedulerState, task: LedgerTask, status: TaskStatus
   state.stuck.delete(task.alias);
   const kill = task.killRequested;
   task.killRequested = undefined;
-  if (kill !== undefined && !kill.relaunch) return;
+  if (kill !== undefined && !kill.relaunch) {
+    retireIfScaledDown(state, task, out);
+    return;
+  }
+  if (kill?.replace === true) {
+    // A rollout's kill: relaunched at once (on its agent, see placement) with the desired specification.
+    task.relaunchAt = now;
+    task.sameAgentUntil = now + state.config.timing.sameAgentWaitMs;
+    return;
+  }
 
   const { timing } = state.config;
   const failure: LedgerFailure = {
@@ -595,8 +626,13 @@ function isReadyMaster(state: SchedulerState, task: LedgerTask): boolean {
     task.role === 'master' &&
     task.state === 'TASK_RUNNING' &&
     task.hostname !== '' &&
-    (state.config.healthCheck === undefined || task.healthy === true)
+    (masterHealthCheck(state.config) === undefined || task.healthy === true)
   );
+}
+
+/** Masters electing a leader get no health check (a standby listens on no port; see config.ts). */
+function masterHealthCheck(config: SchedulerState['config']): SchedulerState['config']['healthCheck'] {
+  return config.master.electsLeader ? undefined : config.healthCheck;
 }
 
 function webuiUrl(state: SchedulerState, hostname: string): string {
@@ -729,6 +765,8 @@ function place(
   task.launchedAt = now;
   task.relaunchAt = undefined;
   task.killRequested = undefined;
+  task.sameAgentUntil = undefined;
+  task.fingerprint = state.ledger.desired?.fingerprints[role];
   state.byTaskId.set(task.taskId, task);
   state.stuck.delete(task.alias);
   // The Mesos UI links to the master from the next subscription on; the first master placed wins
@@ -744,7 +782,8 @@ function place(
     agentId: task.agentId,
     resources,
     command: commandFor(state, role, masterHostname),
-    healthCheck: state.config.healthCheck === undefined ? undefined : alluxioHealthCheck(template, task.hostname, state.config.healthCheck),
+    fingerprint: task.fingerprint,
+    healthCheck: healthCheckOf(role === 'master' ? masterHealthCheck(config) : config.healthCheck, template, task.hostname),
   });
   out.call(calls.accept([offer.id], [calls.launch([info])]));
   out.report({
@@ -757,6 +796,14 @@ function place(
     ports: task.ports,
     relaunch: existing !== undefined,
   });
+}
+
+function healthCheckOf(
+  policy: SchedulerState['config']['healthCheck'],
+  template: Parameters<typeof alluxioHealthCheck>[0],
+  hostname: string,
+): ReturnType<typeof alluxioHealthCheck> | undefined {
+  return policy === undefined ? undefined : alluxioHealthCheck(template, hostname, policy);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -800,4 +847,139 @@ function syncOfferInterest(state: SchedulerState, now: number, out: Output): voi
  */
 function doubling(initialMs: number, maxMs: number): BackoffPolicy {
   return { initialMs, maxMs, jitter: 'none' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Desired state, rollouts and scaling (the rollout's own rules are in rollout.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** Same launch specifications, counts and batch size: nothing to do (a restart is always a change). */
+function sameDesired(a: DesiredState, b: DesiredState): boolean {
+  return (
+    a.fingerprints.master === b.fingerprints.master &&
+    a.fingerprints.worker === b.fingerprints.worker &&
+    a.masters === b.masters &&
+    a.workers === b.workers &&
+    a.pinnedMasterHost === b.pinnedMasterHost &&
+    a.maxUnavailable === b.maxUnavailable &&
+    (b.restart ?? []).length === 0
+  );
+}
+
+function applyDesired(state: SchedulerState, incoming: DesiredState, now: number, out: Output): void {
+  const { ledger } = state;
+  const previous = ledger.desired;
+  if (previous !== undefined && incoming.requestId !== undefined && previous.requestId === incoming.requestId) return;
+  if (previous !== undefined && sameDesired(previous, incoming)) {
+    if (incoming.requestId !== undefined && previous.requestId !== incoming.requestId) {
+      previous.requestId = incoming.requestId;
+      out.dirty = true;
+    }
+    return;
+  }
+  const desired: DesiredState = { ...incoming, revision: (previous?.revision ?? 0) + 1, at: now };
+  ledger.desired = desired;
+  state.config = configWithDesired(state.config, desired);
+  state.commandCache.clear();
+  state.allPlacedReported = false;
+  state.workerSearchOpen = true;
+  state.reportedReasons.clear();
+  out.dirty = true;
+  // A fixed configuration gets another chance: aliases given up on are relaunched with it.
+  for (const task of ledger.tasks) {
+    if (!task.crashLooped) continue;
+    task.crashLooped = false;
+    task.failures = [];
+    task.relaunchAt = now;
+  }
+  if (desired.workers !== undefined) scaleDownTo(state, desired.workers, now, out);
+  // The first desired state of a ledger describes what its tasks were launched with when they have
+  // no fingerprint yet; it starts no rollout of its own.
+  const rollout = previous === undefined ? undefined : startRollout(previous, desired, ledger.tasks, now);
+  if (rollout !== undefined) {
+    // An older rollout still running hands over: the new one replaces whatever is still outdated.
+    ledger.rollout = rollout;
+  } else if (ledger.rollout?.phase === 'rolling') {
+    ledger.rollout.phase = 'done';
+    ledger.rollout.finishedAt = now;
+  }
+  out.report({ type: 'desired-applied', revision: desired.revision, source: desired.source, rollout: rollout !== undefined });
+}
+
+/** The rollout's next step: kills to replace (relaunched at once, see onTaskEnded) and its reports. */
+function advanceRollout(state: SchedulerState, now: number, out: Output): void {
+  const { rollout, desired } = state.ledger;
+  if (rollout === undefined || desired === undefined || rollout.phase !== 'rolling') return;
+  const result = stepRollout(
+    rollout,
+    {
+      tasks: state.ledger.tasks,
+      desired,
+      healthChecked: state.config.healthCheck !== undefined,
+      mastersHealthChecked: masterHealthCheck(state.config) !== undefined,
+      healthyTimeoutMs: state.config.timing.rolloutHealthyTimeoutMs,
+    },
+    now,
+  );
+  if (result.changed) out.dirty = true;
+  for (const task of result.replace) {
+    task.killRequested = { at: now, relaunch: true, replace: true };
+    task.relaunchAt = undefined;
+    state.stuck.set(task.alias, { phase: 'killing', at: now });
+    out.dirty = true;
+    out.call(calls.kill({ value: task.taskId }, { value: task.agentId }, gracePeriod(state)));
+  }
+  for (const report of result.reports) out.report(report);
+}
+
+function gracePeriod(state: SchedulerState): { grace_period: { nanoseconds: number } } {
+  return { grace_period: { nanoseconds: state.config.timing.killGracePeriodMs * 1_000_000 } };
+}
+
+/** Workers beyond `count`: the newest aliases are stopped for good (gracefully) and then forgotten. */
+function scaleDownTo(state: SchedulerState, count: number, now: number, out: Output): void {
+  const kept = state.ledger.tasks
+    .filter((task) => task.role === 'worker' && (task.killRequested === undefined || task.killRequested.relaunch))
+    .sort((a, b) => aliasNumber(a.alias) - aliasNumber(b.alias));
+  for (const task of kept.slice(count)) {
+    out.report({ type: 'worker-retired', alias: task.alias });
+    if (isGone(task.state)) {
+      forget(state, task);
+      out.dirty = true;
+      continue;
+    }
+    task.relaunchAt = undefined;
+    task.crashLooped = false;
+    task.killRequested = { at: now, relaunch: false };
+    state.stuck.set(task.alias, { phase: 'killing', at: now });
+    out.dirty = true;
+    if (state.subscribed) out.call(calls.kill({ value: task.taskId }, { value: task.agentId }, gracePeriod(state)));
+  }
+}
+
+/** A worker stopped for good while the desired count is below the records: its alias is dropped. */
+function retireIfScaledDown(state: SchedulerState, task: LedgerTask, out: Output): void {
+  const max = state.config.worker.max;
+  if (task.role !== 'worker' || max === undefined) return;
+  const records = state.ledger.tasks.filter((t) => t.role === 'worker').length;
+  if (records <= max) return;
+  forget(state, task);
+  out.dirty = true;
+}
+
+function forget(state: SchedulerState, task: LedgerTask): void {
+  const index = state.ledger.tasks.indexOf(task);
+  if (index >= 0) state.ledger.tasks.splice(index, 1);
+  state.byTaskId.delete(task.taskId);
+  state.stuck.delete(task.alias);
+}
+
+function aliasNumber(alias: string): number {
+  return Number(/-(\d+)$/.exec(alias)?.[1] ?? 0);
+}
+
+/** Takes the fingerprints Mesos' labels give; ledger tasks without one (older ledgers) learn theirs. */
+export function learnFingerprints(state: SchedulerState, fromLabels: ReadonlyMap<string, string>): void {
+  for (const [taskId, fingerprint] of fromLabels) state.labelFingerprints.set(taskId, fingerprint);
+  for (const task of state.ledger.tasks) task.fingerprint ??= fromLabels.get(task.taskId);
 }

@@ -42,6 +42,8 @@ export interface TaskRecord {
   hasHealthCheck: boolean;
   /** Where the master listed it: terminal tasks whose updates were all acknowledged are `completed`. */
   list: 'active' | 'completed' | 'unreachable' | 'pending';
+  /** The TaskInfo's labels (key -> value). */
+  labels?: Map<string, string>;
 }
 
 const V1_LISTS = [
@@ -69,6 +71,7 @@ export function tasksFromGetTasks(json: unknown, where: string): TaskRecord[] {
         resources: optionalArray(task.resources, `${at}.resources`).map((r, j) => parseResource(r, `${at}.resources[${j}]`)),
         hasHealthCheck: task.health_check !== undefined,
         list,
+        labels: labelsOf(task.labels),
       };
     }),
   );
@@ -113,7 +116,20 @@ function taskFromState(task: JsonRecord, at: string, list: TaskRecord['list']): 
     resources: resourcesFromFlattened(task.resources, optionalString(task.role, `${at}.role`), `${at}.resources`),
     hasHealthCheck: task.health_check !== undefined,
     list,
+    labels: labelsOf(task.labels),
   };
+}
+
+/** Labels as the v1 API writes them (`{labels: [...]}`) or the state JSON does (a plain list). */
+function labelsOf(value: unknown): Map<string, string> {
+  const list = Array.isArray(value) ? value : (value as { labels?: unknown } | undefined)?.labels;
+  const labels = new Map<string, string>();
+  if (!Array.isArray(list)) return labels;
+  for (const entry of list as unknown[]) {
+    const label = entry as { key?: unknown; value?: unknown } | null;
+    if (typeof label?.key === 'string') labels.set(label.key, typeof label.value === 'string' ? label.value : '');
+  }
+  return labels;
 }
 
 function statuses(value: unknown, where: string): TaskStatusRecord[] {

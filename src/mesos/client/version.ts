@@ -105,8 +105,11 @@ function comparePrerelease(a: string, b: string): number {
 /** The oldest Mesos the Alluxio documentation supports; `check-ports` refuses anything older. */
 export const MINIMUM_MESOS_VERSION = '0.23.0';
 
-/** The scheduler API deploy speaks, and from which Mesos version (stream ids arrived in 0.28.0). */
-export const DEPLOY_MINIMUM_MESOS_VERSION = '0.28.0';
+/** deploy's v1 HTTP scheduler API, and from which Mesos version (stream ids arrived in 0.28.0); before it, the legacy transport. */
+export const V1_SCHEDULER_MINIMUM_MESOS_VERSION = '0.28.0';
+
+/** TCP health checks (HealthCheck.type TCP): 1.1.0. Before, deploy's tasks go without health checks. */
+export const TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION = '1.1.0';
 
 export interface MesosFeatures {
   /** At least MINIMUM_MESOS_VERSION. */
@@ -120,6 +123,8 @@ export interface MesosFeatures {
   schedulerApiStable: boolean;
   /** `Mesos-Stream-Id` header on scheduler calls: 0.28.0. */
   hasStreamId: boolean;
+  /** The scheduler Call SUPPRESS (over libprocess too): 0.25.0. */
+  hasSuppressCall: boolean;
   /** Sandbox under `/frameworks/<fid>/executors/<eid>/runs/latest` in the files API: 1.5.0. */
   hasVirtualLatestSandbox: boolean;
   /** Endpoint names without `.json`: 0.25.0. */
@@ -141,6 +146,7 @@ export function mesosFeatures(version: MesosVersion): MesosFeatures {
     hasSchedulerApi: atLeast('0.24.0'),
     schedulerApiStable: atLeast('1.0.0'),
     hasStreamId: atLeast('0.28.0'),
+    hasSuppressCall: atLeast('0.25.0'),
     hasVirtualLatestSandbox: atLeast('1.5.0'),
     hasPlainEndpoints: atLeast('0.25.0'),
     hasJsonEndpoints: !atLeast('1.7.0'),

@@ -295,11 +295,11 @@ export function mapEntryFields(field: FieldDescriptor): MapEntryFields {
 }
 
 /**
- * The schema files, in dependency order (scheduler and master refer to mesos.v1 types). They sit
+ * The schema files, in dependency order (scheduler, master and legacy refer to mesos.v1 types). They sit
  * beside this module in `src/` and are copied next to it into `dist/` by the build, so the same
  * relative URL works for tests and for the installed binary.
  */
-const PROTO_FILES = ['mesos.proto', 'scheduler.proto', 'master.proto'] as const;
+const PROTO_FILES = ['mesos.proto', 'scheduler.proto', 'master.proto', 'legacy.proto'] as const;
 
 /** The text of the schema files (read on first use: only commands that speak the v1 API need them). */
 function mesosProtoSources(): string[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeCheckPorts } from '../../../src/checkports/analyze.js';
+import { renderCheckPortsText } from '../../../src/checkports/render-text.js';
 import type { CheckPortsAgent } from '../../../src/checkports/evaluate-agent.js';
 import type { CheckPortsRequirements } from '../../../src/checkports/requirements.js';
 import type { Resource } from '../../../src/mesos/protocol/types.js';
@@ -61,5 +62,18 @@ describe('check-ports on a cluster where the deployment runs', () => {
       { hostname: 'agent-1', alias: 'master-1', ports: [19998, 19999] },
       { hostname: 'agent-1', alias: 'worker-1', ports: [29998, 30000] },
     ]);
+  });
+
+  it('says so in the text: each task and its ports as held by this deployment, and a verdict about the deployment', () => {
+    const text = renderCheckPortsText(
+      analyzeCheckPorts({ master: { address: 'm', version: '1.12.0' }, agents: [agent], requirements, ownTasks }),
+      {
+        color: false,
+      },
+    );
+    expect(text).toContain('  agent-1: ports 19998, 19999 held by this deployment (master-1)\n');
+    expect(text).toContain('  agent-1: ports 29998, 30000 held by this deployment (worker-1)\n');
+    expect(text).toContain('OK: the deployment fits: its tasks hold their own ports\n');
+    expect(text).not.toContain('Why not');
   });
 });

@@ -24,7 +24,13 @@ describe('version', () => {
       node: process.versions.node,
       platform: process.platform,
       arch: process.arch,
-      mesos: { checkPorts: { minimum: '0.23.0' }, deploy: { minimum: '0.28.0', transports: ['v1 HTTP scheduler API'] } },
+      mesos: {
+        checkPorts: { minimum: '0.23.0' },
+        deploy: {
+          minimum: '0.23.0',
+          transports: ['v1 HTTP scheduler API from 0.28.0', 'legacy libprocess scheduler protocol from 0.23.0'],
+        },
+      },
     });
   });
 

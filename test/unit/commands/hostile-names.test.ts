@@ -138,6 +138,7 @@ describe('status', () => {
       scheduler: { connected: true, active: null, standbys: [], disconnectedSince: null, tasksKeptUntil: null, stateLocation: '/x' },
       ledgerUsed: true,
       webuiUrl: null,
+      masters: { highAvailability: 'none', leader: null, leaderSource: null, note: null },
       tasks: [
         {
           alias: `worker-1${HOSTILE}`,

@@ -21,11 +21,13 @@ describe('resolveSiteConfig', () => {
     expect(config.master).toEqual({
       rpcPort: 19998,
       webPort: 19999,
+      journalPort: 19200,
       requiredPorts: [19998, 19999],
       cpus: 1,
       memMb: 1024,
       taskName: 'AlluxioMaster',
       nodeCount: 1,
+      highAvailability: { kind: 'none' },
       hostname: undefined,
     });
     expect(config.worker).toEqual({

@@ -286,7 +286,8 @@ describe('more than one Alluxio master needs high availability', () => {
   });
 
   it('accepts ZooKeeper leader election, or an embedded journal with its addresses, or one master', () => {
-    expect(check(`${two}alluxio.zookeeper.enabled=true\nalluxio.zookeeper.address=zk1:2181\n`).errors).toEqual([]);
+    const shared = 'alluxio.master.journal.folder=hdfs://namenode:9000/alluxio/journal\n';
+    expect(check(`${two}alluxio.zookeeper.enabled=true\nalluxio.zookeeper.address=zk1:2181\n${shared}`).errors).toEqual([]);
     expect(
       check(`${two}alluxio.master.journal.type=EMBEDDED\nalluxio.master.embedded.journal.addresses=m1:19200,m2:19200\n`).errors,
     ).toEqual([]);

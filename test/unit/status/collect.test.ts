@@ -254,3 +254,140 @@ describe('buildStatus', () => {
     });
   });
 });
+
+describe('buildStatus: desired state and drift', () => {
+  const desired = {
+    revision: 3,
+    at: 0,
+    masters: 1,
+    workers: 2,
+    maxUnavailable: '1',
+    specs: {} as never,
+    fingerprints: { master: 'sha256:aaaaaaaaaaaaaaaa', worker: 'sha256:bbbbbbbbbbbbbbbb' },
+    source: 'deploy',
+  };
+  const labelled = (taskId: string, fingerprint: string): TaskRecord => ({
+    ...task(taskId, 'TASK_RUNNING', true),
+    labels: new Map([['alluxio-mesos.fingerprint', fingerprint]]),
+  });
+
+  it("reads each task's fingerprint from Mesos' label, flags outdated ones and counts desired against running", async () => {
+    const { renderStatus } = await import('../../../src/status/render.js');
+    const ledger = { ...ledgerWith(0), desired };
+    const report = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(),
+      tasks: [labelled('alluxio-worker-1.b', 'sha256:0000000000000000'), labelled('alluxio-worker-2.c', 'sha256:bbbbbbbbbbbbbbbb')],
+      hostnames: new Map([['S1', 'a1']]),
+      ledger,
+    });
+    expect(report.tasks.map((t) => [t.alias, t.fingerprint, t.outdated])).toEqual([
+      ['worker-1', 'sha256:0000000000000000', true],
+      ['worker-2', 'sha256:bbbbbbbbbbbbbbbb', false],
+    ]);
+    expect(report.desired).toMatchObject({
+      revision: 3,
+      workers: { desired: 2, running: 2 },
+      masters: { desired: 1, running: 0 },
+      outdated: ['worker-1'],
+    });
+    const text = renderStatus(report, { color: false });
+    expect(text).toMatch(/FINGERPRINT\s+SPEC/);
+    expect(text).toMatch(/worker-1 .* sha256:0000000000000000\s+outdated/);
+    expect(text).toContain('Outdated (an older specification than desired): worker-1');
+  });
+
+  it('reports a halted rollout as a problem, saying where and why', () => {
+    const ledger: Ledger = {
+      ...ledgerWith(0),
+      desired,
+      rollout: {
+        revision: 3,
+        phase: 'halted',
+        startedAt: 0,
+        previous: undefined,
+        inFlight: [],
+        done: [],
+        pending: [],
+        halt: { alias: 'worker-1', reason: 'the replacement of worker-1 failed its health check', at: 1000 },
+      },
+    };
+    const report = buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(),
+      tasks: [labelled('alluxio-worker-1.b', 'sha256:bbbbbbbbbbbbbbbb')],
+      hostnames: new Map([['S1', 'a1']]),
+      ledger,
+    });
+    expect(report.ok).toBe(false);
+    expect(report.problems).toContain('rollout 3 halted at worker-1: the replacement of worker-1 failed its health check');
+    expect(report.rollout).toMatchObject({ phase: 'halted', halt: { alias: 'worker-1' } });
+  });
+});
+
+describe('buildStatus: which master leads', () => {
+  const masterTask = (taskId: string, agentId: string, port: number): TaskRecord => ({
+    ...task(taskId, 'TASK_RUNNING', undefined, agentId, false),
+    name: 'AlluxioMaster',
+    resources: [{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: port, end: port + 1 }] } }],
+  });
+  const tasks = [
+    masterTask('alluxio-master-1.a', 'S1', 19998),
+    masterTask('alluxio-master-2.b', 'S2', 19998),
+    task('alluxio-worker-1.c', 'TASK_RUNNING', true, 'S3'),
+  ];
+  const hostnames = new Map([
+    ['S1', '127.0.0.2'],
+    ['S2', '127.0.0.3'],
+    ['S3', '127.0.0.4'],
+  ]);
+  const source = 'zk://zk1:2181/leader';
+  const build = (leader: Parameters<typeof buildStatus>[0]['leader']) =>
+    buildStatus({
+      frameworkId: 'F-0001',
+      framework: fw(),
+      tasks,
+      hostnames,
+      ledger: undefined,
+      ...(leader === undefined ? {} : { leader }),
+    });
+
+  it('names the master task whose host and rpc port ZooKeeper publishes, and points the web UI at it', () => {
+    const ledger = emptyLedger();
+    ledger.frameworkId = 'F-0001';
+    ledger.webuiUrl = 'http://127.0.0.2:19999';
+    const leader = { kind: 'zookeeper' as const, source, address: '127.0.0.3:19998' };
+    expect(buildStatus({ frameworkId: 'F-0001', framework: fw(), tasks, hostnames, ledger, leader }).webuiUrl).toBe(
+      'http://127.0.0.3:19999',
+    );
+    const report = build(leader);
+    expect(report.masters).toEqual({
+      highAvailability: 'zookeeper',
+      leader: { alias: 'master-2', address: '127.0.0.3:19998' },
+      leaderSource: source,
+      note: null,
+    });
+    expect(report.ok).toBe(true);
+  });
+
+  it('is a problem when no master leads or ZooKeeper cannot be read', () => {
+    const none = build({ kind: 'zookeeper', source, address: null });
+    expect(none.masters.leader).toBeNull();
+    expect(none.problems).toContain(`no Alluxio master leads: ${source} names no leader`);
+    expect(none.ok).toBe(false);
+    const unreadable = build({ kind: 'zookeeper', source, error: 'no server answered' });
+    expect(unreadable.problems).toContain(`no Alluxio master leads: cannot read ${source}: no server answered`);
+  });
+
+  it('says when the leader is not one of this framework’s masters', () => {
+    const report = build({ kind: 'zookeeper', source, address: '10.0.0.9:19998' });
+    expect(report.masters.leader).toEqual({ alias: null, address: '10.0.0.9:19998' });
+    expect(report.masters.note).toBe('the leader 10.0.0.9:19998 is not a master task of this framework');
+  });
+
+  it('with one master there is no election to show; the embedded journal says where to ask', () => {
+    expect(build(undefined).masters).toEqual({ highAvailability: 'none', leader: null, leaderSource: null, note: null });
+    expect(build({ kind: 'embedded' }).masters.note).toContain('alluxio fsadmin report');
+    expect(build({ kind: 'embedded' }).ok).toBe(true);
+  });
+});

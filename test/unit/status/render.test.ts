@@ -21,6 +21,7 @@ const report: StatusReport = {
   },
   ledgerUsed: true,
   webuiUrl: 'http://127.0.0.2:19999',
+  masters: { highAvailability: 'none', leader: null, leaderSource: null, note: null },
   tasks: [
     {
       alias: 'master-1',
@@ -116,5 +117,30 @@ describe('renderStatus with names a hostile cluster chose', () => {
     expect(text).not.toContain('\u001b');
     expect(text).not.toContain('\u0007');
     expect(text).toContain('127.0.0.2\\x1b]0;TITLE\\x07\\x1b[2J');
+  });
+});
+
+describe('renderStatus: the leading master', () => {
+  it('names the leader, how it was elected and where that was read; nothing with a single master', () => {
+    const source = 'zk://zk1:2181/leader';
+    const led = renderStatus(
+      {
+        ...report,
+        masters: {
+          highAvailability: 'zookeeper',
+          leader: { alias: 'master-1', address: '127.0.0.2:19998' },
+          leaderSource: source,
+          note: null,
+        },
+      },
+      { color: false },
+    );
+    expect(led).toContain(`Leading master: master-1 (127.0.0.2:19998), elected through ZooKeeper, read from ${source}\n`);
+    const none = renderStatus(
+      { ...report, masters: { highAvailability: 'zookeeper', leader: null, leaderSource: source, note: `${source} names no leader` } },
+      { color: false },
+    );
+    expect(none).toContain(`Leading master: unknown (ZooKeeper): ${source} names no leader\n`);
+    expect(renderStatus(report, { color: false })).not.toContain('Leading master');
   });
 });

@@ -35,6 +35,9 @@ const DEFAULTS = {
   'alluxio.worker.tieredstore.level0.dirs.path': '/mnt/ramdisk',
   'alluxio.worker.tieredstore.level0.dirs.quota': '${alluxio.worker.memory.size}',
   'alluxio.worker.block.heartbeat.interval.ms': '1000',
+  'alluxio.zookeeper.enabled': 'false',
+  'alluxio.zookeeper.election.path': '/election',
+  'alluxio.zookeeper.leader.path': '/leader',
 };
 
 /** The master services whose journals `Format master` creates (a subset of Alluxio 1.8's). */
@@ -341,20 +344,21 @@ export function testKnobs(env = process.env) {
  */
 export function exitCleanlyOnSignals(log, name, servers, beforeExit = () => {}) {
   let stopping = false;
-  const stop = (signal) => {
+  const stop = async (signal) => {
     if (stopping) return;
     stopping = true;
     log.info(`Stopping ${name} (received ${signal})`);
-    beforeExit();
     for (const server of servers()) {
       server.closeAllConnections?.();
       server.close();
     }
+    // E.g. closing a ZooKeeper session, so that a standby takes over at once; never for long.
+    await Promise.race([Promise.resolve(beforeExit()).catch(() => {}), sleep(1000)]);
     log.info(`${name} stopped`);
     process.exit(0);
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 export function htmlPage(title, rows) {

@@ -24,6 +24,7 @@ import {
   testKnobs,
 } from './common.mjs';
 import { unformattedJournals } from './format.mjs';
+import { electLeader, zookeeperEnabled } from './election.mjs';
 
 export async function runMaster(conf, env = process.env) {
   const log = createLogger(conf, 'master.log', 'AlluxioMaster');
@@ -33,7 +34,8 @@ export async function runMaster(conf, env = process.env) {
   };
   const startTimeMs = Date.now();
   const listening = [];
-  exitCleanlyOnSignals(log, 'Alluxio master', () => listening);
+  let election = null;
+  exitCleanlyOnSignals(log, 'Alluxio master', () => listening, () => election?.close());
   log.info(`Starting STAND-IN Alluxio master ${VERSION} (a Node program, not Alluxio) with pid ${process.pid}`);
   log.info(`alluxio.home=${conf.get('alluxio.home')}`);
   log.info(`alluxio.conf.dir=${conf.get('alluxio.conf.dir')} (site properties: ${conf.siteFile})`);
@@ -58,6 +60,19 @@ export async function runMaster(conf, env = process.env) {
   const rpcPort = masterRpcPort(conf);
   const webPort = conf.getInt('alluxio.master.web.port');
   log.info(`Master hostname ${host} (from ${source}), binding ${address}: rpc port ${rpcPort}, web port ${webPort}`);
+
+  // With ZooKeeper, a master serves only once it leads (a standby listens on no port, as Alluxio's).
+  let leaderSinceMs = null;
+  if (zookeeperEnabled(conf)) {
+    try {
+      election = await electLeader(conf, `${host}:${rpcPort}`, log, (why) =>
+        fail(`Stopping: ${why}; a master that cannot prove it leads must not serve`),
+      );
+    } catch (error) {
+      fail(`Leader election through ZooKeeper failed: ${error.message}`);
+    }
+    leaderSinceMs = Date.now();
+  }
 
   const knobs = testKnobs(env);
   if (knobs.startDelayMs > 0) {
@@ -110,6 +125,10 @@ export async function runMaster(conf, env = process.env) {
     rpcPort,
     webPort,
     journal,
+    // Only a leader serves; with ZooKeeper, since when it leads (null: a single master, no election).
+    leader: true,
+    leaderSinceMs,
+    zookeeper: zookeeperEnabled(conf) ? conf.get('alluxio.zookeeper.address') : null,
     workers: [...workers.values()].map(workerView),
   });
   const web = createJsonServer({

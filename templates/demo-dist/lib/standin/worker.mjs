@@ -22,6 +22,7 @@ import {
   testKnobs,
   workerRpcPort,
 } from './common.mjs';
+import { followLeader, zookeeperEnabled } from './election.mjs';
 
 const REGISTER_RETRY_MS = 500;
 const REQUEST_TIMEOUT_MS = 2000;
@@ -34,8 +35,10 @@ export async function runWorker(conf, env = process.env) {
   };
   const listening = [];
   let stopped = false;
+  let leaderWatch = null;
   exitCleanlyOnSignals(log, 'Alluxio worker', () => listening, () => {
     stopped = true;
+    return leaderWatch?.stop();
   });
   log.info(`Starting STAND-IN Alluxio worker ${VERSION} (a Node program, not Alluxio) with pid ${process.pid}`);
   log.info(`alluxio.home=${conf.get('alluxio.home')}`);
@@ -50,14 +53,17 @@ export async function runWorker(conf, env = process.env) {
   );
 
   const { host, source } = discoverHost(conf, 'alluxio.worker.hostname', 'ALLUXIO_WORKER_HOSTNAME', env);
-  const master = conf.isSet('alluxio.master.hostname')
-    ? { host: conf.get('alluxio.master.hostname'), source: 'alluxio.master.hostname' }
-    : { host, source: 'the worker host (alluxio.master.hostname is not set)' };
+  // With ZooKeeper the master is whichever leads now (see election.mjs); else one fixed host.
+  const highAvailability = zookeeperEnabled(conf);
+  const master = highAvailability
+    ? { host: null, source: `the leader in ZooKeeper ${conf.get('alluxio.zookeeper.address')}${conf.get('alluxio.zookeeper.leader.path')}` }
+    : conf.isSet('alluxio.master.hostname')
+      ? { host: conf.get('alluxio.master.hostname'), source: 'alluxio.master.hostname' }
+      : { host, source: 'the worker host (alluxio.master.hostname is not set)' };
   let address;
-  let masterAddress;
   try {
     address = await loopbackAddress(host);
-    masterAddress = await loopbackAddress(master.host);
+    if (master.host !== null) await loopbackAddress(master.host);
   } catch (error) {
     fail(`Cannot use worker host ${host} / master host ${master.host}: ${error.message}`);
   }
@@ -70,7 +76,7 @@ export async function runWorker(conf, env = process.env) {
     `Worker hostname ${host} (from ${source}), binding ${address}: rpc port ${rpcPort}` +
       `${dataPort === null ? '' : `, data port ${dataPort}`}, web port ${webPort}`,
   );
-  log.info(`Master at ${master.host}:${masterPort} (from ${master.source})`);
+  log.info(`Master at ${master.host === null ? '(the leader)' : `${master.host}:${masterPort}`} (from ${master.source})`);
 
   const knobs = testKnobs(env);
   if (knobs.startDelayMs > 0) {
@@ -78,7 +84,11 @@ export async function runWorker(conf, env = process.env) {
     await sleep(knobs.startDelayMs);
   }
 
-  const state = { workerId: null, registeredAtMs: null };
+  const state = { workerId: null, registeredAtMs: null, master: null };
+  /** The master to talk to now: `host:port`, or null while no master leads. */
+  const leader = highAvailability ? followLeader(conf, log) : null;
+  leaderWatch = leader;
+  const currentMaster = () => (leader === null ? `${master.host}:${masterPort}` : leader.current());
   const infoBody = () => ({
     standIn: true,
     version: VERSION,
@@ -87,7 +97,7 @@ export async function runWorker(conf, env = process.env) {
     dataPort,
     webPort,
     capacity: quota,
-    master: `${master.host}:${masterPort}`,
+    master: state.master ?? currentMaster(),
     workerId: state.workerId,
   });
   const rpcRoutes = { 'GET /': () => [200, { standIn: true, service: 'AlluxioWorker rpc', version: VERSION }] };
@@ -100,7 +110,7 @@ export async function runWorker(conf, env = process.env) {
         ['Version', VERSION],
         ['Address', `${host}:${rpcPort}`],
         ['Capacity', quota],
-        ['Master', `${master.host}:${masterPort}`],
+        ['Master', state.master ?? currentMaster() ?? 'no leader yet'],
         ['Worker id', state.workerId ?? 'not registered yet'],
       ]),
     ],
@@ -123,9 +133,10 @@ export async function runWorker(conf, env = process.env) {
   }
   log.info(`Alluxio worker started: rpc ${host}:${rpcPort}, web http://${host}:${webPort}/`);
 
-  const masterUrl = `http://${masterAddress}:${masterPort}`;
-  const post = async (path, body) => {
-    const response = await fetch(`${masterUrl}${path}`, {
+  const post = async (target, path, body) => {
+    const separator = target.lastIndexOf(':');
+    const url = `http://${await loopbackAddress(target.slice(0, separator))}:${target.slice(separator + 1)}${path}`;
+    const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -138,18 +149,21 @@ export async function runWorker(conf, env = process.env) {
     let attempts = 0;
     while (!stopped) {
       attempts += 1;
+      const target = currentMaster();
       try {
-        const { status, body } = await post('/register', { hostname: host, rpcPort, dataPort, webPort, capacity: quota });
+        if (target === null) throw new Error('no master leads yet');
+        const { status, body } = await post(target, '/register', { hostname: host, rpcPort, dataPort, webPort, capacity: quota });
         if (status === 200 && Number.isInteger(body.workerId)) {
           state.workerId = body.workerId;
-          log.info(`Registered with master ${master.host}:${masterPort} as worker ${body.workerId} after ${attempts} attempt(s)`);
+          state.master = target;
+          log.info(`Registered with master ${target} as worker ${body.workerId} after ${attempts} attempt(s)`);
           return;
         }
-        log.warn(`Master ${master.host}:${masterPort} refused registration (HTTP ${status}): ${body.error ?? ''}`);
+        log.warn(`Master ${target} refused registration (HTTP ${status}): ${body.error ?? ''}`);
       } catch (error) {
         // Log the first failure and then every 20th, so a long wait for the master stays readable.
         if (attempts === 1 || attempts % 20 === 0) {
-          log.warn(`Master ${master.host}:${masterPort} not reachable yet (attempt ${attempts}): ${error.cause?.code ?? error.message}`);
+          log.warn(`Master ${target ?? '(none leads)'} not reachable yet (attempt ${attempts}): ${error.cause?.code ?? error.message}`);
         }
       }
       await sleep(REGISTER_RETRY_MS);
@@ -162,15 +176,23 @@ export async function runWorker(conf, env = process.env) {
     while (!stopped) {
       await sleep(heartbeatMs);
       if (stopped) return;
+      // A new leader (ZooKeeper says so): register with it, as Alluxio's workers follow the leader.
+      const now = currentMaster();
+      if (now !== null && now !== state.master) {
+        log.info(`The leading master changed from ${state.master} to ${now}; registering with it`);
+        state.workerId = null;
+        await register();
+        continue;
+      }
       try {
-        const { status } = await post('/heartbeat', { workerId: state.workerId });
+        const { status } = await post(state.master, '/heartbeat', { workerId: state.workerId });
         if (status === 404) {
-          log.warn(`Master ${master.host}:${masterPort} does not know worker ${state.workerId}; registering again`);
+          log.warn(`Master ${state.master} does not know worker ${state.workerId}; registering again`);
           state.workerId = null;
           await register();
         }
       } catch (error) {
-        log.warn(`Heartbeat to master ${master.host}:${masterPort} failed: ${error.cause?.code ?? error.message}`);
+        log.warn(`Heartbeat to master ${state.master} failed: ${error.cause?.code ?? error.message}`);
       }
     }
   };

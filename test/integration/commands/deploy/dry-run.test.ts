@@ -53,6 +53,29 @@ describe('deploy --dry-run', () => {
     expect(result.stdout).not.toContain('\\n');
   });
 
+  it('with several masters: where they run, that they elect a leader, and workers pointed at no master host', async () => {
+    await freshInit([
+      '--port-keys',
+      '2.x',
+      '--master-count',
+      '3',
+      '--ha',
+      'embedded',
+      '--embedded-journal-addresses',
+      'm1:19200,m2:19200,m3:19200',
+    ]);
+    const result = await runCli(['deploy', '--dry-run'], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines.find((line) => line.startsWith('Masters'))).toMatch(
+      /^Masters\s+3 x \(\d+ cpus, \d+ MB, ports 19998,19999,19200\) on m1, m2, m3 \(the embedded journal's hosts\); they elect a leader, and workers find it$/,
+    );
+    expect(lines.find((line) => line.startsWith('Health checks'))).toMatch(/; workers only \(a standby master listens on no port\)$/);
+    const worker = result.stdout.slice(result.stdout.indexOf('The worker task runs'));
+    expect(worker).toContain('alluxio.master.embedded.journal.addresses=m1:19200,m2:19200,m3:19200');
+    expect(worker).not.toContain('ALLUXIO_MASTER_HOSTNAME');
+  });
+
   it('names the pinned master host in the commands, and --json is one document', async () => {
     await freshInit(['--master-host', 'agent-7.example.com']);
     const result = await runCli(['deploy', '--dry-run', '--json'], { cwd: dir });

@@ -118,12 +118,17 @@ describe('alluxio-mesos init (binary, non-interactive)', () => {
     expect(doc).toMatchObject({ written: true, next: 'alluxio-mesos check-ports' });
   });
 
-  it('refuses two Alluxio masters without high availability (a split brain), at init and at deploy', async () => {
+  it('refuses two Alluxio masters without high availability (a split brain), at init, check-ports and deploy', async () => {
     const common = ['--yes', '--master', '127.0.0.1:9', '--jar-url', 'LOCAL', '--alluxio-home', '/opt/alluxio'];
     const refused = await runCli([...base, ...common, '--master-count', '2'], { cwd: dir });
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain('without high availability: each Alluxio master would be a cluster of its own');
-    expect(refused.stderr).toContain('alluxio.zookeeper.enabled=true');
+    expect(refused.stderr).toContain('these values are missing: --ha <zookeeper|embedded>');
+    const localJournal = await runCli(
+      [...base, ...common, '--master-count', '2', '--ha', 'zookeeper', '--zookeeper-address', 'zk1:2181', '--journal-folder', '/j'],
+      { cwd: dir },
+    );
+    expect(localJournal.exitCode).toBe(2);
+    expect(localJournal.stderr).toContain("is on each agent's own disk; several masters need storage every master reads");
     await expect(stat(propsFile())).rejects.toThrow();
 
     const accepted = await runCli([...base, ...common], { cwd: dir });
@@ -132,6 +137,11 @@ describe('alluxio-mesos init (binary, non-interactive)', () => {
     const deploy = await runCli(['deploy', '--conf-dir', 'conf', '--dry-run'], { cwd: dir });
     expect(deploy.exitCode).toBe(2);
     expect(deploy.stderr).toMatch(/alluxio-site\.properties line \d+\) without high availability/);
+    expect(deploy.stderr).toContain('init --ha zookeeper|embedded');
+    // check-ports refuses it before asking Mesos anything (the master address here answers nothing).
+    const checkPorts = await runCli(['check-ports', '--conf-dir', 'conf'], { cwd: dir });
+    expect(checkPorts.exitCode).toBe(2);
+    expect(checkPorts.stderr).toMatch(/alluxio-site\.properties line \d+\) without high availability/);
   });
 
   it('replaces an existing file with --force, keeping a backup', async () => {

@@ -125,6 +125,17 @@ describe('alluxio-mesos local-cluster (binary)', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/^error: --agents "many"/);
   });
+
+  it('rejects --agents past 1000 and --agent-hosts of 0 or more than the agents, with exit 2 and the range', async () => {
+    const tooMany = await runCli(['local-cluster', '--agents', '1001']);
+    expect(tooMany.exitCode).toBe(2);
+    expect(tooMany.stderr).toMatch(/^error: --agents "1001" must be a whole number from 1 to 1000/);
+    for (const hosts of ['0', '4']) {
+      const result = await runCli(['local-cluster', '--agents', '3', '--agent-hosts', hosts]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^error: --agent-hosts "${hosts}" must be a whole number from 1 to 3`));
+    }
+  });
 });
 
 describe.runIf(process.platform === 'linux')('alluxio-mesos local-cluster: tasks die with it', () => {

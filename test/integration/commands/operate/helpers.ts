@@ -10,7 +10,7 @@
  */
 import { sleep, standins, waitUntil, type StandinProcess } from '../../../helpers/standins.js';
 import { createServer } from 'node:net';
-import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ResultPromise } from 'execa';
@@ -77,14 +77,18 @@ class DeployProcess {
     }
   }
 
-  /** all-placed seen and `count` aliases RUNNING and healthy (their latest report). */
-  async waitHealthy(count: number, timeoutMs = 30_000): Promise<Map<string, DeployEvent>> {
+  /** all-placed seen and `count` aliases ready (their latest report; default: RUNNING and healthy). */
+  async waitHealthy(
+    count: number,
+    timeoutMs = 30_000,
+    ready: (event: DeployEvent) => boolean = isHealthy,
+  ): Promise<Map<string, DeployEvent>> {
     await this.until('all-placed', () => this.of('all-placed')[0], timeoutMs);
     return this.until(
       `${count} tasks RUNNING and healthy`,
       () => {
         const states = this.lastStates();
-        const healthy = [...states.values()].filter((event) => event.state === 'TASK_RUNNING' && event.healthy === true);
+        const healthy = [...states.values()].filter(ready);
         return states.size === count && healthy.length === count ? states : undefined;
       },
       timeoutMs,
@@ -107,6 +111,22 @@ class DeployProcess {
   }
 }
 
+const isHealthy = (event: DeployEvent): boolean => event.state === 'TASK_RUNNING' && event.healthy === true;
+
+/** What a suite may change about the deployment `startOperate` makes. */
+export interface OperateOptions {
+  /** More init flags (e.g. several masters and their leader election). */
+  readonly initFlags?: readonly string[];
+  /** Lines appended to alluxio-site.properties after init, for keys init has no flag for. */
+  readonly siteLines?: readonly string[];
+  /** Runs after init and before deploy (e.g. formatting a shared journal once, as an operator does). */
+  readonly beforeDeploy?: (setup: { root: string; confDir: string; distHome: string }) => Promise<void>;
+  /** How many tasks the deployment runs (default 4: a master and 3 workers). */
+  readonly tasks?: number;
+  /** When a task counts as up (default: RUNNING and healthy). */
+  readonly ready?: (event: DeployEvent) => boolean;
+}
+
 export interface OperateEnv {
   /** The temp root (resolved: the sandboxes' real paths start with it). */
   readonly root: string;
@@ -117,7 +137,7 @@ export interface OperateEnv {
   cli(args: readonly string[], options?: { timeoutMs?: number }): Promise<CliResult>;
 }
 
-export async function startOperate(): Promise<OperateEnv> {
+export async function startOperate(options: OperateOptions = {}): Promise<OperateEnv> {
   const root = await realpath(await mkdtemp(path.join(tmpdir(), 'am-operate-')));
   // Ports of our own (not Alluxio's defaults) so that other clusters on 127.0.0.2-4 do not collide.
   const base = await freePortBlock(PORTS_PER_ENV);
@@ -159,15 +179,19 @@ export async function startOperate(): Promise<OperateEnv> {
         flag,
         String(base + i),
       ]),
+      ...(options.initFlags ?? []),
     ]);
     if (init.exitCode !== 0) throw new Error(`init failed (${init.exitCode}):\n${init.stdout}\n${init.stderr}`);
+    if (options.siteLines !== undefined)
+      await appendFile(path.join(confDir, 'alluxio-site.properties'), `${options.siteLines.join('\n')}\n`);
+    await options.beforeDeploy?.({ root, confDir, distHome: dist.home });
     deploy = new DeployProcess(
       startCli(['deploy', '--conf-dir', confDir, '--health-check-delay', '1', '--health-check-interval', '1', '--json'], {
         env: cleanEnv(),
         stdin: 'ignore',
       }),
     );
-    await deploy.waitHealthy(4);
+    await deploy.waitHealthy(options.tasks ?? 4, 30_000, options.ready);
     const started = deploy;
     return {
       root,

@@ -50,11 +50,11 @@ describe('status', () => {
     const webui = deploy.of('master-ready')[0]?.webuiUrl as string;
     expect(webui).toMatch(/^http:\/\/127\.0\.0\.\d:\d+/);
     expect(result.stdout).toContain(`Alluxio master web UI: ${webui}`);
-    expect(lines.some((line) => /^ALIAS\s+STATE\s+HEALTH\s+HOST\s+PORTS\s+AGE\s+RELAUNCHES$/.test(line))).toBe(true);
+    expect(lines.some((line) => /^ALIAS\s+STATE\s+HEALTH\s+HOST\s+PORTS\s+AGE\s+RELAUNCHES\s+FINGERPRINT\s+SPEC$/.test(line))).toBe(true);
     const rows = lines.filter((line) => /^(master|worker)-\d/.test(line));
     expect(rows.map((row) => row.split(/\s+/)[0])).toEqual(['master-1', 'worker-1', 'worker-2', 'worker-3']);
     for (const row of rows) {
-      const [alias, state, health, host, ports, age, relaunches] = row.split(/\s+/);
+      const [alias, state, health, host, ports, age, relaunches, fingerprint, spec] = row.split(/\s+/);
       const event = launched.get(alias!);
       expect(event, alias).toBeDefined();
       expect(state).toBe('RUNNING');
@@ -63,6 +63,8 @@ describe('status', () => {
       expect(ports).toBe((event!.ports as number[]).join(','));
       expect(age).toMatch(/^\d+[smhd]$/);
       expect(relaunches).toBe('0');
+      expect(fingerprint).toMatch(/^sha256:[0-9a-f]{16}$/);
+      expect(spec).toBe('current');
     }
     expect(result.stdout).toContain('OK: every Alluxio task is running');
   });
@@ -103,7 +105,10 @@ describe('status', () => {
     expect(text.stderr).toBe('');
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toContain('Held by this deployment (its own tasks: counted as free for it):');
-    expect(text.stdout).toMatch(/^ {2}127\.0\.0\.\d: ports \d+, \d+ \(master-1\)$/m);
+    expect(text.stdout).toMatch(/^ {2}127\.0\.0\.\d: ports \d+, \d+ held by this deployment \(master-1\)$/m);
+    expect(text.stdout).toMatch(/^ {2}127\.0\.0\.\d: ports \d+(, \d+)+ held by this deployment \(worker-2\)$/m);
+    expect(text.stdout).toContain('OK: the deployment fits: its tasks hold their own ports');
+    expect(text.stdout).not.toContain('FAILED');
     const json = JSON.parse((await cli(['check-ports', '--json'])).stdout) as {
       verdict: { ok: boolean };
       heldByDeployment: Array<{ alias: string; ports: number[] }>;

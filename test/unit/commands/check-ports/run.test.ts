@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCheckPorts, type CheckPortsFlags } from '../../../../src/commands/check-ports/run.js';
 import { resolveGlobals, type RawGlobalOptions } from '../../../../src/context/context.js';
@@ -187,5 +188,107 @@ describe('check-ports (in-process)', () => {
     const written = await readFile(file, 'utf8');
     expect(written).toContain('alluxio.master.port=31003\n');
     expect(io.stderrText()).toBe('');
+  });
+});
+
+describe('check-ports with the embedded journal (Alluxio 2.x high availability)', () => {
+  const embedded = (addresses: string): string =>
+    [
+      'alluxio.integration.mesos.alluxio.jar.url=LOCAL',
+      'alluxio.master.rpc.port=19998',
+      'alluxio.integration.mesos.master.node.count=2',
+      'alluxio.master.journal.type=EMBEDDED',
+      `alluxio.master.embedded.journal.addresses=${addresses}`,
+      '',
+    ].join('\n');
+  const withJournalPort: Array<[number, number]> = [[19200, 19200], ...ALLUXIO_PORTS];
+
+  async function site(text: string): Promise<string> {
+    await mkdir(path.join(dir, 'conf'));
+    const file = path.join(dir, 'conf', 'alluxio-site.properties');
+    await writeFile(file, text);
+    return file;
+  }
+
+  it('needs the journal port on the hosts the addresses name, and masters only there', async () => {
+    mesos = await startFakeMesos(() => ({
+      agents: ['a1', 'a2', 'a3'].map((host) =>
+        agent(host, 5051, [cpus(4), mem(8192), ports(host === 'a2' ? ALLUXIO_PORTS : withJournalPort)]),
+      ),
+    }));
+    await site(embedded('a1:19200,a2:19200'));
+    const { code, io } = await run({}, { json: true });
+    const report = JSON.parse(io.stdoutText()) as {
+      requirements: { master: { ports: number[] } };
+      agents: Array<{ hostname: string; master: { ok: boolean; reasons: string[] } }>;
+      verdict: { ok: boolean; reasons: string[] };
+    };
+    expect(report.requirements.master.ports).toEqual([19998, 19999, 19200]);
+    const masterOf = (host: string) => report.agents.find((candidate) => candidate.hostname === host)?.master;
+    expect(masterOf('a1')).toEqual({ ok: true, reasons: [] });
+    expect(masterOf('a2')?.reasons).toEqual(['port 19200 (master embedded journal) is not advertised by the agent']);
+    // a3 has every port, but the journal does not name it.
+    expect(masterOf('a3')?.reasons).toEqual([
+      'not a master host of alluxio.master.embedded.journal.addresses (the embedded journal names where masters run)',
+    ]);
+    expect(report.verdict.reasons).toEqual(['2 masters are configured but only 1 agent can run one']);
+    expect(code).toBe(1);
+  });
+
+  it('names a listed host that is no agent', async () => {
+    mesos = await startFakeMesos(() => ({
+      agents: ['a1', 'a2'].map((host) => agent(host, 5051, [cpus(4), mem(8192), ports(withJournalPort)])),
+    }));
+    await site(embedded('a1:19200,m9:19200'));
+    const { code, io } = await run({});
+    expect(code).toBe(1);
+    expect(io.stdoutText()).toContain(
+      'alluxio.master.embedded.journal.addresses names m9, which is not the hostname of an active agent: the masters run on the hosts the embedded journal lists',
+    );
+  });
+
+  it('--suggest-ports --write moves the addresses with the journal port, so the file stays consistent', async () => {
+    mesos = await startFakeMesos(() => ({
+      agents: ['a1', 'a2'].map((host) => agent(host, 5051, [cpus(8), mem(16384), ports([[31000, 32000]])])),
+    }));
+    const file = await site(embedded('a1:19200,a2:19200'));
+    const { code } = await run({ suggestPorts: true, write: true });
+    expect(code).toBe(0);
+    const written = await readFile(file, 'utf8');
+    const journalPort = /alluxio\.master\.embedded\.journal\.port=(\d+)/.exec(written)?.[1];
+    expect(journalPort).toMatch(/^3\d{4}$/);
+    expect(written).toContain(`alluxio.master.embedded.journal.addresses=a1:${journalPort},a2:${journalPort}\n`);
+  });
+});
+
+describe('check-ports with ZooKeeper leader election', () => {
+  it('warns when the masters’ ZooKeeper does not answer: no master would lead', async () => {
+    await twoAgents();
+    await mkdir(path.join(dir, 'conf'));
+    const refusing = await new Promise<number>((resolve) => {
+      // A port nothing listens on: taken and released at once.
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    await writeFile(
+      path.join(dir, 'conf', 'alluxio-site.properties'),
+      [
+        'alluxio.integration.mesos.alluxio.jar.url=LOCAL',
+        'alluxio.integration.mesos.master.node.count=1',
+        'alluxio.zookeeper.enabled=true',
+        `alluxio.zookeeper.address=127.0.0.1:${refusing}`,
+        '',
+      ].join('\n'),
+    );
+    const { code, io } = await run({}, { timeout: '1000' });
+    expect(code).toBe(0);
+    expect(io.stdoutText()).toMatch(
+      new RegExp(
+        `warning: the masters' ZooKeeper \\(alluxio\\.zookeeper\\.address=127\\.0\\.0\\.1:${refusing}\\) does not answer: .*; without it no master becomes the leader`,
+      ),
+    );
   });
 });

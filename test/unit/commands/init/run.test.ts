@@ -487,3 +487,117 @@ describe('init on a site file that is not text', () => {
     expect(await readdir(conf)).toEqual(['alluxio-site.properties']);
   });
 });
+
+describe('init sets up leader election when there are several masters', () => {
+  const file = (): string => path.join(dir, 'conf/alluxio-site.properties');
+  const yes = (): ReturnType<typeof ctx> => ctx(testIo({ cwd: dir }), { yes: true, master: 'm:5050' });
+
+  it('without a terminal, two masters need --ha, then its own flags, named as missing; nothing is written', async () => {
+    const noHa = await runInit(yes(), { jarUrl: 'LOCAL', masterCount: '2' }).catch((e: unknown) => e);
+    expect(noHa).toBeInstanceOf(UsageError);
+    expect((noHa as UsageError).message).toBe('init cannot ask questions here and these values are missing: --ha <zookeeper|embedded>');
+    const noAddress = await runInit(yes(), { jarUrl: 'LOCAL', masterCount: '2', ha: 'zookeeper' }).catch((e: unknown) => e);
+    expect((noAddress as UsageError).message).toContain('--zookeeper-address <host:port,...>, --journal-folder <uri>');
+    const noHosts = await runInit(yes(), { jarUrl: 'LOCAL', masterCount: '3', ha: 'embedded' }).catch((e: unknown) => e);
+    expect((noHosts as UsageError).message).toContain('--embedded-journal-addresses <host:19200,...>');
+    expect(existsSync(file())).toBe(false);
+  });
+
+  it('--ha zookeeper writes ZooKeeper election and the shared journal', async () => {
+    await runInit(yes(), {
+      jarUrl: 'LOCAL',
+      masterCount: '2',
+      ha: 'zookeeper',
+      zookeeperAddress: 'zk1:2181,zk2:2181',
+      journalFolder: 'hdfs://nn:9000/alluxio/journal',
+    });
+    const text = await readFile(file(), 'utf8');
+    expect(text).toContain('alluxio.integration.mesos.master.node.count=2');
+    expect(text).toContain('alluxio.zookeeper.enabled=true');
+    expect(text).toContain('alluxio.zookeeper.address=zk1:2181,zk2:2181');
+    expect(text).toContain('alluxio.master.journal.folder=hdfs://nn:9000/alluxio/journal');
+  });
+
+  it('refuses a journal on local disk and a malformed ZooKeeper address, each with the fix', async () => {
+    const local = await runInit(yes(), {
+      jarUrl: 'LOCAL',
+      masterCount: '2',
+      ha: 'zookeeper',
+      zookeeperAddress: 'zk1:2181',
+      journalFolder: '/var/alluxio/journal',
+    }).catch((e: unknown) => e);
+    expect((local as UsageError).message).toBe(
+      '--journal-folder "/var/alluxio/journal": "/var/alluxio/journal" is on each agent\'s own disk; several masters need ' +
+        'storage every master reads, e.g. hdfs://namenode:9000/alluxio/journal (or file:// on a mount all agents share)',
+    );
+    const address = await runInit(yes(), {
+      jarUrl: 'LOCAL',
+      masterCount: '2',
+      ha: 'zookeeper',
+      zookeeperAddress: 'zk1',
+      journalFolder: 'hdfs://nn:9000/j',
+    }).catch((e: unknown) => e);
+    expect((address as UsageError).message).toContain('--zookeeper-address "zk1": "zk1" in "zk1" is not host:port');
+    expect(existsSync(file())).toBe(false);
+  });
+
+  it('--ha embedded writes the embedded journal, which needs 2.x keys and a host per master', async () => {
+    const oneX = await runInit(yes(), {
+      jarUrl: 'LOCAL',
+      masterCount: '3',
+      ha: 'embedded',
+      embeddedJournalAddresses: 'm1:19200,m2:19200,m3:19200',
+      masterPort: '19998',
+    }).catch((e: unknown) => e);
+    expect(oneX).toBeInstanceOf(ConfigError);
+    expect((oneX as ConfigError).message).toContain("is Alluxio 2.x's embedded journal, but this file is for Alluxio 1.x");
+    const fewHosts = await runInit(yes(), {
+      jarUrl: 'LOCAL',
+      masterCount: '3',
+      ha: 'embedded',
+      embeddedJournalAddresses: 'm1:19200,m2:19200',
+      portKeys: '2.x',
+    }).catch((e: unknown) => e);
+    expect((fewHosts as ConfigError).message).toContain('names 2 hosts for 3 masters');
+    await runInit(yes(), {
+      jarUrl: 'LOCAL',
+      masterCount: '3',
+      ha: 'embedded',
+      embeddedJournalAddresses: 'm1:19200,m2:19200,m3:19200',
+      portKeys: '2.x',
+    });
+    const text = await readFile(file(), 'utf8');
+    expect(text).toContain('alluxio.master.journal.type=EMBEDDED');
+    expect(text).toContain('alluxio.master.embedded.journal.addresses=m1:19200,m2:19200,m3:19200');
+    expect(text).not.toContain('alluxio.zookeeper.enabled');
+  });
+
+  it('switching from the embedded journal to ZooKeeper removes the embedded keys, which would contradict it', async () => {
+    const base = { jarUrl: 'LOCAL', masterCount: '3', portKeys: '2.x' };
+    await runInit(yes(), { ...base, ha: 'embedded', embeddedJournalAddresses: 'm1:19200,m2:19200,m3:19200' });
+    await runInit(yes(), { ...base, force: true, ha: 'zookeeper', zookeeperAddress: 'zk1:2181', journalFolder: 'hdfs://nn:9000/j' });
+    const text = await readFile(file(), 'utf8');
+    expect(text).toContain('alluxio.zookeeper.enabled=true');
+    expect(text).not.toContain('EMBEDDED');
+    expect(text).not.toContain('alluxio.master.embedded.journal.addresses');
+  });
+
+  it('asks which kind and its settings in a terminal, and offers them again on a re-run', async () => {
+    const prompter = scriptedPrompter([
+      ['Mesos master address', 'm:5050'],
+      ['How do the Mesos agents get Alluxio', 'local'],
+      ['Number of Alluxio masters', '2'],
+      ['Several Alluxio masters need leader election', 'zookeeper'],
+      ['ZooKeeper servers', 'zk1:2181'],
+      ['Master journal on storage', 'hdfs://nn:9000/j'],
+    ]);
+    await runInit(ctx(), {}, prompter);
+    expect(await readFile(file(), 'utf8')).toContain('alluxio.zookeeper.address=zk1:2181');
+    const again = scriptedPrompter([['Replace', true]]);
+    await runInit(ctx(), {}, again);
+    const offered = (start: string): unknown => again.asked.find((question) => question.message.startsWith(start))?.default;
+    expect(offered('Several Alluxio masters need leader election')).toBe('zookeeper');
+    expect(offered('ZooKeeper servers')).toBe('zk1:2181');
+    expect(offered('Master journal on storage')).toBe('hdfs://nn:9000/j');
+  });
+});

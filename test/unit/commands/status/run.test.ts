@@ -160,7 +160,10 @@ describe('status (in-process)', () => {
         stateLocation: ledgerPath(path.join(dir, 'conf')),
       },
       webuiUrl: 'http://a1:19999',
+      masters: { highAvailability: 'none', leader: null, leaderSource: null, note: null },
       ledgerUsed: true,
+      desired: null,
+      rollout: null,
       tasks: [
         {
           alias: 'master-1',
@@ -177,6 +180,8 @@ describe('status (in-process)', () => {
           ledgerState: null,
           agentRegistered: true,
           note: null,
+          fingerprint: null,
+          outdated: null,
         },
         {
           alias: 'worker-1',
@@ -193,6 +198,8 @@ describe('status (in-process)', () => {
           ledgerState: null,
           agentRegistered: true,
           note: null,
+          fingerprint: null,
+          outdated: null,
         },
         {
           alias: 'worker-2',
@@ -209,6 +216,8 @@ describe('status (in-process)', () => {
           ledgerState: null,
           agentRegistered: true,
           note: null,
+          fingerprint: null,
+          outdated: null,
         },
       ],
       ok: false,

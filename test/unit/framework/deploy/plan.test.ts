@@ -129,3 +129,27 @@ describe('describeReport', () => {
     expect(describeReport({ type: 'all-placed', masters: 1, workers: 3 })).toMatch(/1 master\(s\), 3 worker\(s\)/);
   });
 });
+
+describe('buildDeployPlan: several masters', () => {
+  const options = { name: 'alluxio', failoverTimeoutSeconds: 60, healthChecks: true };
+  const ha =
+    'alluxio.integration.mesos.alluxio.jar.url=LOCAL\nalluxio.integration.mesos.master.node.count=2\n' +
+    'alluxio.zookeeper.enabled=true\nalluxio.zookeeper.address=zk1:2181\nalluxio.master.journal.folder=hdfs://nn:9000/j\n';
+
+  it('gives workers the ZooKeeper settings instead of one master host; each master keeps its own host', () => {
+    const { doc, config } = site(ha);
+    const plan = buildDeployPlan(config, doc, options);
+    expect(plan.siteProperties).toContain('alluxio.zookeeper.enabled=true');
+    expect(plan.siteProperties).toContain('alluxio.zookeeper.address=zk1:2181');
+    expect(plan.scheduler.master.electsLeader).toBe(true);
+    expect(plan.scheduler.command('worker', 'agent-1').value).not.toContain('ALLUXIO_MASTER_HOSTNAME');
+    expect(plan.scheduler.command('master', 'agent-1').value).toContain('export ALLUXIO_MASTER_HOSTNAME=agent-1');
+  });
+
+  it('with one master, workers are pointed at it as before', () => {
+    const { doc, config } = site('alluxio.integration.mesos.alluxio.jar.url=LOCAL\n');
+    const plan = buildDeployPlan(config, doc, options);
+    expect(plan.scheduler.master.electsLeader).toBe(false);
+    expect(plan.scheduler.command('worker', 'agent-1').value).toContain('export ALLUXIO_MASTER_HOSTNAME=agent-1');
+  });
+});

@@ -255,3 +255,15 @@ describe('journalFolderWord', () => {
     expect(word('alluxio.master.journal.folder=${a}\na=${alluxio.master.journal.folder}')).toBeNull();
   });
 });
+
+describe('buildLaunchCommand: workers of several masters', () => {
+  it('are pointed at no master host: they find the leader through the properties they get', () => {
+    const properties = 'alluxio.zookeeper.enabled=true\nalluxio.zookeeper.address=zk1:2181\n';
+    const command = buildLaunchCommand(worker({ masterHostname: undefined, findsLeader: true, siteProperties: properties })).value ?? '';
+    expect(command).not.toContain('ALLUXIO_MASTER_HOSTNAME');
+    expect(bashPart(command)).not.toContain('alluxio.master.hostname');
+    expect(heredocBody(command).body).toBe(properties);
+    // One fixed master as well would tie every worker to it.
+    expect(() => buildLaunchCommand(worker({ findsLeader: true }))).toThrow(/must not be pointed at one master host/);
+  });
+});

@@ -19,6 +19,8 @@ export function makeConfig(
     role?: string;
     masterCount?: number;
     pinnedHost?: string;
+    electsLeader?: boolean;
+    journalHosts?: string[];
     maxWorkers?: number;
     healthChecks?: boolean;
     workersWithMaster?: boolean;
@@ -36,6 +38,8 @@ export function makeConfig(
       webPort: 19999,
       count: overrides.masterCount ?? 1,
       pinnedHost: overrides.pinnedHost,
+      electsLeader: overrides.electsLeader ?? false,
+      journalHosts: overrides.journalHosts,
     },
     worker: {
       name: 'AlluxioWorker',
@@ -139,7 +143,12 @@ export class Harness {
 
   step(input: SchedulerInput | Event): SchedulerAction[] {
     const wrapped: SchedulerInput =
-      'type' in input && (input.type === 'tick' || input.type === 'disconnected' || input.type === 'kill' || input.type === 'event')
+      'type' in input &&
+      (input.type === 'tick' ||
+        input.type === 'disconnected' ||
+        input.type === 'kill' ||
+        input.type === 'event' ||
+        input.type === 'desired')
         ? (input as SchedulerInput)
         : { type: 'event', event: input as Event };
     return step(this.state, wrapped, this.now).actions;

@@ -231,3 +231,15 @@ describe('placeOffers: a dead worker keeps its agent (a divergence seen on real 
     ]);
   });
 });
+
+describe('placeOffers: the embedded journal names the master hosts', () => {
+  it('declines long every other host, and puts the masters on the named ones', () => {
+    const config = makeConfig({ masterCount: 2, journalHosts: ['a2.example', 'A3.example'] });
+    const { decisions } = placeOffers([offer('a1'), offer('a2'), offer('a3')], view([], config), undefined, NOW);
+    expect(summary(decisions)).toEqual([
+      'decline long not-journal-host',
+      'launch master a2 -> a2.example',
+      'launch master a3 -> a3.example',
+    ]);
+  });
+});

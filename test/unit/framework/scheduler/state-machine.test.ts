@@ -463,6 +463,23 @@ describe('ledger persistence', () => {
   });
 });
 
+describe('masters that elect a leader (high availability)', () => {
+  const taskInfos = (actions: ReturnType<Harness['step']>) =>
+    callsOf(actions).flatMap((call) => (call.accept?.operations ?? []).flatMap((op) => op.launch?.task_infos ?? []));
+
+  it('get no health check (a standby listens on no port), workers get theirs, and a RUNNING master is ready', () => {
+    const h = new Harness(makeConfig({ masterCount: 2, electsLeader: true }));
+    h.step(subscribedEvent());
+    const masters = taskInfos(h.step(offersEvent(offer('a1'), offer('a2'))));
+    expect(masters.map((task) => task.health_check)).toEqual([undefined, undefined]);
+    const ready = h.step(update(masters[0]?.task_id.value ?? '', 'a1', 'TASK_RUNNING'));
+    expect(reportsOf(ready)).toContainEqual(expect.objectContaining({ type: 'master-ready', alias: 'master-1' }));
+    const workers = taskInfos(h.step(offersEvent(offer('a3'))));
+    expect(workers.map((task) => task.name)).toEqual(['AlluxioWorker']);
+    expect(workers[0]?.health_check).toBeDefined();
+  });
+});
+
 describe('workers with the master (workersWithMaster)', () => {
   it('one OFFERS event launches the master and every worker, workers pointed at the master, all persisted first', () => {
     const h = new Harness(makeConfig({ workersWithMaster: true, maxWorkers: 3 }));

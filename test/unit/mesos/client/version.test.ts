@@ -125,6 +125,7 @@ describe('mesosFeatures', () => {
     ['supported', '0.23.0'],
     ['hasSchedulerApi', '0.24.0'],
     ['hasPlainEndpoints', '0.25.0'],
+    ['hasSuppressCall', '0.25.0'],
     ['hasVersionEndpoint', '0.26.0'],
     ['hasStreamId', '0.28.0'],
     ['hasOperatorApi', '1.0.0'],
