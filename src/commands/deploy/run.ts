@@ -23,7 +23,6 @@ import { DEFAULT_FAILOVER_TIMEOUT_SECONDS, DEFAULT_FRAMEWORK_NAME } from '../../
 import { buildDeployPlan, type DeployOptions } from '../../framework/deploy/plan.js';
 import { chooseSchedulerTransport, preflightDistribution, type SchedulerTransport } from '../../framework/deploy/preflight.js';
 import type { LibprocessSchedulerClient } from '../../mesos/client/legacy-scheduler-client.js';
-import { openLegacyScheduler } from '../common/legacy-scheduler.js';
 import { libprocessAddresses, type LibprocessAddresses } from '../../mesos/client/libprocess-address.js';
 import { TCP_HEALTH_CHECK_MINIMUM_MESOS_VERSION, formatVersion, versionAtLeast } from '../../mesos/client/version.js';
 import type { Subscription } from '../../mesos/client/scheduler-client.js';
@@ -322,6 +321,8 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
             'otherwise use Mesos 0.28.0 or later, whose v1 API takes the credentials over HTTP',
         });
       }
+      // Only masters before 0.28 need it: loaded then, not at every start.
+      const { openLegacyScheduler } = await import('../common/legacy-scheduler.js');
       legacy = await openLegacyScheduler(connection.client, run.libprocess, choice.version, globals.timeoutMs);
     }
   } catch (error) {
