@@ -83,6 +83,7 @@ const { LocalCluster, DEFAULT_AGENT_RESOURCES } = await import(path.join(root, '
 const { writeDemoDistribution } = await import(path.join(root, 'dist/emulator/standin-alluxio/generate.js'));
 const { MasterCore } = await import(path.join(root, 'dist/emulator/master/master-core.js'));
 const { HttpEventStream } = await import(path.join(root, 'dist/emulator/master/event-stream.js'));
+const { agentHostname } = await import(path.join(root, 'dist/emulator/control-api.js'));
 
 /** What the master saw of the current run (reset per run): task states, OFFERS events, launches. */
 const seen = { states: new Map(), healthy: new Set(), offerEvents: [], accepted: [], failures: [] };
@@ -370,7 +371,7 @@ function listening(host, port) {
 async function waitForPortsFree(agents) {
   const started = Date.now();
   const targets = [];
-  for (let i = 0; i < agents; i += 1) for (const port of i === 0 ? [19998, 29998] : [29998]) targets.push([`127.0.0.${i + 2}`, port]);
+  for (let i = 0; i < agents; i += 1) for (const port of i === 0 ? [19998, 29998] : [29998]) targets.push([agentHostname(i), port]);
   while (Date.now() - started < 60_000) {
     const held = await Promise.all(targets.map(([host, port]) => listening(host, port)));
     if (!held.includes(true)) return Date.now() - started;
