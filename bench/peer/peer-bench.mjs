@@ -83,6 +83,7 @@ const { LocalCluster, DEFAULT_AGENT_RESOURCES } = await import(path.join(root, '
 const { writeDemoDistribution } = await import(path.join(root, 'dist/emulator/standin-alluxio/generate.js'));
 const { MasterCore } = await import(path.join(root, 'dist/emulator/master/master-core.js'));
 const { HttpEventStream } = await import(path.join(root, 'dist/emulator/master/event-stream.js'));
+const { agentHostname } = await import(path.join(root, 'dist/emulator/control-api.js'));
 
 /** What the master saw of the current run (reset per run): task states, OFFERS events, launches. */
 const seen = { states: new Map(), healthy: new Set(), offerEvents: [], accepted: [], failures: [] };
@@ -198,7 +199,10 @@ async function runDeploy(dir, cluster, dist) {
     { stdio: 'ignore' },
   );
   if (init.status !== 0) throw new Error(`init exited ${init.status}`);
-  return spawn(process.execPath, [bin, 'deploy', '--conf-dir', conf, '--json', ...deployArgs], {
+  // BENCH_DEPLOY_NODE_ARGS: node flags for deploy's process, e.g. "--cpu-prof --cpu-prof-dir=DIR"
+  // (NODE_OPTIONS does not take --cpu-prof).
+  const nodeArgs = (process.env.BENCH_DEPLOY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return spawn(process.execPath, [...nodeArgs, bin, 'deploy', '--conf-dir', conf, '--json', ...deployArgs], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -367,7 +371,7 @@ function listening(host, port) {
 async function waitForPortsFree(agents) {
   const started = Date.now();
   const targets = [];
-  for (let i = 0; i < agents; i += 1) for (const port of i === 0 ? [19998, 29998] : [29998]) targets.push([`127.0.0.${i + 2}`, port]);
+  for (let i = 0; i < agents; i += 1) for (const port of i === 0 ? [19998, 29998] : [29998]) targets.push([agentHostname(i), port]);
   while (Date.now() - started < 60_000) {
     const held = await Promise.all(targets.map(([host, port]) => listening(host, port)));
     if (!held.includes(true)) return Date.now() - started;

@@ -325,6 +325,7 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
             'otherwise use Mesos 0.28.0 or later, whose v1 API takes the credentials over HTTP',
         });
       }
+      // Only masters before 0.28 need it: loaded then, not at every start.
       const { openLegacyScheduler } = await import('../common/legacy-scheduler.js');
       legacy = await openLegacyScheduler(connection.client, run.libprocess, choice.version, globals.timeoutMs);
     }
