@@ -319,11 +319,14 @@ async function runScheduler(ctx: CommandContext, flags: DeployFlags, run: Schedu
     choice = await chooseSchedulerTransport(connection.client, run.transport, stop);
     if (choice.transport === 'legacy') {
       if (credentials !== undefined) {
-        throw new UsageError("deploy cannot authenticate over the legacy transport: the scheduler driver's CRAM-MD5 is not implemented", {
-          hint:
-            'for a master that does not require framework authentication, deploy without a secret (a principal alone is fine); ' +
-            'otherwise use Mesos 0.28.0 or later, whose v1 API takes the credentials over HTTP',
-        });
+        throw new UsageError(
+          "deploy cannot authenticate over the legacy transport: the scheduler driver's CRAM-MD5 authentication is not supported",
+          {
+            hint:
+              'for a master that does not require framework authentication, deploy without a secret (a principal alone is fine); ' +
+              'otherwise use Mesos 0.28.0 or later, whose v1 API takes the credentials over HTTP',
+          },
+        );
       }
       // Only masters before 0.28 need it: loaded then, not at every start.
       const { openLegacyScheduler } = await import('../common/legacy-scheduler.js');

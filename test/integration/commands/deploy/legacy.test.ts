@@ -174,7 +174,7 @@ describe('the legacy transport refuses what it cannot do, in one line', () => {
     runs.push(run);
     expect(await run.exited).toBe(2);
     expect(run.stderr).toMatch(
-      /^error: deploy cannot authenticate over the legacy transport: the scheduler driver's CRAM-MD5 is not implemented; /m,
+      /^error: deploy cannot authenticate over the legacy transport: the scheduler driver's CRAM-MD5 authentication is not supported; /m,
     );
     expect(run.stderr).not.toContain('not-printed');
     expect(sandbox.cluster.master.schedulerCalls).toEqual([]);
