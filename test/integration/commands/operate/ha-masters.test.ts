@@ -137,4 +137,45 @@ describeWithZooKeeper('high-availability masters on the local cluster', () => {
     // Only the leader serves the web UI: status points there.
     expect(shown.stdout).toContain(`Alluxio master web UI: http://${leaderTask.host}:${leaderTask.ports[1]}\n`);
   });
+
+  it('restart --all replaces the standby master first and the leading one last', { timeout: 150_000 }, async () => {
+    const { cli, deploy, root } = ready();
+    // A settled pair: a leader with every worker, and the other master (relaunched after a kill) RUNNING.
+    const settle = (): Promise<StatusJson> =>
+      waitUntil(
+        'a leader with 3 workers and both masters running',
+        async () => {
+          const report = await status();
+          const running = report.tasks.filter((task) => task.role === 'master' && task.state === 'TASK_RUNNING');
+          const alias = report.masters.leader?.alias;
+          return alias !== null && alias !== undefined && running.length === 2 && (await leaderInfo(report))?.workers.length === 3
+            ? report
+            : undefined;
+        },
+        60_000,
+      );
+    let settled = await settle();
+    // master-1 leads, so that alias order alone (master-1, master-2) would replace the leader first.
+    if (settled.masters.leader?.alias !== 'master-1') {
+      const taskId = settled.tasks.find((task) => task.alias === settled.masters.leader?.alias)?.taskId;
+      const victim = (await standins(root)).find((standin) => standin.role === 'master' && standin.taskId === taskId);
+      process.kill(victim!.pid, 'SIGKILL');
+      settled = await waitUntil(
+        'master-1 to lead',
+        async () => {
+          const report = await settle();
+          return report.masters.leader?.alias === 'master-1' ? report : undefined;
+        },
+        60_000,
+      );
+    }
+    const seen = deploy.events.length;
+    const restart = await cli(['restart', '--all', '--yes'], { timeoutMs: 140_000 });
+    expect(restart.exitCode, restart.stderr).toBe(0);
+    const masterBatches = deploy.events
+      .slice(seen)
+      .filter((event) => event.type === 'rollout-batch' && event.role === 'master')
+      .map((event) => (event.aliases as string[]).join(','));
+    expect(masterBatches).toEqual(['master-2', 'master-1']);
+  });
 });
