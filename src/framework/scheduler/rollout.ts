@@ -20,6 +20,9 @@ import { isGone, type LedgerTask, type SlotRole } from '../../state/ledger.js';
 import type { DesiredState, RolloutRecord, RolloutTarget } from '../../state/desired-state.js';
 import { UsageError } from '../../shared/errors.js';
 
+/** Status reasons of a task that was never started: its launch did not reach an agent. */
+const NEVER_RAN_REASONS: ReadonlySet<string> = new Set(['REASON_RECONCILIATION', 'REASON_INVALID_OFFERS']);
+
 export interface RolloutView {
   readonly tasks: readonly LedgerTask[];
   readonly desired: DesiredState;
@@ -117,7 +120,11 @@ export function stepRollout(rollout: RolloutRecord, view: RolloutView, now: numb
       continue;
     }
     const failure = task.lastFailure !== undefined && task.lastFailure.at >= target.startedAt ? task.lastFailure : undefined;
-    if (task.crashLooped || (isGone(task.state) && failure !== undefined)) {
+    // A launch Mesos never ran (the scheduler failed over between recording it and its ACCEPT: the
+    // task is unknown at reconciliation, or its offer was gone) says nothing of the new
+    // specification: the reducer relaunches the alias, and the rollout waits for that task.
+    const neverRan = failure !== undefined && NEVER_RAN_REASONS.has(failure.reason ?? '');
+    if (task.crashLooped || (isGone(task.state) && failure !== undefined && !neverRan)) {
       const what = failure === undefined ? task.state : `${failure.state}${failure.message === undefined ? '' : `: ${failure.message}`}`;
       return halt(task.alias, `the replacement of ${task.alias} (${task.taskId}) ended ${what.replace(/^TASK_/, '')}`);
     }

@@ -147,6 +147,32 @@ describe('rolling', () => {
     expect(tasks.slice(3).every((t) => t.fingerprint === before.fingerprints.worker)).toBe(true);
   });
 
+  it.each(['REASON_RECONCILIATION', 'REASON_INVALID_OFFERS'])(
+    'waits for the relaunch of a replacement Mesos never ran (%s), then goes on',
+    (reason) => {
+      const tasks = cluster();
+      const rollout = startRollout(before, after, tasks, 0)!;
+      const [replaced] = stepRollout(rollout, view(tasks), 0).replace;
+      const lost = { state: 'TASK_LOST' as const, at: 1000, reason, message: 'Reconciliation: Task is unknown to the agent' };
+      Object.assign(replaced!, { taskId: 'worker-1.new', state: 'TASK_LOST', lastFailure: lost });
+      expect(stepRollout(rollout, view(tasks), 2000).reports).toEqual([]);
+      expect(rollout.phase).toBe('rolling');
+      Object.assign(replaced!, { taskId: 'worker-1.again', state: 'TASK_RUNNING', healthy: true, fingerprint: after.fingerprints.worker });
+      expect(stepRollout(rollout, view(tasks), 8000).reports).toContainEqual(
+        expect.objectContaining({ type: 'rollout-replaced', alias: 'worker-1', taskId: 'worker-1.again' }),
+      );
+    },
+  );
+
+  it('halts when a replacement fails on its agent (TASK_FAILED)', () => {
+    const tasks = cluster();
+    const rollout = startRollout(before, after, tasks, 0)!;
+    const [replaced] = stepRollout(rollout, view(tasks), 0).replace;
+    const failed = { state: 'TASK_FAILED' as const, at: 1000, reason: 'REASON_COMMAND_EXECUTOR_FAILED', message: 'exit 1' };
+    Object.assign(replaced!, { taskId: 'worker-1.new', state: 'TASK_FAILED', lastFailure: failed });
+    expect(stepRollout(rollout, view(tasks), 2000).reports[0]).toMatchObject({ type: 'rollout-halted', alias: 'worker-1' });
+  });
+
   it('halts when a replacement is not healthy in time', () => {
     const tasks = cluster();
     const rollout = startRollout(before, after, tasks, 0)!;
