@@ -233,11 +233,13 @@ export class HttpTransport {
     /** After a stale pooled connection: the one more try goes on a new connection. */
     let fresh = streaming;
     let staleRetried = false;
+    /** The last pause lasted until the deadline: no attempt is left (whatever the clock's rounding says). */
+    let outOfTime = false;
 
     for (;;) {
       const url = this.urlFor(request.path);
       const remaining = deadline - this.clock.now();
-      if (remaining <= 0) throw this.gaveUp(url, timeoutMs, lastFailure);
+      if (remaining <= 0 || outOfTime) throw this.gaveUp(url, timeoutMs, lastFailure);
       if (isAborted(request.signal)) throw abortReason(request.signal);
 
       let answer: OpenHttpAnswer;
@@ -258,8 +260,8 @@ export class HttpTransport {
         if (failure.kind === 'refused' && ++refusals >= REFUSED_ATTEMPTS) throw this.refused(url, failure, refusals);
         if (failure.kind === 'fatal' || !retry) throw this.unreachable(url, failure);
         lastFailure = failure.description;
-        if (failure.kind === 'refused') await this.pause(refusals - 1, deadline, request.signal, REFUSED_BACKOFF);
-        else await this.pause(attempt++, deadline, request.signal);
+        if (failure.kind === 'refused') outOfTime = await this.pause(refusals - 1, deadline, request.signal, REFUSED_BACKOFF);
+        else outOfTime = await this.pause(attempt++, deadline, request.signal);
         continue;
       }
 
@@ -275,7 +277,7 @@ export class HttpTransport {
           // retriable: the 307 tells us the master did not act on it.
           lastFailure = `${status} to itself: ${ELECTION_IN_PROGRESS}`;
           if (!retry) throw this.stillElecting(url);
-          await this.pause(attempt++, deadline, request.signal);
+          outOfTime = await this.pause(attempt++, deadline, request.signal);
           continue;
         }
         if (++redirects > maxRedirects) {
@@ -292,7 +294,7 @@ export class HttpTransport {
       if (status === 503 && retry) {
         const text = await drainText(answer);
         lastFailure = `${status} ${answer.statusText}${text === '' ? '' : `: ${text}`}`.trim();
-        await this.pause(attempt++, deadline, request.signal);
+        outOfTime = await this.pause(attempt++, deadline, request.signal);
         continue;
       }
       if ((status === 401 || status === 403) && !(request.passStatuses ?? []).includes(status)) {
@@ -330,9 +332,12 @@ export class HttpTransport {
     this.base = next;
   }
 
-  private async pause(attempt: number, deadline: number, signal: AbortSignal | undefined, policy?: BackoffPolicy): Promise<void> {
+  /** Waits before the next attempt, at most until the deadline; true when that wait reached it. */
+  private async pause(attempt: number, deadline: number, signal: AbortSignal | undefined, policy?: BackoffPolicy): Promise<boolean> {
     const delay = backoffDelay(attempt, policy ?? this.options.backoff ?? DEFAULT_BACKOFF, this.random);
-    await this.clock.sleep(Math.max(0, Math.min(delay, deadline - this.clock.now())), signal);
+    const remaining = deadline - this.clock.now();
+    await this.clock.sleep(Math.max(0, Math.min(delay, remaining)), signal);
+    return delay >= remaining;
   }
 
   private open(url: string, request: HttpRequest, remainingMs: number, fresh: boolean): Promise<OpenHttpAnswer> {
