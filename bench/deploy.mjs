@@ -34,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SMALL_CPUS, standinInitArgs } from './lib/standin-conf.mjs';
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -123,29 +124,7 @@ async function run(subject) {
   const conf = path.join(dir, 'conf');
   const init = spawnSync(
     process.execPath,
-    [
-      bin,
-      'init',
-      '--yes',
-      '--conf-dir',
-      conf,
-      '--master',
-      cluster.url.replace('http://', ''),
-      '--jar-url',
-      'LOCAL',
-      '--alluxio-home',
-      dist.home,
-      '--worker-memory-size',
-      '64MB',
-      '--worker-mem',
-      '64MB',
-      '--master-mem',
-      '128MB',
-      '--master-cpus',
-      '0.1',
-      '--worker-cpus',
-      '0.1',
-    ],
+    [bin, ...standinInitArgs({ confDir: conf, masterUrl: cluster.url, alluxioHome: dist.home }), ...SMALL_CPUS],
     { stdio: 'ignore' },
   );
   if (init.status !== 0) throw new Error(`init exited ${init.status}`);

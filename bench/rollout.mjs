@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { standinInitArgs } from './lib/standin-conf.mjs';
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -79,26 +80,7 @@ async function run(maxUnavailable) {
   });
   await cluster.start();
   const conf = path.join(dir, 'conf');
-  cli([
-    'init',
-    '--yes',
-    '--conf-dir',
-    conf,
-    '--master',
-    cluster.url.replace('http://', ''),
-    '--jar-url',
-    'LOCAL',
-    '--alluxio-home',
-    dist.home,
-    '--worker-memory-size',
-    '64MB',
-    '--worker-mem',
-    '64MB',
-    '--master-mem',
-    '128MB',
-    '--max-workers',
-    String(workers),
-  ]);
+  cli([...standinInitArgs({ confDir: conf, masterUrl: cluster.url, alluxioHome: dist.home }), '--max-workers', String(workers)]);
   const scheduler = spawn(
     process.execPath,
     [bin, 'deploy', '--conf-dir', conf, '--json', '--health-check-delay', '0.5', '--health-check-interval', '0.5'],

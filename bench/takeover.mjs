@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SMALL_CPUS, standinInitArgs } from './lib/standin-conf.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/alluxio-mesos.js');
@@ -42,31 +43,7 @@ const cluster = new LocalCluster({
 await cluster.start();
 const conf = path.join(dir, 'conf');
 const state = `zk://127.0.0.1:${zk.port}/alluxio-mesos?session-timeout=${sessionTimeoutS}`;
-await run([
-  bin,
-  'init',
-  '--yes',
-  '--conf-dir',
-  conf,
-  '--master',
-  cluster.url.replace('http://', ''),
-  '--state',
-  state,
-  '--jar-url',
-  'LOCAL',
-  '--alluxio-home',
-  dist.home,
-  '--worker-memory-size',
-  '64MB',
-  '--worker-mem',
-  '64MB',
-  '--master-mem',
-  '128MB',
-  '--master-cpus',
-  '0.1',
-  '--worker-cpus',
-  '0.1',
-]);
+await run([bin, ...standinInitArgs({ confDir: conf, masterUrl: cluster.url, alluxioHome: dist.home }), '--state', state, ...SMALL_CPUS]);
 
 /** A `deploy --standby --json`, its reports collected. */
 function standby() {
