@@ -334,3 +334,17 @@ export async function startProxy(target: string): Promise<FreezableProxy> {
 }
 
 export { standinOf, standins, waitUntil, type StandinProcess };
+
+/**
+ * The distinct tasks each alias ran (reported TASK_RUNNING) over the given scheduler runs. A launch
+ * recorded but never sent (a SIGKILL between the two) never runs, so it is not counted.
+ */
+export function tasksRunPerAlias(...runs: readonly DeployRun[]): Map<string, Set<string>> {
+  const ran = new Map<string, Set<string>>();
+  for (const event of runs.flatMap((run) => run.of('task-state'))) {
+    if (event.state !== 'TASK_RUNNING') continue;
+    const ids = ran.get(event.alias as string) ?? new Set<string>();
+    ran.set(event.alias as string, ids.add(event.taskId as string));
+  }
+  return ran;
+}

@@ -8,7 +8,17 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../../helpers/cli.js';
 import { describeWithZooKeeper, startZooKeeper, type ZooKeeperServer } from '../../../helpers/zookeeper.js';
-import { cleanup, initConf, startDeploy, startSandbox, waitHealthy, waitUntil, type DeployRun, type Sandbox } from './helpers.js';
+import {
+  cleanup,
+  initConf,
+  startDeploy,
+  startSandbox,
+  waitHealthy,
+  waitUntil,
+  tasksRunPerAlias,
+  type DeployRun,
+  type Sandbox,
+} from './helpers.js';
 
 let zk: ZooKeeperServer | undefined;
 let sandbox: Sandbox | undefined;
@@ -71,12 +81,7 @@ describeWithZooKeeper('rollout with deploy --state zk://', () => {
       expect(standby.of('desired-applied')).toEqual([]);
       // Tasks that ran, per alias: its old one and its replacement. A launch recorded but never sent
       // (the SIGKILL fell between the two) never runs; the standby relaunches it, and it is not counted.
-      const ran = new Map<string, Set<string>>();
-      for (const event of [...first.of('task-state'), ...standby.of('task-state')]) {
-        if (event.state !== 'TASK_RUNNING') continue;
-        const ids = ran.get(event.alias as string) ?? new Set<string>();
-        ran.set(event.alias as string, ids.add(event.taskId as string));
-      }
+      const ran = tasksRunPerAlias(first, standby);
       for (const alias of ['worker-1', 'worker-2', 'worker-3']) expect([alias, ran.get(alias)?.size]).toEqual([alias, 2]);
       await waitUntil('rollout done in the standby', () => (standby.of('rollout-done').length === 1 ? true : undefined), 10_000);
     },

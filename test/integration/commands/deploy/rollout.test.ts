@@ -14,7 +14,7 @@ import { ptyAvailable, startPty } from '../../../helpers/pty.js';
 import { isTerminal } from '../../../../src/emulator/master/model.js';
 import type { LocalCluster } from '../../../../src/emulator/cluster.js';
 import { aliasOfTaskId } from '../../../../src/state/task-names.js';
-import { cleanup, initConf, startDeploy, startSandbox, waitHealthy, type DeployRun, type Sandbox } from './helpers.js';
+import { cleanup, initConf, startDeploy, startSandbox, waitHealthy, tasksRunPerAlias, type DeployRun, type Sandbox } from './helpers.js';
 
 let sandbox: Sandbox | undefined;
 let runs: DeployRun[] = [];
@@ -282,12 +282,7 @@ describe('rolling changes', () => {
       expect(after.desired.fingerprints.worker).not.toBe(oldWorker);
       // Each worker alias ran two tasks in all: its first one and one replacement. A launch recorded
       // but never sent (the SIGKILL fell between the two) never runs; it is relaunched, not counted.
-      const ran = new Map<string, Set<string>>();
-      for (const event of [...first.of('task-state'), ...second.of('task-state')]) {
-        if (event.state !== 'TASK_RUNNING') continue;
-        const ids = ran.get(event.alias as string) ?? new Set<string>();
-        ran.set(event.alias as string, ids.add(event.taskId as string));
-      }
+      const ran = tasksRunPerAlias(first, second);
       for (const alias of ['worker-1', 'worker-2', 'worker-3', 'worker-4']) expect([alias, ran.get(alias)?.size]).toEqual([alias, 2]);
       expect(second.of('rollout-done')).toHaveLength(1);
     },
