@@ -43,9 +43,6 @@ import { confirmPlan, followChange, handOver, planChange } from '../common/desir
 /** How long the read of the tasks' fingerprint labels before SUBSCRIBE may take (best effort). */
 const TASK_LABELS_READ_MS = 1_000;
 
-/** How long one read of the leading Alluxio master from ZooKeeper may take during a rollout. */
-const LEADER_READ_MS = 5_000;
-
 export interface DeployFlags extends ConnectionFlags {
   jarUrl?: string;
   alluxioHome?: string;
@@ -538,9 +535,9 @@ function alluxioLeaderReader(
   if (highAvailability.kind !== 'zookeeper') return {};
   return {
     readAlluxioLeader: async () => {
-      const { readAlluxioLeader } = await import('../../mesos/zookeeper/alluxio-leader.js');
+      const { ALLUXIO_LEADER_READ_MS, readAlluxioLeader } = await import('../../mesos/zookeeper/alluxio-leader.js');
       return readAlluxioLeader(highAvailability.zookeeperAddress, highAvailability.leaderPath, {
-        timeoutMs: Math.min(timeoutMs, LEADER_READ_MS),
+        timeoutMs: Math.min(timeoutMs, ALLUXIO_LEADER_READ_MS),
         signal,
       });
     },

@@ -13,7 +13,7 @@ import { parseDuration } from '../../shared/duration.js';
 import { decoration } from '../../ui/io.js';
 import { exitCodeFor } from '../../context/termination.js';
 import { collectStatus, type LeaderReading } from '../../status/collect.js';
-import { alluxioLeaderSource, readAlluxioLeader } from '../../mesos/zookeeper/alluxio-leader.js';
+import { ALLUXIO_LEADER_READ_MS, alluxioLeaderSource, readAlluxioLeader } from '../../mesos/zookeeper/alluxio-leader.js';
 import type { HighAvailability } from '../../config/high-availability.js';
 import { resolveFrameworkId } from '../../state/framework-id.js';
 import { renderStatus } from '../../status/render.js';
@@ -67,7 +67,7 @@ async function statusWith(
       const [latestLedger, presence] = await Promise.all([flags.watch === true ? state.readLedger() : ledger, state.readScheduler()]);
       const leader = await readLeader(
         site.config.master.highAvailability,
-        Math.min(globals.timeoutMs, LEADER_READ_MS),
+        Math.min(globals.timeoutMs, ALLUXIO_LEADER_READ_MS),
         ctx.termination.signal,
       );
       const report = await collectStatus(connection.client, frameworkId, {
@@ -100,9 +100,6 @@ async function statusWith(
     connection.close();
   }
 }
-
-/** How long reading the Alluxio leader from ZooKeeper may take at most (and no longer than --timeout). */
-const LEADER_READ_MS = 5_000;
 
 /** Which Alluxio master leads, read where Alluxio publishes it; undefined for a single master. */
 async function readLeader(highAvailability: HighAvailability, timeoutMs: number, signal: AbortSignal): Promise<LeaderReading | undefined> {

@@ -8,6 +8,9 @@ import { Exception, type Client, type Stat } from 'node-zookeeper-client';
 import { parseMasterAddress, type ZooKeeperMasterAddress } from '../client/address.js';
 import { closeClient, connectZooKeeper } from '../client/zookeeper.js';
 
+/** How long one read of the leader may take at most (callers also keep within their --timeout). */
+export const ALLUXIO_LEADER_READ_MS = 5_000;
+
 export interface AlluxioLeaderOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
