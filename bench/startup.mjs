@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,11 +88,27 @@ const init = spawnSync(process.execPath, [
 ]);
 if (init.status !== 0) throw new Error(`init exited ${init.status}`);
 
+/** A process that only makes the Mesos schema ready (what the scheduler, status and teardown do once). */
+function schemaReady(checkout) {
+  const descriptors = pathToFileURL(path.join(checkout, 'dist/mesos/protocol/descriptors.js')).href;
+  const script = `const { mesosSchema, MessageNames } = await import(${JSON.stringify(descriptors)});
+for (const name of Object.values(MessageNames)) mesosSchema().message(name);`;
+  return ['--input-type=module', '-e', script];
+}
+
+const againstRoot = againstBin === undefined ? undefined : path.dirname(path.dirname(againstBin));
 const cases = {
   'node -e ""': ['-e', ''],
   'alluxio-mesos --version': [bin, '--version'],
   'alluxio-mesos --help': [bin, '--help'],
-  ...(againstBin === undefined ? {} : { 'against: --version': [againstBin, '--version'], 'against: --help': [againstBin, '--help'] }),
+  'Mesos schema ready (in a bare process)': schemaReady(root),
+  ...(againstRoot === undefined
+    ? {}
+    : {
+        'against: --version': [againstBin, '--version'],
+        'against: --help': [againstBin, '--help'],
+        'against: Mesos schema ready': schemaReady(againstRoot),
+      }),
 };
 const deploys = [[bin, DEPLOY], ...(againstBin === undefined ? [] : [[againstBin, AGAINST_DEPLOY]])];
 // Warm the file system cache once, then interleave the cases so drift hits all of them alike.
