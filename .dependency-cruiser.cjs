@@ -77,6 +77,13 @@ module.exports = {
       to: { path: '^src/mesos/client/', pathNot: '^src/mesos/client/address\\.ts$' },
     },
     {
+      name: 'protobufjs-at-build-time',
+      comment: 'the schema is compiled at build time (schema-compiler.ts); commands read the compiled tables, never protobufjs',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/mesos/protocol/schema-compiler\\.ts$' },
+      to: { path: ['node_modules/protobufjs/', '^src/mesos/protocol/schema-compiler\\.ts$'] },
+    },
+    {
       name: 'no-orphans',
       comment: 'a module nothing imports is dead code',
       severity: 'error',

@@ -1,26 +1,13 @@
 /**
  * A compact, precomputed view of the protobuf schema that the wire and JSON codecs walk.
  *
- * protobufjs parses the proto2 files in `proto/` (our own subset of Mesos' v1 schema); this module turns its reflection objects into
- * plain tables (fields in declaration order, by name, by number, required fields, oneof siblings), so
- * the hot codec loops never touch reflection.
+ * The proto2 files in `proto/` (our own subset of Mesos' v1 schema) are compiled at build time
+ * (`schema-compiler.ts`, run by `scripts/compile-schema.mjs`) into plain JSON tables,
+ * `mesos-schema.json`; this module turns those into descriptors (fields in declaration order, by
+ * name, by number, required fields, oneof siblings), so the hot codec loops never touch reflection
+ * and a command never loads protobufjs or parses a .proto file.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-import type protobufModule from 'protobufjs';
-
-type Protobuf = typeof protobufModule;
-let protobufLoaded: Protobuf | undefined;
-
-/**
- * protobufjs, loaded when the first schema is compiled rather than when this module is imported:
- * `--help` and a command's start-up up to its first request never need it.
- */
-function protobufjs(): Protobuf {
-  protobufLoaded ??= createRequire(import.meta.url)('protobufjs') as Protobuf;
-  return protobufLoaded;
-}
 
 export type ScalarKind =
   | 'double'
@@ -109,8 +96,32 @@ const SCALAR_KINDS: ReadonlySet<string> = new Set<ScalarKind>([
   'bytes',
 ]);
 
-function isScalarKind(type: string): type is ScalarKind {
+export function isScalarKind(type: string): type is ScalarKind {
   return SCALAR_KINDS.has(type);
+}
+
+/** One field as compiled from the .proto files; optional members are left out when unset or false. */
+export interface FieldTable {
+  readonly name: string;
+  readonly number: number;
+  /** A scalar kind, or the full name (no leading dot) of an enum or message type. */
+  readonly type: string;
+  readonly typeKind: ValueKind;
+  readonly repeated?: true;
+  readonly required?: true;
+  readonly mapKey?: ScalarKind;
+  /** The explicit `[default = ...]` of a singular field that is not deprecated. */
+  readonly jsonDefault?: unknown;
+  readonly oneofSiblings?: readonly string[];
+}
+
+/**
+ * The whole schema as plain data, keyed by full name without the leading dot; messages' fields and
+ * enums' values in declaration order.
+ */
+export interface SchemaTables {
+  readonly messages: Readonly<Record<string, readonly FieldTable[]>>;
+  readonly enums: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 interface MutableField {
@@ -122,55 +133,52 @@ interface MutableField {
   required: boolean;
   mapKey: ScalarKind | undefined;
   jsonDefault: unknown;
-  oneofSiblings: string[];
+  oneofSiblings: readonly string[];
   kind: ValueKind;
   enumType: EnumDescriptor | undefined;
   messageType: MessageDescriptor | undefined;
 }
 
-/** The schema, compiled once per process. */
+const NO_SIBLINGS: readonly string[] = [];
+
+/** The schema's descriptors, built from its tables on first use of each type. */
 export class Schema {
-  readonly root: protobufModule.Root;
   private readonly messages = new Map<string, MessageDescriptor>();
   private readonly enums = new Map<string, EnumDescriptor>();
 
-  constructor(sources: readonly string[]) {
-    const protobuf = protobufjs();
-    const root = new protobuf.Root();
-    for (const source of sources) protobuf.parse(source, root, { keepCase: true });
-    root.resolveAll();
-    this.root = root;
-  }
+  constructor(private readonly tables: SchemaTables) {}
 
   /** Descriptor of a message type, e.g. `mesos.v1.scheduler.Call`. */
   message(fullName: string): MessageDescriptor {
-    const key = fullName.startsWith('.') ? fullName : `.${fullName}`;
-    const cached = this.messages.get(key);
-    if (cached !== undefined) return cached;
-    const type = this.root.lookupType(key);
-    return this.compileMessage(type);
+    const key = fullName.startsWith('.') ? fullName.slice(1) : fullName;
+    return this.messages.get(key) ?? this.compileMessage(key);
   }
 
-  private compileEnum(type: protobufModule.Enum): EnumDescriptor {
-    const cached = this.enums.get(type.fullName);
+  private enumType(fullName: string): EnumDescriptor {
+    const cached = this.enums.get(fullName);
     if (cached !== undefined) return cached;
+    const values = this.tables.enums[fullName];
+    if (values === undefined) throw new Error(`no enum ${fullName} in the Mesos schema`);
     const numberByName = new Map<string, number>();
     const nameByNumber = new Map<number, string>();
-    for (const [name, number] of Object.entries(type.values)) {
+    for (const [name, number] of Object.entries(values)) {
       numberByName.set(name, number);
       if (!nameByNumber.has(number)) nameByNumber.set(number, name);
     }
-    const firstName = Object.keys(type.values)[0];
-    if (firstName === undefined) throw new Error(`enum ${type.fullName} has no values`);
-    const descriptor: EnumDescriptor = { fullName: type.fullName, numberByName, nameByNumber, firstName };
-    this.enums.set(type.fullName, descriptor);
+    const firstName = Object.keys(values)[0];
+    if (firstName === undefined) throw new Error(`enum ${fullName} has no values`);
+    // Dotted like protobufjs' reflection names, as these descriptors always were.
+    const descriptor: EnumDescriptor = { fullName: `.${fullName}`, numberByName, nameByNumber, firstName };
+    this.enums.set(fullName, descriptor);
     return descriptor;
   }
 
-  private compileMessage(type: protobufModule.Type): MessageDescriptor {
+  private compileMessage(fullName: string): MessageDescriptor {
+    const table = this.tables.messages[fullName];
+    if (table === undefined) throw new Error(`no message type ${fullName} in the Mesos schema`);
     const fields: MutableField[] = [];
     const descriptor: MessageDescriptor = {
-      fullName: type.fullName.slice(1),
+      fullName,
       fields,
       fieldByName: new Map(),
       fieldByNumber: new Map(),
@@ -179,44 +187,23 @@ export class Schema {
       requiredFields: [],
     };
     // Registered before the fields are compiled so recursive types (ContainerID.parent) terminate.
-    this.messages.set(type.fullName, descriptor);
+    this.messages.set(fullName, descriptor);
 
-    for (const field of type.fieldsArray) {
-      field.resolve();
-      const rule = (field as unknown as { rule?: string }).rule;
-      const options = field.options ?? {};
-      const mapKey = field instanceof protobufjs().MapField ? field.keyType : undefined;
-      if (mapKey !== undefined && !isScalarKind(mapKey)) throw new Error(`map key ${mapKey} is not a scalar`);
-      const compiled: MutableField = {
+    for (const field of table) {
+      fields.push({
         name: field.name,
-        number: field.id,
+        number: field.number,
         index: fields.length,
-        qualifiedName: `${type.fullName.slice(1)}.${field.name}`,
-        repeated: field.repeated || field.map,
-        required: rule === 'required',
-        mapKey,
-        jsonDefault: undefined,
-        oneofSiblings: field.partOf ? field.partOf.oneof.filter((name) => name !== field.name) : [],
-        kind: 'message',
-        enumType: undefined,
-        messageType: undefined,
-      };
-      const resolved = field.resolvedType;
-      if (resolved instanceof protobufjs().Enum) {
-        compiled.kind = 'enum';
-        compiled.enumType = this.compileEnum(resolved);
-      } else if (resolved instanceof protobufjs().Type) {
-        compiled.kind = 'message';
-        compiled.messageType = this.messages.get(resolved.fullName) ?? this.compileMessage(resolved);
-      } else if (isScalarKind(field.type)) {
-        compiled.kind = field.type;
-      } else {
-        throw new Error(`unsupported field type ${field.type} in ${type.fullName}`);
-      }
-      if ('default' in options && options.deprecated !== true && !compiled.repeated) {
-        compiled.jsonDefault = options.default;
-      }
-      fields.push(compiled);
+        qualifiedName: `${fullName}.${field.name}`,
+        repeated: field.repeated === true,
+        required: field.required === true,
+        mapKey: field.mapKey,
+        jsonDefault: field.jsonDefault,
+        oneofSiblings: field.oneofSiblings ?? NO_SIBLINGS,
+        kind: field.typeKind,
+        enumType: field.typeKind === 'enum' ? this.enumType(field.type) : undefined,
+        messageType: field.typeKind === 'message' ? this.message(field.type) : undefined,
+      });
     }
 
     const byName = descriptor.fieldByName as Map<string, FieldDescriptor>;
@@ -295,22 +282,18 @@ export function mapEntryFields(field: FieldDescriptor): MapEntryFields {
 }
 
 /**
- * The schema files, in dependency order (scheduler, master and legacy refer to mesos.v1 types). They sit
- * beside this module in `src/` and are copied next to it into `dist/` by the build, so the same
- * relative URL works for tests and for the installed binary.
+ * The compiled tables sit beside this module: `src/mesos/protocol/mesos-schema.json` is checked in
+ * (a unit test fails when it no longer matches the .proto files) and the build writes
+ * `dist/mesos/protocol/mesos-schema.json` from the .proto files, so the same relative URL works for
+ * tests and for the installed binary.
  */
-const PROTO_FILES = ['mesos.proto', 'scheduler.proto', 'master.proto', 'legacy.proto'] as const;
-
-/** The text of the schema files (read on first use: only commands that speak the v1 API need them). */
-function mesosProtoSources(): string[] {
-  return PROTO_FILES.map((file) => readFileSync(new URL(`./proto/${file}`, import.meta.url), 'utf8'));
-}
+const SCHEMA_TABLES_URL = new URL('./mesos-schema.json', import.meta.url);
 
 let shared: Schema | undefined;
 
-/** The process-wide Mesos schema (read and parsed on first use, a few milliseconds). */
+/** The process-wide Mesos schema (its tables read on first use: only commands that speak to Mesos need them). */
 export function mesosSchema(): Schema {
-  shared ??= new Schema(mesosProtoSources());
+  shared ??= new Schema(JSON.parse(readFileSync(SCHEMA_TABLES_URL, 'utf8')) as SchemaTables);
   return shared;
 }
 
