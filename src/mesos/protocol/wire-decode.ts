@@ -14,7 +14,7 @@
  * varints and lengths read inline, short ASCII strings interned. Anything unusual for a field (a
  * different wire type, packed repeated scalars, map entries, unknown fields, tag 0) goes to the
  * table-walking `decodeField`, so the rules above are written once. A differential test holds the
- * generated path to the former interpreter (test/unit/mesos/protocol/wire-decode-differential.test.ts).
+ * generated path to the former interpreter (test/unit/mesos/protocol/wire-differential.test.ts).
  */
 import {
   type FieldDescriptor,

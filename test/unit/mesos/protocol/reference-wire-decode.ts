@@ -1,5 +1,5 @@
 /**
- * The reference for the differential test (wire-decode-differential.test.ts): the table-walking
+ * The reference for the differential test (wire-differential.test.ts): the table-walking
  * interpreter that src/mesos/protocol/wire-decode.ts used before it generated one decode function per
  * message type, kept unchanged apart from its imports and its name. Not used by the product.
  *

@@ -1,18 +1,21 @@
 /**
- * The generated per-message decoders against the former table-walking interpreter (kept as
- * `reference-wire-decode.ts`): for well-formed, merged, packed, mutated, truncated and garbage
- * input both must return the same shape (same keys in the same order, same values, +0 and -0 told
- * apart) or throw the same error with the same message.
+ * The generated per-message decoders and encoders against the former table-walking ones (kept as
+ * `reference-wire-decode.ts` and `reference-wire-encode.ts`). Decoding: for well-formed, merged,
+ * packed, mutated, truncated and garbage input both must return the same shape (same keys in the
+ * same order, same values, +0 and -0 told apart) or throw the same error with the same message.
+ * Encoding: the same bytes, or the same error, for valid messages and for values of the wrong type.
  */
 import { describe, expect, it } from 'vitest';
 
 import { encodeEvent } from '../../../../src/emulator/mesos-codec/codec.js';
 import { type MessageDescriptor, MessageNames, Schema, mesosSchema } from '../../../../src/mesos/protocol/descriptors.js';
 import { MEDIA_TYPE_PROTOBUF } from '../../../../src/mesos/protocol/codec.js';
+import { jsonToShape } from '../../../../src/mesos/protocol/json-read.js';
 import { decodeMessage } from '../../../../src/mesos/protocol/wire-decode.js';
 import { encodeMessage } from '../../../../src/mesos/protocol/wire-encode.js';
 import { loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
 import { referenceDecodeMessage } from './reference-wire-decode.js';
+import { referenceEncodeMessage } from './reference-wire-encode.js';
 
 const TEST_PROTO = `
 syntax = "proto2";
@@ -337,3 +340,67 @@ function varint(value: number): Buffer {
   bytes.push(value);
   return Buffer.from(bytes);
 }
+
+function encodeOutcome(
+  encode: (descriptor: MessageDescriptor, shape: Record<string, unknown>) => Buffer,
+  descriptor: MessageDescriptor,
+  shape: Record<string, unknown>,
+): unknown {
+  try {
+    return { hex: encode(descriptor, shape).toString('hex') };
+  } catch (error) {
+    return { error: (error as Error).constructor.name, message: (error as Error).message };
+  }
+}
+
+function expectSameEncoding(descriptor: MessageDescriptor, shape: Record<string, unknown>): boolean {
+  const expected = encodeOutcome(referenceEncodeMessage, descriptor, shape);
+  expect(encodeOutcome(encodeMessage, descriptor, shape)).toEqual(expected);
+  return 'hex' in (expected as object);
+}
+
+describe('generated protobuf encoders against the reference encoder', () => {
+  it('write random messages of every field kind to the same bytes, and refuse wrong values with the same error', () => {
+    const random = prng(23);
+    const wrong = [null, 'x', 5, true, [], {}, [1], ['a'], [{}], 2 ** 70, -0, Number.NaN];
+    let written = 0;
+    let refused = 0;
+    for (let i = 0; i < 3000; i += 1) {
+      const message = randomAll(random);
+      if (expectSameEncoding(all, message)) written += 1;
+      // One field (or a field of a nested message) set to a value of another type.
+      const keys = Object.keys(message);
+      const broken: Record<string, unknown> = { ...message };
+      const key = keys[Math.floor(random() * keys.length)];
+      if (key === undefined) continue;
+      const replacement = wrong[Math.floor(random() * wrong.length)];
+      if (random() < 0.3 && typeof broken.inner === 'object') broken.inner = { ...(broken.inner as object), name: replacement };
+      else broken[key] = replacement;
+      if (!expectSameEncoding(all, broken)) refused += 1;
+    }
+    expect(written).toBe(3000);
+    expect(refused).toBeGreaterThan(1000);
+  });
+
+  it('write decoded Mesos 1.12 events and calls and a large OFFERS event to the same bytes', () => {
+    const event = mesosSchema().message(MessageNames.schedulerEvent);
+    const call = mesosSchema().message(MessageNames.schedulerCall);
+    const events = ['80_scheduler_SUBSCRIBE_protobuf_stream', '96_scheduler_SUBSCRIBE_json_body_accept_protobuf_stream'].flatMap((stem) =>
+      splitRecordIO(loadTranscript(stem).response.body),
+    );
+    events.push(offersEvent(40));
+    for (const record of events) expect(expectSameEncoding(event, decodeMessage(event, record))).toBe(true);
+    for (const stem of ['80_scheduler_SUBSCRIBE_protobuf_stream', '81_scheduler_TEARDOWN_protobuf']) {
+      expect(expectSameEncoding(call, decodeMessage(call, loadTranscript(stem).request.body))).toBe(true);
+    }
+    // Recorded as JSON: an ACCEPT with a LAUNCH (TaskInfo, resources, command) and the acknowledgements.
+    for (const stem of [
+      '30_scheduler_ACCEPT_LAUNCH',
+      '31_scheduler_ACKNOWLEDGE_1_TASK_STARTING',
+      '31_scheduler_ACKNOWLEDGE_2_TASK_RUNNING',
+    ]) {
+      const shape = jsonToShape(call, JSON.parse(loadTranscript(stem).request.body.toString('utf8')));
+      expect(expectSameEncoding(call, shape)).toBe(true);
+    }
+  });
+});
