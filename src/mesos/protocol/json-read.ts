@@ -37,12 +37,20 @@ function numberValue(field: ValueDescriptor & { name: string }, value: unknown):
   return field.kind === 'float' ? Math.fround(number) : number;
 }
 
+/** While reading: whether some message may lack a required field (confirmed, with paths, at the end). */
+interface ReadState {
+  suspect: boolean;
+}
+
+/** What `convertField` returns for a field that stays unset. */
+const UNSET = Symbol('unset');
+
 /** One scalar, enum or message value; undefined leaves the field unset (an unknown enum name). */
-function readValue(field: ValueDescriptor & { name: string; required: boolean }, value: unknown, depth: number): unknown {
+function readValue(field: ValueDescriptor & { name: string; required: boolean }, value: unknown, depth: number, state: ReadState): unknown {
   switch (field.kind) {
     case 'message':
       if (!isObject(value)) throw new JsonShapeError(`Not expecting a JSON ${describeJson(value)} for field '${field.name}'`);
-      return readObject(field.messageType as MessageDescriptor, value, depth + 1);
+      return readObject(field.messageType as MessageDescriptor, value, depth + 1, state);
     case 'enum':
       if (typeof value !== 'string') throw new JsonShapeError(`Not expecting a JSON ${describeJson(value)} for field '${field.name}'`);
       if (field.enumType?.numberByName.has(value) ?? false) return value;
@@ -64,55 +72,89 @@ function readValue(field: ValueDescriptor & { name: string; required: boolean },
   }
 }
 
-function readField(target: Shape, field: FieldDescriptor, value: unknown, depth: number): void {
-  if (value === null || value === undefined) return;
+/**
+ * A field's value as the message holds it, or UNSET. Returns `value` itself whenever it is already
+ * that (a list whose elements all read as themselves, a message object read in place).
+ */
+function convertField(field: FieldDescriptor, value: unknown, depth: number, state: ReadState): unknown {
   if (field.mapKey !== undefined) {
     if (!isObject(value)) throw new JsonShapeError(`Not expecting a JSON ${describeJson(value)} for field '${field.name}'`);
     const { key: keyField, value: valueField } = mapEntryFields(field);
     const map: Shape = {};
     for (const [key, entry] of Object.entries(value)) {
-      const read = entry === null ? undefined : readValue(valueField, entry, depth);
-      setEntry(map, String(readValue(keyField, key, depth) ?? implicitDefault(keyField)), read ?? implicitDefault(valueField));
+      const read = entry === null ? undefined : readValue(valueField, entry, depth, state);
+      if (read === undefined && valueField.kind === 'message') state.suspect = true;
+      setEntry(map, String(readValue(keyField, key, depth, state) ?? implicitDefault(keyField)), read ?? implicitDefault(valueField));
     }
-    target[field.name] = map;
-    return;
+    return map;
   }
   if (field.repeated) {
-    const list: unknown[] = [];
     // Mesos' reader takes a single value for a repeated field as a list of one; so does this one.
-    for (const element of Array.isArray(value) ? value : [value]) {
-      if (element === null) continue;
-      const read = readValue(field, element, depth);
-      if (read !== undefined) list.push(read);
+    const elements = Array.isArray(value) ? value : [value];
+    // Stays undefined while every element reads as itself.
+    let list: unknown[] | undefined = elements === value ? undefined : [];
+    for (let index = 0; index < elements.length; index += 1) {
+      const element: unknown = elements[index];
+      const read = element === null ? undefined : readValue(field, element, depth, state);
+      if (list === undefined && read !== element) list = elements.slice(0, index);
+      if (list !== undefined && read !== undefined) list.push(read);
     }
-    if (list.length > 0) target[field.name] = list;
-    return;
+    const result = list ?? elements;
+    return result.length > 0 ? result : UNSET;
   }
   if (Array.isArray(value)) throw new JsonShapeError(`Not expecting a JSON array for field '${field.name}'`);
-  const read = readValue(field, value, depth);
-  if (read === undefined) return;
-  for (const sibling of field.oneofSiblings) delete target[sibling];
-  target[field.name] = read;
-}
-
-function readObject(descriptor: MessageDescriptor, object: Record<string, unknown>, depth: number): Shape {
-  if (depth > MAX_DEPTH) throw new JsonShapeError(`Exceeded maximum nesting depth of ${MAX_DEPTH}`);
-  const target: Shape = {};
-  for (const key of Object.keys(object)) {
-    const field = descriptor.fieldByName.get(key);
-    if (field !== undefined) readField(target, field, object[key], depth);
-  }
-  return target;
+  const read = readValue(field, value, depth, state);
+  return read === undefined ? UNSET : read;
 }
 
 /**
- * Converts a `JSON.parse` result into a message of `descriptor`'s type. Throws `JsonShapeError`
- * when it is not one (wrong JSON type for a field, missing required fields).
+ * Reads one message. The `JSON.parse` object itself is the result when it already is the message
+ * (only known fields, no nulls, every value read as itself, no two members of a oneof): what a
+ * master writes, so large events are read without copying. Otherwise a new object is built.
+ */
+function readObject(descriptor: MessageDescriptor, object: Record<string, unknown>, depth: number, state: ReadState): Shape {
+  if (depth > MAX_DEPTH) throw new JsonShapeError(`Exceeded maximum nesting depth of ${MAX_DEPTH}`);
+  let target: Shape | undefined;
+  for (const key of Object.keys(object)) {
+    const field = descriptor.fieldByName.get(key);
+    const value = object[key];
+    const read = field === undefined || value === null || value === undefined ? UNSET : convertField(field, value, depth, state);
+    if (target === undefined) {
+      if (read === value && (field as FieldDescriptor).oneofSiblings.every((sibling) => !Object.hasOwn(object, sibling))) continue;
+      target = {};
+      for (const earlier of Object.keys(object)) {
+        if (earlier === key) break;
+        target[earlier] = object[earlier];
+      }
+    }
+    if (read === UNSET) continue;
+    const set = field as FieldDescriptor;
+    if (set.mapKey === undefined && !set.repeated) for (const sibling of set.oneofSiblings) delete target[sibling];
+    target[set.name] = read;
+  }
+  const result = target ?? object;
+  for (const field of descriptor.requiredFields) {
+    if (result[field.name] === undefined) {
+      state.suspect = true;
+      break;
+    }
+  }
+  return result;
+}
+
+/**
+ * Converts a `JSON.parse` result into a message of `descriptor`'s type, reusing its objects where
+ * they already are the message. Throws `JsonShapeError` when it is not one (wrong JSON type for a
+ * field, missing required fields).
  */
 export function jsonToShape(descriptor: MessageDescriptor, document: unknown): Shape {
   if (!isObject(document)) throw new JsonShapeError('Expecting a JSON object');
-  const target = readObject(descriptor, document, 1);
-  const missing = findMissingRequiredFields(descriptor, target);
-  if (missing.length > 0) throw new JsonShapeError(`Missing required fields: ${missing.join(', ')}`);
+  const state: ReadState = { suspect: false };
+  const target = readObject(descriptor, document, 1, state);
+  if (state.suspect) {
+    // The suspect may since have left the tree (a replaced oneof member).
+    const missing = findMissingRequiredFields(descriptor, target);
+    if (missing.length > 0) throw new JsonShapeError(`Missing required fields: ${missing.join(', ')}`);
+  }
   return target;
 }

@@ -7,6 +7,11 @@
  * size of each nested message and string (and the decoded bytes of `bytes` fields); the second
  * writes into one buffer of the exact final size. No per-field objects are allocated, which keeps
  * large events (thousands of offers) cheap.
+ *
+ * Both passes are generated per message type on first use (`compileSizer`, `compileWriter`): the
+ * field names are written into the code, so reading a message's fields costs one inline-cached
+ * property load each instead of a lookup by name for every field of the schema. Values are still
+ * checked and written by the shared `scalarSize` / `Writer.scalar`, maps by the table-driven code.
  */
 import { type FieldDescriptor, type MessageDescriptor, type ScalarKind, type ValueDescriptor, mapEntryFields } from './descriptors.js';
 import { type Shape, ShapeError } from './shape.js';
@@ -67,6 +72,15 @@ function enumNumber(field: ValueDescriptor, value: unknown, where: string): numb
   return number;
 }
 
+/** UTF-8 length of a string; short ASCII ones counted here rather than by a call into native code. */
+function utf8Length(text: string): number {
+  if (text.length > 64) return Buffer.byteLength(text, 'utf8');
+  for (let i = 0; i < text.length; i += 1) {
+    if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text, 'utf8');
+  }
+  return text.length;
+}
+
 /** Size of a scalar's payload (without its tag); records string lengths and decoded bytes in `plan`. */
 function scalarSize(field: ValueDescriptor, value: unknown, where: string, plan: Plan): number {
   switch (field.kind) {
@@ -108,7 +122,7 @@ function scalarSize(field: ValueDescriptor, value: unknown, where: string, plan:
     }
     case 'string': {
       if (typeof value !== 'string') throw new ShapeError(`${where}: expected a string`);
-      const length = Buffer.byteLength(value, 'utf8');
+      const length = utf8Length(value);
       plan.sizes.push(length);
       return varint32Size(length) + length;
     }
@@ -146,29 +160,117 @@ function mapKeyValue(kind: ScalarKind, key: string): unknown {
   return Number(key);
 }
 
-function messageSize(descriptor: MessageDescriptor, shape: Shape, plan: Plan): number {
+/** Size of one map field's entries (with their tags); records entry sizes in `plan`. */
+function mapSize(field: FieldDescriptor, value: unknown, plan: Plan): number {
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ShapeError(`${field.qualifiedName}: expected an object`);
+  const { key: keyField, value: valueField } = mapEntryFields(field);
   let size = 0;
-  for (const field of descriptor.fieldsByNumber) {
-    const value = shape[field.name];
-    if (value === undefined || value === null) continue;
-    if (field.mapKey !== undefined) {
-      if (typeof value !== 'object' || Array.isArray(value)) throw new ShapeError(`${field.qualifiedName}: expected an object`);
-      const { key: keyField, value: valueField } = mapEntryFields(field);
-      for (const [key, entryValue] of Object.entries(value as Shape)) {
-        const slot = plan.sizes.length;
-        plan.sizes.push(0);
-        const entrySize = valueSize(keyField, mapKeyValue(field.mapKey, key), plan) + valueSize(valueField, entryValue, plan);
-        plan.sizes[slot] = entrySize;
-        size += tagSize(field.number) + varint32Size(entrySize) + entrySize;
-      }
-    } else if (field.repeated) {
-      if (!Array.isArray(value)) throw new ShapeError(`${field.qualifiedName}: expected an array`);
-      for (const element of value) size += valueSize(field, element, plan);
-    } else {
-      size += valueSize(field, value, plan);
-    }
+  for (const [key, entryValue] of Object.entries(value as Shape)) {
+    const slot = plan.sizes.length;
+    plan.sizes.push(0);
+    const entrySize = valueSize(keyField, mapKeyValue(field.mapKey as ScalarKind, key), plan) + valueSize(valueField, entryValue, plan);
+    plan.sizes[slot] = entrySize;
+    size += tagSize(field.number) + varint32Size(entrySize) + entrySize;
   }
   return size;
+}
+
+function messageSize(descriptor: MessageDescriptor, shape: Shape, plan: Plan): number {
+  return sizerFor(descriptor)(shape, plan);
+}
+
+type Sizer = (shape: Shape, plan: Plan) => number;
+type MessageWriter = (writer: Writer, shape: Shape) => void;
+
+const sizers = new WeakMap<MessageDescriptor, Sizer>();
+const writers = new WeakMap<MessageDescriptor, MessageWriter>();
+
+function sizerFor(descriptor: MessageDescriptor): Sizer {
+  let sizer = sizers.get(descriptor);
+  if (sizer === undefined) {
+    sizer = compileSizer(descriptor);
+    sizers.set(descriptor, sizer);
+  }
+  return sizer;
+}
+
+function writerFor(descriptor: MessageDescriptor): MessageWriter {
+  let writer = writers.get(descriptor);
+  if (writer === undefined) {
+    writer = compileWriter(descriptor);
+    writers.set(descriptor, writer);
+  }
+  return writer;
+}
+
+/** What the generated code may call: its only way to reach this module. */
+const RUNTIME = { ShapeError, mapSize, scalarSize, sizerFor, writerFor, varint32Size };
+
+/** `s["name"]`, the present-value test of the former loop (`undefined` and `null` are absent). */
+function fieldAccess(field: FieldDescriptor): { read: string; present: string } {
+  return { read: `v = s[${JSON.stringify(field.name)}];`, present: 'v !== undefined && v !== null' };
+}
+
+/**
+ * The first pass for one message type: for every field in field-number order, what `valueSize`
+ * does, with the child message's own sizer called directly. `F` is `fieldsByNumber`.
+ */
+function compileSizer(descriptor: MessageDescriptor): Sizer {
+  const lines = descriptor.fieldsByNumber.map((field, at) => {
+    const { read, present } = fieldAccess(field);
+    const where = JSON.stringify(field.qualifiedName);
+    const tag = tagSize(field.number);
+    const valueCode =
+      field.kind === 'message'
+        ? `{ if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new R.ShapeError(${JSON.stringify(`${field.qualifiedName}: expected an object`)}); ` +
+          `const slot = plan.sizes.length; plan.sizes.push(0); ` +
+          `const n = (z${at} || (z${at} = R.sizerFor(F[${at}].messageType)))(x, plan); plan.sizes[slot] = n; size += ${tag} + R.varint32Size(n) + n; }`
+        : `size += ${tag} + R.scalarSize(F[${at}], x, ${where}, plan);`;
+    let body: string;
+    if (field.mapKey !== undefined) body = `size += R.mapSize(F[${at}], v, plan);`;
+    else if (field.repeated) {
+      body =
+        `if (!Array.isArray(v)) throw new R.ShapeError(${JSON.stringify(`${field.qualifiedName}: expected an array`)}); ` +
+        `for (const x of v) ${valueCode}`;
+    } else body = `{ const x = v; ${valueCode} }`;
+    return `${read} if (${present}) { ${body} }`;
+  });
+  const source = `
+    let ${descriptor.fieldsByNumber.map((_, at) => `z${at}`).join(', ') || '_'};
+    return function size(s, plan) {
+      let size = 0;
+      let v;
+      ${lines.join('\n      ')}
+      return size;
+    };`;
+  // new Function: code specialised to this message type (one inline cache per field name).
+  const build = new Function('R', 'F', source) as (runtime: typeof RUNTIME, fields: readonly FieldDescriptor[]) => Sizer;
+  return build(RUNTIME, descriptor.fieldsByNumber);
+}
+
+/** The second pass for one message type, mirroring `compileSizer` (see `Writer.message`). */
+function compileWriter(descriptor: MessageDescriptor): MessageWriter {
+  const lines = descriptor.fieldsByNumber.map((field, at) => {
+    const { read, present } = fieldAccess(field);
+    const tag = ((field.number << 3) | wireTypeOf(field.kind)) >>> 0;
+    const valueCode =
+      field.kind === 'message'
+        ? `{ w.varint32(${tag}); w.varint32(w.nextSize()); (y${at} || (y${at} = R.writerFor(F[${at}].messageType)))(w, x); }`
+        : `{ w.varint32(${tag}); w.scalar(F[${at}], x); }`;
+    let body: string;
+    if (field.mapKey !== undefined) body = `w.mapEntries(F[${at}], v);`;
+    else if (field.repeated) body = `for (const x of v) ${valueCode}`;
+    else body = `{ const x = v; ${valueCode} }`;
+    return `${read} if (${present}) { ${body} }`;
+  });
+  const source = `
+    let ${descriptor.fieldsByNumber.map((_, at) => `y${at}`).join(', ') || '_'};
+    return function write(w, s) {
+      let v;
+      ${lines.join('\n      ')}
+    };`;
+  const build = new Function('R', 'F', source) as (runtime: typeof RUNTIME, fields: readonly FieldDescriptor[]) => MessageWriter;
+  return build(RUNTIME, descriptor.fieldsByNumber);
 }
 
 /** The second pass: writes what the first pass measured, consuming `plan` in the same order. */
@@ -291,26 +393,16 @@ class Writer {
       return;
     }
     this.varint32(this.nextSize());
-    this.message(field.messageType as MessageDescriptor, value as Shape);
+    writerFor(field.messageType as MessageDescriptor)(this, value as Shape);
   }
 
-  message(descriptor: MessageDescriptor, shape: Shape): void {
-    for (const field of descriptor.fieldsByNumber) {
-      const value = shape[field.name];
-      if (value === undefined || value === null) continue;
-      if (field.mapKey !== undefined) {
-        const { key: keyField, value: valueField } = mapEntryFields(field);
-        for (const [key, entryValue] of Object.entries(value as Shape)) {
-          this.varint32(((field.number << 3) | WIRE_LENGTH_DELIMITED) >>> 0);
-          this.varint32(this.nextSize());
-          this.value(keyField, mapKeyValue(field.mapKey, key));
-          this.value(valueField, entryValue);
-        }
-      } else if (field.repeated) {
-        for (const element of value as unknown[]) this.value(field, element);
-      } else {
-        this.value(field, value);
-      }
+  mapEntries(field: FieldDescriptor, value: unknown): void {
+    const { key: keyField, value: valueField } = mapEntryFields(field);
+    for (const [key, entryValue] of Object.entries(value as Shape)) {
+      this.varint32(((field.number << 3) | WIRE_LENGTH_DELIMITED) >>> 0);
+      this.varint32(this.nextSize());
+      this.value(keyField, mapKeyValue(field.mapKey as ScalarKind, key));
+      this.value(valueField, entryValue);
     }
   }
 }
@@ -323,7 +415,7 @@ export function encodeMessage(descriptor: MessageDescriptor, shape: Shape): Buff
   const plan: Plan = { sizes: [], blobs: [] };
   const size = messageSize(descriptor, shape, plan);
   const writer = new Writer(size, plan);
-  writer.message(descriptor, shape);
+  writerFor(descriptor)(writer, shape);
   if (writer.pos !== size) throw new Error(`protobuf encoder wrote ${writer.pos} of ${size} bytes`);
   return writer.buf;
 }
