@@ -7,7 +7,17 @@
  * Every request body and response body is JSON. All endpoints answer 200 with a JSON body on success,
  * 4xx with `{"error": "..."}` otherwise.
  */
-import type { AgentID, FrameworkID, FrameworkInfo, Resource, TaskID, TaskInfo, TaskStatus } from '../mesos/protocol/types.js';
+import type {
+  AgentID,
+  ExecutorID,
+  ExecutorInfo,
+  FrameworkID,
+  FrameworkInfo,
+  Resource,
+  TaskID,
+  TaskInfo,
+  TaskStatus,
+} from '../mesos/protocol/types.js';
 
 /** Agent -> master. */
 export const MASTER_INTERNAL = {
@@ -15,6 +25,8 @@ export const MASTER_INTERNAL = {
   register: '/internal/agent/register',
   /** A status update from the agent's status update manager (carries a uuid unless it is informational). */
   statusUpdate: '/internal/agent/status',
+  /** A custom executor's process ended (Mesos `ExitedExecutorMessage`): its resources are free. */
+  executorExited: '/internal/agent/executor-exited',
 } as const;
 
 /** Master -> agent. */
@@ -41,6 +53,12 @@ export interface AgentTaskReport {
   status: TaskStatus;
 }
 
+/** A live custom executor (its resources are held apart from its tasks'). */
+export interface AgentExecutorReport {
+  framework_id: FrameworkID;
+  executor_info: ExecutorInfo;
+}
+
 export interface RegisterAgentRequest {
   /** Present when re-registering (after a master failover or restart). */
   agent_id?: AgentID;
@@ -53,6 +71,7 @@ export interface RegisterAgentRequest {
   attributes?: Array<{ name: string; value: string }>;
   version: string;
   tasks: AgentTaskReport[];
+  executors?: AgentExecutorReport[];
 }
 
 export interface RegisterAgentResponse {
@@ -65,6 +84,12 @@ export interface StatusUpdateRequest {
   agent_id: AgentID;
   framework_id: FrameworkID;
   status: TaskStatus;
+}
+
+export interface ExecutorExitedRequest {
+  agent_id: AgentID;
+  framework_id: FrameworkID;
+  executor_id: ExecutorID;
 }
 
 export interface LaunchTaskRequest {

@@ -40,7 +40,18 @@ export function parseLaunch(body: unknown): ParsedLaunch {
     const problem = validatePathId(kind, id);
     if (problem !== undefined) throw new InternalError(400, problem);
   }
-  if (typeof task.command?.value !== 'string' || task.command.value === '') {
+  if (task.executor !== undefined) {
+    const executor = requireObject(task.executor, 'task.executor') as unknown as NonNullable<TaskInfo['executor']>;
+    const executorId = requireId(executor.executor_id, 'task.executor.executor_id');
+    const problem = validatePathId('Executor ID', executorId);
+    if (problem !== undefined) throw new InternalError(400, problem);
+    if (executor.type === 'DEFAULT' || typeof executor.command?.value !== 'string' || executor.command.value === '') {
+      throw new InternalError(
+        400,
+        `Executor '${executorId}' has no CommandInfo.value; the local agent runs custom executors with a command only`,
+      );
+    }
+  } else if (typeof task.command?.value !== 'string' || task.command.value === '') {
     throw new InternalError(400, `Task '${taskId}' has no CommandInfo.value; the local agent runs command tasks only`);
   }
   if (!Array.isArray(task.resources)) throw new InternalError(400, `Task '${taskId}' has no resources`);

@@ -17,9 +17,15 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { ConfigError, OperationError } from '../../shared/errors.js';
-import type { FrameworkID, Resource, TaskStatus } from '../../mesos/protocol/types.js';
+import type { ExecutorInfo, FrameworkID, FrameworkInfo, Resource, TaskInfo, TaskStatus } from '../../mesos/protocol/types.js';
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
-import { AGENT_INTERNAL, MASTER_INTERNAL, type AgentTaskReport, type RegisterAgentRequest } from '../internal-protocol.js';
+import {
+  AGENT_INTERNAL,
+  MASTER_INTERNAL,
+  type AgentExecutorReport,
+  type AgentTaskReport,
+  type RegisterAgentRequest,
+} from '../internal-protocol.js';
 import { createAgentRequestListener, InternalError } from './agent-http.js';
 import { MESOS_1_12_API, type EmulatedMesosApi } from '../mesos-api.js';
 import { parseAttributesFlag, type AgentAttribute } from './attributes-flag.js';
@@ -31,13 +37,15 @@ import { epochSeconds, glogLine, type GlogLevel } from './glog.js';
 import { parseAcknowledge, parseKill, parseLaunch, parsePing, parseShutdownFramework, parseUpdateFramework } from './internal-requests.js';
 import { MasterLink, type MasterDetection } from './master-link.js';
 import { toMesosJson } from '../mesos-json.js';
-import { parseResourcesFlag } from '../../mesos/resources/resources-flag.js';
+import { addResources, parseResourcesFlag } from '../../mesos/resources/resources-flag.js';
 import { withDefaultResources } from './agent-resources.js';
 import { createSandbox, executorRunsDir, sandboxDir, virtualLatestPath, type SandboxIds } from './sandbox.js';
 import { agentStateJson, localBuildInfo, taskRole, versionJson, type BuildInfo } from './state-json.js';
 import { StatusUpdateManager } from './status-update-manager.js';
 import { agentExecutorEnvironment } from './executor-environment.js';
 import { isLoopbackIPv4 } from '../../shared/loopback.js';
+import { CustomExecutor } from './custom-executor.js';
+import { handleExecutorApi } from './executor-api.js';
 
 export interface LocalAgentOptions {
   /** The agent's own loopback address, `127.0.0.N`; also its hostname. */
@@ -118,6 +126,8 @@ export class LocalAgent {
   private logStream: WriteStream | undefined;
   private readonly registry = new FilesRegistry();
   private readonly book = new ExecutorBook();
+  /** Live custom executors, by framework and executor id (see custom-executor.ts). */
+  private readonly customExecutors = new Map<string, CustomExecutor>();
   /** Launches answered whose sandbox and fork are still under way (see handleLaunch). */
   private readonly preparing = new Set<Promise<void>>();
   private readonly statusUpdates: StatusUpdateManager;
@@ -242,6 +252,11 @@ export class LocalAgent {
           [AGENT_INTERNAL.updateFramework]: (body) => this.handleUpdateFramework(body),
           [AGENT_INTERNAL.ping]: (body) => this.handlePing(body),
         },
+        executorApi: (req, res) =>
+          handleExecutorApi(req, res, {
+            lookup: (frameworkId, executorId) => this.lookupExecutor(frameworkId, executorId),
+            pendingUpdates: (frameworkId, taskId) => this.statusUpdates.pending(frameworkId, taskId).length,
+          }),
       }),
     );
     // No `Keep-Alive: timeout=5` header (a real agent sends none); stop() closes idle sockets itself.
@@ -269,8 +284,10 @@ export class LocalAgent {
     if (this.lifecycle !== 'running') return;
     this.lifecycle = 'stopping';
     const entries = this.book.active();
-    for (const entry of entries) entry.runner.kill();
-    await Promise.all(entries.map((entry) => entry.runner.whenExited()));
+    const executors = [...this.customExecutors.values()];
+    for (const executor of executors) executor.shutdown();
+    for (const entry of entries) if (entry.executorId === undefined) entry.runner.kill();
+    await Promise.all([...entries.map((entry) => entry.runner.whenExited()), ...executors.map((executor) => executor.whenExited())]);
     // A sandbox still being made when the agent stops is finished first: nothing writes to the work
     // directory once stop() has returned (its owner may remove it then).
     await Promise.all([...this.preparing]);
@@ -305,11 +322,13 @@ export class LocalAgent {
     await this.closeServer();
     await linkStopped;
     await Promise.all(this.book.active().map((entry) => entry.runner.whenExited()));
+    await Promise.all([...this.customExecutors.values()].map((executor) => executor.whenExited()));
     await this.closeLog();
   }
 
   private killAllNow(): void {
     for (const entry of this.book.active()) entry.runner.crash();
+    for (const executor of this.customExecutors.values()) executor.crash();
   }
 
   private async closeServer(): Promise<void> {
@@ -352,6 +371,10 @@ export class LocalAgent {
       ...(this.attributes.length > 0 ? { attributes: this.attributes } : {}),
       version: this.version,
       tasks,
+      executors: [...this.customExecutors.values()].map((executor): AgentExecutorReport => ({
+        framework_id: { value: executor.frameworkId },
+        executor_info: executor.info,
+      })),
     };
   }
 
@@ -387,6 +410,7 @@ export class LocalAgent {
       throw new InternalError(409, `Task '${taskId}' of framework ${frameworkId} already exists on this agent`);
     }
     const framework = this.book.activate(frameworkId, frameworkInfo);
+    if (task.executor !== undefined) return this.launchOnCustomExecutor(frameworkId, frameworkInfo, task, task.executor);
 
     const containerId = randomUUID();
     const ids = { agentId: this.agentId, frameworkId, executorId: taskId, containerId };
@@ -455,15 +479,114 @@ export class LocalAgent {
 
   private async prepareAndLaunch(runner: CommandExecutor, ids: SandboxIds, directory: string): Promise<void> {
     try {
-      await createSandbox(this.options.workDir, ids);
-      await this.registry.attach(directory, directory);
-      await this.registry.attach(directory, join(executorRunsDir(this.options.workDir, ids), 'latest'));
-      await this.registry.attach(directory, virtualLatestPath(ids.frameworkId, ids.executorId));
+      await this.attachSandbox(ids, directory);
     } catch (error) {
       runner.failLaunch(`Failed to create the sandbox ${directory}: ${(error as Error).message}`);
       return;
     }
     await runner.launch();
+  }
+
+  /**
+   * A task with an ExecutorInfo: given to the live executor of that id, or to a new one started for
+   * it (its sandbox is the executor's, as in Mesos), which receives it once subscribed.
+   */
+  private launchOnCustomExecutor(frameworkId: string, frameworkInfo: FrameworkInfo, task: TaskInfo, info: ExecutorInfo): unknown {
+    const framework = this.book.framework(frameworkId)!;
+    const executorId = info.executor_id.value;
+    const key = `${frameworkId}\u0000${executorId}`;
+    let executor = this.customExecutors.get(key);
+    let ids: SandboxIds | undefined;
+    if (executor === undefined || !executor.live) {
+      const containerId = randomUUID();
+      ids = { agentId: this.agentId!, frameworkId, executorId, containerId };
+      const started: CustomExecutor = new CustomExecutor({
+        agentId: this.agentId!,
+        hostname: this.hostname,
+        agentEndpoint: `${this.hostname}:${this.port}`,
+        agentPid: `slave(1)@${this.hostname}:${this.port}`,
+        frameworkId,
+        frameworkInfo: () => this.book.framework(frameworkId)?.info ?? frameworkInfo,
+        info,
+        containerId,
+        directory: sandboxDir(this.options.workDir, ids),
+        clock: this.clock,
+        agentEnvironment: this.agentEnvironment,
+        agentInfo: () => ({ hostname: this.hostname, id: { value: this.agentId ?? '' }, port: this.port, resources: this.totalResources }),
+        emit: (status) => this.statusUpdates.update({ value: frameworkId }, status),
+        onTaskTerminated: (taskId) => {
+          if (!this.book.framework(frameworkId)?.shuttingDown) return;
+          // The framework is gone: its terminal update goes out once and is not retried.
+          this.statusUpdates.forget(frameworkId, taskId);
+          this.book.complete(frameworkId, taskId);
+        },
+        onExited: () => this.customExecutorExited(key, started),
+        log: (level, message) => this.log(level, message),
+      });
+      executor = started;
+      this.customExecutors.set(key, executor);
+    }
+    const runner = executor.addTask(task);
+    framework.executors.set(task.task_id.value, {
+      id: task.task_id.value,
+      executorId,
+      frameworkId,
+      containerId: executor.containerId,
+      directory: executor.directory,
+      name: info.name ?? '',
+      task,
+      allowance: [],
+      runner,
+    });
+    this.log('I', `Queued task '${task.task_id.value}' for executor '${executorId}' of framework ${frameworkId}`);
+    if (ids !== undefined) {
+      const starting = executor;
+      const preparing = this.prepareCustomExecutor(starting, ids)
+        .catch((error: unknown) => this.log('E', `Launch of executor '${executorId}' failed: ${(error as Error).message}`))
+        .finally(() => this.preparing.delete(preparing));
+      this.preparing.add(preparing);
+    }
+    return { container_id: { value: executor.containerId }, directory: executor.directory };
+  }
+
+  /** Makes the sandbox and serves it under its real and virtual paths in `/files`. */
+  private async attachSandbox(ids: SandboxIds, directory: string): Promise<void> {
+    await createSandbox(this.options.workDir, ids);
+    await this.registry.attach(directory, directory);
+    await this.registry.attach(directory, join(executorRunsDir(this.options.workDir, ids), 'latest'));
+    await this.registry.attach(directory, virtualLatestPath(ids.frameworkId, ids.executorId));
+  }
+
+  private async prepareCustomExecutor(executor: CustomExecutor, ids: SandboxIds): Promise<void> {
+    try {
+      await this.attachSandbox(ids, executor.directory);
+    } catch (error) {
+      executor.failLaunch(`Failed to create the sandbox ${executor.directory}: ${(error as Error).message}`);
+      return;
+    }
+    executor.start();
+  }
+
+  /** The executor's process is gone: the master frees its resources (Mesos' ExitedExecutorMessage). */
+  private customExecutorExited(key: string, executor: CustomExecutor): void {
+    if (this.customExecutors.get(key) === executor) this.customExecutors.delete(key);
+    if (this.agentId === undefined || this.lifecycle === 'crashed') return;
+    void this.link.post(MASTER_INTERNAL.executorExited, {
+      agent_id: { value: this.agentId },
+      framework_id: { value: executor.frameworkId },
+      executor_id: { value: executor.id },
+    });
+  }
+
+  private lookupExecutor(frameworkId: string, executorId: string): CustomExecutor | 'unknown-framework' | 'unknown-executor' {
+    const executor = this.customExecutors.get(`${frameworkId}\u0000${executorId}`);
+    if (executor !== undefined) return executor;
+    return this.book.framework(frameworkId) === undefined ? 'unknown-framework' : 'unknown-executor';
+  }
+
+  /** Resources the live custom executors hold themselves (their tasks' are in the book). */
+  private customExecutorResources(): Resource[] {
+    return [...this.customExecutors.values()].reduce<Resource[]>((sum, executor) => addResources(sum, executor.info.resources ?? []), []);
   }
 
   private handleKill(body: unknown): unknown {
@@ -496,11 +619,12 @@ export class LocalAgent {
     if (framework === undefined) return {};
     this.log('I', `Asked to shut down framework ${frameworkId}`);
     framework.shuttingDown = true;
+    for (const executor of this.customExecutors.values()) if (executor.frameworkId === frameworkId) executor.shutdown();
     for (const entry of [...framework.executors.values()]) {
       if (entry.runner.terminated) {
         this.statusUpdates.forget(frameworkId, entry.id);
         this.book.complete(frameworkId, entry.id);
-      } else {
+      } else if (entry.executorId === undefined) {
         entry.runner.kill();
       }
     }
@@ -551,7 +675,7 @@ export class LocalAgent {
       hostname: this.hostname,
       port: this.port,
       resources: this.totalResources,
-      allocated: this.book.allocated(),
+      allocated: addResources(this.book.allocated(), this.customExecutorResources()),
       attributes: this.attributes,
       resourcesFlag: this.options.resources,
       workDir: this.options.workDir,

@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MasterInfo } from '../../mesos/protocol/types.js';
-import type { RegisterAgentRequest, StatusUpdateRequest } from '../internal-protocol.js';
+import type { ExecutorExitedRequest, RegisterAgentRequest, StatusUpdateRequest } from '../internal-protocol.js';
 import { MASTER_INTERNAL } from '../internal-protocol.js';
 import { CONTROL_PREFIX } from '../control-api.js';
 import { servedPath, type EmulatedMesosApi } from '../mesos-api.js';
@@ -117,7 +117,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
     handleLibprocess(req, res, path.slice(1), body, ctx.scheduler, ctx.elected() && !ctx.takingOver());
     return;
   }
-  if (path === MASTER_INTERNAL.register || path === MASTER_INTERNAL.statusUpdate) {
+  if (path === MASTER_INTERNAL.register || path === MASTER_INTERNAL.statusUpdate || path === MASTER_INTERNAL.executorExited) {
     await handleInternal(req, res, path, ctx);
     return;
   }
@@ -191,6 +191,19 @@ async function handleInternal(req: IncomingMessage, res: ServerResponse, path: s
       ctx.log?.(`agent registration failed: ${String(error)}`);
       replyJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
     }
+    return;
+  }
+  if (path === MASTER_INTERNAL.executorExited) {
+    const exited = message as Partial<ExecutorExitedRequest>;
+    if (exited.agent_id?.value === undefined || exited.framework_id?.value === undefined || exited.executor_id?.value === undefined) {
+      replyJson(res, 400, { error: 'expected agent_id, framework_id and executor_id' });
+      return;
+    }
+    if (!core.executorExited(exited as ExecutorExitedRequest)) {
+      replyJson(res, 404, { error: `agent ${exited.agent_id.value} is not registered with this master` });
+      return;
+    }
+    replyJson(res, 200, {});
     return;
   }
   const update = message as Partial<StatusUpdateRequest>;
