@@ -255,13 +255,11 @@ export function processesUnder(dir) {
  * process and its `ready` record once every agent is registered. `cpuProfileDir`: see below.
  */
 export async function startLocalClusterCli(root, args, cpuProfileDir) {
-  // With a profile directory, the cluster process and its agent hosts (which inherit NODE_OPTIONS)
+  // With a profile directory, the cluster process and its agent hosts (which take the flags over)
   // each write a V8 CPU profile there when they exit.
-  const env = cpuProfileDir === undefined ? process.env : { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${cpuProfileDir}` };
-  const child = spawn(process.execPath, [path.join(root, 'bin/alluxio-mesos.js'), 'local-cluster', '--port', '0', '--json', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env,
-  });
+  const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`];
+  const cli = [path.join(root, 'bin/alluxio-mesos.js'), 'local-cluster', '--port', '0', '--json', ...args];
+  const child = spawn(process.execPath, [...profile, ...cli], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });
   const ready = await new Promise((resolve, reject) => {
     lines.once('line', (line) => resolve(JSON.parse(line)));

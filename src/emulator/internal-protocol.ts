@@ -25,6 +25,8 @@ export const MASTER_INTERNAL = {
   register: '/internal/agent/register',
   /** A status update from the agent's status update manager (carries a uuid unless it is informational). */
   statusUpdate: '/internal/agent/status',
+  /** Several status updates in one message (`StatusUpdatesRequest`): what the agents send. */
+  statusUpdates: '/internal/agent/statuses',
   /** A custom executor's process ended (Mesos `ExitedExecutorMessage`): its resources are free. */
   executorExited: '/internal/agent/executor-exited',
 } as const;
@@ -34,6 +36,8 @@ export const AGENT_INTERNAL = {
   launch: '/internal/master/launch',
   kill: '/internal/master/kill',
   acknowledge: '/internal/master/acknowledge',
+  /** Several acknowledgements in one message (`AcknowledgementsRequest`): what the master sends. */
+  acknowledgements: '/internal/master/acknowledgements',
   shutdownFramework: '/internal/master/shutdown-framework',
   /**
    * A framework (re-)subscribed (Mesos `UpdateFrameworkMessage`): the agent takes its new
@@ -90,6 +94,20 @@ export interface ExecutorExitedRequest {
   agent_id: AgentID;
   framework_id: FrameworkID;
   executor_id: ExecutorID;
+}
+
+/**
+ * The status updates of one agent that left its status update manager in the same turn of its
+ * event loop: one POST instead of one each (the link's own batching, which Mesos does not need: its
+ * libprocess messages cost no HTTP exchange each).
+ */
+export interface StatusUpdatesRequest {
+  agent_id: AgentID;
+  updates: Array<{ framework_id: FrameworkID; status: TaskStatus }>;
+}
+
+export interface AcknowledgementsRequest {
+  acknowledgements: AcknowledgeRequest[];
 }
 
 export interface LaunchTaskRequest {

@@ -91,6 +91,13 @@ export function parseAcknowledge(body: unknown): ParsedAcknowledge {
   return { frameworkId, taskId, uuid: request.uuid };
 }
 
+/** `{acknowledgements: [...]}`; each item is checked when it is applied (parseAcknowledge). */
+export function parseAcknowledgements(body: unknown): unknown[] {
+  const list = requireObject(body, 'body').acknowledgements;
+  if (!Array.isArray(list)) throw new InternalError(400, "Expecting 'acknowledgements' to be an array");
+  return list;
+}
+
 export function parseShutdownFramework(body: unknown): { frameworkId: string } {
   return { frameworkId: requireId(requireObject(body, 'body').framework_id, 'framework_id') };
 }

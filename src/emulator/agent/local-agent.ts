@@ -25,6 +25,7 @@ import {
   type AgentExecutorReport,
   type AgentTaskReport,
   type RegisterAgentRequest,
+  type StatusUpdatesRequest,
 } from '../internal-protocol.js';
 import { createAgentRequestListener, InternalError } from './agent-http.js';
 import { MESOS_1_12_API, type EmulatedMesosApi } from '../mesos-api.js';
@@ -34,7 +35,15 @@ import { ExecutorBook, type ExecutorEntry } from './executor-book.js';
 import { FilesApi, FilesRegistry } from './files-api.js';
 import { microsecondClock, type Clock } from '../../shared/clock.js';
 import { epochSeconds, glogLine, type GlogLevel } from './glog.js';
-import { parseAcknowledge, parseKill, parseLaunch, parsePing, parseShutdownFramework, parseUpdateFramework } from './internal-requests.js';
+import {
+  parseAcknowledge,
+  parseAcknowledgements,
+  parseKill,
+  parseLaunch,
+  parsePing,
+  parseShutdownFramework,
+  parseUpdateFramework,
+} from './internal-requests.js';
 import { MasterLink, type MasterDetection } from './master-link.js';
 import { toMesosJson } from '../mesos-json.js';
 import { addResources, parseResourcesFlag } from '../../mesos/resources/resources-flag.js';
@@ -90,6 +99,10 @@ export interface LocalAgentOptions {
   clock?: Pick<Clock, 'now'>;
 }
 
+/** A burst of status updates goes to the master in messages of at most this many. */
+const MAX_UPDATES_PER_MESSAGE = 500;
+const UPDATE_MESSAGES_IN_FLIGHT = 2;
+
 /** What Mesos' command executor adds on top of each task's resources. */
 const COMMAND_EXECUTOR_CPUS = 0.1;
 const COMMAND_EXECUTOR_MEM = 32;
@@ -126,6 +139,10 @@ export class LocalAgent {
   private logStream: WriteStream | undefined;
   private readonly registry = new FilesRegistry();
   private readonly book = new ExecutorBook();
+  /** Status updates waiting for the next message to the master (see forwardStatus). */
+  private readonly outgoingUpdates: Array<{ update: StatusUpdatesRequest['updates'][number]; resolve: (accepted: boolean) => void }> = [];
+  private updatesScheduled = false;
+  private updateMessagesInFlight = 0;
   /** Live custom executors, by framework and executor id (see custom-executor.ts). */
   private readonly customExecutors = new Map<string, CustomExecutor>();
   /** Launches answered whose sandbox and fork are still under way (see handleLaunch). */
@@ -248,6 +265,7 @@ export class LocalAgent {
           [AGENT_INTERNAL.launch]: (body) => this.handleLaunch(body),
           [AGENT_INTERNAL.kill]: (body) => this.handleKill(body),
           [AGENT_INTERNAL.acknowledge]: (body) => this.handleAcknowledge(body),
+          [AGENT_INTERNAL.acknowledgements]: (body) => this.handleAcknowledgements(body),
           [AGENT_INTERNAL.shutdownFramework]: (body) => this.handleShutdownFramework(body),
           [AGENT_INTERNAL.updateFramework]: (body) => this.handleUpdateFramework(body),
           [AGENT_INTERNAL.ping]: (body) => this.handlePing(body),
@@ -389,15 +407,45 @@ export class LocalAgent {
     };
   }
 
-  private async forwardStatus(frameworkId: FrameworkID, status: TaskStatus): Promise<boolean> {
-    if (this.agentId === undefined) return false;
-    const answer = await this.link.post(MASTER_INTERNAL.statusUpdate, {
-      agent_id: { value: this.agentId },
-      framework_id: frameworkId,
-      status,
+  /**
+   * Updates forwarded in one turn of the event loop leave together, as one StatusUpdatesRequest (at
+   * most MAX_UPDATES_PER_MESSAGE each): one HTTP exchange per update was most of the master's work
+   * at a few thousand updates a second. Each update still has its own fate (the status update
+   * manager re-sends what is not acknowledged), so a lost message costs nothing but a retry.
+   */
+  private forwardStatus(frameworkId: FrameworkID, status: TaskStatus): Promise<boolean> {
+    if (this.agentId === undefined) return Promise.resolve(false);
+    return new Promise((resolveForward) => {
+      this.outgoingUpdates.push({ update: { framework_id: frameworkId, status }, resolve: resolveForward });
+      if (this.updatesScheduled || this.updateMessagesInFlight >= UPDATE_MESSAGES_IN_FLIGHT) return;
+      // Whatever else this turn of the event loop forwards goes in the same message.
+      this.updatesScheduled = true;
+      setImmediate(() => this.sendUpdates());
     });
-    if (answer.status === 404) this.link.masterLost('the master does not know this agent');
-    return answer.status === 200;
+  }
+
+  /**
+   * At most UPDATE_MESSAGES_IN_FLIGHT messages at once; updates forwarded meanwhile wait for the
+   * next, so the busier the agent the fuller its messages, while a lone update leaves at once.
+   */
+  private sendUpdates(): void {
+    this.updatesScheduled = false;
+    const agentId = this.agentId;
+    while (this.outgoingUpdates.length > 0 && this.updateMessagesInFlight < UPDATE_MESSAGES_IN_FLIGHT) {
+      const batch = this.outgoingUpdates.splice(0, MAX_UPDATES_PER_MESSAGE);
+      if (agentId === undefined) {
+        for (const item of batch) item.resolve(false);
+        continue;
+      }
+      const request: StatusUpdatesRequest = { agent_id: { value: agentId }, updates: batch.map((item) => item.update) };
+      this.updateMessagesInFlight++;
+      void this.link.post(MASTER_INTERNAL.statusUpdates, request).then((answer) => {
+        this.updateMessagesInFlight--;
+        if (answer.status === 404) this.link.masterLost('the master does not know this agent');
+        for (const item of batch) item.resolve(answer.status === 200);
+        this.sendUpdates();
+      });
+    }
   }
 
   // ---- internal endpoints ----------------------------------------------------------------------
@@ -609,6 +657,18 @@ export class LocalAgent {
         409,
         `Unexpected status update acknowledgement (received ${uuid}, expecting ${result.expected}) for task '${taskId}'`,
       );
+    }
+    return {};
+  }
+
+  /** Several acknowledgements: each applied on its own; a stale one is logged, not an error of the rest. */
+  private handleAcknowledgements(body: unknown): unknown {
+    for (const acknowledgement of parseAcknowledgements(body)) {
+      try {
+        this.handleAcknowledge(acknowledgement);
+      } catch (error) {
+        this.log('W', `Ignoring an acknowledgement: ${(error as Error).message}`);
+      }
     }
     return {};
   }
