@@ -8,6 +8,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { AGENT_INTERNAL } from '../internal-protocol.js';
 import type {
   AcknowledgeRequest,
+  AcknowledgementsRequest,
   KillTaskRequest,
   LaunchTaskRequest,
   ShutdownFrameworkRequest,
@@ -98,7 +99,9 @@ export class HttpAgentGateway implements AgentGateway {
     while (outbox.pending.length > 0 && (all || outbox.inFlight < ACKNOWLEDGEMENT_MESSAGES_IN_FLIGHT)) {
       const acknowledgements = outbox.pending.splice(0, MAX_ACKNOWLEDGEMENTS_PER_MESSAGE);
       outbox.inFlight++;
-      void this.enqueue(endpoint, `acknowledgements ${this.batches++}`, AGENT_INTERNAL.acknowledgements, { acknowledgements }).then(() => {
+      void this.enqueue(endpoint, `acknowledgements ${this.batches++}`, AGENT_INTERNAL.acknowledgements, {
+        acknowledgements,
+      } satisfies AcknowledgementsRequest).then(() => {
         outbox.inFlight--;
         if (outbox.inFlight === 0 && outbox.pending.length === 0) this.acknowledgementOutboxes.delete(endpoint);
         else this.sendAcknowledgements(endpoint, false);
