@@ -89,7 +89,11 @@ describe('a custom executor', () => {
       subscribed: { executor_info: { executor_id: { value: 'e1' } }, agent_info: { id: { value: 'S0' } }, container_id: { value: 'c1' } },
     });
     subject.addTask(task('t3'));
-    expect(stream.events.slice(1).map((e) => (e as { launch: { task: TaskInfo } }).launch.task.task_id.value)).toEqual(['t1', 't2', 't3']);
+    expect(stream.events.slice(1).map((e) => (e as unknown as { launch: { task: TaskInfo } }).launch.task.task_id.value)).toEqual([
+      't1',
+      't2',
+      't3',
+    ]);
   });
 
   it("passes an UPDATE to the status update manager with the agent's fields, then ACKNOWLEDGEs it", () => {
