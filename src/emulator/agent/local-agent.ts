@@ -676,10 +676,11 @@ export class LocalAgent {
   private handleShutdownFramework(body: unknown): unknown {
     const { frameworkId } = parseShutdownFramework(body);
     const framework = this.book.framework(frameworkId);
+    // A custom executor outlives its tasks: it goes even when none of its framework's tasks is left.
+    for (const executor of this.customExecutors.values()) if (executor.frameworkId === frameworkId) executor.shutdown();
     if (framework === undefined) return {};
     this.log('I', `Asked to shut down framework ${frameworkId}`);
     framework.shuttingDown = true;
-    for (const executor of this.customExecutors.values()) if (executor.frameworkId === frameworkId) executor.shutdown();
     for (const entry of [...framework.executors.values()]) {
       if (entry.runner.terminated) {
         this.statusUpdates.forget(frameworkId, entry.id);
