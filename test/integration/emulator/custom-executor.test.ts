@@ -126,7 +126,7 @@ describe('local-cluster with a custom executor (binary)', () => {
       // TASK_FINISHED leaves the executor only after the agent ACKNOWLEDGED its TASK_RUNNING.
       expect(states(framework, 'one')).toEqual(['TASK_RUNNING', 'TASK_FINISHED']);
       expect(states(framework, 'two')).toEqual(['TASK_RUNNING', 'TASK_FINISHED']);
-      const running = framework.stream.json<Ev>().find((e) => e.update?.status.task_id.value === 'held').update.status as Ev;
+      const running = framework.stream.json<Ev>().find((e) => e.update?.status.task_id.value === 'held')!.update.status as Ev;
       expect(running).toMatchObject({ source: 'SOURCE_EXECUTOR', executor_id: { value: 'bench-executor' }, agent_id: offer.agent_id });
 
       // One executor process for the three tasks, in its sandbox; the agent shows them under it.
