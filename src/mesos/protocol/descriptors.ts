@@ -2,8 +2,8 @@
  * A compact, precomputed view of the protobuf schema that the wire and JSON codecs walk.
  *
  * The proto2 files in `proto/` (our own subset of Mesos' v1 schema) are compiled at build time
- * (`schema-compiler.ts`, run by `scripts/compile-schema.mjs`) into plain JSON tables,
- * `mesos-schema.json`; this module turns those into descriptors (fields in declaration order, by
+ * (`scripts/compile-schema.mjs`: protobufjs parses them, `compileSchemaTables` below) into plain JSON
+ * tables, `mesos-schema.json`; this module turns those into descriptors (fields in declaration order, by
  * name, by number, required fields, oneof siblings), so the hot codec loops never touch reflection
  * and a command never loads protobufjs or parses a .proto file.
  */
