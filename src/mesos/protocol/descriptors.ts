@@ -2,12 +2,27 @@
  * A compact, precomputed view of the protobuf schema that the wire and JSON codecs walk.
  *
  * The proto2 files in `proto/` (our own subset of Mesos' v1 schema) are compiled at build time
- * (`schema-compiler.ts`, run by `scripts/compile-schema.mjs`) into plain JSON tables,
- * `mesos-schema.json`; this module turns those into descriptors (fields in declaration order, by
+ * (`scripts/compile-schema.mjs`: protobufjs parses them, `compileSchemaTables` below) into plain JSON
+ * tables, `mesos-schema.json`; this module turns those into descriptors (fields in declaration order, by
  * name, by number, required fields, oneof siblings), so the hot codec loops never touch reflection
  * and a command never loads protobufjs or parses a .proto file.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+import type protobufModule from 'protobufjs';
+
+type Protobuf = typeof protobufModule;
+let protobufLoaded: Protobuf | undefined;
+
+/**
+ * protobufjs, only for a schema given as .proto text (the build's compile step, tests): a command
+ * reads the tables the build compiled and never loads it (it is a development dependency).
+ */
+function protobufjs(): Protobuf {
+  protobufLoaded ??= createRequire(import.meta.url)('protobufjs') as Protobuf;
+  return protobufLoaded;
+}
 
 export type ScalarKind =
   | 'double'
@@ -96,12 +111,12 @@ const SCALAR_KINDS: ReadonlySet<string> = new Set<ScalarKind>([
   'bytes',
 ]);
 
-export function isScalarKind(type: string): type is ScalarKind {
+function isScalarKind(type: string): type is ScalarKind {
   return SCALAR_KINDS.has(type);
 }
 
 /** One field as compiled from the .proto files; optional members are left out when unset or false. */
-export interface FieldTable {
+interface FieldTable {
   readonly name: string;
   readonly number: number;
   /** A scalar kind, or the full name (no leading dot) of an enum or message type. */
@@ -141,12 +156,93 @@ interface MutableField {
 
 const NO_SIBLINGS: readonly string[] = [];
 
+/** protobufjs' reflection of proto2 sources, names kept as written. */
+export function parseProtoSources(sources: readonly string[]): protobufModule.Root {
+  const protobuf = protobufjs();
+  const root = new protobuf.Root();
+  for (const source of sources) protobuf.parse(source, root, { keepCase: true });
+  root.resolveAll();
+  return root;
+}
+
+function compileField(field: protobufModule.Field): FieldTable {
+  const protobuf = protobufjs();
+  field.resolve();
+  const rule = (field as unknown as { rule?: string }).rule;
+  const options = field.options ?? {};
+  const mapKey = field instanceof protobuf.MapField ? field.keyType : undefined;
+  if (mapKey !== undefined && !isScalarKind(mapKey)) throw new Error(`map key ${mapKey} is not a scalar`);
+  const resolved = field.resolvedType;
+  let type: string;
+  let typeKind: ValueKind;
+  if (resolved instanceof protobuf.Enum || resolved instanceof protobuf.Type) {
+    type = resolved.fullName.slice(1);
+    typeKind = resolved instanceof protobuf.Enum ? 'enum' : 'message';
+  } else if (isScalarKind(field.type)) {
+    type = field.type;
+    typeKind = field.type;
+  } else {
+    throw new Error(`unsupported field type ${field.type} in ${field.parent?.fullName ?? '?'}`);
+  }
+  const repeated = field.repeated || field.map;
+  const siblings = field.partOf ? field.partOf.oneof.filter((name) => name !== field.name) : [];
+  return {
+    name: field.name,
+    number: field.id,
+    type,
+    typeKind,
+    ...(repeated ? { repeated: true } : {}),
+    ...(rule === 'required' ? { required: true } : {}),
+    ...(mapKey !== undefined ? { mapKey } : {}),
+    // Mesos' JSON writer emits such defaults even when the field is unset.
+    ...('default' in options && options.deprecated !== true && !repeated ? { jsonDefault: options.default as unknown } : {}),
+    ...(siblings.length > 0 ? { oneofSiblings: siblings } : {}),
+  };
+}
+
+/** Every message and enum of a parsed schema as tables, in the order protobufjs declares them. */
+export function compileSchemaTables(root: protobufModule.Root): SchemaTables {
+  const protobuf = protobufjs();
+  const messages: Record<string, FieldTable[]> = {};
+  const enums: Record<string, Record<string, number>> = {};
+  const visit = (namespace: protobufModule.NamespaceBase): void => {
+    for (const nested of namespace.nestedArray) {
+      if (nested instanceof protobuf.Type) messages[nested.fullName.slice(1)] = nested.fieldsArray.map(compileField);
+      else if (nested instanceof protobuf.Enum) enums[nested.fullName.slice(1)] = { ...nested.values };
+      if (nested instanceof protobuf.Namespace) visit(nested);
+    }
+  };
+  visit(root);
+  return { messages, enums };
+}
+
+function isSourceList(source: SchemaTables | readonly string[]): source is readonly string[] {
+  return Array.isArray(source);
+}
+
 /** The schema's descriptors, built from its tables on first use of each type. */
 export class Schema {
   private readonly messages = new Map<string, MessageDescriptor>();
   private readonly enums = new Map<string, EnumDescriptor>();
+  private readonly tables: SchemaTables;
+  private readonly parsed: protobufModule.Root | undefined;
 
-  constructor(private readonly tables: SchemaTables) {}
+  /** From compiled tables (what commands use), or from .proto text parsed by protobufjs (the build, tests). */
+  constructor(source: SchemaTables | readonly string[]) {
+    if (isSourceList(source)) {
+      this.parsed = parseProtoSources(source);
+      this.tables = compileSchemaTables(this.parsed);
+    } else {
+      this.parsed = undefined;
+      this.tables = source;
+    }
+  }
+
+  /** protobufjs' reflection, for a schema given as .proto text (tests compare with protobufjs' own codec). */
+  get root(): protobufModule.Root {
+    if (this.parsed === undefined) throw new Error('a schema built from compiled tables has no protobufjs reflection');
+    return this.parsed;
+  }
 
   /** Descriptor of a message type, e.g. `mesos.v1.scheduler.Call`. */
   message(fullName: string): MessageDescriptor {

@@ -8,8 +8,14 @@ import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 
-import { Schema, type SchemaTables, mesosSchema } from '../../../../src/mesos/protocol/descriptors.js';
-import { compileSchemaTables, parseMesosProtoFiles, parseProtoSources } from '../../../../src/mesos/protocol/schema-compiler.js';
+import {
+  Schema,
+  type SchemaTables,
+  compileSchemaTables,
+  mesosSchema,
+  parseProtoSources,
+} from '../../../../src/mesos/protocol/descriptors.js';
+import { parseMesosProtoFiles } from '../../../../src/mesos/protocol/schema-compiler.js';
 
 const checkedIn = JSON.parse(
   readFileSync(new URL('../../../../src/mesos/protocol/mesos-schema.json', import.meta.url), 'utf8'),
@@ -73,8 +79,16 @@ describe('compiled schema tables', () => {
     }
   });
 
-  it('names an unknown message type', () => {
+  it('names an unknown message type; a schema from tables has no protobufjs reflection', () => {
     const schema = new Schema({ messages: {}, enums: {} });
     expect(() => schema.message('mesos.v1.Nope')).toThrow('no message type mesos.v1.Nope in the Mesos schema');
+    expect(() => schema.root).toThrow('a schema built from compiled tables has no protobufjs reflection');
+  });
+
+  it('a schema given as .proto text is compiled the same way, with its protobufjs reflection', () => {
+    const schema = new Schema(['syntax = "proto2"; package t; message M { required string a = 1; repeated M m = 2; }']);
+    expect(schema.message('t.M').requiredFields.map((field) => field.name)).toEqual(['a']);
+    expect(schema.message('t.M').fieldByName.get('m')?.messageType).toBe(schema.message('t.M'));
+    expect(schema.root.lookupType('t.M').fieldsArray.length).toBe(2);
   });
 });

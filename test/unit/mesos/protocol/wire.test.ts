@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 
 import { Schema } from '../../../../src/mesos/protocol/descriptors.js';
-import { compileSchemaTables, parseProtoSources } from '../../../../src/mesos/protocol/schema-compiler.js';
 import { decodeMessage } from '../../../../src/mesos/protocol/wire-decode.js';
 import { encodeMessage } from '../../../../src/mesos/protocol/wire-encode.js';
 
@@ -44,10 +43,9 @@ message All {
 }
 `;
 
-const root = parseProtoSources([TEST_PROTO]);
-const schema = new Schema(compileSchemaTables(root));
+const schema = new Schema([TEST_PROTO]);
 const all = schema.message('t.All');
-const reference = root.lookupType('t.All');
+const reference = schema.root.lookupType('t.All');
 
 function prng(seed: number): () => number {
   let state = seed >>> 0;
