@@ -366,7 +366,14 @@ class Writer {
       case 'string': {
         const length = this.nextSize();
         this.varint32(length);
-        this.pos += buf.write(value as string, this.pos, length, 'utf8');
+        const text = value as string;
+        // As many bytes as characters: all ASCII. Short ones are copied here, not by a native call.
+        if (length === text.length && length <= 64) {
+          for (let i = 0; i < length; i += 1) buf[this.pos + i] = text.charCodeAt(i);
+          this.pos += length;
+        } else {
+          this.pos += buf.write(text, this.pos, length, 'utf8');
+        }
         return;
       }
       case 'bytes': {
