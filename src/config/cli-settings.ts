@@ -4,12 +4,15 @@
  * alluxio-site.properties in `alluxio-mesos.json`, so later commands work without flags and Alluxio
  * never receives keys it does not know.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { writeFileAtomic, type FileWrite } from '../shared/atomic-file.js';
 import { hasUriCredentials, maskUriCredentials } from '../shared/uri-credentials.js';
 import { oneLineQuote } from '../shared/excerpt.js';
+import { readBoundedText, UnfitFileError } from '../shared/bounded-read.js';
+
+/** Settings are a handful of keys; anything near this size is not a settings file. */
+const CLI_SETTINGS_MAX_BYTES = 1024 * 1024;
 
 const CLI_SETTINGS_FILE = 'alluxio-mesos.json';
 
@@ -32,8 +35,11 @@ export async function readCliSettings(confDir: string): Promise<CliSettings> {
   const file = cliSettingsPath(confDir);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readBoundedText(file, CLI_SETTINGS_MAX_BYTES);
   } catch (error) {
+    if (error instanceof UnfitFileError) {
+      throw new ConfigError(error.message, { file }, { hint: 'move it aside and run alluxio-mesos init again' });
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return {};
     throw new ConfigError(

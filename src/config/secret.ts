@@ -2,8 +2,12 @@
  * The Mesos secret is never taken from argv (it would show in `ps` and shell history): it comes
  * from a file or from ALLUXIO_MESOS_SECRET, and is never printed.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readBoundedText, UnfitFileError } from '../shared/bounded-read.js';
 import { UsageError } from '../shared/errors.js';
+
+/** A secret is a line of text; a bigger file is the wrong file (and is not read into memory). */
+const SECRET_FILE_MAX_BYTES = 64 * 1024;
 
 export const SECRET_ENV = 'ALLUXIO_MESOS_SECRET';
 export const SECRET_PROPERTY = 'alluxio.integration.mesos.secret';
@@ -24,12 +28,12 @@ export async function readSecret(
     let text: string;
     let mode: number;
     try {
-      [text, mode] = await Promise.all([readFile(secretFile, 'utf8'), stat(secretFile).then((s) => s.mode)]);
+      [text, mode] = await Promise.all([readBoundedText(secretFile, SECRET_FILE_MAX_BYTES), stat(secretFile).then((s) => s.mode)]);
     } catch (error) {
+      const hint = 'pass --secret-file with a readable file, or set ALLUXIO_MESOS_SECRET';
+      if (error instanceof UnfitFileError) throw new UsageError(`the secret file: ${error.message}`, { hint });
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      throw new UsageError(`cannot read the secret file ${secretFile} (${code})`, {
-        hint: 'pass --secret-file with a readable file, or set ALLUXIO_MESOS_SECRET',
-      });
+      throw new UsageError(`cannot read the secret file ${secretFile} (${code})`, { hint });
     }
     const secret = text.replace(/\r?\n$/, '');
     if (secret === '') {

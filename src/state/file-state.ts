@@ -7,7 +7,7 @@
  * ledger write is rejected. Standbys poll the lock every second and record themselves in
  * `alluxio-mesos.standby.<host>.<pid>` files, touched at every poll, so `status` can list them.
  */
-import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import type { AcquireOptions, DeploymentState, SchedulerIdentity, SchedulerLease
 import { desiredRequestPath, ledgerPath, lockPath, STANDBY_FILE_PREFIX, standbyPath } from './files.js';
 import { parseDesiredRequest, serializeDesiredRequest } from './desired-state.js';
 import { writeFileAtomic } from '../shared/atomic-file.js';
+import { readBoundedText } from '../shared/bounded-read.js';
 import { fileLedgerStore, type LedgerStore } from './ledger.js';
 import { describeScheduler, SchedulerActiveError, SchedulerLeaseLostError } from './scheduler-errors.js';
 import {
@@ -43,6 +44,9 @@ export interface FileStateOptions {
 }
 
 const DEFAULT_POLL_MS = 1_000;
+/** A desired-state request holds one configuration; a standby record a pid, a host and a time. */
+const DESIRED_REQUEST_MAX_BYTES = 16 * 1024 * 1024;
+const STANDBY_RECORD_MAX_BYTES = 64 * 1024;
 
 export function openFileState(confDir: string, options: FileStateOptions = {}): DeploymentState {
   const pid = options.pid ?? process.pid;
@@ -77,7 +81,7 @@ export function openFileState(confDir: string, options: FileStateOptions = {}): 
     async readDesiredRequest() {
       let text: string;
       try {
-        text = await readFile(requestFile, 'utf8');
+        text = await readBoundedText(requestFile, DESIRED_REQUEST_MAX_BYTES);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
@@ -194,7 +198,7 @@ async function readStandbys(
   for (const name of names) {
     const file = path.join(confDir, name);
     try {
-      const [text, stats] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+      const [text, stats] = await Promise.all([readBoundedText(file, STANDBY_RECORD_MAX_BYTES), stat(file)]);
       const raw = JSON.parse(text) as Partial<SchedulerIdentity>;
       if (!Number.isSafeInteger(raw.pid) || typeof raw.host !== 'string' || typeof raw.since !== 'number') continue;
       const standby = { pid: raw.pid as number, host: raw.host, since: raw.since };

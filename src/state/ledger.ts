@@ -4,11 +4,11 @@
  * task running that no ledger knows about; a restarted `deploy` resubscribes with the id and adopts
  * the tasks instead of launching duplicates.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import { oneLineQuote } from '../shared/excerpt.js';
 import { writeFileAtomic } from '../shared/atomic-file.js';
+import { readBoundedText, UnfitFileError } from '../shared/bounded-read.js';
 import { TERMINAL_TASK_STATES, type TaskState } from '../mesos/protocol/types.js';
 import { parseDesired, parseRollout, type DesiredState, type RolloutRecord } from './desired-state.js';
 
@@ -284,14 +284,24 @@ export interface LedgerStore {
  * keeps the bytes it replaces as `<file>.bak` (writeFileAtomic's default), so the backup the parse
  * error's hint recommends is always exactly one write behind.
  */
+/** About 1 KiB per task: room for many thousands of workers, far below what would strain memory. */
+const LEDGER_MAX_BYTES = 64 * 1024 * 1024;
+
 export function fileLedgerStore(path: string): LedgerStore {
   return {
     async load() {
       let text: string;
       try {
-        text = await readFile(path, 'utf8');
+        text = await readBoundedText(path, LEDGER_MAX_BYTES);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if (error instanceof UnfitFileError) {
+          throw new ConfigError(
+            error.message,
+            { file: path },
+            { hint: `restore ${path}.bak over it, or move it aside (the scheduler then adopts running tasks from Mesos)` },
+          );
+        }
         throw new ConfigError(
           `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
           { file: path },

@@ -21,6 +21,10 @@ export interface ZooKeeperServer {
   port: number;
   /** `127.0.0.1:<port>` */
   connectString: string;
+  /** The server's process, for freezing it (SIGSTOP / SIGCONT). */
+  pid: number;
+  /** Client connections the server holds now (its `cons` four-letter word). */
+  connections(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -81,7 +85,7 @@ async function startOnce(java: string, jar: string): Promise<ZooKeeperServer> {
       'clientPortAddress=127.0.0.1',
       'admin.enableServer=false',
       'maxClientCnxns=0',
-      '4lw.commands.whitelist=ruok',
+      '4lw.commands.whitelist=ruok,cons',
       '',
     ].join('\n'),
   );
@@ -113,7 +117,10 @@ async function startOnce(java: string, jar: string): Promise<ZooKeeperServer> {
     await stop();
     throw new Error(`ZooKeeper did not start: ${(error as Error).message}\n${output}`);
   }
-  return { host: '127.0.0.1', port, connectString: `127.0.0.1:${port}`, stop };
+  // `cons` lists one line per connection, its own included (which is not a client session).
+  const connections = async (): Promise<number> =>
+    (await fourLetterWord(port, 'cons')).split('\n').filter((line) => line.includes('sid=')).length;
+  return { host: '127.0.0.1', port, connectString: `127.0.0.1:${port}`, pid: child.pid ?? 0, connections, stop };
 }
 
 async function waitUntilServing(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {

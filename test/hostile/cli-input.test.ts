@@ -4,7 +4,8 @@
  * are in peers.test.ts). The fake master answers the operator API on an
  * ephemeral port (test/helpers/fake-mesos.ts).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -87,6 +88,23 @@ describe('hostile arguments and a master that does not know what it is asked', (
       expect(result.stderr).not.toContain(ESC);
     }
     expect(master.calls()).toEqual([]);
+  });
+
+  it('a settings file replaced by a FIFO or a 2 GiB sparse file: exit 2 at once, one line, nothing read into memory', async () => {
+    const HINT = 'move it aside and run alluxio-mesos init again';
+    const confDir = path.join(dir, 'conf');
+    await mkdir(confDir);
+    const settings = path.join(confDir, 'alluxio-mesos.json');
+    execFileSync('mkfifo', [settings]);
+    const fromFifo = await cli(['status', '--master', '127.0.0.1:9']);
+    expect(fromFifo.exitCode).toBe(2);
+    expect(fromFifo.stderr.trimEnd().split('\n')[0]).toBe(`error: ${settings} is not a regular file; ${HINT}`);
+    await rm(settings);
+    await writeFile(settings, '');
+    await truncate(settings, 2 * 1024 ** 3);
+    const fromHuge = await cli(['status', '--master', '127.0.0.1:9']);
+    expect(fromHuge.exitCode).toBe(2);
+    expect(fromHuge.stderr.trimEnd().split('\n')[0]).toBe(`error: ${settings} is 2.0 GiB, more than the 1.0 MiB it may be; ${HINT}`);
   });
 
   it('logs --until-exit without --follow: exit 2', async () => {

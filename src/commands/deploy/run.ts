@@ -11,6 +11,7 @@ import { resolveCredentials } from '../../context/credentials.js';
 import { loadSite, requireConfDir } from '../../context/site.js';
 import { parseMasterAddress, redactCredentials } from '../../mesos/client/address.js';
 import type { MediaType } from '../../mesos/protocol/codec.js';
+import type { AlluxioLeaderReader } from '../../mesos/zookeeper/alluxio-leader.js';
 import { ExitCode, OperationError, UnreachableError, UsageError } from '../../shared/errors.js';
 import { parseDuration } from '../../shared/duration.js';
 import { startProgress } from '../../ui/spinner.js';
@@ -533,13 +534,19 @@ function alluxioLeaderReader(
   signal: AbortSignal,
 ): { readAlluxioLeader?: () => Promise<string | null> } {
   if (highAvailability.kind !== 'zookeeper') return {};
+  // One ZooKeeper session for the reads of a rollout (opened on first read, closed when idle).
+  let reader: Promise<AlluxioLeaderReader> | undefined;
   return {
     readAlluxioLeader: async () => {
-      const { ALLUXIO_LEADER_READ_MS, readAlluxioLeader } = await import('../../mesos/zookeeper/alluxio-leader.js');
-      return readAlluxioLeader(highAvailability.zookeeperAddress, highAvailability.leaderPath, {
-        timeoutMs: Math.min(timeoutMs, ALLUXIO_LEADER_READ_MS),
-        signal,
+      reader ??= import('../../mesos/zookeeper/alluxio-leader.js').then(({ ALLUXIO_LEADER_READ_MS, alluxioLeaderReader }) => {
+        const opened = alluxioLeaderReader(highAvailability.zookeeperAddress, highAvailability.leaderPath, {
+          timeoutMs: Math.min(timeoutMs, ALLUXIO_LEADER_READ_MS),
+          signal,
+        });
+        signal.addEventListener('abort', () => void opened.close(), { once: true });
+        return opened;
       });
+      return (await reader).read();
     },
   };
 }

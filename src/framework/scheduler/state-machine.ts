@@ -137,6 +137,11 @@ export interface SchedulerState {
   suppressed: boolean;
   /** Open worker count only: whether offers may still reveal agents without a worker. */
   workerSearchOpen: boolean;
+  /**
+   * Agents that sent this subscription an offer and are not known lost. Once each runs a worker, no
+   * offer can reveal a new one until an agent joins, which the periodic revive finds.
+   */
+  readonly offeringAgents: Set<string>;
   nextReviveAt: number;
   reportedReasons: Set<DeclineCode>;
   explicitReconcile: { pending: Map<string, string>; nextAt: number; attempt: number } | undefined;
@@ -175,6 +180,7 @@ export function createSchedulerState(config: SchedulerConfig, ledger: Ledger, ne
     heartbeatIntervalSeconds: 15,
     suppressed: false,
     workerSearchOpen: true,
+    offeringAgents: new Set(),
     nextReviveAt: 0,
     reportedReasons: new Set(),
     explicitReconcile: undefined,
@@ -303,6 +309,7 @@ function onSubscribed(state: SchedulerState, subscribed: NonNullable<Event['subs
   state.suppressed = false;
   state.allPlacedReported = false;
   state.workerSearchOpen = true;
+  state.offeringAgents.clear();
   state.reportedReasons.clear();
   state.nextImplicitReconcileAt = now + state.config.timing.implicitReconcileMs;
   state.nextReviveAt = now + state.config.timing.reviveIntervalMs;
@@ -376,6 +383,7 @@ const AGENT_GONE_REASONS: ReadonlySet<string> = new Set([
 function onFailure(state: SchedulerState, failure: NonNullable<Event['failure']>, out: Output): void {
   const agentId = failure.agent_id?.value;
   if (agentId === undefined) return;
+  if (failure.executor_id === undefined) state.offeringAgents.delete(agentId);
   if (failure.executor_id !== undefined) {
     // The task's own update follows; nothing to decide here.
     out.report({ type: 'executor-lost', agentId, executorId: failure.executor_id.value, status: failure.status });
@@ -461,6 +469,7 @@ function onUnknownTask(state: SchedulerState, status: TaskStatus, now: number, o
 function learnHostnames(state: SchedulerState, offers: readonly Offer[], out: Output): void {
   for (const offer of offers) {
     const agentId = offer.agent_id.value;
+    state.offeringAgents.add(agentId);
     state.agentHostnames.set(agentId, offer.hostname);
     if (!state.unnamedAgents.delete(agentId)) continue;
     for (const task of state.ledger.tasks) {
@@ -727,8 +736,18 @@ function onOffers(state: SchedulerState, offers: readonly Offer[], now: number, 
   }
   if (declineLong.length > 0) out.call(calls.decline(declineLong, config.timing.declineRefuseSeconds));
   if (declineShort.length > 0) out.call(calls.decline(declineShort, config.timing.waitRefuseSeconds));
-  // Every agent with room was offered and none took a worker: stop asking until the next revive.
-  if (workerSearchExhausted) state.workerSearchOpen = false;
+  // Every agent with room was offered and none took a worker, or every agent that ever offered runs
+  // one (the search ends with the ACCEPTs instead of one offer round later): stop asking until the
+  // next revive.
+  if (workerSearchExhausted || everyOfferingAgentRunsWorker(state)) state.workerSearchOpen = false;
+}
+
+function everyOfferingAgentRunsWorker(state: SchedulerState): boolean {
+  if (state.config.worker.max !== undefined || masterForWorkers(state) === undefined) return false;
+  const withWorker = new Set<string>();
+  for (const task of state.ledger.tasks) if (task.role === 'worker' && !isGone(task.state)) withWorker.add(task.agentId);
+  for (const agentId of state.offeringAgents) if (!withWorker.has(agentId)) return false;
+  return true;
 }
 
 function commandFor(state: SchedulerState, role: SlotRole, masterHostname: string): CommandInfo {

@@ -37,6 +37,7 @@ describe('readSecret', () => {
       expect((await readSecret(undefined, { ALLUXIO_MESOS_SECRET: 'from-env' }))?.origin).toBe('ALLUXIO_MESOS_SECRET');
       expect(await readSecret(undefined, {})).toBeUndefined();
       await expect(readSecret(path.join(dir, 'missing'), {})).rejects.toBeInstanceOf(UsageError);
+      await expect(readSecret('/dev/zero', {})).rejects.toThrow('the secret file: /dev/zero is not a regular file');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -147,6 +147,18 @@ describe('fileLedgerStore', () => {
     const file = path.join(dir, 'ledger.json');
     await writeFile(file, 'garbage');
     await expect(fileLedgerStore(file).load()).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('refuses a file far larger than any ledger without reading it, and says how to recover', async () => {
+    const file = path.join(dir, 'ledger.json');
+    await writeFile(file, '');
+    await truncate(file, 65 * 1024 * 1024);
+    const error = await fileLedgerStore(file)
+      .load()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(`${file} is 65 MiB, more than the 64 MiB it may be`);
+    expect((error as ConfigError).hint).toContain(`${file}.bak`);
   });
 });
 

@@ -184,10 +184,38 @@ describe('SUPPRESS and REVIVE', () => {
     expect(reportsOf(relaunched)).toContainEqual(expect.objectContaining({ type: 'task-launched', alias: 'worker-1', relaunch: true }));
   });
 
+  it('with an open worker count, suppresses with the ACCEPTs once every agent that offered runs a worker', () => {
+    const h = new Harness(makeConfig({ maxWorkers: undefined }));
+    h.readyMaster('a1');
+    const placed = h.step(offersEvent(offer('a1'), offer('a2'), offer('a3')));
+    expect(launchedTasks(placed)).toHaveLength(3);
+    expect(callsOf(placed).map((c) => c.type)).toEqual(['ACCEPT', 'ACCEPT', 'ACCEPT', 'SUPPRESS']);
+    expect(reportsOf(placed)).toContainEqual({ type: 'all-placed', masters: 1, workers: 3 });
+  });
+
+  it('with an open worker count, an agent too small for a worker keeps the search open until an offer round places none', () => {
+    const h = new Harness(makeConfig({ maxWorkers: undefined }));
+    h.readyMaster('a1');
+    const placed = h.step(offersEvent(offer('a1'), offer('a2'), offer('small', { mem: 16 })));
+    expect(launchedTasks(placed)).toHaveLength(2);
+    expect(callsOf(placed).map((c) => c.type)).not.toContain('SUPPRESS');
+    const nothingNew = h.step(offersEvent(offer('small', { mem: 16 })));
+    expect(callsOf(nothingNew).map((c) => c.type)).toEqual(['DECLINE', 'SUPPRESS']);
+  });
+
+  it('with an open worker count, a lost agent no longer counts: the others running workers end the search', () => {
+    const h = new Harness(makeConfig({ maxWorkers: undefined }));
+    h.readyMaster('a1');
+    expect(launchedTasks(h.step(offersEvent(offer('a1'), offer('small', { mem: 16 }))))).toHaveLength(1);
+    h.step({ type: 'FAILURE', failure: { agent_id: { value: 'small' } } });
+    const placed = h.step(offersEvent(offer('a2')));
+    expect(callsOf(placed).map((c) => c.type)).toEqual(['ACCEPT', 'SUPPRESS']);
+  });
+
   it('with an open worker count, suppresses when no agent is left and revives periodically', () => {
     const h = new Harness(makeConfig({ maxWorkers: undefined }));
     h.readyMaster('a1');
-    const first = h.step(offersEvent(offer('a1'), offer('a2')));
+    const first = h.step(offersEvent(offer('a1'), offer('a2'), offer('small', { mem: 16 })));
     expect(launchedTasks(first)).toHaveLength(2);
     expect(callsOf(first).map((c) => c.type)).not.toContain('SUPPRESS');
     const nothingNew = h.step(offersEvent(offer('a1')));
