@@ -64,6 +64,13 @@ function task(id: string, agentId: Ev, data?: string): Ev {
   };
 }
 
+/** The bench executor's processes under the test's directory (its sandbox), found by path. */
+async function executorProcesses(): Promise<number[]> {
+  const pids = await processesUnder(dir);
+  const commands = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
+  return pids.filter((_, i) => commands[i]!.includes('bench-executor.mjs'));
+}
+
 /** Acknowledges every update that asks for it, as it arrives. */
 function acknowledgeEverything(framework: SubscribedFramework): () => void {
   const done = new Set<string>();
@@ -130,15 +137,12 @@ describe('local-cluster with a custom executor (binary)', () => {
       expect(running).toMatchObject({ source: 'SOURCE_EXECUTOR', executor_id: { value: 'bench-executor' }, agent_id: offer.agent_id });
 
       // One executor process for the three tasks, in its sandbox; the agent shows them under it.
-      const executors = async (): Promise<number[]> => {
-        const pids = await processesUnder(dir);
-        const commands = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
-        return pids.filter((_, i) => commands[i]!.includes('bench-executor.mjs'));
-      };
-      expect(await executors()).toHaveLength(1);
+      expect(await executorProcesses()).toHaveLength(1);
       const agentState = await getJson<Ev>(String(ready.agents[0].endpoint), '/state');
       const executor = (agentState.frameworks[0].executors as Ev[]).find((e) => e.id === 'bench-executor') as Ev;
-      expect(executor.tasks.map((t: Ev) => t.id)).toEqual(['held']);
+      // One executor view for its tasks (one and two leave it once the scheduler's acknowledgements arrive).
+      expect((agentState.frameworks[0].executors as Ev[]).filter((e) => e.id === 'bench-executor')).toHaveLength(1);
+      expect(executor.tasks.map((t: Ev) => t.id)).toContain('held');
       const sandbox = String(executor.directory);
 
       await framework.call('KILL', { kill: { task_id: { value: 'held' }, agent_id: offer.agent_id } });
@@ -146,11 +150,51 @@ describe('local-cluster with a custom executor (binary)', () => {
 
       await framework.call('TEARDOWN');
       // (The cluster itself names the work directory on its command line: only the executor must go.)
-      await waitUntil(async () => (await executors()).length === 0, 15_000, 'the executor to be shut down');
+      await waitUntil(async () => (await executorProcesses()).length === 0, 15_000, 'the executor to be shut down');
       const stdout = await readFile(path.join(sandbox, 'stdout'), 'utf8');
       expect(stdout).toContain('bench-executor: received SHUTDOWN');
       // RUNNING + FINISHED of two tasks, RUNNING + KILLED of the third: each acknowledged by the agent.
       expect(stdout).toContain('bench-executor: 6 updates sent, 6 acknowledged');
+    } finally {
+      stopAcknowledging();
+      cluster.kill('SIGINT');
+      await cluster;
+    }
+    expect(await processesUnder(dir)).toEqual([]);
+  }, 60_000);
+
+  it('an executor that dies: its unfinished task fails (REASON_EXECUTOR_TERMINATED) and its resources are offered again', async () => {
+    const cluster = startCli([
+      'local-cluster',
+      '--agents',
+      '1',
+      '--port',
+      '0',
+      '--work-dir',
+      dir,
+      '--json',
+      '--resources',
+      'cpus:1;mem:1024',
+    ]);
+    let stopAcknowledging = (): void => undefined;
+    try {
+      const ready = await firstJsonLine(cluster.stdout!);
+      const framework = await subscribeFramework(String(ready.master), FRAMEWORK);
+      stopAcknowledging = acknowledgeEverything(framework);
+      const offer = (await framework.stream.waitForEvent<Ev>((e) => e.type === 'OFFERS', 10_000, 'OFFERS')).offers.offers[0] as Ev;
+      await framework.call('ACCEPT', {
+        accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task('held', offer.agent_id, 'wait')] } }] },
+      });
+      await waitUntil(() => states(framework, 'held').includes('TASK_RUNNING'), 20_000, 'held to run');
+      const [pid] = await executorProcesses();
+      process.kill(pid!, 'SIGKILL');
+      await waitUntil(() => states(framework, 'held').includes('TASK_FAILED'), 10_000, 'held to fail');
+      const failed = framework.stream.json<Ev>().find((e) => e.update?.status.state === 'TASK_FAILED')!.update.status as Ev;
+      expect(failed).toMatchObject({ source: 'SOURCE_AGENT', reason: 'REASON_EXECUTOR_TERMINATED', message: 'Executor terminated' });
+      // Task (0.1 cpu) and executor (0.1 cpu) are both back: the whole cpu is offered again.
+      await framework.call('REVIVE');
+      const cpus = (event: Ev): number => (event.offers.offers[0].resources as Ev[]).find((r) => r.name === 'cpus')!.scalar.value as number;
+      await framework.stream.waitForEvent<Ev>((e) => e.type === 'OFFERS' && cpus(e) === 1, 10_000, 'the whole cpu offered again');
     } finally {
       stopAcknowledging();
       cluster.kill('SIGINT');
