@@ -13,7 +13,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startCli } from '../../helpers/cli.js';
 import { processesUnder } from '../../helpers/processes.js';
 import { FRAMEWORK } from './master/helpers/cluster.js';
-import { getJson, subscribeFramework, waitUntil, type SubscribedFramework } from './master/helpers/scheduler-client.js';
+import {
+  getJson,
+  httpRequest,
+  postJson,
+  subscribeFramework,
+  waitUntil,
+  type RawResponse,
+  type SubscribedFramework,
+} from './master/helpers/scheduler-client.js';
 
 type Ev = Record<string, any>;
 
@@ -144,6 +152,42 @@ describe('local-cluster with a custom executor (binary)', () => {
       expect((agentState.frameworks[0].executors as Ev[]).filter((e) => e.id === 'bench-executor')).toHaveLength(1);
       expect(executor.tasks.map((t: Ev) => t.id)).toContain('held');
       const sandbox = String(executor.directory);
+
+      // Bad executor calls get a Mesos 1.12 agent's answers.
+      const agentUrl = String(ready.agents[0].endpoint);
+      const call = (value: unknown, headers: Record<string, string> = {}) => postJson(agentUrl, '/api/v1/executor', value, headers);
+      const ids = { framework_id: { value: framework.frameworkId }, executor_id: { value: 'bench-executor' } };
+      const answer = async (response: Promise<RawResponse>): Promise<[number, string]> => {
+        const { status, body } = await response;
+        return [status, body.toString().trim()];
+      };
+      expect(await answer(httpRequest(agentUrl, 'GET', '/api/v1/executor'))).toEqual([
+        405,
+        "Expecting one of { 'POST' }, but received 'GET'",
+      ]);
+      expect(await answer(httpRequest(agentUrl, 'POST', '/api/v1/executor', '{}'))).toEqual([
+        400,
+        "Expecting 'Content-Type' to be present",
+      ]);
+      expect((await call(ids, { 'Content-Type': 'application/x-protobuf' })).status).toBe(415);
+      expect(await answer(call({ ...ids, framework_id: { value: 'nobody' }, type: 'HEARTBEAT' }))).toEqual([202, '']);
+      expect(await answer(call({ ...ids, framework_id: { value: 'nobody' }, type: 'SUBSCRIBE', subscribe: {} }))).toEqual([
+        400,
+        'Framework cannot be found',
+      ]);
+      expect(await answer(call({ ...ids, executor_id: { value: 'nobody' }, type: 'SUBSCRIBE', subscribe: {} }))).toEqual([
+        400,
+        'Executor cannot be found',
+      ]);
+      const unknownTask = { task_id: { value: 'not-mine' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', uuid: running.uuid };
+      expect(await answer(call({ ...ids, type: 'UPDATE', update: { status: unknownTask } }))).toEqual([
+        400,
+        "Task 'not-mine' is not known to executor 'bench-executor'",
+      ]);
+      expect(
+        (await httpRequest(agentUrl, 'POST', '/api/v1/executor', Buffer.alloc(5 * 1024 * 1024, 32), { 'Content-Type': 'application/json' }))
+          .status,
+      ).toBe(413);
 
       await framework.call('KILL', { kill: { task_id: { value: 'held' }, agent_id: offer.agent_id } });
       await waitUntil(() => states(framework, 'held').includes('TASK_KILLED'), 10_000, 'held to be killed');
