@@ -9,6 +9,7 @@
  * `--executor custom` (the default): every task runs on a custom executor
  * (bench/lib/bench-executor.mjs, one per agent, on the v1 executor HTTP API), which sends
  * TASK_RUNNING and, once the agent acknowledged it, TASK_FINISHED: two updates per task, no fork.
+ * `--pipeline`: the executor sends TASK_FINISHED at once, not after the agent acknowledged TASK_RUNNING.
  * `--executor command`: every task is `true` forked by the command executor, three updates
  * (TASK_STARTING, TASK_RUNNING, TASK_FINISHED).
  *
@@ -19,7 +20,7 @@
  * A run with no update for 30 s is reported as stalled, with how far it got.
  *
  * Usage: npm run bench:status-updates -- [--executor custom|command] [--updates 50000] [--runs 3] [--agents 20] [--window 1000]
- *        [--agent-hosts N] [--cpu-prof DIR] [--keep] [--verbose]
+ *        [--pipeline] [--agent-hosts N] [--cpu-prof DIR] [--keep] [--verbose]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -42,6 +43,8 @@ if (executorKind !== 'custom' && executorKind !== 'command') {
   process.exit(2);
 }
 const UPDATES_PER_TASK = executorKind === 'custom' ? 2 : 3;
+// The executor sends TASK_FINISHED right after TASK_RUNNING, without waiting for its acknowledgement.
+const pipeline = process.argv.includes('--pipeline');
 // Per task: 0.01 cpu, plus the command executor's 0.1 (a custom executor's 0.1 is held once per agent).
 const CPUS_PER_TASK = executorKind === 'custom' ? 0.01 : 0.11;
 const tasks = Math.ceil(updates / UPDATES_PER_TASK);
@@ -106,7 +109,9 @@ async function once() {
       // Spread over the agents, as a scheduler placing work would.
       const count = Math.min(fit, Math.ceil(window / agents), window - (launched - finished - failed), tasks - launched);
       const batch = Array.from({ length: count }, () =>
-        executorKind === 'custom' ? executorTask(`t${launched++}`, `bench-${offer.agent_id.value}`) : commandTask(`t${launched++}`, 'true'),
+        executorKind === 'custom'
+          ? executorTask(`t${launched++}`, `bench-${offer.agent_id.value}`, { data: pipeline ? 'pipeline' : undefined })
+          : commandTask(`t${launched++}`, 'true'),
       );
       void scheduler.launch(offer, batch);
     }

@@ -13,7 +13,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startCli } from '../../helpers/cli.js';
 import { processesUnder } from '../../helpers/processes.js';
 import { FRAMEWORK } from './master/helpers/cluster.js';
-import { getJson, subscribeFramework, waitUntil, type SubscribedFramework } from './master/helpers/scheduler-client.js';
+import {
+  getJson,
+  httpRequest,
+  postJson,
+  subscribeFramework,
+  waitUntil,
+  type RawResponse,
+  type SubscribedFramework,
+} from './master/helpers/scheduler-client.js';
 
 type Ev = Record<string, any>;
 
@@ -62,6 +70,13 @@ function task(id: string, agentId: Ev, data?: string): Ev {
     executor: EXECUTOR,
     ...(data === undefined ? {} : { data: Buffer.from(data).toString('base64') }),
   };
+}
+
+/** The bench executor's processes under the test's directory (its sandbox), found by path. */
+async function executorProcesses(): Promise<number[]> {
+  const pids = await processesUnder(dir);
+  const commands = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
+  return pids.filter((_, i) => commands[i]!.includes('bench-executor.mjs'));
 }
 
 /** Acknowledges every update that asks for it, as it arrives. */
@@ -130,27 +145,100 @@ describe('local-cluster with a custom executor (binary)', () => {
       expect(running).toMatchObject({ source: 'SOURCE_EXECUTOR', executor_id: { value: 'bench-executor' }, agent_id: offer.agent_id });
 
       // One executor process for the three tasks, in its sandbox; the agent shows them under it.
-      const executors = async (): Promise<number[]> => {
-        const pids = await processesUnder(dir);
-        const commands = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
-        return pids.filter((_, i) => commands[i]!.includes('bench-executor.mjs'));
-      };
-      expect(await executors()).toHaveLength(1);
+      expect(await executorProcesses()).toHaveLength(1);
       const agentState = await getJson<Ev>(String(ready.agents[0].endpoint), '/state');
       const executor = (agentState.frameworks[0].executors as Ev[]).find((e) => e.id === 'bench-executor') as Ev;
-      expect(executor.tasks.map((t: Ev) => t.id)).toEqual(['held']);
+      // One executor view for its tasks (one and two leave it once the scheduler's acknowledgements arrive).
+      expect((agentState.frameworks[0].executors as Ev[]).filter((e) => e.id === 'bench-executor')).toHaveLength(1);
+      expect(executor.tasks.map((t: Ev) => t.id)).toContain('held');
       const sandbox = String(executor.directory);
+
+      // Bad executor calls get a Mesos 1.12 agent's answers.
+      const agentUrl = String(ready.agents[0].endpoint);
+      const call = (value: unknown, headers: Record<string, string> = {}) => postJson(agentUrl, '/api/v1/executor', value, headers);
+      const ids = { framework_id: { value: framework.frameworkId }, executor_id: { value: 'bench-executor' } };
+      const answer = async (response: Promise<RawResponse>): Promise<[number, string]> => {
+        const { status, body } = await response;
+        return [status, body.toString().trim()];
+      };
+      expect(await answer(httpRequest(agentUrl, 'GET', '/api/v1/executor'))).toEqual([
+        405,
+        "Expecting one of { 'POST' }, but received 'GET'",
+      ]);
+      expect(await answer(httpRequest(agentUrl, 'POST', '/api/v1/executor', '{}'))).toEqual([
+        400,
+        "Expecting 'Content-Type' to be present",
+      ]);
+      expect((await call(ids, { 'Content-Type': 'application/x-protobuf' })).status).toBe(415);
+      expect(await answer(call({ ...ids, framework_id: { value: 'nobody' }, type: 'HEARTBEAT' }))).toEqual([202, '']);
+      expect(await answer(call({ ...ids, framework_id: { value: 'nobody' }, type: 'SUBSCRIBE', subscribe: {} }))).toEqual([
+        400,
+        'Framework cannot be found',
+      ]);
+      expect(await answer(call({ ...ids, executor_id: { value: 'nobody' }, type: 'SUBSCRIBE', subscribe: {} }))).toEqual([
+        400,
+        'Executor cannot be found',
+      ]);
+      const unknownTask = { task_id: { value: 'not-mine' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', uuid: running.uuid };
+      expect(await answer(call({ ...ids, type: 'UPDATE', update: { status: unknownTask } }))).toEqual([
+        400,
+        "Task 'not-mine' is not known to executor 'bench-executor'",
+      ]);
+      expect(
+        (await httpRequest(agentUrl, 'POST', '/api/v1/executor', Buffer.alloc(5 * 1024 * 1024, 32), { 'Content-Type': 'application/json' }))
+          .status,
+      ).toBe(413);
 
       await framework.call('KILL', { kill: { task_id: { value: 'held' }, agent_id: offer.agent_id } });
       await waitUntil(() => states(framework, 'held').includes('TASK_KILLED'), 10_000, 'held to be killed');
 
       await framework.call('TEARDOWN');
       // (The cluster itself names the work directory on its command line: only the executor must go.)
-      await waitUntil(async () => (await executors()).length === 0, 15_000, 'the executor to be shut down');
+      await waitUntil(async () => (await executorProcesses()).length === 0, 15_000, 'the executor to be shut down');
       const stdout = await readFile(path.join(sandbox, 'stdout'), 'utf8');
       expect(stdout).toContain('bench-executor: received SHUTDOWN');
       // RUNNING + FINISHED of two tasks, RUNNING + KILLED of the third: each acknowledged by the agent.
       expect(stdout).toContain('bench-executor: 6 updates sent, 6 acknowledged');
+    } finally {
+      stopAcknowledging();
+      cluster.kill('SIGINT');
+      await cluster;
+    }
+    expect(await processesUnder(dir)).toEqual([]);
+  }, 60_000);
+
+  it('an executor that dies: its unfinished task fails (REASON_EXECUTOR_TERMINATED) and its resources are offered again', async () => {
+    const cluster = startCli([
+      'local-cluster',
+      '--agents',
+      '1',
+      '--port',
+      '0',
+      '--work-dir',
+      dir,
+      '--json',
+      '--resources',
+      'cpus:1;mem:1024',
+    ]);
+    let stopAcknowledging = (): void => undefined;
+    try {
+      const ready = await firstJsonLine(cluster.stdout!);
+      const framework = await subscribeFramework(String(ready.master), FRAMEWORK);
+      stopAcknowledging = acknowledgeEverything(framework);
+      const offer = (await framework.stream.waitForEvent<Ev>((e) => e.type === 'OFFERS', 10_000, 'OFFERS')).offers.offers[0] as Ev;
+      await framework.call('ACCEPT', {
+        accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task('held', offer.agent_id, 'wait')] } }] },
+      });
+      await waitUntil(() => states(framework, 'held').includes('TASK_RUNNING'), 20_000, 'held to run');
+      const [pid] = await executorProcesses();
+      process.kill(pid!, 'SIGKILL');
+      await waitUntil(() => states(framework, 'held').includes('TASK_FAILED'), 10_000, 'held to fail');
+      const failed = framework.stream.json<Ev>().find((e) => e.update?.status.state === 'TASK_FAILED')!.update.status as Ev;
+      expect(failed).toMatchObject({ source: 'SOURCE_AGENT', reason: 'REASON_EXECUTOR_TERMINATED', message: 'Executor terminated' });
+      // Task (0.1 cpu) and executor (0.1 cpu) are both back: the whole cpu is offered again.
+      await framework.call('REVIVE');
+      const cpus = (event: Ev): number => (event.offers.offers[0].resources as Ev[]).find((r) => r.name === 'cpus')!.scalar.value as number;
+      await framework.stream.waitForEvent<Ev>((e) => e.type === 'OFFERS' && cpus(e) === 1, 10_000, 'the whole cpu offered again');
     } finally {
       stopAcknowledging();
       cluster.kill('SIGINT');
