@@ -11,7 +11,6 @@ import { encodeEvent } from '../../../../src/emulator/mesos-codec/codec.js';
 import { MEDIA_TYPE_JSON } from '../../../../src/mesos/protocol/codec.js';
 import { type MessageDescriptor, MessageNames, Schema, mesosSchema } from '../../../../src/mesos/protocol/descriptors.js';
 import { jsonToShape } from '../../../../src/mesos/protocol/json-read.js';
-import { compileSchemaTables, parseProtoSources } from '../../../../src/mesos/protocol/schema-compiler.js';
 import { loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
 import { referenceJsonToShape } from './reference-json-read.js';
 
@@ -49,7 +48,7 @@ message All {
 }
 `;
 
-const schema = new Schema(compileSchemaTables(parseProtoSources([TEST_PROTO])));
+const schema = new Schema([TEST_PROTO]);
 const all = schema.message('j.All');
 
 function prng(seed: number): () => number {

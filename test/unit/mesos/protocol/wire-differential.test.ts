@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { encodeEvent } from '../../../../src/emulator/mesos-codec/codec.js';
 import { type MessageDescriptor, MessageNames, Schema, mesosSchema } from '../../../../src/mesos/protocol/descriptors.js';
 import { MEDIA_TYPE_PROTOBUF } from '../../../../src/mesos/protocol/codec.js';
-import { compileSchemaTables, parseProtoSources } from '../../../../src/mesos/protocol/schema-compiler.js';
 import { jsonToShape } from '../../../../src/mesos/protocol/json-read.js';
 import { decodeMessage } from '../../../../src/mesos/protocol/wire-decode.js';
 import { encodeMessage } from '../../../../src/mesos/protocol/wire-encode.js';
@@ -67,10 +66,9 @@ message All {
 }
 `;
 
-const testRoot = parseProtoSources([TEST_PROTO]);
-const testSchema = new Schema(compileSchemaTables(testRoot));
+const testSchema = new Schema([TEST_PROTO]);
 const all = testSchema.message('d.All');
-const protobufjsAll = testRoot.lookupType('d.All');
+const protobufjsAll = testSchema.root.lookupType('d.All');
 
 function prng(seed: number): () => number {
   let state = seed >>> 0;
