@@ -152,6 +152,14 @@ describe('local-cluster with a custom executor (binary)', () => {
       expect((agentState.frameworks[0].executors as Ev[]).filter((e) => e.id === 'bench-executor')).toHaveLength(1);
       expect(executor.tasks.map((t: Ev) => t.id)).toContain('held');
       const sandbox = String(executor.directory);
+      // The master knows the executor (operator API), once, on its agent.
+      const executorsAnswer = await postJson(String(ready.master), '/api/v1', { type: 'GET_EXECUTORS' });
+      expect(JSON.parse(executorsAnswer.body.toString()).get_executors.executors).toEqual([
+        expect.objectContaining({
+          agent_id: offer.agent_id,
+          executor_info: expect.objectContaining({ executor_id: { value: 'bench-executor' } }),
+        }),
+      ]);
 
       // Bad executor calls get a Mesos 1.12 agent's answers.
       const agentUrl = String(ready.agents[0].endpoint);
