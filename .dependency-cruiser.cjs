@@ -77,6 +77,17 @@ module.exports = {
       to: { path: '^src/mesos/client/', pathNot: '^src/mesos/client/address\\.ts$' },
     },
     {
+      name: 'protobufjs-at-build-time',
+      comment:
+        'the schema is compiled at build time; commands read the compiled tables: protobufjs only as types (descriptors.ts loads it lazily for .proto text, the build and tests), schema-compiler.ts only from the build script and tests',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/mesos/protocol/schema-compiler\\.ts$' },
+      to: {
+        path: ['node_modules/protobufjs/', '^src/mesos/protocol/schema-compiler\\.ts$'],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'no-orphans',
       comment: 'a module nothing imports is dead code',
       severity: 'error',

@@ -16,7 +16,8 @@
  *    on a `local-cluster` of one agent in a child process. Goal: at least 60% of curl's throughput.
  *
  * Every timing is min / median / max over --runs runs, with the load average.
- * Usage: npm run bench:logs [-- --runs 5 --mib 256]   (LOGS_BENCH_DIST=<dir> to use another build)
+ * Usage: npm run bench:logs [-- --runs 5 --mib 256]   (LOGS_BENCH_DIST=<dir> to use another build;
+ *        --end-to-end-only --against <checkout>: that build's `logs` in the same interleaved runs)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync, ftruncateSync, mkdirSync } from 'node:fs';
@@ -103,6 +104,10 @@ async function untilOk(what, probe, timeoutMs = 60_000) {
   }
 }
 
+/** `--against <checkout>`: that build's `logs` is timed too, in the same interleaved runs (a before/after on the same load). */
+const againstArg = process.argv.indexOf('--against');
+const againstBin = againstArg > 0 ? path.join(path.resolve(process.argv[againstArg + 1]), 'bin', 'alluxio-mesos.js') : undefined;
+
 /** Section 3: `logs --lines all` and curl, both as whole processes, against a real deployed task. */
 async function endToEnd(runs, mib) {
   const bin = path.join(root, 'bin/alluxio-mesos.js');
@@ -175,6 +180,7 @@ async function endToEnd(runs, mib) {
 
     const logsTimes = [];
     const curlTimes = [];
+    const againstTimes = [];
     const loadBefore = loadAverage();
     for (let i = 0; i < runs + 1; i++) {
       const logsMs = await timeProcess(process.execPath, [
@@ -189,9 +195,14 @@ async function endToEnd(runs, mib) {
         'all',
       ]);
       const curlMs = await timeProcess('curl', ['-sS', '-o', '/dev/null', downloadUrl]);
+      const againstMs =
+        againstBin === undefined
+          ? undefined
+          : await timeProcess(process.execPath, [againstBin, 'logs', 'master-1', '--conf-dir', conf, '--file', 'stdout', '--lines', 'all']);
       if (i === 0) continue; // warm-up: page cache, the agent's JIT
       logsTimes.push(logsMs);
       curlTimes.push(curlMs);
+      if (againstMs !== undefined) againstTimes.push(againstMs);
     }
     const size = statSync(stdoutPath).size;
     process.stdout.write(
@@ -207,6 +218,12 @@ async function endToEnd(runs, mib) {
       `  logs reaches ${((median(curlTimes) / median(logsTimes)) * 100).toFixed(0)}% of curl's throughput at the median ` +
         `(${((Math.min(...curlTimes) / Math.min(...logsTimes)) * 100).toFixed(0)}% best to best) — goal >= 60%\n`,
     );
+    if (againstTimes.length > 0) {
+      process.stdout.write(
+        `  against: the same logs command of ${againstBin}: ${spread(againstTimes)} (${mbps(size, median(againstTimes)).toFixed(0)} MiB/s, ` +
+          `${((median(curlTimes) / median(againstTimes)) * 100).toFixed(0)}% of curl's throughput at the median)\n`,
+      );
+    }
   } finally {
     for (const child of children.reverse()) {
       child.kill('SIGINT');

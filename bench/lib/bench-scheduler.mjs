@@ -151,6 +151,34 @@ export function commandTask(id, command, { cpus = 0.01, mem = 1 } = {}) {
   };
 }
 
+/**
+ * A task of `cpus` and `mem` for the custom executor `executorId`: bench/lib/bench-executor.mjs,
+ * started once per agent and executor id, holding 0.1 cpu and 32 MB itself. `data` (a string) is
+ * handed to the executor (base64), e.g. "wait" to keep the task RUNNING until killed.
+ */
+export function executorTask(id, executorId, { cpus = 0.01, mem = 1, data } = {}) {
+  const executorPath = path.join(path.dirname(new URL(import.meta.url).pathname), 'bench-executor.mjs');
+  return {
+    name: id,
+    task_id: { value: id },
+    resources: [
+      { name: 'cpus', type: 'SCALAR', scalar: { value: cpus } },
+      { name: 'mem', type: 'SCALAR', scalar: { value: mem } },
+    ],
+    executor: {
+      type: 'CUSTOM',
+      executor_id: { value: executorId },
+      name: 'bench executor',
+      command: { shell: false, value: process.execPath, arguments: [process.execPath, executorPath] },
+      resources: [
+        { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } },
+        { name: 'mem', type: 'SCALAR', scalar: { value: 32 } },
+      ],
+    },
+    ...(data === undefined ? {} : { data: Buffer.from(data).toString('base64') }),
+  };
+}
+
 /** CPU seconds (user + system) this process and its agent-host child processes have used so far (/proc). */
 export function clusterCpuSeconds() {
   const own = process.cpuUsage();
@@ -224,12 +252,14 @@ export function processesUnder(dir) {
 
 /**
  * Starts `alluxio-mesos local-cluster --port 0 --json ARGS` as a user would and resolves with the
- * process and its `ready` record once every agent is registered.
+ * process and its `ready` record once every agent is registered. `cpuProfileDir`: see below.
  */
-export async function startLocalClusterCli(root, args) {
-  const child = spawn(process.execPath, [path.join(root, 'bin/alluxio-mesos.js'), 'local-cluster', '--port', '0', '--json', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+export async function startLocalClusterCli(root, args, cpuProfileDir) {
+  // With a profile directory, the cluster process and its agent hosts (which take the flags over)
+  // each write a V8 CPU profile there when they exit.
+  const profile = cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`];
+  const cli = [path.join(root, 'bin/alluxio-mesos.js'), 'local-cluster', '--port', '0', '--json', ...args];
+  const child = spawn(process.execPath, [...profile, ...cli], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });
   const ready = await new Promise((resolve, reject) => {
     lines.once('line', (line) => resolve(JSON.parse(line)));

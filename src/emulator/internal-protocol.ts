@@ -7,7 +7,17 @@
  * Every request body and response body is JSON. All endpoints answer 200 with a JSON body on success,
  * 4xx with `{"error": "..."}` otherwise.
  */
-import type { AgentID, FrameworkID, FrameworkInfo, Resource, TaskID, TaskInfo, TaskStatus } from '../mesos/protocol/types.js';
+import type {
+  AgentID,
+  ExecutorID,
+  ExecutorInfo,
+  FrameworkID,
+  FrameworkInfo,
+  Resource,
+  TaskID,
+  TaskInfo,
+  TaskStatus,
+} from '../mesos/protocol/types.js';
 
 /** Agent -> master. */
 export const MASTER_INTERNAL = {
@@ -15,6 +25,10 @@ export const MASTER_INTERNAL = {
   register: '/internal/agent/register',
   /** A status update from the agent's status update manager (carries a uuid unless it is informational). */
   statusUpdate: '/internal/agent/status',
+  /** Several status updates in one message (`StatusUpdatesRequest`): what the agents send. */
+  statusUpdates: '/internal/agent/statuses',
+  /** A custom executor's process ended (Mesos `ExitedExecutorMessage`): its resources are free. */
+  executorExited: '/internal/agent/executor-exited',
 } as const;
 
 /** Master -> agent. */
@@ -22,6 +36,8 @@ export const AGENT_INTERNAL = {
   launch: '/internal/master/launch',
   kill: '/internal/master/kill',
   acknowledge: '/internal/master/acknowledge',
+  /** Several acknowledgements in one message (`AcknowledgementsRequest`): what the master sends. */
+  acknowledgements: '/internal/master/acknowledgements',
   shutdownFramework: '/internal/master/shutdown-framework',
   /**
    * A framework (re-)subscribed (Mesos `UpdateFrameworkMessage`): the agent takes its new
@@ -41,6 +57,12 @@ export interface AgentTaskReport {
   status: TaskStatus;
 }
 
+/** A live custom executor (its resources are held apart from its tasks'). */
+export interface AgentExecutorReport {
+  framework_id: FrameworkID;
+  executor_info: ExecutorInfo;
+}
+
 export interface RegisterAgentRequest {
   /** Present when re-registering (after a master failover or restart). */
   agent_id?: AgentID;
@@ -53,6 +75,7 @@ export interface RegisterAgentRequest {
   attributes?: Array<{ name: string; value: string }>;
   version: string;
   tasks: AgentTaskReport[];
+  executors?: AgentExecutorReport[];
 }
 
 export interface RegisterAgentResponse {
@@ -65,6 +88,26 @@ export interface StatusUpdateRequest {
   agent_id: AgentID;
   framework_id: FrameworkID;
   status: TaskStatus;
+}
+
+export interface ExecutorExitedRequest {
+  agent_id: AgentID;
+  framework_id: FrameworkID;
+  executor_id: ExecutorID;
+}
+
+/**
+ * The status updates of one agent that left its status update manager in the same turn of its
+ * event loop: one POST instead of one each (the link's own batching, which Mesos does not need: its
+ * libprocess messages cost no HTTP exchange each).
+ */
+export interface StatusUpdatesRequest {
+  agent_id: AgentID;
+  updates: Array<{ framework_id: FrameworkID; status: TaskStatus }>;
+}
+
+export interface AcknowledgementsRequest {
+  acknowledgements: AcknowledgeRequest[];
 }
 
 export interface LaunchTaskRequest {

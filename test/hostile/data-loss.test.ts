@@ -254,9 +254,7 @@ describe('init and a settings path that is not a file', () => {
     await mkdir(settings, { recursive: true });
     const result = await cli(['init', '--yes', '--master', 'm:5050', '--jar-url', 'LOCAL', '--alluxio-home', '/opt/alluxio']);
     expect(result.exitCode).toBe(2);
-    expect(oneLine(result.stderr)).toBe(
-      `error: cannot read ${settings}: EISDIR; it must be a readable file: move what is there aside and run alluxio-mesos init again`,
-    );
+    expect(oneLine(result.stderr)).toBe(`error: ${settings} is not a regular file; move it aside and run alluxio-mesos init again`);
     expect(await readdir(conf)).toEqual(['alluxio-mesos.json']);
   });
 });

@@ -2,16 +2,17 @@
  * However `alluxio-mesos local-cluster` ends, no task process survives it: Ctrl-C (SIGINT to its
  * process group, as a terminal sends it), SIGINT or SIGTERM to the process alone, and SIGKILL (a
  * crash: no handler runs; its agent hosts notice their channel close). Each case launches tasks that
- * also start a background child of their own, on agents in agent-host processes, signals the
+ * also start a background child of their own, plus one custom executor per agent (a Node process on
+ * the v1 executor API), on agents in agent-host processes, signals the
  * cluster while some of them are still launching, and then looks for processes by their sandbox
  * path (their working directory under the work dir), never by a shared name. Run inside a PID
  * namespace of its own (see the project guide), so that no other run's processes are seen.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCli } from '../helpers/cli.js';
+import { REPO_ROOT, startCli } from '../helpers/cli.js';
 import { processesUnder } from '../helpers/processes.js';
 import { FRAMEWORK } from '../integration/emulator/master/helpers/cluster.js';
 import { subscribeFramework, waitUntil } from '../integration/emulator/master/helpers/scheduler-client.js';
@@ -84,6 +85,26 @@ async function clusterWithTasks(workDir: string): Promise<{ child: ReturnType<ty
       // A background grandchild too: the whole process group must go, not just the shell.
       command: { shell: true, value: 'sleep 600 & exec sleep 600' },
     }));
+    // And a custom executor (a Node process of its own, on the v1 executor API) holding one task.
+    tasks.push({
+      name: `t${n}`,
+      task_id: { value: `t${n++}` },
+      agent_id: offer.agent_id,
+      resources: [
+        { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 }, role: '*' },
+        { name: 'mem', type: 'SCALAR', scalar: { value: 32 }, role: '*' },
+      ],
+      executor: {
+        executor_id: { value: 'bench-executor' },
+        command: {
+          shell: false,
+          value: process.execPath,
+          arguments: [process.execPath, path.join(REPO_ROOT, 'bench/lib/bench-executor.mjs')],
+        },
+        resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 }, role: '*' }],
+      },
+      data: Buffer.from('wait').toString('base64'),
+    } as unknown as (typeof tasks)[number]);
     const accepted = await framework.call('ACCEPT', {
       accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }] },
     });
@@ -91,6 +112,14 @@ async function clusterWithTasks(workDir: string): Promise<{ child: ReturnType<ty
   }
   // Signalled as soon as one task runs: the others may still be launching.
   await waitUntil(async () => (await processesUnder(workDir)).length > 0, 30_000, 'a task process to start');
+  // ... and at least one custom executor's process.
+  const executorRunning = async (): Promise<boolean> => {
+    for (const pid of await processesUnder(workDir)) {
+      if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('bench-executor.mjs')) return true;
+    }
+    return false;
+  };
+  await waitUntil(executorRunning, 30_000, 'a custom executor to start');
   framework.stream.close();
   return { child };
 }

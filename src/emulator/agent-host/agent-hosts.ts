@@ -160,7 +160,9 @@ function hostEntry(): string {
 }
 
 function processHost(entry: string, n: number, onLost: LostHandler): Host {
-  const child: ChildProcess = fork(entry, [], { detached: true, execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // A cluster run under `node --cpu-prof` profiles its hosts too (Node refuses the flag in NODE_OPTIONS).
+  const execArgv = process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));
+  const child: ChildProcess = fork(entry, [], { detached: true, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Host(
     `process ${n} (pid ${child.pid ?? '?'})`,
     {

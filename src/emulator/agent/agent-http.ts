@@ -27,6 +27,8 @@ export interface AgentRoutes {
   state: () => Buffer;
   files: FilesApi;
   internal: Partial<Record<(typeof AGENT_INTERNAL)[keyof typeof AGENT_INTERNAL], InternalHandler>>;
+  /** `POST /api/v1/executor`, which answers (or streams) on its own. */
+  executorApi: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 const MAX_INTERNAL_BODY = 16 * 1024 * 1024;
@@ -93,6 +95,11 @@ export function createAgentRequestListener(routes: AgentRoutes): RequestListener
     return notFound();
   };
   return (req: IncomingMessage, res: ServerResponse) => {
+    // The executor API arrived with Mesos 0.28, as stream ids did.
+    if (routes.api.streamIds && splitUrl(req.url ?? '/').pathname === '/api/v1/executor') {
+      routes.executorApi(req, res).catch(() => res.destroy());
+      return;
+    }
     route(req)
       .catch((error: unknown) => textError(500, `Internal error: ${(error as Error).message}`))
       .then((reply) => sendReply(res, reply))

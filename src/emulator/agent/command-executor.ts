@@ -16,6 +16,7 @@ import type { Clock } from '../../shared/clock.js';
 import { epochSeconds, glogLine, type GlogLevel } from './glog.js';
 import { HealthChecker } from './health-checker.js';
 import { guardProcessGroup, type GroupGuard } from '../../shared/spawn.js';
+import { commandVariables, mesosExecutorEnvironment } from './executor-environment.js';
 
 /** The command executor's default kill grace period (KillPolicy absent, no grace in the kill). */
 export const DEFAULT_KILL_GRACE_MS = 3_000;
@@ -274,35 +275,24 @@ export class CommandExecutor {
    */
   private environment(): Record<string, string> {
     const { ctx } = this;
-    const checkpoint = ctx.frameworkInfo.checkpoint === true;
-    const env: Record<string, string> = {
-      ...ctx.agentEnvironment,
-      LIBPROCESS_IP: ctx.hostname,
-      // The executor binds a free port of its own, whatever the agent's --port.
-      LIBPROCESS_PORT: '0',
-      MESOS_AGENT_ENDPOINT: ctx.agentEndpoint,
-      MESOS_AGENT_ID: ctx.agentId,
-      MESOS_SLAVE_ID: ctx.agentId,
-      MESOS_SLAVE_PID: ctx.agentPid,
-      MESOS_FRAMEWORK_ID: ctx.frameworkId,
-      MESOS_EXECUTOR_ID: ctx.task.task_id.value,
+    return {
+      ...mesosExecutorEnvironment({
+        agentEnvironment: ctx.agentEnvironment,
+        hostname: ctx.hostname,
+        agentEndpoint: ctx.agentEndpoint,
+        agentId: ctx.agentId,
+        agentPid: ctx.agentPid,
+        frameworkId: ctx.frameworkId,
+        executorId: ctx.task.task_id.value,
+        containerId: ctx.containerId,
+        directory: ctx.directory,
+        checkpoint: ctx.frameworkInfo.checkpoint === true,
+      }),
       MESOS_TASK_ID: ctx.task.task_id.value,
-      MESOS_CONTAINER_ID: ctx.containerId,
-      MESOS_DIRECTORY: ctx.directory,
-      MESOS_SANDBOX: ctx.directory,
-      MESOS_CHECKPOINT: checkpoint ? '1' : '0',
       MESOS_HTTP_COMMAND_EXECUTOR: '0',
-      // The agent flag defaults (--executor_shutdown_grace_period, --recovery_timeout,
-      // --executor_reregistration_timeout), in stout's Duration format.
-      MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: '5secs',
-      ...(checkpoint ? { MESOS_RECOVERY_TIMEOUT: '15mins', MESOS_SUBSCRIPTION_BACKOFF_MAX: '2secs' } : {}),
       MESOS_ALLOCATION_ROLE: allocationRole(ctx.task, ctx.frameworkInfo),
+      ...commandVariables(ctx.task.command),
     };
-    for (const variable of ctx.task.command?.environment?.variables ?? []) {
-      // SECRET variables have no value on the local cluster (there is no secret resolver).
-      if ((variable.type ?? 'VALUE') === 'VALUE') env[variable.name] = variable.value ?? '';
-    }
-    return env;
   }
 
   private startHealthCheck(): void {

@@ -6,22 +6,42 @@
  * down); a framework without running executors moves to the completed frameworks. Completed entries
  * are kept until the agent stops.
  */
-import type { FrameworkInfo, Resource, TaskInfo } from '../../mesos/protocol/types.js';
+import type { FrameworkInfo, Resource, TaskInfo, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
-import type { CommandExecutor } from './command-executor.js';
 import { addResources } from '../../mesos/resources/resources-flag.js';
 import { taskRole, type ExecutorView, type FrameworkView } from './state-json.js';
 
+/** What runs one task: the command executor, or a task of a custom executor (custom-executor.ts). */
+export interface TaskRunner {
+  readonly state: TaskState;
+  readonly latestStatus: TaskStatus | undefined;
+  /** Every update sent, in order (the `statuses` of `/state`). */
+  readonly statuses: readonly TaskStatus[];
+  /** The task reached its terminal state. */
+  readonly terminated: boolean;
+  kill(gracePeriodMs?: number): void;
+  /** The host died: everything is SIGKILLed, nothing reported. */
+  crash(): void;
+  whenExited(): Promise<void>;
+}
+
+/**
+ * One task and what runs it, keyed by task id. A command task's executor id is its task id; the
+ * tasks of one custom executor share `executorId` (and its container and sandbox).
+ */
 export interface ExecutorEntry {
+  /** The task id. */
   readonly id: string;
+  /** Set for the tasks of a custom executor. */
+  readonly executorId?: string;
   readonly frameworkId: string;
   readonly containerId: string;
   readonly directory: string;
   readonly name: string;
   readonly task: TaskInfo;
-  /** What the command executor itself holds (Mesos: cpus 0.1, mem 32). */
+  /** What the command executor itself holds (Mesos: cpus 0.1, mem 32); none for a custom executor's task. */
   readonly allowance: Resource[];
-  readonly runner: CommandExecutor;
+  readonly runner: TaskRunner;
 }
 
 export interface FrameworkEntry {
@@ -92,14 +112,36 @@ export class ExecutorBook {
     const view = (framework: FrameworkEntry): FrameworkView => ({
       id: framework.id,
       info: framework.info,
-      executors: [...framework.executors.values()].map((entry) => executorView(entry, agentId, false)),
-      completedExecutors: framework.completedExecutors.map((entry) => executorView(entry, agentId, true)),
+      executors: groupedViews([...framework.executors.values()], agentId, false),
+      completedExecutors: groupedViews(framework.completedExecutors, agentId, true),
     });
     return {
       frameworks: [...this.frameworks.values()].map(view),
       completedFrameworks: [...this.completedFrameworks.values()].map(view),
     };
   }
+}
+
+/** One view per executor: a command task alone, the tasks of a custom executor together. */
+function groupedViews(entries: readonly ExecutorEntry[], agentId: string, completed: boolean): ExecutorView[] {
+  const views = new Map<string, ExecutorView>();
+  for (const entry of entries) {
+    const single = executorView(entry, agentId, completed);
+    const key = entry.executorId === undefined ? `task ${entry.id}` : `${entry.executorId}\u0000${entry.containerId}`;
+    const previous = views.get(key);
+    views.set(
+      key,
+      previous === undefined
+        ? single
+        : {
+            ...previous,
+            resources: addResources(previous.resources, entry.executorId === undefined ? [] : single.resources),
+            tasks: [...previous.tasks, ...single.tasks],
+            completedTasks: [...previous.completedTasks, ...single.completedTasks],
+          },
+    );
+  }
+  return [...views.values()];
 }
 
 function executorView(entry: ExecutorEntry, agentId: string, completed: boolean): ExecutorView {
@@ -112,9 +154,9 @@ function executorView(entry: ExecutorEntry, agentId: string, completed: boolean)
     statuses: entry.runner.statuses,
   };
   return {
-    id: entry.id,
+    id: entry.executorId ?? entry.id,
     name: entry.name,
-    source: entry.id,
+    source: entry.executorId ?? entry.id,
     containerId: entry.containerId,
     directory: entry.directory,
     // A finished executor shows only its own allowance, as a real agent's completed_executors do.

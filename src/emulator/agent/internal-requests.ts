@@ -40,7 +40,18 @@ export function parseLaunch(body: unknown): ParsedLaunch {
     const problem = validatePathId(kind, id);
     if (problem !== undefined) throw new InternalError(400, problem);
   }
-  if (typeof task.command?.value !== 'string' || task.command.value === '') {
+  if (task.executor !== undefined) {
+    const executor = requireObject(task.executor, 'task.executor') as unknown as NonNullable<TaskInfo['executor']>;
+    const executorId = requireId(executor.executor_id, 'task.executor.executor_id');
+    const problem = validatePathId('Executor ID', executorId);
+    if (problem !== undefined) throw new InternalError(400, problem);
+    if (executor.type === 'DEFAULT' || typeof executor.command?.value !== 'string' || executor.command.value === '') {
+      throw new InternalError(
+        400,
+        `Executor '${executorId}' has no CommandInfo.value; the local agent runs custom executors with a command only`,
+      );
+    }
+  } else if (typeof task.command?.value !== 'string' || task.command.value === '') {
     throw new InternalError(400, `Task '${taskId}' has no CommandInfo.value; the local agent runs command tasks only`);
   }
   if (!Array.isArray(task.resources)) throw new InternalError(400, `Task '${taskId}' has no resources`);
@@ -78,6 +89,13 @@ export function parseAcknowledge(body: unknown): ParsedAcknowledge {
   const taskId = requireId(request.task_id, 'task_id');
   if (typeof request.uuid !== 'string' || request.uuid === '') throw new InternalError(400, "Expecting 'uuid' to be a base64 string");
   return { frameworkId, taskId, uuid: request.uuid };
+}
+
+/** `{acknowledgements: [...]}`; each item is checked when it is applied (parseAcknowledge). */
+export function parseAcknowledgements(body: unknown): unknown[] {
+  const list = requireObject(body, 'body').acknowledgements;
+  if (!Array.isArray(list)) throw new InternalError(400, "Expecting 'acknowledgements' to be an array");
+  return list;
 }
 
 export function parseShutdownFramework(body: unknown): { frameworkId: string } {

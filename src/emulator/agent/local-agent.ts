@@ -17,9 +17,16 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { ConfigError, OperationError } from '../../shared/errors.js';
-import type { FrameworkID, Resource, TaskStatus } from '../../mesos/protocol/types.js';
+import type { ExecutorInfo, FrameworkID, FrameworkInfo, Resource, TaskInfo, TaskStatus } from '../../mesos/protocol/types.js';
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
-import { AGENT_INTERNAL, MASTER_INTERNAL, type AgentTaskReport, type RegisterAgentRequest } from '../internal-protocol.js';
+import {
+  AGENT_INTERNAL,
+  MASTER_INTERNAL,
+  type AgentExecutorReport,
+  type AgentTaskReport,
+  type RegisterAgentRequest,
+  type StatusUpdatesRequest,
+} from '../internal-protocol.js';
 import { createAgentRequestListener, InternalError } from './agent-http.js';
 import { MESOS_1_12_API, type EmulatedMesosApi } from '../mesos-api.js';
 import { parseAttributesFlag, type AgentAttribute } from './attributes-flag.js';
@@ -28,16 +35,26 @@ import { ExecutorBook, type ExecutorEntry } from './executor-book.js';
 import { FilesApi, FilesRegistry } from './files-api.js';
 import { microsecondClock, type Clock } from '../../shared/clock.js';
 import { epochSeconds, glogLine, type GlogLevel } from './glog.js';
-import { parseAcknowledge, parseKill, parseLaunch, parsePing, parseShutdownFramework, parseUpdateFramework } from './internal-requests.js';
+import {
+  parseAcknowledge,
+  parseAcknowledgements,
+  parseKill,
+  parseLaunch,
+  parsePing,
+  parseShutdownFramework,
+  parseUpdateFramework,
+} from './internal-requests.js';
 import { MasterLink, type MasterDetection } from './master-link.js';
 import { toMesosJson } from '../mesos-json.js';
-import { parseResourcesFlag } from '../../mesos/resources/resources-flag.js';
+import { addResources, parseResourcesFlag } from '../../mesos/resources/resources-flag.js';
 import { withDefaultResources } from './agent-resources.js';
 import { createSandbox, executorRunsDir, sandboxDir, virtualLatestPath, type SandboxIds } from './sandbox.js';
 import { agentStateJson, localBuildInfo, taskRole, versionJson, type BuildInfo } from './state-json.js';
 import { StatusUpdateManager } from './status-update-manager.js';
 import { agentExecutorEnvironment } from './executor-environment.js';
 import { isLoopbackIPv4 } from '../../shared/loopback.js';
+import { CustomExecutor } from './custom-executor.js';
+import { handleExecutorApi } from './executor-api.js';
 
 export interface LocalAgentOptions {
   /** The agent's own loopback address, `127.0.0.N`; also its hostname. */
@@ -82,6 +99,10 @@ export interface LocalAgentOptions {
   clock?: Pick<Clock, 'now'>;
 }
 
+/** A burst of status updates goes to the master in messages of at most this many. */
+const MAX_UPDATES_PER_MESSAGE = 500;
+const UPDATE_MESSAGES_IN_FLIGHT = 2;
+
 /** What Mesos' command executor adds on top of each task's resources. */
 const COMMAND_EXECUTOR_CPUS = 0.1;
 const COMMAND_EXECUTOR_MEM = 32;
@@ -118,6 +139,12 @@ export class LocalAgent {
   private logStream: WriteStream | undefined;
   private readonly registry = new FilesRegistry();
   private readonly book = new ExecutorBook();
+  /** Status updates waiting for the next message to the master (see forwardStatus). */
+  private readonly outgoingUpdates: Array<{ update: StatusUpdatesRequest['updates'][number]; resolve: (accepted: boolean) => void }> = [];
+  private updatesScheduled = false;
+  private updateMessagesInFlight = 0;
+  /** Live custom executors, by framework and executor id (see custom-executor.ts). */
+  private readonly customExecutors = new Map<string, CustomExecutor>();
   /** Launches answered whose sandbox and fork are still under way (see handleLaunch). */
   private readonly preparing = new Set<Promise<void>>();
   private readonly statusUpdates: StatusUpdateManager;
@@ -238,10 +265,16 @@ export class LocalAgent {
           [AGENT_INTERNAL.launch]: (body) => this.handleLaunch(body),
           [AGENT_INTERNAL.kill]: (body) => this.handleKill(body),
           [AGENT_INTERNAL.acknowledge]: (body) => this.handleAcknowledge(body),
+          [AGENT_INTERNAL.acknowledgements]: (body) => this.handleAcknowledgements(body),
           [AGENT_INTERNAL.shutdownFramework]: (body) => this.handleShutdownFramework(body),
           [AGENT_INTERNAL.updateFramework]: (body) => this.handleUpdateFramework(body),
           [AGENT_INTERNAL.ping]: (body) => this.handlePing(body),
         },
+        executorApi: (req, res) =>
+          handleExecutorApi(req, res, {
+            lookup: (frameworkId, executorId) => this.lookupExecutor(frameworkId, executorId),
+            pendingUpdates: (frameworkId, taskId) => this.statusUpdates.pending(frameworkId, taskId).length,
+          }),
       }),
     );
     // No `Keep-Alive: timeout=5` header (a real agent sends none); stop() closes idle sockets itself.
@@ -269,8 +302,10 @@ export class LocalAgent {
     if (this.lifecycle !== 'running') return;
     this.lifecycle = 'stopping';
     const entries = this.book.active();
-    for (const entry of entries) entry.runner.kill();
-    await Promise.all(entries.map((entry) => entry.runner.whenExited()));
+    const executors = [...this.customExecutors.values()];
+    for (const executor of executors) executor.shutdown();
+    for (const entry of entries) if (entry.executorId === undefined) entry.runner.kill();
+    await Promise.all([...entries.map((entry) => entry.runner.whenExited()), ...executors.map((executor) => executor.whenExited())]);
     // A sandbox still being made when the agent stops is finished first: nothing writes to the work
     // directory once stop() has returned (its owner may remove it then).
     await Promise.all([...this.preparing]);
@@ -305,11 +340,13 @@ export class LocalAgent {
     await this.closeServer();
     await linkStopped;
     await Promise.all(this.book.active().map((entry) => entry.runner.whenExited()));
+    await Promise.all([...this.customExecutors.values()].map((executor) => executor.whenExited()));
     await this.closeLog();
   }
 
   private killAllNow(): void {
     for (const entry of this.book.active()) entry.runner.crash();
+    for (const executor of this.customExecutors.values()) executor.crash();
   }
 
   private async closeServer(): Promise<void> {
@@ -352,6 +389,10 @@ export class LocalAgent {
       ...(this.attributes.length > 0 ? { attributes: this.attributes } : {}),
       version: this.version,
       tasks,
+      executors: [...this.customExecutors.values()].map((executor): AgentExecutorReport => ({
+        framework_id: { value: executor.frameworkId },
+        executor_info: executor.info,
+      })),
     };
   }
 
@@ -366,15 +407,45 @@ export class LocalAgent {
     };
   }
 
-  private async forwardStatus(frameworkId: FrameworkID, status: TaskStatus): Promise<boolean> {
-    if (this.agentId === undefined) return false;
-    const answer = await this.link.post(MASTER_INTERNAL.statusUpdate, {
-      agent_id: { value: this.agentId },
-      framework_id: frameworkId,
-      status,
+  /**
+   * Updates forwarded in one turn of the event loop leave together, as one StatusUpdatesRequest (at
+   * most MAX_UPDATES_PER_MESSAGE each): one HTTP exchange per update was most of the master's work
+   * at a few thousand updates a second. Each update still has its own fate (the status update
+   * manager re-sends what is not acknowledged), so a lost message costs nothing but a retry.
+   */
+  private forwardStatus(frameworkId: FrameworkID, status: TaskStatus): Promise<boolean> {
+    if (this.agentId === undefined) return Promise.resolve(false);
+    return new Promise((resolveForward) => {
+      this.outgoingUpdates.push({ update: { framework_id: frameworkId, status }, resolve: resolveForward });
+      if (this.updatesScheduled || this.updateMessagesInFlight >= UPDATE_MESSAGES_IN_FLIGHT) return;
+      // Whatever else this turn of the event loop forwards goes in the same message.
+      this.updatesScheduled = true;
+      setImmediate(() => this.sendUpdates());
     });
-    if (answer.status === 404) this.link.masterLost('the master does not know this agent');
-    return answer.status === 200;
+  }
+
+  /**
+   * At most UPDATE_MESSAGES_IN_FLIGHT messages at once; updates forwarded meanwhile wait for the
+   * next, so the busier the agent the fuller its messages, while a lone update leaves at once.
+   */
+  private sendUpdates(): void {
+    this.updatesScheduled = false;
+    const agentId = this.agentId;
+    while (this.outgoingUpdates.length > 0 && this.updateMessagesInFlight < UPDATE_MESSAGES_IN_FLIGHT) {
+      const batch = this.outgoingUpdates.splice(0, MAX_UPDATES_PER_MESSAGE);
+      if (agentId === undefined) {
+        for (const item of batch) item.resolve(false);
+        continue;
+      }
+      const request: StatusUpdatesRequest = { agent_id: { value: agentId }, updates: batch.map((item) => item.update) };
+      this.updateMessagesInFlight++;
+      void this.link.post(MASTER_INTERNAL.statusUpdates, request).then((answer) => {
+        this.updateMessagesInFlight--;
+        if (answer.status === 404) this.link.masterLost('the master does not know this agent');
+        for (const item of batch) item.resolve(answer.status === 200);
+        this.sendUpdates();
+      });
+    }
   }
 
   // ---- internal endpoints ----------------------------------------------------------------------
@@ -387,6 +458,7 @@ export class LocalAgent {
       throw new InternalError(409, `Task '${taskId}' of framework ${frameworkId} already exists on this agent`);
     }
     const framework = this.book.activate(frameworkId, frameworkInfo);
+    if (task.executor !== undefined) return this.launchOnCustomExecutor(frameworkId, frameworkInfo, task, task.executor);
 
     const containerId = randomUUID();
     const ids = { agentId: this.agentId, frameworkId, executorId: taskId, containerId };
@@ -455,15 +527,114 @@ export class LocalAgent {
 
   private async prepareAndLaunch(runner: CommandExecutor, ids: SandboxIds, directory: string): Promise<void> {
     try {
-      await createSandbox(this.options.workDir, ids);
-      await this.registry.attach(directory, directory);
-      await this.registry.attach(directory, join(executorRunsDir(this.options.workDir, ids), 'latest'));
-      await this.registry.attach(directory, virtualLatestPath(ids.frameworkId, ids.executorId));
+      await this.attachSandbox(ids, directory);
     } catch (error) {
       runner.failLaunch(`Failed to create the sandbox ${directory}: ${(error as Error).message}`);
       return;
     }
     await runner.launch();
+  }
+
+  /**
+   * A task with an ExecutorInfo: given to the live executor of that id, or to a new one started for
+   * it (its sandbox is the executor's, as in Mesos), which receives it once subscribed.
+   */
+  private launchOnCustomExecutor(frameworkId: string, frameworkInfo: FrameworkInfo, task: TaskInfo, info: ExecutorInfo): unknown {
+    const framework = this.book.framework(frameworkId)!;
+    const executorId = info.executor_id.value;
+    const key = `${frameworkId}\u0000${executorId}`;
+    let executor = this.customExecutors.get(key);
+    let ids: SandboxIds | undefined;
+    if (executor === undefined || !executor.live) {
+      const containerId = randomUUID();
+      ids = { agentId: this.agentId!, frameworkId, executorId, containerId };
+      const started: CustomExecutor = new CustomExecutor({
+        agentId: this.agentId!,
+        hostname: this.hostname,
+        agentEndpoint: `${this.hostname}:${this.port}`,
+        agentPid: `slave(1)@${this.hostname}:${this.port}`,
+        frameworkId,
+        frameworkInfo: () => this.book.framework(frameworkId)?.info ?? frameworkInfo,
+        info,
+        containerId,
+        directory: sandboxDir(this.options.workDir, ids),
+        clock: this.clock,
+        agentEnvironment: this.agentEnvironment,
+        agentInfo: () => ({ hostname: this.hostname, id: { value: this.agentId ?? '' }, port: this.port, resources: this.totalResources }),
+        emit: (status) => this.statusUpdates.update({ value: frameworkId }, status),
+        onTaskTerminated: (taskId) => {
+          if (!this.book.framework(frameworkId)?.shuttingDown) return;
+          // The framework is gone: its terminal update goes out once and is not retried.
+          this.statusUpdates.forget(frameworkId, taskId);
+          this.book.complete(frameworkId, taskId);
+        },
+        onExited: () => this.customExecutorExited(key, started),
+        log: (level, message) => this.log(level, message),
+      });
+      executor = started;
+      this.customExecutors.set(key, executor);
+    }
+    const runner = executor.addTask(task);
+    framework.executors.set(task.task_id.value, {
+      id: task.task_id.value,
+      executorId,
+      frameworkId,
+      containerId: executor.containerId,
+      directory: executor.directory,
+      name: info.name ?? '',
+      task,
+      allowance: [],
+      runner,
+    });
+    this.log('I', `Queued task '${task.task_id.value}' for executor '${executorId}' of framework ${frameworkId}`);
+    if (ids !== undefined) {
+      const starting = executor;
+      const preparing = this.prepareCustomExecutor(starting, ids)
+        .catch((error: unknown) => this.log('E', `Launch of executor '${executorId}' failed: ${(error as Error).message}`))
+        .finally(() => this.preparing.delete(preparing));
+      this.preparing.add(preparing);
+    }
+    return { container_id: { value: executor.containerId }, directory: executor.directory };
+  }
+
+  /** Makes the sandbox and serves it under its real and virtual paths in `/files`. */
+  private async attachSandbox(ids: SandboxIds, directory: string): Promise<void> {
+    await createSandbox(this.options.workDir, ids);
+    await this.registry.attach(directory, directory);
+    await this.registry.attach(directory, join(executorRunsDir(this.options.workDir, ids), 'latest'));
+    await this.registry.attach(directory, virtualLatestPath(ids.frameworkId, ids.executorId));
+  }
+
+  private async prepareCustomExecutor(executor: CustomExecutor, ids: SandboxIds): Promise<void> {
+    try {
+      await this.attachSandbox(ids, executor.directory);
+    } catch (error) {
+      executor.failLaunch(`Failed to create the sandbox ${executor.directory}: ${(error as Error).message}`);
+      return;
+    }
+    executor.start();
+  }
+
+  /** The executor's process is gone: the master frees its resources (Mesos' ExitedExecutorMessage). */
+  private customExecutorExited(key: string, executor: CustomExecutor): void {
+    if (this.customExecutors.get(key) === executor) this.customExecutors.delete(key);
+    if (this.agentId === undefined || this.lifecycle === 'crashed') return;
+    void this.link.post(MASTER_INTERNAL.executorExited, {
+      agent_id: { value: this.agentId },
+      framework_id: { value: executor.frameworkId },
+      executor_id: { value: executor.id },
+    });
+  }
+
+  private lookupExecutor(frameworkId: string, executorId: string): CustomExecutor | 'unknown-framework' | 'unknown-executor' {
+    const executor = this.customExecutors.get(`${frameworkId}\u0000${executorId}`);
+    if (executor !== undefined) return executor;
+    return this.book.framework(frameworkId) === undefined ? 'unknown-framework' : 'unknown-executor';
+  }
+
+  /** Resources the live custom executors hold themselves (their tasks' are in the book). */
+  private customExecutorResources(): Resource[] {
+    return [...this.customExecutors.values()].reduce<Resource[]>((sum, executor) => addResources(sum, executor.info.resources ?? []), []);
   }
 
   private handleKill(body: unknown): unknown {
@@ -490,9 +661,23 @@ export class LocalAgent {
     return {};
   }
 
+  /** Several acknowledgements: each applied on its own; a stale one is logged, not an error of the rest. */
+  private handleAcknowledgements(body: unknown): unknown {
+    for (const acknowledgement of parseAcknowledgements(body)) {
+      try {
+        this.handleAcknowledge(acknowledgement);
+      } catch (error) {
+        this.log('W', `Ignoring an acknowledgement: ${(error as Error).message}`);
+      }
+    }
+    return {};
+  }
+
   private handleShutdownFramework(body: unknown): unknown {
     const { frameworkId } = parseShutdownFramework(body);
     const framework = this.book.framework(frameworkId);
+    // A custom executor outlives its tasks: it goes even when none of its framework's tasks is left.
+    for (const executor of this.customExecutors.values()) if (executor.frameworkId === frameworkId) executor.shutdown();
     if (framework === undefined) return {};
     this.log('I', `Asked to shut down framework ${frameworkId}`);
     framework.shuttingDown = true;
@@ -500,7 +685,7 @@ export class LocalAgent {
       if (entry.runner.terminated) {
         this.statusUpdates.forget(frameworkId, entry.id);
         this.book.complete(frameworkId, entry.id);
-      } else {
+      } else if (entry.executorId === undefined) {
         entry.runner.kill();
       }
     }
@@ -551,7 +736,7 @@ export class LocalAgent {
       hostname: this.hostname,
       port: this.port,
       resources: this.totalResources,
-      allocated: this.book.allocated(),
+      allocated: addResources(this.book.allocated(), this.customExecutorResources()),
       attributes: this.attributes,
       resourcesFlag: this.options.resources,
       workDir: this.options.workDir,

@@ -8,6 +8,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { AGENT_INTERNAL } from '../internal-protocol.js';
 import type {
   AcknowledgeRequest,
+  AcknowledgementsRequest,
   KillTaskRequest,
   LaunchTaskRequest,
   ShutdownFrameworkRequest,
@@ -42,6 +43,9 @@ export interface AgentGateway {
  */
 const MESSAGE_TIMEOUT_MS = 120_000;
 
+const MAX_ACKNOWLEDGEMENTS_PER_MESSAGE = 500;
+const ACKNOWLEDGEMENT_MESSAGES_IN_FLIGHT = 2;
+
 export interface HttpAgentGatewayOptions {
   /** See MESSAGE_TIMEOUT_MS. */
   requestTimeoutMs?: number;
@@ -51,6 +55,9 @@ export interface HttpAgentGatewayOptions {
 export class HttpAgentGateway implements AgentGateway {
   private readonly pool = new HttpAgent({ keepAlive: true, maxSockets: 16 });
   private readonly queues = new Map<string, Promise<void>>();
+  /** Acknowledgements not yet sent, by agent endpoint (see acknowledge). */
+  private readonly acknowledgementOutboxes = new Map<string, { pending: AcknowledgeRequest[]; inFlight: number; scheduled: boolean }>();
+  private batches = 0;
   private closed = false;
 
   constructor(private readonly options: HttpAgentGatewayOptions = {}) {}
@@ -63,17 +70,54 @@ export class HttpAgentGateway implements AgentGateway {
     this.enqueue(endpoint, `${message.framework_id.value}/${message.task_id.value}`, AGENT_INTERNAL.kill, message);
   }
 
+  /**
+   * Acknowledgements for one agent leave in messages of several (AGENT_INTERNAL.acknowledgements):
+   * at most ACKNOWLEDGEMENT_MESSAGES_IN_FLIGHT per agent at once, and whatever comes meanwhile waits
+   * for the next, so the busier the agent the fuller the messages, and an idle one gets each at once.
+   * A task has at most one unacknowledged update at a time, so two acknowledgements of one task are
+   * never in flight together and need no ordering.
+   */
   acknowledge(endpoint: string, message: AcknowledgeRequest): void {
-    this.enqueue(endpoint, `${message.framework_id.value}/${message.task_id.value}`, AGENT_INTERNAL.acknowledge, message);
+    if (this.closed) return;
+    let outbox = this.acknowledgementOutboxes.get(endpoint);
+    if (outbox === undefined) {
+      outbox = { pending: [], inFlight: 0, scheduled: false };
+      this.acknowledgementOutboxes.set(endpoint, outbox);
+    }
+    outbox.pending.push(message);
+    if (outbox.scheduled || outbox.inFlight >= ACKNOWLEDGEMENT_MESSAGES_IN_FLIGHT) return;
+    outbox.scheduled = true;
+    // Whatever else this turn of the event loop acknowledges goes in the same message.
+    setImmediate(() => this.sendAcknowledgements(endpoint, false));
+  }
+
+  /** `all`: everything pending leaves now, whatever is in flight (before a message that must follow them). */
+  private sendAcknowledgements(endpoint: string, all: boolean): void {
+    const outbox = this.acknowledgementOutboxes.get(endpoint);
+    if (outbox === undefined) return;
+    outbox.scheduled = false;
+    while (outbox.pending.length > 0 && (all || outbox.inFlight < ACKNOWLEDGEMENT_MESSAGES_IN_FLIGHT)) {
+      const acknowledgements = outbox.pending.splice(0, MAX_ACKNOWLEDGEMENTS_PER_MESSAGE);
+      outbox.inFlight++;
+      void this.enqueue(endpoint, `acknowledgements ${this.batches++}`, AGENT_INTERNAL.acknowledgements, {
+        acknowledgements,
+      } satisfies AcknowledgementsRequest).then(() => {
+        outbox.inFlight--;
+        if (outbox.inFlight === 0 && outbox.pending.length === 0) this.acknowledgementOutboxes.delete(endpoint);
+        else this.sendAcknowledgements(endpoint, false);
+      });
+    }
   }
 
   /** Goes out after everything already queued for the agent, whatever the task. */
   shutdownFramework(endpoint: string, message: ShutdownFrameworkRequest): void {
+    this.sendAcknowledgements(endpoint, true);
     this.enqueue(endpoint, undefined, AGENT_INTERNAL.shutdownFramework, message);
   }
 
   /** Goes out after everything already queued for the agent (an ACK of the old scheduler first). */
   updateFramework(endpoint: string, message: UpdateFrameworkRequest): void {
+    this.sendAcknowledgements(endpoint, true);
     this.enqueue(endpoint, undefined, AGENT_INTERNAL.updateFramework, message);
   }
 
@@ -90,8 +134,8 @@ export class HttpAgentGateway implements AgentGateway {
    * Messages about one task keep their order (a KILL never overtakes its LAUNCH, ACKs stay in
    * sequence); different tasks proceed in parallel. A message about no task waits for all of them.
    */
-  private enqueue(endpoint: string, task: string | undefined, path: string, message: unknown): void {
-    if (this.closed) return;
+  private enqueue(endpoint: string, task: string | undefined, path: string, message: unknown): Promise<void> {
+    if (this.closed) return Promise.resolve();
     const prefix = `${endpoint} `;
     const barrier = `${prefix}*`;
     const key = task === undefined ? barrier : `${prefix}${task}`;
@@ -107,6 +151,7 @@ export class HttpAgentGateway implements AgentGateway {
     void next.then(() => {
       if (this.queues.get(key) === next) this.queues.delete(key);
     });
+    return next;
   }
 
   /** The status the agent answers; 0 when the connection failed, -1 when no answer came within `timeoutMs`. */

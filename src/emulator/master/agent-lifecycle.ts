@@ -121,6 +121,7 @@ export class AgentLifecycle {
       tasks: new Map(),
       offers: new Set(),
       killedTasks: new Set(),
+      executors: new Map(),
       lastContact: now,
     };
     const wasUnreachable = this.unreachableAgents.has(id);
@@ -155,6 +156,19 @@ export class AgentLifecycle {
         fw.tasks.set(task.taskId, task);
       }
       if (!isTerminal(task.state)) used.push({ frameworkId, agentId: id, role, resources: task.resources });
+    }
+    for (const report of req.executors ?? []) {
+      const frameworkId = report.framework_id.value;
+      if (this.host.completedFrameworks.has(frameworkId)) continue;
+      const resources = Resources.fromProto(report.executor_info.resources ?? []);
+      const role = report.executor_info.resources?.[0]?.allocation_info?.role ?? '*';
+      agent.executors.set(taskKey(frameworkId, report.executor_info.executor_id.value), {
+        frameworkId,
+        info: report.executor_info,
+        role,
+        resources,
+      });
+      used.push({ frameworkId, agentId: id, role, resources });
     }
     this.host.allocator.addAgent(id, total, used);
     this.host.log(`${requested === undefined ? 'Registered' : 'Re-registered'} agent ${id} at ${req.endpoint}`);

@@ -12,7 +12,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MasterInfo } from '../../mesos/protocol/types.js';
-import type { RegisterAgentRequest, StatusUpdateRequest } from '../internal-protocol.js';
+import type { ExecutorExitedRequest, RegisterAgentRequest, StatusUpdateRequest, StatusUpdatesRequest } from '../internal-protocol.js';
+
 import { MASTER_INTERNAL } from '../internal-protocol.js';
 import { CONTROL_PREFIX } from '../control-api.js';
 import { servedPath, type EmulatedMesosApi } from '../mesos-api.js';
@@ -117,7 +118,12 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
     handleLibprocess(req, res, path.slice(1), body, ctx.scheduler, ctx.elected() && !ctx.takingOver());
     return;
   }
-  if (path === MASTER_INTERNAL.register || path === MASTER_INTERNAL.statusUpdate) {
+  if (
+    path === MASTER_INTERNAL.register ||
+    path === MASTER_INTERNAL.statusUpdate ||
+    path === MASTER_INTERNAL.statusUpdates ||
+    path === MASTER_INTERNAL.executorExited
+  ) {
     await handleInternal(req, res, path, ctx);
     return;
   }
@@ -160,6 +166,15 @@ export async function route(req: IncomingMessage, res: ServerResponse, ctx: Rout
   }
 }
 
+function isUpdate(value: unknown): value is StatusUpdatesRequest['updates'][number] {
+  const update = value as Partial<StatusUpdatesRequest['updates'][number]> | undefined;
+  return (
+    update?.framework_id?.value !== undefined &&
+    typeof update.status?.task_id?.value === 'string' &&
+    typeof update.status.state === 'string'
+  );
+}
+
 async function handleInternal(req: IncomingMessage, res: ServerResponse, path: string, ctx: RoutingContext): Promise<void> {
   if (req.method !== 'POST') {
     replyJson(res, 405, { error: 'POST only' });
@@ -191,6 +206,35 @@ async function handleInternal(req: IncomingMessage, res: ServerResponse, path: s
       ctx.log?.(`agent registration failed: ${String(error)}`);
       replyJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
     }
+    return;
+  }
+  if (path === MASTER_INTERNAL.statusUpdates) {
+    const batch = message as Partial<StatusUpdatesRequest>;
+    const agentId = batch.agent_id;
+    if (agentId?.value === undefined || !Array.isArray(batch.updates) || !batch.updates.every(isUpdate)) {
+      replyJson(res, 400, { error: 'expected agent_id and updates, each with framework_id and status' });
+      return;
+    }
+    for (const update of batch.updates) {
+      if (!core.statusUpdate({ agent_id: agentId, ...update })) {
+        replyJson(res, 404, { error: `agent ${agentId.value} is not registered with this master` });
+        return;
+      }
+    }
+    replyJson(res, 200, {});
+    return;
+  }
+  if (path === MASTER_INTERNAL.executorExited) {
+    const exited = message as Partial<ExecutorExitedRequest>;
+    if (exited.agent_id?.value === undefined || exited.framework_id?.value === undefined || exited.executor_id?.value === undefined) {
+      replyJson(res, 400, { error: 'expected agent_id, framework_id and executor_id' });
+      return;
+    }
+    if (!core.executorExited(exited as ExecutorExitedRequest)) {
+      replyJson(res, 404, { error: `agent ${exited.agent_id.value} is not registered with this master` });
+      return;
+    }
+    replyJson(res, 200, {});
     return;
   }
   const update = message as Partial<StatusUpdateRequest>;

@@ -7,7 +7,7 @@
  * `AgentGateway`, time is a `Clock`.
  */
 import type { Call, FrameworkInfo, MasterInfo, Offer, OfferOperation, TaskInfo, TaskStatus } from '../../mesos/protocol/types.js';
-import type { RegisterAgentRequest, RegisterAgentResponse, StatusUpdateRequest } from '../internal-protocol.js';
+import type { ExecutorExitedRequest, RegisterAgentRequest, RegisterAgentResponse, StatusUpdateRequest } from '../internal-protocol.js';
 import type { AgentGateway } from './agent-gateway.js';
 import { AgentLifecycle } from './agent-lifecycle.js';
 import { Allocator } from './allocator.js';
@@ -415,14 +415,27 @@ export class MasterCore {
         }
         continue;
       }
-      for (const task of op.launch?.task_infos ?? []) {
-        const invalid = validateTask(task, fw, agent.id, remaining, role);
+      for (const asked of op.launch?.task_infos ?? []) {
+        // The master fills in `ExecutorInfo.framework_id` (Mesos `Master::accept`).
+        const task =
+          asked.executor !== undefined && asked.executor.framework_id === undefined
+            ? { ...asked, executor: { ...asked.executor, framework_id: { value: fw.id } } }
+            : asked;
+        const executorKey = task.executor === undefined ? undefined : taskKey(fw.id, task.executor.executor_id?.value ?? '');
+        const existingExecutor = executorKey === undefined ? undefined : agent.executors.get(executorKey);
+        const invalid = validateTask(task, fw, agent.id, remaining, role, existingExecutor?.info);
         if (invalid !== undefined) {
           this.forward(fw, this.taskError(task, invalid));
           continue;
         }
         const record = newTaskRecord(fw.id, agent.id, task, role);
         remaining = remaining.minus(record.resources);
+        if (task.executor !== undefined && existingExecutor === undefined) {
+          // A new executor holds its own resources until it exits (`executorExited`).
+          const resources = Resources.fromProto(task.executor.resources ?? []);
+          agent.executors.set(executorKey!, { frameworkId: fw.id, info: task.executor, role, resources });
+          remaining = remaining.minus(resources);
+        }
         fw.tasks.set(record.taskId, record);
         agent.tasks.set(taskKey(fw.id, record.taskId), record);
         this.o.gateway.launch(agent.endpoint, { framework_id: { value: fw.id }, framework_info: fw.info, task });
@@ -524,6 +537,23 @@ export class MasterCore {
     if (fw !== undefined && fw.connection !== undefined) this.forward(fw, status);
     const task = agent.tasks.get(taskKey(req.framework_id.value, status.task_id.value));
     if (task !== undefined) this.updateTask(task, status);
+    return true;
+  }
+
+  /**
+   * A custom executor's process ended (Mesos `Master::exitedExecutor`): its own resources go back.
+   * Returns false when the agent is not registered with this master.
+   */
+  executorExited(req: ExecutorExitedRequest): boolean {
+    const agent = this.agents.get(req.agent_id.value);
+    if (agent === undefined) return false;
+    const key = taskKey(req.framework_id.value, req.executor_id.value);
+    const executor = agent.executors.get(key);
+    if (executor === undefined) return true;
+    agent.executors.delete(key);
+    this.log(`Executor '${req.executor_id.value}' of framework ${req.framework_id.value} on agent ${agent.id} exited`);
+    this.allocator.recover(agent.id, executor.frameworkId, executor.role, executor.resources);
+    this.requestAllocation();
     return true;
   }
 

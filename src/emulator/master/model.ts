@@ -4,7 +4,7 @@
  */
 import type { TimerHandle } from '../../shared/clock.js';
 import type { Resources } from '../../mesos/resources/resource-set.js';
-import type { Event, FrameworkInfo, Resource, TaskInfo, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
+import type { Event, ExecutorInfo, FrameworkInfo, Resource, TaskInfo, TaskState, TaskStatus } from '../../mesos/protocol/types.js';
 import { TERMINAL_TASK_STATES } from '../../mesos/protocol/types.js';
 
 /** The subscription stream of one framework (one HTTP SUBSCRIBE response). */
@@ -77,7 +77,16 @@ export interface AgentRecord {
   readonly offers: Set<string>;
   /** Frameworks whose tasks the master asked to kill while the agent might not have heard. */
   readonly killedTasks: Set<string>;
+  /** Custom executors running there (by `taskKey(frameworkId, executorId)`); their resources are held once. */
+  readonly executors: Map<string, ExecutorRecord>;
   lastContact: number;
+}
+
+interface ExecutorRecord {
+  readonly frameworkId: string;
+  readonly info: ExecutorInfo;
+  readonly role: string;
+  readonly resources: Resources;
 }
 
 export interface OfferRecord {

@@ -4,7 +4,8 @@
  * (`validation::offer::validate`), then each task against what is left of them
  * (`validation::task::validate`).
  */
-import type { OfferID, Resource, TaskInfo } from '../../mesos/protocol/types.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { ExecutorInfo, OfferID, Resource, TaskInfo } from '../../mesos/protocol/types.js';
 import { isValidRange, resourceRole, stringifyRanges } from '../../mesos/resources/ranges.js';
 import { describeResource, Resources } from '../../mesos/resources/resource-set.js';
 import type { FrameworkRecord, OfferRecord } from './model.js';
@@ -52,13 +53,18 @@ export function validateOffers(
   return undefined;
 }
 
-/** Returns the error message for an invalid task, undefined if it may be launched. */
+/**
+ * Returns the error message for an invalid task, undefined if it may be launched. `existingExecutor`
+ * is the ExecutorInfo of the live executor with the task's executor id on that agent, if any: a new
+ * executor's resources count against the offer too.
+ */
 export function validateTask(
   task: TaskInfo,
   framework: FrameworkRecord,
   agentId: string,
   available: Resources,
   allocationRole: string,
+  existingExecutor?: ExecutorInfo,
 ): string | undefined {
   const taskId = task.task_id?.value ?? '';
   const idError = validateId(taskId);
@@ -72,14 +78,41 @@ export function validateTask(
   if (gracePeriod !== undefined && gracePeriod < 0) return "Task's 'kill_policy.grace_period' must be non-negative";
   const invalid = invalidRanges(task.resources, allocationRole);
   if (invalid !== undefined) return `Task uses invalid resources: Invalid resources: ${invalid}`;
-  const resources = Resources.fromProto(task.resources);
+  if ((task.executor === undefined) === (task.command === undefined)) {
+    return 'Task should have at least one (but not both) of CommandInfo or ExecutorInfo present';
+  }
+  const executorError = task.executor === undefined ? undefined : validateExecutor(task.executor, framework.id, existingExecutor);
+  if (executorError !== undefined) return executorError;
+  let resources = Resources.fromProto(task.resources);
   if (resources.isEmpty()) return 'Task uses no resources';
+  if (task.executor !== undefined && existingExecutor === undefined)
+    resources = resources.plus(Resources.fromProto(task.executor.resources ?? []));
   if (!available.contains(resources)) {
     return (
       `Total resources ${resources.describe(allocationRole)} required by task and its executor ` +
       `is more than available ${available.describe(allocationRole)}`
     );
   }
+  return undefined;
+}
+
+/** Mesos' `executor::internal::validate` and the task-level executor checks, with their texts. */
+function validateExecutor(executor: ExecutorInfo, frameworkId: string, existing: ExecutorInfo | undefined): string | undefined {
+  const idError = validateId(executor.executor_id?.value ?? '');
+  if (idError !== undefined) return `Executor has an invalid ExecutorID: ${idError}`;
+  if (executor.framework_id === undefined) return "'ExecutorInfo.framework_id' must be set";
+  if (executor.framework_id.value !== frameworkId) {
+    return `ExecutorInfo has an invalid FrameworkID (Actual: ${executor.framework_id.value} vs Expected: ${frameworkId})`;
+  }
+  if (existing !== undefined && !isDeepStrictEqual(existing, executor)) {
+    const rule = '------------------------------------------------------------\n';
+    return (
+      'ExecutorInfo is not compatible with existing ExecutorInfo with same ExecutorID.\n' +
+      `${rule}Existing ExecutorInfo:\n${JSON.stringify(existing)}\n${rule}ExecutorInfo:\n${JSON.stringify(executor)}\n${rule}`
+    );
+  }
+  if (executor.type !== undefined && executor.type !== 'CUSTOM') return "'ExecutorInfo.type' must be 'CUSTOM'";
+  if (executor.command === undefined) return "'ExecutorInfo.command' must be set";
   return undefined;
 }
 

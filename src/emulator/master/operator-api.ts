@@ -13,6 +13,7 @@ import type {
   OperatorFramework,
   OperatorGetAgents,
   OperatorGetFrameworks,
+  OperatorGetExecutors,
   OperatorGetTasks,
   OperatorResponse,
   Resource,
@@ -76,13 +77,13 @@ function operatorResponse(
     case 'GET_TASKS':
       return { type, get_tasks: getTasks(core) };
     case 'GET_EXECUTORS':
-      return { type, get_executors: { executors: [] } };
+      return { type, get_executors: getExecutors(core) };
     case 'GET_STATE':
       return {
         type,
         get_state: {
           get_tasks: getTasks(core),
-          get_executors: { executors: [] },
+          get_executors: getExecutors(core),
           get_frameworks: getFrameworks(core),
           get_agents: getAgents(core),
         },
@@ -223,6 +224,15 @@ function taskProto(task: TaskRecord): Task {
   if (task.info.discovery !== undefined) out.discovery = task.info.discovery;
   if (task.info.health_check !== undefined) out.health_check = task.info.health_check;
   return out;
+}
+
+/** The custom executors running on the agents (command tasks have none the master knows of, as in Mesos). */
+function getExecutors(core: MasterCore): OperatorGetExecutors {
+  return {
+    executors: [...core.agents.values()].flatMap((agent) =>
+      [...agent.executors.values()].map((executor) => ({ executor_info: executor.info, agent_id: { value: agent.id } })),
+    ),
+  };
 }
 
 function getTasks(core: MasterCore): OperatorGetTasks {

@@ -62,7 +62,7 @@ function idValue(id: unknown): string {
  * boost::uuids' version check on 16 raw bytes, as `id::UUID::fromBytes` does it (Boost 1.81 knows
  * versions 1 to 5).
  */
-function isValidUuid(base64: unknown): boolean {
+export function isValidUuid(base64: unknown): boolean {
   if (typeof base64 !== 'string') return false;
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length !== 16) return false;

@@ -1,9 +1,11 @@
 /**
  * A compact, precomputed view of the protobuf schema that the wire and JSON codecs walk.
  *
- * protobufjs parses the proto2 files in `proto/` (our own subset of Mesos' v1 schema); this module turns its reflection objects into
- * plain tables (fields in declaration order, by name, by number, required fields, oneof siblings), so
- * the hot codec loops never touch reflection.
+ * The proto2 files in `proto/` (our own subset of Mesos' v1 schema) are compiled at build time
+ * (`scripts/compile-schema.mjs`: protobufjs parses them, `compileSchemaTables` below) into plain JSON
+ * tables, `mesos-schema.json`; this module turns those into descriptors (fields in declaration order, by
+ * name, by number, required fields, oneof siblings), so the hot codec loops never touch reflection
+ * and a command never loads protobufjs or parses a .proto file.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,8 +16,8 @@ type Protobuf = typeof protobufModule;
 let protobufLoaded: Protobuf | undefined;
 
 /**
- * protobufjs, loaded when the first schema is compiled rather than when this module is imported:
- * `--help` and a command's start-up up to its first request never need it.
+ * protobufjs, only for a schema given as .proto text (the build's compile step, tests): a command
+ * reads the tables the build compiled and never loads it (it is a development dependency).
  */
 function protobufjs(): Protobuf {
   protobufLoaded ??= createRequire(import.meta.url)('protobufjs') as Protobuf;
@@ -113,6 +115,30 @@ function isScalarKind(type: string): type is ScalarKind {
   return SCALAR_KINDS.has(type);
 }
 
+/** One field as compiled from the .proto files; optional members are left out when unset or false. */
+interface FieldTable {
+  readonly name: string;
+  readonly number: number;
+  /** A scalar kind, or the full name (no leading dot) of an enum or message type. */
+  readonly type: string;
+  readonly typeKind: ValueKind;
+  readonly repeated?: true;
+  readonly required?: true;
+  readonly mapKey?: ScalarKind;
+  /** The explicit `[default = ...]` of a singular field that is not deprecated. */
+  readonly jsonDefault?: unknown;
+  readonly oneofSiblings?: readonly string[];
+}
+
+/**
+ * The whole schema as plain data, keyed by full name without the leading dot; messages' fields and
+ * enums' values in declaration order.
+ */
+export interface SchemaTables {
+  readonly messages: Readonly<Record<string, readonly FieldTable[]>>;
+  readonly enums: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
 interface MutableField {
   name: string;
   number: number;
@@ -122,55 +148,133 @@ interface MutableField {
   required: boolean;
   mapKey: ScalarKind | undefined;
   jsonDefault: unknown;
-  oneofSiblings: string[];
+  oneofSiblings: readonly string[];
   kind: ValueKind;
   enumType: EnumDescriptor | undefined;
   messageType: MessageDescriptor | undefined;
 }
 
-/** The schema, compiled once per process. */
+const NO_SIBLINGS: readonly string[] = [];
+
+/** protobufjs' reflection of proto2 sources, names kept as written. */
+export function parseProtoSources(sources: readonly string[]): protobufModule.Root {
+  const protobuf = protobufjs();
+  const root = new protobuf.Root();
+  for (const source of sources) protobuf.parse(source, root, { keepCase: true });
+  root.resolveAll();
+  return root;
+}
+
+function compileField(field: protobufModule.Field): FieldTable {
+  const protobuf = protobufjs();
+  field.resolve();
+  const rule = (field as unknown as { rule?: string }).rule;
+  const options = field.options ?? {};
+  const mapKey = field instanceof protobuf.MapField ? field.keyType : undefined;
+  if (mapKey !== undefined && !isScalarKind(mapKey)) throw new Error(`map key ${mapKey} is not a scalar`);
+  const resolved = field.resolvedType;
+  let type: string;
+  let typeKind: ValueKind;
+  if (resolved instanceof protobuf.Enum || resolved instanceof protobuf.Type) {
+    type = resolved.fullName.slice(1);
+    typeKind = resolved instanceof protobuf.Enum ? 'enum' : 'message';
+  } else if (isScalarKind(field.type)) {
+    type = field.type;
+    typeKind = field.type;
+  } else {
+    throw new Error(`unsupported field type ${field.type} in ${field.parent?.fullName ?? '?'}`);
+  }
+  const repeated = field.repeated || field.map;
+  const siblings = field.partOf ? field.partOf.oneof.filter((name) => name !== field.name) : [];
+  return {
+    name: field.name,
+    number: field.id,
+    type,
+    typeKind,
+    ...(repeated ? { repeated: true } : {}),
+    ...(rule === 'required' ? { required: true } : {}),
+    ...(mapKey !== undefined ? { mapKey } : {}),
+    // Mesos' JSON writer emits such defaults even when the field is unset.
+    ...('default' in options && options.deprecated !== true && !repeated ? { jsonDefault: options.default as unknown } : {}),
+    ...(siblings.length > 0 ? { oneofSiblings: siblings } : {}),
+  };
+}
+
+/** Every message and enum of a parsed schema as tables, in the order protobufjs declares them. */
+export function compileSchemaTables(root: protobufModule.Root): SchemaTables {
+  const protobuf = protobufjs();
+  const messages: Record<string, FieldTable[]> = {};
+  const enums: Record<string, Record<string, number>> = {};
+  const visit = (namespace: protobufModule.NamespaceBase): void => {
+    for (const nested of namespace.nestedArray) {
+      if (nested instanceof protobuf.Type) messages[nested.fullName.slice(1)] = nested.fieldsArray.map(compileField);
+      else if (nested instanceof protobuf.Enum) enums[nested.fullName.slice(1)] = { ...nested.values };
+      if (nested instanceof protobuf.Namespace) visit(nested);
+    }
+  };
+  visit(root);
+  return { messages, enums };
+}
+
+function isSourceList(source: SchemaTables | readonly string[]): source is readonly string[] {
+  return Array.isArray(source);
+}
+
+/** The schema's descriptors, built from its tables on first use of each type. */
 export class Schema {
-  readonly root: protobufModule.Root;
   private readonly messages = new Map<string, MessageDescriptor>();
   private readonly enums = new Map<string, EnumDescriptor>();
+  private readonly tables: SchemaTables;
+  private readonly parsed: protobufModule.Root | undefined;
 
-  constructor(sources: readonly string[]) {
-    const protobuf = protobufjs();
-    const root = new protobuf.Root();
-    for (const source of sources) protobuf.parse(source, root, { keepCase: true });
-    root.resolveAll();
-    this.root = root;
+  /** From compiled tables (what commands use), or from .proto text parsed by protobufjs (the build, tests). */
+  constructor(source: SchemaTables | readonly string[]) {
+    if (isSourceList(source)) {
+      this.parsed = parseProtoSources(source);
+      this.tables = compileSchemaTables(this.parsed);
+    } else {
+      this.parsed = undefined;
+      this.tables = source;
+    }
+  }
+
+  /** protobufjs' reflection, for a schema given as .proto text (tests compare with protobufjs' own codec). */
+  get root(): protobufModule.Root {
+    if (this.parsed === undefined) throw new Error('a schema built from compiled tables has no protobufjs reflection');
+    return this.parsed;
   }
 
   /** Descriptor of a message type, e.g. `mesos.v1.scheduler.Call`. */
   message(fullName: string): MessageDescriptor {
-    const key = fullName.startsWith('.') ? fullName : `.${fullName}`;
-    const cached = this.messages.get(key);
-    if (cached !== undefined) return cached;
-    const type = this.root.lookupType(key);
-    return this.compileMessage(type);
+    const key = fullName.startsWith('.') ? fullName.slice(1) : fullName;
+    return this.messages.get(key) ?? this.compileMessage(key);
   }
 
-  private compileEnum(type: protobufModule.Enum): EnumDescriptor {
-    const cached = this.enums.get(type.fullName);
+  private enumType(fullName: string): EnumDescriptor {
+    const cached = this.enums.get(fullName);
     if (cached !== undefined) return cached;
+    const values = this.tables.enums[fullName];
+    if (values === undefined) throw new Error(`no enum ${fullName} in the Mesos schema`);
     const numberByName = new Map<string, number>();
     const nameByNumber = new Map<number, string>();
-    for (const [name, number] of Object.entries(type.values)) {
+    for (const [name, number] of Object.entries(values)) {
       numberByName.set(name, number);
       if (!nameByNumber.has(number)) nameByNumber.set(number, name);
     }
-    const firstName = Object.keys(type.values)[0];
-    if (firstName === undefined) throw new Error(`enum ${type.fullName} has no values`);
-    const descriptor: EnumDescriptor = { fullName: type.fullName, numberByName, nameByNumber, firstName };
-    this.enums.set(type.fullName, descriptor);
+    const firstName = Object.keys(values)[0];
+    if (firstName === undefined) throw new Error(`enum ${fullName} has no values`);
+    // Dotted like protobufjs' reflection names, as these descriptors always were.
+    const descriptor: EnumDescriptor = { fullName: `.${fullName}`, numberByName, nameByNumber, firstName };
+    this.enums.set(fullName, descriptor);
     return descriptor;
   }
 
-  private compileMessage(type: protobufModule.Type): MessageDescriptor {
+  private compileMessage(fullName: string): MessageDescriptor {
+    const table = this.tables.messages[fullName];
+    if (table === undefined) throw new Error(`no message type ${fullName} in the Mesos schema`);
     const fields: MutableField[] = [];
     const descriptor: MessageDescriptor = {
-      fullName: type.fullName.slice(1),
+      fullName,
       fields,
       fieldByName: new Map(),
       fieldByNumber: new Map(),
@@ -179,44 +283,23 @@ export class Schema {
       requiredFields: [],
     };
     // Registered before the fields are compiled so recursive types (ContainerID.parent) terminate.
-    this.messages.set(type.fullName, descriptor);
+    this.messages.set(fullName, descriptor);
 
-    for (const field of type.fieldsArray) {
-      field.resolve();
-      const rule = (field as unknown as { rule?: string }).rule;
-      const options = field.options ?? {};
-      const mapKey = field instanceof protobufjs().MapField ? field.keyType : undefined;
-      if (mapKey !== undefined && !isScalarKind(mapKey)) throw new Error(`map key ${mapKey} is not a scalar`);
-      const compiled: MutableField = {
+    for (const field of table) {
+      fields.push({
         name: field.name,
-        number: field.id,
+        number: field.number,
         index: fields.length,
-        qualifiedName: `${type.fullName.slice(1)}.${field.name}`,
-        repeated: field.repeated || field.map,
-        required: rule === 'required',
-        mapKey,
-        jsonDefault: undefined,
-        oneofSiblings: field.partOf ? field.partOf.oneof.filter((name) => name !== field.name) : [],
-        kind: 'message',
-        enumType: undefined,
-        messageType: undefined,
-      };
-      const resolved = field.resolvedType;
-      if (resolved instanceof protobufjs().Enum) {
-        compiled.kind = 'enum';
-        compiled.enumType = this.compileEnum(resolved);
-      } else if (resolved instanceof protobufjs().Type) {
-        compiled.kind = 'message';
-        compiled.messageType = this.messages.get(resolved.fullName) ?? this.compileMessage(resolved);
-      } else if (isScalarKind(field.type)) {
-        compiled.kind = field.type;
-      } else {
-        throw new Error(`unsupported field type ${field.type} in ${type.fullName}`);
-      }
-      if ('default' in options && options.deprecated !== true && !compiled.repeated) {
-        compiled.jsonDefault = options.default;
-      }
-      fields.push(compiled);
+        qualifiedName: `${fullName}.${field.name}`,
+        repeated: field.repeated === true,
+        required: field.required === true,
+        mapKey: field.mapKey,
+        jsonDefault: field.jsonDefault,
+        oneofSiblings: field.oneofSiblings ?? NO_SIBLINGS,
+        kind: field.typeKind,
+        enumType: field.typeKind === 'enum' ? this.enumType(field.type) : undefined,
+        messageType: field.typeKind === 'message' ? this.message(field.type) : undefined,
+      });
     }
 
     const byName = descriptor.fieldByName as Map<string, FieldDescriptor>;
@@ -295,22 +378,18 @@ export function mapEntryFields(field: FieldDescriptor): MapEntryFields {
 }
 
 /**
- * The schema files, in dependency order (scheduler, master and legacy refer to mesos.v1 types). They sit
- * beside this module in `src/` and are copied next to it into `dist/` by the build, so the same
- * relative URL works for tests and for the installed binary.
+ * The compiled tables sit beside this module: `src/mesos/protocol/mesos-schema.json` is checked in
+ * (a unit test fails when it no longer matches the .proto files) and the build writes
+ * `dist/mesos/protocol/mesos-schema.json` from the .proto files, so the same relative URL works for
+ * tests and for the installed binary.
  */
-const PROTO_FILES = ['mesos.proto', 'scheduler.proto', 'master.proto', 'legacy.proto'] as const;
-
-/** The text of the schema files (read on first use: only commands that speak the v1 API need them). */
-function mesosProtoSources(): string[] {
-  return PROTO_FILES.map((file) => readFileSync(new URL(`./proto/${file}`, import.meta.url), 'utf8'));
-}
+const SCHEMA_TABLES_URL = new URL('./mesos-schema.json', import.meta.url);
 
 let shared: Schema | undefined;
 
-/** The process-wide Mesos schema (read and parsed on first use, a few milliseconds). */
+/** The process-wide Mesos schema (its tables read on first use: only commands that speak to Mesos need them). */
 export function mesosSchema(): Schema {
-  shared ??= new Schema(mesosProtoSources());
+  shared ??= new Schema(JSON.parse(readFileSync(SCHEMA_TABLES_URL, 'utf8')) as SchemaTables);
   return shared;
 }
 

@@ -15,6 +15,7 @@ import {
   masterTasks,
   startDeploy,
   startSandbox,
+  waitHealthy,
   type DeployEvent,
   type DeployRun,
   type Sandbox,
@@ -115,6 +116,8 @@ describe.each([
       const frameworkId = subscribed.frameworkId as string;
       const healthChecked = version === '1.12.0';
       expect(first.stderr.includes('has no TCP health checks (from 1.1.0); the Alluxio tasks run without them')).toBe(!healthChecked);
+      // Placement ends with the last ACCEPT: with health checks, status is OK only once they answered.
+      if (healthChecked) await waitHealthy(first, 3);
 
       const status = await runCli(['status', '--json', '--conf-dir', sandbox.confDir, '--master', masterAddress(sandbox.cluster)]);
       expect(status.exitCode, status.stderr).toBe(0);

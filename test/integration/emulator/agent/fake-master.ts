@@ -10,6 +10,7 @@ import {
   type LaunchTaskRequest,
   type RegisterAgentRequest,
   type StatusUpdateRequest,
+  type StatusUpdatesRequest,
 } from '../../../../src/emulator/internal-protocol.js';
 import type { TaskInfo, TaskStatus } from '../../../../src/mesos/protocol/types.js';
 import { postJson } from './http-client.js';
@@ -67,12 +68,18 @@ export class FakeMaster {
           this.registrations.push({ at: Date.now(), body: registration });
           this.agentEndpoint = registration.endpoint;
           reply(200, { agent_id: registration.agent_id ?? { value: this.agentId }, master_id: this.masterId });
-        } else if (req.url === MASTER_INTERNAL.statusUpdate) {
-          const update = body as StatusUpdateRequest;
-          this.updates.push({ at: Date.now(), body: update });
+        } else if (req.url === MASTER_INTERNAL.statusUpdate || req.url === MASTER_INTERNAL.statusUpdates) {
+          // Agents send their updates in batches (StatusUpdatesRequest); each is recorded as one.
+          const batch = body as StatusUpdatesRequest | StatusUpdateRequest;
+          const updates: StatusUpdateRequest[] =
+            'updates' in batch ? batch.updates.map((update) => ({ agent_id: batch.agent_id, ...update })) : [batch];
+          const at = Date.now();
+          for (const update of updates) this.updates.push({ at, body: update });
           reply(this.statusAnswer, this.statusAnswer === 200 ? {} : { error: 'unknown agent' });
-          if (this.autoAck && this.statusAnswer === 200 && update.status.uuid !== undefined) {
-            void this.ack(update.status).catch(() => undefined);
+          for (const update of updates) {
+            if (this.autoAck && this.statusAnswer === 200 && update.status.uuid !== undefined) {
+              void this.ack(update.status).catch(() => undefined);
+            }
           }
         } else {
           reply(404, { error: 'no such endpoint' });

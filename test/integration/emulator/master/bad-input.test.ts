@@ -157,6 +157,7 @@ describe('local master: bad input', () => {
                   task_id: { value: 't' },
                   agent_id: offer.agent_id,
                   resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }],
+                  command: { value: 'sleep 600' },
                 },
               ],
             },

@@ -122,6 +122,7 @@ describeWithZooKeeper('local master high availability (ZooKeeper)', () => {
                   task_id: { value: 'ha' },
                   agent_id: offer.agent_id,
                   resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }],
+                  command: { value: 'sleep 600' },
                 },
               ],
             },

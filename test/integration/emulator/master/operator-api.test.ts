@@ -37,6 +37,7 @@ describe('local master: operator API (POST /api/v1)', () => {
                   task_id: { value: 'op' },
                   agent_id: offer.agent_id,
                   resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }],
+                  command: { value: 'sleep 600' },
                 },
               ],
             },

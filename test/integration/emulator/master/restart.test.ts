@@ -28,6 +28,7 @@ async function launchRunning(fw: SubscribedFramework, taskId: string): Promise<E
                 task_id: { value: taskId },
                 agent_id: offer.agent_id,
                 resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.5 } }],
+                command: { value: 'sleep 600' },
               },
             ],
           },

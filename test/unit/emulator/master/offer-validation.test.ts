@@ -10,7 +10,7 @@ const available = Resources.fromProto([
   { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 1, end: 10 }] } },
 ]);
 const task = (resources: Resource[]): TaskInfo =>
-  ({ name: 't', task_id: { value: 't1' }, agent_id: { value: 'S0' }, resources }) as TaskInfo;
+  ({ name: 't', task_id: { value: 't1' }, agent_id: { value: 'S0' }, resources, command: { value: 'true' } }) as TaskInfo;
 const ports = (begin: number, end: number, role?: string): Resource => ({
   name: 'ports',
   type: 'RANGES',

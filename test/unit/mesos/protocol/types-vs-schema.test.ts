@@ -21,6 +21,8 @@ const TYPES_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 /** Exported types whose name is not the message's own short name in `mesos.v1`. */
 const MESSAGE_OF: Readonly<Record<string, string>> = {
   CommandURI: 'mesos.v1.CommandInfo.URI',
+  // Exact names: the compiled tables do not search nested namespaces as protobufjs' lookup did.
+  Range: 'mesos.v1.Value.Range',
   OfferOperation: 'mesos.v1.Offer.Operation',
   Call: 'mesos.v1.scheduler.Call',
   Event: 'mesos.v1.scheduler.Event',

@@ -223,6 +223,12 @@ export class FakeAgent {
         }
         return;
       }
+      case AGENT_INTERNAL.acknowledgements: {
+        // The real master's gateway sends its acknowledgements in batches: each is one ACK here.
+        for (const ack of (body as { acknowledgements: AcknowledgeRequest[] }).acknowledgements)
+          this.handle(AGENT_INTERNAL.acknowledge, ack);
+        return;
+      }
       case AGENT_INTERNAL.acknowledge: {
         const ack = body as AcknowledgeRequest;
         this.acks.push(ack);
