@@ -13,6 +13,7 @@ import { type MessageDescriptor, MessageNames, Schema, mesosSchema } from '../..
 import { jsonToShape } from '../../../../src/mesos/protocol/json-read.js';
 import { loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
 import { referenceJsonToShape } from './reference-json-read.js';
+import { ordered, prng } from './differential-support.js';
 
 const TEST_PROTO = `
 syntax = "proto2";
@@ -50,29 +51,6 @@ message All {
 
 const schema = new Schema([TEST_PROTO]);
 const all = schema.message('j.All');
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function ordered(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(ordered);
-  if (value !== null && typeof value === 'object') {
-    return {
-      prototype: Object.getPrototypeOf(value) === Object.prototype,
-      entries: Object.entries(value).map(([k, v]) => [k, ordered(v)]),
-    };
-  }
-  if (typeof value === 'number' && Object.is(value, -0)) return '-0';
-  return value;
-}
 
 function outcome(
   read: (descriptor: MessageDescriptor, document: unknown) => unknown,

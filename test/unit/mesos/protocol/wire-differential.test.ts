@@ -16,6 +16,7 @@ import { encodeMessage } from '../../../../src/mesos/protocol/wire-encode.js';
 import { loadTranscript, splitRecordIO } from '../../../helpers/transcripts.js';
 import { referenceDecodeMessage } from './reference-wire-decode.js';
 import { referenceEncodeMessage } from './reference-wire-encode.js';
+import { ordered, prng } from './differential-support.js';
 
 const TEST_PROTO = `
 syntax = "proto2";
@@ -69,30 +70,6 @@ message All {
 const testSchema = new Schema([TEST_PROTO]);
 const all = testSchema.message('d.All');
 const protobufjsAll = testSchema.root.lookupType('d.All');
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Keys in order, values with +0/-0 told apart: what "the same shape" means here. */
-function ordered(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(ordered);
-  if (value !== null && typeof value === 'object') {
-    return {
-      prototype: Object.getPrototypeOf(value) === Object.prototype,
-      entries: Object.entries(value).map(([k, v]) => [k, ordered(v)]),
-    };
-  }
-  if (typeof value === 'number' && Object.is(value, -0)) return '-0';
-  return value;
-}
 
 function outcome(
   decode: (descriptor: MessageDescriptor, bytes: Uint8Array) => unknown,
