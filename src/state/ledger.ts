@@ -9,7 +9,7 @@ import { ConfigError } from '../shared/errors.js';
 import { oneLineQuote } from '../shared/excerpt.js';
 import { writeFileAtomic } from '../shared/atomic-file.js';
 import { readBoundedText, UnfitFileError } from '../shared/bounded-read.js';
-import { TERMINAL_TASK_STATES, type TaskState } from '../mesos/protocol/types.js';
+import { isTaskState, TERMINAL_TASK_STATES, type TaskState } from '../mesos/protocol/types.js';
 import { parseDesired, parseRollout, type DesiredState, type RolloutRecord } from './desired-state.js';
 
 const LEDGER_VERSION = 1;
@@ -136,23 +136,6 @@ function cloneLedger(ledger: Ledger): Ledger {
   return parseLedger(serializeLedger(ledger));
 }
 
-const TASK_STATES = new Set<string>([
-  'TASK_STAGING',
-  'TASK_STARTING',
-  'TASK_RUNNING',
-  'TASK_KILLING',
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_ERROR',
-  'TASK_LOST',
-  'TASK_DROPPED',
-  'TASK_UNREACHABLE',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-  'TASK_UNKNOWN',
-]);
-
 /** Parses and validates ledger text; anything malformed is a ConfigError naming the file and the fix. */
 export function parseLedger(text: string, file?: string): Ledger {
   const fail = (problem: string): never => {
@@ -192,7 +175,7 @@ export function parseLedger(text: string, file?: string): Ledger {
     };
     const role = t.role === 'master' || t.role === 'worker' ? t.role : fail(`${where}.role must be "master" or "worker"`);
     const state = str('state');
-    if (!TASK_STATES.has(state)) fail(`${where}.state "${state}" is not a Mesos task state`);
+    if (!isTaskState(state)) fail(`${where}.state "${state}" is not a Mesos task state`);
     const alias = str('alias');
     if (seen.has(alias)) fail(`alias ${alias} appears twice`);
     seen.add(alias);

@@ -7,7 +7,15 @@
  * Not supported: the protobuf media type (answered 415), LAUNCH_GROUP (the local cluster has no
  * task groups), checks (`check_status`).
  */
-import type { ExecutorInfo, FrameworkInfo, KillPolicy, Resource, TaskInfo, TaskStatus } from '../../mesos/protocol/types.js';
+import {
+  isTaskState,
+  type ExecutorInfo,
+  type FrameworkInfo,
+  type KillPolicy,
+  type Resource,
+  type TaskInfo,
+  type TaskStatus,
+} from '../../mesos/protocol/types.js';
 import { isValidUuid } from '../mesos-codec/validation.js';
 
 type ExecutorCallType = 'SUBSCRIBE' | 'UPDATE' | 'MESSAGE' | 'HEARTBEAT';
@@ -32,23 +40,6 @@ export class ExecutorCallError extends Error {
     super(message);
   }
 }
-
-const TASK_STATES = new Set<string>([
-  'TASK_STAGING',
-  'TASK_STARTING',
-  'TASK_RUNNING',
-  'TASK_KILLING',
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_ERROR',
-  'TASK_LOST',
-  'TASK_DROPPED',
-  'TASK_UNREACHABLE',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-  'TASK_UNKNOWN',
-]);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -115,7 +106,7 @@ function validateUpdate(update: unknown, frameworkId: string, executorId: string
   const taskId = idOf(status.task_id);
   if (taskId === undefined || typeof status.state !== 'string')
     throw convertError('Missing required fields: update.status.task_id, update.status.state');
-  if (!TASK_STATES.has(status.state)) throw convertError(`Failed to find enum for '${status.state}'`);
+  if (!isTaskState(status.state)) throw convertError(`Failed to find enum for '${status.state}'`);
   if (status.uuid === undefined) throw validationError("Expecting 'uuid' to be present");
   if (typeof status.uuid !== 'string' || !BASE64.test(status.uuid) || !isValidUuid(status.uuid)) throw validationError('Not a valid UUID');
   const statusExecutor = idOf(status.executor_id);

@@ -210,6 +210,28 @@ export type TaskState =
   | 'TASK_GONE_BY_OPERATOR'
   | 'TASK_UNKNOWN';
 
+/** Every state Mesos knows, for checking a state read as a string (a ledger file, an executor's call). */
+const TASK_STATES: ReadonlySet<string> = new Set<TaskState>([
+  'TASK_STAGING',
+  'TASK_STARTING',
+  'TASK_RUNNING',
+  'TASK_KILLING',
+  'TASK_FINISHED',
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_ERROR',
+  'TASK_LOST',
+  'TASK_DROPPED',
+  'TASK_UNREACHABLE',
+  'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR',
+  'TASK_UNKNOWN',
+]);
+
+export function isTaskState(state: string): state is TaskState {
+  return TASK_STATES.has(state);
+}
+
 export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
   'TASK_FINISHED',
   'TASK_FAILED',
