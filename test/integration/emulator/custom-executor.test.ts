@@ -99,20 +99,13 @@ const states = (framework: SubscribedFramework, taskId: string): string[] =>
     .filter((e) => e.update?.status.task_id.value === taskId)
     .map((e) => e.update.status.state as string);
 
+/** `local-cluster` with one agent offering `resources`, on a free port, its ready line as JSON. */
+const startOneAgentCluster = (resources: string): ReturnType<typeof startCli> =>
+  startCli(['local-cluster', '--agents', '1', '--port', '0', '--work-dir', dir, '--json', '--resources', resources]);
+
 describe('local-cluster with a custom executor (binary)', () => {
   it('runs three tasks on one executor: updates, acknowledgements, KILL, teardown, nothing left', async () => {
-    const cluster = startCli([
-      'local-cluster',
-      '--agents',
-      '1',
-      '--port',
-      '0',
-      '--work-dir',
-      dir,
-      '--json',
-      '--resources',
-      'cpus:2;mem:1024',
-    ]);
+    const cluster = startOneAgentCluster('cpus:2;mem:1024');
     let stopAcknowledging = (): void => undefined;
     try {
       const ready = await firstJsonLine(cluster.stdout!);
@@ -216,18 +209,7 @@ describe('local-cluster with a custom executor (binary)', () => {
   }, 60_000);
 
   it('an executor that dies: its unfinished task fails (REASON_EXECUTOR_TERMINATED) and its resources are offered again', async () => {
-    const cluster = startCli([
-      'local-cluster',
-      '--agents',
-      '1',
-      '--port',
-      '0',
-      '--work-dir',
-      dir,
-      '--json',
-      '--resources',
-      'cpus:1;mem:1024',
-    ]);
+    const cluster = startOneAgentCluster('cpus:1;mem:1024');
     let stopAcknowledging = (): void => undefined;
     try {
       const ready = await firstJsonLine(cluster.stdout!);
