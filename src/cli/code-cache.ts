@@ -24,6 +24,8 @@ import vm from 'node:vm';
 /** How long a command runs before the bytes of its freshly compiled chunks are written. */
 const WRITE_AFTER_MS = 1000;
 const CACHE_EXTENSION = '.v8cache';
+/** A temporary file this old was left by a process that died while writing it. */
+const ABANDONED_AFTER_MS = 10 * 60_000;
 
 /** What a start did, for tests and `--verbose` diagnostics. */
 export interface CodeCacheReport {
@@ -184,10 +186,17 @@ function writeWhole(file: string, bytes: Buffer): boolean {
   }
 }
 
-/** Removes the cache files of chunks that no longer exist as they were (a rebuild names them anew). */
+/**
+ * Removes the cache files of chunks that no longer exist as they were (a rebuild names them anew),
+ * and temporary files that a process killed while writing left behind.
+ */
 function pruneStale(directory: string, bundlePrefix: string): void {
   try {
     for (const entry of readdirSync(directory)) {
+      if (entry.endsWith('.tmp')) {
+        removeIfOlderThan(path.join(directory, entry), ABANDONED_AFTER_MS);
+        continue;
+      }
       if (!entry.endsWith(CACHE_EXTENSION)) continue;
       const chunk = entry.slice(0, entry.lastIndexOf('-', entry.lastIndexOf('-') - 1));
       let current: string | undefined;
@@ -200,6 +209,14 @@ function pruneStale(directory: string, bundlePrefix: string): void {
     }
   } catch {
     // Another process pruned first, or the directory went away: nothing to do.
+  }
+}
+
+function removeIfOlderThan(file: string, ageMs: number): void {
+  try {
+    if (Date.now() - statSync(file).mtimeMs > ageMs) unlinkSync(file);
+  } catch {
+    // Renamed or removed meanwhile.
   }
 }
 

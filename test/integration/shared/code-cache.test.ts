@@ -85,6 +85,21 @@ describe('the code cache', () => {
     expect(after.filter((name) => name.startsWith('b.js-'))).not.toEqual(before.filter((name) => name.startsWith('b.js-')));
   });
 
+  it('a temporary file left by a process killed while writing goes once it is old', async () => {
+    const { directory } = await start();
+    const abandoned = path.join(directory as string, 'b.js-1-1.v8cache.4242.tmp');
+    const recent = path.join(directory as string, 'b.js-1-1.v8cache.4343.tmp');
+    await writeFile(abandoned, 'x');
+    await writeFile(recent, 'x');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(abandoned, hourAgo, hourAgo);
+    await writeFile(path.join(bundle, 'a.js'), "'use strict';\nexports.value = () => require('./b.js').value + 2;\n");
+    expect(await start()).toMatchObject({ value: 43, written: 1 });
+    const left = await readdir(directory as string);
+    expect(left).toContain(path.basename(recent));
+    expect(left).not.toContain(path.basename(abandoned));
+  });
+
   it('a chunk rewritten with the same size is not served old bytes (its modification time changed)', async () => {
     await start();
     await writeFile(path.join(bundle, 'b.js'), "'use strict';\nexports.value = 97;\nexports.later = () => require('./c.mjs');\n");
