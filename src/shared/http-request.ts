@@ -12,7 +12,6 @@
  * anything else); an aborted signal rejects with `abortReason(signal)` instead.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { abortReason } from './clock.js';
 
@@ -120,7 +119,8 @@ export function openHttpRequest(options: HttpRequestOptions): Promise<OpenHttpAn
     let client: http.ClientRequest;
     try {
       const url = new URL(options.url);
-      const protocol = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
+      // https (and TLS with it) loads on the first https URL: a plain-http command never pays for it.
+      const protocol = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : url.protocol === 'http:' ? http : undefined;
       if (protocol === undefined) throw new HttpRequestError('network', `${url.href} is not an http(s) URL`);
       client = protocol.request(url, { method: options.method ?? 'GET', headers, agent: options.agent });
     } catch (error) {

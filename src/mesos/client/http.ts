@@ -24,7 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { CredentialsError, OperationError, UnreachableError, UsageError, isAlluxioMesosError } from '../../shared/errors.js';
 import { HttpRequestError, openHttpRequest, type HttpRequestOptions, type OpenHttpAnswer } from '../../shared/http-request.js';
@@ -358,7 +358,9 @@ export class HttpTransport {
   }
 
   private tlsAgent(agents: { https: HttpsAgent | undefined }, pooled: boolean): HttpsAgent {
-    agents.https ??= new HttpsAgent({
+    // Loaded here, not imported: a master on plain http never loads https and TLS.
+    const { Agent } = process.getBuiltinModule('node:https');
+    agents.https ??= new Agent({
       ...(pooled ? POOLED : { keepAlive: false }),
       ca: this.ca,
       rejectUnauthorized: this.options.insecure !== true,
