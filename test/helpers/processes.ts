@@ -15,3 +15,18 @@ export async function processesUnder(dir: string): Promise<number[]> {
   }
   return found;
 }
+
+/**
+ * SIGSTOPs `pid` and resolves once every one of its threads is stopped: a signal only asks, and a
+ * thread busy on another core (a JVM's selector, under load) may still answer a request meanwhile.
+ */
+export async function freeze(pid: number): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  for (;;) {
+    const threads = await readdir(`/proc/${pid}/task`);
+    const states = await Promise.all(threads.map((tid) => readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => ') T ')));
+    // The state is the field after the command name, which is in parentheses and may hold spaces.
+    if (states.every((stat) => /^[Tt]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? ''))) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { aliasOfTaskId } from '../../../../src/state/task-names.js';
+import { freeze } from '../../../helpers/processes.js';
 import { describeWithZooKeeper, startZooKeeper, type ZooKeeperServer } from '../../../helpers/zookeeper.js';
 import { cleanup, initConf, masterTasks, startDeploy, startSandbox, waitUntil, type DeployRun, type Sandbox } from './helpers.js';
 
@@ -172,7 +173,7 @@ describeWithZooKeeper('deploy --state zk://', () => {
       .reverse()
       .find((call) => call.type === 'SUBSCRIBE' && call.at <= frozenAt)?.streamId;
     expect(leaderStream).toBeDefined();
-    process.kill(leader.pid, 'SIGSTOP');
+    await freeze(leader.pid);
     let wokenAt = Number.POSITIVE_INFINITY;
     try {
       await standby.waitFor('subscribed', (event) => event.type === 'subscribed', { timeoutMs: 30_000 });

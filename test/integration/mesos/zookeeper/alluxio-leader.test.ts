@@ -6,6 +6,7 @@
 import { CreateMode, type Client } from 'node-zookeeper-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { alluxioLeaderReader, readAlluxioLeader } from '../../../../src/mesos/zookeeper/alluxio-leader.js';
+import { freeze } from '../../../helpers/processes.js';
 import {
   closeClient,
   connectClient,
@@ -68,7 +69,7 @@ describeWithZooKeeper('the leading Alluxio master, read from ZooKeeper', () => {
     const reader = alluxioLeaderReader(zk.connectString, LEADER_PATH, { timeoutMs: 1_500 });
     try {
       expect(await reader.read()).toBe('master-2:19998');
-      process.kill(zk.pid, 'SIGSTOP');
+      await freeze(zk.pid);
       try {
         await expect(reader.read()).rejects.toThrow(/within 1500 ms|no server answered within 1500 ms/);
       } finally {
