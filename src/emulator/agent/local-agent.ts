@@ -13,6 +13,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { coalesceWritesPerTurn } from '../../shared/turn-coalesced-writes.js';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -280,6 +281,8 @@ export class LocalAgent {
     // No `Keep-Alive: timeout=5` header (a real agent sends none); stop() closes idle sockets itself.
     server.keepAliveTimeout = 0;
     server.on('connection', (socket) => {
+      // The answers and events of one turn leave in one write per connection.
+      coalesceWritesPerTurn(socket);
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });

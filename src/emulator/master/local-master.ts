@@ -6,6 +6,7 @@
  * tasks and schedulers must re-subscribe with their framework id.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { coalesceWritesPerTurn } from '../../shared/turn-coalesced-writes.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { MasterInfo } from '../../mesos/protocol/types.js';
@@ -194,6 +195,8 @@ export class LocalMaster {
         } else res.destroy();
       });
     });
+    // The answers and events of one turn leave in one write per connection.
+    server.on('connection', coalesceWritesPerTurn);
     // Subscription streams are long-lived; no idle or header timeouts may cut them.
     server.headersTimeout = 0;
     server.timeout = 0;
