@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { coalesceWritesPerTurn } from '../../shared/turn-coalesced-writes.js';
+import { pushKeepingLatest } from '../../shared/keep-latest.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { MasterInfo } from '../../mesos/protocol/types.js';
@@ -114,10 +115,7 @@ export class LocalMaster {
         masterPid: () => `master@${this.host}:${this.port}`,
         streamIds: options.api?.streamIds ?? true,
         log: (m) => this.log(m),
-        onCall: (call) => {
-          this.callLog.push(call);
-          if (this.callLog.length > MAX_CALL_LOG) this.callLog.splice(0, this.callLog.length - MAX_CALL_LOG);
-        },
+        onCall: (call) => pushKeepingLatest(this.callLog, call, MAX_CALL_LOG),
       },
       operator: {
         core: () => this.state,
