@@ -20,6 +20,7 @@ type Done = (error?: Error | null) => void;
 export function coalesceWritesPerTurn(socket: Socket): void {
   const writev = socket._writev!.bind(socket);
   const final = socket._final.bind(socket);
+  const destroy = socket._destroy.bind(socket);
   let taken: Chunk[] = [];
   /** Callbacks of chunks taken while a real write was pending: called when the next one completes. */
   let unacknowledged: Done[] = [];
@@ -67,5 +68,15 @@ export function coalesceWritesPerTurn(socket: Socket): void {
     };
     flush();
     if (!pending) afterPending?.();
+  };
+  // Destroyed in the turn that wrote: those bytes still go out, as they did when every write
+  // reached the kernel at once (an answer followed by a hang-up, a test's crash of a peer).
+  socket._destroy = (error: Error | null, done: (error?: Error | null) => void) => {
+    if (!pending && taken.length > 0) {
+      const batch = taken;
+      taken = [];
+      writev(batch, () => undefined);
+    }
+    destroy(error, done);
   };
 }

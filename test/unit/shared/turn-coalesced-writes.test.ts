@@ -133,6 +133,19 @@ describe('ending and backpressure', () => {
     expect(received.endsWith('\r\n\r\nhello')).toBe(true);
   });
 
+  it('what a turn wrote before destroying the socket still reaches the peer', async () => {
+    const { port } = await serve((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'Content-Length': '5' });
+      response.write('hello');
+      // Later in the same turn: node has uncorked the response (its own nextTick), so the bytes are
+      // with the socket; without coalescing they were in the kernel already.
+      process.nextTick(() => process.nextTick(() => response.socket!.destroy()));
+    });
+    const received = await exchange(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', () => false);
+    expect(received.endsWith('\r\n\r\nhello')).toBe(true);
+  });
+
   it('a peer that does not read makes the written bytes wait in the socket (writableLength), not vanish', async () => {
     let response: ServerResponse | undefined;
     const { port, sockets } = await serve((_request, res) => {
