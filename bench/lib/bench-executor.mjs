@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { PipelinedConnection } from './pipelined-http.mjs';
 
 const agent = process.env.MESOS_AGENT_ENDPOINT;
 const frameworkId = { value: process.env.MESOS_FRAMEWORK_ID };
@@ -20,8 +21,8 @@ if (agent === undefined || frameworkId.value === undefined || executorId.value =
   console.error('bench-executor: start me as a Mesos executor (MESOS_AGENT_ENDPOINT, MESOS_FRAMEWORK_ID, MESOS_EXECUTOR_ID)');
   process.exit(2);
 }
-const url = `http://${agent}/api/v1/executor`;
-const pool = new http.Agent({ keepAlive: true, maxSockets: 4 });
+// The UPDATE calls of one turn (one per task LAUNCHed or ACKNOWLEDGED in it) leave in one write.
+const calls = new PipelinedConnection(agent);
 /** task id -> 'running' | 'finishing' | 'done' */
 const tasks = new Map();
 /** uuid -> what to do once the agent acknowledged it */
@@ -30,15 +31,8 @@ const seen = new Set();
 let acknowledged = 0;
 let updatesSent = 0;
 
-function post(body, options = {}) {
-  const payload = Buffer.from(JSON.stringify({ framework_id: frameworkId, executor_id: executorId, ...body }));
-  return http
-    .request(url, {
-      method: 'POST',
-      agent: options.agent ?? pool,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': payload.length, ...(options.headers ?? {}) },
-    })
-    .end(payload);
+function payload(body) {
+  return Buffer.from(JSON.stringify({ framework_id: frameworkId, executor_id: executorId, ...body }));
 }
 
 function update(taskId, state, then) {
@@ -46,15 +40,16 @@ function update(taskId, state, then) {
   const uuid = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64');
   if (then !== undefined) afterAck.set(uuid, then);
   updatesSent++;
-  const req = post({
+  const body = payload({
     type: 'UPDATE',
     update: { status: { task_id: { value: taskId }, state, source: 'SOURCE_EXECUTOR', uuid, timestamp: Date.now() / 1000 } },
   });
-  req.on('response', (res) => {
-    res.resume();
-    if (res.statusCode !== 202) console.error(`bench-executor: UPDATE ${state} of ${taskId} answered ${res.statusCode}`);
-  });
-  req.on('error', (error) => console.error(`bench-executor: UPDATE ${state} of ${taskId} failed: ${error.message}`));
+  calls.request('POST', '/api/v1/executor', { 'Content-Type': 'application/json' }, body).then(
+    (answer) => {
+      if (answer.status !== 202) console.error(`bench-executor: UPDATE ${state} of ${taskId} answered ${answer.status}`);
+    },
+    (error) => console.error(`bench-executor: UPDATE ${state} of ${taskId} failed: ${error.message}`),
+  );
 }
 
 function finish(taskId, state) {
@@ -107,10 +102,13 @@ function onEvent(event) {
 
 process.on('exit', () => console.log(`bench-executor: ${updatesSent} updates sent, ${acknowledged} acknowledged`));
 
-const subscribe = post(
-  { type: 'SUBSCRIBE', subscribe: {} },
-  { agent: new http.Agent({ keepAlive: false }), headers: { Accept: 'application/json' } },
-);
+const subscription = payload({ type: 'SUBSCRIBE', subscribe: {} });
+const subscribe = http.request(`http://${agent}/api/v1/executor`, {
+  method: 'POST',
+  agent: false,
+  headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': subscription.length },
+});
+subscribe.end(subscription);
 subscribe.on('response', (res) => {
   if (res.statusCode !== 200) {
     console.error(`bench-executor: SUBSCRIBE answered ${res.statusCode}`);

@@ -1,8 +1,9 @@
 /**
  * A minimal v1 HTTP scheduler (JSON) for the local-cluster benchmarks: it subscribes, accepts offers
  * by launching tasks, acknowledges every status update that asks for it (an ACKNOWLEDGE counts once
- * the master answered 202), and reports each update to a listener. It keeps its calls on a few
- * kept-alive connections; the SUBSCRIBE stream has its own.
+ * the master answered 202), and reports each update to a listener. Its calls go pipelined on one
+ * kept-alive connection (the ACKNOWLEDGEs of one turn's updates in one write); the SUBSCRIBE stream
+ * has its own.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -11,10 +12,11 @@ import os from 'node:os';
 import readline from 'node:readline';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PipelinedConnection } from './pipelined-http.mjs';
 
 export async function benchScheduler(root, masterUrl, { name = 'bench', onUpdate = () => {} } = {}) {
   const { RecordIODecoder } = await import(pathToFileURL(path.join(root, 'dist/mesos/protocol/recordio.js')).href);
-  const pool = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const connection = new PipelinedConnection(new URL(masterUrl).host);
   const offerWaiters = [];
   const offers = [];
   let streamId;
@@ -26,32 +28,23 @@ export async function benchScheduler(root, masterUrl, { name = 'bench', onUpdate
   function call(type, fields) {
     const body = Buffer.from(JSON.stringify({ framework_id: { value: frameworkId }, type, ...fields }));
     calls.sent++;
-    const answered = new Promise((resolve) => {
-      const req = http.request(`${masterUrl}/api/v1/scheduler`, {
-        method: 'POST',
-        agent: pool,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, 'Mesos-Stream-Id': streamId },
-      });
-      req.on('response', (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => {
-          if (res.statusCode !== 202 && process.env.BENCH_DEBUG) console.error(type, res.statusCode, Buffer.concat(chunks).toString());
-          if (res.statusCode === 202) calls.answered++;
-          else {
-            calls.failed++;
-            const key = `${type} ${res.statusCode}`;
-            calls.refusals[key] = (calls.refusals[key] ?? 0) + 1;
-          }
-          resolve(res.statusCode);
-        });
-      });
-      req.on('error', () => {
+    const headers = { 'Content-Type': 'application/json', 'Mesos-Stream-Id': streamId };
+    const answered = connection.request('POST', '/api/v1/scheduler', headers, body).then(
+      (answer) => {
+        if (answer.status !== 202 && process.env.BENCH_DEBUG) console.error(type, answer.status, answer.body.toString());
+        if (answer.status === 202) calls.answered++;
+        else {
+          calls.failed++;
+          const key = `${type} ${answer.status}`;
+          calls.refusals[key] = (calls.refusals[key] ?? 0) + 1;
+        }
+        return answer.status;
+      },
+      () => {
         calls.failed++;
-        resolve(0);
-      });
-      req.end(body);
-    });
+        return 0;
+      },
+    );
     pending.add(answered);
     void answered.then(() => pending.delete(answered));
     return answered;
@@ -133,7 +126,7 @@ export async function benchScheduler(root, masterUrl, { name = 'bench', onUpdate
     },
     close() {
       response?.destroy();
-      pool.destroy();
+      connection.close();
     },
   };
 }

@@ -34,6 +34,8 @@ export const MASTER_INTERNAL = {
 /** Master -> agent. */
 export const AGENT_INTERNAL = {
   launch: '/internal/master/launch',
+  /** Several launches in one message (`LaunchTasksRequest`): what the master sends. */
+  launches: '/internal/master/launches',
   kill: '/internal/master/kill',
   acknowledge: '/internal/master/acknowledge',
   /** Several acknowledgements in one message (`AcknowledgementsRequest`): what the master sends. */
@@ -114,6 +116,10 @@ export interface LaunchTaskRequest {
   framework_id: FrameworkID;
   framework_info: FrameworkInfo;
   task: TaskInfo;
+}
+
+export interface LaunchTasksRequest {
+  launches: LaunchTaskRequest[];
 }
 
 export interface KillTaskRequest {

@@ -111,7 +111,6 @@ export class CustomExecutor {
   private groupGuard: GroupGuard | undefined;
   private pid: number | undefined;
   private stream: ServerResponse | undefined;
-  private corked = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private registrationTimer: NodeJS.Timeout | undefined;
   private shutdownTimer: NodeJS.Timeout | undefined;
@@ -433,7 +432,7 @@ export class CustomExecutor {
     }
   }
 
-  /** One RecordIO record per event; the events of one tick leave in one write. */
+  /** One RecordIO record per event (the agent's sockets send one turn's events in one write). */
   private send(event: ExecutorEvent): void {
     const res = this.stream;
     if (res === undefined || res.destroyed) return;
@@ -441,14 +440,6 @@ export class CustomExecutor {
       this.ctx.log('W', `Executor '${this.id}' does not read its events; closing its subscription`);
       res.destroy();
       return;
-    }
-    if (!this.corked) {
-      this.corked = true;
-      res.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        res.uncork();
-      });
     }
     res.write(encodeRecord(Buffer.from(JSON.stringify(event), 'utf8')));
   }

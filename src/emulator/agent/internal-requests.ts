@@ -92,6 +92,12 @@ export function parseAcknowledge(body: unknown): ParsedAcknowledge {
 }
 
 /** `{acknowledgements: [...]}`; each item is checked when it is applied (parseAcknowledge). */
+export function parseLaunches(body: unknown): unknown[] {
+  const list = requireObject(body, 'body').launches;
+  if (!Array.isArray(list)) throw new InternalError(400, "Expecting 'launches' to be an array");
+  return list;
+}
+
 export function parseAcknowledgements(body: unknown): unknown[] {
   const list = requireObject(body, 'body').acknowledgements;
   if (!Array.isArray(list)) throw new InternalError(400, "Expecting 'acknowledgements' to be an array");

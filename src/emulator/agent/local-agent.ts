@@ -13,6 +13,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { coalesceWritesPerTurn } from '../../shared/turn-coalesced-writes.js';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -38,6 +39,7 @@ import { epochSeconds, glogLine, type GlogLevel } from './glog.js';
 import {
   parseAcknowledge,
   parseAcknowledgements,
+  parseLaunches,
   parseKill,
   parseLaunch,
   parsePing,
@@ -263,6 +265,7 @@ export class LocalAgent {
         files: new FilesApi(this.registry),
         internal: {
           [AGENT_INTERNAL.launch]: (body) => this.handleLaunch(body),
+          [AGENT_INTERNAL.launches]: (body) => this.handleLaunches(body),
           [AGENT_INTERNAL.kill]: (body) => this.handleKill(body),
           [AGENT_INTERNAL.acknowledge]: (body) => this.handleAcknowledge(body),
           [AGENT_INTERNAL.acknowledgements]: (body) => this.handleAcknowledgements(body),
@@ -280,6 +283,8 @@ export class LocalAgent {
     // No `Keep-Alive: timeout=5` header (a real agent sends none); stop() closes idle sockets itself.
     server.keepAliveTimeout = 0;
     server.on('connection', (socket) => {
+      // The answers and events of one turn leave in one write per connection.
+      coalesceWritesPerTurn(socket);
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
@@ -449,6 +454,24 @@ export class LocalAgent {
   }
 
   // ---- internal endpoints ----------------------------------------------------------------------
+
+  /**
+   * Each launch as if it came alone. A stopping or unregistered agent refuses the whole message (the
+   * master logs the answer); a launch refused on its own (a bad or duplicate task) is logged here
+   * and does not hold up the others.
+   */
+  private async handleLaunches(body: unknown): Promise<unknown> {
+    if (this.lifecycle !== 'running') throw new InternalError(503, 'The agent is shutting down');
+    if (this.agentId === undefined) throw new InternalError(409, 'The agent is not registered with a master');
+    for (const launch of parseLaunches(body)) {
+      try {
+        await this.handleLaunch(launch);
+      } catch (error) {
+        this.log('W', `Refusing a launch: ${(error as Error).message}`);
+      }
+    }
+    return {};
+  }
 
   private async handleLaunch(body: unknown): Promise<unknown> {
     if (this.lifecycle !== 'running') throw new InternalError(503, 'The agent is shutting down');

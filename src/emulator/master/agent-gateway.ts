@@ -44,6 +44,8 @@ export interface AgentGateway {
 const MESSAGE_TIMEOUT_MS = 120_000;
 
 const MAX_ACKNOWLEDGEMENTS_PER_MESSAGE = 500;
+/** Launches share a message up to this size (an agent takes 16 MB; one TaskInfo may be large). */
+const MAX_LAUNCHES_MESSAGE_BYTES = 4 * 1024 * 1024;
 const ACKNOWLEDGEMENT_MESSAGES_IN_FLIGHT = 2;
 
 export interface HttpAgentGatewayOptions {
@@ -57,17 +59,56 @@ export class HttpAgentGateway implements AgentGateway {
   private readonly queues = new Map<string, Promise<void>>();
   /** Acknowledgements not yet sent, by agent endpoint (see acknowledge). */
   private readonly acknowledgementOutboxes = new Map<string, { pending: AcknowledgeRequest[]; inFlight: number; scheduled: boolean }>();
+  /** Launches not yet sent, by agent endpoint (see launch). */
+  private readonly launchOutboxes = new Map<string, LaunchTaskRequest[]>();
   private batches = 0;
   private closed = false;
 
   constructor(private readonly options: HttpAgentGatewayOptions = {}) {}
 
+  /**
+   * The launches of one turn of the event loop for one agent (an ACCEPT's tasks) leave in one message
+   * (AGENT_INTERNAL.launches): a message per task cost the master an HTTP exchange per task. Any
+   * other message for the agent sends them first, so nothing overtakes a launch made before it.
+   */
   launch(endpoint: string, message: LaunchTaskRequest): void {
-    this.enqueue(endpoint, `${message.framework_id.value}/${message.task.task_id.value}`, AGENT_INTERNAL.launch, message);
+    if (this.closed) return;
+    const pending = this.launchOutboxes.get(endpoint);
+    if (pending !== undefined) {
+      pending.push(message);
+      return;
+    }
+    this.launchOutboxes.set(endpoint, [message]);
+    setImmediate(() => this.sendLaunches(endpoint));
+  }
+
+  private sendLaunches(endpoint: string): void {
+    const launches = this.launchOutboxes.get(endpoint);
+    if (launches === undefined) return;
+    this.launchOutboxes.delete(endpoint);
+    let tasks: string[] = [];
+    let parts: string[] = [];
+    let bytes = 0;
+    const send = (): void => {
+      // The JSON of a LaunchTasksRequest, from its launches' JSON.
+      void this.enqueue(endpoint, tasks, AGENT_INTERNAL.launches, `{"launches":[${parts.join(',')}]}`);
+      tasks = [];
+      parts = [];
+      bytes = 0;
+    };
+    for (const launch of launches) {
+      const json = JSON.stringify(launch);
+      if (parts.length > 0 && bytes + json.length > MAX_LAUNCHES_MESSAGE_BYTES) send();
+      tasks.push(`${launch.framework_id.value}/${launch.task.task_id.value}`);
+      parts.push(json);
+      bytes += json.length + 1;
+    }
+    send();
   }
 
   kill(endpoint: string, message: KillTaskRequest): void {
-    this.enqueue(endpoint, `${message.framework_id.value}/${message.task_id.value}`, AGENT_INTERNAL.kill, message);
+    this.sendLaunches(endpoint);
+    this.enqueue(endpoint, [`${message.framework_id.value}/${message.task_id.value}`], AGENT_INTERNAL.kill, JSON.stringify(message));
   }
 
   /**
@@ -99,30 +140,33 @@ export class HttpAgentGateway implements AgentGateway {
     while (outbox.pending.length > 0 && (all || outbox.inFlight < ACKNOWLEDGEMENT_MESSAGES_IN_FLIGHT)) {
       const acknowledgements = outbox.pending.splice(0, MAX_ACKNOWLEDGEMENTS_PER_MESSAGE);
       outbox.inFlight++;
-      void this.enqueue(endpoint, `acknowledgements ${this.batches++}`, AGENT_INTERNAL.acknowledgements, {
-        acknowledgements,
-      } satisfies AcknowledgementsRequest).then(() => {
-        outbox.inFlight--;
-        if (outbox.inFlight === 0 && outbox.pending.length === 0) this.acknowledgementOutboxes.delete(endpoint);
-        else this.sendAcknowledgements(endpoint, false);
-      });
+      const message: AcknowledgementsRequest = { acknowledgements };
+      void this.enqueue(endpoint, [`acknowledgements ${this.batches++}`], AGENT_INTERNAL.acknowledgements, JSON.stringify(message)).then(
+        () => {
+          outbox.inFlight--;
+          if (outbox.inFlight === 0 && outbox.pending.length === 0) this.acknowledgementOutboxes.delete(endpoint);
+          else this.sendAcknowledgements(endpoint, false);
+        },
+      );
     }
   }
 
   /** Goes out after everything already queued for the agent, whatever the task. */
   shutdownFramework(endpoint: string, message: ShutdownFrameworkRequest): void {
+    this.sendLaunches(endpoint);
     this.sendAcknowledgements(endpoint, true);
-    this.enqueue(endpoint, undefined, AGENT_INTERNAL.shutdownFramework, message);
+    this.enqueue(endpoint, undefined, AGENT_INTERNAL.shutdownFramework, JSON.stringify(message));
   }
 
   /** Goes out after everything already queued for the agent (an ACK of the old scheduler first). */
   updateFramework(endpoint: string, message: UpdateFrameworkRequest): void {
+    this.sendLaunches(endpoint);
     this.sendAcknowledgements(endpoint, true);
-    this.enqueue(endpoint, undefined, AGENT_INTERNAL.updateFramework, message);
+    this.enqueue(endpoint, undefined, AGENT_INTERNAL.updateFramework, JSON.stringify(message));
   }
 
   ping(endpoint: string, message: PingRequest, timeoutMs: number): Promise<number> {
-    return this.post(endpoint, AGENT_INTERNAL.ping, message, timeoutMs);
+    return this.post(endpoint, AGENT_INTERNAL.ping, JSON.stringify(message), timeoutMs);
   }
 
   close(): void {
@@ -132,30 +176,31 @@ export class HttpAgentGateway implements AgentGateway {
 
   /**
    * Messages about one task keep their order (a KILL never overtakes its LAUNCH, ACKs stay in
-   * sequence); different tasks proceed in parallel. A message about no task waits for all of them.
+   * sequence); different tasks proceed in parallel. A message about several tasks waits for each of
+   * them; one about no task (`tasks` undefined) waits for all of them.
    */
-  private enqueue(endpoint: string, task: string | undefined, path: string, message: unknown): Promise<void> {
+  private enqueue(endpoint: string, tasks: string[] | undefined, path: string, json: string): Promise<void> {
     if (this.closed) return Promise.resolve();
     const prefix = `${endpoint} `;
     const barrier = `${prefix}*`;
-    const key = task === undefined ? barrier : `${prefix}${task}`;
+    const keys = tasks === undefined ? [barrier] : tasks.map((task) => `${prefix}${task}`);
     const before =
-      task === undefined
+      tasks === undefined
         ? Promise.all([...this.queues].filter(([k]) => k.startsWith(prefix)).map(([, p]) => p))
-        : Promise.all([this.queues.get(key), this.queues.get(barrier)]);
+        : Promise.all([...keys.map((key) => this.queues.get(key)), this.queues.get(barrier)]);
     const next = before.then(async () => {
-      const status = await this.post(endpoint, path, message, this.options.requestTimeoutMs ?? MESSAGE_TIMEOUT_MS);
+      const status = await this.post(endpoint, path, json, this.options.requestTimeoutMs ?? MESSAGE_TIMEOUT_MS);
       if (status !== 200) this.options.log?.(`agent ${endpoint} answered ${status > 0 ? status : 'nothing'} to ${path}`);
     });
-    this.queues.set(key, next);
+    for (const key of keys) this.queues.set(key, next);
     void next.then(() => {
-      if (this.queues.get(key) === next) this.queues.delete(key);
+      for (const key of keys) if (this.queues.get(key) === next) this.queues.delete(key);
     });
     return next;
   }
 
   /** The status the agent answers; 0 when the connection failed, -1 when no answer came within `timeoutMs`. */
-  private async post(endpoint: string, path: string, message: unknown, timeoutMs: number): Promise<number> {
+  private async post(endpoint: string, path: string, json: string, timeoutMs: number): Promise<number> {
     if (this.closed) return 0;
     try {
       const answer = await httpRequest({
@@ -164,7 +209,7 @@ export class HttpAgentGateway implements AgentGateway {
         agent: this.pool,
         timeoutMs,
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(message),
+        body: json,
       });
       return answer.status;
     } catch (error) {

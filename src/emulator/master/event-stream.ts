@@ -13,7 +13,6 @@ import type { SchedulerConnection } from './model.js';
 
 export class HttpEventStream implements SchedulerConnection {
   private isClosed = false;
-  private corked = false;
   private heartbeat: TimerHandle | undefined;
   private readonly listeners: Array<() => void> = [];
 
@@ -43,16 +42,8 @@ export class HttpEventStream implements SchedulerConnection {
       this.onEncodeError(error, event);
       return;
     }
-    // Still one record per chunk, but the chunks of one tick leave in one write (a burst of status
-    // updates would otherwise cost a syscall each).
-    if (!this.corked) {
-      this.corked = true;
-      this.res.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.res.uncork();
-      });
-    }
+    // One record per chunk; the master's sockets send the chunks of one turn in one write
+    // (coalesceWritesPerTurn), so a burst of status updates does not cost a system call each.
     this.res.write(encodeRecord(payload));
   }
 

@@ -6,6 +6,8 @@
  * tasks and schedulers must re-subscribe with their framework id.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { coalesceWritesPerTurn } from '../../shared/turn-coalesced-writes.js';
+import { pushKeepingLatest } from '../../shared/keep-latest.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { MasterInfo } from '../../mesos/protocol/types.js';
@@ -113,10 +115,7 @@ export class LocalMaster {
         masterPid: () => `master@${this.host}:${this.port}`,
         streamIds: options.api?.streamIds ?? true,
         log: (m) => this.log(m),
-        onCall: (call) => {
-          this.callLog.push(call);
-          if (this.callLog.length > MAX_CALL_LOG) this.callLog.splice(0, this.callLog.length - MAX_CALL_LOG);
-        },
+        onCall: (call) => pushKeepingLatest(this.callLog, call, MAX_CALL_LOG),
       },
       operator: {
         core: () => this.state,
@@ -194,6 +193,8 @@ export class LocalMaster {
         } else res.destroy();
       });
     });
+    // The answers and events of one turn leave in one write per connection.
+    server.on('connection', coalesceWritesPerTurn);
     // Subscription streams are long-lived; no idle or header timeouts may cut them.
     server.headersTimeout = 0;
     server.timeout = 0;

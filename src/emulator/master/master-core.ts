@@ -30,6 +30,7 @@ import { reconcileAnswers, type ReconcileRequest } from './reconciliation.js';
 import type { Registry, RegistryAgent } from './registry.js';
 import { Resources } from '../../mesos/resources/resource-set.js';
 import { applyStatus, executorIdOf, masterStatus, newTaskRecord } from './tasks.js';
+import { pushKeepingLatest } from '../../shared/keep-latest.js';
 
 export interface MasterCoreOptions {
   readonly clock: MasterClock;
@@ -599,9 +600,7 @@ export class MasterCore {
   }
 
   private addCompletedTask(fw: FrameworkRecord, task: TaskRecord): void {
-    fw.completedTasks.push(task);
-    const max = this.o.maxCompletedTasksPerFramework ?? 1000;
-    if (fw.completedTasks.length > max) fw.completedTasks.splice(0, fw.completedTasks.length - max);
+    pushKeepingLatest(fw.completedTasks, task, this.o.maxCompletedTasksPerFramework ?? 1000);
   }
 
   /** Sends an update to the framework, remembering what it must acknowledge (Mesos `forward`). */

@@ -17,8 +17,6 @@ class FakeStream {
   on(): this {
     return this;
   }
-  cork(): void {}
-  uncork(): void {}
   destroy(): void {
     this.destroyed = true;
   }

@@ -56,3 +56,36 @@ describe('the master -> agent gateway', () => {
     expect(agent.received.map((message) => message.path)).toEqual([AGENT_INTERNAL.acknowledgements, AGENT_INTERNAL.updateFramework]);
   });
 });
+
+const launch = (task: string) => ({
+  framework_id: { value: 'fw' },
+  framework_info: { user: 'root', name: 'fw' },
+  task: { name: task, task_id: { value: task }, agent_id: { value: 'a1' }, resources: [], command: { value: 'true' } },
+});
+
+describe('launches', () => {
+  it('of one turn of the event loop leave for their agent as one message, in order', async () => {
+    const agent = await recordingAgent();
+    const gateway = new HttpAgentGateway();
+    cleanup.push(
+      () => gateway.close(),
+      () => agent.server.close(),
+    );
+    for (const task of ['a', 'b', 'c']) gateway.launch(agent.endpoint, launch(task));
+    await expect.poll(() => agent.received.length).toBe(1);
+    expect(agent.received[0]).toEqual({ path: AGENT_INTERNAL.launches, body: { launches: [launch('a'), launch('b'), launch('c')] } });
+  });
+
+  it('a kill made after a launch in the same turn goes after it', async () => {
+    const agent = await recordingAgent();
+    const gateway = new HttpAgentGateway();
+    cleanup.push(
+      () => gateway.close(),
+      () => agent.server.close(),
+    );
+    gateway.launch(agent.endpoint, launch('a'));
+    gateway.kill(agent.endpoint, { framework_id: { value: 'fw' }, task_id: { value: 'a' } });
+    await expect.poll(() => agent.received.length).toBe(2);
+    expect(agent.received.map((message) => message.path)).toEqual([AGENT_INTERNAL.launches, AGENT_INTERNAL.kill]);
+  });
+});

@@ -12,6 +12,7 @@ import type {
   AgentTaskReport,
   KillTaskRequest,
   LaunchTaskRequest,
+  LaunchTasksRequest,
   RegisterAgentRequest,
   RegisterAgentResponse,
   ShutdownFrameworkRequest,
@@ -213,6 +214,11 @@ export class FakeAgent {
           this.update(launch.framework_id.value, launch.task.task_id.value, 'TASK_STARTING');
           this.update(launch.framework_id.value, launch.task.task_id.value, 'TASK_RUNNING');
         }
+        return;
+      }
+      case AGENT_INTERNAL.launches: {
+        // The real master's gateway sends one turn's launches for an agent together: each is one launch here.
+        for (const launch of (body as LaunchTasksRequest).launches) this.handle(AGENT_INTERNAL.launch, launch);
         return;
       }
       case AGENT_INTERNAL.kill: {
