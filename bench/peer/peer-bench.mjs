@@ -6,8 +6,9 @@
  * order swapped every run) so that both see the same machine load. A fresh cluster for every run.
  *
  * Measured at the master, the same way for both schedulers:
- * - time from starting the scheduler process to all 1 + N tasks TASK_RUNNING (and, for deploy, to
- *   all RUNNING and healthy when health checks are on);
+ * - time from starting the scheduler process to its first and its last task launch reaching the
+ *   master (the scheduler's own work), and to all 1 + N tasks TASK_RUNNING (and, for deploy, to all
+ *   RUNNING and healthy when health checks are on);
  * - the scheduler process's CPU time (user + system, /proc) up to all RUNNING, its peak RSS (VmHWM)
  *   at the end of the run;
  * - OFFERS events the master sent the framework in the window after all tasks were RUNNING
@@ -27,7 +28,7 @@
  * network namespace there is no registry: run once outside it with `--install-only`.
  *
  * Usage: npm run bench:peer -- [--agents 3,20,100] [--runs 3] [--window 60] [--tasks standin|sleep]
- *          [--allocation-interval 1000] [--deadline 600] [--deploy-args "--no-health-checks"] [--deploy-only] [--install-only]
+ *          [--allocation-interval 1000] [--agent-hosts 0] [--deadline 600] [--deploy-args "--no-health-checks"] [--deploy-only] [--install-only]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -51,6 +52,12 @@ const runs = Number(option('runs', '3'));
 const windowMs = Number(option('window', '60')) * 1000;
 const tasks = option('tasks', 'standin');
 const allocationIntervalMs = Number(option('allocation-interval', '1000'));
+/**
+ * `--agent-hosts N`: run the agents (and their tasks' executors) in N child-process hosts, as
+ * `local-cluster` does (one per core). The default, 0, keeps them in this process on the master's
+ * event loop, as every figure in docs/performance.md was measured.
+ */
+const agentHostCount = Number(option('agent-hosts', '0'));
 const deadlineMs = Number(option('deadline', '600')) * 1000;
 const deployArgs = option('deploy-args', '').split(/\s+/).filter(Boolean);
 if (tasks === 'sleep' && !deployArgs.includes('--no-health-checks')) deployArgs.push('--no-health-checks');
@@ -87,11 +94,12 @@ const { HttpEventStream } = await import(path.join(root, 'dist/emulator/master/e
 const { agentHostname } = await import(path.join(root, 'dist/emulator/control-api.js'));
 
 /** What the master saw of the current run (reset per run): task states, OFFERS events, launches. */
-const seen = { states: new Map(), healthy: new Set(), offerEvents: [], accepted: [], failures: [] };
+const seen = { states: new Map(), healthy: new Set(), offerEvents: [], accepted: [], acceptedAt: [], runningAt: [], failures: [] };
 const originalStatusUpdate = MasterCore.prototype.statusUpdate;
 MasterCore.prototype.statusUpdate = function (req) {
   const accepted = originalStatusUpdate.call(this, req);
   const { task_id: taskId, state, healthy } = req.status;
+  if (state === 'TASK_RUNNING' && seen.states.get(taskId.value) !== 'TASK_RUNNING') seen.runningAt.push(Date.now());
   seen.states.set(taskId.value, state);
   if (state === 'TASK_FAILED' || state === 'TASK_ERROR') seen.failures.push(`${taskId.value}: ${state} ${req.status.message ?? ''}`);
   if (state === 'TASK_RUNNING' && healthy === true) seen.healthy.add(taskId.value);
@@ -101,7 +109,12 @@ MasterCore.prototype.statusUpdate = function (req) {
 };
 const originalAccept = MasterCore.prototype.accept;
 MasterCore.prototype.accept = function (fw, accept) {
-  for (const operation of accept.operations ?? []) for (const task of operation.launch?.task_infos ?? []) seen.accepted.push(task);
+  for (const operation of accept.operations ?? []) {
+    for (const task of operation.launch?.task_infos ?? []) {
+      seen.accepted.push(task);
+      seen.acceptedAt.push(Date.now());
+    }
+  }
   return originalAccept.call(this, fw, accept);
 };
 const originalSend = HttpEventStream.prototype.send;
@@ -162,6 +175,7 @@ async function prepare(dir, agents) {
     workDir: path.join(dir, 'mesos'),
     heartbeatIntervalSeconds: 15,
     allocationIntervalMs,
+    ...(agentHostCount > 0 ? { agentHosts: { kind: 'process', count: Math.min(agents, agentHostCount) } } : {}),
     // Only the first agent offers the Alluxio master's ports, so both schedulers put the master
     // there, and the workers' command (which names the master's host) is right for both.
     resources: Array.from({ length: agents }, (_, i) => (i === 0 ? DEFAULT_AGENT_RESOURCES : WORKER_AGENT_RESOURCES)),
@@ -215,6 +229,7 @@ async function run(subject, agents) {
   let requests = 0;
   const sockets = new Set();
   cluster.master.server.on('request', (request) => {
+    if (process.env.BENCH_LOG_REQUESTS) console.error(`${Date.now() - t0} ${request.method} ${request.url}`);
     if (!request.url.startsWith('/api/v1/scheduler')) return;
     requests += 1;
     sockets.add(request.socket);
@@ -223,6 +238,8 @@ async function run(subject, agents) {
   seen.healthy.clear();
   seen.offerEvents.length = 0;
   seen.accepted.length = 0;
+  seen.acceptedAt.length = 0;
+  seen.runningAt.length = 0;
   seen.failures.length = 0;
   const loadBefore = load();
   const t0 = Date.now();
@@ -278,6 +295,10 @@ async function run(subject, agents) {
     const windowStart = at.allHealthy;
     await sleep(windowMs);
     Object.assign(result, {
+      // When the scheduler's work was done: its first launch reached the master, then its last.
+      firstLaunch: Math.min(...seen.acceptedAt) - t0,
+      allLaunched: Math.max(...seen.acceptedAt) - t0,
+      halfRunning: seen.runningAt[Math.floor(seen.runningAt.length / 2)] - t0,
       allRunning: at.allRunning - t0,
       allHealthy: at.allHealthy - t0,
       cpu: at.cpu,
@@ -378,7 +399,7 @@ const stats = (values) => {
 
 console.log(
   `peer benchmark: deploy vs ${PEER_PACKAGE}, agents ${agentCounts.join(', ')}, ${runs} runs each, tasks ${tasks}, ` +
-    `allocation interval ${allocationIntervalMs} ms, window ${windowMs / 1000} s, deploy ${deployArgs.join(' ') || '(defaults)'}; ` +
+    `allocation interval ${allocationIntervalMs} ms, agent hosts ${agentHostCount}, window ${windowMs / 1000} s, deploy ${deployArgs.join(' ') || '(defaults)'}; ` +
     `node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model}), load ${load()}, ${new Date().toISOString()}`,
 );
 for (const agents of agentCounts) {
@@ -414,6 +435,9 @@ for (const agents of agentCounts) {
     console.log(
       `  ${label.padEnd(44)} ${stats(results.deploy.map((r) => r[field]))} | ${stats(results.peer.map((r) => r[field]))} ${unit}`,
     );
+  row('start -> first task launched', 'firstLaunch', 'ms');
+  row('start -> all tasks launched', 'allLaunched', 'ms');
+  row('start -> half the tasks RUNNING', 'halfRunning', 'ms');
   row('start -> all RUNNING', 'allRunning', 'ms');
   if (healthChecks) row('start -> all RUNNING and healthy (deploy)', 'allHealthy', 'ms');
   row('scheduler CPU time to all RUNNING', 'cpu', 'ms');
