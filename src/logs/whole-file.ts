@@ -3,6 +3,7 @@
  * the bytes as they are in one response, instead of 64 KiB JSON reads. Lines are handed on as
  * they complete, so memory stays flat whatever the file's size.
  */
+import { eachChunk } from '../shared/each-chunk.js';
 import type { SandboxFiles } from './files-client.js';
 import { Utf8LineDecoder, type Line } from './utf8-lines.js';
 
@@ -27,16 +28,13 @@ export async function streamWholeFile(
   let received = 0;
   let count = 0;
   try {
-    for await (const chunk of download.body) {
-      const bytes = chunk as Buffer;
+    await eachChunk(download.body, (bytes) => {
       received += bytes.length;
       const lines = decoder.push(bytes);
-      if (lines.length > 0) {
-        count += lines.length;
-        const pending = onLines(lines);
-        if (pending !== undefined) await pending;
-      }
-    }
+      if (lines.length === 0) return undefined;
+      count += lines.length;
+      return onLines(lines);
+    });
   } finally {
     download.close();
   }
@@ -66,27 +64,23 @@ export async function streamWholeFileBytes(
   let carriedBytes = 0;
   let received = 0;
   try {
-    for await (const chunk of download.body) {
-      const bytes = chunk as Buffer;
+    await eachChunk(download.body, (bytes) => {
       received += bytes.length;
       const newline = bytes.lastIndexOf(0x0a);
       if (newline === -1) {
         carried.push(bytes);
         carriedBytes += bytes.length;
-        continue;
+        return undefined;
       }
       // The carried start of the line goes first on its own: copying it is cheap, copying the
       // whole chunk onto it would cost a copy of every byte.
       const head = carriedBytes === 0 ? undefined : carried.length === 1 ? carried[0]! : Buffer.concat(carried);
       carried = newline + 1 < bytes.length ? [bytes.subarray(newline + 1)] : [];
       carriedBytes = bytes.length - newline - 1;
-      if (head !== undefined) {
-        const pendingHead = onBytes(head);
-        if (pendingHead !== undefined) await pendingHead;
-      }
-      const pending = onBytes(bytes.subarray(0, newline + 1));
-      if (pending !== undefined) await pending;
-    }
+      const pendingHead = head === undefined ? undefined : onBytes(head);
+      const lines = bytes.subarray(0, newline + 1);
+      return pendingHead === undefined ? onBytes(lines) : pendingHead.then(() => onBytes(lines));
+    });
   } finally {
     download.close();
   }
