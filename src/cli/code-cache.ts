@@ -27,7 +27,7 @@ const CACHE_EXTENSION = '.v8cache';
 /** A temporary file this old was left by a process that died while writing it. */
 const ABANDONED_AFTER_MS = 10 * 60_000;
 
-/** What a start did, for tests and `--verbose` diagnostics. */
+/** What a start did (the integration tests read it). */
 export interface CodeCacheReport {
   readonly directory: string | undefined;
   /** Chunks compiled from cached bytes. */
