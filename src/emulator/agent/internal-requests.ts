@@ -91,16 +91,20 @@ export function parseAcknowledge(body: unknown): ParsedAcknowledge {
   return { frameworkId, taskId, uuid: request.uuid };
 }
 
-/** `{acknowledgements: [...]}`; each item is checked when it is applied (parseAcknowledge). */
+/** `{launches: [...]}`; each item is checked when it is applied (parseLaunch). */
 export function parseLaunches(body: unknown): unknown[] {
-  const list = requireObject(body, 'body').launches;
-  if (!Array.isArray(list)) throw new InternalError(400, "Expecting 'launches' to be an array");
-  return list;
+  return requireList(body, 'launches');
 }
 
+/** `{acknowledgements: [...]}`; each item is checked when it is applied (parseAcknowledge). */
 export function parseAcknowledgements(body: unknown): unknown[] {
-  const list = requireObject(body, 'body').acknowledgements;
-  if (!Array.isArray(list)) throw new InternalError(400, "Expecting 'acknowledgements' to be an array");
+  return requireList(body, 'acknowledgements');
+}
+
+/** The array under `key` of a batched message. */
+function requireList(body: unknown, key: string): unknown[] {
+  const list = requireObject(body, 'body')[key];
+  if (!Array.isArray(list)) throw new InternalError(400, `Expecting '${key}' to be an array`);
   return list;
 }
 
